@@ -1,0 +1,254 @@
+/**
+ * The error tree. Every error the SDK throws is a {@link BorderlinkError}; each subclass is one thing a caller can
+ * act on and carries a stable `code`. No message or field ever holds a searched value (document number, name, date of
+ * birth, VIN, plate): input errors name the field path, never its value.
+ *
+ * `instanceof` works across the ESM and CJS copies of the package (and across two installed versions) because the
+ * classes are branded with `Symbol.for` keys rather than compared by identity.
+ * @module
+ */
+
+const brandPrefix = 'borderlink.error.';
+
+/** Options every error accepts. @internal */
+export interface BorderlinkErrorOptions {
+  cause?: unknown;
+  requestId?: string | undefined;
+  attempts?: number | undefined;
+  durationMs?: number | undefined;
+  status?: number | undefined;
+}
+
+/** One problem with one input field. `path` is the field's path, e.g. `subjects.0.documentNumber`; never a value. */
+export interface FieldIssue {
+  /** Dotted path of the field, e.g. `documentNumber` or `subjects.1.dateOfBirth`. */
+  path: string;
+  /** What is wrong, without the value. */
+  message: string;
+}
+
+/**
+ * Base class of every error the SDK throws.
+ * @example
+ * ```ts
+ * try { await client.checkDocument(doc); }
+ * catch (err) {
+ *   if (err instanceof BorderlinkError && err.retryable) showRetryButton();
+ * }
+ * ```
+ */
+export class BorderlinkError extends Error {
+  /** @internal */
+  static readonly brand: string = 'BorderlinkError';
+  /** Stable machine-readable code, e.g. `TIMEOUT` or `UNAUTHENTICATED`. */
+  readonly code: string;
+  /** Whether the same call may succeed if tried again later. */
+  readonly retryable: boolean;
+  /** The `x-request-id` of the logical call, when one was assigned. */
+  requestId: string | undefined;
+  /** How many attempts were sent before this error, when any were. */
+  attempts: number | undefined;
+  /** Milliseconds from the start of the call to this error, when known. */
+  durationMs: number | undefined;
+  /** The HTTP status the gateway answered with, when the error came from one. */
+  readonly status: number | undefined;
+
+  constructor(code: string, message: string, retryable: boolean, options: BorderlinkErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = (new.target as typeof BorderlinkError).brand;
+    this.code = code;
+    this.retryable = retryable;
+    this.requestId = options.requestId;
+    this.attempts = options.attempts;
+    this.durationMs = options.durationMs;
+    this.status = options.status;
+    for (let c: unknown = new.target; typeof c === 'function' && 'brand' in c; c = Object.getPrototypeOf(c)) {
+      Object.defineProperty(this, Symbol.for(brandPrefix + (c as typeof BorderlinkError).brand), { value: true });
+    }
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[Symbol.for(brandPrefix + this.brand)] === true
+    );
+  }
+
+  /** A plain object for logs and JSON: code, message and the call's metadata, never a searched value. */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      retryable: this.retryable,
+      status: this.status,
+      requestId: this.requestId,
+      attempts: this.attempts,
+      durationMs: this.durationMs,
+    };
+  }
+}
+
+/** Codes of {@link InputError}. */
+export type InputErrorCode = 'INVALID_INPUT' | 'INVALID_MRZ' | 'INVALID_REQUEST' | 'TOO_MANY_ITEMS';
+
+/**
+ * The input was refused, before sending (validation) or by the gateway (400, 413). `issues` names each bad field by
+ * path, never by value. Not retryable: fix the input.
+ */
+export class InputError extends BorderlinkError {
+  static override readonly brand: string = 'InputError';
+  override readonly code: InputErrorCode;
+  /** Each bad field, by path. */
+  readonly issues: readonly FieldIssue[];
+  constructor(
+    message: string,
+    issues: readonly FieldIssue[] = [],
+    options: BorderlinkErrorOptions & { code?: InputErrorCode } = {},
+  ) {
+    super(options.code ?? 'INVALID_INPUT', message, false, options);
+    this.code = options.code ?? 'INVALID_INPUT';
+    this.issues = issues;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), issues: this.issues };
+  }
+}
+
+/** The client or transport options are wrong (unknown option, missing context, bad URL). Thrown synchronously. */
+export class ConfigError extends BorderlinkError {
+  static override readonly brand: string = 'ConfigError';
+  override readonly code = 'INVALID_CONFIG' as const;
+  constructor(message: string, options: BorderlinkErrorOptions = {}) {
+    super('INVALID_CONFIG', message, false, options);
+  }
+}
+
+/** The gateway did not accept the credentials (HTTP 401). */
+export class AuthenticationError extends BorderlinkError {
+  static override readonly brand: string = 'AuthenticationError';
+  override readonly code = 'UNAUTHENTICATED' as const;
+  constructor(message: string, options: BorderlinkErrorOptions = {}) {
+    super('UNAUTHENTICATED', message, false, { status: 401, ...options });
+  }
+}
+
+/** The authority or operator may not do this (HTTP 403); `NOT_ISSUER` when reporting a document another state issued. */
+export class PermissionError extends BorderlinkError {
+  static override readonly brand: string = 'PermissionError';
+  override readonly code: 'FORBIDDEN' | 'NOT_ISSUER';
+  constructor(message: string, options: BorderlinkErrorOptions & { code?: 'FORBIDDEN' | 'NOT_ISSUER' } = {}) {
+    super(options.code ?? 'FORBIDDEN', message, false, { status: 403, ...options });
+    this.code = options.code ?? 'FORBIDDEN';
+  }
+}
+
+/** The record does not exist (HTTP 404), e.g. withdrawing an unknown report. */
+export class NotFoundError extends BorderlinkError {
+  static override readonly brand: string = 'NotFoundError';
+  override readonly code = 'NOT_FOUND' as const;
+  constructor(message: string, options: BorderlinkErrorOptions = {}) {
+    super('NOT_FOUND', message, false, { status: 404, ...options });
+  }
+}
+
+/** The idempotency key was already used with another body (HTTP 409). */
+export class ConflictError extends BorderlinkError {
+  static override readonly brand: string = 'ConflictError';
+  override readonly code = 'IDEMPOTENCY_KEY_REUSED' as const;
+  constructor(message: string, options: BorderlinkErrorOptions = {}) {
+    super('IDEMPOTENCY_KEY_REUSED', message, false, { status: 409, ...options });
+  }
+}
+
+/** The gateway is rate-limiting this client (HTTP 429). Retryable after `retryAfterMs` when the gateway said. */
+export class RateLimitError extends BorderlinkError {
+  static override readonly brand: string = 'RateLimitError';
+  override readonly code = 'RATE_LIMITED' as const;
+  /** How long the gateway asked to wait, from `retry-after` / `retry-after-ms`. */
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, options: BorderlinkErrorOptions & { retryAfterMs?: number | undefined } = {}) {
+    super('RATE_LIMITED', message, true, { status: 429, ...options });
+    this.retryAfterMs = options.retryAfterMs;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), retryAfterMs: this.retryAfterMs };
+  }
+}
+
+/** Codes of {@link GatewayError}. */
+export type GatewayErrorCode = 'INTERNAL' | 'UPSTREAM_UNAVAILABLE' | 'UPSTREAM_TIMEOUT' | 'GATEWAY_ERROR';
+
+/** The gateway or a database behind it failed (HTTP 5xx, or another unexpected status). */
+export class GatewayError extends BorderlinkError {
+  static override readonly brand: string = 'GatewayError';
+  override readonly code: GatewayErrorCode;
+  /** How long the gateway asked to wait, from `retry-after` / `retry-after-ms`. */
+  readonly retryAfterMs: number | undefined;
+  constructor(
+    message: string,
+    options: BorderlinkErrorOptions & { code?: GatewayErrorCode; retryable?: boolean; retryAfterMs?: number | undefined } = {},
+  ) {
+    super(options.code ?? 'GATEWAY_ERROR', message, options.retryable ?? true, options);
+    this.code = options.code ?? 'GATEWAY_ERROR';
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** The connection failed or broke (refused, reset, closed, DNS, TLS). Retryable. */
+export class ConnectionError extends BorderlinkError {
+  static override readonly brand: string = 'ConnectionError';
+  override readonly code = 'CONNECTION_FAILED' as const;
+  constructor(message: string, options: BorderlinkErrorOptions = {}) {
+    super('CONNECTION_FAILED', message, true, options);
+  }
+}
+
+/** The call's deadline (`timeoutMs`) passed, or one attempt's timeout did. */
+export class TimeoutError extends BorderlinkError {
+  static override readonly brand: string = 'TimeoutError';
+  override readonly code = 'TIMEOUT' as const;
+  /** `call` when the whole call's deadline passed, `attempt` when one attempt's timeout did. */
+  readonly scope: 'call' | 'attempt';
+  constructor(message: string, options: BorderlinkErrorOptions & { scope?: 'call' | 'attempt' } = {}) {
+    super('TIMEOUT', message, true, options);
+    this.scope = options.scope ?? 'call';
+  }
+}
+
+/** The caller aborted the call through its `signal`. Never retried. */
+export class AbortError extends BorderlinkError {
+  static override readonly brand: string = 'AbortError';
+  override readonly code = 'ABORTED' as const;
+  constructor(message = 'The call was aborted by the caller', options: BorderlinkErrorOptions = {}) {
+    super('ABORTED', message, false, options);
+  }
+}
+
+/**
+ * The gateway's answer broke the wire protocol: not JSON, cut off, or valid JSON that does not match the schema.
+ * `retryable` is true only for a body that is cut off or not JSON at all (a truncated answer on a poor link).
+ */
+export class ProtocolError extends BorderlinkError {
+  static override readonly brand: string = 'ProtocolError';
+  override readonly code = 'PROTOCOL_ERROR' as const;
+  /** Paths in the body that broke the schema, when it was JSON. */
+  readonly issues: readonly FieldIssue[];
+  constructor(message: string, options: BorderlinkErrorOptions & { retryable?: boolean; issues?: readonly FieldIssue[] } = {}) {
+    super('PROTOCOL_ERROR', message, options.retryable ?? false, options);
+    this.issues = options.issues ?? [];
+  }
+}
+
+/** The circuit breaker for this gateway is open: calls fail fast until `retryAt`. Retryable later. */
+export class CircuitOpenError extends BorderlinkError {
+  static override readonly brand: string = 'CircuitOpenError';
+  override readonly code = 'CIRCUIT_OPEN' as const;
+  /** When the breaker lets a probe through again (epoch milliseconds). */
+  readonly retryAt: number;
+  constructor(message: string, options: BorderlinkErrorOptions & { retryAt: number }) {
+    super('CIRCUIT_OPEN', message, true, options);
+    this.retryAt = options.retryAt;
+  }
+}

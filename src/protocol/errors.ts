@@ -1,0 +1,103 @@
+// Maps a gateway's non-2xx answer to the error a caller can act on. The gateway's own message is kept only as a
+// code: a gateway may echo searched values in its messages, and nothing the SDK throws may carry them.
+import {
+  AuthenticationError,
+  BorderlinkError,
+  ConflictError,
+  GatewayError,
+  InputError,
+  NotFoundError,
+  PermissionError,
+  RateLimitError,
+  type BorderlinkErrorOptions,
+  type FieldIssue,
+} from '../errors/index';
+import type { TransportResponse } from '../transport/types';
+import { HEADERS, errorBodySchema } from './wire';
+
+/**
+ * Reads `retry-after-ms` (milliseconds) or `retry-after` (delta-seconds or an HTTP date).
+ * @returns milliseconds to wait, or undefined when absent or unreadable.
+ */
+export function parseRetryAfter(headers: Record<string, string | undefined>, now: number = Date.now()): number | undefined {
+  const ms = headers[HEADERS.retryAfterMs];
+  if (ms !== undefined && /^\s*\d+(\.\d+)?\s*$/.test(ms)) return Math.max(0, Math.round(Number(ms)));
+  const ra = headers[HEADERS.retryAfter];
+  if (ra === undefined) return undefined;
+  if (/^\s*\d+\s*$/.test(ra)) return Number(ra) * 1000;
+  const at = Date.parse(ra);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - now);
+}
+
+function readErrorBody(body: string): { code?: string; details?: FieldIssue[] } {
+  try {
+    const parsed = errorBodySchema.safeParse(JSON.parse(body));
+    if (!parsed.success) return {};
+    // Detail paths name fields; their messages come from the gateway and may quote values, so they are not kept.
+    const details = parsed.data.error.details?.map((d) => ({ path: d.path, message: 'rejected by the gateway' }));
+    return { code: parsed.data.error.code, ...(details ? { details } : {}) };
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * The error for a non-2xx answer. `isRead` decides whether a 500 is retried (reads only: a write may have been
+ * stored, and is retried only through its idempotency key, which 5xx other than 500 covers).
+ */
+export function errorFromResponse(
+  response: TransportResponse,
+  isRead: boolean,
+  base: BorderlinkErrorOptions = {},
+): BorderlinkError {
+  const { status } = response;
+  const { code, details } = readErrorBody(response.body);
+  const options = { ...base, status };
+  const suffix = code ? ` (${code})` : '';
+  switch (status) {
+    case 400:
+      return new InputError(`The gateway refused the request as invalid${suffix}`, details ?? [], { ...options, code: 'INVALID_REQUEST' });
+    case 401:
+      return new AuthenticationError(`The gateway did not accept the credentials${suffix}`, options);
+    case 403:
+      return new PermissionError(
+        code === 'NOT_ISSUER'
+          ? 'Only the issuing state may report this document (NOT_ISSUER)'
+          : `The authority or operator may not do this${suffix}`,
+        { ...options, code: code === 'NOT_ISSUER' ? 'NOT_ISSUER' : 'FORBIDDEN' },
+      );
+    case 404:
+      return new NotFoundError(`The gateway found no such record${suffix}`, options);
+    case 409:
+      return new ConflictError('The idempotency key was already used with another request (IDEMPOTENCY_KEY_REUSED)', options);
+    case 413:
+      return new InputError(`The request holds more items than the gateway accepts${suffix}`, details ?? [], {
+        ...options,
+        code: 'TOO_MANY_ITEMS',
+      });
+    case 429:
+      return new RateLimitError(`The gateway is rate-limiting this client${suffix}`, {
+        ...options,
+        retryAfterMs: parseRetryAfter(response.headers),
+      });
+    case 408:
+      return new GatewayError(`The gateway timed out waiting for the request${suffix}`, { ...options, code: 'UPSTREAM_TIMEOUT' });
+    case 500:
+      return new GatewayError(`The gateway failed${suffix}`, { ...options, code: 'INTERNAL', retryable: isRead });
+    case 502:
+    case 503:
+      return new GatewayError(`The gateway or a source behind it is unavailable${suffix}`, {
+        ...options,
+        code: 'UPSTREAM_UNAVAILABLE',
+        retryAfterMs: parseRetryAfter(response.headers),
+      });
+    case 504:
+      return new GatewayError(`A source behind the gateway timed out${suffix}`, { ...options, code: 'UPSTREAM_TIMEOUT' });
+    default:
+      return new GatewayError(`The gateway answered with unexpected status ${status}${suffix}`, {
+        ...options,
+        retryable: false,
+      });
+  }
+}

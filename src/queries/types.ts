@@ -1,0 +1,252 @@
+/**
+ * The domain types a caller passes in and gets back. These are the public contract: add, don't rename.
+ * @module
+ */
+
+/** A database behind the gateway. SLTD: stolen and lost travel documents; TDAWN: valid documents linked to a notice;
+ * NOMINAL: wanted persons (notices and diffusions); SMV: stolen motor vehicles. */
+export type Source = 'SLTD' | 'TDAWN' | 'NOMINAL' | 'SMV';
+
+/** Every source, in protocol order. */
+export const SOURCES: readonly Source[] = Object.freeze(['SLTD', 'TDAWN', 'NOMINAL', 'SMV'] as const);
+
+/** Why a query is made. Sent with every query and kept in the audit event. */
+export type Purpose = 'BORDER_CHECK' | 'SECOND_LINE' | 'INVESTIGATION' | 'MANIFEST_SCREENING' | 'TEST';
+
+/** Every purpose the protocol knows. */
+export const PURPOSES: readonly Purpose[] = Object.freeze([
+  'BORDER_CHECK',
+  'SECOND_LINE',
+  'INVESTIGATION',
+  'MANIFEST_SCREENING',
+  'TEST',
+] as const);
+
+/**
+ * Who asks, for which authority, and why. Required on every query: nothing is sent without `authorityId`,
+ * `operatorId` and `purpose`. Set it once on the client and override fields per call.
+ * @example
+ * ```ts
+ * const context = { authorityId: 'MDA-BPOL', operatorId: 'officer-0042', purpose: 'BORDER_CHECK', locationId: 'MD-LEUSENI' };
+ * ```
+ */
+export interface QueryContext {
+  /** The authority the query is made for, as the gateway knows it. @example 'MDA-BPOL' */
+  authorityId: string;
+  /** The operator (officer, system account) making the query. @example 'officer-0042' */
+  operatorId: string;
+  /** Why the query is made. */
+  purpose: Purpose;
+  /** Where the query is made from (border crossing point, station). @example 'MD-LEUSENI' */
+  locationId?: string;
+}
+
+/** Kind of travel document. */
+export type DocumentType = 'PASSPORT' | 'ID_CARD' | 'VISA' | 'OTHER';
+
+/** Sex as the protocol carries it (ICAO: `M`, `F`, `X`; `UNSPECIFIED` when not stated). */
+export type Sex = 'M' | 'F' | 'X' | 'UNSPECIFIED';
+
+/**
+ * A person to look for in NOMINAL (wanted persons).
+ * @example
+ * ```ts
+ * { surname: 'ERIKSSON', givenNames: ['ANNA', 'MARIA'], dateOfBirth: '1974-08-12', sex: 'F', nationality: 'UTO' }
+ * ```
+ */
+export interface PersonQuery {
+  /** Primary identifier, as printed (letters, spaces, hyphens, apostrophes). */
+  surname: string;
+  /** Secondary identifiers, in order. Empty when the person has none. @default [] */
+  givenNames?: string[];
+  /** `YYYY-MM-DD`, or `YYYY-MM` / `YYYY` when parts are unknown. */
+  dateOfBirth?: string;
+  /** @default 'UNSPECIFIED' */
+  sex?: Sex;
+  /** ICAO state code (1–3 letters), e.g. `UTO` or `D`. */
+  nationality?: string;
+}
+
+/**
+ * A travel document to look for in SLTD and TDAWN.
+ * @example
+ * ```ts
+ * { documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' }
+ * ```
+ */
+export interface DocumentQuery {
+  /** Document number: letters A–Z and digits only, without filler `<`. */
+  documentNumber: string;
+  /** ICAO code of the issuing state or organisation (1–3 letters). */
+  issuingState: string;
+  /** Kind of document. */
+  documentType: DocumentType;
+  /** The holder, when known: TDAWN and the gateway may use it to confirm a match. */
+  holder?: PersonQuery;
+}
+
+/**
+ * A vehicle to look for in SMV: by VIN, or by plate and registration country.
+ * @example
+ * ```ts
+ * { vin: 'WVWZZZ1JZXW000001' }
+ * { plate: 'B-AB 123', registrationCountry: 'D' }
+ * ```
+ */
+export interface VehicleQuery {
+  /** Vehicle identification number: 17 characters, no I, O or Q. */
+  vin?: string;
+  /** Registration plate as displayed. */
+  plate?: string;
+  /** ICAO/ISO code of the state that registered the plate. Required with `plate`. */
+  registrationCountry?: string;
+}
+
+/** A document subject in a combined check. */
+export interface DocumentSubject extends DocumentQuery {
+  kind: 'document';
+}
+/** A person subject in a combined check. */
+export interface PersonSubject extends PersonQuery {
+  kind: 'person';
+}
+/** A vehicle subject in a combined check. */
+export interface VehicleSubject extends VehicleQuery {
+  kind: 'vehicle';
+}
+/** Anything that can be checked. */
+export type Subject = DocumentSubject | PersonSubject | VehicleSubject;
+
+/** The combined answer to a check. `NO_HIT` only when every requested source answered `NO_HIT`. */
+export type Verdict = 'HIT' | 'POSSIBLE_HIT' | 'NO_HIT' | 'INCOMPLETE';
+
+/** How one source answered. Anything but `HIT`, `POSSIBLE_HIT` or `NO_HIT` makes the verdict `INCOMPLETE`. */
+export type OutcomeStatus = 'HIT' | 'POSSIBLE_HIT' | 'NO_HIT' | 'UNAVAILABLE' | 'TIMEOUT' | 'NOT_AUTHORISED' | 'ERROR';
+
+/** One requested source's answer. */
+export interface SourceOutcome {
+  source: Source;
+  status: OutcomeStatus;
+  /** When the source's data was last updated (ISO 8601), when it said. */
+  dataAsOf?: string;
+}
+
+/** How a hit matched the query. */
+export interface Match {
+  /** `EXACT` and `NORMALISED` make a `HIT`; `FUZZY` a `POSSIBLE_HIT`. */
+  method: 'EXACT' | 'NORMALISED' | 'FUZZY';
+  /** 0 to 1. */
+  score: number;
+  /** Which query fields matched, e.g. `['documentNumber', 'issuingState']`. */
+  matchedFields: string[];
+}
+
+/** Where a hit stands in the confirmation process. A hit is a lead until the owner country confirms it. */
+export type ConfirmationState = 'UNCONFIRMED' | 'PENDING' | 'CONFIRMED' | 'REJECTED';
+
+/** Status of a reported document. */
+export type DocumentStatus = 'STOLEN' | 'LOST' | 'STOLEN_BLANK' | 'REVOKED' | 'INVALIDATED';
+
+/** Kind of notice or diffusion. */
+export type NoticeType = 'RED' | 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'ORANGE' | 'PURPLE' | 'UN_SPECIAL' | 'DIFFUSION';
+
+/** A notice or diffusion a hit is linked to. */
+export interface Notice {
+  type: NoticeType;
+  reference: string;
+  requestingCountry: string;
+  charges?: string[];
+}
+
+/** The document record a document hit points to. */
+export interface DocumentRecord {
+  documentNumber: string;
+  issuingState: string;
+  documentType: DocumentType;
+  status: DocumentStatus;
+  incidentDate?: string;
+  incidentCountry?: string;
+}
+
+/** The person record a person hit points to. */
+export interface PersonRecord {
+  surname: string;
+  givenNames: string[];
+  dateOfBirth: string;
+  nationalities: string[];
+}
+
+/** The vehicle record a vehicle hit points to. */
+export interface VehicleRecord {
+  vin: string;
+  plate: string;
+  make: string;
+  model: string;
+  colour: string;
+  theftDate: string;
+  registrationCountry: string;
+}
+
+/** Fields every hit has. */
+export interface HitBase {
+  /** Unique per answer; cite it when confirming the hit. */
+  hitId: string;
+  source: Source;
+  /** The record's identifier in the source. */
+  recordId: string;
+  /** The state that owns the record and confirms the hit. */
+  ownerCountry: string;
+  match: Match;
+  /** What the owner asks the officer to do, e.g. `SEIZE_DOCUMENT`. */
+  actionToBeTaken?: string;
+  confirmation: { state: ConfirmationState };
+}
+/** A stolen, lost or revoked document (SLTD). */
+export interface DocumentHit extends HitBase {
+  kind: 'document';
+  document: DocumentRecord;
+}
+/** A valid document linked to a notice (TDAWN). */
+export interface LinkedDocumentHit extends HitBase {
+  kind: 'linked-document';
+  document: DocumentRecord;
+  notice: Notice;
+}
+/** A wanted person (NOMINAL). */
+export interface PersonHit extends HitBase {
+  kind: 'person';
+  person: PersonRecord;
+  notice: Notice;
+}
+/** A stolen vehicle (SMV). */
+export interface VehicleHit extends HitBase {
+  kind: 'vehicle';
+  vehicle: VehicleRecord;
+}
+/** Any hit, discriminated by `kind`. */
+export type Hit = DocumentHit | LinkedDocumentHit | PersonHit | VehicleHit;
+
+/**
+ * The answer to one check.
+ * @example
+ * ```ts
+ * const result = await client.checkDocument({ documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' });
+ * if (result.verdict === 'HIT') alertOfficer(result.hits);
+ * else if (!isClear(result)) showIncomplete(result.outcomes);
+ * ```
+ */
+export interface CheckResult {
+  /** The combined verdict; see {@link Verdict}. */
+  verdict: Verdict;
+  hits: Hit[];
+  /** One entry per requested source. A missing or failed source is here with its status. */
+  outcomes: SourceOutcome[];
+  /** The `x-request-id` of the call (the gateway's own id when it gave one). */
+  requestId: string;
+  /** How many requests were sent (1 unless retried). 0 when served from the cache. */
+  attempts: number;
+  /** Milliseconds from the start of the call to the answer. */
+  durationMs: number;
+  /** `cache` when the answer came from the client's cache (only when the cache is turned on). */
+  servedFrom: 'network' | 'cache';
+}

@@ -1,0 +1,179 @@
+// Input validation with zod, before anything is sent. Messages name the rule, never the value: the issue paths are
+// the only thing an InputError carries about the input.
+import { z } from 'zod';
+import { InputError, type FieldIssue } from '../errors/index';
+import { PURPOSES, SOURCES, type QueryContext, type Source, type Subject } from './types';
+
+const upper = (v: string) => v.trim().toUpperCase();
+const str = () => z.string({ error: 'must be a string' });
+
+const stateCode = z
+  .string({ error: 'must be a string' })
+  .transform(upper)
+  .pipe(z.string().regex(/^[A-Z]{1,3}$/, { error: 'must be an ICAO state code of 1 to 3 letters' }));
+
+function isCalendarDate(v: string): boolean {
+  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(v);
+  if (!m) return false;
+  const year = Number(m[1]);
+  if (m[2] === undefined) return year >= 1800;
+  const month = Number(m[2]);
+  if (month < 1 || month > 12) return false;
+  if (m[3] === undefined) return true;
+  const day = Number(m[3]);
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return day >= 1 && day <= days;
+}
+
+const date = z
+  .string({ error: 'must be a string' })
+  .refine(isCalendarDate, { error: 'must be a calendar date as YYYY-MM-DD, YYYY-MM or YYYY' });
+
+const name = z
+  .string({ error: 'must be a string' })
+  .transform((v) => v.trim())
+  .pipe(
+    z
+      .string()
+      .min(1, { error: 'must not be empty' })
+      .max(100, { error: 'must be at most 100 characters' })
+      .regex(/^[\p{L}\p{M}' .,-]+$/u, { error: 'must hold letters, spaces, hyphens or apostrophes only' }),
+  );
+
+const sex = z.enum(['M', 'F', 'X', 'UNSPECIFIED'], { error: 'must be M, F, X or UNSPECIFIED' });
+
+const personFields = {
+  surname: name,
+  givenNames: z.array(name, { error: 'must be an array of names' }).max(10).default([]),
+  dateOfBirth: date.optional(),
+  sex: sex.optional(),
+  nationality: stateCode.optional(),
+};
+
+const documentFields = {
+  documentNumber: z
+    .string({ error: 'must be a string' })
+    .transform(upper)
+    .pipe(z.string().regex(/^[A-Z0-9]{1,20}$/, { error: 'must be 1 to 20 letters A-Z or digits' })),
+  issuingState: stateCode,
+  documentType: z.enum(['PASSPORT', 'ID_CARD', 'VISA', 'OTHER'], {
+    error: 'must be PASSPORT, ID_CARD, VISA or OTHER',
+  }),
+  holder: z.strictObject(personFields).optional(),
+};
+
+const vehicleFields = {
+  vin: z
+    .string({ error: 'must be a string' })
+    .transform(upper)
+    .pipe(z.string().regex(/^[A-HJ-NPR-Z0-9]{17}$/, { error: 'must be 17 characters A-Z or 0-9, without I, O or Q' }))
+    .optional(),
+  plate: z
+    .string({ error: 'must be a string' })
+    .transform(upper)
+    .pipe(z.string().regex(/^[A-Z0-9][A-Z0-9 -]{0,14}$/, { error: 'must be 1 to 15 letters, digits, spaces or hyphens' }))
+    .optional(),
+  registrationCountry: stateCode.optional(),
+};
+
+function vehicleNeedsKey(v: { vin?: string | undefined; plate?: string | undefined; registrationCountry?: string | undefined }, ctx: z.RefinementCtx) {
+  if (v.vin === undefined && v.plate === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['vin'], message: 'a vehicle needs a vin, or a plate with its registrationCountry' });
+  } else if (v.plate !== undefined && v.registrationCountry === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['registrationCountry'], message: 'is required with a plate' });
+  }
+}
+
+export const documentQuerySchema = z.strictObject(documentFields);
+export const personQuerySchema = z.strictObject(personFields);
+export const vehicleQuerySchema = z.strictObject(vehicleFields).superRefine(vehicleNeedsKey);
+
+export const subjectSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ kind: z.literal('document'), ...documentFields }),
+    z.strictObject({ kind: z.literal('person'), ...personFields }),
+    z.strictObject({ kind: z.literal('vehicle'), ...vehicleFields }).superRefine(vehicleNeedsKey),
+  ],
+  { error: 'must have kind document, person or vehicle' },
+);
+
+export const sourcesSchema = z
+  .array(z.enum(SOURCES as [Source, ...Source[]], { error: 'must be SLTD, TDAWN, NOMINAL or SMV' }))
+  .min(1, { error: 'must name at least one source' })
+  .refine((s) => new Set(s).size === s.length, { error: 'must not repeat a source' });
+
+export const subjectsSchema = z
+  .array(subjectSchema, { error: 'must be an array of subjects' })
+  .min(1, { error: 'must hold at least one subject' })
+  .max(20, { error: 'must hold at most 20 subjects' });
+
+const identifier = z
+  .string({ error: 'must be a string' })
+  .min(1, { error: 'is required' })
+  .max(128, { error: 'must be at most 128 characters' })
+  .regex(/^[\x21-\x7e]+$/, { error: 'must be printable ASCII without spaces' });
+
+export const contextSchema = z.strictObject({
+  authorityId: identifier,
+  operatorId: identifier,
+  purpose: z.enum(PURPOSES as [string, ...string[]], {
+    error: 'must be BORDER_CHECK, SECOND_LINE, INVESTIGATION, MANIFEST_SCREENING or TEST',
+  }),
+  locationId: identifier.optional(),
+});
+
+/** Turns zod issues into field issues that name paths and rules, never values. */
+export function toFieldIssues(error: z.ZodError, input: unknown, prefix?: string): FieldIssue[] {
+  return error.issues.flatMap((issue): FieldIssue[] => {
+    const path = [prefix, ...issue.path.map(String)].filter((p) => p !== undefined && p !== '').join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: path ? `${path}.${key}` : key, message: 'is not a known field' }));
+    }
+    // zod does not tell a missing field from a wrong type in every code path: look at the input itself.
+    const missing = (issue.code === 'invalid_type' || issue.code === 'invalid_value') && valueAt(input, issue.path) === undefined;
+    return [{ path: path || '(root)', message: missing ? 'is required' : issue.message }];
+  });
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v = input;
+  for (const key of path) {
+    if (typeof v !== 'object' || v === null) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+/** Parses `value` with `schema` or throws an {@link InputError} naming each bad field. */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, prefix?: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues = toFieldIssues(parsed.error, value, prefix);
+  const first = issues[0]!;
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  throw new InputError(`Invalid input: ${first.path} ${first.message}${more}`, issues);
+}
+
+/** Validates a merged context. Missing who/for-whom/why is an input error: the query is not sent. */
+export function parseContext(value: Partial<QueryContext>): QueryContext {
+  return parseInput(contextSchema, value, 'context') as QueryContext;
+}
+
+export function parseSubjects(value: unknown): Subject[] {
+  return parseInput(subjectsSchema, value, 'subjects') as Subject[];
+}
+
+/** The sources a subject is checked in when the caller names none. */
+export const DEFAULT_SOURCES: Readonly<Record<Subject['kind'], readonly Source[]>> = Object.freeze({
+  document: ['SLTD', 'TDAWN'],
+  person: ['NOMINAL'],
+  vehicle: ['SMV'],
+});
+
+/** The default sources for a set of subjects, in protocol order and without repeats. */
+export function defaultSources(subjects: readonly Subject[]): Source[] {
+  const wanted = new Set<Source>();
+  for (const s of subjects) for (const src of DEFAULT_SOURCES[s.kind]) wanted.add(src);
+  return SOURCES.filter((s) => wanted.has(s));
+}

@@ -1,0 +1,36 @@
+// The contract between the client and the resilience layer. The client builds a CallSpec; the layer runs it through
+// deadline ⊃ breaker ⊃ retry with budget ⊃ per-attempt timeout ⊃ transport and returns the parsed value.
+import type { TransportRequest, TransportResponse } from '../transport/types';
+
+/** One logical call: the same request (same x-request-id, same idempotency key) on every attempt. @internal */
+export interface CallSpec<T> {
+  /** `read` for checks; `write` for reports and withdrawals (retried only because they carry an idempotency key). */
+  kind: 'read' | 'write';
+  request: Omit<TransportRequest, 'timeoutMs' | 'signal'>;
+  /** The x-request-id of the call, already in `request.headers`. */
+  requestId: string;
+  /**
+   * Turns a 2xx answer into the value, or throws a ProtocolError (retryable when the body is cut off or not JSON).
+   * Runs inside the attempt, so a truncated body on a poor link is retried like a reset.
+   */
+  parse(response: TransportResponse): T;
+  /** The whole call's deadline, retries and back-off included. @unit milliseconds */
+  timeoutMs: number;
+  /** The caller's signal. */
+  signal?: AbortSignal | undefined;
+}
+
+/** What a successful call gives back. @internal */
+export interface CallOutcome<T> {
+  value: T;
+  response: TransportResponse;
+  attempts: number;
+  durationMs: number;
+}
+
+/** Runs calls. Rejects with a BorderlinkError carrying requestId, attempts and durationMs. @internal */
+export interface Executor {
+  execute<T>(spec: CallSpec<T>): Promise<CallOutcome<T>>;
+  /** Releases the layer's timers; the client then closes the transport. */
+  close(): Promise<void>;
+}
