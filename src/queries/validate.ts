@@ -7,7 +7,7 @@ import { PURPOSES, SOURCES, type QueryContext, type Source, type Subject } from 
 const upper = (v: string) => v.trim().toUpperCase();
 const str = () => z.string({ error: 'must be a string' });
 
-const stateCode = z
+export const stateCodeSchema = z
   .string({ error: 'must be a string' })
   .transform(upper)
   .pipe(z.string().regex(/^[A-Z]{1,3}$/, { error: 'must be an ICAO state code of 1 to 3 letters' }));
@@ -25,7 +25,7 @@ function isCalendarDate(v: string): boolean {
   return day >= 1 && day <= days;
 }
 
-const date = z
+export const dateSchema = z
   .string({ error: 'must be a string' })
   .refine(isCalendarDate, { error: 'must be a calendar date as YYYY-MM-DD, YYYY-MM or YYYY' });
 
@@ -45,9 +45,9 @@ const sex = z.enum(['M', 'F', 'X', 'UNSPECIFIED'], { error: 'must be M, F, X or 
 const personFields = {
   surname: name,
   givenNames: z.array(name, { error: 'must be an array of names' }).max(10).default([]),
-  dateOfBirth: date.optional(),
+  dateOfBirth: dateSchema.optional(),
   sex: sex.optional(),
-  nationality: stateCode.optional(),
+  nationality: stateCodeSchema.optional(),
 };
 
 const documentFields = {
@@ -55,7 +55,7 @@ const documentFields = {
     .string({ error: 'must be a string' })
     .transform(upper)
     .pipe(z.string().regex(/^[A-Z0-9]{1,20}$/, { error: 'must be 1 to 20 letters A-Z or digits' })),
-  issuingState: stateCode,
+  issuingState: stateCodeSchema,
   documentType: z.enum(['PASSPORT', 'ID_CARD', 'VISA', 'OTHER'], {
     error: 'must be PASSPORT, ID_CARD, VISA or OTHER',
   }),
@@ -73,7 +73,7 @@ const vehicleFields = {
     .transform(upper)
     .pipe(z.string().regex(/^[A-Z0-9][A-Z0-9 -]{0,14}$/, { error: 'must be 1 to 15 letters, digits, spaces or hyphens' }))
     .optional(),
-  registrationCountry: stateCode.optional(),
+  registrationCountry: stateCodeSchema.optional(),
 };
 
 function vehicleNeedsKey(v: { vin?: string | undefined; plate?: string | undefined; registrationCountry?: string | undefined }, ctx: z.RefinementCtx) {

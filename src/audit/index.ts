@@ -1,0 +1,52 @@
+/**
+ * The audit event: one per call, what a consultation log must show (who, for which authority, why, when, what kind
+ * of subject, with what result) without raw personal data unless the integrator opts in.
+ * @module
+ */
+import type { Purpose, Source, Subject, Verdict } from '../queries/types';
+
+/** A searched subject, as the audit event records it. */
+export interface AuditSubject {
+  kind: Subject['kind'];
+  /**
+   * Keyed hash (HMAC-SHA256, 128 bits, hex) of the normalised searched values. The same subject gives the same hash
+   * under the same `privacy.hashKey`, so a log can be correlated without holding the values.
+   */
+  hash: string;
+  /** The searched values themselves, only when `privacy.includePersonalData` is true. */
+  values?: Subject;
+}
+
+/**
+ * One event per call, sent to `onAudit`.
+ * @example
+ * ```ts
+ * createClient({ ..., onAudit: (event) => auditLog.append(event) });
+ * ```
+ */
+export interface AuditEvent {
+  /** When the call ended (ISO 8601). */
+  at: string;
+  requestId: string;
+  action: 'CHECK' | 'REPORT' | 'WITHDRAW';
+  authorityId: string;
+  operatorId: string;
+  purpose: Purpose;
+  locationId?: string;
+  /** What kinds of subjects were searched, hashed. Empty for a withdrawal. */
+  subjects: AuditSubject[];
+  /** The sources asked, for checks. */
+  sources?: Source[];
+  /** The verdict, for a check that got an answer. */
+  verdict?: Verdict;
+  /** `OK`, or the error code the call failed with. */
+  outcome: 'OK' | string;
+  /** The hits' ids, for a check. */
+  hitIds: string[];
+  /** The record created or withdrawn, for a report or withdrawal. */
+  recordId?: string;
+  durationMs: number;
+  attempts: number;
+  /** `cache` when a check was answered from the client's cache. */
+  servedFrom?: 'network' | 'cache';
+}
