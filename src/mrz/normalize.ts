@@ -1,0 +1,119 @@
+// From what a caller or an OCR engine hands us to the lines to judge, and which layout they are.
+import type { MrzFormat } from './types';
+
+const LINE_BREAK = /\r\n|\r|\n/;
+
+function isBlank(line: string): boolean {
+  return line.length === 0;
+}
+
+/** An MRZ-looking line: MRZ alphabet only (either case), with at least one filler, and MRZ-like length. */
+function looksLikeMrz(line: string): boolean {
+  if (line.length < 28 || line.length > 46) return false;
+  let filler = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 60) filler = true;
+    else if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return false;
+  }
+  return filler;
+}
+
+/** Lengths a single unbroken line may have when it is a whole MRZ run together, and how many lines it holds. */
+const RUN_TOGETHER: Readonly<Record<number, number>> = { 72: 2, 88: 2, 90: 3 };
+
+/**
+ * Splits, trims and drops blank lines; a run-together MRZ is split; inside longer text the last block of MRZ-looking
+ * lines is taken.
+ */
+export function normaliseLines(input: string | readonly string[]): string[] {
+  let raw: readonly string[];
+  if (typeof input === 'string') raw = input.split(LINE_BREAK);
+  else {
+    let multi = false;
+    for (const line of input) if (typeof line !== 'string' || line.includes('\n') || line.includes('\r')) multi = true;
+    raw = multi ? input.map((line) => String(line)).join('\n').split(LINE_BREAK) : input;
+  }
+  const lines: string[] = [];
+  for (const line of raw) {
+    const trimmed = line.trim();
+    if (!isBlank(trimmed)) lines.push(trimmed);
+  }
+  if (lines.length === 1) {
+    const only = lines[0] as string;
+    const parts = RUN_TOGETHER[only.length];
+    if (parts !== undefined) {
+      const size = only.length / parts;
+      return Array.from({ length: parts }, (_, i) => only.slice(i * size, (i + 1) * size));
+    }
+  }
+  if (lines.length <= 3) return lines;
+  let end = -1;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (looksLikeMrz(lines[i] as string)) {
+      end = i;
+      break;
+    }
+  }
+  if (end < 0) return lines;
+  let start = end;
+  while (start > 0 && end - start < 2 && looksLikeMrz(lines[start - 1] as string)) start--;
+  const block = lines.slice(start, end + 1);
+  if (block.length === 3 && Math.abs((block[2] as string).length - 30) > 2) return block.slice(1);
+  return block.length >= 2 ? block : lines;
+}
+
+/** What the line count and lengths say. */
+export interface Detection {
+  readonly format: MrzFormat | null;
+  /** Set when the layout is recognised but no document can be read. */
+  readonly problem: 'UNKNOWN_FORMAT' | 'INVALID_LINE_COUNT' | 'INVALID_LENGTH' | null;
+}
+
+const TOLERANCE = 3;
+
+function near(length: number, target: number): boolean {
+  return Math.abs(length - target) <= TOLERANCE;
+}
+
+function firstUpper(lines: readonly string[]): number {
+  const c = (lines[0] as string).charCodeAt(0);
+  return c >= 97 && c <= 122 ? c - 32 : c;
+}
+
+function twoLine(lines: readonly string[], length: number): MrzFormat {
+  const visa = firstUpper(lines) === 86;
+  if (length === 44) return visa ? 'MRVA' : 'TD3';
+  const first = lines[0] as string;
+  if (!visa && (/^IDFRA/i.test(first) || /[0-9]/.test(first.slice(30, 35)))) return 'FRENCH_NATIONAL_ID';
+  return visa ? 'MRVB' : 'TD2';
+}
+
+/** Detects the layout from every line: count, lengths, and the document code for visas. */
+export function detectFormat(lines: readonly string[]): Detection {
+  const n = lines.length;
+  if (n === 0 || n > 3) return { format: null, problem: 'INVALID_LINE_COUNT' };
+  const l0 = (lines[0] as string).length;
+  if (n === 1) {
+    if (l0 === 30) return { format: 'FRENCH_DRIVING_LICENSE', problem: null };
+    return { format: null, problem: near(l0, 36) || near(l0, 44) ? 'INVALID_LINE_COUNT' : 'UNKNOWN_FORMAT' };
+  }
+  const l1 = (lines[1] as string).length;
+  if (n === 2) {
+    if (l0 === l1 && (l0 === 36 || l0 === 44)) return { format: twoLine(lines, l0), problem: null };
+    if (near(l0, 30) && near(l1, 30)) return { format: null, problem: 'INVALID_LINE_COUNT' };
+    const longest = Math.max(l0, l1);
+    for (const length of [44, 36]) {
+      if (near(longest, length) && (near(l0, length) || near(l1, length))) {
+        return { format: twoLine(lines, length), problem: 'INVALID_LENGTH' };
+      }
+    }
+    return { format: null, problem: 'UNKNOWN_FORMAT' };
+  }
+  const l2 = (lines[2] as string).length;
+  if (l0 === 9 && l1 === 30 && l2 === 30) return { format: 'SWISS_DRIVING_LICENSE', problem: null };
+  if (l0 === 30 && l1 === 30 && l2 === 30) return { format: 'TD1', problem: null };
+  if ([l0, l1, l2].filter((l) => near(l, 30)).length >= 2) return { format: 'TD1', problem: 'INVALID_LENGTH' };
+  if ([l0, l1, l2].every((l) => near(l, 36) || near(l, 44))) return { format: null, problem: 'INVALID_LINE_COUNT' };
+  return { format: null, problem: 'UNKNOWN_FORMAT' };
+}
