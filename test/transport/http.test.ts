@@ -1,0 +1,488 @@
+import { getEventListeners } from 'node:events';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { getGlobalDispatcher, setGlobalDispatcher, Agent } from 'undici';
+import type { Dispatcher } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AbortError, ConfigError, ConnectionError, TimeoutError } from '../../src/errors/index';
+import { httpTransport } from '../../src/transport/index';
+import type { HttpTransportOptions, Transport, TransportRequest } from '../../src/transport/index';
+import { makeCertificates } from '../helpers/certs';
+
+interface Seen {
+  method: string | undefined;
+  url: string | undefined;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+interface TestServer {
+  server: Server;
+  url: string;
+  /** Requests the server received, as it received them. */
+  seen: Seen[];
+  /** Sockets the server accepted. */
+  connections: number;
+}
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+type Respond = (req: IncomingMessage, res: ServerResponse, seen: Seen) => void;
+
+const echo: Respond = (_req, res, seen) => {
+  res.setHeader('content-type', 'application/json');
+  res.end(JSON.stringify(seen));
+};
+
+function track(server: Server, respond: Respond, scheme: 'http' | 'https'): Promise<TestServer> {
+  const state: TestServer = { server, url: '', seen: [], connections: 0 };
+  const sockets = new Set<import('node:net').Socket>();
+  server.on(scheme === 'https' ? 'secureConnection' : 'connection', (socket: import('node:net').Socket) => {
+    state.connections += 1;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      const seen = { method: req.method, url: req.url, headers: req.headers, body };
+      state.seen.push(seen);
+      respond(req, res, seen);
+    });
+  });
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  );
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      state.url = `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      resolve(state);
+    });
+  });
+}
+
+function startServer(respond: Respond = echo): Promise<TestServer> {
+  return track(createServer(), respond, 'http');
+}
+
+function transportFor(options: HttpTransportOptions): Transport {
+  const transport = httpTransport(options);
+  cleanups.push(() => transport.close());
+  return transport;
+}
+
+function get(path = '/v1/status', extra: Partial<TransportRequest> = {}): TransportRequest {
+  return { method: 'GET', path, headers: {}, timeoutMs: 5000, ...extra };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected the promise to reject');
+}
+
+/** A port nothing listens on: bound once, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+function activeTimeouts(): number {
+  return process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
+}
+
+describe('httpTransport: what goes on the wire', () => {
+  it('sends method, path, body, bearer token, static headers and a JSON content-type', async () => {
+    const gw = await startServer();
+    const transport = transportFor({ baseUrl: gw.url, token: 'tok-123', headers: { 'X-Border-Post': 'FRA-T1' } });
+
+    const response = await transport.send({
+      method: 'POST',
+      path: '/v1/checks?sync=1',
+      headers: { 'x-request-id': 'req-1' },
+      body: '{"documentNumber":"X"}',
+      timeoutMs: 5000,
+    });
+
+    expect(response.status).toBe(200);
+    const seen = JSON.parse(response.body) as Seen;
+    expect(seen).toMatchObject({ method: 'POST', url: '/v1/checks?sync=1', body: '{"documentNumber":"X"}' });
+    expect(seen.headers).toMatchObject({
+      authorization: 'Bearer tok-123',
+      'x-border-post': 'FRA-T1',
+      'x-request-id': 'req-1',
+      'content-type': 'application/json',
+      'content-length': '22',
+    });
+  });
+
+  it('prefixes every path with the path of baseUrl', async () => {
+    const gw = await startServer();
+    const transport = transportFor({ baseUrl: `${gw.url}/national/api/` });
+
+    await transport.send(get('/v1/checks/abc'));
+
+    expect(gw.seen[0]?.url).toBe('/national/api/v1/checks/abc');
+    expect(transport.endpoint).toBe(`${gw.url}/national/api`);
+  });
+
+  it("lets the request's headers win over static ones, except authorization", async () => {
+    const gw = await startServer();
+    const transport = transportFor({ baseUrl: gw.url, token: 'tok', headers: { 'x-border-post': 'static' } });
+
+    await transport.send(get('/v1/status', { headers: { 'x-border-post': 'per-call', authorization: 'Bearer other' } }));
+
+    expect(gw.seen[0]?.headers['x-border-post']).toBe('per-call');
+    expect(gw.seen[0]?.headers.authorization).toBe('Bearer tok');
+  });
+
+  it('sends no authorization and no content-type on a GET without token', async () => {
+    const gw = await startServer();
+    const transport = transportFor({ baseUrl: gw.url });
+
+    await transport.send(get());
+
+    expect(gw.seen[0]?.headers.authorization).toBeUndefined();
+    expect(gw.seen[0]?.headers['content-type']).toBeUndefined();
+  });
+
+  it('reuses one keep-alive connection for sequential calls', async () => {
+    const gw = await startServer();
+    const transport = transportFor({ baseUrl: gw.url, connections: 1 });
+
+    for (let i = 0; i < 20; i++) await transport.send(get());
+
+    expect(gw.seen).toHaveLength(20);
+    expect(gw.connections).toBe(1);
+  });
+
+  it('keeps sequential calls on at most two connections with the default pool', async () => {
+    const gw = await startServer();
+    const transport = transportFor({ baseUrl: gw.url });
+
+    for (let i = 0; i < 20; i++) await transport.send(get());
+
+    // The second call is dispatched in the tick the first one finished, before undici's pool sees the first
+    // connection as free, so it opens one more; bare `Pool.request` does the same. After that, both are reused.
+    expect(gw.connections).toBeLessThanOrEqual(2);
+  });
+
+  it('does not go through the global dispatcher', async () => {
+    const gw = await startServer();
+    const original = getGlobalDispatcher();
+    const refusing = new Agent();
+    refusing.dispatch = (_opts: Dispatcher.DispatchOptions, _handler: Dispatcher.DispatchHandler) => {
+      throw new Error('the global dispatcher was used');
+    };
+    setGlobalDispatcher(refusing);
+    try {
+      const transport = transportFor({ baseUrl: gw.url });
+      await expect(transport.send(get())).resolves.toMatchObject({ status: 200 });
+    } finally {
+      setGlobalDispatcher(original);
+      await refusing.close();
+    }
+  });
+});
+
+describe('httpTransport: answers', () => {
+  it('resolves non-2xx statuses with lower-case header names instead of throwing', async () => {
+    const gw = await startServer((_req, res) => {
+      res.writeHead(503, [['Retry-After', '2'], ['X-Trace', 'a'], ['X-Trace', 'b'], ['Content-Type', 'application/json']]);
+      res.end('{"error":{"code":"UPSTREAM_UNAVAILABLE"}}');
+    });
+    const transport = transportFor({ baseUrl: gw.url });
+
+    const response = await transport.send(get());
+
+    expect(response.status).toBe(503);
+    expect(response.body).toBe('{"error":{"code":"UPSTREAM_UNAVAILABLE"}}');
+    expect(response.headers['retry-after']).toBe('2');
+    expect(response.headers['x-trace']).toBe('a, b');
+    expect(response.headers['Retry-After']).toBeUndefined();
+  });
+
+  it('resolves an empty body as the empty string', async () => {
+    const gw = await startServer((_req, res) => {
+      res.writeHead(204);
+      res.end();
+    });
+    const transport = transportFor({ baseUrl: gw.url });
+
+    await expect(transport.send(get())).resolves.toMatchObject({ status: 204, body: '' });
+  });
+
+  it('decodes UTF-8 once, so a character split across chunks survives', async () => {
+    const text = JSON.stringify({ name: 'Müller Ødegård 李' });
+    const bytes = Buffer.from(text, 'utf8');
+    const split = bytes.indexOf(Buffer.from('ü', 'utf8')) + 1;
+    const gw = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-length': String(bytes.length) });
+      res.write(bytes.subarray(0, split));
+      setTimeout(() => res.end(bytes.subarray(split)), 20);
+    });
+    const transport = transportFor({ baseUrl: gw.url });
+
+    await expect(transport.send(get())).resolves.toMatchObject({ body: text });
+  });
+});
+
+describe('httpTransport: failures', () => {
+  it('rejects with an attempt TimeoutError when timeoutMs passes, after the gateway saw the request', async () => {
+    const gw = await startServer(() => {
+      /* never answers */
+    });
+    const transport = transportFor({ baseUrl: gw.url });
+
+    const started = performance.now();
+    const err = await rejection(transport.send(get('/v1/slow', { timeoutMs: 200 })));
+    const elapsed = performance.now() - started;
+
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect((err as TimeoutError).scope).toBe('attempt');
+    expect(gw.seen.map((s) => s.url)).toEqual(['/v1/slow']);
+    expect(elapsed).toBeGreaterThanOrEqual(150);
+    expect(elapsed).toBeLessThan(5000);
+  });
+
+  it("rejects with the signal's reason when the caller aborts mid-flight", async () => {
+    const gw = await startServer(() => {
+      /* never answers */
+    });
+    const transport = transportFor({ baseUrl: gw.url });
+    const controller = new AbortController();
+    const reason = new Error('hedged attempt won');
+
+    const pending = transport.send(get('/v1/slow', { signal: controller.signal, timeoutMs: 10_000 }));
+    while (gw.seen.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort(reason);
+
+    expect(await rejection(pending)).toBe(reason);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('rejects with AbortError when the reason is not an Error, and at once for an aborted signal', async () => {
+    const gw = await startServer();
+    const transport = transportFor({ baseUrl: gw.url });
+    const controller = new AbortController();
+    controller.abort('stop');
+
+    const err = await rejection(transport.send(get('/v1/status', { signal: controller.signal })));
+
+    expect(err).toBeInstanceOf(AbortError);
+    expect(gw.seen).toHaveLength(0);
+  });
+
+  it('rejects with ConnectionError when the connection is refused', async () => {
+    const port = await closedPort();
+    const transport = transportFor({ baseUrl: `http://127.0.0.1:${port}` });
+
+    const err = await rejection(transport.send(get()));
+
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect((err as ConnectionError).message).toMatch(/connection refused/);
+    expect((err as ConnectionError).cause).toBeInstanceOf(Error);
+  });
+
+  it('rejects with ConnectionError when the gateway destroys the socket', async () => {
+    const gw = await startServer((req) => req.socket.destroy());
+    const transport = transportFor({ baseUrl: gw.url });
+
+    const err = await rejection(transport.send(get()));
+
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect((err as ConnectionError).retryable).toBe(true);
+  });
+
+  it('rejects with ConnectionError when the body is cut off before content-length', async () => {
+    const gw = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"result":"cle');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    const transport = transportFor({ baseUrl: gw.url });
+
+    const err = await rejection(transport.send(get()));
+
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect((err as ConnectionError).message).toMatch(/before the response body was complete|cut off/);
+  });
+
+  it('leaves no timer and no abort listener behind, whichever way calls settle', async () => {
+    let n = 0;
+    const gw = await startServer((req, res, seen) => {
+      n += 1;
+      if (n % 3 === 0) return req.socket.destroy();
+      if (seen.url === '/v1/slow') return; // never answers
+      echo(req, res, seen);
+    });
+    const transport = transportFor({ baseUrl: gw.url, connections: 4 });
+    const signal = new AbortController().signal;
+    await transport.send(get());
+    const baseline = activeTimeouts();
+
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 60 }, (_, i) =>
+        transport.send(get(i % 5 === 0 ? '/v1/slow' : '/v1/status', { signal, timeoutMs: i % 5 === 0 ? 50 : 60_000 })),
+      ),
+    );
+
+    expect(outcomes.some((o) => o.status === 'fulfilled')).toBe(true);
+    expect(outcomes.some((o) => o.status === 'rejected' && o.reason instanceof TimeoutError)).toBe(true);
+    expect(outcomes.some((o) => o.status === 'rejected' && o.reason instanceof ConnectionError)).toBe(true);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+    expect(activeTimeouts()).toBeLessThanOrEqual(baseline);
+  });
+});
+
+describe('httpTransport: close', () => {
+  it('lets a call in flight finish, is idempotent, and refuses later sends with ConfigError', async () => {
+    const gw = await startServer((req, res, seen) => setTimeout(() => echo(req, res, seen), 100));
+    const transport = httpTransport({ baseUrl: gw.url });
+
+    const inFlight = transport.send(get());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const closed = transport.close();
+
+    expect(transport.close()).toBe(closed);
+    await expect(inFlight).resolves.toMatchObject({ status: 200 });
+    await closed;
+    const err = await rejection(transport.send(get()));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toMatch(/after close/);
+  });
+});
+
+describe('httpTransport: mutual TLS', () => {
+  const certs = makeCertificates();
+
+  async function startTlsServer(): Promise<TestServer & { clientNames: Array<string | undefined> }> {
+    const clientNames: Array<string | undefined> = [];
+    const server = createHttpsServer({
+      key: certs.serverKey,
+      cert: certs.serverCert,
+      ca: certs.ca,
+      requestCert: true,
+      rejectUnauthorized: true,
+    });
+    const state = await track(
+      server,
+      (req, res, seen) => {
+        const name = (req.socket as TLSSocket).getPeerCertificate().subject?.CN;
+        clientNames.push(Array.isArray(name) ? name.join(',') : name);
+        echo(req, res, seen);
+      },
+      'https',
+    );
+    return { ...state, clientNames };
+  }
+
+  it('succeeds with the client certificate', async () => {
+    const gw = await startTlsServer();
+    const transport = transportFor({
+      baseUrl: `${gw.url}/national`,
+      tls: { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey },
+    });
+
+    const response = await transport.send(get());
+
+    expect(response.status).toBe(200);
+    expect(gw.seen[0]?.url).toBe('/national/v1/status');
+    expect(gw.clientNames).toEqual(['borderlink-test-client']);
+  });
+
+  it('verifies the gateway certificate by the name given in servername', async () => {
+    const gw = await startTlsServer();
+    const port = new URL(gw.url).port;
+    const transport = transportFor({
+      baseUrl: `https://localhost:${port}`,
+      tls: { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey, servername: 'localhost' },
+    });
+
+    await expect(transport.send(get())).resolves.toMatchObject({ status: 200 });
+  });
+
+  it('fails with ConnectionError without a client certificate', async () => {
+    const gw = await startTlsServer();
+    const transport = transportFor({ baseUrl: gw.url, tls: { ca: certs.ca } });
+
+    const err = await rejection(transport.send(get()));
+
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect(gw.seen).toHaveLength(0);
+  });
+
+  it('fails with a TLS ConnectionError when the gateway certificate is not trusted', async () => {
+    const gw = await startTlsServer();
+    const transport = transportFor({ baseUrl: gw.url, tls: { cert: certs.clientCert, key: certs.clientKey } });
+
+    const err = await rejection(transport.send(get()));
+
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect((err as ConnectionError).message).toMatch(/TLS/);
+  });
+});
+
+describe('httpTransport: configuration', () => {
+  const secret = 'sEcReT-t0ken';
+  const cases: Array<[string, Record<string, unknown>, string]> = [
+    ['an unknown option', { baseUrl: 'http://gw.example', retries: 3 }, '`retries`'],
+    ['an unknown tls option', { baseUrl: 'https://gw.example', tls: { pfx: 'x' } }, '`tls.pfx`'],
+    ['a missing baseUrl', {}, '`baseUrl`'],
+    ['a baseUrl that is not a URL', { baseUrl: 'gw.example/api' }, '`baseUrl`'],
+    ['a baseUrl that is not http(s)', { baseUrl: 'ftp://gw.example' }, '`baseUrl`'],
+    ['a baseUrl with credentials', { baseUrl: `https://user:${secret}@gw.example` }, '`baseUrl`'],
+    ['a baseUrl with a query', { baseUrl: `https://gw.example/api?key=${secret}` }, '`baseUrl`'],
+    ['a token with a line break', { baseUrl: 'https://gw.example', token: `${secret}\r\nx-evil: 1` }, '`token`'],
+    ['a token with a non-printable character', { baseUrl: 'https://gw.example', token: `${secret}\u0000` }, '`token`'],
+    ['an empty token', { baseUrl: 'https://gw.example', token: '' }, '`token`'],
+    ['tls on an http URL', { baseUrl: 'http://gw.example', tls: { ca: 'pem' } }, '`tls`'],
+    ['a cert without its key', { baseUrl: 'https://gw.example', tls: { cert: 'pem' } }, '`tls.cert`'],
+    ['zero connections', { baseUrl: 'https://gw.example', connections: 0 }, '`connections`'],
+    ['a fractional connection count', { baseUrl: 'https://gw.example', connections: 1.5 }, '`connections`'],
+    ['an infinite keep-alive', { baseUrl: 'https://gw.example', keepAliveTimeoutMs: Infinity }, '`keepAliveTimeoutMs`'],
+    ['a negative connect timeout', { baseUrl: 'https://gw.example', connectTimeoutMs: -1 }, '`connectTimeoutMs`'],
+    ['a header value with a line break', { baseUrl: 'https://gw.example', headers: { 'x-key': `${secret}\n` } }, '`headers.x-key`'],
+    ['a framing header', { baseUrl: 'https://gw.example', headers: { Connection: 'close' } }, '`headers.connection`'],
+    ['authorization next to token', { baseUrl: 'https://gw.example', token: secret, headers: { authorization: 'x' } }, '`token`'],
+  ];
+
+  it.each(cases)('refuses %s with a ConfigError naming the option, never the value', (_name, options, named) => {
+    let err: unknown;
+    try {
+      httpTransport(options as unknown as HttpTransportOptions);
+    } catch (caught) {
+      err = caught;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const configError = err as ConfigError;
+    expect(configError.message).toContain(named);
+    expect(configError.message).not.toContain(secret);
+    expect(JSON.stringify(configError)).not.toContain(secret);
+  });
+
+  it('keeps credentials out of the endpoint', () => {
+    const transport = httpTransport({ baseUrl: 'https://GW.example:443/national/api/', token: secret });
+    expect(transport.endpoint).toBe('https://gw.example/national/api');
+    expect(JSON.stringify(transport)).not.toContain(secret);
+    void transport.close();
+  });
+});
