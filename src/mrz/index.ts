@@ -1,5 +1,6 @@
 // The MRZ layer: parse, check and write ICAO Doc 9303 machine-readable zones.
 export { parseMrz } from './parse';
+export { formatMrz } from './format';
 export { computeCheckDigit } from './check-digit';
 export { STATE_CODES, isKnownStateCode } from './state-codes';
 export type { StateCodeInfo, StateCodeKind } from './state-codes';
