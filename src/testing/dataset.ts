@@ -1,0 +1,250 @@
+// The records a mock gateway answers from, the synthetic demo set on the ICAO specimen state UTO, and the loader that
+// validates a dataset read from a JSON file.
+import { z } from 'zod';
+import { ConfigError } from '../errors/index';
+import { toFieldIssues } from '../queries/validate';
+import type { DocumentRecord, Notice, PersonRecord, Source, VehicleRecord } from '../queries/types';
+
+/** Fields every record in a dataset may carry besides its content. */
+export interface DatasetRecordBase {
+  /** The record's identifier in its source; unique within the dataset. @example 'SLTD-UTO-0001' */
+  recordId: string;
+  /** The state that owns the record and confirms a hit. @default the issuing, requesting or registration state */
+  ownerCountry?: string;
+  /** What the owner asks the officer to do. @example 'SEIZE_DOCUMENT' */
+  actionToBeTaken?: string;
+}
+
+/** A stolen, lost or revoked document (SLTD). */
+export interface DatasetDocument extends DatasetRecordBase, DocumentRecord {}
+
+/**
+ * A valid document linked to a notice (TDAWN). Protocol v1 has no `VALID` document status, so `status` is what the
+ * hit carries.
+ */
+export interface DatasetLinkedDocument extends DatasetRecordBase, DocumentRecord {
+  notice: Notice;
+}
+
+/** A wanted or sought person (NOMINAL). `dateOfBirth` is `YYYY-MM-DD`. */
+export interface DatasetPerson extends DatasetRecordBase, PersonRecord {
+  notice: Notice;
+}
+
+/** A stolen vehicle (SMV). */
+export interface DatasetVehicle extends DatasetRecordBase, VehicleRecord {}
+
+/**
+ * What a mock gateway answers from. Pass your own to `createMockGateway({ dataset })` or `mockTransport({ dataset })`,
+ * or read one from a JSON file with {@link loadDataset}.
+ * @example
+ * ```ts
+ * const dataset: Dataset = {
+ *   documents: [{ recordId: 'SLTD-1', documentNumber: 'AB1234567', issuingState: 'D', documentType: 'PASSPORT', status: 'STOLEN' }],
+ *   linkedDocuments: [], persons: [], vehicles: [],
+ * };
+ * ```
+ */
+export interface Dataset {
+  /** SLTD: stolen, lost and revoked documents. */
+  documents: DatasetDocument[];
+  /** TDAWN: valid documents linked to a notice. */
+  linkedDocuments: DatasetLinkedDocument[];
+  /** NOMINAL: persons under a notice or diffusion. */
+  persons: DatasetPerson[];
+  /** SMV: stolen vehicles. */
+  vehicles: DatasetVehicle[];
+  /**
+   * When the data was last updated (ISO 8601), for every source or per source; sent as each outcome's `dataAsOf`.
+   * @default the time the gateway started
+   */
+  dataAsOf?: string | Partial<Record<Source, string>>;
+}
+
+const notice = (reference: string, type: Notice['type'], requestingCountry: string, charges?: string[]): Notice => ({
+  type,
+  reference,
+  requestingCountry,
+  ...(charges ? { charges } : {}),
+});
+
+/**
+ * Synthetic records on the ICAO specimen state `UTO`, so every verdict can be shown. See docs/testing.md for the
+ * table of queries and the verdicts they give.
+ */
+export const demoDataset: Dataset = deepFreeze({
+  documents: [
+    {
+      recordId: 'SLTD-UTO-0001',
+      documentNumber: 'L898902C3',
+      issuingState: 'UTO',
+      documentType: 'PASSPORT',
+      status: 'STOLEN_BLANK',
+      incidentDate: '2023-03-14',
+      incidentCountry: 'UTO',
+      actionToBeTaken: 'SEIZE_DOCUMENT',
+    },
+    {
+      recordId: 'SLTD-UTO-0002',
+      documentNumber: 'D23145890',
+      issuingState: 'UTO',
+      documentType: 'ID_CARD',
+      status: 'LOST',
+      incidentDate: '2024-01-09',
+      incidentCountry: 'UTO',
+      actionToBeTaken: 'SEIZE_DOCUMENT',
+    },
+  ],
+  linkedDocuments: [
+    {
+      recordId: 'TDAWN-UTO-0001',
+      documentNumber: 'PX7734551',
+      issuingState: 'UTO',
+      documentType: 'PASSPORT',
+      status: 'REVOKED',
+      notice: notice('A-1207/3-2024', 'RED', 'UTO', ['ARMED ROBBERY']),
+      actionToBeTaken: 'DETAIN_HOLDER_AND_INFORM_OWNER',
+    },
+  ],
+  persons: [
+    {
+      recordId: 'NOMINAL-UTO-0001',
+      surname: 'STORGAARD',
+      givenNames: ['NILS', 'ERIK'],
+      dateOfBirth: '1968-03-22',
+      nationalities: ['UTO'],
+      notice: notice('A-1207/3-2024', 'RED', 'UTO', ['ARMED ROBBERY']),
+      actionToBeTaken: 'DETAIN_AND_INFORM_OWNER',
+    },
+    {
+      recordId: 'NOMINAL-UTO-0002',
+      surname: 'ERIKSSON',
+      givenNames: ['ANNA', 'MARIA'],
+      dateOfBirth: '1974-08-12',
+      nationalities: ['UTO'],
+      notice: notice('Y-0415/8-2024', 'YELLOW', 'UTO'),
+      actionToBeTaken: 'LOCATE_AND_INFORM_OWNER',
+    },
+  ],
+  vehicles: [
+    {
+      recordId: 'SMV-UTO-0001',
+      vin: 'WVWZZZ1JZXW000001',
+      plate: 'AB-123 CD',
+      make: 'VOLKSWAGEN',
+      model: 'GOLF',
+      colour: 'BLACK',
+      theftDate: '2024-11-02',
+      registrationCountry: 'UTO',
+      actionToBeTaken: 'SEIZE_VEHICLE',
+    },
+  ],
+} satisfies Dataset);
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+// The loader's schema. Not on the check path: a dataset is read once.
+const text = z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' });
+const state = z.string({ error: 'must be a string' }).regex(/^[A-Z]{1,3}$/, { error: 'must be an ICAO state code of 1 to 3 capital letters' });
+const isoDate = z.string({ error: 'must be a string' }).regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date as YYYY-MM-DD' });
+const base = {
+  recordId: text,
+  ownerCountry: state.optional(),
+  actionToBeTaken: text.optional(),
+};
+const noticeSchema = z.strictObject({
+  type: z.enum(['RED', 'BLUE', 'GREEN', 'YELLOW', 'BLACK', 'ORANGE', 'PURPLE', 'UN_SPECIAL', 'DIFFUSION'], {
+    error: 'must be a notice type such as RED, YELLOW or DIFFUSION',
+  }),
+  reference: text,
+  requestingCountry: state,
+  charges: z.array(text).optional(),
+});
+const documentFields = {
+  ...base,
+  documentNumber: z.string({ error: 'must be a string' }).regex(/^[A-Z0-9]{1,20}$/, { error: 'must be 1 to 20 capital letters or digits' }),
+  issuingState: state,
+  documentType: z.enum(['PASSPORT', 'ID_CARD', 'VISA', 'OTHER'], { error: 'must be PASSPORT, ID_CARD, VISA or OTHER' }),
+  status: z.enum(['STOLEN', 'LOST', 'STOLEN_BLANK', 'REVOKED', 'INVALIDATED'], {
+    error: 'must be STOLEN, LOST, STOLEN_BLANK, REVOKED or INVALIDATED',
+  }),
+  incidentDate: isoDate.optional(),
+  incidentCountry: state.optional(),
+};
+const datasetSchema = z.strictObject({
+  documents: z.array(z.strictObject(documentFields)).default([]),
+  linkedDocuments: z.array(z.strictObject({ ...documentFields, notice: noticeSchema })).default([]),
+  persons: z
+    .array(
+      z.strictObject({
+        ...base,
+        surname: text,
+        givenNames: z.array(text),
+        dateOfBirth: isoDate,
+        nationalities: z.array(state),
+        notice: noticeSchema,
+      }),
+    )
+    .default([]),
+  vehicles: z
+    .array(
+      z.strictObject({
+        ...base,
+        vin: z.string({ error: 'must be a string' }).regex(/^[A-HJ-NPR-Z0-9]{17}$/, { error: 'must be 17 characters A-Z or 0-9, without I, O or Q' }),
+        plate: text,
+        make: text,
+        model: text,
+        colour: text,
+        theftDate: isoDate,
+        registrationCountry: state,
+      }),
+    )
+    .default([]),
+  dataAsOf: z
+    .union([z.iso.datetime({ offset: true }), z.partialRecord(z.enum(['SLTD', 'TDAWN', 'NOMINAL', 'SMV']), z.iso.datetime({ offset: true }))], {
+      error: 'must be an ISO 8601 timestamp, or an object of them by source',
+    })
+    .optional(),
+});
+
+/**
+ * Validates a dataset read from a JSON file (text or already parsed). Missing record lists count as empty.
+ * @throws {ConfigError} naming every bad field by path (e.g. `persons.2.dateOfBirth`), or saying the text is not JSON.
+ * @example
+ * ```ts
+ * const dataset = loadDataset(await readFile('fixtures/gateway.json', 'utf8'));
+ * const gateway = await createMockGateway({ dataset });
+ * ```
+ */
+export function loadDataset(json: string | unknown): Dataset {
+  let value: unknown = json;
+  if (typeof json === 'string') {
+    try {
+      value = JSON.parse(json);
+    } catch {
+      throw new ConfigError('Invalid dataset: the text is not JSON');
+    }
+  }
+  const parsed = datasetSchema.safeParse(value);
+  if (!parsed.success) {
+    const issues = toFieldIssues(parsed.error, value);
+    const shown = issues.slice(0, 10).map((i) => `${i.path} ${i.message}`);
+    const more = issues.length > shown.length ? `; and ${issues.length - shown.length} more` : '';
+    throw new ConfigError(`Invalid dataset: ${shown.join('; ')}${more}`);
+  }
+  const ids = new Set<string>();
+  const data = parsed.data;
+  for (const list of [data.documents, data.linkedDocuments, data.persons, data.vehicles] as { recordId: string }[][]) {
+    for (const r of list) {
+      if (ids.has(r.recordId)) throw new ConfigError('Invalid dataset: a recordId is used by more than one record');
+      ids.add(r.recordId);
+    }
+  }
+  return data as Dataset;
+}

@@ -1,0 +1,295 @@
+// Scripted and seeded-random faults, so every failure a client must survive can be produced on demand.
+import { ConfigError } from '../errors/index';
+import { SOURCES, type Source } from '../queries/types';
+
+/**
+ * One thing that goes wrong with one request.
+ *
+ * Faults that stop the request (`status`, `reset`) answer before it is processed: a write is not stored. Faults that
+ * spoil the answer (`malformed`, `truncated`, `off-schema`, `lost-response`) act after it was processed: a write IS
+ * stored, and only a retry with the same idempotency key tells the client so. `delay` waits, then answers normally
+ * (a client that gives up during the wait leaves the request unprocessed). The outcome faults (`unavailable`,
+ * `missing-outcome`, `outcome`) change only check answers; on other paths they do nothing.
+ */
+export type Fault =
+  /** No fault for this request: a placeholder in a sequence. */
+  | { type: 'none' }
+  /**
+   * Answer with this HTTP status and a protocol error body, without processing the request.
+   * `retryAfter` is sent as the `retry-after` header as given (delta-seconds or an HTTP date).
+   * @example { type: 'status', status: 429, retryAfterMs: 250 }
+   */
+  | { type: 'status'; status: number; retryAfter?: number | string; /** @unit milliseconds */ retryAfterMs?: number }
+  /** Destroy the connection before answering (in-process: reject with a ConnectionError). Not processed. */
+  | { type: 'reset' }
+  /** Wait, then answer normally. @example { type: 'delay', ms: 2000 } */
+  | { type: 'delay'; /** @unit milliseconds */ ms: number }
+  /** A 200 whose body is not JSON. */
+  | { type: 'malformed' }
+  /** A 200 whose body is cut off mid-JSON (over HTTP the content-length promises more, then the connection closes). */
+  | { type: 'truncated' }
+  /** A 200 of valid JSON that breaks the response schema. */
+  | { type: 'off-schema' }
+  /** A normal answer, but these sources' outcomes are `UNAVAILABLE` and their hits left out. @default all sources */
+  | { type: 'unavailable'; sources?: Source[] }
+  /** A normal answer, but these sources' outcomes (and hits) are left out. @default all sources */
+  | { type: 'missing-outcome'; sources?: Source[] }
+  /** A normal answer, but these sources' outcomes have this status and their hits are left out. @default all sources */
+  | { type: 'outcome'; status: 'TIMEOUT' | 'ERROR' | 'NOT_AUTHORISED'; sources?: Source[] }
+  /** Process the request fully (a write IS stored), then reset the connection: "stored, but the response was lost". */
+  | { type: 'lost-response' };
+
+/** Every fault type. */
+export const FAULT_TYPES: readonly Fault['type'][] = Object.freeze([
+  'none',
+  'status',
+  'reset',
+  'delay',
+  'malformed',
+  'truncated',
+  'off-schema',
+  'unavailable',
+  'missing-outcome',
+  'outcome',
+  'lost-response',
+] as const);
+
+/**
+ * Which requests go wrong, and how.
+ * - An array: applied to consecutive requests in order, then no more faults.
+ * - An object: `sequence` first, then each request draws from `random` (seeded: the same seed gives the same faults
+ *   for the same request order). With `paths`, only requests to those paths take part; a path ending in `*` is a prefix.
+ * @example
+ * ```ts
+ * [{ type: 'status', status: 503, retryAfter: 1 }, { type: 'reset' }]
+ * { random: { rate: 0.3, seed: 42 }, paths: ['/v1/checks'] }
+ * ```
+ */
+export type FaultPlan =
+  | Fault[]
+  | {
+      sequence?: Fault[];
+      random?: {
+        /** Share of requests that get a fault, 0 to 1. */
+        rate: number;
+        /** Drawn from with equal weight. @default RANDOM_FAULT_MIX */
+        faults?: Fault[];
+        /** @default 1 */
+        seed?: number;
+      };
+      paths?: string[];
+    };
+
+/**
+ * The mix `random:<rate>` draws from, with equal weight: transient gateway errors (503 with retry-after-ms 100, 500,
+ * 429 with retry-after-ms 200), a reset, a lost response, a 1500 ms delay, a truncated and a malformed body, an
+ * unavailable source and a source timeout.
+ */
+export const RANDOM_FAULT_MIX: readonly Fault[] = Object.freeze([
+  { type: 'status', status: 503, retryAfterMs: 100 },
+  { type: 'status', status: 500 },
+  { type: 'status', status: 429, retryAfterMs: 200 },
+  { type: 'reset' },
+  { type: 'lost-response' },
+  { type: 'delay', ms: 1500 },
+  { type: 'truncated' },
+  { type: 'malformed' },
+  { type: 'unavailable' },
+  { type: 'outcome', status: 'TIMEOUT' },
+] satisfies Fault[]);
+
+/** mulberry32: small, fast, and the same sequence on every platform for a seed. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function checkFault(f: unknown, where: string): Fault {
+  const fault = f as Fault;
+  const bad = (why: string) => new ConfigError(`Invalid fault plan: ${where} ${why}`);
+  if (typeof f !== 'object' || f === null || !FAULT_TYPES.includes(fault.type)) {
+    throw bad(`must be a fault with type ${FAULT_TYPES.join(', ')}`);
+  }
+  const sourcesOk = (s: unknown) => s === undefined || (Array.isArray(s) && s.every((x) => SOURCES.includes(x as Source)));
+  switch (fault.type) {
+    case 'status':
+      if (!Number.isInteger(fault.status) || fault.status < 100 || fault.status > 599) throw bad('status must be an HTTP status');
+      if (fault.retryAfterMs !== undefined && !(Number.isFinite(fault.retryAfterMs) && fault.retryAfterMs >= 0)) {
+        throw bad('retryAfterMs must be a number of milliseconds');
+      }
+      break;
+    case 'delay':
+      if (!Number.isFinite(fault.ms) || fault.ms < 0) throw bad('ms must be a finite number of milliseconds');
+      break;
+    case 'outcome':
+      if (!['TIMEOUT', 'ERROR', 'NOT_AUTHORISED'].includes(fault.status)) throw bad('status must be TIMEOUT, ERROR or NOT_AUTHORISED');
+      if (!sourcesOk(fault.sources)) throw bad('sources must name SLTD, TDAWN, NOMINAL or SMV');
+      break;
+    case 'unavailable':
+    case 'missing-outcome':
+      if (!sourcesOk(fault.sources)) throw bad('sources must name SLTD, TDAWN, NOMINAL or SMV');
+      break;
+    default:
+      break;
+  }
+  return fault;
+}
+
+/**
+ * Picks the fault for each request of a plan. One per gateway; `setFaults` replaces it, starting the sequence and the
+ * random draws afresh. @internal
+ */
+export class FaultSchedule {
+  private readonly sequence: Fault[];
+  private position = 0;
+  private readonly rate: number;
+  private readonly pool: readonly Fault[];
+  private readonly random: () => number;
+  private readonly exact: Set<string> | undefined;
+  private readonly prefixes: string[];
+
+  constructor(plan: FaultPlan = []) {
+    const p = Array.isArray(plan) ? { sequence: plan } : plan;
+    if (typeof p !== 'object' || p === null) throw new ConfigError('Invalid fault plan: must be an array of faults or an object');
+    for (const key of Object.keys(p)) {
+      if (!['sequence', 'random', 'paths'].includes(key)) throw new ConfigError(`Invalid fault plan: ${key} is not a known field`);
+    }
+    this.sequence = (p.sequence ?? []).map((f, i) => checkFault(f, `sequence.${i}`));
+    const r = p.random;
+    if (r !== undefined) {
+      if (!(typeof r.rate === 'number' && r.rate >= 0 && r.rate <= 1)) throw new ConfigError('Invalid fault plan: random.rate must be 0 to 1');
+      if (r.seed !== undefined && !Number.isInteger(r.seed)) throw new ConfigError('Invalid fault plan: random.seed must be an integer');
+      if (r.faults !== undefined && r.faults.length === 0) throw new ConfigError('Invalid fault plan: random.faults must not be empty');
+    }
+    this.rate = r?.rate ?? 0;
+    this.pool = (r?.faults ?? RANDOM_FAULT_MIX).map((f, i) => checkFault(f, `random.faults.${i}`));
+    this.random = seededRandom(r?.seed ?? 1);
+    if (p.paths !== undefined) {
+      this.exact = new Set(p.paths.filter((x) => !x.endsWith('*')));
+      this.prefixes = p.paths.filter((x) => x.endsWith('*')).map((x) => x.slice(0, -1));
+    } else {
+      this.exact = undefined;
+      this.prefixes = [];
+    }
+  }
+
+  /** The fault for the next request to `path`, if any. */
+  next(path: string): Fault | undefined {
+    if (this.exact && !this.exact.has(path) && !this.prefixes.some((x) => path.startsWith(x))) return undefined;
+    if (this.position < this.sequence.length) return this.sequence[this.position++];
+    if (this.rate === 0) return undefined;
+    // Two draws per request whatever the outcome, so one request's fault does not shift the next one's.
+    const hit = this.random() < this.rate;
+    const pick = this.pool[Math.floor(this.random() * this.pool.length)];
+    return hit ? pick : undefined;
+  }
+}
+
+const SIMPLE: Record<string, Fault> = {
+  ok: { type: 'none' },
+  none: { type: 'none' },
+  reset: { type: 'reset' },
+  'lost-response': { type: 'lost-response' },
+  malformed: { type: 'malformed' },
+  truncated: { type: 'truncated' },
+  'off-schema': { type: 'off-schema' },
+};
+const OUTCOME: Record<string, 'TIMEOUT' | 'ERROR' | 'NOT_AUTHORISED'> = {
+  timeout: 'TIMEOUT',
+  error: 'ERROR',
+  'not-authorised': 'NOT_AUTHORISED',
+};
+
+/**
+ * Reads a fault plan from a command-line string: faults separated by commas, applied to consecutive requests.
+ *
+ * ```text
+ * spec     = item *("," item)
+ * item     = fault | "random:" rate [":seed=" integer] | "paths:" path *("+" path)
+ * fault    = status *(":retry-after=" seconds | ":retry-after-ms=" ms)     e.g. 503  429:retry-after=1
+ *          | "ok" | "reset" | "lost-response" | "malformed" | "truncated" | "off-schema"
+ *          | "delay:" ms                                                    e.g. delay:2000
+ *          | ("unavailable" | "missing-outcome") [":" sources]             e.g. unavailable:TDAWN
+ *          | ("timeout" | "error" | "not-authorised") [":" sources]        a source answers TIMEOUT, ERROR, NOT_AUTHORISED
+ * sources  = source *("+" source)                                          e.g. SLTD+TDAWN
+ * ```
+ * `random:0.3` gives 30 % of requests (after the listed faults) a fault from {@link RANDOM_FAULT_MIX}.
+ * @throws {ConfigError} naming the item that could not be read.
+ * @example
+ * ```ts
+ * parseFaultSpec('503,reset,delay:2000,429:retry-after=1,unavailable:TDAWN');
+ * parseFaultSpec('random:0.3:seed=7,paths:/v1/checks');
+ * ```
+ */
+export function parseFaultSpec(spec: string): FaultPlan {
+  const sequence: Fault[] = [];
+  let random: { rate: number; seed?: number } | undefined;
+  let paths: string[] | undefined;
+  const items = spec.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  items.forEach((item, index) => {
+    const bad = (why: string) => new ConfigError(`Invalid fault spec: item ${index + 1} (${item}) ${why}`);
+    const [head = '', ...args] = item.split(':');
+    const name = head.toLowerCase();
+    if (name === 'paths') {
+      paths = args.join(':').split('+').filter((x) => x !== '');
+      if (paths.length === 0) throw bad('must name at least one path');
+      return;
+    }
+    if (name === 'random') {
+      const rate = Number(args[0]);
+      if (args[0] === undefined || !(rate >= 0 && rate <= 1)) throw bad('needs a rate from 0 to 1, e.g. random:0.3');
+      random = { rate };
+      for (const arg of args.slice(1)) {
+        const m = /^seed=(-?\d+)$/.exec(arg);
+        if (!m) throw bad('takes only seed=<integer>');
+        random.seed = Number(m[1]);
+      }
+      return;
+    }
+    const simple = SIMPLE[name];
+    if (simple) {
+      if (args.length > 0) throw bad('takes no arguments');
+      sequence.push({ ...simple });
+      return;
+    }
+    if (/^\d{3}$/.test(name)) {
+      const fault: Fault & { type: 'status' } = { type: 'status', status: Number(name) };
+      if (fault.status < 100 || fault.status > 599) throw bad('is not an HTTP status');
+      for (const arg of args) {
+        const m = /^(retry-after|retry-after-ms)=(\d+)$/.exec(arg);
+        if (!m) throw bad('takes only retry-after=<seconds> or retry-after-ms=<milliseconds>');
+        if (m[1] === 'retry-after') fault.retryAfter = Number(m[2]);
+        else fault.retryAfterMs = Number(m[2]);
+      }
+      sequence.push(fault);
+      return;
+    }
+    if (name === 'delay') {
+      if (args.length !== 1 || !/^\d+$/.test(args[0] ?? '')) throw bad('needs milliseconds, e.g. delay:2000');
+      sequence.push({ type: 'delay', ms: Number(args[0]) });
+      return;
+    }
+    const outcome = OUTCOME[name];
+    if (outcome || name === 'unavailable' || name === 'missing-outcome') {
+      if (args.length > 1) throw bad('takes one list of sources, e.g. SLTD+TDAWN');
+      let sources: Source[] | undefined;
+      if (args[0] !== undefined) {
+        sources = args[0].split('+').map((s) => s.trim().toUpperCase()) as Source[];
+        if (!sources.every((s) => SOURCES.includes(s))) throw bad('names a source other than SLTD, TDAWN, NOMINAL or SMV');
+      }
+      const src = sources ? { sources } : {};
+      if (outcome) sequence.push({ type: 'outcome', status: outcome, ...src });
+      else sequence.push({ type: name as 'unavailable' | 'missing-outcome', ...src });
+      return;
+    }
+    throw bad('is not a known fault');
+  });
+  if (random === undefined && paths === undefined) return sequence;
+  return { sequence, ...(random ? { random } : {}), ...(paths ? { paths } : {}) };
+}

@@ -1,0 +1,22 @@
+/**
+ * `borderlink/testing`: a protocol v1 mock gateway, in-process (`mockTransport`) or on a socket
+ * (`createMockGateway`), with scriptable faults and a synthetic demo dataset on the ICAO specimen state UTO.
+ * @module
+ */
+export { demoDataset, loadDataset } from './dataset';
+export type { Dataset, DatasetDocument, DatasetLinkedDocument, DatasetPerson, DatasetVehicle, DatasetRecordBase } from './dataset';
+export { FAULT_TYPES, RANDOM_FAULT_MIX, parseFaultSpec } from './faults';
+export type { Fault, FaultPlan } from './faults';
+export { createGatewayHandler } from './handler';
+export type {
+  GatewayHandler,
+  GatewayOptions,
+  GatewayRequest,
+  GatewayResponse,
+  RecordedRequest,
+  StoredReport,
+} from './handler';
+export { mockTransport } from './mock-transport';
+export type { MockTransport, MockTransportOptions } from './mock-transport';
+export { createMockGateway } from './mock-gateway';
+export type { MockGateway, MockGatewayOptions } from './mock-gateway';

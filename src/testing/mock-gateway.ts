@@ -1,0 +1,139 @@
+// The gateway on a real socket (node:http or node:https), for tests of the HTTP transport and for demos.
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { ConfigError } from '../errors/index';
+import type { Dataset } from './dataset';
+import type { FaultPlan } from './faults';
+import { createGatewayHandler, refuseUnknownOptions, type GatewayHandler, type RecordedRequest, type StoredReport } from './handler';
+
+/** Options of {@link createMockGateway}. Unknown options are refused. */
+export interface MockGatewayOptions {
+  /** Port to listen on. @default 0 (a free port; read it from `url`) */
+  port?: number;
+  /** Address to listen on. @default '127.0.0.1' */
+  host?: string;
+  /** The records checks answer from. @default demoDataset */
+  dataset?: Dataset;
+  /**
+   * Serve HTTPS with this key and certificate (PEM). With `requestCert`, clients must present a certificate signed by
+   * `ca` (mutual TLS).
+   * @default plain HTTP
+   */
+  tls?: { key: string | Buffer; cert: string | Buffer; ca?: string | Buffer; requestCert?: boolean };
+  /** Faults to inject; see {@link FaultPlan}. @default none */
+  faults?: FaultPlan;
+  /** Added to every request. @unit milliseconds @default 0 */
+  latencyMs?: number;
+  /** When set, requests need `authorization: Bearer <token>`. @default no check */
+  token?: string;
+}
+
+/** A running mock gateway. */
+export interface MockGateway {
+  /** Base URL, e.g. `http://127.0.0.1:53117`. */
+  readonly url: string;
+  /** Requests received, oldest first; `body` is the parsed JSON. */
+  readonly requests: RecordedRequest[];
+  /** Document reports stored, oldest first: assert a report exists exactly once after retries. */
+  readonly reports: StoredReport[];
+  /** The dataset checks answer from. */
+  readonly dataset: Dataset;
+  /** Replaces the fault plan; its sequence and random draws start afresh. Call with nothing to stop faults. */
+  setFaults(plan?: FaultPlan): void;
+  /** Stops listening and closes every connection, idle keep-alive ones included. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a protocol v1 mock gateway on a real socket.
+ * @example
+ * ```ts
+ * const gateway = await createMockGateway({ faults: parseFaultSpec('503,reset') });
+ * try {
+ *   const client = createClient({ baseUrl: gateway.url, context });
+ *   // …
+ * } finally {
+ *   await gateway.close();
+ * }
+ * ```
+ */
+export async function createMockGateway(options: MockGatewayOptions = {}): Promise<MockGateway> {
+  refuseUnknownOptions(options, ['port', 'host', 'dataset', 'tls', 'faults', 'latencyMs', 'token'], 'createMockGateway');
+  const { port = 0, host = '127.0.0.1', tls, ...handlerOptions } = options;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('createMockGateway: port must be 0 to 65535');
+  const handle = createGatewayHandler(handlerOptions);
+  const listener = (req: IncomingMessage, res: ServerResponse) => serve(handle, req, res);
+  const server: Server = tls
+    ? createHttpsServer(
+        {
+          key: tls.key,
+          cert: tls.cert,
+          ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+          requestCert: tls.requestCert ?? false,
+          rejectUnauthorized: tls.requestCert ?? false,
+        },
+        listener,
+      )
+    : createHttpServer({ keepAlive: true }, listener);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
+  const url = `${tls ? 'https' : 'http'}://${shownHost}:${address.port}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    requests: handle.requests,
+    reports: handle.reports,
+    dataset: handle.dataset,
+    setFaults: handle.setFaults,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+function serve(handle: GatewayHandler, req: IncomingMessage, res: ServerResponse): void {
+  const chunks: Buffer[] = [];
+  const gone = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) gone.abort();
+  });
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('error', () => gone.abort());
+  req.on('end', () => {
+    handle({
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      headers: req.headers as Record<string, string | undefined>,
+      body: Buffer.concat(chunks).toString('utf8'),
+      signal: gone.signal,
+    }).then(
+      (answer) => {
+        if (res.destroyed) return;
+        if (answer.disconnect === 'before-answer') {
+          req.socket.destroy();
+        } else if (answer.disconnect === 'mid-body') {
+          res.writeHead(answer.status, { ...answer.headers, 'content-length': String(answer.declaredLength) });
+          res.write(answer.body, () => req.socket.destroy());
+        } else {
+          res.writeHead(answer.status, { ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)) });
+          res.end(answer.body);
+        }
+      },
+      () => req.socket.destroy(),
+    );
+  });
+}
