@@ -16,6 +16,12 @@ export interface CallSpec<T> {
   parse(response: TransportResponse): T;
   /** The whole call's deadline, retries and back-off included. @unit milliseconds */
   timeoutMs: number;
+  /**
+   * The longest one attempt may take (each attempt gets the smaller of this and the time left). Overrides the
+   * client's `attemptTimeoutMs`; when neither is set, half of `timeoutMs`.
+   * @unit milliseconds
+   */
+  attemptTimeoutMs?: number | undefined;
   /** The caller's signal. */
   signal?: AbortSignal | undefined;
 }

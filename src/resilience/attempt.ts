@@ -1,0 +1,76 @@
+// The innermost layers: one attempt's timeout, and the transport itself with the status-to-error mapping.
+import { BorderlinkError, ConnectionError, ProtocolError, TimeoutError } from '../errors/index';
+import { errorFromResponse } from '../protocol/errors';
+import type { Transport, TransportRequest, TransportResponse } from '../transport/types';
+import { abortErrorFrom, type Answer, type Call, type Layer, type Send } from './call';
+import type { Emitter } from './events';
+import type { Clock } from './options';
+
+/**
+ * Gives each attempt min(attemptTimeoutMs, time left) as `timeoutMs`: the transport enforces it, so the hot path
+ * needs no timer of its own and an attempt never outlives the call's deadline.
+ */
+export function attemptTimeout(clock: Clock): Layer {
+  return (next) => (call, attempt) => {
+    const left = call.deadlineAt - clock.now();
+    if (left < 1) {
+      return Promise.reject(new TimeoutError('The call did not complete within its deadline', { scope: 'call' }));
+    }
+    return next(call, { signal: attempt.signal, timeoutMs: Math.floor(Math.min(call.attemptTimeoutMs, left)) });
+  };
+}
+
+function failedTransport(error: unknown, signal: AbortSignal | undefined): BorderlinkError {
+  if (signal?.aborted) return abortErrorFrom(signal);
+  if (error instanceof BorderlinkError) return error;
+  return new ConnectionError('The transport failed without an answer', { cause: error });
+}
+
+function parsed<T>(call: Call<T>, response: TransportResponse): Answer<T> {
+  try {
+    return { value: call.spec.parse(response), response };
+  } catch (error) {
+    if (error instanceof BorderlinkError) throw error;
+    // A parser bug must fail the call, never pass as an answer: never a false clear.
+    throw new ProtocolError('The answer could not be read', { retryable: false, cause: error });
+  }
+}
+
+/** Sends one attempt and turns its answer into the parsed value or the error for its status. */
+export function fromTransport(transport: Transport, clock: Clock, emitter: Emitter): Send {
+  return <T>(call: Call<T>, attempt: { signal: AbortSignal | undefined; timeoutMs?: number }) => {
+    const n = ++call.attempts;
+    const spec = call.spec;
+    const request: TransportRequest = {
+      ...spec.request,
+      timeoutMs: attempt.timeoutMs ?? Math.max(1, Math.floor(call.deadlineAt - clock.now())),
+    };
+    if (attempt.signal !== undefined) request.signal = attempt.signal;
+    const timed = emitter.wants('response');
+    const sentAt = timed ? clock.now() : 0;
+    if (emitter.wants('request')) {
+      emitter.emit({ type: 'request', requestId: spec.requestId, attempt: n, method: request.method, path: request.path });
+    }
+    let pending: Promise<TransportResponse>;
+    try {
+      pending = transport.send(request);
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    return pending.then(
+      (response) => {
+        if (typeof response !== 'object' || response === null || typeof response.status !== 'number') {
+          throw new ConnectionError('The transport resolved without an answer');
+        }
+        if (timed) {
+          emitter.emit({ type: 'response', requestId: spec.requestId, attempt: n, status: response.status, durationMs: clock.now() - sentAt });
+        }
+        if (response.status >= 200 && response.status < 300) return parsed(call, response);
+        throw errorFromResponse(response, spec.kind === 'read', { requestId: spec.requestId });
+      },
+      (error: unknown) => {
+        throw failedTransport(error, attempt.signal);
+      },
+    );
+  };
+}

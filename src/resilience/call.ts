@@ -1,0 +1,65 @@
+// The shape every layer shares: a Send takes one call and one attempt's parameters and gives the parsed answer. A
+// Layer wraps a Send in another Send, so the order of the layers is written once, in executor.ts.
+import { AbortError, BorderlinkError } from '../errors/index';
+import type { TransportResponse } from '../transport/types';
+import type { CallSpec } from './types';
+
+/** One logical call in flight. @internal */
+export interface Call<T> {
+  readonly spec: CallSpec<T>;
+  readonly startedAt: number;
+  readonly deadlineAt: number;
+  readonly attemptTimeoutMs: number;
+  /** Attempts sent so far, hedged ones included. */
+  attempts: number;
+  /** Retry-budget tokens the last retry or hedge of this call took (refunded when the call succeeds). */
+  lastBudgetCost: number;
+}
+
+/** One attempt's parameters: set by the layer that owns them, read by the layers below. @internal */
+export interface Attempt {
+  readonly signal: AbortSignal | undefined;
+  /** Set by attemptTimeout. @unit milliseconds */
+  readonly timeoutMs?: number;
+}
+
+/** @internal */
+export interface Answer<T> {
+  value: T;
+  response: TransportResponse;
+}
+
+/** @internal */
+export type Send = <T>(call: Call<T>, attempt: Attempt) => Promise<Answer<T>>;
+/** @internal */
+export type Layer = (next: Send) => Send;
+
+/**
+ * The error for an aborted signal: its reason when that is already one of ours (the client may abort with a
+ * TimeoutError of its own), else an AbortError with the reason as cause. A DOMException must not leave the SDK.
+ */
+export function abortErrorFrom(signal: AbortSignal): BorderlinkError {
+  const reason: unknown = signal.reason;
+  return reason instanceof BorderlinkError ? reason : new AbortError(undefined, { cause: reason });
+}
+
+/** Waits `ms` on the clock; rejects early (and releases the timer) when `signal` aborts. */
+export function sleep(
+  clock: { setTimeout(fn: () => void, ms: number): unknown; clearTimeout(handle: unknown): void },
+  ms: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clock.clearTimeout(handle);
+      reject(abortErrorFrom(signal as AbortSignal));
+    };
+    const handle = clock.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,363 @@
+// The resilience options as a caller writes them, and their resolution into finite, checked values. Every option is
+// refused by name when unknown or out of range: a typo in a timeout must not silently become the default.
+import { ConfigError } from '../errors/index';
+
+/**
+ * The clock the layer reads and sets timers on. Inject one in tests to drive time by hand.
+ * @example
+ * ```ts
+ * const clock = { now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as never) };
+ * ```
+ */
+export interface Clock {
+  /** Current time in epoch milliseconds. Should be monotonic. @unit milliseconds */
+  now(): number;
+  /** Schedules `fn` after `ms` milliseconds; returns a handle for {@link Clock.clearTimeout}. */
+  setTimeout(fn: () => void, ms: number): unknown;
+  /** Cancels a timer from {@link Clock.setTimeout}. */
+  clearTimeout(handle: unknown): void;
+}
+
+/** How failed attempts are tried again. */
+export interface RetryOptions {
+  /**
+   * How many times a failed attempt is tried again (so at most `retries + 1` attempts). Writes are retried too: they
+   * carry the same idempotency key on every attempt, so the gateway stores them once.
+   * @default 2
+   */
+  retries?: number;
+  /** Back-off before the first retry, before jitter; doubles with each retry. @unit milliseconds @default 50 */
+  minDelayMs?: number;
+  /** Upper bound of one back-off wait, before jitter. @unit milliseconds @default 1000 */
+  maxDelayMs?: number;
+  /**
+   * `full`: wait a random time between 0 and the back-off (spreads the retries of many clients after a blip, so they
+   * do not all hit a recovering gateway at the same instant). `none`: wait exactly the back-off.
+   * @default 'full'
+   */
+  jitter?: 'full' | 'none';
+}
+
+/**
+ * A token bucket shared by all calls of a client, in the spirit of the AWS SDK's standard retry mode: each retry (and
+ * each hedged attempt) takes tokens, each success puts some back. Under sustained failure the bucket empties and
+ * calls stop retrying, so retries cannot multiply the load on a gateway that is already failing. First attempts never
+ * take tokens and are never refused.
+ */
+export interface RetryBudgetOptions {
+  /** Tokens in a full bucket. @default 500 */
+  capacity?: number;
+  /** Tokens a retry after a failure (or a hedged attempt) takes. @default 5 */
+  retryCost?: number;
+  /** Tokens a retry after a timeout takes: a timeout is the most expensive failure for a struggling gateway. @default 10 */
+  timeoutCost?: number;
+  /**
+   * Tokens a call that succeeded at its first attempt puts back. A call that succeeded after a retry puts back
+   * what that last retry took instead.
+   * @default 1
+   */
+  successRefund?: number;
+}
+
+/**
+ * The circuit breaker, one per gateway endpoint (`transport.endpoint`). After `failureThreshold` calls in a row fail
+ * in a way that says the gateway is unhealthy (connection failed, timeout, 5xx, 408, a cut-off body), calls fail fast
+ * with a `CircuitOpenError` for `openMs`; then `halfOpenProbes` calls go through as probes: one success closes the
+ * breaker, one failure opens it again. Answers that show the gateway is up (2xx, 4xx, 429) reset the count.
+ */
+export interface BreakerOptions {
+  /** Calls in a row that must fail before the breaker opens. @default 5 */
+  failureThreshold?: number;
+  /** How long the breaker stays open before it lets probes through. @unit milliseconds @default 5000 */
+  openMs?: number;
+  /** How many calls may probe the gateway at the same time while half-open. @default 1 */
+  halfOpenProbes?: number;
+}
+
+/**
+ * The client's cache of complete check answers. Off unless a TTL is above 0. Keys are keyed hashes (HMAC-SHA256) of
+ * the query, never the searched values. Only complete answers are stored: an `INCOMPLETE` verdict never is.
+ */
+export interface CacheOptions {
+  /** Most answers kept; the least recently used go first. @default 10000 */
+  max?: number;
+  /**
+   * How long a `HIT` or `POSSIBLE_HIT` answer is reused. 0 stores none. Keep it short: a hit may be withdrawn.
+   * @unit milliseconds @default 0
+   */
+  hitTtlMs?: number;
+  /**
+   * How long a `NO_HIT` answer is reused. 0 stores none. Keep it short: a document may be reported stolen at any
+   * time, and a reused NO_HIT would miss it.
+   * @unit milliseconds @default 0
+   */
+  noHitTtlMs?: number;
+}
+
+/**
+ * How calls to the gateway survive a poor link: one deadline per call, retries with back-off and a retry budget, a
+ * circuit breaker, optional hedging, an optional cache and de-duplication of identical checks.
+ * @example
+ * ```ts
+ * createClient({ transport, context, timeoutMs: 5000, retry: { retries: 3 }, cache: { hitTtlMs: 0, noHitTtlMs: 30_000 } });
+ * ```
+ */
+export interface ResilienceOptions {
+  /**
+   * The whole call's deadline, retries and back-off included. When it passes the call rejects with a
+   * `TimeoutError` (`scope: 'call'`), never with a result. Can be set per call.
+   * @unit milliseconds @default 3000
+   */
+  timeoutMs?: number;
+  /**
+   * The longest one attempt may take; each attempt gets the smaller of this and the time left. Shorter than
+   * `timeoutMs` so that a hung connection leaves time for a second attempt. Can be set per call.
+   * @unit milliseconds @default half of the call's `timeoutMs`
+   */
+  attemptTimeoutMs?: number;
+  /** Retries with exponential back-off, or `false` for one attempt per call. @default { retries: 2, minDelayMs: 50, maxDelayMs: 1000, jitter: 'full' } */
+  retry?: RetryOptions | false;
+  /** The retry budget, or `false` to retry without one. @default { capacity: 500, retryCost: 5, timeoutCost: 10, successRefund: 1 } */
+  retryBudget?: RetryBudgetOptions | false;
+  /** The circuit breaker, or `false` for none. @default { failureThreshold: 5, openMs: 5000, halfOpenProbes: 1 } */
+  breaker?: BreakerOptions | false;
+  /**
+   * Reads only: after this long without an answer, a second attempt races the first; the first complete answer
+   * wins and the other is aborted. Costs the gateway a second request, so hedges take retry-budget tokens. Off when
+   * absent.
+   * @unit milliseconds @default undefined (off)
+   */
+  hedgeAfterMs?: number;
+  /** The answer cache. @default { max: 10000, hitTtlMs: 0, noHitTtlMs: 0 } (off) */
+  cache?: CacheOptions;
+  /**
+   * Identical read checks in flight at the same time share one gateway request (each caller still gets its own
+   * result and can abort alone).
+   * @default true
+   */
+  dedupe?: boolean;
+  /** The clock for deadlines, back-off, the breaker and the cache. For tests. @default performance-based clock and global timers */
+  clock?: Clock;
+  /** Random numbers in [0, 1) for jitter. For tests. @default Math.random */
+  random?: () => number;
+}
+
+/** The per-call options the layer knows. */
+export type CallResilienceOptions = Pick<ResilienceOptions, 'timeoutMs' | 'attemptTimeoutMs'>;
+
+/** Resilience options with every default filled in and every value checked. @internal */
+export interface ResolvedResilience {
+  readonly timeoutMs: number;
+  /** Undefined: half of each call's deadline. */
+  readonly attemptTimeoutMs: number | undefined;
+  readonly retry: Readonly<Required<RetryOptions>> | false;
+  readonly retryBudget: Readonly<Required<RetryBudgetOptions>> | false;
+  readonly breaker: Readonly<Required<BreakerOptions>> | false;
+  readonly hedgeAfterMs: number | undefined;
+  readonly cache: Readonly<Required<CacheOptions>>;
+  readonly dedupe: boolean;
+  readonly clock: Clock;
+  readonly random: () => number;
+}
+
+/** The defaults, in one place. */
+export const RESILIENCE_DEFAULTS = Object.freeze({
+  timeoutMs: 3000,
+  retry: Object.freeze({ retries: 2, minDelayMs: 50, maxDelayMs: 1000, jitter: 'full' as const }),
+  retryBudget: Object.freeze({ capacity: 500, retryCost: 5, timeoutCost: 10, successRefund: 1 }),
+  breaker: Object.freeze({ failureThreshold: 5, openMs: 5000, halfOpenProbes: 1 }),
+  cache: Object.freeze({ max: 10_000, hitTtlMs: 0, noHitTtlMs: 0 }),
+  dedupe: true,
+});
+
+/** The longest deadline or wait accepted: ten minutes. Longer values are almost always a unit mistake. */
+const MAX_MS = 600_000;
+/** The longest cache TTL accepted: one day. */
+const MAX_TTL_MS = 86_400_000;
+
+const origin = performance.timeOrigin;
+/** Epoch-based but monotonic: a wall-clock step must not shorten or stretch a deadline. */
+export const systemClock: Clock = Object.freeze({
+  now: () => origin + performance.now(),
+  setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
+  clearTimeout: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+});
+
+interface NumberRule {
+  min: number;
+  max: number;
+  integer?: boolean;
+  /** Whether the minimum itself is refused (for values that must be above 0). */
+  exclusiveMin?: boolean;
+}
+
+// Each option's range, as data: the resolver walks it.
+const RULES = {
+  timeoutMs: { min: 0, max: MAX_MS, exclusiveMin: true },
+  attemptTimeoutMs: { min: 0, max: MAX_MS, exclusiveMin: true },
+  hedgeAfterMs: { min: 0, max: MAX_MS, exclusiveMin: true },
+  'retry.retries': { min: 0, max: 10, integer: true },
+  'retry.minDelayMs': { min: 0, max: MAX_MS },
+  'retry.maxDelayMs': { min: 0, max: MAX_MS },
+  'retryBudget.capacity': { min: 1, max: 1_000_000, integer: true },
+  'retryBudget.retryCost': { min: 0, max: 1_000_000, integer: true },
+  'retryBudget.timeoutCost': { min: 0, max: 1_000_000, integer: true },
+  'retryBudget.successRefund': { min: 0, max: 1_000_000, integer: true },
+  'breaker.failureThreshold': { min: 1, max: 1000, integer: true },
+  'breaker.openMs': { min: 0, max: MAX_MS, exclusiveMin: true },
+  'breaker.halfOpenProbes': { min: 1, max: 100, integer: true },
+  'cache.max': { min: 1, max: 10_000_000, integer: true },
+  'cache.hitTtlMs': { min: 0, max: MAX_TTL_MS },
+  'cache.noHitTtlMs': { min: 0, max: MAX_TTL_MS },
+} satisfies Record<string, NumberRule>;
+
+type RuleName = keyof typeof RULES;
+
+const TOP_LEVEL_KEYS = new Set<string>([
+  'timeoutMs',
+  'attemptTimeoutMs',
+  'retry',
+  'retryBudget',
+  'breaker',
+  'hedgeAfterMs',
+  'cache',
+  'dedupe',
+  'clock',
+  'random',
+]);
+
+function checkNumber(name: RuleName, value: unknown): number {
+  const rule: NumberRule = RULES[name];
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (rule.exclusiveMin ? value > rule.min : value >= rule.min) &&
+    value <= rule.max &&
+    (!rule.integer || Number.isInteger(value));
+  if (!ok) {
+    const low = rule.exclusiveMin ? `above ${rule.min}` : `at least ${rule.min}`;
+    throw new ConfigError(`Option ${name} must be ${rule.integer ? 'an integer' : 'a finite number'} ${low} and at most ${rule.max}`);
+  }
+  return value;
+}
+
+function optionalNumber(name: RuleName, value: unknown, fallback: number): number {
+  return value === undefined ? fallback : checkNumber(name, value);
+}
+
+/** An options group: a plain object whose keys are all known, or false when `allowFalse`. */
+function group(name: string, value: unknown, known: readonly string[], allowFalse: boolean): Record<string, unknown> | false {
+  if (value === undefined) return {};
+  if (value === false && allowFalse) return false;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigError(`Option ${name} must be an object${allowFalse ? ' or false' : ''}`);
+  }
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) throw new ConfigError(`Unknown option ${name}.${key}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function resolveRetry(value: unknown): ResolvedResilience['retry'] {
+  const input = group('retry', value, ['retries', 'minDelayMs', 'maxDelayMs', 'jitter'], true);
+  if (input === false) return false;
+  const d = RESILIENCE_DEFAULTS.retry;
+  const minDelayMs = optionalNumber('retry.minDelayMs', input.minDelayMs, d.minDelayMs);
+  const maxDelayMs = optionalNumber('retry.maxDelayMs', input.maxDelayMs, Math.max(d.maxDelayMs, minDelayMs));
+  if (maxDelayMs < minDelayMs) throw new ConfigError('Option retry.maxDelayMs must not be below retry.minDelayMs');
+  const jitter = input.jitter ?? d.jitter;
+  if (jitter !== 'full' && jitter !== 'none') throw new ConfigError("Option retry.jitter must be 'full' or 'none'");
+  return Object.freeze({ retries: optionalNumber('retry.retries', input.retries, d.retries), minDelayMs, maxDelayMs, jitter });
+}
+
+function resolveBudget(value: unknown): ResolvedResilience['retryBudget'] {
+  const input = group('retryBudget', value, ['capacity', 'retryCost', 'timeoutCost', 'successRefund'], true);
+  if (input === false) return false;
+  const d = RESILIENCE_DEFAULTS.retryBudget;
+  return Object.freeze({
+    capacity: optionalNumber('retryBudget.capacity', input.capacity, d.capacity),
+    retryCost: optionalNumber('retryBudget.retryCost', input.retryCost, d.retryCost),
+    timeoutCost: optionalNumber('retryBudget.timeoutCost', input.timeoutCost, d.timeoutCost),
+    successRefund: optionalNumber('retryBudget.successRefund', input.successRefund, d.successRefund),
+  });
+}
+
+function resolveBreaker(value: unknown): ResolvedResilience['breaker'] {
+  const input = group('breaker', value, ['failureThreshold', 'openMs', 'halfOpenProbes'], true);
+  if (input === false) return false;
+  const d = RESILIENCE_DEFAULTS.breaker;
+  return Object.freeze({
+    failureThreshold: optionalNumber('breaker.failureThreshold', input.failureThreshold, d.failureThreshold),
+    openMs: optionalNumber('breaker.openMs', input.openMs, d.openMs),
+    halfOpenProbes: optionalNumber('breaker.halfOpenProbes', input.halfOpenProbes, d.halfOpenProbes),
+  });
+}
+
+function resolveCache(value: unknown): ResolvedResilience['cache'] {
+  const input = group('cache', value, ['max', 'hitTtlMs', 'noHitTtlMs'], false) as Record<string, unknown>;
+  const d = RESILIENCE_DEFAULTS.cache;
+  return Object.freeze({
+    max: optionalNumber('cache.max', input.max, d.max),
+    hitTtlMs: optionalNumber('cache.hitTtlMs', input.hitTtlMs, d.hitTtlMs),
+    noHitTtlMs: optionalNumber('cache.noHitTtlMs', input.noHitTtlMs, d.noHitTtlMs),
+  });
+}
+
+function resolveClock(value: unknown): Clock {
+  if (value === undefined) return systemClock;
+  const c = value as Partial<Clock> | null;
+  if (
+    typeof c !== 'object' ||
+    c === null ||
+    typeof c.now !== 'function' ||
+    typeof c.setTimeout !== 'function' ||
+    typeof c.clearTimeout !== 'function'
+  ) {
+    throw new ConfigError('Option clock must have now(), setTimeout(fn, ms) and clearTimeout(handle)');
+  }
+  return c as Clock;
+}
+
+/**
+ * Checks resilience options and fills in the defaults.
+ * @throws {ConfigError} naming the option, when one is unknown or out of range.
+ */
+export function resolveResilienceOptions(input: ResilienceOptions = {}): ResolvedResilience {
+  if (typeof input !== 'object' || input === null) throw new ConfigError('Resilience options must be an object');
+  for (const key of Object.keys(input)) {
+    if (!TOP_LEVEL_KEYS.has(key)) throw new ConfigError(`Unknown option ${key}`);
+  }
+  const timeoutMs = optionalNumber('timeoutMs', input.timeoutMs, RESILIENCE_DEFAULTS.timeoutMs);
+  const attemptTimeoutMs = input.attemptTimeoutMs === undefined ? undefined : checkNumber('attemptTimeoutMs', input.attemptTimeoutMs);
+  if (attemptTimeoutMs !== undefined && attemptTimeoutMs > timeoutMs) {
+    throw new ConfigError('Option attemptTimeoutMs must not be above timeoutMs');
+  }
+  const hedgeAfterMs = input.hedgeAfterMs === undefined ? undefined : checkNumber('hedgeAfterMs', input.hedgeAfterMs);
+  if (input.dedupe !== undefined && typeof input.dedupe !== 'boolean') throw new ConfigError('Option dedupe must be a boolean');
+  if (input.random !== undefined && typeof input.random !== 'function') throw new ConfigError('Option random must be a function');
+  return Object.freeze({
+    timeoutMs,
+    attemptTimeoutMs,
+    retry: resolveRetry(input.retry),
+    retryBudget: resolveBudget(input.retryBudget),
+    breaker: resolveBreaker(input.breaker),
+    hedgeAfterMs,
+    cache: resolveCache(input.cache),
+    dedupe: input.dedupe ?? RESILIENCE_DEFAULTS.dedupe,
+    clock: resolveClock(input.clock),
+    random: input.random ?? Math.random,
+  });
+}
+
+/**
+ * Checks per-call `timeoutMs` / `attemptTimeoutMs` and fills them from the client's resolved options.
+ * @throws {ConfigError} naming the option.
+ */
+export function resolveCallOptions(
+  input: CallResilienceOptions | undefined,
+  resolved: ResolvedResilience,
+): { timeoutMs: number; attemptTimeoutMs: number } {
+  const timeoutMs = input?.timeoutMs === undefined ? resolved.timeoutMs : checkNumber('timeoutMs', input.timeoutMs);
+  const attempt = input?.attemptTimeoutMs === undefined ? resolved.attemptTimeoutMs : checkNumber('attemptTimeoutMs', input.attemptTimeoutMs);
+  return { timeoutMs, attemptTimeoutMs: Math.min(attempt ?? timeoutMs / 2, timeoutMs) };
+}
