@@ -7,9 +7,6 @@ const FILLER = 60;
 /** Results of the last {@link judgeCheck} call (module scratch, read right after the call). */
 export const lastCheck = { computed: 0, digitOffset: 0, overflow: false, overflowEnd: 0 };
 
-function value(code: number): number {
-  return CHAR_VALUE[code] ?? -1;
-}
 
 /**
  * Whether `check` passes on `buf`. Handles the TD1/TD2 document-number overflow (`<` in the check-digit place,
@@ -18,14 +15,15 @@ function value(code: number): number {
  */
 export function judgeCheck(buf: Uint8Array, layout: CompiledLayout, check: CompiledCheck): boolean {
   const covered = check.covered;
+  const weights = check.weights;
   let sum = 0;
   let bad = false;
   let allFiller = true;
   for (let i = 0; i < covered.length; i++) {
     const code = buf[covered[i] as number] as number;
-    const v = value(code);
+    const v = CHAR_VALUE[code] as number;
     if (v < 0) bad = true;
-    else sum += v * (i % 3 === 0 ? 7 : i % 3 === 1 ? 3 : 1);
+    else sum += v * (weights[i] as number);
     if (code !== FILLER) allFiller = false;
   }
   let digitOffset = check.digitOffset;
@@ -44,7 +42,7 @@ export function judgeCheck(buf: Uint8Array, layout: CompiledLayout, check: Compi
     }
     let i = covered.length;
     for (let k = 0; k < j - 1; k++, i++) {
-      const v = value(buf[field.offset + k] as number);
+      const v = CHAR_VALUE[buf[field.offset + k] as number] as number;
       if (v < 0) bad = true;
       else sum += v * (i % 3 === 0 ? 7 : i % 3 === 1 ? 3 : 1);
     }

@@ -10,7 +10,21 @@ export interface ReferenceParts {
   readonly key: number;
 }
 
-export function referenceParts(date: Date): ReferenceParts {
+let cachedDay = -1;
+let cachedParts: ReferenceParts | null = null;
+const DAY_MS = 86_400_000;
+
+/** Parts of `date` (UTC); cached per day because every parse needs them. */
+export function referenceParts(date: Date | number): ReferenceParts {
+  const ms = typeof date === 'number' ? date : date.getTime();
+  const day = Math.floor(ms / DAY_MS);
+  if (day === cachedDay && cachedParts !== null) return cachedParts;
+  cachedParts = computeParts(new Date(ms));
+  cachedDay = day;
+  return cachedParts;
+}
+
+function computeParts(date: Date): ReferenceParts {
   const year = date.getUTCFullYear();
   return {
     year,

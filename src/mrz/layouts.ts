@@ -133,6 +133,8 @@ export interface CompiledCheck {
   readonly digitOffset: number;
   readonly digitField: MrzFieldName;
   readonly covered: Int16Array;
+  /** 7-3-1 weight of each covered offset. */
+  readonly weights: Uint8Array;
   /** Covered offsets that no other (non-composite) check digit covers: where a composite-only error can sit. */
   readonly coveredOnlyHere: Int16Array;
 }
@@ -148,6 +150,8 @@ export interface CompiledLayout {
   readonly checks: readonly CompiledCheck[];
   /** Character class per offset. */
   readonly classAt: readonly CharClass[];
+  /** Character class per offset as 0 (A), 1 (N), 2 (X), for the hot path. */
+  readonly classIndexAt: Uint8Array;
   /** Field index per offset. */
   readonly fieldAt: Int8Array;
   /** Check index (into `checks`, composite excluded) covering each offset, -1 if none. */
@@ -201,6 +205,7 @@ function compile(format: IcaoMrzFormat): CompiledLayout {
     checks.push({
       name, digitOffset: digitField.offset, digitField: digitField.field,
       covered: Int16Array.from(covered), coveredOnlyHere: new Int16Array(0),
+      weights: Uint8Array.from(covered, (_, i) => [7, 3, 1][i % 3] as number),
     });
   }
   // The composite comes last so that the individual digits are judged first.
@@ -219,6 +224,7 @@ function compile(format: IcaoMrzFormat): CompiledLayout {
     format, lines: shape.lines, length: shape.length, codeFirst: shape.codeFirst,
     overflowInto: shape.overflowInto === null ? null : (byName[shape.overflowInto] ?? null),
     fields, byName, checks: final, classAt, fieldAt, checkAt,
+    classIndexAt: Uint8Array.from(classAt, (cls) => ({ A: 0, N: 1, X: 2 })[cls]),
   };
 }
 

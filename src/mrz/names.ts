@@ -13,11 +13,19 @@ function fillerToSpace(text: string): string {
 
 /** Splits the name field at the first `<<` into primary and secondary identifiers. */
 export function splitNames(field: string): { surname: string; givenNames: string[] } {
-  const trimmed = stripFiller(field);
-  const cut = trimmed.indexOf('<<');
-  const primary = cut < 0 ? trimmed : trimmed.slice(0, cut);
-  const secondary = cut < 0 ? '' : trimmed.slice(cut + 2);
-  const givenNames = secondary.length === 0 ? [] : secondary.split('<').filter((part) => part.length > 0);
+  let end = field.length;
+  while (end > 0 && field.charCodeAt(end - 1) === FILLER) end--;
+  const cut = field.indexOf('<<');
+  const primaryEnd = cut < 0 || cut > end ? end : cut;
+  const primary = field.slice(0, primaryEnd);
+  const givenNames: string[] = [];
+  let start = primaryEnd + 2;
+  for (let i = start; i <= end; i++) {
+    if (i === end || field.charCodeAt(i) === FILLER) {
+      if (i > start) givenNames.push(field.slice(start, i));
+      start = i + 1;
+    }
+  }
   return { surname: fillerToSpace(primary), givenNames };
 }
 

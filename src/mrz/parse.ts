@@ -52,12 +52,14 @@ const SEXES: Readonly<Record<string, MrzSex>> = { M: 'M', F: 'F', X: 'X', '<': '
 const BUFFER = new Uint8Array(3 * 44);
 
 function readOptions(options: ParseMrzOptions | undefined): { repair: boolean; ref: ReferenceParts } {
-  if (options === undefined) return { repair: true, ref: referenceParts(new Date()) };
+  if (options === undefined) return { repair: true, ref: referenceParts(Date.now()) };
   for (const key in options) {
     if (!OPTION_KEYS.has(key)) throw new RangeError(`parseMrz: unknown option "${key}"`);
   }
-  const { repair = true, referenceDate = new Date() } = options;
+  const repair = options.repair ?? true;
+  const referenceDate = options.referenceDate;
   if (typeof repair !== 'boolean') throw new RangeError('parseMrz: option "repair" must be a boolean');
+  if (referenceDate === undefined) return { repair, ref: referenceParts(Date.now()) };
   if (!(referenceDate instanceof Date) || Number.isNaN(referenceDate.getTime())) {
     throw new RangeError('parseMrz: option "referenceDate" must be a valid Date');
   }
@@ -165,7 +167,11 @@ function parseIcao(inputLines: string[], layout: CompiledLayout, repair: boolean
   const lowered: number[] = [];
   loadBuffer(inputLines, layout, repair, issues, lowered);
   const repairCorrections: MrzCorrection[] = [];
-  if (repair && needsRepair(buf, layout)) repairBuffer(buf, layout, { corrections: repairCorrections, issues });
+  if (repair) {
+    let failing = false;
+    for (const check of layout.checks) if (!judgeCheck(buf, layout, check)) failing = true;
+    if (failing || needsRepair(buf, layout)) repairBuffer(buf, layout, { corrections: repairCorrections, issues });
+  }
   let lines = inputLines;
   if (lowered.length > 0 || repairCorrections.length > 0 || inputLines.length !== layout.lines) {
     lines = [];

@@ -246,7 +246,12 @@ const TABLE_FIELDS: readonly (readonly [CompiledField['field'], (text: string) =
 ];
 
 function readField(buf: Uint8Array, field: CompiledField): string {
-  return String.fromCharCode.apply(null, Array.from(buf.subarray(field.offset, field.offset + field.length)));
+  const o = field.offset;
+  if (field.length === 1) return String.fromCharCode(buf[o] as number);
+  if (field.length === 3) return String.fromCharCode(buf[o] as number, buf[o + 1] as number, buf[o + 2] as number);
+  let text = '';
+  for (let i = 0; i < field.length; i++) text += String.fromCharCode(buf[o + i] as number);
+  return text;
 }
 
 function repairTableField(buf: Uint8Array, layout: CompiledLayout, field: CompiledField, known: (text: string) => boolean, sink: RepairSink): void {
@@ -292,14 +297,23 @@ export function repairBuffer(buf: Uint8Array, layout: CompiledLayout, sink: Repa
   repairUncovered(buf, layout, sink);
 }
 
-/** Whether anything in `buf` could need the repair: a failing check digit or a character outside its class. */
+/**
+ * Whether anything in `buf` could need the repair besides a failing check digit (which the caller has judged):
+ * a character outside its class, or an unknown state code or sex.
+ */
 export function needsRepair(buf: Uint8Array, layout: CompiledLayout): boolean {
   const total = layout.lines * layout.length;
-  const classAt = layout.classAt;
+  const classIndexAt = layout.classIndexAt;
   for (let offset = 0; offset < total; offset++) {
-    if (!inClass(CLASS_INDEX[classAt[offset] as CharClass], buf[offset] as number)) return true;
+    const code = buf[offset] as number;
+    if (code === 60) continue;
+    const cls = classIndexAt[offset] as number;
+    if (cls === 2) {
+      if (!((code >= 48 && code <= 57) || (code >= 65 && code <= 90))) return true;
+    } else if (cls === 1) {
+      if (code < 48 || code > 57) return true;
+    } else if (code < 65 || code > 90) return true;
   }
-  for (const check of layout.checks) if (!judgeCheck(buf, layout, check)) return true;
   for (const [name, known] of TABLE_FIELDS) {
     const field = layout.byName[name];
     if (field !== undefined && !known(readField(buf, field))) return true;
