@@ -88,6 +88,11 @@ export function parseMrz(input: string | readonly string[], options?: ParseMrzOp
   if (detection.format === null) {
     return unusable(null, lines, [issue(detection.problem ?? 'UNKNOWN_FORMAT', 0, 0, lines[0]?.length ?? 0)]);
   }
+  if (detection.format === 'FRENCH_NATIONAL_ID') {
+    // Old French ID cards and French TD2 documents both start IDFRA: the ICAO check digits decide.
+    const asTd2 = parseIcao(lines, LAYOUTS.TD2, repair, ref);
+    if (Object.values(asTd2.checkDigits).every((digit) => digit.ok)) return asTd2;
+  }
   if (!(detection.format in LAYOUTS)) return parseNationalFormat(lines, detection.format, repair, ref);
   const layout = LAYOUTS[detection.format as IcaoMrzFormat];
   if (detection.problem !== null) {
