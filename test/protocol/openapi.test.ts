@@ -1,0 +1,442 @@
+// Keeps docs/openapi.yaml and docs/protocol.md equal to the code: paths, enums, object shapes, patterns, examples and
+// the error classification table. Every expectation is derived from the code, so a change on either side fails here.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { errorFromResponse } from '../../src/protocol/errors';
+import {
+  HEADERS,
+  MAX_ITEMS_PER_REQUEST,
+  PATHS,
+  PROTOCOL_VERSION,
+  checkItemResponseSchema,
+  checkResponseSchema,
+  errorBodySchema,
+  reportResponseSchema,
+  withdrawalResponseSchema,
+} from '../../src/protocol/wire';
+import { computeVerdict, outcomesFor } from '../../src/queries/results';
+import { PURPOSES, SOURCES, type Source } from '../../src/queries/types';
+import {
+  DEFAULT_SOURCES,
+  contextSchema,
+  sourcesSchema,
+  stateCodeSchema,
+  subjectSchema,
+  subjectsSchema,
+} from '../../src/queries/validate';
+import { documentReportSchema, idempotencyKeySchema, withdrawalSchema } from '../../src/reports/index';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- walking a parsed YAML document and zod internals */
+type Json = any;
+
+const doc: Json = parse(readFileSync(new URL('../../docs/openapi.yaml', import.meta.url), 'utf8'));
+const markdown = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8');
+
+const schemas: Record<string, Json> = doc.components.schemas;
+
+function deref(node: Json): Json {
+  let n = node;
+  while (n && typeof n === 'object' && typeof n.$ref === 'string') {
+    const parts = (n.$ref as string).replace(/^#\//, '').split('/');
+    n = parts.reduce((o: Json, k) => o?.[k], doc);
+    if (n === undefined) throw new Error(`unresolved $ref ${node.$ref}`);
+  }
+  return n;
+}
+
+/** An object schema with allOf merged: its property names and required names. */
+function flatten(node: Json): { properties: Record<string, Json>; required: string[] } {
+  const s = deref(node);
+  const properties: Record<string, Json> = { ...(s.properties ?? {}) };
+  const required = new Set<string>(s.required ?? []);
+  for (const part of s.allOf ?? []) {
+    const f = flatten(part);
+    Object.assign(properties, f.properties);
+    for (const r of f.required) required.add(r);
+  }
+  return { properties, required: [...required].sort() };
+}
+
+/** zod: strips optional/default/pipe wrappers. `pipe` gives the output side, where regexes and enums live. */
+function unwrap(s: Json): Json {
+  let z = s;
+  for (;;) {
+    const t = z?.def?.type;
+    if (t === 'optional' || t === 'default' || t === 'nullable') z = z.def.innerType;
+    else if (t === 'pipe') z = z.def.out;
+    else return z;
+  }
+}
+
+function zodEnum(s: Json): string[] {
+  const z = unwrap(s);
+  expect(z.def.type, 'expected a zod enum').toBe('enum');
+  return [...z.options];
+}
+
+/** A zod object's keys, and the ones always present on the wire (not optional; a default is always filled in). */
+function zodKeys(s: Json): { properties: string[]; required: string[] } {
+  const shape = unwrap(s).shape as Record<string, Json>;
+  const properties = Object.keys(shape).sort();
+  const required = properties.filter((k) => shape[k].def.type !== 'optional').sort();
+  return { properties, required };
+}
+
+function shapeOf(s: Json, key: string): Json {
+  return unwrap(s).shape[key];
+}
+
+const itemShape = (checkItemResponseSchema as Json).shape;
+const hitOptions: Json[] = itemShape.hits.element.options;
+const hitOfKind = (kind: string): Json => {
+  const found = hitOptions.find((o) => o.shape.kind.value === kind);
+  if (!found) throw new Error(`no hit of kind ${kind} in wire.ts`);
+  return found;
+};
+const outcomeSchema = itemShape.outcomes.element;
+const subjectOf = (kind: string): Json => (subjectSchema as Json).options.find((o: Json) => o.shape.kind.value === kind);
+
+/** Every error code errorFromResponse gives for a gateway's status, except the catch-all for unexpected statuses. */
+function errorCodesFromCode(): string[] {
+  const codes = new Set<string>();
+  for (let status = 400; status <= 599; status++) {
+    for (const body of ['', JSON.stringify({ error: { code: 'NOT_ISSUER', message: 'x' } })]) {
+      codes.add(errorFromResponse({ status, headers: {}, body }, true).code);
+    }
+  }
+  codes.delete('GATEWAY_ERROR');
+  return [...codes].sort();
+}
+
+describe('docs/openapi.yaml', () => {
+  it('is OpenAPI 3.1 for protocol v1', () => {
+    expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
+    expect(doc.info.version).toBe(PROTOCOL_VERSION);
+  });
+
+  it('has exactly the paths of PATHS, each a POST only', () => {
+    const placeholder = 'RECORD_ID_PLACEHOLDER';
+    const fromCode = Object.values(PATHS)
+      .map((p) => (typeof p === 'function' ? p(placeholder).replace(placeholder, '{recordId}') : p))
+      .sort();
+    expect(Object.keys(doc.paths).sort()).toEqual(fromCode);
+    for (const [path, item] of Object.entries<Json>(doc.paths)) {
+      expect(Object.keys(item), path).toEqual(['post']);
+      expect(path.startsWith(`/${PROTOCOL_VERSION}/`)).toBe(true);
+    }
+  });
+
+  it('resolves every $ref', () => {
+    const walk = (n: Json): void => {
+      if (Array.isArray(n)) n.forEach(walk);
+      else if (n && typeof n === 'object') {
+        if (typeof n.$ref === 'string') expect(() => deref(n), n.$ref).not.toThrow();
+        Object.values(n).forEach(walk);
+      }
+    };
+    walk(doc);
+  });
+
+  it('declares enums only as named components, so each is checked below', () => {
+    const inline: string[] = [];
+    const walk = (n: Json, at: string[]): void => {
+      if (Array.isArray(n)) n.forEach((v, i) => walk(v, [...at, String(i)]));
+      else if (n && typeof n === 'object') {
+        if ('enum' in n && !(at.length === 3 && at[0] === 'components' && at[1] === 'schemas')) inline.push(at.join('.'));
+        for (const [k, v] of Object.entries(n)) walk(v, [...at, k]);
+      }
+    };
+    walk(doc, []);
+    expect(inline).toEqual([]);
+    const named = Object.keys(schemas).filter((k) => 'enum' in schemas[k]).sort();
+    expect(named).toEqual(Object.keys(enumsFromCode()).sort());
+  });
+
+  function enumsFromCode(): Record<string, string[][]> {
+    const documentRecord = shapeOf(hitOfKind('document'), 'document');
+    return {
+      Source: [[...SOURCES], zodEnum(outcomeSchema.shape.source), zodEnum(unwrap(sourcesSchema).def.element), zodEnum(hitOptions[0].shape.source)],
+      OutcomeStatus: [zodEnum(outcomeSchema.shape.status)],
+      Purpose: [[...PURPOSES], zodEnum(contextSchema.shape.purpose)],
+      DocumentType: [
+        zodEnum(shapeOf(documentRecord, 'documentType')),
+        zodEnum(subjectOf('document').shape.documentType),
+        zodEnum(documentReportSchema.shape.documentType),
+      ],
+      DocumentStatus: [zodEnum(shapeOf(documentRecord, 'status')), zodEnum(documentReportSchema.shape.status)],
+      NoticeType: [zodEnum(shapeOf(shapeOf(hitOfKind('person'), 'notice'), 'type')), zodEnum(shapeOf(shapeOf(hitOfKind('linked-document'), 'notice'), 'type'))],
+      MatchMethod: [zodEnum(shapeOf(hitOptions[0].shape.match, 'method'))],
+      ConfirmationState: [zodEnum(shapeOf(hitOptions[0].shape.confirmation, 'state'))],
+      HitKind: [hitOptions.map((o) => o.shape.kind.value as string)],
+      Sex: [zodEnum(subjectOf('person').shape.sex)],
+      WithdrawalReason: [zodEnum(withdrawalSchema.shape.reason)],
+      ErrorCode: [errorCodesFromCode()],
+    };
+  }
+
+  describe('enums equal the code', () => {
+    for (const [name, lists] of Object.entries(enumsFromCode())) {
+      it(name, () => {
+        const documented: string[] = schemas[name]?.enum;
+        expect(documented, `components.schemas.${name}.enum`).toBeDefined();
+        for (const list of lists) {
+          if (name === 'ErrorCode') expect([...documented].sort()).toEqual(list);
+          else expect(documented).toEqual(list);
+        }
+      });
+    }
+  });
+
+  describe('response objects have the fields of the wire.ts schemas', () => {
+    const hitCases = hitOptions.map((o) => [o.shape.kind.value as string, o] as const);
+    const componentOfKind: Record<string, string> = {
+      document: 'DocumentHit',
+      'linked-document': 'LinkedDocumentHit',
+      person: 'PersonHit',
+      vehicle: 'VehicleHit',
+    };
+    it('Hit maps every kind and only those', () => {
+      expect(Object.keys(schemas.Hit.discriminator.mapping).sort()).toEqual(hitCases.map(([k]) => k).sort());
+      expect(schemas.Hit.oneOf.length).toBe(hitCases.length);
+    });
+    for (const [kind, zod] of hitCases) {
+      it(`hit of kind ${kind}`, () => {
+        const name = componentOfKind[kind]!;
+        expect(deref({ $ref: schemas.Hit.discriminator.mapping[kind] })).toBe(schemas[name]);
+        const f = flatten(schemas[name]);
+        expect({ properties: Object.keys(f.properties).sort(), required: f.required }).toEqual(zodKeys(zod));
+        expect(f.properties.kind.const).toBe(kind);
+        for (const nested of ['document', 'person', 'vehicle', 'notice']) {
+          if (!(nested in zod.shape)) continue;
+          const g = flatten(f.properties[nested]);
+          expect({ properties: Object.keys(g.properties).sort(), required: g.required }, `${kind}.${nested}`).toEqual(zodKeys(zod.shape[nested]));
+        }
+      });
+    }
+    const cases: [string, Json][] = [
+      ['CheckResponse', checkResponseSchema],
+      ['CheckItemResponse', checkItemResponseSchema],
+      ['SourceOutcome', outcomeSchema],
+      ['Match', hitOptions[0].shape.match],
+      ['ReportResponse', reportResponseSchema],
+      ['WithdrawalResponse', withdrawalResponseSchema],
+      ['ErrorBody', errorBodySchema],
+      ['ErrorDetail', unwrap(errorBodySchema.shape.error.shape.details).def.element],
+    ];
+    for (const [name, zod] of cases) {
+      it(name, () => {
+        const f = flatten(schemas[name]);
+        expect({ properties: Object.keys(f.properties).sort(), required: f.required }).toEqual(zodKeys(zod));
+      });
+    }
+    it('ErrorBody.error', () => {
+      const f = flatten(flatten(schemas.ErrorBody).properties.error);
+      expect({ properties: Object.keys(f.properties).sort(), required: f.required }).toEqual(zodKeys(errorBodySchema.shape.error));
+    });
+  });
+
+  describe('request objects have the fields the client sends', () => {
+    const cases: [string, Json][] = [
+      ['QueryContext', contextSchema],
+      ['DocumentSubject', subjectOf('document')],
+      ['PersonSubject', subjectOf('person')],
+      ['VehicleSubject', subjectOf('vehicle')],
+      ['PersonQuery', subjectOf('document').shape.holder],
+      ['DocumentReport', documentReportSchema],
+    ];
+    for (const [name, zod] of cases) {
+      it(name, () => {
+        const f = flatten(schemas[name]);
+        expect({ properties: Object.keys(f.properties).sort(), required: f.required }).toEqual(zodKeys(zod));
+      });
+    }
+    it('WithdrawalRequest carries the reason (the recordId is in the path)', () => {
+      const f = flatten(schemas.WithdrawalRequest);
+      const keys = zodKeys(withdrawalSchema);
+      expect(Object.keys(f.properties).sort()).toEqual(['context', ...keys.properties.filter((k) => k !== 'recordId')].sort());
+    });
+    it('limits items to MAX_ITEMS_PER_REQUEST and subjects to what validate.ts allows', () => {
+      expect(schemas.CheckRequest.properties.items.maxItems).toBe(MAX_ITEMS_PER_REQUEST);
+      const max = schemas.CheckItemRequest.properties.subjects.maxItems as number;
+      const subject = { kind: 'person', surname: 'ERIKSSON' };
+      expect(subjectsSchema.safeParse(Array(max).fill(subject)).success).toBe(true);
+      expect(subjectsSchema.safeParse(Array(max + 1).fill(subject)).success).toBe(false);
+      expect(subjectsSchema.safeParse([]).success).toBe(schemas.CheckItemRequest.properties.subjects.minItems === 0);
+    });
+    it('documents the default sources of validate.ts', () => {
+      const text = schemas.CheckItemRequest.properties.sources.description.replace(/\s+/g, ' ');
+      for (const [kind, sources] of Object.entries(DEFAULT_SOURCES)) {
+        const line = `${kind} → ${sources.join(', ')}`;
+        expect(text).toContain(line);
+        expect(markdown).toContain(`${kind} → ${sources.map((s) => `\`${s}\``).join(', ')}`);
+      }
+    });
+  });
+
+  describe('patterns accept what the client accepts', () => {
+    const re = (pattern: string) => new RegExp(pattern, 'u');
+    const cases: [string, string, Json, string[]][] = [
+      ['StateCode', schemas.StateCode.pattern, stateCodeSchema, ['D', 'UTO', 'ABCD', '', 'U1', 'U O']],
+      ['DocumentNumber', schemas.DocumentNumber.pattern, documentReportSchema.shape.documentNumber, ['L898902C3', 'A'.repeat(20), 'A'.repeat(21), 'L898902C3<', 'AB-12', '']],
+      ['vin', schemas.VehicleSubject.properties.vin.pattern, subjectOf('vehicle').shape.vin, ['WVWZZZ1JZXW000001', 'WVWZZZ1JZXW00000I', 'WVWZZZ1JZXW00000O', 'WVWZZZ1JZXW00000Q', 'WVWZZZ1JZXW00000', 'WVWZZZ1JZXW0000011']],
+      ['plate', schemas.VehicleSubject.properties.plate.pattern, subjectOf('vehicle').shape.plate, ['AB-123 CD', 'B-AB 123', '-AB', 'A'.repeat(15), 'A'.repeat(16), 'AB_1']],
+      ['Identifier', `^[\\x21-\\x7e]{${schemas.Identifier.minLength},${schemas.Identifier.maxLength}}$`, contextSchema.shape.authorityId, ['MDA-BPOL', 'a b', 'x'.repeat(128), 'x'.repeat(129), 'é', '']],
+      ['idempotency-key', doc.components.parameters.IdempotencyKey.schema.pattern, idempotencyKeySchema, ['abcdefgh', 'abcdefg', 'x'.repeat(128), 'x'.repeat(129), 'abc defgh']],
+      ['Name', `^(?=.{${schemas.Name.minLength},${schemas.Name.maxLength}}$)${schemas.Name.pattern.slice(1)}`, subjectOf('person').shape.surname, ["O'BRIEN", 'ÉLODIE', 'ANNA-MARIA', 'ST. JOHN', 'A1', 'x'.repeat(100), 'x'.repeat(101), 'A_B']],
+      ['PartialDate', schemas.PartialDate.pattern, subjectOf('person').shape.dateOfBirth, ['1974-08-12', '1974-08', '1974', '74-08-12', '1974-8-12', '1974/08/12']],
+      ['nationalReference', `^.{${schemas.DocumentReport.properties.nationalReference.minLength},${schemas.DocumentReport.properties.nationalReference.maxLength}}$`, documentReportSchema.shape.nationalReference, ['MDA-2026-004711', 'x'.repeat(64), 'x'.repeat(65)]],
+    ];
+    for (const [name, pattern, zod, samples] of cases) {
+      it(name, () => {
+        expect(pattern, name).toBeTypeOf('string');
+        for (const sample of samples) {
+          expect(re(pattern).test(sample), `${name} ${JSON.stringify(sample)}`).toBe(unwrapOptional(zod).safeParse(sample).success);
+        }
+      });
+    }
+  });
+
+  describe('examples are what the code sends and accepts', () => {
+    const op = (path: string) => doc.paths[path].post;
+    const requestExamples = (path: string) => Object.entries<Json>(op(path).requestBody.content['application/json'].examples);
+    const responseExamples = (path: string, status: string) => {
+      const content = deref(op(path).responses[status]).content['application/json'];
+      return content.examples ? Object.values<Json>(content.examples).map((e) => e.value) : [content.example];
+    };
+
+    it('checks: requests are valid and already normalised', () => {
+      for (const [name, { value }] of requestExamples(PATHS.checks)) {
+        expect(contextSchema.parse(value.context), name).toEqual(value.context);
+        for (const item of value.items) {
+          expect(subjectsSchema.parse(item.subjects), name).toEqual(item.subjects);
+          if (item.sources) expect(sourcesSchema.parse(item.sources), name).toEqual(item.sources);
+        }
+      }
+    });
+
+    it('checks: responses parse and give the verdict their name says', () => {
+      const request = requestExamples(PATHS.checks).find(([n]) => n === 'document')![1].value;
+      const requested = request.items[0].sources as Source[];
+      const expected: Record<string, string> = { hit: 'HIT', incomplete: 'INCOMPLETE' };
+      const examples = op(PATHS.checks).responses['200'].content['application/json'].examples;
+      expect(Object.keys(examples).sort()).toEqual(Object.keys(expected).sort());
+      for (const [name, { value }] of Object.entries<Json>(examples)) {
+        const parsed = checkResponseSchema.parse(value);
+        const item = parsed.items[0]!;
+        expect(computeVerdict(outcomesFor(requested, item.outcomes), item.hits), name).toBe(expected[name]);
+      }
+    });
+
+    it('reports and withdrawals: requests are valid and already normalised, responses parse', () => {
+      for (const [name, { value }] of requestExamples(PATHS.documentReports)) {
+        expect(contextSchema.parse(value.context), name).toEqual(value.context);
+        expect(documentReportSchema.parse(value.report), name).toEqual(value.report);
+      }
+      for (const status of ['200', '201']) {
+        for (const value of responseExamples(PATHS.documentReports, status)) reportResponseSchema.parse(value);
+      }
+      const withdrawalPath = PATHS.withdrawal('{recordId}').replace(encodeURIComponent('{recordId}'), '{recordId}');
+      const recordId = op(withdrawalPath).parameters.find((p: Json) => p.name === 'recordId').example;
+      for (const [name, { value }] of requestExamples(withdrawalPath)) {
+        expect(contextSchema.parse(value.context), name).toEqual(value.context);
+        expect(withdrawalSchema.parse({ recordId, reason: value.reason }), name).toEqual({ recordId, reason: value.reason });
+      }
+      for (const value of responseExamples(withdrawalPath, '200')) withdrawalResponseSchema.parse(value);
+    });
+
+    it('error responses: every example has the code the client derives from its status', () => {
+      for (const [path, item] of Object.entries<Json>(doc.paths)) {
+        for (const [status, response] of Object.entries<Json>(item.post.responses)) {
+          if (Number(status) < 400) continue;
+          const bodies = responseExamples(path, status);
+          expect(bodies.length, `${path} ${status}`).toBeGreaterThan(0);
+          for (const body of bodies) {
+            errorBodySchema.parse(body);
+            expect(schemas.ErrorCode.enum).toContain(body.error.code);
+            const err = errorFromResponse({ status: Number(status), headers: {}, body: JSON.stringify(body) }, true);
+            expect(err.code, `${path} ${status} ${deref(response).description}`).toBe(body.error.code);
+          }
+        }
+      }
+    });
+  });
+
+  it('carries the headers of HEADERS', () => {
+    const headerParams = Object.values<Json>(doc.components.parameters).filter((p) => p.in === 'header').map((p) => p.name);
+    const responseHeaders = new Set<string>();
+    for (const item of Object.values<Json>(doc.paths)) {
+      for (const response of Object.values<Json>(item.post.responses)) {
+        for (const name of Object.keys(deref(response).headers ?? {})) responseHeaders.add(name);
+      }
+    }
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    // authorization is the bearer scheme; content-type is the request body's media type.
+    const documented = [...headerParams, ...responseHeaders, HEADERS.authorization, HEADERS.contentType].sort();
+    expect(documented).toEqual([...Object.values(HEADERS)].sort());
+    for (const [path, item] of Object.entries<Json>(doc.paths)) {
+      const names = item.post.parameters.map((p: Json) => deref(p).name);
+      expect(names, path).toContain(HEADERS.requestId);
+      expect(names.includes(HEADERS.idempotencyKey), path).toBe(path !== PATHS.checks);
+    }
+  });
+});
+
+describe('docs/protocol.md', () => {
+  it('has a section per path', () => {
+    for (const path of Object.keys(doc.paths)) expect(markdown).toContain(`## POST ${path}\n`);
+  });
+
+  it('names every header of HEADERS', () => {
+    for (const h of Object.values(HEADERS)) expect(markdown).toContain(`\`${h}`);
+  });
+
+  const rows = markdown
+    .split('\n')
+    .map((line) => line.split('|').map((c) => c.trim()))
+    .filter((cells) => /^\d{3}$/.test(cells[1] ?? '') && cells.length === 8)
+    .map(([, status, code, errorClass, sdkCode, read, write]) => ({ status: Number(status), code: code!, errorClass, sdkCode, read, write }));
+
+  it('has a classification row for every error status and code of the OpenAPI document', () => {
+    expect(rows.length).toBeGreaterThan(10);
+    const statuses = new Set<number>();
+    for (const item of Object.values<Json>(doc.paths)) {
+      for (const s of Object.keys(item.post.responses)) if (Number(s) >= 400) statuses.add(Number(s));
+    }
+    for (const s of statuses) expect(rows.map((r) => r.status), `status ${s}`).toContain(s);
+    expect([...new Set(rows.map((r) => r.code).filter((c) => c !== '—'))].sort()).toEqual([...schemas.ErrorCode.enum].sort());
+  });
+
+  it('classifies each status as errorFromResponse does', () => {
+    for (const row of rows) {
+      const body = row.code === '—' ? '' : JSON.stringify({ error: { code: row.code, message: 'x' } });
+      const read = errorFromResponse({ status: row.status, headers: {}, body }, true);
+      const write = errorFromResponse({ status: row.status, headers: {}, body }, false);
+      const label = `${row.status} ${row.code}`;
+      expect(read.name, label).toBe(row.errorClass);
+      expect(read.code, label).toBe(row.sdkCode);
+      expect(read.retryable ? 'yes' : 'no', `${label} read`).toBe(row.read);
+      expect(write.retryable ? 'yes' : 'no', `${label} write`).toBe(row.write);
+    }
+  });
+
+  it('describes retry-after as errorFromResponse reads it', () => {
+    const read = (headers: Record<string, string>) => errorFromResponse({ status: 429, headers, body: '' }, true) as Json;
+    expect(read({ [HEADERS.retryAfterMs]: '1500', [HEADERS.retryAfter]: '9' }).retryAfterMs).toBe(1500);
+    expect(read({ [HEADERS.retryAfter]: '2' }).retryAfterMs).toBe(2000);
+    expect(markdown).toContain('`retry-after-ms` gives milliseconds (`1500`) and wins over');
+    for (const status of [429, 502, 503]) {
+      expect((errorFromResponse({ status, headers: { [HEADERS.retryAfter]: '2' }, body: '' }, true) as Json).retryAfterMs, String(status)).toBe(2000);
+      expect(deref(schemasResponseFor(status)).headers, String(status)).toHaveProperty(HEADERS.retryAfter);
+    }
+  });
+});
+
+/** The documented response for a status on /v1/checks. */
+function schemasResponseFor(status: number): Json {
+  return doc.paths[PATHS.checks].post.responses[String(status)];
+}
+
+function unwrapOptional(s: Json): Json {
+  return s?.def?.type === 'optional' ? s.def.innerType : s;
+}
