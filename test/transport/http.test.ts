@@ -263,6 +263,21 @@ describe('httpTransport: failures', () => {
     expect(elapsed).toBeLessThan(5000);
   });
 
+  it('times out an attempt still queued behind a busy connection, and never sends it later', async () => {
+    const gw = await startServer((req, res, seen) => {
+      if (seen.url !== '/v1/slow') echo(req, res, seen);
+    });
+    const transport = transportFor({ baseUrl: gw.url, connections: 1 });
+
+    const busy = rejection(transport.send(get('/v1/slow', { timeoutMs: 300 })));
+    const queued = await rejection(transport.send(get('/v1/queued', { timeoutMs: 50 })));
+
+    expect(queued).toBeInstanceOf(TimeoutError);
+    expect(await busy).toBeInstanceOf(TimeoutError);
+    await expect(transport.send(get('/v1/after'))).resolves.toMatchObject({ status: 200 });
+    expect(gw.seen.map((s) => s.url)).toEqual(['/v1/slow', '/v1/after']);
+  });
+
   it("rejects with the signal's reason when the caller aborts mid-flight", async () => {
     const gw = await startServer(() => {
       /* never answers */
