@@ -154,7 +154,7 @@ describe('faults over a real socket', () => {
 
   it('lost-response on a withdrawal: withdrawn once, the retry replays the answer', async () => {
     const g = await gateway();
-    const created = await (await postTo(g, '/v1/reports/documents', reportBody, { 'idempotency-key': 'r' })).json();
+    const created = (await (await postTo(g, '/v1/reports/documents', reportBody, { 'idempotency-key': 'r' })).json()) as { recordId: string };
     g.setFaults([{ type: 'lost-response' }]);
     const path = `/v1/reports/documents/${created.recordId}/withdrawal`;
     await expect(postTo(g, path, { context, reason: 'RECOVERED' }, { 'idempotency-key': 'w' })).rejects.toThrow();
