@@ -89,8 +89,11 @@ export function parseNationalFormat(
     if (bad >= 0) issues.push(issue('INVALID_CHARACTERS', index, bad, bad + 1));
   });
   let details: Details[];
+  let fullNumber: string | null = null;
   try {
-    details = parseWithMrzPackage(lines, { autocorrect: false }).details;
+    const parsed = parseWithMrzPackage(lines, { autocorrect: false });
+    details = parsed.details;
+    fullNumber = parsed.documentNumber;
   } catch {
     issues.push(issue('INVALID_CHARACTERS', 0, 0, lines[0]?.length ?? 0));
     return { format, valid: false, specimen: false, document: null, raw: {}, checkDigits: {}, issues, corrections, lines };
@@ -139,7 +142,7 @@ export function parseNationalFormat(
     documentCode: (raw.documentCode ?? '').replace(/<+$/, ''),
     documentType: DOCUMENT_TYPES[format] ?? 'OTHER',
     issuingState: (raw.issuingState ?? '').replace(/<+$/, ''),
-    documentNumber: (values.documentNumber ?? '').replace(/<+$/, ''),
+    documentNumber: (fullNumber ?? values.documentNumber ?? '').replace(/<+$/, ''),
     nationality: (raw.nationality ?? '').replace(/<+$/, ''),
     surname: names?.surname ?? surname,
     givenNames: names?.givenNames ?? given.split(/[\s<]+/).filter((part) => part.length > 0),
