@@ -1,0 +1,587 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditEvent, AuditSubject } from '../audit/index';
+import { AbortError, BorderlinkError, ConfigError, ProtocolError } from '../errors/index';
+import { canonicalJson, hashKeyFrom, keyedHash } from '../internal/hash';
+import { createLevelledLogger, type LevelledLogger } from '../internal/logger';
+import { parseBody } from '../protocol/body';
+import {
+  HEADERS,
+  PATHS,
+  checkResponseSchema,
+  reportResponseSchema,
+  withdrawalResponseSchema,
+  type CheckItemResponse,
+  type CheckRequestBody,
+  type CheckResponse,
+} from '../protocol/wire';
+import { runBatch, type BatchHost, type BatchItem, type BatchOptions, type BatchOutcome } from '../queries/batch';
+import { buildCheckResult } from '../queries/results';
+import type {
+  CheckResult,
+  DocumentQuery,
+  PersonQuery,
+  QueryContext,
+  Source,
+  Subject,
+  VehicleQuery,
+} from '../queries/types';
+import {
+  defaultSources,
+  documentQuerySchema,
+  parseContext,
+  parseInput,
+  parseSubjects,
+  personQuerySchema,
+  sourcesSchema,
+  vehicleQuerySchema,
+} from '../queries/validate';
+import {
+  documentReportSchema,
+  idempotencyKeySchema,
+  withdrawalSchema,
+  type DocumentReport,
+  type ReportResult,
+  type WithdrawalRequest,
+  type WithdrawalResult,
+} from '../reports/index';
+import {
+  createCheckCache,
+  createDeduper,
+  createExecutor,
+  resolveResilienceOptions,
+  type CheckCache,
+  type ResilienceEvent,
+  type ResolvedResilience,
+} from '../resilience/index';
+import type { CallSpec, Executor } from '../resilience/types';
+import type { Transport } from '../transport/types';
+import { VERSION } from '../version';
+import type { CallOptions, ClientOptions, WriteOptions } from './options';
+
+/**
+ * A combined check of several subjects in one request.
+ * @example
+ * ```ts
+ * await client.check({
+ *   subjects: [
+ *     { kind: 'document', documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' },
+ *     { kind: 'person', surname: 'ERIKSSON', givenNames: ['ANNA', 'MARIA'], dateOfBirth: '1974-08-12' },
+ *   ],
+ *   sources: ['SLTD', 'NOMINAL'],
+ * });
+ * ```
+ */
+export interface CheckRequest {
+  subjects: Subject[];
+  /** @default the sources for the subjects' kinds: document → SLTD, TDAWN; person → NOMINAL; vehicle → SMV */
+  sources?: Source[];
+}
+
+/** Events a client emits, for observability. None holds personal data. */
+export type ClientEvent = ResilienceEvent;
+/** The names of {@link ClientEvent}s. */
+export type ClientEventType = ClientEvent['type'];
+
+/** The client. Create it once per gateway and reuse it: it keeps connections, the breaker and the cache. */
+export interface BorderlinkClient {
+  /**
+   * Checks a travel document in SLTD and TDAWN.
+   * @example
+   * ```ts
+   * const result = await client.checkDocument({ documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' });
+   * ```
+   */
+  checkDocument(document: DocumentQuery, options?: CallOptions): Promise<CheckResult>;
+  /**
+   * Checks a person in NOMINAL (wanted persons).
+   * @example
+   * ```ts
+   * await client.checkPerson({ surname: 'ERIKSSON', givenNames: ['ANNA', 'MARIA'], dateOfBirth: '1974-08-12', sex: 'F', nationality: 'UTO' });
+   * ```
+   */
+  checkPerson(person: PersonQuery, options?: CallOptions): Promise<CheckResult>;
+  /**
+   * Checks a vehicle in SMV, by VIN or by plate and registration country.
+   * @example
+   * ```ts
+   * await client.checkVehicle({ vin: 'WVWZZZ1JZXW000001' });
+   * ```
+   */
+  checkVehicle(vehicle: VehicleQuery, options?: CallOptions): Promise<CheckResult>;
+  /** Checks several subjects in one request; see {@link CheckRequest}. */
+  check(request: CheckRequest, options?: CallOptions): Promise<CheckResult>;
+  /**
+   * Screens many rows (a passenger manifest, a registry) in batches of `POST /v1/checks`, streaming: rows are pulled
+   * from `items` (an array, iterable or async iterable) only as fast as batches go out, and answers come back as
+   * they complete (or in input order with `ordered: true`). Every input id comes out exactly once, with a result or
+   * an error; a batch that fails after its retries marks its own rows as errors and the rest go on.
+   * @example
+   * ```ts
+   * for await (const row of client.checkMany(passengers, { batchSize: 100, concurrency: 4 })) {
+   *   if (row.error) flagForManualCheck(row.id, row.error.code);
+   *   else if (!isClear(row.result)) flagForSecondLine(row.id, row.result);
+   * }
+   * ```
+   */
+  checkMany(items: Iterable<BatchItem> | AsyncIterable<BatchItem>, options?: BatchOptions): AsyncIterable<BatchOutcome>;
+  /**
+   * Reports a document the authority's state issued as lost, stolen or revoked. Sent with one idempotency key on
+   * every attempt.
+   */
+  reportDocument(report: DocumentReport, options?: WriteOptions): Promise<ReportResult>;
+  /** Withdraws a report (the document was recovered, or reported in error). */
+  withdrawReport(request: WithdrawalRequest, options?: WriteOptions): Promise<WithdrawalResult>;
+  /**
+   * Listens to an event; returns a function that stops listening.
+   * @example
+   * ```ts
+   * const off = client.on('retry', (e) => metrics.increment('gateway.retry', { code: e.errorCode }));
+   * ```
+   */
+  on<T extends ClientEventType>(type: T, listener: (event: Extract<ClientEvent, { type: T }>) => void): () => void;
+  /** The client's cache of complete answers (empty and unused unless `cache` TTLs are set). */
+  readonly cache: { clear(): void; readonly size: number };
+  /** Releases connections and timers. Calls made after it reject. */
+  close(): Promise<void>;
+}
+
+const ownKeys = new Set(['transport', 'context', 'onAudit', 'logLevel', 'logger', 'privacy']);
+const contextKeys = new Set(['authorityId', 'operatorId', 'purpose', 'locationId']);
+const callKeys = new Set(['context', 'signal', 'timeoutMs', 'sources']);
+const writeKeys = new Set(['context', 'signal', 'timeoutMs', 'idempotencyKey']);
+const logLevels = new Set(['off', 'error', 'warn', 'info', 'debug']);
+
+function assertTransport(value: unknown): asserts value is Transport {
+  const t = value as Partial<Transport> | undefined;
+  if (typeof t !== 'object' || t === null || typeof t.send !== 'function' || typeof t.close !== 'function' || typeof t.endpoint !== 'string') {
+    throw new ConfigError('Option transport must be a Transport (endpoint, send, close)');
+  }
+}
+
+function assertContextShape(value: unknown, where: string): asserts value is Partial<QueryContext> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`Option ${where} must be an object`);
+  for (const key of Object.keys(value)) {
+    if (!contextKeys.has(key)) throw new ConfigError(`Option ${where}.${key} is not a known context field`);
+  }
+}
+
+function checkCallOptions(options: object | undefined, allowed: Set<string>): void {
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null) throw new ConfigError('Call options must be an object');
+  for (const key of Object.keys(options)) {
+    if (!allowed.has(key)) throw new ConfigError(`Call option ${key} is not known`);
+  }
+  const o = options as CallOptions;
+  if (o.context !== undefined) assertContextShape(o.context, 'context');
+  if (o.timeoutMs !== undefined && !(Number.isFinite(o.timeoutMs) && o.timeoutMs > 0)) {
+    throw new ConfigError('Call option timeoutMs must be a positive number of milliseconds');
+  }
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new ConfigError('Call option signal must be an AbortSignal');
+}
+
+/**
+ * Creates a client. Options are checked at once: an unknown or wrong option throws a {@link ConfigError}.
+ * @example
+ * ```ts
+ * import { createClient, httpTransport } from 'borderlink';
+ * const client = createClient({
+ *   transport: httpTransport({ baseUrl: 'https://gateway.example', token: process.env.GATEWAY_TOKEN }),
+ *   context: { authorityId: 'MDA-BPOL', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' },
+ * });
+ * const result = await client.checkDocument({ documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' });
+ * await client.close();
+ * ```
+ */
+export function createClient(options: ClientOptions): BorderlinkClient {
+  if (typeof options !== 'object' || options === null) throw new ConfigError('createClient needs an options object');
+  const { transport, context, onAudit, logLevel = 'off', logger, privacy = {}, ...resilienceInput } = options;
+  assertTransport(transport);
+  if (context === undefined) throw new ConfigError('Option context is required (authorityId, operatorId, purpose)');
+  assertContextShape(context, 'context');
+  if (onAudit !== undefined && typeof onAudit !== 'function') throw new ConfigError('Option onAudit must be a function');
+  if (!logLevels.has(logLevel)) throw new ConfigError('Option logLevel must be off, error, warn, info or debug');
+  if (typeof privacy !== 'object' || privacy === null) throw new ConfigError('Option privacy must be an object');
+  for (const key of Object.keys(privacy)) {
+    if (key !== 'hashKey' && key !== 'includePersonalData') throw new ConfigError(`Option privacy.${key} is not known`);
+  }
+  for (const key of Object.keys(options)) {
+    if (ownKeys.has(key)) continue;
+    // Everything else must be a resilience option; resolveResilienceOptions refuses unknown ones by name.
+  }
+  const resolved = resolveResilienceOptions(resilienceInput);
+  return new Client(transport, { ...context }, resolved, {
+    onAudit,
+    log: createLevelledLogger(logLevel, logger ?? console, secretsOf(transport)),
+    hashKey: hashKeyFrom(privacy.hashKey),
+    includePersonalData: privacy.includePersonalData === true,
+  });
+}
+
+function secretsOf(transport: Transport): string[] {
+  const token = (transport as { token?: unknown }).token;
+  return typeof token === 'string' && token.length > 0 ? [token] : [];
+}
+
+interface ClientInternals {
+  onAudit: ((event: AuditEvent) => void) | undefined;
+  log: LevelledLogger;
+  hashKey: Uint8Array;
+  includePersonalData: boolean;
+}
+
+interface PreparedCheck {
+  context: QueryContext;
+  subjects: Subject[];
+  sources: Source[];
+}
+
+const userAgent = `borderlink/${VERSION}`;
+
+class Client implements BorderlinkClient {
+  readonly #transport: Transport;
+  readonly #context: Partial<QueryContext>;
+  readonly #resilience: ResolvedResilience;
+  readonly #internals: ClientInternals;
+  readonly #executor: Executor;
+  readonly #cache: CheckCache | undefined;
+  readonly #dedupe: ReturnType<typeof createDeduper> | undefined;
+  readonly #listeners = new Map<string, Set<(event: ClientEvent) => void>>();
+  #closed = false;
+
+  constructor(transport: Transport, context: Partial<QueryContext>, resilience: ResolvedResilience, internals: ClientInternals) {
+    this.#transport = transport;
+    this.#context = context;
+    this.#resilience = resilience;
+    this.#internals = internals;
+    this.#executor = createExecutor(transport, resilience, { emit: (event) => this.#emit(event) });
+    this.#cache = createCheckCache(resilience, internals.hashKey);
+    this.#dedupe = resilience.dedupe ? createDeduper() : undefined;
+  }
+
+  get cache() {
+    const cache = this.#cache;
+    return {
+      clear: () => cache?.clear(),
+      get size() {
+        return cache?.size ?? 0;
+      },
+    };
+  }
+
+  on<T extends ClientEventType>(type: T, listener: (event: Extract<ClientEvent, { type: T }>) => void): () => void {
+    let set = this.#listeners.get(type);
+    if (set === undefined) this.#listeners.set(type, (set = new Set()));
+    const l = listener as (event: ClientEvent) => void;
+    set.add(l);
+    return () => set.delete(l);
+  }
+
+  #emit(event: ClientEvent): void {
+    const set = this.#listeners.get(event.type);
+    if (set !== undefined) {
+      for (const l of set) {
+        try {
+          l(event);
+        } catch {
+          // A listener's failure must not fail a border check.
+        }
+      }
+    }
+    const log = this.#internals.log;
+    if (log.enabled('debug')) log.log('debug', event.type, event as unknown as Record<string, unknown>);
+  }
+
+  checkDocument(document: DocumentQuery, options?: CallOptions): Promise<CheckResult> {
+    return this.#checkOne(() => [{ kind: 'document', ...parseInput(documentQuerySchema, document) } as Subject], options);
+  }
+
+  checkPerson(person: PersonQuery, options?: CallOptions): Promise<CheckResult> {
+    return this.#checkOne(() => [{ kind: 'person', ...parseInput(personQuerySchema, person) } as Subject], options);
+  }
+
+  checkVehicle(vehicle: VehicleQuery, options?: CallOptions): Promise<CheckResult> {
+    return this.#checkOne(() => [{ kind: 'vehicle', ...parseInput(vehicleQuerySchema, vehicle) } as Subject], options);
+  }
+
+  check(request: CheckRequest, options?: CallOptions): Promise<CheckResult> {
+    return this.#checkOne(() => {
+      if (typeof request !== 'object' || request === null) return parseSubjects(undefined);
+      return parseSubjects(request.subjects);
+    }, options, request?.sources);
+  }
+
+  async #checkOne(subjectsOf: () => Subject[], options: CallOptions | undefined, requestSources?: Source[]): Promise<CheckResult> {
+    const started = performance.now();
+    checkCallOptions(options, callKeys);
+    this.#assertOpen();
+    const subjects = subjectsOf();
+    const prepared = this.#prepare(subjects, requestSources ?? options?.sources, options?.context);
+    const requestId = randomUUID();
+    try {
+      const result = await this.#runCheck(prepared, requestId, options, started);
+      this.#audit('CHECK', prepared, { requestId, result });
+      return result;
+    } catch (err) {
+      const error = this.#finishError(err, requestId, started);
+      this.#audit('CHECK', prepared, { requestId, error });
+      throw error;
+    }
+  }
+
+  /** Validates and merges what a check needs; throws InputError before anything is sent. @internal */
+  #prepare(subjects: Subject[], sources: Source[] | undefined, callContext: Partial<QueryContext> | undefined): PreparedCheck {
+    const context = parseContext({ ...this.#context, ...callContext });
+    const chosen = sources === undefined ? defaultSources(subjects) : (parseInput(sourcesSchema, sources, 'sources') as Source[]);
+    return { context, subjects, sources: chosen };
+  }
+
+  async #runCheck(prepared: PreparedCheck, requestId: string, options: CallOptions | undefined, started: number): Promise<CheckResult> {
+    const cache = this.#cache;
+    const dedupe = this.#dedupe;
+    let key: string | undefined;
+    if (cache !== undefined || dedupe !== undefined) {
+      key = keyedHash(this.#internals.hashKey, canonicalJson(prepared));
+    }
+    if (cache !== undefined && key !== undefined) {
+      const cached = cache.get(key);
+      if (cached !== undefined) {
+        return { ...cached, requestId, attempts: 0, durationMs: Math.round(performance.now() - started), servedFrom: 'cache' };
+      }
+    }
+    const body: CheckRequestBody = {
+      context: prepared.context,
+      items: [{ itemId: '1', subjects: prepared.subjects, sources: prepared.sources }],
+    };
+    const send = (signal?: AbortSignal) =>
+      this.#executor.execute<CheckResponse>(
+        this.#readSpec(PATHS.checks, body, requestId, options?.timeoutMs, signal ?? options?.signal),
+      );
+    const outcome =
+      dedupe !== undefined && key !== undefined
+        ? await dedupe.run(key, (signal) => send(signal), options?.signal)
+        : await send();
+    const item = outcome.value.items.find((i) => i.itemId === '1');
+    if (item === undefined) {
+      throw new ProtocolError('The gateway answered without the item that was asked', { retryable: false });
+    }
+    const result = buildCheckResult(structuredCloneItem(item), prepared.sources, {
+      requestId: outcome.value.requestId,
+      attempts: outcome.attempts,
+      durationMs: Math.round(performance.now() - started),
+    });
+    if (cache !== undefined && key !== undefined) cache.set(key, result);
+    return result;
+  }
+
+  #readSpec(path: string, body: unknown, requestId: string, timeoutMs: number | undefined, signal: AbortSignal | undefined): CallSpec<CheckResponse> {
+    return {
+      kind: 'read',
+      request: {
+        method: 'POST',
+        path,
+        headers: {
+          [HEADERS.contentType]: 'application/json',
+          [HEADERS.requestId]: requestId,
+          [HEADERS.userAgent]: userAgent,
+        },
+        body: JSON.stringify(body),
+      },
+      requestId,
+      parse: (response) => parseBody(response, checkResponseSchema, true) as CheckResponse,
+      timeoutMs: timeoutMs ?? this.#resilience.timeoutMs,
+      signal,
+    };
+  }
+
+  checkMany(items: Iterable<BatchItem> | AsyncIterable<BatchItem>, options: BatchOptions = {}): AsyncIterable<BatchOutcome> {
+    if (typeof options !== 'object' || options === null) throw new ConfigError('checkMany options must be an object');
+    if (items === null || typeof items !== 'object' || !(Symbol.iterator in items || Symbol.asyncIterator in items)) {
+      throw new ConfigError('checkMany needs an iterable or async iterable of { id, subjects }');
+    }
+    this.#assertOpen();
+    if (options.context !== undefined) assertContextShape(options.context, 'context');
+    return runBatch(this.#batchHost, items, options);
+  }
+
+  readonly #batchHost: BatchHost = {
+    prepare: (subjects, sources, context) => this.#prepare(parseSubjects(subjects), sources, context),
+    send: async (context, items, options) => {
+      const requestId = randomUUID();
+      const outcome = await this.#executor.execute<CheckResponse>(
+        this.#readSpec(PATHS.checks, { context, items } satisfies CheckRequestBody, requestId, options.timeoutMs, options.signal),
+      );
+      return { response: outcome.value, attempts: outcome.attempts };
+    },
+    audit: (prepared, result, error, requestId) => this.#audit('CHECK', prepared, { requestId, ...(result ? { result } : {}), ...(error ? { error } : {}) }),
+  };
+
+  async reportDocument(report: DocumentReport, options?: WriteOptions): Promise<ReportResult> {
+    const started = performance.now();
+    checkCallOptions(options, writeKeys);
+    this.#assertOpen();
+    const parsed = parseInput(documentReportSchema, report, 'report') as DocumentReport;
+    const context = parseContext({ ...this.#context, ...options?.context });
+    const idempotencyKey = this.#idempotencyKey(options);
+    const requestId = randomUUID();
+    const prepared = { context, subjects: [{ kind: 'document', documentNumber: parsed.documentNumber, issuingState: parsed.issuingState, documentType: parsed.documentType } as Subject], sources: [] };
+    try {
+      const outcome = await this.#executor.execute({
+        ...this.#writeSpec(PATHS.documentReports, { context, report: parsed }, requestId, idempotencyKey, options),
+        parse: (response) => parseBody(response, reportResponseSchema, false),
+      });
+      const result: ReportResult = {
+        recordId: outcome.value.recordId,
+        createdAt: outcome.value.createdAt,
+        replayed: outcome.response.headers[HEADERS.idempotentReplayed] === 'true',
+        idempotencyKey,
+        requestId,
+        attempts: outcome.attempts,
+        durationMs: Math.round(performance.now() - started),
+      };
+      this.#audit('REPORT', prepared, { requestId, recordId: result.recordId, attempts: result.attempts, durationMs: result.durationMs });
+      return result;
+    } catch (err) {
+      const error = this.#finishError(err, requestId, started);
+      this.#audit('REPORT', prepared, { requestId, error });
+      throw error;
+    }
+  }
+
+  async withdrawReport(request: WithdrawalRequest, options?: WriteOptions): Promise<WithdrawalResult> {
+    const started = performance.now();
+    checkCallOptions(options, writeKeys);
+    this.#assertOpen();
+    const parsed = parseInput(withdrawalSchema, request) as WithdrawalRequest;
+    const context = parseContext({ ...this.#context, ...options?.context });
+    const idempotencyKey = this.#idempotencyKey(options);
+    const requestId = randomUUID();
+    const prepared = { context, subjects: [], sources: [] };
+    try {
+      const outcome = await this.#executor.execute({
+        ...this.#writeSpec(PATHS.withdrawal(parsed.recordId), { context, reason: parsed.reason }, requestId, idempotencyKey, options),
+        parse: (response) => parseBody(response, withdrawalResponseSchema, false),
+      });
+      const result: WithdrawalResult = {
+        recordId: outcome.value.recordId,
+        withdrawnAt: outcome.value.withdrawnAt,
+        replayed: outcome.response.headers[HEADERS.idempotentReplayed] === 'true',
+        idempotencyKey,
+        requestId,
+        attempts: outcome.attempts,
+        durationMs: Math.round(performance.now() - started),
+      };
+      this.#audit('WITHDRAW', prepared, { requestId, recordId: result.recordId, attempts: result.attempts, durationMs: result.durationMs });
+      return result;
+    } catch (err) {
+      const error = this.#finishError(err, requestId, started);
+      this.#audit('WITHDRAW', prepared, { requestId, recordId: parsed.recordId, error });
+      throw error;
+    }
+  }
+
+  #idempotencyKey(options: WriteOptions | undefined): string {
+    if (options?.idempotencyKey === undefined) return randomUUID();
+    return parseInput(idempotencyKeySchema, options.idempotencyKey, 'idempotencyKey') as string;
+  }
+
+  #writeSpec(path: string, body: unknown, requestId: string, idempotencyKey: string, options: WriteOptions | undefined) {
+    return {
+      kind: 'write' as const,
+      request: {
+        method: 'POST' as const,
+        path,
+        headers: {
+          [HEADERS.contentType]: 'application/json',
+          [HEADERS.requestId]: requestId,
+          [HEADERS.idempotencyKey]: idempotencyKey,
+          [HEADERS.userAgent]: userAgent,
+        },
+        body: JSON.stringify(body),
+      },
+      requestId,
+      timeoutMs: options?.timeoutMs ?? this.#resilience.timeoutMs,
+      signal: options?.signal,
+    };
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new ConfigError('The client is closed');
+  }
+
+  #finishError(err: unknown, requestId: string, started: number): BorderlinkError {
+    const error =
+      err instanceof BorderlinkError
+        ? err
+        : isAbort(err)
+          ? new AbortError(undefined, { cause: err })
+          : new ProtocolError('Unexpected failure while handling the answer', { cause: err });
+    error.requestId ??= requestId;
+    error.durationMs ??= Math.round(performance.now() - started);
+    const log = this.#internals.log;
+    if (log.enabled('warn')) log.log('warn', 'call failed', { requestId: error.requestId, code: error.code, attempts: error.attempts });
+    return error;
+  }
+
+  #audit(
+    action: AuditEvent['action'],
+    prepared: PreparedCheck,
+    info: { requestId: string; result?: CheckResult; error?: BorderlinkError; recordId?: string; attempts?: number; durationMs?: number },
+  ): void {
+    const onAudit = this.#internals.onAudit;
+    const log = this.#internals.log;
+    if (log.enabled('info') && info.result !== undefined) {
+      log.log('info', 'check', {
+        requestId: info.result.requestId,
+        verdict: info.result.verdict,
+        attempts: info.result.attempts,
+        durationMs: info.result.durationMs,
+        servedFrom: info.result.servedFrom,
+      });
+    }
+    if (onAudit === undefined) return;
+    const { context } = prepared;
+    const subjects: AuditSubject[] = prepared.subjects.map((s) => {
+      const entry: AuditSubject = { kind: s.kind, hash: keyedHash(this.#internals.hashKey, canonicalJson(s)) };
+      if (this.#internals.includePersonalData) entry.values = structuredClone(s);
+      return entry;
+    });
+    const event: AuditEvent = {
+      at: new Date().toISOString(),
+      requestId: info.result?.requestId ?? info.requestId,
+      action,
+      authorityId: context.authorityId,
+      operatorId: context.operatorId,
+      purpose: context.purpose,
+      ...(context.locationId !== undefined ? { locationId: context.locationId } : {}),
+      subjects,
+      ...(action === 'CHECK' ? { sources: prepared.sources } : {}),
+      ...(info.result !== undefined ? { verdict: info.result.verdict, servedFrom: info.result.servedFrom } : {}),
+      outcome: info.error?.code ?? 'OK',
+      hitIds: info.result?.hits.map((h) => h.hitId) ?? [],
+      ...(info.recordId !== undefined ? { recordId: info.recordId } : {}),
+      durationMs: info.result?.durationMs ?? info.durationMs ?? info.error?.durationMs ?? 0,
+      attempts: info.result?.attempts ?? info.attempts ?? info.error?.attempts ?? 0,
+    };
+    try {
+      onAudit(event);
+    } catch {
+      // The audit sink's failure is the integrator's to handle; it must not change the answer.
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#executor.close();
+    await this.#transport.close();
+  }
+}
+
+function isAbort(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { name?: unknown }).name === 'AbortError';
+}
+
+/** The shared answer of a de-duplicated call must not be mutated through one caller's result. */
+function structuredCloneItem(item: CheckItemResponse): CheckItemResponse {
+  return { itemId: item.itemId, outcomes: item.outcomes.map((o) => ({ ...o })), hits: structuredClone(item.hits) };
+}

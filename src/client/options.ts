@@ -1,0 +1,78 @@
+import type { AuditEvent } from '../audit/index';
+import type { Logger, LogLevel } from '../internal/logger';
+import type { QueryContext, Source } from '../queries/types';
+import type { ResilienceOptions } from '../resilience/index';
+import type { Transport } from '../transport/types';
+
+/** What the client may reveal about searched values. Nothing, unless the integrator opts in. */
+export interface PrivacyOptions {
+  /**
+   * Key of the keyed hash (HMAC-SHA256) that identifies searched subjects in audit events and cache keys. Give a
+   * stable secret to correlate audit events across restarts; by default a random key lives as long as the client.
+   * @default a random 32-byte key per client
+   */
+  hashKey?: string | Uint8Array;
+  /**
+   * Put the searched values themselves into audit events (`subjects[].values`). Only when your audit store is
+   * allowed to hold personal data.
+   * @default false
+   */
+  includePersonalData?: boolean;
+}
+
+/**
+ * Options of {@link createClient}.
+ * @example
+ * ```ts
+ * const client = createClient({
+ *   transport: httpTransport({ baseUrl: 'https://gateway.example', token: process.env.GATEWAY_TOKEN }),
+ *   context: { authorityId: 'MDA-BPOL', operatorId: 'officer-0042', purpose: 'BORDER_CHECK', locationId: 'MD-LEUSENI' },
+ *   timeoutMs: 3000,
+ * });
+ * ```
+ */
+export interface ClientOptions extends ResilienceOptions {
+  /** How requests reach the gateway: {@link httpTransport}, `mockTransport()` from `borderlink/testing`, or your own. */
+  transport: Transport;
+  /**
+   * Who asks, for which authority, and why: merged under each call's `context`. `authorityId`, `operatorId` and
+   * `purpose` must be present after the merge, or the call is refused with an `InputError` and nothing is sent.
+   */
+  context: Partial<QueryContext>;
+  /** Receives one {@link AuditEvent} per call, success or failure. Exceptions it throws are ignored. */
+  onAudit?: (event: AuditEvent) => void;
+  /** @default 'off' */
+  logLevel?: LogLevel;
+  /** Where log lines go. @default console */
+  logger?: Logger;
+  /** @default { includePersonalData: false } */
+  privacy?: PrivacyOptions;
+}
+
+/**
+ * Options every call accepts.
+ * @example
+ * ```ts
+ * await client.checkDocument(doc, { timeoutMs: 1500, context: { operatorId: 'officer-0077' }, signal: AbortSignal.timeout(2000) });
+ * ```
+ */
+export interface CallOptions {
+  /** Merged over the client's context for this call. */
+  context?: Partial<QueryContext>;
+  /** Aborts the call; it then rejects with an `AbortError` (or the signal's reason). */
+  signal?: AbortSignal;
+  /** This call's deadline, retries included. @unit milliseconds @default the client's `timeoutMs` */
+  timeoutMs?: number;
+  /** The sources to ask, instead of the defaults for the subjects' kinds. */
+  sources?: Source[];
+}
+
+/** Options of a write (report or withdrawal). */
+export interface WriteOptions extends Omit<CallOptions, 'sources'> {
+  /**
+   * The idempotency key, sent on every attempt. Give your own (a UUID kept with the pending report) to make a
+   * report survive a restart of your application without being stored twice.
+   * @default a new UUID per call
+   */
+  idempotencyKey?: string;
+}

@@ -1,0 +1,41 @@
+/**
+ * borderlink: typed document, person and vehicle checks against law-enforcement databases of the INTERPOL FIND
+ * kind, through a national gateway. Start with {@link createClient}.
+ * @module borderlink
+ */
+export { createClient } from './client/index';
+export type { BorderlinkClient, CallOptions, CheckRequest, ClientEvent, ClientEventType, ClientOptions, PrivacyOptions, WriteOptions } from './client/index';
+
+export { httpTransport } from './transport/index';
+export type { HttpTransportOptions, Transport, TransportRequest, TransportResponse } from './transport/index';
+
+export { isClear, computeVerdict } from './queries/results';
+export { summarize } from './queries/batch';
+export type { BatchItem, BatchOptions, BatchOutcome, BatchProgress, BatchSummary } from './queries/batch';
+export { SOURCES, PURPOSES } from './queries/types';
+export type * from './queries/types';
+
+export type { DocumentReport, ReportResult, WithdrawalReason, WithdrawalRequest, WithdrawalResult } from './reports/index';
+export type { AuditEvent, AuditSubject } from './audit/index';
+export type { Logger, LogLevel } from './internal/logger';
+export type { ResilienceOptions } from './resilience/index';
+
+export {
+  AbortError,
+  AuthenticationError,
+  BorderlinkError,
+  CircuitOpenError,
+  ConfigError,
+  ConflictError,
+  ConnectionError,
+  GatewayError,
+  InputError,
+  NotFoundError,
+  PermissionError,
+  ProtocolError,
+  RateLimitError,
+  TimeoutError,
+} from './errors/index';
+export type { FieldIssue, GatewayErrorCode, InputErrorCode } from './errors/index';
+
+export { VERSION } from './version';

@@ -1,0 +1,301 @@
+// Streamed batch checks (manifests, registries): items are pulled from the input only as fast as batches go out, so
+// memory stays bounded by batchSize × concurrency whatever the input size. Every input id comes out exactly once.
+import { AbortError, BorderlinkError, ConfigError, ProtocolError } from '../errors/index';
+import type { CheckItemRequest, CheckItemResponse, CheckResponse } from '../protocol/wire';
+import { MAX_ITEMS_PER_REQUEST } from '../protocol/wire';
+import { buildCheckResult } from './results';
+import type { CheckResult, QueryContext, Source, Subject, Verdict } from './types';
+
+/**
+ * One row of a batch: your id (echoed back, never sent to the gateway) and what to check.
+ * @example
+ * ```ts
+ * { id: 'seat-12A', subjects: [{ kind: 'document', documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' }] }
+ * ```
+ */
+export interface BatchItem {
+  id: string;
+  subjects: Subject[];
+  /** @default the sources for the subjects' kinds */
+  sources?: Source[];
+}
+
+/** One row's answer: a result, or the error that row ended with. Each input id comes out exactly once. */
+export type BatchOutcome<R = CheckResult> = { id: string; result: R; error?: undefined } | { id: string; error: BorderlinkError; result?: undefined };
+
+/** Progress of a batch, given to `onProgress` after each request. */
+export interface BatchProgress {
+  /** Rows answered so far (results and errors). */
+  done: number;
+  /** Rows in the input, when known (an array, or the `total` option). */
+  total?: number;
+  hits: number;
+  possibleHits: number;
+  incomplete: number;
+  errors: number;
+  /** Rows per second since the start. */
+  ratePerSec: number;
+}
+
+/**
+ * Options of `checkMany`.
+ * @example
+ * ```ts
+ * for await (const row of client.checkMany(rows, { batchSize: 100, concurrency: 4, onProgress: (p) => bar.update(p.done) })) { … }
+ * ```
+ */
+export interface BatchOptions {
+  /** Rows per `POST /v1/checks`, at most 1000. @default 100 */
+  batchSize?: number;
+  /** Requests in flight at once. @default 4 */
+  concurrency?: number;
+  /** Yield rows in input order instead of completion order. @default false */
+  ordered?: boolean;
+  /** Called after each request with the running totals. */
+  onProgress?: (progress: BatchProgress) => void;
+  /** Stops the batch: requests in flight are aborted and the iteration throws an `AbortError`. */
+  signal?: AbortSignal;
+  /** Deadline of each batch request, retries included. @unit milliseconds @default the client's `timeoutMs` */
+  timeoutMs?: number;
+  /** Merged over the client's context. @default purpose from the client's context */
+  context?: Partial<QueryContext>;
+  /** Rows in the input, for progress when the input is not an array. */
+  total?: number;
+}
+
+/** What the batch needs from the client. @internal */
+export interface BatchHost {
+  prepare(subjects: unknown, sources: Source[] | undefined, context: Partial<QueryContext> | undefined): {
+    context: QueryContext;
+    subjects: Subject[];
+    sources: Source[];
+  };
+  send(
+    context: QueryContext,
+    items: CheckItemRequest[],
+    options: { timeoutMs: number | undefined; signal: AbortSignal },
+  ): Promise<{ response: CheckResponse; attempts: number }>;
+  audit(prepared: { context: QueryContext; subjects: Subject[]; sources: Source[] }, result: CheckResult | undefined, error: BorderlinkError | undefined, requestId: string): void;
+}
+
+interface Row {
+  seq: number;
+  id: string;
+  prepared?: { context: QueryContext; subjects: Subject[]; sources: Source[] };
+  error?: BorderlinkError;
+}
+
+const batchKeys = new Set(['batchSize', 'concurrency', 'ordered', 'onProgress', 'signal', 'timeoutMs', 'context', 'total']);
+
+function resolve(options: BatchOptions) {
+  for (const key of Object.keys(options)) if (!batchKeys.has(key)) throw new ConfigError(`Option ${key} is not known to checkMany`);
+  const batchSize = options.batchSize ?? 100;
+  const concurrency = options.concurrency ?? 4;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_ITEMS_PER_REQUEST) {
+    throw new ConfigError(`Option batchSize must be an integer from 1 to ${MAX_ITEMS_PER_REQUEST}`);
+  }
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new ConfigError('Option concurrency must be an integer from 1 to 64');
+  if (options.timeoutMs !== undefined && !(Number.isFinite(options.timeoutMs) && options.timeoutMs > 0)) {
+    throw new ConfigError('Option timeoutMs must be a positive number of milliseconds');
+  }
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new ConfigError('Option onProgress must be a function');
+  return { batchSize, concurrency, ordered: options.ordered === true };
+}
+
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof BorderlinkError ? signal.reason : new AbortError(undefined, { cause: signal.reason });
+}
+
+/**
+ * Runs a batch. Implementation of `client.checkMany`.
+ * @internal
+ */
+export async function* runBatch(
+  host: BatchHost,
+  input: Iterable<BatchItem> | AsyncIterable<BatchItem>,
+  options: BatchOptions = {},
+): AsyncGenerator<BatchOutcome> {
+  const { batchSize, concurrency, ordered } = resolve(options);
+  const started = performance.now();
+  const total = options.total ?? (Array.isArray(input) ? input.length : undefined);
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(options.signal?.reason);
+  if (options.signal?.aborted) throw abortReason(options.signal);
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const iterator: Iterator<BatchItem> | AsyncIterator<BatchItem> =
+    Symbol.asyncIterator in Object(input)
+      ? (input as AsyncIterable<BatchItem>)[Symbol.asyncIterator]()
+      : (input as Iterable<BatchItem>)[Symbol.iterator]();
+  let inputDone = false;
+  let seq = 0;
+  const counts = { done: 0, hits: 0, possibleHits: 0, incomplete: 0, errors: 0 };
+
+  // Finished rows waiting to be yielded; in ordered mode keyed by seq.
+  const ready: BatchOutcome[] = [];
+  const held = new Map<number, BatchOutcome>();
+  let nextSeq = 0;
+  const inFlight = new Set<Promise<void>>();
+
+  const emit = (row: Row, outcome: BatchOutcome) => {
+    counts.done++;
+    if (outcome.error !== undefined) counts.errors++;
+    else tally(counts, outcome.result.verdict);
+    if (ordered) {
+      held.set(row.seq, outcome);
+      while (held.has(nextSeq)) {
+        ready.push(held.get(nextSeq)!);
+        held.delete(nextSeq++);
+      }
+    } else ready.push(outcome);
+  };
+
+  const progress = () => {
+    if (options.onProgress === undefined) return;
+    const seconds = (performance.now() - started) / 1000;
+    try {
+      options.onProgress({ ...counts, ...(total !== undefined ? { total } : {}), ratePerSec: seconds > 0 ? counts.done / seconds : 0 });
+    } catch {
+      // A progress display's failure must not stop screening.
+    }
+  };
+
+  // Pulls up to batchSize valid rows; invalid rows are answered at once with their InputError.
+  const pull = async (): Promise<Row[]> => {
+    const rows: Row[] = [];
+    while (rows.length < batchSize && !inputDone) {
+      const next = await iterator.next();
+      if (next.done) {
+        inputDone = true;
+        break;
+      }
+      const item = next.value as Partial<BatchItem> | undefined;
+      const row: Row = { seq: seq++, id: typeof item?.id === 'string' ? item.id : String(item?.id) };
+      try {
+        if (typeof item !== 'object' || item === null) throw new ConfigError('A checkMany item must be an object { id, subjects }');
+        row.prepared = host.prepare(item.subjects, item.sources, options.context);
+      } catch (err) {
+        row.error = err instanceof BorderlinkError ? err : new ConfigError('A checkMany item could not be read');
+        emit(row, { id: row.id, error: row.error });
+        continue;
+      }
+      rows.push(row);
+    }
+    return rows;
+  };
+
+  const sendBatch = async (rows: Row[]) => {
+    const context = rows[0]!.prepared!.context;
+    const items: CheckItemRequest[] = rows.map((r) => ({ itemId: String(r.seq), subjects: r.prepared!.subjects, sources: r.prepared!.sources }));
+    const sentAt = performance.now();
+    try {
+      const { response, attempts } = await host.send(context, items, { timeoutMs: options.timeoutMs, signal: controller.signal });
+      const byId = new Map<string, CheckItemResponse>();
+      for (const item of response.items) byId.set(item.itemId, item);
+      const durationMs = Math.round(performance.now() - sentAt);
+      for (const row of rows) {
+        const item = byId.get(String(row.seq));
+        if (item === undefined) {
+          const error = new ProtocolError('The gateway answered without this row', { requestId: response.requestId, attempts, durationMs });
+          host.audit(row.prepared!, undefined, error, response.requestId);
+          emit(row, { id: row.id, error });
+          continue;
+        }
+        const result = buildCheckResult(item, row.prepared!.sources, { requestId: response.requestId, attempts, durationMs });
+        host.audit(row.prepared!, result, undefined, response.requestId);
+        emit(row, { id: row.id, result });
+      }
+    } catch (err) {
+      const error = err instanceof BorderlinkError ? err : new ProtocolError('Unexpected failure in a batch', { cause: err });
+      for (const row of rows) {
+        host.audit(row.prepared!, undefined, error, error.requestId ?? '');
+        emit(row, { id: row.id, error });
+      }
+    }
+    progress();
+  };
+
+  // One waiter at a time: woken when a batch settles or the batch is aborted.
+  let wake: (() => void) | undefined;
+  const wakeUp = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  controller.signal.addEventListener('abort', wakeUp, { once: true });
+  try {
+    while (true) {
+      if (controller.signal.aborted) throw abortReason(controller.signal);
+      // Back-pressure: pull more input only while fewer than `concurrency` requests are in flight and the rows
+      // waiting to be read by the caller stay within one round of batches.
+      while (!inputDone && inFlight.size < concurrency && ready.length + held.size < batchSize * concurrency) {
+        const rows = await pull();
+        if (rows.length === 0) continue;
+        const p: Promise<void> = sendBatch(rows).finally(() => {
+          inFlight.delete(p);
+          wakeUp();
+        });
+        inFlight.add(p);
+      }
+      while (ready.length > 0) {
+        yield ready.shift()!;
+        if (controller.signal.aborted) throw abortReason(controller.signal);
+      }
+      if (inputDone && inFlight.size === 0 && ready.length === 0) break;
+      if (inFlight.size > 0) await new Promise<void>((resolve) => (wake = resolve));
+    }
+    progress();
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    if (!controller.signal.aborted && (inFlight.size > 0 || !inputDone)) controller.abort(new AbortError('The batch was stopped by its consumer'));
+    if (!inputDone) await iterator.return?.();
+    controller.abort();
+  }
+}
+
+function tally(counts: { hits: number; possibleHits: number; incomplete: number }, verdict: Verdict) {
+  if (verdict === 'HIT') counts.hits++;
+  else if (verdict === 'POSSIBLE_HIT') counts.possibleHits++;
+  else if (verdict === 'INCOMPLETE') counts.incomplete++;
+}
+
+/** Counts of a finished batch. */
+export interface BatchSummary {
+  total: number;
+  byVerdict: Record<Verdict, number>;
+  errors: number;
+  /** Errors by code, e.g. `{ TIMEOUT: 3 }`. */
+  errorsByCode: Record<string, number>;
+  /** Hits by source, e.g. `{ SLTD: 2, NOMINAL: 1 }`. */
+  hitsBySource: Record<string, number>;
+}
+
+/**
+ * Counts the rows of a batch by verdict, errors by code and hits by source.
+ * @example
+ * ```ts
+ * const rows = [];
+ * for await (const row of client.checkMany(items)) rows.push(row);
+ * console.log(summarize(rows)); // { total: 500, byVerdict: { NO_HIT: 498, HIT: 1, … }, errors: 1, … }
+ * ```
+ */
+export function summarize(rows: Iterable<BatchOutcome<Pick<CheckResult, 'verdict' | 'hits'>>>): BatchSummary {
+  const summary: BatchSummary = {
+    total: 0,
+    byVerdict: { HIT: 0, POSSIBLE_HIT: 0, NO_HIT: 0, INCOMPLETE: 0 },
+    errors: 0,
+    errorsByCode: {},
+    hitsBySource: {},
+  };
+  for (const row of rows) {
+    summary.total++;
+    if (row.error !== undefined) {
+      summary.errors++;
+      summary.errorsByCode[row.error.code] = (summary.errorsByCode[row.error.code] ?? 0) + 1;
+      continue;
+    }
+    summary.byVerdict[row.result.verdict]++;
+    for (const hit of row.result.hits) summary.hitsBySource[hit.source] = (summary.hitsBySource[hit.source] ?? 0) + 1;
+  }
+  return summary;
+}
