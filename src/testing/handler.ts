@@ -118,11 +118,12 @@ const STATUS_CODES: Readonly<Record<number, string>> = {
   413: 'TOO_MANY_ITEMS',
   429: 'RATE_LIMITED',
   500: 'INTERNAL',
-  502: 'BAD_GATEWAY',
+  502: 'UPSTREAM_UNAVAILABLE',
   503: 'UPSTREAM_UNAVAILABLE',
   504: 'UPSTREAM_TIMEOUT',
 };
 
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,128}$/;
 const WITHDRAWAL_PATH = /^\/v1\/reports\/documents\/([^/]+)\/withdrawal$/;
 const NOT_JSON = Symbol('not JSON');
 const JSON_TYPE = 'application/json';
@@ -286,10 +287,14 @@ export function createGatewayHandler(options: GatewayOptions = {}): GatewayHandl
   ): GatewayResponse {
     const key = headers[HEADERS.idempotencyKey];
     if (key === undefined || key === '') issues.unshift({ path: `headers.${HEADERS.idempotencyKey}`, message: 'is required for a write' });
-    else if (key.length > 255) issues.unshift({ path: `headers.${HEADERS.idempotencyKey}`, message: 'must be at most 255 characters' });
+    else if (!IDEMPOTENCY_KEY.test(key)) {
+      issues.unshift({ path: `headers.${HEADERS.idempotencyKey}`, message: 'must be 8 to 128 printable ASCII characters without spaces' });
+    }
     if (issues.length > 0) return invalid(requestId, issues);
     const fingerprint = `${path}\n${canonicalJson(body)}`;
-    const prior = idempotency.get(key!);
+    // Keys are scoped to the credentials, so two clients' keys never collide.
+    const scoped = `${headers[HEADERS.authorization] ?? ''}\n${key}`;
+    const prior = idempotency.get(scoped);
     if (prior) {
       if (prior.fingerprint !== fingerprint) {
         return fail(409, requestId, 'IDEMPOTENCY_KEY_REUSED', 'The idempotency key was already used with another request');
@@ -303,7 +308,7 @@ export function createGatewayHandler(options: GatewayOptions = {}): GatewayHandl
     const result = run(key!);
     if ('headers' in result) return result;
     const response = respond(result.status, requestId, result.body);
-    idempotency.set(key!, { fingerprint, body: response.body });
+    idempotency.set(scoped, { fingerprint, body: response.body });
     return response;
   }
 

@@ -80,7 +80,7 @@ describe('fault plans', () => {
   it('does not process a write that a status fault answered', async () => {
     const handle = createGatewayHandler({ faults: [{ type: 'status', status: 503 }] });
     const body = { context, report: { documentNumber: 'A1', issuingState: 'UTO', documentType: 'PASSPORT', status: 'LOST' } };
-    expect((await post(handle, '/v1/reports/documents', body, { 'idempotency-key': 'k' })).status).toBe(503);
+    expect((await post(handle, '/v1/reports/documents', body, { 'idempotency-key': 'key-k-0001' })).status).toBe(503);
     expect(handle.reports).toHaveLength(0);
     expect(handle.requests).toHaveLength(1);
   });
@@ -126,7 +126,7 @@ describe('fault plans', () => {
   it('applies faults only to requests to the plan’s paths', async () => {
     const handle = createGatewayHandler({ faults: { sequence: [{ type: 'status', status: 500 }], paths: ['/v1/reports/*'] } });
     expect((await post(handle, '/v1/checks', checkBody([passport]))).status).toBe(200);
-    const res = await post(handle, '/v1/reports/documents', {}, { 'idempotency-key': 'k' });
+    const res = await post(handle, '/v1/reports/documents', {}, { 'idempotency-key': 'key-k-0001' });
     expect(res.status).toBe(500);
   });
 

@@ -96,7 +96,7 @@ describe('faults over a real socket', () => {
 
   it('delay: a client that gives up during the delay leaves the write unprocessed', async () => {
     const g = await gateway({ faults: [{ type: 'delay', ms: 300 }] });
-    await expect(postTo(g, '/v1/reports/documents', reportBody, { 'idempotency-key': 'k' }, AbortSignal.timeout(50))).rejects.toThrow();
+    await expect(postTo(g, '/v1/reports/documents', reportBody, { 'idempotency-key': 'key-k-0001' }, AbortSignal.timeout(50))).rejects.toThrow();
     await sleep(400);
     expect(g.reports).toHaveLength(0);
   });
@@ -154,12 +154,12 @@ describe('faults over a real socket', () => {
 
   it('lost-response on a withdrawal: withdrawn once, the retry replays the answer', async () => {
     const g = await gateway();
-    const created = (await (await postTo(g, '/v1/reports/documents', reportBody, { 'idempotency-key': 'r' })).json()) as { recordId: string };
+    const created = (await (await postTo(g, '/v1/reports/documents', reportBody, { 'idempotency-key': 'key-r-0001' })).json()) as { recordId: string };
     g.setFaults([{ type: 'lost-response' }]);
     const path = `/v1/reports/documents/${created.recordId}/withdrawal`;
-    await expect(postTo(g, path, { context, reason: 'RECOVERED' }, { 'idempotency-key': 'w' })).rejects.toThrow();
+    await expect(postTo(g, path, { context, reason: 'RECOVERED' }, { 'idempotency-key': 'key-w-0001' })).rejects.toThrow();
     expect(g.reports[0]!.withdrawnAt).toBeDefined();
-    const retry = await postTo(g, path, { context, reason: 'RECOVERED' }, { 'idempotency-key': 'w' });
+    const retry = await postTo(g, path, { context, reason: 'RECOVERED' }, { 'idempotency-key': 'key-w-0001' });
     expect(retry.status).toBe(200);
     expect(await retry.json()).toMatchObject({ recordId: created.recordId, withdrawnAt: g.reports[0]!.withdrawnAt });
   });

@@ -264,10 +264,10 @@ describe('POST /v1/reports/documents', () => {
 
   it('stores a report (201) that a later check hits', async () => {
     const handle = createGatewayHandler();
-    const res = await post(handle, '/v1/reports/documents', reportBody, { 'idempotency-key': 'k1' });
+    const res = await post(handle, '/v1/reports/documents', reportBody, { 'idempotency-key': 'key-k1-0001' });
     expect(res.status).toBe(201);
     const { recordId } = reportResponseSchema.parse(JSON.parse(res.body));
-    expect(handle.reports).toMatchObject([{ recordId, idempotencyKey: 'k1', authorityId: 'UTO-POLICE', report }]);
+    expect(handle.reports).toMatchObject([{ recordId, idempotencyKey: 'key-k1-0001', authorityId: 'UTO-POLICE', report }]);
     const item = parseCheck(await post(handle, '/v1/checks', checkBody([{ kind: 'document', ...report }]))).items[0]!;
     expect(item.outcomes[0]).toMatchObject({ source: 'SLTD', status: 'HIT' });
     expect(item.hits[0]).toMatchObject({ recordId, ownerCountry: 'UTO', document: { status: 'STOLEN' } });
@@ -275,8 +275,8 @@ describe('POST /v1/reports/documents', () => {
 
   it('replays the same key and body with 200, the same record and idempotent-replayed: true', async () => {
     const handle = createGatewayHandler();
-    const first = await post(handle, '/v1/reports/documents', reportBody, { 'idempotency-key': 'k1' });
-    const again = await post(handle, '/v1/reports/documents', { report, context }, { 'idempotency-key': 'k1' });
+    const first = await post(handle, '/v1/reports/documents', reportBody, { 'idempotency-key': 'key-k1-0001' });
+    const again = await post(handle, '/v1/reports/documents', { report, context }, { 'idempotency-key': 'key-k1-0001' });
     expect(again.status).toBe(200);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(JSON.parse(again.body)).toEqual(JSON.parse(first.body));
@@ -285,8 +285,8 @@ describe('POST /v1/reports/documents', () => {
 
   it('refuses the same key with another body with 409 IDEMPOTENCY_KEY_REUSED', async () => {
     const handle = createGatewayHandler();
-    await post(handle, '/v1/reports/documents', reportBody, { 'idempotency-key': 'k1' });
-    const res = await post(handle, '/v1/reports/documents', { context, report: { ...report, status: 'LOST' } }, { 'idempotency-key': 'k1' });
+    await post(handle, '/v1/reports/documents', reportBody, { 'idempotency-key': 'key-k1-0001' });
+    const res = await post(handle, '/v1/reports/documents', { context, report: { ...report, status: 'LOST' } }, { 'idempotency-key': 'key-k1-0001' });
     expect(res.status).toBe(409);
     expect(JSON.parse(res.body).error.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(handle.reports).toHaveLength(1);
@@ -298,9 +298,26 @@ describe('POST /v1/reports/documents', () => {
     expect(JSON.parse(res.body).error.details).toEqual([{ path: 'headers.idempotency-key', message: 'is required for a write' }]);
   });
 
+  it('refuses an idempotency key outside 8 to 128 printable characters', async () => {
+    for (const key of ['short', 'has a space in it', 'x'.repeat(129)]) {
+      const res = await post(createGatewayHandler(), '/v1/reports/documents', reportBody, { 'idempotency-key': key });
+      expect(res.status).toBe(400);
+      expect(JSON.parse(res.body).error.details[0].path).toBe('headers.idempotency-key');
+    }
+  });
+
+  it('scopes idempotency keys to the credentials, so two clients’ keys never collide', async () => {
+    const handle = createGatewayHandler();
+    const key = { 'idempotency-key': 'same-key-0001' };
+    const a = await post(handle, '/v1/reports/documents', reportBody, { ...key, authorization: 'Bearer a' });
+    const b = await post(handle, '/v1/reports/documents', reportBody, { ...key, authorization: 'Bearer b' });
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(handle.reports).toHaveLength(2);
+  });
+
   it('refuses a report on a document another state issued with 403 NOT_ISSUER', async () => {
     const handle = createGatewayHandler();
-    const res = await post(handle, '/v1/reports/documents', { context: { ...context, authorityId: 'D-BKA' }, report }, { 'idempotency-key': 'k1' });
+    const res = await post(handle, '/v1/reports/documents', { context: { ...context, authorityId: 'D-BKA' }, report }, { 'idempotency-key': 'key-k1-0001' });
     expect(res.status).toBe(403);
     expect(JSON.parse(res.body).error.code).toBe('NOT_ISSUER');
     expect(handle.reports).toHaveLength(0);
@@ -308,12 +325,12 @@ describe('POST /v1/reports/documents', () => {
 
   it('takes the authority state from issuerOf when given', async () => {
     const handle = createGatewayHandler({ issuerOf: (id) => (id === 'BPOL' ? 'UTO' : 'ZZZ') });
-    const ok = await post(handle, '/v1/reports/documents', { context: { ...context, authorityId: 'BPOL' }, report }, { 'idempotency-key': 'k1' });
+    const ok = await post(handle, '/v1/reports/documents', { context: { ...context, authorityId: 'BPOL' }, report }, { 'idempotency-key': 'key-k1-0001' });
     expect(ok.status).toBe(201);
   });
 
   it('names bad report fields by path', async () => {
-    const res = await post(createGatewayHandler(), '/v1/reports/documents', { context, report: { ...report, status: 'GONE', documentType: undefined } }, { 'idempotency-key': 'k' });
+    const res = await post(createGatewayHandler(), '/v1/reports/documents', { context, report: { ...report, status: 'GONE', documentType: undefined } }, { 'idempotency-key': 'key-k-0001' });
     expect(JSON.parse(res.body).error.details.map((d: { path: string }) => d.path)).toEqual(['report.documentType', 'report.status']);
   });
 });
@@ -321,13 +338,13 @@ describe('POST /v1/reports/documents', () => {
 describe('POST /v1/reports/documents/{recordId}/withdrawal', () => {
   async function stored() {
     const handle = createGatewayHandler();
-    const res = await post(handle, '/v1/reports/documents', { context, report }, { 'idempotency-key': 'r1' });
+    const res = await post(handle, '/v1/reports/documents', { context, report }, { 'idempotency-key': 'key-r1-0001' });
     return { handle, recordId: JSON.parse(res.body).recordId as string };
   }
 
   it('withdraws a record, which then no longer hits', async () => {
     const { handle, recordId } = await stored();
-    const res = await post(handle, `/v1/reports/documents/${recordId}/withdrawal`, { context, reason: 'RECOVERED' }, { 'idempotency-key': 'w1' });
+    const res = await post(handle, `/v1/reports/documents/${recordId}/withdrawal`, { context, reason: 'RECOVERED' }, { 'idempotency-key': 'key-w1-0001' });
     expect(res.status).toBe(200);
     expect(withdrawalResponseSchema.parse(JSON.parse(res.body))).toMatchObject({ recordId, reason: 'RECOVERED' });
     expect(handle.reports[0]).toMatchObject({ withdrawnAt: expect.any(String), withdrawalReason: 'RECOVERED' });
@@ -339,23 +356,23 @@ describe('POST /v1/reports/documents/{recordId}/withdrawal', () => {
   it('replays the same key with the same answer and idempotent-replayed: true', async () => {
     const { handle, recordId } = await stored();
     const path = `/v1/reports/documents/${recordId}/withdrawal`;
-    const first = await post(handle, path, { context, reason: 'RECOVERED' }, { 'idempotency-key': 'w1' });
-    const again = await post(handle, path, { context, reason: 'RECOVERED' }, { 'idempotency-key': 'w1' });
+    const first = await post(handle, path, { context, reason: 'RECOVERED' }, { 'idempotency-key': 'key-w1-0001' });
+    const again = await post(handle, path, { context, reason: 'RECOVERED' }, { 'idempotency-key': 'key-w1-0001' });
     expect(again.status).toBe(200);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.body).toBe(first.body);
-    const other = await post(handle, path, { context, reason: 'DUPLICATE' }, { 'idempotency-key': 'w1' });
+    const other = await post(handle, path, { context, reason: 'DUPLICATE' }, { 'idempotency-key': 'key-w1-0001' });
     expect(other.status).toBe(409);
   });
 
   it('answers an unknown record with 404 NOT_FOUND', async () => {
-    const res = await post(createGatewayHandler(), '/v1/reports/documents/SLTD-UTO-R999/withdrawal', { context, reason: 'OTHER' }, { 'idempotency-key': 'w' });
+    const res = await post(createGatewayHandler(), '/v1/reports/documents/SLTD-UTO-R999/withdrawal', { context, reason: 'OTHER' }, { 'idempotency-key': 'key-w-0001' });
     expect(res.status).toBe(404);
     expect(JSON.parse(res.body).error.code).toBe('NOT_FOUND');
   });
 
   it('refuses to withdraw another state’s record with 403 NOT_ISSUER', async () => {
-    const res = await post(createGatewayHandler(), '/v1/reports/documents/SLTD-UTO-0001/withdrawal', { context: { ...context, authorityId: 'D-BKA' }, reason: 'OTHER' }, { 'idempotency-key': 'w' });
+    const res = await post(createGatewayHandler(), '/v1/reports/documents/SLTD-UTO-0001/withdrawal', { context: { ...context, authorityId: 'D-BKA' }, reason: 'OTHER' }, { 'idempotency-key': 'key-w-0001' });
     expect(res.status).toBe(403);
   });
 

@@ -68,22 +68,22 @@ describe('mockTransport', () => {
 
   it('leaves a write unprocessed when the attempt times out during a delay', async () => {
     const transport = mockTransport({ faults: [{ type: 'delay', ms: 200 }] });
-    await expect(transport.send({ ...reportRequest('k'), timeoutMs: 20 })).rejects.toBeInstanceOf(TimeoutError);
+    await expect(transport.send({ ...reportRequest('key-k-0001'), timeoutMs: 20 })).rejects.toBeInstanceOf(TimeoutError);
     await new Promise((r) => setTimeout(r, 250));
     expect(transport.reports).toHaveLength(0);
   });
 
   it('rejects a reset with a ConnectionError, without processing the request', async () => {
     const transport = mockTransport({ faults: [{ type: 'reset' }] });
-    await expect(transport.send(reportRequest('k'))).rejects.toBeInstanceOf(ConnectionError);
+    await expect(transport.send(reportRequest('key-k-0001'))).rejects.toBeInstanceOf(ConnectionError);
     expect(transport.reports).toHaveLength(0);
   });
 
   it('lost-response: stored, then a ConnectionError; the retry with the same key replays', async () => {
     const transport = mockTransport({ faults: [{ type: 'lost-response' }] });
-    await expect(transport.send(reportRequest('k'))).rejects.toBeInstanceOf(ConnectionError);
+    await expect(transport.send(reportRequest('key-k-0001'))).rejects.toBeInstanceOf(ConnectionError);
     expect(transport.reports).toHaveLength(1);
-    const retry = await transport.send(reportRequest('k'));
+    const retry = await transport.send(reportRequest('key-k-0001'));
     expect(retry.status).toBe(200);
     expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(JSON.parse(retry.body).recordId).toBe(transport.reports[0]!.recordId);
