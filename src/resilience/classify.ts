@@ -52,8 +52,11 @@ export function breakerVerdict(error: unknown): BreakerVerdict {
   if (!(error instanceof BorderlinkError)) return 'failure';
   // A cut-off body is a broken link; a well-formed body off the schema is a gateway speaking another version.
   if (error instanceof ProtocolError) return error.retryable ? 'failure' : 'neutral';
-  // Any other 5xx is a failing gateway; an unexpected 1xx/3xx is a misconfiguration, not an outage.
-  if (error.code === 'GATEWAY_ERROR') return (error.status ?? 500) >= 500 ? 'failure' : 'neutral';
+  // Any other 5xx is a failing gateway, any other 4xx a deliberate answer; a 1xx/3xx is a misconfiguration.
+  if (error.code === 'GATEWAY_ERROR') {
+    const status = error.status ?? 500;
+    return status >= 500 ? 'failure' : status >= 400 ? 'success' : 'neutral';
+  }
   return BREAKER_VERDICTS[error.code] ?? 'neutral';
 }
 

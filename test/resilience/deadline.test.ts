@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { AbortError, BorderlinkError, TimeoutError } from '../../src/errors/index';
 import { createExecutor, resolveResilienceOptions, systemClock } from '../../src/resilience/index';
@@ -83,7 +84,6 @@ describe("the caller's signal", () => {
     expect(error.requestId).toBe('r-a');
     expect(error.attempts).toBe(1);
     expect(transport.aborted).toBe(1);
-    const { getEventListeners } = await import('node:events');
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
