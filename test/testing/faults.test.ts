@@ -105,6 +105,27 @@ describe('fault plans', () => {
     expect((await ask()).outcomes.map((o) => o.status)).toEqual(['HIT', 'NO_HIT']);
   });
 
+  it('keeps every 200 check answer schema-valid under every fault except off-schema, malformed and truncated', async () => {
+    const faults = [
+      { type: 'none' },
+      { type: 'delay', ms: 1 },
+      { type: 'unavailable' },
+      { type: 'unavailable', sources: ['NOMINAL'] },
+      { type: 'missing-outcome' },
+      { type: 'missing-outcome', sources: ['SLTD', 'SMV'] },
+      { type: 'outcome', status: 'TIMEOUT' },
+      { type: 'outcome', status: 'ERROR', sources: ['TDAWN'] },
+      { type: 'outcome', status: 'NOT_AUTHORISED', sources: ['SMV'] },
+      { type: 'lost-response' },
+    ] as const;
+    const handle = createGatewayHandler({ faults: [...faults] });
+    const subjects = [passport, { kind: 'person', surname: 'STORGARD', givenNames: ['NILS'], dateOfBirth: '1968-03-22' }, { kind: 'vehicle', vin: 'WVWZZZ1JZXW000001' }];
+    for (let i = 0; i < faults.length; i++) {
+      const res = await post(handle, '/v1/checks', checkBody(subjects, [passport]));
+      expect(checkResponseSchema.safeParse(JSON.parse(res.body)).success).toBe(true);
+    }
+  });
+
   it('breaks the response schema deep inside with off-schema', async () => {
     const handle = createGatewayHandler({ faults: [{ type: 'off-schema' }, { type: 'off-schema' }] });
     const check = await post(handle, '/v1/checks', checkBody([passport]));
