@@ -166,16 +166,38 @@ function isDocumentCode(code: string, layout: CompiledLayout): boolean {
   return first === 86 || layout.codeFirst === 'P' || second !== 86;
 }
 
+/** Judges every check digit once, keeping what the result needs. */
+function judgeAll(
+  buf: Uint8Array, layout: CompiledLayout, checkOk: boolean[], computed: number[], digitAt: number[], overflowAt: number[],
+): boolean {
+  const checks = layout.checks;
+  let all = true;
+  for (let i = 0; i < checks.length; i++) {
+    const ok = judgeCheck(buf, layout, checks[i] as (typeof checks)[number]);
+    checkOk[i] = ok;
+    computed[i] = lastCheck.computed;
+    digitAt[i] = lastCheck.digitOffset;
+    overflowAt[i] = lastCheck.overflow ? lastCheck.overflowEnd : -1;
+    if (!ok) all = false;
+  }
+  return all;
+}
+
 function parseIcao(inputLines: string[], layout: CompiledLayout, repair: boolean, ref: ReferenceParts): ParsedMrz {
   const buf = BUFFER;
   const issues: MrzIssue[] = [];
   const lowered: number[] = [];
   loadBuffer(inputLines, layout, repair, issues, lowered);
   const repairCorrections: MrzCorrection[] = [];
-  if (repair) {
-    let failing = false;
-    for (const check of layout.checks) if (!judgeCheck(buf, layout, check)) failing = true;
-    if (failing || needsRepair(buf, layout)) repairBuffer(buf, layout, { corrections: repairCorrections, issues });
+  const checks = layout.checks;
+  const checkOk: boolean[] = [];
+  const computed: number[] = [];
+  const digitAt: number[] = [];
+  const overflowAt: number[] = [];
+  const allOk = judgeAll(buf, layout, checkOk, computed, digitAt, overflowAt);
+  if (repair && (!allOk || needsRepair(buf, layout))) {
+    repairBuffer(buf, layout, { corrections: repairCorrections, issues });
+    if (repairCorrections.length > 0) judgeAll(buf, layout, checkOk, computed, digitAt, overflowAt);
   }
   let lines = inputLines;
   if (lowered.length > 0 || repairCorrections.length > 0 || inputLines.length !== layout.lines) {
@@ -189,19 +211,20 @@ function parseIcao(inputLines: string[], layout: CompiledLayout, repair: boolean
   }
 
   const checkDigits: Partial<Record<MrzCheckDigitName, MrzCheckDigit>> = {};
-  const checkOk: boolean[] = [];
   let overflowEnd = -1;
-  for (const check of layout.checks) {
-    const ok = judgeCheck(buf, layout, check);
-    checkOk.push(ok);
-    const printed = String.fromCharCode(buf[lastCheck.digitOffset] as number);
-    if (lastCheck.overflow) {
-      overflowEnd = lastCheck.overflowEnd;
-      checkDigits[check.name] = { printed, computed: lastCheck.computed, ok, overflow: true };
-    } else checkDigits[check.name] = { printed, computed: lastCheck.computed, ok };
+  for (let i = 0; i < checks.length; i++) {
+    const check = checks[i] as (typeof checks)[number];
+    const ok = checkOk[i] as boolean;
+    const digitOffset = digitAt[i] as number;
+    const printed = String.fromCharCode(buf[digitOffset] as number);
+    const overflow = overflowAt[i] as number;
+    if (overflow >= 0) {
+      overflowEnd = overflow;
+      checkDigits[check.name] = { printed, computed: computed[i] as number, ok, overflow: true };
+    } else checkDigits[check.name] = { printed, computed: computed[i] as number, ok };
     if (!ok) {
-      const line = Math.floor(lastCheck.digitOffset / layout.length);
-      const column = lastCheck.digitOffset % layout.length;
+      const line = Math.floor(digitOffset / layout.length);
+      const column = digitOffset % layout.length;
       issues.push(issue(CHECK_ISSUES[check.name], line, column, column + 1, check.digitField));
     }
   }
