@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BorderlinkError, ConfigError } from '../../src/errors/index';
 import { checkResponseSchema } from '../../src/protocol/wire';
-import { RANDOM_FAULT_MIX, createGatewayHandler, parseFaultSpec, type FaultPlan } from '../../src/testing/index';
+import { RANDOM_FAULT_MIX, createGatewayHandler, parseFaultSpec, type Fault, type FaultPlan } from '../../src/testing/index';
 import { checkBody, context, parseCheck, passport, post } from './helpers';
 
 describe('parseFaultSpec', () => {
@@ -106,7 +106,7 @@ describe('fault plans', () => {
   });
 
   it('keeps every 200 check answer schema-valid under every fault except off-schema, malformed and truncated', async () => {
-    const faults = [
+    const faults: Fault[] = [
       { type: 'none' },
       { type: 'delay', ms: 1 },
       { type: 'unavailable' },
@@ -117,8 +117,8 @@ describe('fault plans', () => {
       { type: 'outcome', status: 'ERROR', sources: ['TDAWN'] },
       { type: 'outcome', status: 'NOT_AUTHORISED', sources: ['SMV'] },
       { type: 'lost-response' },
-    ] as const;
-    const handle = createGatewayHandler({ faults: [...faults] });
+    ];
+    const handle = createGatewayHandler({ faults });
     const subjects = [passport, { kind: 'person', surname: 'STORGARD', givenNames: ['NILS'], dateOfBirth: '1968-03-22' }, { kind: 'vehicle', vin: 'WVWZZZ1JZXW000001' }];
     for (let i = 0; i < faults.length; i++) {
       const res = await post(handle, '/v1/checks', checkBody(subjects, [passport]));
