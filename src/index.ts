@@ -7,7 +7,8 @@ export { createClient } from './client/index';
 export type { BorderlinkClient, CallOptions, CheckRequest, ClientEvent, ClientEventType, ClientOptions, PrivacyOptions, WriteOptions } from './client/index';
 
 export { httpTransport } from './transport/index';
-export type { HttpTransportOptions, Transport, TransportRequest, TransportResponse } from './transport/index';
+export { TRANSPORT_SECRETS } from './transport/types';
+export type { HttpTlsOptions, HttpTransportOptions, Transport, TransportRequest, TransportResponse } from './transport/index';
 
 export { isClear, computeVerdict } from './queries/results';
 export { summarize } from './queries/batch';

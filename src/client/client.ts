@@ -54,7 +54,7 @@ import {
   type ResolvedResilience,
 } from '../resilience/index';
 import type { CallSpec, Executor } from '../resilience/types';
-import type { Transport } from '../transport/types';
+import { TRANSPORT_SECRETS, type Transport } from '../transport/types';
 import { VERSION } from '../version';
 import type { CallOptions, ClientOptions, WriteOptions } from './options';
 
@@ -218,8 +218,8 @@ export function createClient(options: ClientOptions): BorderlinkClient {
 }
 
 function secretsOf(transport: Transport): string[] {
-  const token = (transport as { token?: unknown }).token;
-  return typeof token === 'string' && token.length > 0 ? [token] : [];
+  const listed = (transport as { [TRANSPORT_SECRETS]?: unknown })[TRANSPORT_SECRETS];
+  return Array.isArray(listed) ? listed.filter((s): s is string => typeof s === 'string' && s.length > 0) : [];
 }
 
 interface ClientInternals {

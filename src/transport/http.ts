@@ -5,7 +5,7 @@
 import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
 import { AbortError, BorderlinkError, ConfigError, ConnectionError, TimeoutError } from '../errors/index';
-import type { Transport, TransportRequest, TransportResponse } from './types';
+import { TRANSPORT_SECRETS, type Transport, type TransportRequest, type TransportResponse } from './types';
 
 /**
  * TLS settings for an `https` gateway: the CA to trust and, for mutual TLS, the client certificate and key.
@@ -443,7 +443,7 @@ export function httpTransport(options: HttpTransportOptions): Transport {
   });
   let closing: Promise<void> | undefined;
 
-  return {
+  const transport: Transport = {
     endpoint: url.origin + prefix,
 
     send(request: TransportRequest): Promise<TransportResponse> {
@@ -474,4 +474,6 @@ export function httpTransport(options: HttpTransportOptions): Transport {
       return closing;
     },
   };
+  if (token !== undefined) Object.defineProperty(transport, TRANSPORT_SECRETS, { value: Object.freeze([token]) });
+  return transport;
 }

@@ -65,3 +65,9 @@ export interface Transport {
   /** Releases connections and timers. The client calls it from `client.close()`. */
   close(): Promise<void>;
 }
+
+/**
+ * A transport may list secrets (tokens, passwords) under this key: the client's logger replaces them with
+ * `[redacted]` wherever they would appear. `httpTransport` lists its token.
+ */
+export const TRANSPORT_SECRETS: unique symbol = Symbol.for('borderlink.transport.secrets') as never;
