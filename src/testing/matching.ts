@@ -55,6 +55,8 @@ const NORMALISED = (matchedFields: string[]): Match => ({ method: 'NORMALISED', 
 export const normaliseDocumentNumber = (v: string): string => v.replace(/[\s<]+/g, '').toUpperCase();
 /** Plates: case, spaces and hyphens do not count. */
 export const normalisePlate = (v: string): string => v.replace(/[\s-]+/g, '').toUpperCase();
+/** VINs: case and spaces do not count. */
+export const normaliseVin = (v: string): string => v.replace(/\s+/g, '').toUpperCase();
 /** Names: case, accents, hyphens, apostrophes and repeated spaces do not count. */
 export function normaliseName(v: string): string {
   return v
@@ -160,7 +162,7 @@ export class DatasetIndex {
         registrationCountry: v.registrationCountry,
       },
     };
-    push(this.byVin, normalisePlate(v.vin), entry);
+    push(this.byVin, normaliseVin(v.vin), entry);
     push(this.byPlate, `${normalisePlate(v.plate)}|${stateKey(v.registrationCountry)}`, entry);
   }
 
@@ -214,7 +216,7 @@ export class DatasetIndex {
   findVehicles(q: VehicleQuery, out: Found[]): void {
     const found = new Set<VehicleEntry>();
     if (q.vin !== undefined) {
-      for (const entry of this.byVin.get(normalisePlate(q.vin)) ?? []) {
+      for (const entry of this.byVin.get(normaliseVin(q.vin)) ?? []) {
         found.add(entry);
         out.push({ source: 'SMV', kind: 'vehicle', entry, match: q.vin === entry.vehicle.vin ? EXACT(['vin']) : NORMALISED(['vin']) });
       }
