@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import type { CheckResult } from '../../src/queries/types';
+import { createCheckCache } from '../../src/resilience/index';
+import { ManualClock, options } from './fakes';
+
+const secret = new Uint8Array(32).fill(7);
+
+function result(verdict: CheckResult['verdict'], statuses: CheckResult['outcomes'][number]['status'][] = ['NO_HIT']): CheckResult {
+  return {
+    verdict,
+    hits: [],
+    outcomes: statuses.map((status) => ({ source: 'SLTD', status })),
+    requestId: 'r-1',
+    attempts: 1,
+    durationMs: 12,
+    servedFrom: 'network',
+  };
+}
+
+function setup(hitTtlMs: number, noHitTtlMs: number) {
+  const clock = new ManualClock();
+  const cache = createCheckCache(options(clock, { cache: { hitTtlMs, noHitTtlMs } }), secret);
+  if (cache === undefined) throw new Error('cache off');
+  return { clock, cache };
+}
+
+describe('the check cache', () => {
+  it('is off unless a TTL is above 0', () => {
+    expect(createCheckCache(options(new ManualClock()), secret)).toBeUndefined();
+  });
+
+  it('never stores INCOMPLETE, nor an answer with a source that did not answer', () => {
+    const { cache } = setup(60_000, 60_000);
+    expect(cache.set('k1', result('INCOMPLETE', ['NO_HIT', 'TIMEOUT']))).toBe(false);
+    for (const s of ['UNAVAILABLE', 'TIMEOUT', 'NOT_AUTHORISED', 'ERROR'] as const) {
+      expect(cache.set(`k-${s}`, result('NO_HIT', ['NO_HIT', s]))).toBe(false);
+    }
+    expect(cache.set('k-empty', result('NO_HIT', []))).toBe(false);
+    expect(cache.set('k-odd', result('NO_HIT', ['HIT']))).toBe(false);
+    expect(cache.size).toBe(0);
+  });
+
+  it('keeps HIT and POSSIBLE_HIT for hitTtlMs and NO_HIT for noHitTtlMs; 0 stores nothing', async () => {
+    const { clock, cache } = setup(10_000, 1_000);
+    cache.set('hit', result('HIT', ['HIT', 'NO_HIT']));
+    cache.set('possible', result('POSSIBLE_HIT', ['POSSIBLE_HIT']));
+    cache.set('clear', result('NO_HIT'));
+    await clock.advance(999);
+    expect(cache.get('clear')?.verdict).toBe('NO_HIT');
+    await clock.advance(2);
+    expect(cache.get('clear')).toBeUndefined();
+    expect(cache.get('hit')?.verdict).toBe('HIT');
+    await clock.advance(9_000);
+    expect(cache.get('hit')).toBeUndefined();
+    expect(cache.get('possible')).toBeUndefined();
+
+    const hitsOnly = setup(10_000, 0).cache;
+    expect(hitsOnly.set('clear', result('NO_HIT'))).toBe(false);
+    expect(hitsOnly.set('hit', result('HIT', ['HIT']))).toBe(true);
+  });
+
+  it('hands out copies: editing a stored or returned result does not change the cache', () => {
+    const { cache } = setup(10_000, 10_000);
+    const original = result('NO_HIT');
+    cache.set('k', original);
+    original.outcomes[0]!.status = 'HIT';
+    const first = cache.get('k')!;
+    expect(first.outcomes[0]?.status).toBe('NO_HIT');
+    first.verdict = 'HIT';
+    first.outcomes.push({ source: 'NOMINAL', status: 'HIT' });
+    const second = cache.get('k')!;
+    expect(second.verdict).toBe('NO_HIT');
+    expect(second.outcomes).toHaveLength(1);
+    expect(second).not.toBe(first);
+  });
+
+  it('keys by a keyed hash that holds no raw value, stable per secret', () => {
+    const { cache } = setup(1, 1);
+    const canonical = '{"documentNumber":"L898902C3","issuingState":"UTO"}';
+    const key = cache.key(canonical);
+    expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(key).not.toContain('L898902C3');
+    expect(cache.key(canonical)).toBe(key);
+    const other = createCheckCache(options(new ManualClock(), { cache: { hitTtlMs: 1 } }), new Uint8Array(32).fill(8))!;
+    expect(other.key(canonical)).not.toBe(key);
+  });
+
+  it('clears, and evicts the least recently used beyond max', () => {
+    const clock = new ManualClock();
+    const cache = createCheckCache(options(clock, { cache: { max: 2, noHitTtlMs: 60_000 } }), secret)!;
+    cache.set('a', result('NO_HIT'));
+    cache.set('b', result('NO_HIT'));
+    cache.get('a');
+    cache.set('c', result('NO_HIT'));
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.size).toBe(2);
+    cache.clear();
+    expect(cache.size).toBe(0);
+  });
+});

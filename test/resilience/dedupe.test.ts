@@ -1,0 +1,93 @@
+import { getEventListeners } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { AbortError } from '../../src/errors/index';
+import { createDeduper } from '../../src/resilience/index';
+
+function gate<T>() {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+describe('dedupe', () => {
+  it('shares one request between N identical concurrent callers, and forgets it once settled', async () => {
+    const dedupe = createDeduper();
+    const g = gate<string>();
+    let started = 0;
+    const start = () => {
+      started++;
+      return g.promise;
+    };
+    const callers = Array.from({ length: 10 }, () => dedupe.run('k', start));
+    expect(started).toBe(1);
+    expect(dedupe.size).toBe(1);
+    g.resolve('answer');
+    expect(await Promise.all(callers)).toEqual(Array(10).fill('answer'));
+    expect(dedupe.size).toBe(0);
+    await dedupe.run('k', () => Promise.resolve('again'));
+    expect(started).toBe(1);
+  });
+
+  it('gives every caller the shared failure', async () => {
+    const dedupe = createDeduper();
+    const g = gate<string>();
+    const a = dedupe.run('k', () => g.promise).catch((e: unknown) => e);
+    const b = dedupe.run('k', () => g.promise).catch((e: unknown) => e);
+    const boom = new Error('x');
+    g.reject(boom);
+    expect(await a).toBe(boom);
+    expect(await b).toBe(boom);
+  });
+
+  it('lets one caller abort alone; the request is aborted only when every caller has left', async () => {
+    const dedupe = createDeduper();
+    const g = gate<string>();
+    let shared: AbortSignal | undefined;
+    const start = (signal: AbortSignal) => {
+      shared = signal;
+      return g.promise;
+    };
+    const ca = new AbortController();
+    const cb = new AbortController();
+    const a = dedupe.run('k', start, ca.signal).catch((e: unknown) => e);
+    const b = dedupe.run('k', start, cb.signal).catch((e: unknown) => e);
+    ca.abort();
+    expect(await a).toBeInstanceOf(AbortError);
+    expect(shared?.aborted).toBe(false);
+    cb.abort();
+    expect(await b).toBeInstanceOf(AbortError);
+    expect(shared?.aborted).toBe(true);
+    expect(dedupe.size).toBe(0);
+    expect(getEventListeners(ca.signal, 'abort')).toHaveLength(0);
+    expect(getEventListeners(cb.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('removes the listener of a caller that got its answer', async () => {
+    const dedupe = createDeduper();
+    const c = new AbortController();
+    await dedupe.run('k', () => Promise.resolve(1), c.signal);
+    expect(getEventListeners(c.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('starts afresh after every caller left an aborted request', async () => {
+    const dedupe = createDeduper();
+    const c = new AbortController();
+    const first = dedupe.run('k', () => new Promise<string>(() => {}), c.signal).catch(() => undefined);
+    c.abort();
+    await first;
+    expect(await dedupe.run('k', () => Promise.resolve('fresh'))).toBe('fresh');
+  });
+
+  it('refuses a caller whose signal is already aborted, without starting anything', async () => {
+    const dedupe = createDeduper();
+    let started = 0;
+    await expect(
+      dedupe.run('k', () => Promise.resolve(started++), AbortSignal.abort()),
+    ).rejects.toBeInstanceOf(AbortError);
+    expect(started).toBe(0);
+  });
+});
