@@ -47,7 +47,9 @@ export function normaliseLines(input: string | readonly string[]): string[] {
       return Array.from({ length: parts }, (_, i) => only.slice(i * size, (i + 1) * size));
     }
   }
-  if (lines.length <= 3) return lines;
+  // Up to three lines are taken as they are only when all look like MRZ lines: a scanner's header line before a
+  // TD3 block is still text to skip.
+  if (lines.length <= 3 && lines.every(looksLikeMrz)) return lines;
   let end = -1;
   for (let i = lines.length - 1; i >= 0; i--) {
     if (looksLikeMrz(lines[i] as string)) {
