@@ -39,4 +39,23 @@ export {
 } from './errors/index';
 export type { FieldIssue, GatewayErrorCode, InputErrorCode } from './errors/index';
 
+export { MrzError } from './errors/index';
+export type { MrzErrorIssue } from './errors/index';
+export type { MrzCheckOptions, MrzCheckResult } from './queries/mrz-check';
+export { MRZ_SOURCES } from './queries/mrz-check';
+
+export { parseMrz, formatMrz, computeCheckDigit, STATE_CODES, isKnownStateCode, MRZ_ISSUE_CODES } from './mrz/index';
+export type {
+  FormatMrzInput,
+  MrzCheckDigit,
+  MrzCorrection,
+  MrzDocument,
+  MrzFormat,
+  MrzIssue,
+  MrzIssueCode,
+  ParsedMrz,
+  ParseMrzOptions,
+  StateCodeInfo,
+} from './mrz/index';
+
 export { VERSION } from './version';

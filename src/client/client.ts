@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditEvent, AuditSubject } from '../audit/index';
-import { AbortError, BorderlinkError, ConfigError, ProtocolError } from '../errors/index';
+import { AbortError, BorderlinkError, ConfigError, InputError, ProtocolError } from '../errors/index';
 import { canonicalJson, hashKeyFrom, keyedHash } from '../internal/hash';
 import { createLevelledLogger, type LevelledLogger } from '../internal/logger';
 import { parseBody } from '../protocol/body';
@@ -16,6 +16,8 @@ import {
 } from '../protocol/wire';
 import { runBatch, type BatchHost, type BatchItem, type BatchOptions, type BatchOutcome } from '../queries/batch';
 import { buildCheckResult } from '../queries/results';
+import { parseMrz } from '../mrz/index';
+import { MRZ_SOURCES, subjectsFromMrz, type MrzCheckOptions, type MrzCheckResult } from '../queries/mrz-check';
 import type {
   CheckResult,
   DocumentQuery,
@@ -108,6 +110,19 @@ export interface BorderlinkClient {
    * ```
    */
   checkVehicle(vehicle: VehicleQuery, options?: CallOptions): Promise<CheckResult>;
+  /**
+   * Parses an MRZ (as the lines, or one string of OCR text) and checks the document in SLTD and TDAWN and its holder
+   * in NOMINAL, in one request. An invalid MRZ is refused with an `MrzError` unless `allowInvalidMrz` is set.
+   * @example
+   * ```ts
+   * const result = await client.checkMrz([
+   *   'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<',
+   *   'L898902C36UTO7408122F1204159ZE184226B<<<<<10',
+   * ]);
+   * console.log(result.verdict, result.mrz.corrections);
+   * ```
+   */
+  checkMrz(input: string | readonly string[], options?: CallOptions & MrzCheckOptions): Promise<MrzCheckResult>;
   /** Checks several subjects in one request; see {@link CheckRequest}. */
   check(request: CheckRequest, options?: CallOptions): Promise<CheckResult>;
   /**
@@ -308,6 +323,22 @@ class Client implements BorderlinkClient {
       if (typeof request !== 'object' || request === null) return parseSubjects(undefined);
       return parseSubjects(request.subjects);
     }, options, request?.sources);
+  }
+
+  async checkMrz(input: string | readonly string[], options: CallOptions & MrzCheckOptions = {}): Promise<MrzCheckResult> {
+    const { allowInvalidMrz, repair, referenceDate, ...callOptions } = options;
+    if (allowInvalidMrz !== undefined && typeof allowInvalidMrz !== 'boolean') throw new ConfigError('Option allowInvalidMrz must be a boolean');
+    if (typeof input !== 'string' && !Array.isArray(input)) {
+      throw new InputError('Invalid input: mrz must be a string or an array of lines', [{ path: 'mrz', message: 'must be a string or an array of lines' }]);
+    }
+    let parsed: ReturnType<typeof parseMrz>;
+    try {
+      parsed = parseMrz(input, { ...(repair !== undefined ? { repair } : {}), ...(referenceDate !== undefined ? { referenceDate } : {}) });
+    } catch (err) {
+      throw new ConfigError(`Invalid MRZ options: ${(err as Error).message}`);
+    }
+    const result = await this.#checkOne(() => subjectsFromMrz(parsed, allowInvalidMrz === true), callOptions, callOptions.sources ?? [...MRZ_SOURCES]);
+    return { ...result, mrz: parsed };
   }
 
   async #checkOne(subjectsOf: () => Subject[], options: CallOptions | undefined, requestSources?: Source[]): Promise<CheckResult> {

@@ -252,3 +252,35 @@ export class CircuitOpenError extends BorderlinkError {
     this.retryAt = options.retryAt;
   }
 }
+
+/** One problem the MRZ parser found, as {@link MrzError} carries it: the code, the field and the position, no value. */
+export interface MrzErrorIssue {
+  code: string;
+  severity: 'error' | 'warning';
+  field?: string;
+  line: number;
+  start: number;
+  end: number;
+  message: string;
+}
+
+/**
+ * The MRZ could not be used for a check: it failed its check digits or format rules. `mrzIssues` lists what the
+ * parser found (by field and position, never by value). Pass `allowInvalidMrz: true` to check what was read anyway.
+ */
+export class MrzError extends InputError {
+  static override readonly brand: string = 'MrzError';
+  /** The parser's issues, errors and warnings. */
+  readonly mrzIssues: readonly MrzErrorIssue[];
+  constructor(message: string, mrzIssues: readonly MrzErrorIssue[], options: BorderlinkErrorOptions = {}) {
+    super(
+      message,
+      mrzIssues.filter((i) => i.severity === 'error').map((i) => ({ path: `mrz.${i.field ?? `line${i.line}`}`, message: `${i.code}: ${i.message}` })),
+      { ...options, code: 'INVALID_MRZ' },
+    );
+    this.mrzIssues = mrzIssues;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), mrzIssues: this.mrzIssues };
+  }
+}
