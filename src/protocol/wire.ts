@@ -46,7 +46,7 @@ export interface CheckRequestBody {
 const source = z.enum(['SLTD', 'TDAWN', 'NOMINAL', 'SMV']);
 const outcomeStatus = z.enum(['HIT', 'POSSIBLE_HIT', 'NO_HIT', 'UNAVAILABLE', 'TIMEOUT', 'NOT_AUTHORISED', 'ERROR']);
 const documentType = z.enum(['PASSPORT', 'ID_CARD', 'VISA', 'OTHER']);
-const documentStatus = z.enum(['STOLEN', 'LOST', 'STOLEN_BLANK', 'REVOKED', 'INVALIDATED']);
+const documentStatus = z.enum(['STOLEN', 'LOST', 'STOLEN_BLANK', 'REVOKED', 'INVALIDATED', 'VALID']);
 const noticeType = z.enum(['RED', 'BLUE', 'GREEN', 'YELLOW', 'BLACK', 'ORANGE', 'PURPLE', 'UN_SPECIAL', 'DIFFUSION']);
 const optionalString = z.string().optional();
 

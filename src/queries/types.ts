@@ -144,8 +144,14 @@ export interface Match {
 /** Where a hit stands in the confirmation process. A hit is a lead until the owner country confirms it. */
 export type ConfirmationState = 'UNCONFIRMED' | 'PENDING' | 'CONFIRMED' | 'REJECTED';
 
-/** Status of a reported document. */
-export type DocumentStatus = 'STOLEN' | 'LOST' | 'STOLEN_BLANK' | 'REVOKED' | 'INVALIDATED';
+/**
+ * Status of a document record. `VALID` is a valid document linked to a notice (TDAWN): the document is genuine, its
+ * holder is sought.
+ */
+export type DocumentStatus = 'STOLEN' | 'LOST' | 'STOLEN_BLANK' | 'REVOKED' | 'INVALIDATED' | 'VALID';
+
+/** Status a state may report its own document with. */
+export type ReportableStatus = Exclude<DocumentStatus, 'VALID'>;
 
 /** Kind of notice or diffusion. */
 export type NoticeType = 'RED' | 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'ORANGE' | 'PURPLE' | 'UN_SPECIAL' | 'DIFFUSION';

@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from 'zod';
-import type { DocumentStatus, DocumentType } from '../queries/types';
+import type { DocumentType, ReportableStatus } from '../queries/types';
 import type { WithdrawalReason } from '../protocol/wire';
 import { dateSchema, stateCodeSchema } from '../queries/validate';
 
@@ -23,7 +23,7 @@ export interface DocumentReport {
   /** Must be the reporting authority's own state: the gateway refuses others with `NOT_ISSUER`. */
   issuingState: string;
   documentType: DocumentType;
-  status: DocumentStatus;
+  status: ReportableStatus;
   /** `YYYY-MM-DD`, or `YYYY-MM` / `YYYY`. */
   incidentDate?: string;
   /** Where it was lost or stolen (ICAO code). */

@@ -18,10 +18,7 @@ export interface DatasetRecordBase {
 /** A stolen, lost or revoked document (SLTD). */
 export interface DatasetDocument extends DatasetRecordBase, DocumentRecord {}
 
-/**
- * A valid document linked to a notice (TDAWN). Protocol v1 has no `VALID` document status, so `status` is what the
- * hit carries.
- */
+/** A valid document linked to a notice (TDAWN); its `status` is usually `VALID`. */
 export interface DatasetLinkedDocument extends DatasetRecordBase, DocumentRecord {
   notice: Notice;
 }
@@ -101,7 +98,7 @@ export const demoDataset: Dataset = deepFreeze({
       documentNumber: 'PX7734551',
       issuingState: 'UTO',
       documentType: 'PASSPORT',
-      status: 'REVOKED',
+      status: 'VALID',
       notice: notice('A-1207/3-2024', 'RED', 'UTO', ['ARMED ROBBERY']),
       actionToBeTaken: 'DETAIN_HOLDER_AND_INFORM_OWNER',
     },
@@ -171,8 +168,8 @@ const documentFields = {
   documentNumber: z.string({ error: 'must be a string' }).regex(/^[A-Z0-9]{1,20}$/, { error: 'must be 1 to 20 capital letters or digits' }),
   issuingState: state,
   documentType: z.enum(['PASSPORT', 'ID_CARD', 'VISA', 'OTHER'], { error: 'must be PASSPORT, ID_CARD, VISA or OTHER' }),
-  status: z.enum(['STOLEN', 'LOST', 'STOLEN_BLANK', 'REVOKED', 'INVALIDATED'], {
-    error: 'must be STOLEN, LOST, STOLEN_BLANK, REVOKED or INVALIDATED',
+  status: z.enum(['STOLEN', 'LOST', 'STOLEN_BLANK', 'REVOKED', 'INVALIDATED', 'VALID'], {
+    error: 'must be STOLEN, LOST, STOLEN_BLANK, REVOKED, INVALIDATED or VALID',
   }),
   incidentDate: isoDate.optional(),
   incidentCountry: state.optional(),
