@@ -24,4 +24,12 @@ export default defineConfig([
     // p-retry, its is-network-error and mrz ship ESM only: Node 20 cannot require() them, so the CJS build carries them.
     noExternal: ['p-retry', 'is-network-error', 'mrz'],
   },
+  {
+    // The `borderlink` command: ESM only, not part of the library's API.
+    entry: { cli: 'src/cli/main.ts' },
+    format: ['esm'],
+    target: 'node20',
+    sourcemap: true,
+    banner: { js: '#!/usr/bin/env node' },
+  },
 ]);
