@@ -5,15 +5,45 @@ import { TimeoutError } from '../errors/index';
 import { abortErrorFrom, type Answer, type Attempt, type Call, type Layer } from './call';
 import type { Clock } from './options';
 
-interface Watched {
-  readonly deadlineAt: number;
-  expire(): void;
+/** One call in flight, linked into the watch's list (add and remove are O(1), with no hashing on the hot path). */
+class Race<T> {
+  prev: Race<unknown> | undefined = undefined;
+  next: Race<unknown> | undefined = undefined;
+  linked = false;
+  done = false;
+  resolve!: (answer: Answer<T>) => void;
+  reject!: (error: unknown) => void;
+
+  constructor(
+    readonly deadlineAt: number,
+    readonly watch: DeadlineWatch,
+    readonly signal: AbortSignal | undefined,
+  ) {}
+
+  /** Ends the race once; later ends are ignored. */
+  end(error: unknown, answer: Answer<T> | undefined): void {
+    if (this.done) return;
+    this.done = true;
+    this.watch.unwatch(this as Race<unknown>);
+    this.signal?.removeEventListener('abort', this);
+    if (answer !== undefined) this.resolve(answer);
+    else this.reject(error);
+  }
+
+  /** The caller aborted (EventListener object, so no closure is made per call). */
+  handleEvent(): void {
+    this.end(abortErrorFrom(this.signal as AbortSignal), undefined);
+  }
+
+  expire(): void {
+    this.end(new TimeoutError('The call did not complete within its deadline', { scope: 'call' }), undefined);
+  }
 }
 
 /** @internal */
 export interface DeadlineWatch {
-  watch(entry: Watched): void;
-  unwatch(entry: Watched): void;
+  watch(race: Race<unknown>): void;
+  unwatch(race: Race<unknown>): void;
   /** Calls in flight. */
   readonly size: number;
   close(): void;
@@ -22,44 +52,56 @@ export interface DeadlineWatch {
 /**
  * One timer for all calls in flight. A call that ends does not clear it (that would cost a timer per call on the
  * hot path); the timer fires at most once per deadline, re-arms for the next deadline in flight, and stops when none
- * is left. So after the last call, at most one timer remains, until that call's deadline.
+ * is left. So after the last call, at most one timer remains, until that call's deadline. It is unref'd: it never
+ * keeps a process alive by itself.
  */
 export function createDeadlineWatch(clock: Clock): DeadlineWatch {
-  const inFlight = new Set<Watched>();
+  let head: Race<unknown> | undefined;
+  let size = 0;
   let timer: unknown;
   let armedFor = Number.POSITIVE_INFINITY;
 
-  const arm = (at: number): void => {
+  function arm(at: number): void {
     if (at >= armedFor) return;
     if (timer !== undefined) clock.clearTimeout(timer);
     armedFor = at;
     timer = clock.setTimeout(fire, Math.max(0, at - clock.now()));
     (timer as { unref?: () => void } | undefined)?.unref?.();
-  };
+  }
   function fire(): void {
     timer = undefined;
     armedFor = Number.POSITIVE_INFINITY;
     const now = clock.now();
+    const expired: Race<unknown>[] = [];
     let next = Number.POSITIVE_INFINITY;
-    for (const entry of inFlight) {
-      if (entry.deadlineAt <= now) {
-        inFlight.delete(entry);
-        entry.expire();
-      } else if (entry.deadlineAt < next) next = entry.deadlineAt;
+    for (let r = head; r !== undefined; r = r.next) {
+      if (r.deadlineAt <= now) expired.push(r);
+      else if (r.deadlineAt < next) next = r.deadlineAt;
     }
+    for (const r of expired) r.expire();
     if (next !== Number.POSITIVE_INFINITY) arm(next);
   }
 
   return {
-    watch(entry) {
-      inFlight.add(entry);
-      arm(entry.deadlineAt);
+    watch(race) {
+      race.next = head;
+      if (head !== undefined) head.prev = race;
+      head = race;
+      race.linked = true;
+      size++;
+      arm(race.deadlineAt);
     },
-    unwatch(entry) {
-      inFlight.delete(entry);
+    unwatch(race) {
+      if (!race.linked) return;
+      race.linked = false;
+      if (race.prev !== undefined) race.prev.next = race.next;
+      else head = race.next;
+      if (race.next !== undefined) race.next.prev = race.prev;
+      race.prev = race.next = undefined;
+      size--;
     },
     get size() {
-      return inFlight.size;
+      return size;
     },
     close() {
       if (timer !== undefined) clock.clearTimeout(timer);
@@ -75,40 +117,23 @@ export function deadline(watch: DeadlineWatch): Layer {
     <T>(call: Call<T>, attempt: Attempt): Promise<Answer<T>> => {
       const signal = call.spec.signal;
       if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
-      return new Promise<Answer<T>>((resolve, reject) => {
-        let done = false;
-        const end = (): boolean => {
-          if (done) return false;
-          done = true;
-          watch.unwatch(entry);
-          signal?.removeEventListener('abort', onAbort);
-          return true;
-        };
-        const entry: Watched = {
-          deadlineAt: call.deadlineAt,
-          expire: () => {
-            if (end()) reject(new TimeoutError('The call did not complete within its deadline', { scope: 'call' }));
-          },
-        };
-        const onAbort = (): void => {
-          if (end()) reject(abortErrorFrom(signal as AbortSignal));
-        };
-        watch.watch(entry);
-        signal?.addEventListener('abort', onAbort, { once: true });
-        let pending: Promise<Answer<T>>;
-        try {
-          pending = next(call, attempt);
-        } catch (error) {
-          pending = Promise.reject(error);
-        }
-        pending.then(
-          (answer) => {
-            if (end()) resolve(answer);
-          },
-          (error: unknown) => {
-            if (end()) reject(error);
-          },
-        );
+      const race = new Race<T>(call.deadlineAt, watch, signal);
+      const promise = new Promise<Answer<T>>((resolve, reject) => {
+        race.resolve = resolve;
+        race.reject = reject;
       });
+      watch.watch(race as Race<unknown>);
+      signal?.addEventListener('abort', race);
+      let pending: Promise<Answer<T>>;
+      try {
+        pending = next(call, attempt);
+      } catch (error) {
+        pending = Promise.reject(error);
+      }
+      pending.then(
+        (answer) => race.end(undefined, answer),
+        (error: unknown) => race.end(error, undefined),
+      );
+      return promise;
     };
 }

@@ -6,7 +6,7 @@ import type { Transport } from '../transport/types';
 import { attemptTimeout, fromTransport } from './attempt';
 import { breaker, createCircuitBreaker, type CircuitBreaker } from './breaker';
 import { createRetryBudget, unlimitedBudget, type RetryBudget } from './budget';
-import type { Call } from './call';
+import type { Answer, Call } from './call';
 import { createDeadlineWatch, deadline } from './deadline';
 import { createEmitter, type ResilienceEvent } from './events';
 import { hedge } from './hedge';
@@ -26,6 +26,10 @@ export interface InspectableExecutor extends Executor {
   readonly budget: Pick<RetryBudget, 'tokens'>;
   /** Calls in flight. */
   readonly inFlight: number;
+}
+
+function succeeded<T>(answer: Answer<T>, call: Call<T>, now: number): CallOutcome<T> {
+  return { value: answer.value, response: answer.response, attempts: call.attempts, durationMs: now - call.startedAt };
 }
 
 function finished(error: unknown, call: Call<unknown>, now: number): BorderlinkError {
@@ -76,7 +80,7 @@ export function createExecutor(transport: Transport, resolved: ResolvedResilienc
         lastBudgetCost: 0,
       };
       return send(call, { signal: spec.signal }).then(
-        (answer) => ({ value: answer.value, response: answer.response, attempts: call.attempts, durationMs: clock.now() - startedAt }),
+        (answer) => succeeded(answer, call, clock.now()),
         (error: unknown) => {
           throw finished(error, call as Call<unknown>, clock.now());
         },

@@ -6,7 +6,7 @@ import pRetry, { AbortError as PRetryAbortError, type RetryContext } from 'p-ret
 import { BorderlinkError, TimeoutError } from '../errors/index';
 import type { RetryBudget } from './budget';
 import { isRetryable, retryAfterOf } from './classify';
-import { sleep, type Answer, type Attempt, type Call, type Layer } from './call';
+import { sleep, type Answer, type Attempt, type Call, type Layer, type Send } from './call';
 import type { Emitter } from './events';
 import type { Clock, ResolvedResilience } from './options';
 
@@ -55,25 +55,49 @@ async function beforeRetry<T>(call: Call<T>, context: RetryContext, policy: Retr
   await sleep(deps.clock, delayMs, call.spec.signal);
 }
 
-/** Retries retryable failures with back-off, within the retry budget and the call's deadline. */
+/**
+ * Retries retryable failures with back-off, within the retry budget and the call's deadline. The first attempt runs
+ * outside p-retry: its success path measured about 5 µs per call (four times the rest of the layer together),
+ * and most calls succeed at once. Only after a retryable failure does p-retry take over; that failure is replayed to
+ * it as attempt 1, so its attempt count, retries left and onFailedAttempt see the call exactly as if it had run
+ * the first attempt itself.
+ */
 export function retry(policy: ResolvedResilience['retry'], deps: RetryDeps): Layer {
+  const retries = policy === false ? 0 : policy.retries;
   return (next) =>
-    <T>(call: Call<T>, attempt: Attempt): Promise<Answer<T>> => {
-      const refund = (answer: Answer<T>): Answer<T> => {
-        deps.budget.onSuccess(call.lastBudgetCost);
-        return answer;
-      };
-      if (policy === false || policy.retries === 0) return next(call, attempt).then(refund);
-      const once = (): Promise<Answer<T>> =>
-        next(call, attempt).catch((error: unknown) => {
-          throw isRetryable(error) ? error : new PRetryAbortError(error as Error);
-        });
-      return pRetry(once, {
-        retries: policy.retries,
-        minTimeout: 0,
-        maxTimeout: 0,
-        randomize: false,
-        onFailedAttempt: (context) => beforeRetry(call, context, policy, deps),
-      }).then(refund);
-    };
+    <T>(call: Call<T>, attempt: Attempt): Promise<Answer<T>> =>
+      next(call, attempt).then(
+        (answer) => succeeded(answer, call, deps),
+        (error: unknown) => {
+          if (retries === 0 || policy === false || !isRetryable(error)) throw error;
+          return retryAfter(error, next, call, attempt, policy, deps).then((answer) => succeeded(answer, call, deps));
+        },
+      );
+}
+
+function succeeded<T>(answer: Answer<T>, call: Call<T>, deps: RetryDeps): Answer<T> {
+  deps.budget.onSuccess(call.lastBudgetCost);
+  return answer;
+}
+
+function retryAfter<T>(firstError: BorderlinkError, next: Send, call: Call<T>, attempt: Attempt, policy: RetryPolicy, deps: RetryDeps) {
+  let replayed = false;
+  return pRetry(
+    () => {
+      if (!replayed) {
+        replayed = true;
+        return Promise.reject(firstError);
+      }
+      return next(call, attempt).catch((error: unknown) => {
+        throw isRetryable(error) ? error : new PRetryAbortError(error as Error);
+      });
+    },
+    {
+      retries: policy.retries,
+      minTimeout: 0,
+      maxTimeout: 0,
+      randomize: false,
+      onFailedAttempt: (context) => beforeRetry(call, context, policy, deps),
+    },
+  );
 }
