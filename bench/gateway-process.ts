@@ -1,0 +1,27 @@
+// A mock gateway in a process of its own, so that a benchmark's client and server do not share a thread:
+//   node --import tsx bench/gateway-process.ts --latency 20
+// Prints the gateway's URL as one line on stdout, then serves until SIGTERM, SIGINT or the end of stdin (the parent
+// went away), and closes the gateway.
+import { createMockGateway } from '../src/testing/index';
+
+function latencyFromArgs(args: readonly string[]): number {
+  const i = args.indexOf('--latency');
+  if (i === -1) return 0;
+  const ms = Number(args[i + 1]);
+  if (!Number.isFinite(ms) || ms < 0) throw new Error('--latency needs a number of milliseconds, 0 or more');
+  return ms;
+}
+
+const gateway = await createMockGateway({ latencyMs: latencyFromArgs(process.argv.slice(2)) });
+let stopping = false;
+const stop = (): void => {
+  if (stopping) return;
+  stopping = true;
+  void gateway.close().then(() => process.exit(0));
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+process.stdin.on('end', stop);
+process.stdin.on('error', stop);
+process.stdin.resume();
+process.stdout.write(`${gateway.url}\n`);

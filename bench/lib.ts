@@ -1,0 +1,62 @@
+// What the socket benchmarks share: a gateway in a child process, and a fixed number of calls in flight.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+/** A mock gateway running in a child process. */
+export interface GatewayProcess {
+  readonly url: string;
+  /** Stops the child and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts bench/gateway-process.ts in a child process (`node --import tsx`) and waits for the URL it prints. The
+ * child also exits when our end of its stdin closes, so it cannot outlive a benchmark that crashes.
+ */
+export async function startGatewayProcess(latencyMs: number): Promise<GatewayProcess> {
+  const script = fileURLToPath(new URL('./gateway-process.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, '--latency', String(latencyMs)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const lines = createInterface({ input: child.stdout });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the gateway process did not print its URL within 20 s')), 20_000);
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      resolve(line.trim());
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the gateway process exited (code ${code}) before printing its URL`));
+    });
+  });
+  lines.close();
+  return {
+    url,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Runs `task(0)` … `task(n - 1)` with at most `concurrency` in flight; resolves with the elapsed milliseconds. */
+export async function timedInFlight(n: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < n) await task(next++);
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker));
+  return performance.now() - start;
+}
+
+/** The client process's CPU time (user + system) since `since`, in milliseconds. */
+export function cpuMsSince(since: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+}
+
+export const round = (x: number, digits = 0): number => Number(x.toFixed(digits));
