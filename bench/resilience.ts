@@ -1,5 +1,6 @@
 // The cost of the resilience layer: execute() over an in-process transport against calling transport.send + parse
 // directly, in alternating chunks so machine noise hits both alike. One JSON line per figure.
+import { checkResponseSchema } from '../src/protocol/wire';
 import { createExecutor, resolveResilienceOptions } from '../src/resilience/index';
 import type { CallSpec } from '../src/resilience/types';
 import type { Transport, TransportRequest, TransportResponse } from '../src/transport/types';
@@ -16,9 +17,11 @@ const oneTurn: Transport = {
   close: () => Promise.resolve(),
 };
 
-const parse = (r: TransportResponse) => JSON.parse(r.body) as unknown;
+const jsonParse = (r: TransportResponse): unknown => JSON.parse(r.body);
+/** What the client really runs on a 2xx check answer: JSON, then the protocol schema. */
+const schemaParse = (r: TransportResponse): unknown => checkResponseSchema.parse(JSON.parse(r.body));
 
-function specFor(): CallSpec<unknown> {
+function specFor(parse: (r: TransportResponse) => unknown): CallSpec<unknown> {
   return {
     kind: 'read',
     request: { method: 'POST', path: '/v1/checks', headers: { 'content-type': 'application/json', 'x-request-id': 'r' }, body: '{}' },
@@ -38,10 +41,10 @@ async function chunk(fn: () => Promise<unknown>, n: number, concurrency: number)
   return performance.now() - start;
 }
 
-async function compare(transport: Transport, concurrency: number, n: number, rounds: number) {
+async function compare(transport: Transport, parse: (r: TransportResponse) => unknown, concurrency: number, n: number, rounds: number) {
   const executor = createExecutor(transport, resolveResilienceOptions({}));
-  const request: TransportRequest = { ...specFor().request, timeoutMs: 1500 };
-  const spec = specFor();
+  const spec = specFor(parse);
+  const request: TransportRequest = { ...spec.request, timeoutMs: 1500 };
   const layered = () => executor.execute(spec);
   const direct = () => transport.send(request).then(parse);
   await chunk(layered, n, concurrency);
@@ -63,12 +66,13 @@ async function compare(transport: Transport, concurrency: number, n: number, rou
 }
 
 export async function run(): Promise<void> {
-  for (const [name, transport, n] of [
-    ['immediate', immediate, 20_000],
-    ['one-event-loop-turn', oneTurn, 5_000],
+  for (const [name, transport, parse, n] of [
+    ['immediate-json', immediate, jsonParse, 20_000],
+    ['immediate-schema', immediate, schemaParse, 20_000],
+    ['one-event-loop-turn-schema', oneTurn, schemaParse, 5_000],
   ] as const) {
     for (const concurrency of [1, 100]) {
-      const figures = await compare(transport, concurrency, n, 10);
+      const figures = await compare(transport, parse, concurrency, n, 10);
       console.log(JSON.stringify({ bench: 'resilience', figure: `${name}-x${concurrency}`, ...figures, target: 'overhead <= 5%' }));
     }
   }
