@@ -19,7 +19,20 @@ export type * from './queries/types';
 export type { DocumentReport, ReportResult, WithdrawalReason, WithdrawalRequest, WithdrawalResult } from './reports/index';
 export type { AuditEvent, AuditSubject } from './audit/index';
 export type { Logger, LogLevel } from './internal/logger';
-export type { ResilienceOptions } from './resilience/index';
+export type {
+  BreakerEvent,
+  BreakerOptions,
+  CacheOptions,
+  Clock,
+  HedgeEvent,
+  RequestEvent,
+  ResilienceEvent,
+  ResilienceOptions,
+  ResponseEvent,
+  RetryBudgetOptions,
+  RetryEvent,
+  RetryOptions,
+} from './resilience/index';
 
 export {
   AbortError,
@@ -37,7 +50,7 @@ export {
   RateLimitError,
   TimeoutError,
 } from './errors/index';
-export type { FieldIssue, GatewayErrorCode, InputErrorCode } from './errors/index';
+export type { BorderlinkErrorOptions, FieldIssue, GatewayErrorCode, InputErrorCode } from './errors/index';
 
 export { MrzError } from './errors/index';
 export type { MrzErrorIssue } from './errors/index';
@@ -47,7 +60,14 @@ export { MRZ_SOURCES } from './queries/mrz-check';
 export { parseMrz, formatMrz, computeCheckDigit, STATE_CODES, isKnownStateCode, MRZ_ISSUE_CODES } from './mrz/index';
 export type {
   FormatMrzInput,
+  IcaoMrzFormat,
+  MrzCandidateChange,
   MrzCheckDigit,
+  MrzCheckDigitName,
+  MrzDocumentType,
+  MrzFieldName,
+  MrzSex,
+  StateCodeKind,
   MrzCorrection,
   MrzDocument,
   MrzFormat,

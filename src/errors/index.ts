@@ -10,7 +10,7 @@
 
 const brandPrefix = 'borderlink.error.';
 
-/** Options every error accepts. @internal */
+/** Options every error accepts: the call's metadata and the cause. */
 export interface BorderlinkErrorOptions {
   cause?: unknown;
   requestId?: string | undefined;

@@ -9,7 +9,7 @@ const answered = new Set(['HIT', 'POSSIBLE_HIT', 'NO_HIT']);
  * The verdict rule: `HIT` when any hit matched `EXACT` or `NORMALISED`; else `POSSIBLE_HIT` when a hit matched
  * `FUZZY` or a source said `POSSIBLE_HIT`; `NO_HIT` only when every requested source answered `NO_HIT`; everything
  * else is `INCOMPLETE`.
- * @param outcomes one per requested source (see {@link outcomesFor}).
+ * @param outcomes one per requested source; a source the gateway left out counts as `ERROR`.
  */
 export function computeVerdict(outcomes: readonly SourceOutcome[], hits: readonly Hit[]): Verdict {
   let fuzzy = false;

@@ -16,25 +16,25 @@ export type Fault =
   | { type: 'none' }
   /**
    * Answer with this HTTP status and a protocol error body, without processing the request.
-   * `retryAfter` is sent as the `retry-after` header as given (delta-seconds or an HTTP date).
-   * @example { type: 'status', status: 429, retryAfterMs: 250 }
+   * `retryAfter` is sent as the `retry-after` header as given (delta-seconds or an HTTP date), `retryAfterMs` (in
+   * milliseconds) as `retry-after-ms`. Example: `{ type: 'status', status: 429, retryAfterMs: 250 }`.
    */
-  | { type: 'status'; status: number; retryAfter?: number | string; /** @unit milliseconds */ retryAfterMs?: number }
+  | { type: 'status'; status: number; retryAfter?: number | string; retryAfterMs?: number }
   /** Destroy the connection before answering (in-process: reject with a ConnectionError). Not processed. */
   | { type: 'reset' }
-  /** Wait, then answer normally. @example { type: 'delay', ms: 2000 } */
-  | { type: 'delay'; /** @unit milliseconds */ ms: number }
+  /** Wait `ms` milliseconds, then answer normally. Example: `{ type: 'delay', ms: 2000 }`. */
+  | { type: 'delay'; ms: number }
   /** A 200 whose body is not JSON. */
   | { type: 'malformed' }
   /** A 200 whose body is cut off mid-JSON (over HTTP the content-length promises more, then the connection closes). */
   | { type: 'truncated' }
   /** A 200 of valid JSON that breaks the response schema. */
   | { type: 'off-schema' }
-  /** A normal answer, but these sources' outcomes are `UNAVAILABLE` and their hits left out. @default all sources */
+  /** A normal answer, but these sources' outcomes are `UNAVAILABLE` and their hits left out (all sources when none are named). */
   | { type: 'unavailable'; sources?: Source[] }
-  /** A normal answer, but these sources' outcomes (and hits) are left out. @default all sources */
+  /** A normal answer, but these sources' outcomes (and hits) are left out (all sources when none are named). */
   | { type: 'missing-outcome'; sources?: Source[] }
-  /** A normal answer, but these sources' outcomes have this status and their hits are left out. @default all sources */
+  /** A normal answer, but these sources' outcomes have this status and their hits are left out (all sources when none are named). */
   | { type: 'outcome'; status: 'TIMEOUT' | 'ERROR' | 'NOT_AUTHORISED'; sources?: Source[] }
   /** Process the request fully (a write IS stored), then reset the connection: "stored, but the response was lost". */
   | { type: 'lost-response' };
