@@ -1,0 +1,120 @@
+// Manifest throughput: client.checkMany against an ideal bare-undici client that sends the same batches (same
+// bodies) with the same concurrency, to one mock gateway in a child process that adds a fixed latency per request.
+// The two alternate, one whole manifest at a time. Both are also compared with the latency bound
+// ceil(items / batchSize / concurrency) × latency, which no client can beat. One JSON line per figure.
+import { randomUUID } from 'node:crypto';
+import { Pool } from 'undici';
+import { createClient } from '../src/client/index';
+import type { BatchItem } from '../src/queries/batch';
+import { httpTransport } from '../src/transport/index';
+import { VERSION } from '../src/version';
+import { round, startGatewayProcess, timedInFlight } from './lib';
+
+const LATENCY_MS = 20;
+const ITEMS = 10_000;
+const BATCH_SIZE = 100;
+const CONCURRENCY = 4;
+const ROUNDS = 3;
+const TARGET = 1.1;
+/** Other batch shapes, measured once each with checkMany only, for the guide in docs/manifest-screening.md. */
+const SHAPES = [
+  { batchSize: 25, concurrency: 4 },
+  { batchSize: 50, concurrency: 8 },
+  { batchSize: 250, concurrency: 4 },
+  { batchSize: 1000, concurrency: 1 },
+  { batchSize: 1000, concurrency: 4 },
+] as const;
+
+const context = { authorityId: 'UTO-POLICE', operatorId: 'bench-0001', purpose: 'MANIFEST_SCREENING' } as const;
+const userAgent = `borderlink/${VERSION}`;
+
+/** A manifest of passports nobody has checked yet. */
+function manifest(n: number, tag: string): BatchItem[] {
+  return Array.from({ length: n }, (_, i) => ({
+    id: `${tag}-${i}`,
+    subjects: [{ kind: 'document', documentNumber: `${tag}${i.toString(36).toUpperCase().padStart(6, '0')}`, issuingState: 'UTO', documentType: 'PASSPORT' }],
+  }));
+}
+
+const boundMs = (items: number, batchSize: number, concurrency: number): number =>
+  Math.ceil(items / batchSize / concurrency) * LATENCY_MS;
+
+export async function run(): Promise<void> {
+  const gateway = await startGatewayProcess(LATENCY_MS);
+  const client = createClient({ transport: httpTransport({ baseUrl: gateway.url }), context });
+  const pool = new Pool(gateway.url, { connections: CONCURRENCY, keepAliveTimeout: 4000 });
+  let runs = 0;
+  try {
+    const viaCheckMany = async (batchSize: number, concurrency: number): Promise<number> => {
+      const items = manifest(ITEMS, `M${(runs++).toString(36).toUpperCase()}`);
+      const start = performance.now();
+      let rows = 0;
+      for await (const row of client.checkMany(items, { batchSize, concurrency })) {
+        if (row.error !== undefined) throw new Error(`bench: row ${row.id} failed with ${row.error.code}`);
+        rows++;
+      }
+      const ms = performance.now() - start;
+      if (rows !== ITEMS) throw new Error(`bench: ${rows} rows came back, not ${ITEMS}`);
+      return ms;
+    };
+
+    // The ideal client: the request bodies checkMany sends (items with itemId, subjects and the default sources),
+    // `concurrency` workers each taking the next batch as soon as its last one is answered, no validation.
+    const viaUndici = async (batchSize: number, concurrency: number): Promise<number> => {
+      const items = manifest(ITEMS, `M${(runs++).toString(36).toUpperCase()}`);
+      const batches = Math.ceil(ITEMS / batchSize);
+      let rows = 0;
+      const ms = await timedInFlight(batches, concurrency, async (b) => {
+        const slice = items.slice(b * batchSize, (b + 1) * batchSize);
+        const body = JSON.stringify({
+          context,
+          items: slice.map((item, i) => ({ itemId: String(b * batchSize + i), subjects: item.subjects, sources: ['SLTD', 'TDAWN'] })),
+        });
+        const response = await pool.request({
+          path: '/v1/checks',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-request-id': randomUUID(), 'user-agent': userAgent },
+          body,
+        });
+        const json = JSON.parse(await response.body.text()) as { items?: unknown[] };
+        if (response.statusCode !== 200) throw new Error(`bench: unexpected status ${response.statusCode}`);
+        rows += json.items?.length ?? 0;
+      });
+      if (rows !== ITEMS) throw new Error(`bench: ${rows} rows came back, not ${ITEMS}`);
+      return ms;
+    };
+
+    // Warm-up, then whole manifests alternately.
+    await viaCheckMany(BATCH_SIZE, CONCURRENCY);
+    await viaUndici(BATCH_SIZE, CONCURRENCY);
+    let sdkMs = 0;
+    let idealMs = 0;
+    for (let r = 0; r < ROUNDS; r++) {
+      sdkMs += await viaCheckMany(BATCH_SIZE, CONCURRENCY);
+      idealMs += await viaUndici(BATCH_SIZE, CONCURRENCY);
+    }
+    const bound = boundMs(ITEMS, BATCH_SIZE, CONCURRENCY);
+    const ratio = sdkMs / idealMs;
+    console.log(JSON.stringify({
+      bench: 'manifest', figure: 'checkMany-vs-ideal', items: ITEMS, batchSize: BATCH_SIZE, concurrency: CONCURRENCY,
+      latencyMs: LATENCY_MS, checkManyMs: Math.round(sdkMs / ROUNDS), idealMs: Math.round(idealMs / ROUNDS),
+      ratio: round(ratio, 2), target: TARGET, met: ratio <= TARGET,
+      boundMs: bound, checkManyOverBound: round(sdkMs / ROUNDS / bound, 2), idealOverBound: round(idealMs / ROUNDS / bound, 2),
+    }));
+
+    for (const { batchSize, concurrency } of SHAPES) {
+      const ms = await viaCheckMany(batchSize, concurrency);
+      const shapeBound = boundMs(ITEMS, batchSize, concurrency);
+      console.log(JSON.stringify({
+        bench: 'manifest', figure: `shape-b${batchSize}-c${concurrency}`, items: ITEMS, batchSize, concurrency, latencyMs: LATENCY_MS,
+        checkManyMs: Math.round(ms), rowsPerSec: Math.round((ITEMS * 1000) / ms), boundMs: shapeBound, overBound: round(ms / shapeBound, 2),
+      }));
+    }
+  } finally {
+    await client.close();
+    await pool.close();
+    await gateway.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await run();
