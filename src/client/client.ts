@@ -50,6 +50,7 @@ import {
   createCheckCache,
   createDeduper,
   createExecutor,
+  resolveCallOptions,
   resolveResilienceOptions,
   type CheckCache,
   type ResilienceEvent,
@@ -160,10 +161,9 @@ export interface BorderlinkClient {
   close(): Promise<void>;
 }
 
-const ownKeys = new Set(['transport', 'context', 'onAudit', 'logLevel', 'logger', 'privacy']);
 const contextKeys = new Set(['authorityId', 'operatorId', 'purpose', 'locationId']);
-const callKeys = new Set(['context', 'signal', 'timeoutMs', 'sources']);
-const writeKeys = new Set(['context', 'signal', 'timeoutMs', 'idempotencyKey']);
+const callKeys = new Set(['context', 'signal', 'timeoutMs', 'attemptTimeoutMs', 'sources']);
+const writeKeys = new Set(['context', 'signal', 'timeoutMs', 'attemptTimeoutMs', 'idempotencyKey']);
 const logLevels = new Set(['off', 'error', 'warn', 'info', 'debug']);
 
 function assertTransport(value: unknown): asserts value is Transport {
@@ -180,7 +180,7 @@ function assertContextShape(value: unknown, where: string): asserts value is Par
   }
 }
 
-function checkCallOptions(options: object | undefined, allowed: Set<string>): void {
+function checkCallOptions(options: object | undefined, allowed: Set<string>, resilience: ResolvedResilience): void {
   if (options === undefined) return;
   if (typeof options !== 'object' || options === null) throw new ConfigError('Call options must be an object');
   for (const key of Object.keys(options)) {
@@ -188,10 +188,8 @@ function checkCallOptions(options: object | undefined, allowed: Set<string>): vo
   }
   const o = options as CallOptions;
   if (o.context !== undefined) assertContextShape(o.context, 'context');
-  if (o.timeoutMs !== undefined && !(Number.isFinite(o.timeoutMs) && o.timeoutMs > 0)) {
-    throw new ConfigError('Call option timeoutMs must be a positive number of milliseconds');
-  }
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new ConfigError('Call option signal must be an AbortSignal');
+  resolveCallOptions(o, resilience);
 }
 
 /**
@@ -219,10 +217,7 @@ export function createClient(options: ClientOptions): BorderlinkClient {
   for (const key of Object.keys(privacy)) {
     if (key !== 'hashKey' && key !== 'includePersonalData') throw new ConfigError(`Option privacy.${key} is not known`);
   }
-  for (const key of Object.keys(options)) {
-    if (ownKeys.has(key)) continue;
-    // Everything else must be a resilience option; resolveResilienceOptions refuses unknown ones by name.
-  }
+  // Everything else must be a resilience option: resolveResilienceOptions refuses unknown ones by name.
   const resolved = resolveResilienceOptions(resilienceInput);
   return new Client(transport, { ...context }, resolved, {
     onAudit,
@@ -343,7 +338,7 @@ class Client implements BorderlinkClient {
 
   async #checkOne(subjectsOf: () => Subject[], options: CallOptions | undefined, requestSources?: Source[]): Promise<CheckResult> {
     const started = performance.now();
-    checkCallOptions(options, callKeys);
+    checkCallOptions(options, callKeys, this.#resilience);
     this.#assertOpen();
     const subjects = subjectsOf();
     const prepared = this.#prepare(subjects, requestSources ?? options?.sources, options?.context);
@@ -385,7 +380,7 @@ class Client implements BorderlinkClient {
     };
     const send = (signal?: AbortSignal) =>
       this.#executor.execute<CheckResponse>(
-        this.#readSpec(PATHS.checks, body, requestId, options?.timeoutMs, signal ?? options?.signal),
+        this.#readSpec(PATHS.checks, body, requestId, options, signal ?? options?.signal),
       );
     const outcome =
       dedupe !== undefined && key !== undefined
@@ -404,7 +399,13 @@ class Client implements BorderlinkClient {
     return result;
   }
 
-  #readSpec(path: string, body: unknown, requestId: string, timeoutMs: number | undefined, signal: AbortSignal | undefined): CallSpec<CheckResponse> {
+  #readSpec(
+    path: string,
+    body: unknown,
+    requestId: string,
+    timing: { timeoutMs?: number | undefined; attemptTimeoutMs?: number | undefined } | undefined,
+    signal: AbortSignal | undefined,
+  ): CallSpec<CheckResponse> {
     return {
       kind: 'read',
       request: {
@@ -419,7 +420,7 @@ class Client implements BorderlinkClient {
       },
       requestId,
       parse: (response) => parseBody(response, checkResponseSchema, true) as CheckResponse,
-      timeoutMs: timeoutMs ?? this.#resilience.timeoutMs,
+      ...resolveCallOptions(timing, this.#resilience),
       signal,
     };
   }
@@ -439,7 +440,7 @@ class Client implements BorderlinkClient {
     send: async (context, items, options) => {
       const requestId = randomUUID();
       const outcome = await this.#executor.execute<CheckResponse>(
-        this.#readSpec(PATHS.checks, { context, items } satisfies CheckRequestBody, requestId, options.timeoutMs, options.signal),
+        this.#readSpec(PATHS.checks, { context, items } satisfies CheckRequestBody, requestId, options, options.signal),
       );
       return { response: outcome.value, attempts: outcome.attempts };
     },
@@ -448,7 +449,7 @@ class Client implements BorderlinkClient {
 
   async reportDocument(report: DocumentReport, options?: WriteOptions): Promise<ReportResult> {
     const started = performance.now();
-    checkCallOptions(options, writeKeys);
+    checkCallOptions(options, writeKeys, this.#resilience);
     this.#assertOpen();
     const parsed = parseInput(documentReportSchema, report, 'report') as DocumentReport;
     const context = parseContext({ ...this.#context, ...options?.context });
@@ -480,7 +481,7 @@ class Client implements BorderlinkClient {
 
   async withdrawReport(request: WithdrawalRequest, options?: WriteOptions): Promise<WithdrawalResult> {
     const started = performance.now();
-    checkCallOptions(options, writeKeys);
+    checkCallOptions(options, writeKeys, this.#resilience);
     this.#assertOpen();
     const parsed = parseInput(withdrawalSchema, request) as WithdrawalRequest;
     const context = parseContext({ ...this.#context, ...options?.context });
@@ -530,7 +531,7 @@ class Client implements BorderlinkClient {
         body: JSON.stringify(body),
       },
       requestId,
-      timeoutMs: options?.timeoutMs ?? this.#resilience.timeoutMs,
+      ...resolveCallOptions(options, this.#resilience),
       signal: options?.signal,
     };
   }

@@ -63,6 +63,11 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** This call's deadline, retries included. @unit milliseconds @default the client's `timeoutMs` */
   timeoutMs?: number;
+  /**
+   * The longest one attempt of this call may take, so a stalled attempt leaves time for another.
+   * @unit milliseconds @default the client's `attemptTimeoutMs`, else half of this call's deadline
+   */
+  attemptTimeoutMs?: number;
   /** The sources to ask, instead of the defaults for the subjects' kinds. */
   sources?: Source[];
 }

@@ -150,3 +150,20 @@ describe('options', () => {
     expect(transport.requests).toHaveLength(0);
   });
 });
+
+describe('per-call timing', () => {
+  it('gives one stalled attempt only attemptTimeoutMs, leaving time for a second attempt', async () => {
+    const transport = mockTransport({ faults: [{ type: 'delay', ms: 5_000 }] });
+    const client = createClient({ transport, context, retry: { retries: 1, minDelayMs: 1, maxDelayMs: 1 } });
+    clients.push(client);
+    const result = await client.checkDocument(specimen, { timeoutMs: 2_000, attemptTimeoutMs: 200 });
+    expect(result.verdict).toBe('HIT');
+    expect(result.attempts).toBe(2);
+  });
+
+  it('refuses a per-call timeout that is not a positive number, naming it', async () => {
+    const { client } = make();
+    await expect(client.checkDocument(specimen, { timeoutMs: -1 })).rejects.toThrow(/timeoutMs/);
+    await expect(client.checkDocument(specimen, { attemptTimeoutMs: Number.NaN })).rejects.toThrow(/attemptTimeoutMs/);
+  });
+});
