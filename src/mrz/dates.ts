@@ -69,6 +69,18 @@ export function resolveDate(buf: Uint8Array, offset: number, kind: 'birth' | 'ex
   lastDate.year = year;
   lastDate.month = mm < 0 ? 0 : mm;
   lastDate.day = dd < 0 ? 0 : dd;
+  if (year >= 1000 && year <= 9999) {
+    // One string from char codes: the year's digits, then the month and day digits as printed.
+    const y0 = 48 + Math.floor(year / 1000);
+    const y1 = 48 + (Math.floor(year / 100) % 10);
+    const y2 = buf[offset] as number;
+    const y3 = buf[offset + 1] as number;
+    if (mm < 0) return String.fromCharCode(y0, y1, y2, y3);
+    const m0 = buf[offset + 2] as number;
+    const m1 = buf[offset + 3] as number;
+    if (dd < 0) return String.fromCharCode(y0, y1, y2, y3, 45, m0, m1);
+    return String.fromCharCode(y0, y1, y2, y3, 45, m0, m1, 45, buf[offset + 4] as number, buf[offset + 5] as number);
+  }
   const y = String(year);
   if (mm < 0) return y;
   const m = mm < 10 ? `0${mm}` : String(mm);

@@ -103,7 +103,14 @@ export function issue(
   const where = end - start === 1 ? `line ${line + 1}, column ${end}` : `line ${line + 1}, columns ${start + 1}-${end}`;
   const message =
     field === undefined ? `${MESSAGES[code]} (${where})` : `${MESSAGES[code]} (${FIELD_LABELS[field]}, ${where})`;
-  const base = { code, severity: MRZ_ISSUE_SEVERITY[code], line, start, end, message };
-  if (field === undefined) return candidates === undefined ? base : { ...base, candidates };
-  return candidates === undefined ? { ...base, field } : { ...base, field, candidates };
+  const severity = MRZ_ISSUE_SEVERITY[code];
+  // One literal per shape, keys in the same order every time.
+  if (field === undefined) {
+    return candidates === undefined
+      ? { code, severity, line, start, end, message }
+      : { code, severity, line, start, end, message, candidates };
+  }
+  return candidates === undefined
+    ? { code, severity, line, start, end, message, field }
+    : { code, severity, line, start, end, message, field, candidates };
 }

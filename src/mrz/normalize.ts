@@ -19,6 +19,32 @@ function looksLikeMrz(line: string): boolean {
   return filler;
 }
 
+/** 1 for the characters of an MRZ-looking line (MRZ alphabet in either case), 2 for the filler, 0 otherwise. */
+const MRZ_LOOKING: Uint8Array = (() => {
+  const table = new Uint8Array(128);
+  for (let c = 48; c <= 57; c++) table[c] = 1;
+  for (let c = 65; c <= 90; c++) table[c] = 1;
+  for (let c = 97; c <= 122; c++) table[c] = 1;
+  table[60] = 2;
+  return table;
+})();
+
+/**
+ * A line that {@link looksLikeMrz} and that trimming, line splitting and blank-line removal leave as it is: MRZ
+ * alphabet only (so no whitespace and no line break), 28–46 characters, at least one filler.
+ */
+function cleanMrzLine(line: unknown): line is string {
+  if (typeof line !== 'string' || line.length < 28 || line.length > 46) return false;
+  let seen = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    const kind = c < 128 ? (MRZ_LOOKING[c] as number) : 0;
+    if (kind === 0) return false;
+    seen |= kind;
+  }
+  return seen >= 2;
+}
+
 /** Lengths a single unbroken line may have when it is a whole MRZ run together, and how many lines it holds. */
 const RUN_TOGETHER: Readonly<Record<number, number>> = { 72: 2, 88: 2, 90: 3 };
 
@@ -27,6 +53,16 @@ const RUN_TOGETHER: Readonly<Record<number, number>> = { 72: 2, 88: 2, 90: 3 };
  * lines is taken.
  */
 export function normaliseLines(input: string | readonly string[]): string[] {
+  if (typeof input !== 'string' && (input.length === 2 || input.length === 3)) {
+    // The usual case: two or three clean MRZ lines. They come out unchanged, as the general path would return them.
+    const first = input[0];
+    const second = input[1];
+    const third = input.length === 3 ? input[2] : '';
+    if (cleanMrzLine(first) && cleanMrzLine(second)) {
+      if (input.length === 2) return [first, second];
+      if (cleanMrzLine(third)) return [first, second, third];
+    }
+  }
   let raw: readonly string[];
   if (typeof input === 'string') raw = input.split(LINE_BREAK);
   else {
@@ -91,18 +127,30 @@ function twoLine(lines: readonly string[], length: number): MrzFormat {
   return visa ? 'MRVB' : 'TD2';
 }
 
+/** The detections without a problem, shared rather than built per call. */
+const DETECTED: Readonly<Record<MrzFormat, Detection>> = {
+  TD1: { format: 'TD1', problem: null },
+  TD2: { format: 'TD2', problem: null },
+  TD3: { format: 'TD3', problem: null },
+  MRVA: { format: 'MRVA', problem: null },
+  MRVB: { format: 'MRVB', problem: null },
+  FRENCH_NATIONAL_ID: { format: 'FRENCH_NATIONAL_ID', problem: null },
+  FRENCH_DRIVING_LICENSE: { format: 'FRENCH_DRIVING_LICENSE', problem: null },
+  SWISS_DRIVING_LICENSE: { format: 'SWISS_DRIVING_LICENSE', problem: null },
+};
+
 /** Detects the layout from every line: count, lengths, and the document code for visas. */
 export function detectFormat(lines: readonly string[]): Detection {
   const n = lines.length;
   if (n === 0 || n > 3) return { format: null, problem: 'INVALID_LINE_COUNT' };
   const l0 = (lines[0] as string).length;
   if (n === 1) {
-    if (l0 === 30) return { format: 'FRENCH_DRIVING_LICENSE', problem: null };
+    if (l0 === 30) return DETECTED.FRENCH_DRIVING_LICENSE;
     return { format: null, problem: near(l0, 36) || near(l0, 44) ? 'INVALID_LINE_COUNT' : 'UNKNOWN_FORMAT' };
   }
   const l1 = (lines[1] as string).length;
   if (n === 2) {
-    if (l0 === l1 && (l0 === 36 || l0 === 44)) return { format: twoLine(lines, l0), problem: null };
+    if (l0 === l1 && (l0 === 36 || l0 === 44)) return DETECTED[twoLine(lines, l0)];
     if (near(l0, 30) && near(l1, 30)) return { format: null, problem: 'INVALID_LINE_COUNT' };
     const longest = Math.max(l0, l1);
     for (const length of [44, 36]) {
@@ -113,8 +161,8 @@ export function detectFormat(lines: readonly string[]): Detection {
     return { format: null, problem: 'UNKNOWN_FORMAT' };
   }
   const l2 = (lines[2] as string).length;
-  if (l0 === 9 && l1 === 30 && l2 === 30) return { format: 'SWISS_DRIVING_LICENSE', problem: null };
-  if (l0 === 30 && l1 === 30 && l2 === 30) return { format: 'TD1', problem: null };
+  if (l0 === 9 && l1 === 30 && l2 === 30) return DETECTED.SWISS_DRIVING_LICENSE;
+  if (l0 === 30 && l1 === 30 && l2 === 30) return DETECTED.TD1;
   if ([l0, l1, l2].filter((l) => near(l, 30)).length >= 2) return { format: 'TD1', problem: 'INVALID_LENGTH' };
   if ([l0, l1, l2].every((l) => near(l, 36) || near(l, 44))) return { format: null, problem: 'INVALID_LINE_COUNT' };
   return { format: null, problem: 'UNKNOWN_FORMAT' };

@@ -5,11 +5,11 @@ import { lastDateBefore, referenceParts, resolveDate } from './dates';
 import type { ReferenceParts } from './dates';
 import { issue } from './issues';
 import { LAYOUTS } from './layouts';
-import type { CompiledField, CompiledLayout } from './layouts';
+import type { CompiledCheck, CompiledField, CompiledLayout } from './layouts';
 import { parseNationalFormat } from './national';
 import { detectFormat, normaliseLines } from './normalize';
 import { splitNames, stripFiller } from './names';
-import { needsRepair, repairBuffer } from './repair';
+import { repairBuffer } from './repair';
 import { STATE_CODES } from './state-codes';
 import type {
   IcaoMrzFormat,
@@ -27,8 +27,6 @@ import type {
 } from './types';
 
 const FILLER = 60;
-
-const OPTION_KEYS: ReadonlySet<string> = new Set(['repair', 'referenceDate']);
 
 const CHECK_ISSUES: Readonly<Record<MrzCheckDigitName, MrzIssueCode>> = {
   documentNumber: 'DOCUMENT_NUMBER_CHECK_DIGIT',
@@ -51,19 +49,63 @@ const SEXES: Readonly<Record<string, MrzSex>> = { M: 'M', F: 'F', X: 'X', '<': '
 /** Scratch buffer for the concatenated lines: parsing is synchronous, so one suffices. */
 const BUFFER = new Uint8Array(3 * 44);
 
-function readOptions(options: ParseMrzOptions | undefined): { repair: boolean; ref: ReferenceParts } {
-  if (options === undefined) return { repair: true, ref: referenceParts(Date.now()) };
+/** Offsets upper-cased by the last {@link loadBuffer} (scratch, `loweredCount` entries). */
+const LOWERED = new Int16Array(3 * 44);
+let loweredCount = 0;
+/** Set by {@link loadBuffer}: some character is outside its position's class (or the MRZ alphabet). */
+let outOfClass = false;
+/** Set by {@link loadBuffer}: some character code is above 255, so the buffer (clamped) and the lines differ. */
+let wide = false;
+
+/** Per-check results of the last {@link judgeAll} (scratch, one entry per check of the layout). */
+const CHECK_OK = new Uint8Array(8);
+const COMPUTED = new Int8Array(8);
+const DIGIT_AT = new Int16Array(8);
+const OVERFLOW_AT = new Int16Array(8);
+
+/**
+ * CODE_FLAGS[class << 8 | code]: 1 when the code is outside the MRZ alphabet, 2 when it is outside the class of the
+ * position (the filler belongs to every class); 0 for a character that needs nothing.
+ */
+const CODE_FLAGS: Uint8Array = (() => {
+  const table = new Uint8Array(3 * 256);
+  for (let cls = 0; cls < 3; cls++) {
+    for (let code = 0; code < 256; code++) {
+      const digit = code >= 48 && code <= 57;
+      const letter = code >= 65 && code <= 90;
+      const inClass = code === FILLER || (cls === 0 ? letter : cls === 1 ? digit : digit || letter);
+      table[(cls << 8) | code] = ((CHAR_VALUE[code] as number) < 0 ? 1 : 0) | (inClass ? 0 : 2);
+    }
+  }
+  return table;
+})();
+
+let optionRepair = true;
+let optionRef: ReferenceParts | null = null;
+
+/** Reads the options into `optionRepair` and `optionRef`. */
+function readOptions(options: ParseMrzOptions | undefined): void {
+  if (options === undefined) {
+    optionRepair = true;
+    optionRef = referenceParts(Date.now());
+    return;
+  }
   for (const key in options) {
-    if (!OPTION_KEYS.has(key)) throw new RangeError(`parseMrz: unknown option "${key}"`);
+    if (key !== 'repair' && key !== 'referenceDate') throw new RangeError(`parseMrz: unknown option "${key}"`);
   }
   const repair = options.repair ?? true;
   const referenceDate = options.referenceDate;
   if (typeof repair !== 'boolean') throw new RangeError('parseMrz: option "repair" must be a boolean');
-  if (referenceDate === undefined) return { repair, ref: referenceParts(Date.now()) };
+  if (referenceDate === undefined) {
+    optionRepair = repair;
+    optionRef = referenceParts(Date.now());
+    return;
+  }
   if (!(referenceDate instanceof Date) || Number.isNaN(referenceDate.getTime())) {
     throw new RangeError('parseMrz: option "referenceDate" must be a valid Date');
   }
-  return { repair, ref: referenceParts(referenceDate) };
+  optionRepair = repair;
+  optionRef = referenceParts(referenceDate);
 }
 
 function unusable(format: ParsedMrz['format'], lines: string[], issues: MrzIssue[]): ParsedMrz {
@@ -82,7 +124,9 @@ function unusable(format: ParsedMrz['format'], lines: string[], issues: MrzIssue
  * result.document?.surname // 'ERIKSSON'
  */
 export function parseMrz(input: string | readonly string[], options?: ParseMrzOptions): ParsedMrz {
-  const { repair, ref } = readOptions(options);
+  readOptions(options);
+  const repair = optionRepair;
+  const ref = optionRef as ReferenceParts;
   const lines = input === null || input === undefined ? [] : normaliseLines(input);
   const detection = detectFormat(lines);
   if (detection.format === null) {
@@ -105,44 +149,74 @@ export function parseMrz(input: string | readonly string[], options?: ParseMrzOp
   return parseIcao(lines, layout, repair, ref);
 }
 
-function loadBuffer(lines: string[], layout: CompiledLayout, repair: boolean, issues: MrzIssue[], lowered: number[]): void {
+/**
+ * Copies the lines into {@link BUFFER} as char codes (upper-cased when repairing), raising LOWERCASE_INPUT and
+ * INVALID_CHARACTERS per line; records the upper-cased offsets and whether anything is outside its class.
+ */
+function loadBuffer(lines: readonly string[], layout: CompiledLayout, repair: boolean, issues: MrzIssue[]): void {
   const buf = BUFFER;
+  const length = layout.length;
+  const classAt = layout.classIndexAt;
+  let lowered = 0;
+  let anyOut = false;
+  let anyWide = false;
   for (let l = 0; l < layout.lines; l++) {
     const line = lines[l] as string;
-    const base = l * layout.length;
+    const base = l * length;
     let lower = 0;
     let firstBad = -1;
     let lastBad = -1;
-    for (let i = 0; i < layout.length; i++) {
+    for (let i = 0; i < length; i++) {
       let code = line.charCodeAt(i);
-      if (repair && code >= 97 && code <= 122) {
+      if (code >= 97 && code <= 122 && repair) {
         code -= 32;
-        lowered.push(base + i);
+        LOWERED[lowered++] = base + i;
         lower++;
       }
-      if (code > 255) code = 255;
+      if (code > 255) {
+        code = 255;
+        anyWide = true;
+      }
       buf[base + i] = code;
-      if ((CHAR_VALUE[code] ?? -1) < 0) {
-        if (firstBad < 0) firstBad = i;
-        lastBad = i;
+      const flags = CODE_FLAGS[((classAt[base + i] as number) << 8) | code] as number;
+      if (flags !== 0) {
+        anyOut = true;
+        if ((flags & 1) !== 0) {
+          if (firstBad < 0) firstBad = i;
+          lastBad = i;
+        }
       }
     }
-    if (lower > 0) issues.push(issue('LOWERCASE_INPUT', l, 0, layout.length));
+    if (lower > 0) issues.push(issue('LOWERCASE_INPUT', l, 0, length));
     if (firstBad >= 0) issues.push(issue('INVALID_CHARACTERS', l, firstBad, lastBad + 1));
   }
+  loweredCount = lowered;
+  outOfClass = anyOut;
+  wide = anyWide;
 }
 
-function text(buf: Uint8Array, offset: number, length: number): string {
-  switch (length) {
-    case 1:
-      return String.fromCharCode(buf[offset] as number);
-    case 2:
-      return String.fromCharCode(buf[offset] as number, buf[offset + 1] as number);
-    case 3:
-      return String.fromCharCode(buf[offset] as number, buf[offset + 1] as number, buf[offset + 2] as number);
-    default:
-      return String.fromCharCode.apply(null, Array.from(buf.subarray(offset, offset + length)));
+/** The lines of the layout as held in {@link BUFFER}. */
+function linesFromBuffer(layout: CompiledLayout): string[] {
+  const lines: string[] = [];
+  for (let l = 0; l < layout.lines; l++) {
+    const start = l * layout.length;
+    lines.push(String.fromCharCode.apply(null, BUFFER.subarray(start, start + layout.length) as unknown as number[]));
   }
+  return lines;
+}
+
+/** A state field of the buffer without its trailing filler. */
+function stateAt(buf: Uint8Array, offset: number): string {
+  const a = buf[offset] as number;
+  const b = buf[offset + 1] as number;
+  const c = buf[offset + 2] as number;
+  if (c !== FILLER) return String.fromCharCode(a, b, c);
+  if (b !== FILLER) return String.fromCharCode(a, b);
+  return a !== FILLER ? String.fromCharCode(a) : '';
+}
+
+function isSex(code: number): boolean {
+  return code === 77 || code === 70 || code === 88 || code === FILLER;
 }
 
 function fieldIssue(code: MrzIssueCode, field: CompiledField): MrzIssue {
@@ -166,63 +240,153 @@ function isDocumentCode(code: string, layout: CompiledLayout): boolean {
   return first === 86 || layout.codeFirst === 'P' || second !== 86;
 }
 
-/** Judges every check digit once, keeping what the result needs. */
-function judgeAll(
-  buf: Uint8Array, layout: CompiledLayout, checkOk: boolean[], computed: number[], digitAt: number[], overflowAt: number[],
-): boolean {
+/** Judges every check digit once into the scratch arrays; whether all pass. */
+function judgeAll(buf: Uint8Array, layout: CompiledLayout): boolean {
   const checks = layout.checks;
+  const last = lastCheck;
   let all = true;
   for (let i = 0; i < checks.length; i++) {
-    const ok = judgeCheck(buf, layout, checks[i] as (typeof checks)[number]);
-    checkOk[i] = ok;
-    computed[i] = lastCheck.computed;
-    digitAt[i] = lastCheck.digitOffset;
-    overflowAt[i] = lastCheck.overflow ? lastCheck.overflowEnd : -1;
+    const ok = judgeCheck(buf, layout, checks[i] as CompiledCheck);
+    CHECK_OK[i] = ok ? 1 : 0;
+    COMPUTED[i] = last.computed;
+    DIGIT_AT[i] = last.digitOffset;
+    OVERFLOW_AT[i] = last.overflow ? last.overflowEnd : -1;
     if (!ok) all = false;
   }
   return all;
 }
 
+type RawFields = Partial<Record<MrzFieldName, string>>;
+
+// The raw fields of each layout as one object literal (keys in layout order, one slice each). These follow the rows
+// of LAYOUT_ROWS; test/mrz/layout-shapes.test.ts holds them to the table.
+function rawTd1(a: string, b: string, c: string): RawFields {
+  return {
+    documentCode: a.slice(0, 2), issuingState: a.slice(2, 5), documentNumber: a.slice(5, 14),
+    documentNumberCheckDigit: a.slice(14, 15), optionalData1: a.slice(15, 30),
+    birthDate: b.slice(0, 6), birthDateCheckDigit: b.slice(6, 7), sex: b.slice(7, 8), expiryDate: b.slice(8, 14),
+    expiryDateCheckDigit: b.slice(14, 15), nationality: b.slice(15, 18), optionalData2: b.slice(18, 29),
+    compositeCheckDigit: b.slice(29, 30),
+    names: c.slice(0, 30),
+  };
+}
+
+function rawTd2(a: string, b: string): RawFields {
+  return {
+    documentCode: a.slice(0, 2), issuingState: a.slice(2, 5), names: a.slice(5, 36),
+    documentNumber: b.slice(0, 9), documentNumberCheckDigit: b.slice(9, 10), nationality: b.slice(10, 13),
+    birthDate: b.slice(13, 19), birthDateCheckDigit: b.slice(19, 20), sex: b.slice(20, 21), expiryDate: b.slice(21, 27),
+    expiryDateCheckDigit: b.slice(27, 28), optionalData1: b.slice(28, 35), compositeCheckDigit: b.slice(35, 36),
+  };
+}
+
+function rawTd3(a: string, b: string): RawFields {
+  return {
+    documentCode: a.slice(0, 2), issuingState: a.slice(2, 5), names: a.slice(5, 44),
+    documentNumber: b.slice(0, 9), documentNumberCheckDigit: b.slice(9, 10), nationality: b.slice(10, 13),
+    birthDate: b.slice(13, 19), birthDateCheckDigit: b.slice(19, 20), sex: b.slice(20, 21), expiryDate: b.slice(21, 27),
+    expiryDateCheckDigit: b.slice(27, 28), personalNumber: b.slice(28, 42), personalNumberCheckDigit: b.slice(42, 43),
+    compositeCheckDigit: b.slice(43, 44),
+  };
+}
+
+function rawMrv(a: string, b: string, length: number): RawFields {
+  return {
+    documentCode: a.slice(0, 2), issuingState: a.slice(2, 5), names: a.slice(5, length),
+    documentNumber: b.slice(0, 9), documentNumberCheckDigit: b.slice(9, 10), nationality: b.slice(10, 13),
+    birthDate: b.slice(13, 19), birthDateCheckDigit: b.slice(19, 20), sex: b.slice(20, 21), expiryDate: b.slice(21, 27),
+    expiryDateCheckDigit: b.slice(27, 28), optionalData1: b.slice(28, length),
+  };
+}
+
+/** The raw fields of `lines` read as `layout`. */
+export function rawFields(lines: readonly string[], layout: CompiledLayout): RawFields {
+  const a = lines[0] as string;
+  const b = lines[1] as string;
+  switch (layout.format) {
+    case 'TD1':
+      return rawTd1(a, b, lines[2] as string);
+    case 'TD2':
+      return rawTd2(a, b);
+    case 'TD3':
+      return rawTd3(a, b);
+    default:
+      return rawMrv(a, b, layout.length);
+  }
+}
+
+function checkDigit(buf: Uint8Array, i: number): MrzCheckDigit {
+  const printed = String.fromCharCode(buf[DIGIT_AT[i] as number] as number);
+  const computed = COMPUTED[i] as number;
+  const ok = CHECK_OK[i] === 1;
+  return (OVERFLOW_AT[i] as number) >= 0 ? { printed, computed, ok, overflow: true } : { printed, computed, ok };
+}
+
+type CheckDigits = Partial<Record<MrzCheckDigitName, MrzCheckDigit>>;
+
+// The check digits in layout order (see `compile` in layouts.ts): number, birth, expiry, then the TD3 personal
+// number, then the composite. test/mrz/layout-shapes.test.ts holds this to the table.
+function checkDigitsOf(buf: Uint8Array, count: number): CheckDigits {
+  const documentNumber = checkDigit(buf, 0);
+  const birthDate = checkDigit(buf, 1);
+  const expiryDate = checkDigit(buf, 2);
+  if (count === 3) return { documentNumber, birthDate, expiryDate };
+  if (count === 4) return { documentNumber, birthDate, expiryDate, composite: checkDigit(buf, 3) };
+  return { documentNumber, birthDate, expiryDate, personalNumber: checkDigit(buf, 3), composite: checkDigit(buf, 4) };
+}
+
+type MutableDocument = { -readonly [K in keyof MrzDocument]: MrzDocument[K] };
+
 function parseIcao(inputLines: string[], layout: CompiledLayout, repair: boolean, ref: ReferenceParts): ParsedMrz {
   const buf = BUFFER;
   const issues: MrzIssue[] = [];
-  const lowered: number[] = [];
-  loadBuffer(inputLines, layout, repair, issues, lowered);
-  const repairCorrections: MrzCorrection[] = [];
+  loadBuffer(inputLines, layout, repair, issues);
+  const lowered = loweredCount;
   const checks = layout.checks;
-  const checkOk: boolean[] = [];
-  const computed: number[] = [];
-  const digitAt: number[] = [];
-  const overflowAt: number[] = [];
-  const allOk = judgeAll(buf, layout, checkOk, computed, digitAt, overflowAt);
-  if (repair && (!allOk || needsRepair(buf, layout))) {
+  const f = layout.byName;
+  const issuingField = f.issuingState as CompiledField;
+  const nationalityField = f.nationality as CompiledField;
+  const sexField = f.sex as CompiledField;
+  let allOk = judgeAll(buf, layout);
+  let issuingState = stateAt(buf, issuingField.offset);
+  let issuingInfo = STATE_CODES.get(issuingState);
+  let nationality = stateAt(buf, nationalityField.offset);
+  let nationalityInfo = STATE_CODES.get(nationality);
+  let repairCorrections: MrzCorrection[] | null = null;
+  if (
+    repair
+    && (!allOk || outOfClass || issuingInfo === undefined || nationalityInfo === undefined || !isSex(buf[sexField.offset] as number))
+  ) {
+    repairCorrections = [];
     repairBuffer(buf, layout, { corrections: repairCorrections, issues });
-    if (repairCorrections.length > 0) judgeAll(buf, layout, checkOk, computed, digitAt, overflowAt);
+    if (repairCorrections.length > 0) {
+      allOk = judgeAll(buf, layout);
+      issuingState = stateAt(buf, issuingField.offset);
+      issuingInfo = STATE_CODES.get(issuingState);
+      nationality = stateAt(buf, nationalityField.offset);
+      nationalityInfo = STATE_CODES.get(nationality);
+    }
   }
-  let lines = inputLines;
-  if (lowered.length > 0 || repairCorrections.length > 0 || inputLines.length !== layout.lines) {
-    lines = [];
-    for (let l = 0; l < layout.lines; l++) lines.push(text(buf, l * layout.length, layout.length));
+  const repaired = repairCorrections !== null && repairCorrections.length > 0;
+  const rebuilt = lowered > 0 || repaired || inputLines.length !== layout.lines;
+  const lines = rebuilt ? linesFromBuffer(layout) : inputLines;
+  const raw = rawFields(lines, layout);
+  if (wide && !rebuilt) {
+    // Characters above 255 are clamped in the buffer only: the state codes are read as printed.
+    issuingState = stripFiller(raw.issuingState as string);
+    issuingInfo = STATE_CODES.get(issuingState);
+    nationality = stripFiller(raw.nationality as string);
+    nationalityInfo = STATE_CODES.get(nationality);
   }
 
-  const raw: Partial<Record<MrzFieldName, string>> = {};
-  for (const field of layout.fields) {
-    raw[field.field] = (lines[field.line] as string).slice(field.start, field.start + field.length);
-  }
-
-  const checkDigits: Partial<Record<MrzCheckDigitName, MrzCheckDigit>> = {};
+  const checkDigits = checkDigitsOf(buf, checks.length);
   let overflowEnd = -1;
   for (let i = 0; i < checks.length; i++) {
-    const check = checks[i] as (typeof checks)[number];
-    const ok = checkOk[i] as boolean;
-    const digitOffset = digitAt[i] as number;
-    const printed = String.fromCharCode(buf[digitOffset] as number);
-    const overflow = overflowAt[i] as number;
-    if (overflow >= 0) {
-      overflowEnd = overflow;
-      checkDigits[check.name] = { printed, computed: computed[i] as number, ok, overflow: true };
-    } else checkDigits[check.name] = { printed, computed: computed[i] as number, ok };
-    if (!ok) {
+    const overflow = OVERFLOW_AT[i] as number;
+    if (overflow >= 0) overflowEnd = overflow;
+    if (CHECK_OK[i] === 0) {
+      const check = checks[i] as CompiledCheck;
+      const digitOffset = DIGIT_AT[i] as number;
       const line = Math.floor(digitOffset / layout.length);
       const column = digitOffset % layout.length;
       issues.push(issue(CHECK_ISSUES[check.name], line, column, column + 1, check.digitField));
@@ -230,34 +394,27 @@ function parseIcao(inputLines: string[], layout: CompiledLayout, repair: boolean
   }
 
   const corrections: MrzCorrection[] = [];
-  for (const offset of lowered) {
+  for (let k = 0; k < lowered; k++) {
+    const offset = LOWERED[k] as number;
     const field = layout.fields[layout.fieldAt[offset] as number] as CompiledField;
     const check = layout.checkAt[offset] as number;
     const code = buf[offset] as number;
     corrections.push({
       line: Math.floor(offset / layout.length), column: offset % layout.length,
       from: String.fromCharCode(code + 32), to: String.fromCharCode(code), field: field.field,
-      verified: check >= 0 && checkOk[check] === true,
+      verified: check >= 0 && CHECK_OK[check] === 1,
     });
   }
-  for (const correction of repairCorrections) corrections.push(correction);
+  if (repairCorrections !== null) for (const correction of repairCorrections) corrections.push(correction);
 
-  const f = layout.byName;
   const codeField = f.documentCode as CompiledField;
   const documentCodeRaw = raw.documentCode as string;
   if (!isDocumentCode(documentCodeRaw, layout)) issues.push(fieldIssue('INVALID_DOCUMENT_CODE', codeField));
 
-  const issuingState = stripFiller(raw.issuingState as string);
-  const issuingInfo = STATE_CODES.get(issuingState);
-  if (issuingInfo === undefined) issues.push(fieldIssue('INVALID_ISSUING_STATE', f.issuingState as CompiledField));
-  const nationality = stripFiller(raw.nationality as string);
-  const nationalityInfo = STATE_CODES.get(nationality);
-  if (nationalityInfo === undefined) issues.push(fieldIssue('INVALID_NATIONALITY', f.nationality as CompiledField));
+  if (issuingInfo === undefined) issues.push(fieldIssue('INVALID_ISSUING_STATE', issuingField));
+  if (nationalityInfo === undefined) issues.push(fieldIssue('INVALID_NATIONALITY', nationalityField));
   const specimen = issuingInfo?.kind === 'specimen' || nationalityInfo?.kind === 'specimen';
-  if (specimen) {
-    const where = issuingInfo?.kind === 'specimen' ? f.issuingState : f.nationality;
-    issues.push(fieldIssue('SPECIMEN_DOCUMENT', where as CompiledField));
-  }
+  if (specimen) issues.push(fieldIssue('SPECIMEN_DOCUMENT', issuingInfo?.kind === 'specimen' ? issuingField : nationalityField));
 
   const birthField = f.birthDate as CompiledField;
   const birthDate = resolveDate(buf, birthField.offset, 'birth', ref);
@@ -268,49 +425,57 @@ function parseIcao(inputLines: string[], layout: CompiledLayout, repair: boolean
   else if (lastDateBefore(ref)) issues.push(fieldIssue('DOCUMENT_EXPIRED', expiryField));
 
   const sex = SEXES[raw.sex as string];
-  if (sex === undefined) issues.push(fieldIssue('INVALID_SEX', f.sex as CompiledField));
+  if (sex === undefined) issues.push(fieldIssue('INVALID_SEX', sexField));
 
   const namesField = f.names as CompiledField;
   const namesRaw = raw.names as string;
-  if (hasDigit(namesRaw)) issues.push(fieldIssue('INVALID_CHARACTERS', namesField));
+  // A digit in the names is outside their class, so there is none when everything was in class.
+  if (outOfClass && hasDigit(namesRaw)) issues.push(fieldIssue('INVALID_CHARACTERS', namesField));
   if (namesRaw.charCodeAt(namesRaw.length - 1) !== FILLER) issues.push(fieldIssue('NAME_POSSIBLY_TRUNCATED', namesField));
-  const { surname, givenNames } = splitNames(namesRaw);
+  const names = splitNames(namesRaw);
 
-  let documentNumber = stripFiller(raw.documentNumber as string);
-  const optionalData: string[] = [];
-  const overflowField = layout.overflowInto;
-  for (const name of ['optionalData1', 'optionalData2'] as const) {
-    const value = raw[name];
-    if (value === undefined) continue;
-    if (overflowEnd > 0 && overflowField !== null && overflowField.field === name) {
-      documentNumber = (raw.documentNumber as string) + value.slice(0, overflowEnd - 1);
-      optionalData.push(stripFiller(value.slice(overflowEnd + 1)));
-    } else optionalData.push(stripFiller(value));
+  const numberRaw = raw.documentNumber as string;
+  let documentNumber = stripFiller(numberRaw);
+  const overflowName = overflowEnd > 0 && layout.overflowInto !== null ? layout.overflowInto.field : null;
+  let optionalData: string[] | null = null;
+  let anyOptional = false;
+  const optional1 = raw.optionalData1;
+  if (optional1 !== undefined) {
+    let part: string;
+    if (overflowName === 'optionalData1') {
+      documentNumber = numberRaw + optional1.slice(0, overflowEnd - 1);
+      part = stripFiller(optional1.slice(overflowEnd + 1));
+    } else part = stripFiller(optional1);
+    if (part.length > 0) anyOptional = true;
+    optionalData = [part];
+    const optional2 = raw.optionalData2;
+    if (optional2 !== undefined) {
+      const part2 = stripFiller(optional2);
+      if (part2.length > 0) anyOptional = true;
+      optionalData.push(part2);
+    }
   }
 
-  const document: MrzDocument = {
+  const document: MutableDocument = {
     documentCode: stripFiller(documentCodeRaw),
     documentType: DOCUMENT_TYPES[documentCodeRaw.charAt(0)] ?? 'OTHER',
     issuingState,
     documentNumber,
     nationality,
-    surname,
-    givenNames,
+    surname: names.surname,
+    givenNames: names.givenNames,
     sex: sex ?? 'UNSPECIFIED',
     birthDate,
     expiryDate,
   };
-  const personal = raw.personalNumber === undefined ? '' : stripFiller(raw.personalNumber);
-  const withExtras: MrzDocument =
-    personal.length > 0 || optionalData.some((part) => part.length > 0)
-      ? {
-          ...document,
-          ...(personal.length > 0 ? { personalNumber: personal } : {}),
-          ...(optionalData.some((part) => part.length > 0) ? { optionalData } : {}),
-        }
-      : document;
+  const personalRaw = raw.personalNumber;
+  if (personalRaw !== undefined) {
+    const personal = stripFiller(personalRaw);
+    if (personal.length > 0) document.personalNumber = personal;
+  }
+  if (anyOptional) document.optionalData = optionalData as string[];
 
   let valid = true;
-  for (const found of issues) if (found.severity === 'error') valid = false;
-  return { format: layout.format, valid, specimen, document: withExtras, raw, checkDigits, issues, corrections, lines };
+  for (let i = 0; i < issues.length; i++) if ((issues[i] as MrzIssue).severity === 'error') valid = false;
+  return { format: layout.format, valid, specimen, document, raw, checkDigits, issues, corrections, lines };
 }
