@@ -45,6 +45,18 @@ function cleanMrzLine(line: unknown): line is string {
   return seen >= 2;
 }
 
+/**
+ * An MRZ-sized line (28–46 characters) that splitting, trimming and blank-line removal leave as it is: no line
+ * break, and MRZ characters at both ends, so nothing to trim.
+ */
+function untouchedLine(line: unknown): line is string {
+  if (typeof line !== 'string' || line.length < 28 || line.length > 46) return false;
+  const first = line.charCodeAt(0);
+  const last = line.charCodeAt(line.length - 1);
+  if (first >= 128 || MRZ_LOOKING[first] === 0 || last >= 128 || MRZ_LOOKING[last] === 0) return false;
+  return !line.includes('\n') && !line.includes('\r');
+}
+
 /** Lengths a single unbroken line may have when it is a whole MRZ run together, and how many lines it holds. */
 const RUN_TOGETHER: Readonly<Record<number, number>> = { 72: 2, 88: 2, 90: 3 };
 
@@ -53,14 +65,18 @@ const RUN_TOGETHER: Readonly<Record<number, number>> = { 72: 2, 88: 2, 90: 3 };
  * lines is taken.
  */
 export function normaliseLines(input: string | readonly string[]): string[] {
-  if (typeof input !== 'string' && (input.length === 2 || input.length === 3)) {
-    // The usual case: two or three clean MRZ lines. They come out unchanged, as the general path would return them.
-    const first = input[0];
-    const second = input[1];
-    const third = input.length === 3 ? input[2] : '';
-    if (cleanMrzLine(first) && cleanMrzLine(second)) {
-      if (input.length === 2) return [first, second];
-      if (cleanMrzLine(third)) return [first, second, third];
+  if (typeof input !== 'string') {
+    // The usual cases, which come out unchanged exactly as the general path below would return them: two lines that
+    // need no trimming or splitting (two lines are always taken as they are), or three clean MRZ lines.
+    if (input.length === 2) {
+      const first = input[0];
+      const second = input[1];
+      if (untouchedLine(first) && untouchedLine(second)) return [first, second];
+    } else if (input.length === 3) {
+      const first = input[0];
+      const second = input[1];
+      const third = input[2];
+      if (cleanMrzLine(first) && cleanMrzLine(second) && cleanMrzLine(third)) return [first, second, third];
     }
   }
   let raw: readonly string[];
