@@ -20,7 +20,7 @@ const client = createClient({
 function display(result: MrzCheckResult): string {
   const doc = result.mrz.document;
   const lines = [`Document ${doc?.documentType ?? '?'} of ${doc?.issuingState ?? '?'}${result.mrz.specimen ? ' (SPECIMEN)' : ''}`];
-  for (const c of result.mrz.corrections) lines.push(`  scanner misread repaired at line ${c.line} column ${c.column}${c.verified ? ' (verified)' : ''}`);
+  for (const c of result.mrz.corrections) lines.push(`  scanner misread repaired at line ${c.line + 1} column ${c.column + 1}${c.verified ? ' (verified)' : ''}`);
   switch (result.verdict) {
     case 'NO_HIT':
       lines.push('GREEN  no record in any database asked: continue the normal check');

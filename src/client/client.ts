@@ -364,24 +364,23 @@ class Client implements BorderlinkClient {
   async #runCheck(prepared: PreparedCheck, requestId: string, options: CallOptions | undefined, started: number): Promise<CheckResult> {
     const cache = this.#cache;
     const dedupe = this.#dedupe;
-    let key: string | undefined;
-    if (cache !== undefined || dedupe !== undefined) {
-      key = keyedHash(this.#internals.hashKey, canonicalJson(prepared));
-    }
+    const body: CheckRequestBody = {
+      context: prepared.context,
+      items: [{ itemId: '1', subjects: prepared.subjects, sources: prepared.sources }],
+    };
+    // Validated input comes out of zod in schema order, so equal queries give equal text.
+    const bodyText = JSON.stringify(body);
+    // Cache keys are keyed hashes: a cache outlives the request. The in-flight table may use the body itself, which
+    // is in memory exactly as long as its entry.
+    const key = cache !== undefined ? keyedHash(this.#internals.hashKey, bodyText) : dedupe !== undefined ? bodyText : undefined;
     if (cache !== undefined && key !== undefined) {
       const cached = cache.get(key);
       if (cached !== undefined) {
         return { ...cached, requestId, attempts: 0, durationMs: Math.round(performance.now() - started), servedFrom: 'cache' };
       }
     }
-    const body: CheckRequestBody = {
-      context: prepared.context,
-      items: [{ itemId: '1', subjects: prepared.subjects, sources: prepared.sources }],
-    };
     const send = (signal?: AbortSignal) =>
-      this.#executor.execute<CheckResponse>(
-        this.#readSpec(PATHS.checks, body, requestId, options, signal ?? options?.signal),
-      );
+      this.#executor.execute<CheckResponse>(this.#readSpec(PATHS.checks, bodyText, requestId, options, signal ?? options?.signal));
     const outcome =
       dedupe !== undefined && key !== undefined
         ? await dedupe.run(key, (signal) => send(signal), options?.signal)
@@ -401,7 +400,7 @@ class Client implements BorderlinkClient {
 
   #readSpec(
     path: string,
-    body: unknown,
+    body: string,
     requestId: string,
     timing: { timeoutMs?: number | undefined; attemptTimeoutMs?: number | undefined } | undefined,
     signal: AbortSignal | undefined,
@@ -416,7 +415,7 @@ class Client implements BorderlinkClient {
           [HEADERS.requestId]: requestId,
           [HEADERS.userAgent]: userAgent,
         },
-        body: JSON.stringify(body),
+        body,
       },
       requestId,
       parse: (response) => parseBody(response, checkResponseSchema, true) as CheckResponse,
@@ -440,11 +439,15 @@ class Client implements BorderlinkClient {
     send: async (context, items, options) => {
       const requestId = randomUUID();
       const outcome = await this.#executor.execute<CheckResponse>(
-        this.#readSpec(PATHS.checks, { context, items } satisfies CheckRequestBody, requestId, options, options.signal),
+        this.#readSpec(PATHS.checks, JSON.stringify({ context, items } satisfies CheckRequestBody), requestId, options, options.signal),
       );
       return { response: outcome.value, attempts: outcome.attempts };
     },
-    audit: (prepared, result, error, requestId) => this.#audit('CHECK', prepared, { requestId, ...(result ? { result } : {}), ...(error ? { error } : {}) }),
+    audit: (prepared, result, error, requestId) => {
+      const log = this.#internals.log;
+      if (error !== undefined && log.enabled('error')) log.log('error', 'batch row failed', { requestId, code: error.code, attempts: error.attempts });
+      this.#audit('CHECK', prepared, { requestId, ...(result ? { result } : {}), ...(error ? { error } : {}) });
+    },
   };
 
   async reportDocument(report: DocumentReport, options?: WriteOptions): Promise<ReportResult> {
@@ -548,9 +551,9 @@ class Client implements BorderlinkClient {
           ? new AbortError(undefined, { cause: err })
           : new ProtocolError('Unexpected failure while handling the answer', { cause: err });
     error.requestId ??= requestId;
-    error.durationMs ??= Math.round(performance.now() - started);
+    error.durationMs = Math.round(error.durationMs ?? performance.now() - started);
     const log = this.#internals.log;
-    if (log.enabled('warn')) log.log('warn', 'call failed', { requestId: error.requestId, code: error.code, attempts: error.attempts });
+    if (log.enabled('error')) log.log('error', 'call failed', { requestId: error.requestId, code: error.code, attempts: error.attempts });
     return error;
   }
 
@@ -615,5 +618,5 @@ function isAbort(err: unknown): boolean {
 
 /** The shared answer of a de-duplicated call must not be mutated through one caller's result. */
 function structuredCloneItem(item: CheckItemResponse): CheckItemResponse {
-  return { itemId: item.itemId, outcomes: item.outcomes.map((o) => ({ ...o })), hits: structuredClone(item.hits) };
+  return { itemId: item.itemId, outcomes: item.outcomes.map((o) => ({ ...o })), hits: item.hits.length === 0 ? [] : structuredClone(item.hits) };
 }

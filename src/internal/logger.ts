@@ -5,10 +5,14 @@
 export type LogLevel = 'off' | 'error' | 'warn' | 'info' | 'debug';
 
 /**
- * Where log lines go. `console` fits; so does a pino or winston logger.
+ * Where log lines go: called as `(message, fields)`. `console` fits; for loggers that take the fields first (pino),
+ * pass an adapter.
  * @example
  * ```ts
- * createClient({ ..., logLevel: 'info', logger: pino() });
+ * const log = pino();
+ * createClient({ ..., logLevel: 'info', logger: {
+ *   error: (m, f) => log.error(f, m), warn: (m, f) => log.warn(f, m), info: (m, f) => log.info(f, m), debug: (m, f) => log.debug(f, m),
+ * } });
  * ```
  */
 export interface Logger {

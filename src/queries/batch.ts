@@ -1,5 +1,6 @@
 // Streamed batch checks (manifests, registries): items are pulled from the input only as fast as batches go out, so
 // memory stays bounded by batchSize × concurrency whatever the input size. Every input id comes out exactly once.
+import { setMaxListeners } from 'node:events';
 import { AbortError, BorderlinkError, ConfigError, ProtocolError } from '../errors/index';
 import type { CheckItemRequest, CheckItemResponse, CheckResponse } from '../protocol/wire';
 import { MAX_ITEMS_PER_REQUEST } from '../protocol/wire';
@@ -119,6 +120,8 @@ export async function* runBatch(
   const started = performance.now();
   const total = options.total ?? (Array.isArray(input) ? input.length : undefined);
   const controller = new AbortController();
+  // Every request in flight listens on this signal (the deadline layer, the transport, a retry's wait).
+  setMaxListeners(3 * concurrency + 2, controller.signal);
   const onAbort = () => controller.abort(options.signal?.reason);
   if (options.signal?.aborted) throw abortReason(options.signal);
   options.signal?.addEventListener('abort', onAbort, { once: true });

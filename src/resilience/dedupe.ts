@@ -5,16 +5,18 @@ import { abortErrorFrom } from './call';
 /** @internal */
 export interface Deduper {
   /**
-   * Joins the request in flight under `key`, or starts one with `start`. `key` must not hold searched values: use
-   * the cache key (a keyed hash). The value is shared between callers: clone it before handing it out.
+   * Joins the request in flight under `key`, or starts one with `start`. The key lives only while the request is
+   * in flight, beside the request body it names. The value is shared between callers: clone it before handing it out.
+   * `start` gets a signal only when the first caller brought one: a caller without a signal never leaves early, so
+   * the shared request can only need aborting when every caller could abort.
    */
-  run<T>(key: string, start: (signal: AbortSignal) => Promise<T>, callerSignal?: AbortSignal): Promise<T>;
+  run<T>(key: string, start: (signal: AbortSignal | undefined) => Promise<T>, callerSignal?: AbortSignal): Promise<T>;
   /** Requests in flight. */
   readonly size: number;
 }
 
 interface Shared {
-  readonly controller: AbortController;
+  readonly controller: AbortController | undefined;
   readonly promise: Promise<unknown>;
   callers: number;
 }
@@ -22,11 +24,12 @@ interface Shared {
 export function createDeduper(): Deduper {
   const inFlight = new Map<string, Shared>();
 
-  const startShared = (key: string, start: (signal: AbortSignal) => Promise<unknown>): Shared => {
-    const controller = new AbortController();
+  const startShared = (key: string, start: (signal: AbortSignal | undefined) => Promise<unknown>, withSignal: boolean): Shared => {
+    // An AbortController per call costs a measurable share of a check's CPU: make one only when it can be used.
+    const controller = withSignal ? new AbortController() : undefined;
     let promise: Promise<unknown>;
     try {
-      promise = Promise.resolve(start(controller.signal));
+      promise = Promise.resolve(start(controller?.signal));
     } catch (error) {
       promise = Promise.reject(error);
     }
@@ -40,10 +43,11 @@ export function createDeduper(): Deduper {
   };
 
   return {
-    run<T>(key: string, start: (signal: AbortSignal) => Promise<T>, callerSignal?: AbortSignal): Promise<T> {
+    run<T>(key: string, start: (signal: AbortSignal | undefined) => Promise<T>, callerSignal?: AbortSignal): Promise<T> {
       if (callerSignal?.aborted) return Promise.reject(abortErrorFrom(callerSignal));
-      const shared = inFlight.get(key) ?? startShared(key, start);
+      const shared = inFlight.get(key) ?? startShared(key, start, callerSignal !== undefined);
       shared.callers++;
+      if (callerSignal === undefined) return shared.promise as Promise<T>;
       return new Promise<T>((resolve, reject) => {
         let left = false;
         const leave = (): boolean => {
@@ -58,7 +62,7 @@ export function createDeduper(): Deduper {
           if (shared.callers === 0) {
             // Nobody waits any more: free the gateway and let the next identical check start afresh.
             if (inFlight.get(key) === shared) inFlight.delete(key);
-            shared.controller.abort(callerSignal?.reason);
+            shared.controller?.abort(callerSignal?.reason);
           }
           reject(abortErrorFrom(callerSignal as AbortSignal));
         };

@@ -149,7 +149,7 @@ export function checkReport(v: unknown, issues: FieldIssue[]): void {
   requireString(v, 'issuingState', 'report', issues, state);
   requireString(v, 'documentType', 'report', issues, oneOf(DOCUMENT_TYPES));
   requireString(v, 'status', 'report', issues, oneOf(DOCUMENT_STATUSES));
-  requireString(v, 'incidentDate', 'report', issues, { test: (s) => /^\d{4}-\d{2}-\d{2}$/.test(s), message: 'must be a date as YYYY-MM-DD' }, true);
+  requireString(v, 'incidentDate', 'report', issues, { test: (s) => /^\d{4}(-\d{2}(-\d{2})?)?$/.test(s), message: 'must be a date as YYYY-MM-DD, YYYY-MM or YYYY' }, true);
   requireString(v, 'incidentCountry', 'report', issues, state, true);
   requireString(v, 'nationalReference', 'report', issues, { test: (s) => s.length >= 1 && s.length <= 64, message: 'must be 1 to 64 characters' }, true);
 }

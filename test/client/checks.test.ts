@@ -167,3 +167,28 @@ describe('per-call timing', () => {
     await expect(client.checkDocument(specimen, { attemptTimeoutMs: Number.NaN })).rejects.toThrow(/attemptTimeoutMs/);
   });
 });
+
+describe('de-duplication of identical checks in flight', () => {
+  it('sends one request for the same query written with other key order and case, each caller its own result', async () => {
+    const { client, transport } = make(mockTransport({ latencyMs: 30 }));
+    const [a, b] = await Promise.all([
+      client.checkDocument({ documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' }),
+      client.checkDocument({ documentType: 'PASSPORT', issuingState: 'uto', documentNumber: 'l898902c3' }),
+    ]);
+    expect(transport.requests).toHaveLength(1);
+    expect(a.verdict).toBe('HIT');
+    expect({ ...b, durationMs: 0 }).toEqual({ ...a, durationMs: 0 });
+    expect(b).not.toBe(a);
+    a.hits.length = 0;
+    expect(b.hits).toHaveLength(1);
+  });
+
+  it('does not share a request between different operators', async () => {
+    const { client, transport } = make(mockTransport({ latencyMs: 30 }));
+    await Promise.all([
+      client.checkDocument(specimen),
+      client.checkDocument(specimen, { context: { operatorId: 'officer-0077' } }),
+    ]);
+    expect(transport.requests).toHaveLength(2);
+  });
+});

@@ -47,7 +47,7 @@ describe('dedupe', () => {
     const dedupe = createDeduper();
     const g = gate<string>();
     let shared: AbortSignal | undefined;
-    const start = (signal: AbortSignal) => {
+    const start = (signal: AbortSignal | undefined) => {
       shared = signal;
       return g.promise;
     };
@@ -64,6 +64,25 @@ describe('dedupe', () => {
     expect(dedupe.size).toBe(0);
     expect(getEventListeners(ca.signal, 'abort')).toHaveLength(0);
     expect(getEventListeners(cb.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('makes no AbortController when the first caller brings no signal: that caller never leaves early', async () => {
+    const dedupe = createDeduper();
+    const g = gate<string>();
+    const signals: (AbortSignal | undefined)[] = [];
+    const start = (signal: AbortSignal | undefined) => {
+      signals.push(signal);
+      return g.promise;
+    };
+    const joiner = new AbortController();
+    const a = dedupe.run('k', start);
+    const b = dedupe.run('k', start, joiner.signal).catch((e: unknown) => e);
+    joiner.abort();
+    expect(await b).toBeInstanceOf(AbortError);
+    g.resolve('answer');
+    expect(await a).toBe('answer');
+    expect(signals).toEqual([undefined]);
+    expect(dedupe.size).toBe(0);
   });
 
   it('removes the listener of a caller that got its answer', async () => {
