@@ -57,6 +57,13 @@ function untouchedLine(line: unknown): line is string {
   return !line.includes('\n') && !line.includes('\r');
 }
 
+/** Three lines of 30 (TD1), or 9, 30 and 30 (Swiss driving licence): the lengths {@link detectFormat} reads as is. */
+function threeLineShape(lines: readonly string[]): boolean {
+  if (lines.length !== 3) return false;
+  const l0 = (lines[0] as string).length;
+  return (l0 === 30 || l0 === 9) && (lines[1] as string).length === 30 && (lines[2] as string).length === 30;
+}
+
 /** Lengths a single unbroken line may have when it is a whole MRZ run together, and how many lines it holds. */
 const RUN_TOGETHER: Readonly<Record<number, number>> = { 72: 2, 88: 2, 90: 3 };
 
@@ -99,9 +106,10 @@ export function normaliseLines(input: string | readonly string[]): string[] {
       return Array.from({ length: parts }, (_, i) => only.slice(i * size, (i + 1) * size));
     }
   }
-  // Up to three lines are taken as they are only when all look like MRZ lines: a scanner's header line before a
-  // TD3 block is still text to skip.
-  if (lines.length <= 3 && lines.every(looksLikeMrz)) return lines;
+  // Up to three lines are taken as they are when they have the exact shape of a three-line layout, or when all look
+  // like MRZ lines: a scanner's header line before a TD3 block is still text to skip. The shape comes first because
+  // real lines need not look like MRZ: a full TD1 line has no filler, the Swiss licence's first line is 9 long.
+  if (lines.length <= 3 && (threeLineShape(lines) || lines.every(looksLikeMrz))) return lines;
   let end = -1;
   for (let i = lines.length - 1; i >= 0; i--) {
     if (looksLikeMrz(lines[i] as string)) {
