@@ -73,8 +73,9 @@ const RUN_TOGETHER: Readonly<Record<number, number>> = { 72: 2, 88: 2, 90: 3 };
  */
 export function normaliseLines(input: string | readonly string[]): string[] {
   if (typeof input !== 'string') {
-    // The usual cases, which come out unchanged exactly as the general path below would return them: two lines that
-    // need no trimming or splitting (two lines are always taken as they are), or three clean MRZ lines.
+    // The usual cases, which come out unchanged exactly as the general path below would return them: two lines, or
+    // three of 30 (the TD1 shape), that need no trimming or splitting, since both are always taken as they are; or
+    // three clean MRZ lines.
     if (input.length === 2) {
       const first = input[0];
       const second = input[1];
@@ -83,6 +84,9 @@ export function normaliseLines(input: string | readonly string[]): string[] {
       const first = input[0];
       const second = input[1];
       const third = input[2];
+      if (untouchedLine(first) && untouchedLine(second) && untouchedLine(third)) {
+        if (first.length === 30 && second.length === 30 && third.length === 30) return [first, second, third];
+      }
       if (cleanMrzLine(first) && cleanMrzLine(second) && cleanMrzLine(third)) return [first, second, third];
     }
   }
