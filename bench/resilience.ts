@@ -112,7 +112,7 @@ async function againstGateway(concurrency: number, n: number, rounds: number) {
 
 export async function run(): Promise<void> {
   for (const concurrency of [1, 16]) {
-    const figures = await againstGateway(concurrency, concurrency === 1 ? 300 : 1_000, 10);
+    const figures = await againstGateway(concurrency, concurrency === 1 ? 500 : 1_000, 16);
     console.log(JSON.stringify({ bench: 'resilience', figure: `http-gateway-x${concurrency}`, ...figures, target: 'overhead <= 5%' }));
   }
   for (const [name, transport, parse, n] of [
