@@ -8,6 +8,11 @@ const FILLER = 60;
 export const lastCheck = { computed: 0, digitOffset: 0, overflow: false, overflowEnd: 0 };
 
 
+function allFiller(buf: Uint8Array, covered: Int16Array): boolean {
+  for (let i = 0; i < covered.length; i++) if (buf[covered[i] as number] !== FILLER) return false;
+  return true;
+}
+
 /**
  * Whether `check` passes on `buf`. Handles the TD1/TD2 document-number overflow (`<` in the check-digit place,
  * number continued in the optional data, then its digit, then a filler) and the empty personal number whose
@@ -18,13 +23,10 @@ export function judgeCheck(buf: Uint8Array, layout: CompiledLayout, check: Compi
   const weights = check.weights;
   let sum = 0;
   let bad = false;
-  let allFiller = true;
   for (let i = 0; i < covered.length; i++) {
-    const code = buf[covered[i] as number] as number;
-    const v = CHAR_VALUE[code] as number;
+    const v = CHAR_VALUE[buf[covered[i] as number] as number] as number;
     if (v < 0) bad = true;
     else sum += v * (weights[i] as number);
-    if (code !== FILLER) allFiller = false;
   }
   let digitOffset = check.digitOffset;
   let printed = buf[digitOffset] as number;
@@ -53,6 +55,6 @@ export function judgeCheck(buf: Uint8Array, layout: CompiledLayout, check: Compi
   lastCheck.computed = computed;
   lastCheck.digitOffset = digitOffset;
   if (bad) return false;
-  if (check.name === 'personalNumber' && allFiller && (printed === FILLER || printed === 48)) return true;
-  return printed - 48 === computed;
+  if (printed - 48 === computed) return true;
+  return check.name === 'personalNumber' && (printed === FILLER || printed === 48) && allFiller(buf, covered);
 }

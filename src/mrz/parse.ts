@@ -168,14 +168,16 @@ function loadBuffer(lines: readonly string[], layout: CompiledLayout, repair: bo
     let lastBad = -1;
     for (let i = 0; i < length; i++) {
       let code = line.charCodeAt(i);
-      if (code >= 97 && code <= 122 && repair) {
-        code -= 32;
-        LOWERED[lowered++] = base + i;
-        lower++;
-      }
-      if (code > 255) {
-        code = 255;
-        anyWide = true;
+      if (code > 90) {
+        // Past `Z`: lowercase (upper-cased when repairing), or a code the buffer clamps to 255.
+        if (code >= 97 && code <= 122 && repair) {
+          code -= 32;
+          LOWERED[lowered++] = base + i;
+          lower++;
+        } else if (code > 255) {
+          code = 255;
+          anyWide = true;
+        }
       }
       buf[base + i] = code;
       const flags = CODE_FLAGS[((classAt[base + i] as number) << 8) | code] as number;
