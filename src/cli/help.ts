@@ -1,0 +1,129 @@
+// The --help texts. Kept beside each other so the exit-code table and the environment are written once.
+import { EXIT_CODES } from './exit-codes';
+
+const exitTable = EXIT_CODES.map((e) => `  ${e.code}  ${e.meaning}`).join('\n');
+
+const connection = `Where to check (check, screen):
+  --gateway URL        the national gateway (env BORDERLINK_GATEWAY_URL). Without one, the embedded
+                       DEMO gateway answers from synthetic data, and every answer says so.
+  --token TOKEN        bearer token (env BORDERLINK_TOKEN; prefer the variable: flags show in ps)
+  --ca FILE            CA certificate(s) to trust for an https gateway (PEM)
+  --cert FILE --key FILE  client certificate and key for mutual TLS (PEM)
+  --timeout MS         deadline of one check, retries included (default 3000)
+  --authority ID       authority the query is made for   (env BORDERLINK_AUTHORITY; demo: UTO-DEMO)
+  --operator ID        operator making the query          (env BORDERLINK_OPERATOR;  demo: $USER)
+  --purpose P          BORDER_CHECK, SECOND_LINE, INVESTIGATION, MANIFEST_SCREENING or TEST
+                                                          (env BORDERLINK_PURPOSE;   demo: TEST)
+  --location ID        where the query is made from       (env BORDERLINK_LOCATION)
+  Against a real gateway, --authority, --operator and --purpose are required.`;
+
+const common = `  --debug              show the stack of an unexpected error
+  -h, --help           this help`;
+
+export const HELP: Record<string, string> = {
+  main: `borderlink: check travel documents, persons and vehicles against law-enforcement databases
+(SLTD, TDAWN, NOMINAL, SMV) through a national gateway.
+
+Usage:
+  borderlink check --mrz LINE1 LINE2 [LINE3]     check the document and holder of an MRZ
+  borderlink check document|person|vehicle …    check one subject
+  borderlink screen MANIFEST.csv|.jsonl|-        screen a manifest, JSON lines out
+  borderlink gateway [--port 8080] …             run the mock gateway for development
+  borderlink mrz parse LINE1 LINE2 [LINE3]       read an MRZ: fields, check digits, repairs
+  borderlink mrz make --format TD3 …             write an MRZ
+  borderlink help COMMAND                        help of one command
+  borderlink --version
+
+With no --gateway (or BORDERLINK_GATEWAY_URL), checks run against the embedded DEMO gateway:
+synthetic data, not a real check. Every demo answer says so.
+
+Exit codes:
+${exitTable}
+
+Environment: BORDERLINK_GATEWAY_URL, BORDERLINK_TOKEN, BORDERLINK_AUTHORITY, BORDERLINK_OPERATOR,
+BORDERLINK_PURPOSE, BORDERLINK_LOCATION; NO_COLOR turns colour off, FORCE_COLOR on.
+Errors are one line on stderr, "borderlink: …", and never quote what was searched.`,
+
+  check: `Usage:
+  borderlink check --mrz LINE1 LINE2 [LINE3] [--strict] [--allow-invalid-mrz]
+  borderlink check --mrz -                      (the lines from standard input)
+  borderlink check document --number N --state UTO --type PASSPORT|ID_CARD|VISA|OTHER
+  borderlink check person --surname S [--given G]… [--dob YYYY-MM-DD] [--sex M|F|X] [--nationality UTO]
+  borderlink check vehicle --vin VIN | --plate PLATE --country UTO
+
+The verdict comes first: HIT, POSSIBLE_HIT, INCOMPLETE or NO_HIT, then each hit with its status,
+owner country, notice and the action to be taken, then each source's answer (and, for an MRZ, its
+issues and the characters repaired).
+
+  --json               the CheckResult as one JSON object ("gateway": "demo" on demo answers)
+  --strict             MRZ: judge the characters as read, no OCR repair
+  --allow-invalid-mrz  MRZ: check the fields as read even when check digits fail
+${connection}
+${common}
+
+Exit codes:
+${exitTable}`,
+
+  screen: `Usage:
+  borderlink screen MANIFEST.csv|MANIFEST.jsonl|- [--out FILE] [--batch-size 100] [--concurrency 4]
+
+Streams the rows through the gateway in batches, one JSON line out per row:
+  { "id", "verdict", "hits": […], "outcomes": […], "error"? }
+then a summary (on stderr when the JSON lines go to stdout). A progress bar (rows/s, hits, ETA)
+shows on a terminal.
+
+Columns (header names case-insensitive; _ - and spaces ignored):
+  id; documentNumber (document_number, doc_number, passport_number); issuingState (issuing_state,
+  issuer); documentType (document_type, type: PASSPORT, ID_CARD, VISA, OTHER or P, I, V; default
+  PASSPORT); surname (last_name, family_name); givenNames (given_names, first_name; space-separated);
+  dateOfBirth (date_of_birth, dob, birth_date); nationality; sex; or mrz (lines split by \\n or |).
+A row with a document number is checked as a document, a row with a surname as a person; without
+an id column the row number is the id. JSONL rows use the same keys (or { id, subjects }).
+
+  --out FILE           write the JSON lines to FILE (default: stdout)
+  --format csv|jsonl   input format (default: from the file name; stdin: guessed from the first line)
+  --batch-size N       rows per request, 1–1000 (default 100)
+  --concurrency N      requests in flight, 1–64 (default 4)
+  --no-progress        no progress bar
+${connection}
+${common}
+
+Exit code: the worst row: HIT 1 > POSSIBLE_HIT 2 > a gateway error 5 > INCOMPLETE 3 (also a row
+that could not be read) > NO_HIT 0. 4 for a bad command line or an unreadable manifest.`,
+
+  gateway: `Usage:
+  borderlink gateway [--port 8080] [--host 127.0.0.1] [--tls | --tls-key FILE --tls-cert FILE]
+                     [--dataset FILE.json] [--faults SPEC] [--token TOKEN] [--latency MS]
+
+Runs the mock gateway (protocol v1, demo dataset unless --dataset) until Ctrl-C or SIGTERM.
+The first line on stdout is its URL and nothing else, for scripts; notes go to stderr.
+
+  --port N             port, 0 for a free one (default 8080)
+  --host ADDR          address to listen on (default 127.0.0.1)
+  --tls                HTTPS with a throw-away CA and certificate made by the openssl binary in a
+                       temp dir; the CA's path is printed: pass it to clients with --ca
+  --tls-key FILE --tls-cert FILE   HTTPS with your own key and certificate
+  --dataset FILE       records to answer from (a Dataset as JSON; see docs/testing.md)
+  --faults SPEC        faults for the first requests, e.g. 503,reset,unavailable:TDAWN or random:0.3
+  --token TOKEN        require "authorization: Bearer TOKEN"
+  --latency MS         added to every request
+${common}`,
+
+  mrz: `Usage:
+  borderlink mrz parse LINE1 LINE2 [LINE3] [--json] [--strict]
+  borderlink mrz parse -                        (the lines from standard input)
+  borderlink mrz make --format TD3 --code P --state UTO --number L898902C3 --surname ERIKSSON
+                      --given ANNA --given MARIA --nationality UTO --dob 1974-08-12 --sex F
+                      --expiry 2012-04-15 [--personal-number N] [--optional DATA]… [--json]
+
+parse prints the format, validity, fields, check digits, issues and corrections (OCR repairs).
+Exit code 0 when the MRZ is valid, 4 when it is not.
+  --strict             no OCR repair: judge the characters exactly as read
+  --json               the parse result (or the lines made) as JSON
+
+make prints the lines (formats TD1, TD2, TD3, MRVA, MRVB; --sex M, F, X or <).
+${common}`,
+};
+
+HELP['mrz parse'] = HELP.mrz!;
+HELP['mrz make'] = HELP.mrz!;
