@@ -137,6 +137,13 @@ export interface CompiledCheck {
   readonly weights: Uint8Array;
   /** Covered offsets that no other (non-composite) check digit covers: where a composite-only error can sit. */
   readonly coveredOnlyHere: Int16Array;
+  /**
+   * Offsets the repair's search over this digit may touch: what it covers (for the composite: `coveredOnlyHere`),
+   * the digit itself, and for the document number the field its overflow continues into.
+   */
+  readonly searchOffsets: Int16Array;
+  /** The field an OCR_CORRECTION_AMBIGUOUS issue of this digit names: the first field it covers, else the digit. */
+  readonly reportField: CompiledField;
 }
 
 export interface CompiledLayout {
@@ -156,6 +163,8 @@ export interface CompiledLayout {
   readonly fieldAt: Int8Array;
   /** Check index (into `checks`, composite excluded) covering each offset, -1 if none. */
   readonly checkAt: Int8Array;
+  /** The composite check digit, when the layout has one (always last in `checks`). */
+  readonly composite: CompiledCheck | null;
 }
 
 const DIGIT_FIELDS: ReadonlySet<MrzFieldName> = new Set<MrzFieldName>([
@@ -205,6 +214,7 @@ function compile(format: IcaoMrzFormat): CompiledLayout {
     checks.push({
       name, digitOffset: digitField.offset, digitField: digitField.field,
       covered: Int16Array.from(covered), coveredOnlyHere: new Int16Array(0),
+      searchOffsets: new Int16Array(0), reportField: digitField,
       weights: Uint8Array.from(covered, (_, i) => [7, 3, 1][i % 3] as number),
     });
   }
@@ -215,16 +225,26 @@ function compile(format: IcaoMrzFormat): CompiledLayout {
     for (const offset of check.covered) checkAt[offset] = index;
     checkAt[check.digitOffset] = index;
   });
-  const final = checks.map((check) =>
-    check.name === 'composite'
-      ? { ...check, coveredOnlyHere: Int16Array.from([...check.covered].filter((o) => checkAt[o] === -1)) }
-      : check,
-  );
+  const overflowInto = shape.overflowInto === null ? null : (byName[shape.overflowInto] ?? null);
+  const final: CompiledCheck[] = checks.map((check) => {
+    const coveredOnlyHere =
+      check.name === 'composite' ? Int16Array.from([...check.covered].filter((o) => checkAt[o] === -1)) : check.coveredOnlyHere;
+    const search = Array.from(check.name === 'composite' ? coveredOnlyHere : check.covered);
+    search.push(check.digitOffset);
+    if (check.name === 'documentNumber' && overflowInto !== null) {
+      for (let i = 0; i < overflowInto.length; i++) search.push(overflowInto.offset + i);
+    }
+    const digitField = fields[fieldAt[check.digitOffset] as number] as CompiledField;
+    const reportField =
+      check.name === 'composite' ? digitField : (fields.find((f) => f.check === check.name && !f.isDigit) ?? digitField);
+    return { ...check, coveredOnlyHere, searchOffsets: Int16Array.from(search), reportField };
+  });
   return {
     format, lines: shape.lines, length: shape.length, codeFirst: shape.codeFirst,
-    overflowInto: shape.overflowInto === null ? null : (byName[shape.overflowInto] ?? null),
+    overflowInto,
     fields, byName, checks: final, classAt, fieldAt, checkAt,
     classIndexAt: Uint8Array.from(classAt, (cls) => ({ A: 0, N: 1, X: 2 })[cls]),
+    composite: final.find((check) => check.name === 'composite') ?? null,
   };
 }
 

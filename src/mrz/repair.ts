@@ -24,6 +24,13 @@ function inClass(cls: number, code: number): boolean {
   return cls === 0 ? letter : cls === 1 ? digit : digit || letter;
 }
 
+/** IN_CLASS[class << 8 | code]: 1 when the code belongs to the class (buffer codes are at most 255). */
+const IN_CLASS: Uint8Array = (() => {
+  const table = new Uint8Array(3 * 256);
+  for (let cls = 0; cls < 3; cls++) for (let code = 0; code < 256; code++) table[(cls << 8) | code] = inClass(cls, code) ? 1 : 0;
+  return table;
+})();
+
 /** PARTNERS[class][code]: the class-compatible confusion partners of a character. */
 const PARTNERS: readonly (readonly Uint8Array[])[] = [0, 1, 2].map((cls) => {
   const table: Uint8Array[] = [];
@@ -58,18 +65,26 @@ export interface RepairSink {
   readonly issues: MrzIssue[];
 }
 
-type Change = readonly [offset: number, code: number];
+/** One candidate repair: offsets and codes alternating, `[offset, code, offset, code, …]`. */
+type Changes = number[];
 
-function toCandidate(layout: CompiledLayout, changes: readonly Change[]): MrzCandidateChange[] {
-  return changes.map(([offset, code]) => ({
-    line: Math.floor(offset / layout.length),
-    column: offset % layout.length,
-    to: String.fromCharCode(code),
-  }));
+function toCandidate(layout: CompiledLayout, changes: Changes): MrzCandidateChange[] {
+  const out: MrzCandidateChange[] = [];
+  for (let i = 0; i < changes.length; i += 2) {
+    const offset = changes[i] as number;
+    out.push({
+      line: Math.floor(offset / layout.length),
+      column: offset % layout.length,
+      to: String.fromCharCode(changes[i + 1] as number),
+    });
+  }
+  return out;
 }
 
-function record(buf: Uint8Array, layout: CompiledLayout, changes: readonly Change[], verified: boolean, sink: RepairSink): void {
-  for (const [offset, code] of changes) {
+function record(buf: Uint8Array, layout: CompiledLayout, changes: Changes, verified: boolean, sink: RepairSink): void {
+  for (let i = 0; i < changes.length; i += 2) {
+    const offset = changes[i] as number;
+    const code = changes[i + 1] as number;
     const field = layout.fields[layout.fieldAt[offset] as number] as CompiledField;
     const line = Math.floor(offset / layout.length);
     const column = offset % layout.length;
@@ -82,148 +97,195 @@ function record(buf: Uint8Array, layout: CompiledLayout, changes: readonly Chang
   }
 }
 
-function ambiguous(layout: CompiledLayout, field: CompiledField, found: readonly (readonly Change[])[], sink: RepairSink): void {
-  sink.issues.push(
-    issue('OCR_CORRECTION_AMBIGUOUS', field.line, field.start, field.start + field.length, field.field,
-      found.slice(0, MAX_LISTED).map((changes) => toCandidate(layout, changes))),
-  );
+function ambiguous(layout: CompiledLayout, field: CompiledField, found: readonly Changes[], sink: RepairSink): void {
+  const listed: MrzCandidateChange[][] = [];
+  for (let i = 0; i < found.length && i < MAX_LISTED; i++) listed.push(toCandidate(layout, found[i] as Changes));
+  sink.issues.push(issue('OCR_CORRECTION_AMBIGUOUS', field.line, field.start, field.start + field.length, field.field, listed));
 }
 
-/** Offsets a check digit's search may touch: what it covers, its digit, and any overflow of the number. */
-function searchOffsets(layout: CompiledLayout, check: CompiledCheck, compositeOnly: boolean): number[] {
-  const offsets = compositeOnly ? Array.from(check.coveredOnlyHere) : Array.from(check.covered);
-  offsets.push(check.digitOffset);
-  if (check.name === 'documentNumber' && layout.overflowInto !== null) {
-    const field = layout.overflowInto;
-    for (let i = 0; i < field.length; i++) offsets.push(field.offset + i);
+// State of the running search (parsing is synchronous: one search at a time).
+/** Offsets holding a character outside their class, in search order, and their characters as read. */
+const FORCED = new Int16Array(3 * 44);
+const SAVED = new Uint8Array(3 * 44);
+/** 1 at the offsets in FORCED. */
+const IS_FORCED = new Uint8Array(3 * 44);
+/** The replacement chosen for each forced offset on the current path. */
+const CHOSEN = new Uint8Array(3 * 44);
+let evaluations = 0;
+let exhausted = false;
+
+/** The current forced choices, then `offset` → `code` when `offset` ≥ 0. */
+function currentChanges(forcedCount: number, offset: number, code: number): Changes {
+  const changes: Changes = [];
+  for (let i = 0; i < forcedCount; i++) changes.push(FORCED[i] as number, CHOSEN[i] as number);
+  if (offset >= 0) changes.push(offset, code);
+  return changes;
+}
+
+/**
+ * Forced positions take each of their candidates in turn (depth-first, in offset order); at the bottom, either the
+ * reading is judged as it is (`extra` false) or each other offset in turn takes each of its confusion partners.
+ */
+function walk(
+  buf: Uint8Array, layout: CompiledLayout, offsets: Int16Array, check: CompiledCheck, forcedCount: number, index: number,
+  extra: boolean, results: Changes[],
+): void {
+  if (exhausted) return;
+  const classAt = layout.classIndexAt;
+  if (index < forcedCount) {
+    const offset = FORCED[index] as number;
+    const cands = partners(classAt[offset] as number, SAVED[index] as number);
+    for (let i = 0; i < cands.length; i++) {
+      const code = cands[i] as number;
+      buf[offset] = code;
+      CHOSEN[index] = code;
+      walk(buf, layout, offsets, check, forcedCount, index + 1, extra, results);
+    }
+    buf[offset] = SAVED[index] as number;
+    return;
   }
-  return offsets;
+  if (!extra) {
+    if (++evaluations > MAX_EVALUATIONS) exhausted = true;
+    else if (judgeCheck(buf, layout, check)) results.push(currentChanges(forcedCount, -1, 0));
+    return;
+  }
+  for (let j = 0; j < offsets.length; j++) {
+    const offset = offsets[j] as number;
+    if (IS_FORCED[offset] === 1) continue;
+    const original = buf[offset] as number;
+    const cands = partners(classAt[offset] as number, original);
+    for (let i = 0; i < cands.length; i++) {
+      if (++evaluations > MAX_EVALUATIONS) {
+        exhausted = true;
+        break;
+      }
+      const code = cands[i] as number;
+      buf[offset] = code;
+      if (judgeCheck(buf, layout, check)) results.push(currentChanges(forcedCount, offset, code));
+    }
+    buf[offset] = original;
+    if (exhausted) break;
+  }
 }
 
 /**
  * Tries readings of `offsets` (forced positions take one of their candidates, then at most one other position
- * takes a confusion partner) and returns those that make `accept` true at the smallest number of changes.
+ * takes a confusion partner) and returns those that make `check` pass at the smallest number of changes; null when
+ * the search was cut off.
  */
-function search(
-  buf: Uint8Array,
-  layout: CompiledLayout,
-  offsets: readonly number[],
-  accept: (buf: Uint8Array) => boolean,
-): Change[][] | null {
-  const forced: number[] = [];
-  for (const offset of offsets) {
-    if (!inClass(CLASS_INDEX[layout.classAt[offset] as CharClass], buf[offset] as number)) forced.push(offset);
+function search(buf: Uint8Array, layout: CompiledLayout, offsets: Int16Array, check: CompiledCheck): Changes[] | null {
+  const classAt = layout.classIndexAt;
+  let forcedCount = 0;
+  for (let j = 0; j < offsets.length; j++) {
+    const offset = offsets[j] as number;
+    const code = buf[offset] as number;
+    if (IN_CLASS[((classAt[offset] as number) << 8) | code] === 0) {
+      FORCED[forcedCount] = offset;
+      SAVED[forcedCount] = code;
+      IS_FORCED[offset] = 1;
+      forcedCount++;
+    }
   }
-  const saved = forced.map((offset) => buf[offset] as number);
-  let evaluations = 0;
-  let exhausted = false;
-  const results: Change[][] = [];
-  const combo: Change[] = [];
-  const walk = (index: number, extra: boolean): void => {
-    if (exhausted) return;
-    if (index < forced.length) {
-      const offset = forced[index] as number;
-      const cands = partners(CLASS_INDEX[layout.classAt[offset] as CharClass], saved[index] as number);
-      for (const code of cands) {
-        buf[offset] = code;
-        combo.push([offset, code]);
-        walk(index + 1, extra);
-        combo.pop();
-      }
-      buf[offset] = saved[index] as number;
-      return;
-    }
-    if (!extra) {
-      if (++evaluations > MAX_EVALUATIONS) exhausted = true;
-      else if (accept(buf)) results.push(combo.slice());
-      return;
-    }
-    for (const offset of offsets) {
-      if (forced.includes(offset)) continue;
-      const original = buf[offset] as number;
-      for (const code of partners(CLASS_INDEX[layout.classAt[offset] as CharClass], original)) {
-        if (++evaluations > MAX_EVALUATIONS) {
-          exhausted = true;
-          break;
-        }
-        buf[offset] = code;
-        if (accept(buf)) results.push([...combo, [offset, code]]);
-      }
-      buf[offset] = original;
-      if (exhausted) break;
-    }
-  };
-  if (forced.length > 0) walk(0, false);
-  if (results.length === 0 && !exhausted) walk(0, true);
-  return exhausted ? null : dedupe(results);
+  evaluations = 0;
+  exhausted = false;
+  const results: Changes[] = [];
+  if (forcedCount > 0) walk(buf, layout, offsets, check, forcedCount, 0, false, results);
+  if (results.length === 0 && !exhausted) walk(buf, layout, offsets, check, forcedCount, 0, true, results);
+  for (let i = 0; i < forcedCount; i++) IS_FORCED[FORCED[i] as number] = 0;
+  if (exhausted) return null;
+  return results.length > 1 ? dedupe(results) : results;
 }
 
-function dedupe(results: Change[][]): Change[][] {
+function dedupe(results: Changes[]): Changes[] {
   const seen = new Set<string>();
-  return results.filter((changes) => {
-    const key = changes.map(([o, c]) => `${o}:${c}`).join(',');
-    if (seen.has(key)) return false;
+  const out: Changes[] = [];
+  for (const changes of results) {
+    let key = '';
+    for (let i = 0; i < changes.length; i += 2) key += `${i > 0 ? ',' : ''}${changes[i] as number}:${changes[i + 1] as number}`;
+    if (seen.has(key)) continue;
     seen.add(key);
-    return true;
-  });
+    out.push(changes);
+  }
+  return out;
 }
 
-function apply(buf: Uint8Array, changes: readonly Change[]): number[] {
-  const before = changes.map(([offset]) => buf[offset] as number);
-  for (const [offset, code] of changes) buf[offset] = code;
-  return before;
+/** Whether `check` passes with `changes` applied; `buf` is left as it was. */
+function passesWith(buf: Uint8Array, layout: CompiledLayout, check: CompiledCheck, changes: Changes): boolean {
+  const before: number[] = [];
+  for (let i = 0; i < changes.length; i += 2) {
+    before.push(buf[changes[i] as number] as number);
+    buf[changes[i] as number] = changes[i + 1] as number;
+  }
+  const ok = judgeCheck(buf, layout, check);
+  for (let i = 0; i < changes.length; i += 2) buf[changes[i] as number] = before[i >> 1] as number;
+  return ok;
 }
 
-function undo(buf: Uint8Array, changes: readonly Change[], before: readonly number[]): void {
-  changes.forEach(([offset], i) => {
-    buf[offset] = before[i] as number;
-  });
-}
-
-function hasForced(buf: Uint8Array, layout: CompiledLayout, offsets: readonly number[]): boolean {
-  for (const offset of offsets) {
-    if (!inClass(CLASS_INDEX[layout.classAt[offset] as CharClass], buf[offset] as number)) return true;
+function hasForced(buf: Uint8Array, layout: CompiledLayout, offsets: Int16Array): boolean {
+  const classAt = layout.classIndexAt;
+  for (let j = 0; j < offsets.length; j++) {
+    const offset = offsets[j] as number;
+    if (IN_CLASS[((classAt[offset] as number) << 8) | (buf[offset] as number)] === 0) return true;
   }
   return false;
 }
 
 function repairChecks(buf: Uint8Array, layout: CompiledLayout, sink: RepairSink): void {
-  const composite = layout.checks.find((check) => check.name === 'composite');
-  const compositeOk = (b: Uint8Array): boolean => composite === undefined || judgeCheck(b, layout, composite);
-  const pending: { check: CompiledCheck; found: Change[][] }[] = [];
-  for (const check of layout.checks) {
-    if (check.name === 'composite') continue;
-    const offsets = searchOffsets(layout, check, false);
+  const composite = layout.composite;
+  const checks = layout.checks;
+  let pendingChecks: CompiledCheck[] | null = null;
+  let pendingFound: Changes[][] | null = null;
+  for (let c = 0; c < checks.length; c++) {
+    const check = checks[c] as CompiledCheck;
+    if (check === composite) continue;
+    const offsets = check.searchOffsets;
     if (judgeCheck(buf, layout, check) && !hasForced(buf, layout, offsets)) continue;
-    const found = search(buf, layout, offsets, (b) => judgeCheck(b, layout, check));
+    const found = search(buf, layout, offsets, check);
     if (found === null || found.length === 0) continue;
-    if (found.length === 1) record(buf, layout, found[0] as Change[], true, sink);
-    else pending.push({ check, found });
-  }
-  for (const { check, found } of pending) {
-    // The composite check digit breaks the tie when it tells exactly one candidate apart.
-    const agreeing = found.filter((changes) => {
-      const before = apply(buf, changes);
-      const ok = compositeOk(buf);
-      undo(buf, changes, before);
-      return ok;
-    });
-    if (composite !== undefined && agreeing.length === 1 && pending.length === 1) {
-      record(buf, layout, agreeing[0] as Change[], true, sink);
-      continue;
+    if (found.length === 1) record(buf, layout, found[0] as Changes, true, sink);
+    else {
+      if (pendingChecks === null || pendingFound === null) {
+        pendingChecks = [];
+        pendingFound = [];
+      }
+      pendingChecks.push(check);
+      pendingFound.push(found);
     }
-    const field = layout.fields[layout.fieldAt[check.digitOffset] as number] as CompiledField;
-    const covering = layout.fields.find((f) => f.check === check.name && !f.isDigit) ?? field;
-    ambiguous(layout, covering, found, sink);
   }
-  if (composite === undefined || pending.length > 0) return;
-  for (const check of layout.checks) if (check !== composite && !judgeCheck(buf, layout, check)) return;
-  const offsets = searchOffsets(layout, composite, true);
-  if (compositeOk(buf) && !hasForced(buf, layout, offsets)) return;
-  const found = search(buf, layout, offsets, compositeOk);
+  if (pendingChecks !== null && pendingFound !== null) {
+    for (let p = 0; p < pendingChecks.length; p++) {
+      const check = pendingChecks[p] as CompiledCheck;
+      const found = pendingFound[p] as Changes[];
+      // The composite check digit breaks the tie when it tells exactly one candidate apart.
+      if (composite !== null && pendingChecks.length === 1) {
+        let agreeing: Changes | null = null;
+        let count = 0;
+        for (const changes of found) {
+          if (passesWith(buf, layout, composite, changes)) {
+            agreeing = changes;
+            count++;
+          }
+        }
+        if (count === 1) {
+          record(buf, layout, agreeing as Changes, true, sink);
+          continue;
+        }
+      }
+      ambiguous(layout, check.reportField, found, sink);
+    }
+    return;
+  }
+  if (composite === null) return;
+  for (let c = 0; c < checks.length; c++) {
+    const check = checks[c] as CompiledCheck;
+    if (check !== composite && !judgeCheck(buf, layout, check)) return;
+  }
+  const offsets = composite.searchOffsets;
+  if (judgeCheck(buf, layout, composite) && !hasForced(buf, layout, offsets)) return;
+  const found = search(buf, layout, offsets, composite);
   if (found === null || found.length === 0) return;
-  if (found.length === 1) record(buf, layout, found[0] as Change[], true, sink);
-  else ambiguous(layout, layout.fields[layout.fieldAt[composite.digitOffset] as number] as CompiledField, found, sink);
+  if (found.length === 1) record(buf, layout, found[0] as Changes, true, sink);
+  else ambiguous(layout, composite.reportField, found, sink);
 }
 
 /** Allowed values of the fields no check digit covers but a table constrains. */
@@ -245,6 +307,10 @@ const TABLE_FIELDS: readonly (readonly [CompiledField['field'], (text: string) =
   ['sex', knownSex],
 ];
 
+function isTableField(name: CompiledField['field']): boolean {
+  return name === 'issuingState' || name === 'nationality' || name === 'sex';
+}
+
 function readField(buf: Uint8Array, field: CompiledField): string {
   const o = field.offset;
   if (field.length === 1) return String.fromCharCode(buf[o] as number);
@@ -256,36 +322,44 @@ function readField(buf: Uint8Array, field: CompiledField): string {
 
 function repairTableField(buf: Uint8Array, layout: CompiledLayout, field: CompiledField, known: (text: string) => boolean, sink: RepairSink): void {
   if (known(readField(buf, field))) return;
-  const found: Change[][] = [];
+  const found: Changes[] = [];
   for (let i = 0; i < field.length; i++) {
     const offset = field.offset + i;
     const original = buf[offset] as number;
-    for (const code of partners(CLASS_INDEX.A, original)) {
+    const cands = partners(CLASS_INDEX.A, original);
+    for (let k = 0; k < cands.length; k++) {
+      const code = cands[k] as number;
       buf[offset] = code;
-      if (known(readField(buf, field))) found.push([[offset, code]]);
+      if (known(readField(buf, field))) found.push([offset, code]);
     }
     buf[offset] = original;
   }
-  if (found.length === 1) record(buf, layout, found[0] as Change[], false, sink);
+  if (found.length === 1) record(buf, layout, found[0] as Changes, false, sink);
   else if (found.length > 1) ambiguous(layout, field, found, sink);
 }
 
 /** Replaces class-impossible characters of fields no check digit covers, when only one replacement fits. */
 function repairUncovered(buf: Uint8Array, layout: CompiledLayout, sink: RepairSink): void {
-  for (const field of layout.fields) {
-    if (field.check !== null || field.charClass === 'X') continue;
-    if (TABLE_FIELDS.some(([name]) => name === field.field)) continue;
+  const fields = layout.fields;
+  for (let f = 0; f < fields.length; f++) {
+    const field = fields[f] as CompiledField;
+    if (field.check !== null || field.charClass === 'X' || isTableField(field.field)) continue;
     const cls = CLASS_INDEX[field.charClass];
     for (let i = 0; i < field.length; i++) {
       const offset = field.offset + i;
       const code = buf[offset] as number;
-      if (inClass(cls, code) || (CHAR_VALUE[code] ?? -1) < 0) continue;
+      if (IN_CLASS[(cls << 8) | code] === 1 || (CHAR_VALUE[code] as number) < 0) continue;
       const cands = partners(cls, code);
-      if (cands.length === 1) record(buf, layout, [[offset, cands[0] as number]], false, sink);
-      else if (cands.length > 1) ambiguous(layout, field, Array.from(cands, (c) => [[offset, c] as Change]), sink);
+      if (cands.length === 1) record(buf, layout, [offset, cands[0] as number], false, sink);
+      else if (cands.length > 1) {
+        const found: Changes[] = [];
+        for (let k = 0; k < cands.length; k++) found.push([offset, cands[k] as number]);
+        ambiguous(layout, field, found, sink);
+      }
     }
   }
-  for (const [name, known] of TABLE_FIELDS) {
+  for (let t = 0; t < TABLE_FIELDS.length; t++) {
+    const [name, known] = TABLE_FIELDS[t] as (typeof TABLE_FIELDS)[number];
     const field = layout.byName[name];
     if (field !== undefined) repairTableField(buf, layout, field, known, sink);
   }
@@ -305,16 +379,10 @@ export function needsRepair(buf: Uint8Array, layout: CompiledLayout): boolean {
   const total = layout.lines * layout.length;
   const classIndexAt = layout.classIndexAt;
   for (let offset = 0; offset < total; offset++) {
-    const code = buf[offset] as number;
-    if (code === 60) continue;
-    const cls = classIndexAt[offset] as number;
-    if (cls === 2) {
-      if (!((code >= 48 && code <= 57) || (code >= 65 && code <= 90))) return true;
-    } else if (cls === 1) {
-      if (code < 48 || code > 57) return true;
-    } else if (code < 65 || code > 90) return true;
+    if (IN_CLASS[((classIndexAt[offset] as number) << 8) | (buf[offset] as number)] === 0) return true;
   }
-  for (const [name, known] of TABLE_FIELDS) {
+  for (let t = 0; t < TABLE_FIELDS.length; t++) {
+    const [name, known] = TABLE_FIELDS[t] as (typeof TABLE_FIELDS)[number];
     const field = layout.byName[name];
     if (field !== undefined && !known(readField(buf, field))) return true;
   }
