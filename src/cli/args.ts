@@ -17,7 +17,7 @@ export const COMMON_OPTIONS = {
 
 /** A flag name is safe to echo when it looks like one; anything else might be a mistyped value. */
 function flagName(text: string | undefined): string {
-  return text !== undefined && /^--?[a-z][a-z0-9-]{0,30}$/i.test(text) ? text : 'an option';
+  return text !== undefined && /^--?[a-z][a-z0-9-]{0,30}$/i.test(text) ? ` ${text}` : '';
 }
 
 /**
@@ -31,11 +31,11 @@ export function parseFlags<const O extends OptionSpec>(args: string[], options: 
     const code = (err as { code?: unknown }).code;
     const message = err instanceof Error ? err.message : '';
     const quoted = /'(-[^' ]*)/.exec(message)?.[1];
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option ${flagName(quoted)} (see --help)`);
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option${flagName(quoted)} (see --help)`);
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       const name = flagName(/(--[a-z][a-z0-9-]*)/i.exec(message)?.[1]);
-      if (message.includes('does not take an argument')) throw new UsageError(`option ${name} takes no value`);
-      throw new UsageError(`option ${name} needs a value`);
+      if (message.includes('does not take an argument')) throw new UsageError(`option${name} takes no value`);
+      throw new UsageError(`option${name} needs a value`);
     }
     throw new UsageError('the command line could not be read (see --help)');
   }
