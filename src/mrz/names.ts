@@ -13,10 +13,22 @@ function fillerToSpace(text: string): string {
 
 /** Splits the name field at the first `<<` into primary and secondary identifiers. */
 export function splitNames(field: string): { surname: string; givenNames: string[] } {
-  let end = field.length;
+  const length = field.length;
+  let end = length;
   while (end > 0 && field.charCodeAt(end - 1) === FILLER) end--;
-  const cut = field.indexOf('<<');
+  // The first `<<`, and the first single `<` before it, in one pass.
+  let cut = -1;
+  let single = -1;
+  for (let i = 0; i + 1 < length; i++) {
+    if (field.charCodeAt(i) !== FILLER) continue;
+    if (field.charCodeAt(i + 1) === FILLER) {
+      cut = i;
+      break;
+    }
+    if (single < 0) single = i;
+  }
   const primaryEnd = cut < 0 || cut > end ? end : cut;
+  // Any `<` inside the primary identifier is a single one before the cut.
   const primary = field.slice(0, primaryEnd);
   const givenNames: string[] = [];
   let start = primaryEnd + 2;
@@ -26,6 +38,6 @@ export function splitNames(field: string): { surname: string; givenNames: string
       start = i + 1;
     }
   }
-  return { surname: fillerToSpace(primary), givenNames };
+  return { surname: single >= 0 && single < primaryEnd ? fillerToSpace(primary) : primary, givenNames };
 }
 
