@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
 import type { AuditEvent, AuditSubject } from '../audit/index';
 import { AbortError, BorderlinkError, ConfigError, InputError, ProtocolError } from '../errors/index';
 import { canonicalJson, hashKeyFrom, keyedHash } from '../internal/hash';
@@ -451,65 +452,65 @@ class Client implements BorderlinkClient {
   };
 
   async reportDocument(report: DocumentReport, options?: WriteOptions): Promise<ReportResult> {
-    const started = performance.now();
-    checkCallOptions(options, writeKeys, this.#resilience);
-    this.#assertOpen();
-    const parsed = parseInput(documentReportSchema, report, 'report') as DocumentReport;
-    const context = parseContext({ ...this.#context, ...options?.context });
-    const idempotencyKey = this.#idempotencyKey(options);
-    const requestId = randomUUID();
-    const prepared = { context, subjects: [{ kind: 'document', documentNumber: parsed.documentNumber, issuingState: parsed.issuingState, documentType: parsed.documentType } as Subject], sources: [] };
-    try {
-      const outcome = await this.#executor.execute({
-        ...this.#writeSpec(PATHS.documentReports, { context, report: parsed }, requestId, idempotencyKey, options),
-        parse: (response) => parseBody(response, reportResponseSchema, false),
-      });
-      const result: ReportResult = {
-        recordId: outcome.value.recordId,
-        createdAt: outcome.value.createdAt,
-        replayed: outcome.response.headers[HEADERS.idempotentReplayed] === 'true',
-        idempotencyKey,
-        requestId,
-        attempts: outcome.attempts,
-        durationMs: Math.round(performance.now() - started),
-      };
-      this.#audit('REPORT', prepared, { requestId, recordId: result.recordId, attempts: result.attempts, durationMs: result.durationMs });
-      return result;
-    } catch (err) {
-      const error = this.#finishError(err, requestId, started);
-      this.#audit('REPORT', prepared, { requestId, error });
-      throw error;
-    }
+    const parsed = this.#checkWrite(options, () => parseInput(documentReportSchema, report, 'report') as DocumentReport);
+    const subject = { kind: 'document', documentNumber: parsed.documentNumber, issuingState: parsed.issuingState, documentType: parsed.documentType } as Subject;
+    const { value, ...meta } = await this.#write('REPORT', [subject], PATHS.documentReports, (context) => ({ context, report: parsed }), reportResponseSchema, options);
+    return { recordId: value.recordId, createdAt: value.createdAt, ...meta };
   }
 
   async withdrawReport(request: WithdrawalRequest, options?: WriteOptions): Promise<WithdrawalResult> {
-    const started = performance.now();
+    const parsed = this.#checkWrite(options, () => parseInput(withdrawalSchema, request) as WithdrawalRequest);
+    const { value, ...meta } = await this.#write(
+      'WITHDRAW',
+      [],
+      PATHS.withdrawal(parsed.recordId),
+      (context) => ({ context, reason: parsed.reason }),
+      withdrawalResponseSchema,
+      options,
+      parsed.recordId,
+    );
+    return { recordId: value.recordId, withdrawnAt: value.withdrawnAt, ...meta };
+  }
+
+  #checkWrite<T>(options: WriteOptions | undefined, parse: () => T): T {
     checkCallOptions(options, writeKeys, this.#resilience);
     this.#assertOpen();
-    const parsed = parseInput(withdrawalSchema, request) as WithdrawalRequest;
+    return parse();
+  }
+
+  /** One write: validated context, one idempotency key and one request id on every attempt, one audit event. */
+  async #write<S extends typeof reportResponseSchema | typeof withdrawalResponseSchema>(
+    action: 'REPORT' | 'WITHDRAW',
+    subjects: Subject[],
+    path: string,
+    bodyFor: (context: QueryContext) => unknown,
+    schema: S,
+    options: WriteOptions | undefined,
+    recordId?: string,
+  ): Promise<{ value: z.output<S>; replayed: boolean; idempotencyKey: string; requestId: string; attempts: number; durationMs: number }> {
+    const started = performance.now();
     const context = parseContext({ ...this.#context, ...options?.context });
     const idempotencyKey = this.#idempotencyKey(options);
     const requestId = randomUUID();
-    const prepared = { context, subjects: [], sources: [] };
+    const prepared = { context, subjects, sources: [] };
     try {
       const outcome = await this.#executor.execute({
-        ...this.#writeSpec(PATHS.withdrawal(parsed.recordId), { context, reason: parsed.reason }, requestId, idempotencyKey, options),
-        parse: (response) => parseBody(response, withdrawalResponseSchema, false),
+        ...this.#writeSpec(path, bodyFor(context), requestId, idempotencyKey, options),
+        parse: (response) => parseBody(response, schema, false) as z.output<S>,
       });
-      const result: WithdrawalResult = {
-        recordId: outcome.value.recordId,
-        withdrawnAt: outcome.value.withdrawnAt,
+      const durationMs = Math.round(performance.now() - started);
+      this.#audit(action, prepared, { requestId, recordId: outcome.value.recordId, attempts: outcome.attempts, durationMs });
+      return {
+        value: outcome.value,
         replayed: outcome.response.headers[HEADERS.idempotentReplayed] === 'true',
         idempotencyKey,
         requestId,
         attempts: outcome.attempts,
-        durationMs: Math.round(performance.now() - started),
+        durationMs,
       };
-      this.#audit('WITHDRAW', prepared, { requestId, recordId: result.recordId, attempts: result.attempts, durationMs: result.durationMs });
-      return result;
     } catch (err) {
       const error = this.#finishError(err, requestId, started);
-      this.#audit('WITHDRAW', prepared, { requestId, recordId: parsed.recordId, error });
+      this.#audit(action, prepared, { requestId, ...(recordId !== undefined ? { recordId } : {}), error });
       throw error;
     }
   }
