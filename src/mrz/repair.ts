@@ -370,21 +370,3 @@ export function repairBuffer(buf: Uint8Array, layout: CompiledLayout, sink: Repa
   repairChecks(buf, layout, sink);
   repairUncovered(buf, layout, sink);
 }
-
-/**
- * Whether anything in `buf` could need the repair besides a failing check digit (which the caller has judged):
- * a character outside its class, or an unknown state code or sex.
- */
-export function needsRepair(buf: Uint8Array, layout: CompiledLayout): boolean {
-  const total = layout.lines * layout.length;
-  const classIndexAt = layout.classIndexAt;
-  for (let offset = 0; offset < total; offset++) {
-    if (IN_CLASS[((classIndexAt[offset] as number) << 8) | (buf[offset] as number)] === 0) return true;
-  }
-  for (let t = 0; t < TABLE_FIELDS.length; t++) {
-    const [name, known] = TABLE_FIELDS[t] as (typeof TABLE_FIELDS)[number];
-    const field = layout.byName[name];
-    if (field !== undefined && !known(readField(buf, field))) return true;
-  }
-  return false;
-}

@@ -5,7 +5,6 @@ import { InputError, type FieldIssue } from '../errors/index';
 import { PURPOSES, SOURCES, type QueryContext, type Source, type Subject } from './types';
 
 const upper = (v: string) => v.trim().toUpperCase();
-const str = () => z.string({ error: 'must be a string' });
 
 export const stateCodeSchema = z
   .string({ error: 'must be a string' })
