@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CircuitOpenError, GatewayError } from '../../src/errors/index';
 import { createExecutor, type ResilienceEvent } from '../../src/resilience/index';
-import { ManualClock, connectionReset, ok, options, scriptedTransport, spec, type Step } from './fakes';
+import { ManualClock, connectionReset, options, scriptedTransport, spec, type Step } from './fakes';
 
 function setup(first: () => Step) {
   const clock = new ManualClock();
