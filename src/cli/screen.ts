@@ -166,6 +166,12 @@ function summaryText(summary: BatchSummary, seconds: number, demo: boolean, inte
   return lines.join('\n');
 }
 
+function formatSeconds(seconds: number): string {
+  if (seconds < 60) return `${Math.ceil(seconds)}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(seconds / 3600)}h${String(Math.round((seconds % 3600) / 60)).padStart(2, '0')}m`;
+}
+
 async function write(stream: Writable, text: string): Promise<void> {
   if (!stream.write(text)) await once(stream, 'drain');
 }
@@ -205,11 +211,15 @@ export async function runScreen(args: string[]): Promise<number> {
 
   const { client, demo } = await connect(values);
   const rejected: Rejected[] = [];
-  const lines = createInterface({ input, crlfDelay: Infinity });
   const tally: Tally = { summary: summarize([]), exitCode: EXIT.NO_HIT };
   const started = performance.now();
   const stop = new AbortController();
-  const onSignal = () => stop.abort();
+  // Ctrl-C: stop sending, and stop waiting for input that may never come (stdin from a pipe that stays open).
+  const onSignal = () => {
+    stop.abort();
+    lines?.close();
+  };
+  let lines: ReturnType<typeof createInterface> | undefined;
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
@@ -219,15 +229,14 @@ export async function runScreen(args: string[]): Promise<number> {
     bar = new cliProgress.SingleBar({
       format:
         total !== undefined
-          ? 'screening {bar} {percentage}% | {value}/{total} rows | {rate} rows/s | hits {hits} | ETA {eta_formatted}'
+          ? 'screening {bar} {percentage}% | {value}/{total} rows | {rate} rows/s | hits {hits} | ETA {remaining}'
           : 'screening {value} rows | {rate} rows/s | hits {hits}',
       stream: process.stderr,
       hideCursor: true,
       clearOnComplete: true,
       gracefulExit: false,
-      etaBuffer: 50,
     });
-    bar.start(total ?? 0, 0, { rate: 0, hits: 0 });
+    bar.start(total ?? 0, 0, { rate: 0, hits: 0, remaining: '…' });
   }
 
   const emit = async (row: BatchOutcome) => {
@@ -236,17 +245,23 @@ export async function runScreen(args: string[]): Promise<number> {
     if (bar !== undefined) {
       const s = tally.summary;
       const seconds = (performance.now() - started) / 1000;
+      const rate = seconds > 0 ? s.total / seconds : 0;
       if (total !== undefined && s.total > total) bar.setTotal(s.total);
-      bar.update(s.total, { rate: seconds > 0 ? Math.round(s.total / seconds) : 0, hits: s.byVerdict.HIT + s.byVerdict.POSSIBLE_HIT });
+      // From the rate since the start: steadier than cli-progress's own ETA over its last few updates.
+      const remaining = total !== undefined && rate > 0 ? formatSeconds(Math.max(0, total - s.total) / rate) : '…';
+      bar.update(s.total, { rate: Math.round(rate), hits: s.byVerdict.HIT + s.byVerdict.POSSIBLE_HIT, remaining });
     }
   };
   const drainRejected = async () => {
     while (rejected.length > 0) await emit(rejected.shift()!);
   };
 
+  // readline drops lines emitted before its async iterator exists: create both together, right before reading.
+  lines = createInterface({ input, crlfDelay: Infinity });
+  const lineIterator = lines[Symbol.asyncIterator]();
   let interrupted = false;
   try {
-    const rows = client.checkMany(manifestItems(lines, format, rejected), {
+    const rows = client.checkMany(manifestItems({ [Symbol.asyncIterator]: () => lineIterator }, format, rejected), {
       signal: stop.signal,
       ...(batchSize !== undefined ? { batchSize } : {}),
       ...(concurrency !== undefined ? { concurrency } : {}),
@@ -256,6 +271,7 @@ export async function runScreen(args: string[]): Promise<number> {
       await emit(row);
     }
     await drainRejected();
+    interrupted = stop.signal.aborted;
   } catch (err) {
     if (!stop.signal.aborted) throw err;
     interrupted = true;
