@@ -77,7 +77,7 @@ export function renderCheck(result: CheckResult & { mrz?: ParsedMrz }, demo: boo
   result.hits.forEach((hit, i) => lines.push('', ...hitLines(hit, i, result.hits.length, paint)));
   lines.push('', paint.bold('Sources'));
   for (const o of result.outcomes) {
-    lines.push(`  ${o.source.padEnd(9)}${statusColour(o.status, paint).padEnd(paint.enabled ? 23 : 13)}${o.dataAsOf ? paint.dim(`data as of ${o.dataAsOf}`) : ''}`.trimEnd());
+    lines.push(`  ${o.source.padEnd(9)}${statusColour(o.status, paint).padEnd(paint.enabled ? 24 : 14)}${o.dataAsOf ? paint.dim(`data as of ${o.dataAsOf}`) : ''}`.trimEnd());
   }
   if (result.mrz !== undefined) lines.push('', ...mrzSummary(result.mrz, paint));
   const attempts = result.attempts === 1 ? '1 attempt' : `${result.attempts} attempts`;
