@@ -31,6 +31,7 @@ export function errorLine(err: unknown): string {
     return `${err.message} (${err.code}${request})`;
   }
   if (err instanceof UsageError) return err.message;
+  if ((err as { code?: unknown } | null)?.code === 'EPIPE') return 'the output was closed before the end (EPIPE)';
   // Not ours: its message could quote anything, so only its kind is shown.
   const kind = err instanceof Error ? ((err as { code?: unknown }).code ?? err.name) : typeof err;
   return `unexpected failure (${String(kind)}); run again with --debug for details`;
@@ -69,6 +70,11 @@ export async function run(argv: string[]): Promise<number> {
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
+  // The reader went away (`borderlink screen … | head`): say so once and stop, rather than crash on the next write.
+  process.stdout.on('error', (err) => {
+    process.stderr.write(`borderlink: ${errorLine(err)}\n`);
+    process.exit(EXIT.UNEXPECTED);
+  });
   const debug = argv.includes('--debug');
   try {
     process.exitCode = await run(argv);
