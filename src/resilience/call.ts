@@ -3,6 +3,7 @@
 import { AbortError, BorderlinkError } from '../errors/index';
 import type { TransportResponse } from '../transport/types';
 import type { CallSpec } from './types';
+import { addAbortListener, removeAbortListener } from '../internal/abort';
 
 /** One logical call in flight. @internal */
 export interface Call<T> {
@@ -57,9 +58,9 @@ export function sleep(
       reject(abortErrorFrom(signal as AbortSignal));
     };
     const handle = clock.setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      if (signal !== undefined) removeAbortListener(signal, onAbort);
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal !== undefined) addAbortListener(signal, onAbort);
   });
 }

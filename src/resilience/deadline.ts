@@ -4,6 +4,7 @@
 import { TimeoutError } from '../errors/index';
 import { abortErrorFrom, type Answer, type Attempt, type Call, type Layer } from './call';
 import type { Clock } from './options';
+import { addAbortListener, removeAbortListener } from '../internal/abort';
 
 /** One call in flight, linked into the watch's list (add and remove are O(1), with no hashing on the hot path). */
 class Race<T> {
@@ -25,7 +26,7 @@ class Race<T> {
     if (this.done) return;
     this.done = true;
     this.watch.unwatch(this as Race<unknown>);
-    this.signal?.removeEventListener('abort', this);
+    if (this.signal !== undefined) removeAbortListener(this.signal, this);
     if (answer !== undefined) this.resolve(answer);
     else this.reject(error);
   }
@@ -123,7 +124,7 @@ export function deadline(watch: DeadlineWatch): Layer {
         race.reject = reject;
       });
       watch.watch(race as Race<unknown>);
-      signal?.addEventListener('abort', race);
+      if (signal !== undefined) addAbortListener(signal, race);
       let pending: Promise<Answer<T>>;
       try {
         pending = next(call, attempt);

@@ -1,6 +1,7 @@
 // Identical read checks in flight at the same time share one gateway request. Each caller gets its own promise and
 // its own abort: the shared request is aborted only when every caller has left.
 import { abortErrorFrom } from './call';
+import { addAbortListener, removeAbortListener } from '../internal/abort';
 
 /** @internal */
 export interface Deduper {
@@ -54,7 +55,7 @@ export function createDeduper(): Deduper {
           if (left) return false;
           left = true;
           shared.callers--;
-          callerSignal?.removeEventListener('abort', onAbort);
+          if (callerSignal !== undefined) removeAbortListener(callerSignal, onAbort);
           return true;
         };
         const onAbort = (): void => {
@@ -66,7 +67,7 @@ export function createDeduper(): Deduper {
           }
           reject(abortErrorFrom(callerSignal as AbortSignal));
         };
-        callerSignal?.addEventListener('abort', onAbort, { once: true });
+        if (callerSignal !== undefined) addAbortListener(callerSignal, onAbort);
         shared.promise.then(
           (value) => {
             if (leave()) resolve(value as T);

@@ -6,6 +6,7 @@ import type { Answer, Attempt, Call, Layer } from './call';
 import type { RetryBudget } from './budget';
 import type { Emitter } from './events';
 import type { Clock } from './options';
+import { addAbortListener, removeAbortListener } from '../internal/abort';
 
 export interface HedgeDeps {
   clock: Clock;
@@ -31,7 +32,7 @@ export function hedge(hedgeAfterMs: number | undefined, deps: HedgeDeps): Layer 
           settled = true;
           if (timer !== undefined) clock.clearTimeout(timer);
           timer = undefined;
-          outer?.removeEventListener('abort', onOuterAbort);
+          if (outer !== undefined) removeAbortListener(outer, onOuterAbort);
           for (const c of controllers) if (c !== winner) c.abort();
         };
         const onOuterAbort = (): void => {
@@ -59,7 +60,7 @@ export function hedge(hedgeAfterMs: number | undefined, deps: HedgeDeps): Layer 
           );
         };
 
-        outer?.addEventListener('abort', onOuterAbort, { once: true });
+        if (outer !== undefined) addAbortListener(outer, onOuterAbort);
         timer = clock.setTimeout(() => {
           timer = undefined;
           if (settled || !budget.tryAcquire(budget.retryCost)) return;

@@ -5,6 +5,7 @@ import type { Transport, TransportRequest, TransportResponse } from '../transpor
 import type { Dataset } from './dataset';
 import type { FaultPlan } from './faults';
 import { createGatewayHandler, refuseUnknownOptions, type RecordedRequest, type StoredReport } from './handler';
+import { addAbortListener, removeAbortListener } from '../internal/abort';
 
 /** Options of {@link mockTransport}. Unknown options are refused. */
 export interface MockTransportOptions {
@@ -57,7 +58,7 @@ export function mockTransport(options: MockTransportOptions = {}): MockTransport
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
+        if (signal !== undefined) removeAbortListener(signal, onAbort);
         fn();
       };
       const timer = setTimeout(() => {
@@ -68,7 +69,7 @@ export function mockTransport(options: MockTransportOptions = {}): MockTransport
         finish(() => reject(signal?.reason ?? new AbortError()));
         gone.abort();
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal !== undefined) addAbortListener(signal, onAbort);
       handle({ method: request.method, path: request.path, headers: request.headers, body: request.body ?? '', signal: gone.signal }).then(
         (res) => {
           if (res.disconnect === 'before-answer') {

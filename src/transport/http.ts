@@ -6,6 +6,7 @@ import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
 import { AbortError, BorderlinkError, ConfigError, ConnectionError, TimeoutError } from '../errors/index';
 import { TRANSPORT_SECRETS, type Transport, type TransportRequest, type TransportResponse } from './types';
+import { addAbortListener, removeAbortListener } from '../internal/abort';
 
 /**
  * TLS settings for an `https` gateway: the CA to trust and, for mutual TLS, the client certificate and key.
@@ -250,7 +251,7 @@ class Attempt implements Dispatcher.DispatchHandler {
   private settle(): void {
     this.settled = true;
     clearTimeout(this.timer);
-    this.signal?.removeEventListener('abort', this);
+    if (this.signal !== undefined) removeAbortListener(this.signal, this);
     this.first = undefined;
     this.rest = undefined;
   }
@@ -464,7 +465,7 @@ export function httpTransport(options: HttpTransportOptions): Transport {
         attempt.reject = reject;
       });
       attempt.timer = setTimeout(onAttemptTimeout, Math.min(timeoutMs, maxTimerMs), attempt);
-      signal?.addEventListener('abort', attempt);
+      if (signal !== undefined) addAbortListener(signal, attempt);
       pool.dispatch({ path: prefix + request.path, method: request.method, headers, body }, attempt);
       return promise;
     },

@@ -192,3 +192,33 @@ describe('de-duplication of identical checks in flight', () => {
     expect(transport.requests).toHaveLength(2);
   });
 });
+
+describe('one signal shared by many calls', () => {
+  it('adds one abort listener to it however many calls wait, removes it after, and aborts them all', async () => {
+    const { getEventListeners } = await import('node:events');
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const { client } = make(mockTransport({ latencyMs: 20 }));
+      const shared = new AbortController();
+      const calls = Array.from({ length: 50 }, (_, i) =>
+        client.checkDocument({ ...specimen, documentNumber: `S${i}` }, { signal: shared.signal }),
+      );
+      expect(getEventListeners(shared.signal, 'abort').length).toBeLessThanOrEqual(1);
+      await Promise.all(calls);
+      expect(getEventListeners(shared.signal, 'abort')).toHaveLength(0);
+
+      const pending = Array.from({ length: 50 }, (_, i) =>
+        client.checkDocument({ ...specimen, documentNumber: `T${i}` }, { signal: shared.signal }).catch((e: unknown) => e),
+      );
+      shared.abort();
+      const results = await Promise.all(pending);
+      expect(results.every((r) => (r as Error).name === 'AbortError')).toBe(true);
+      await new Promise((r) => setImmediate(r));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});

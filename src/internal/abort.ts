@@ -1,0 +1,43 @@
+// One real 'abort' listener per signal, however many calls wait on it. A caller may hand one signal to many
+// concurrent checks (a screen closing cancels them all); each call adds listeners in several layers, and Node warns
+// past ten listeners on one EventTarget.
+
+/** A function, or an object with `handleEvent` (so hot paths need not make a closure per call). */
+export type AbortListener = { handleEvent(): void } | (() => void);
+
+interface Entry {
+  readonly listeners: Set<AbortListener>;
+  readonly dispatch: () => void;
+}
+
+const entries = new WeakMap<AbortSignal, Entry>();
+
+/** Calls `listener` once when `signal` aborts, unless removed first. Adding the same listener twice adds it once. */
+export function addAbortListener(signal: AbortSignal, listener: AbortListener): void {
+  let entry = entries.get(signal);
+  if (entry === undefined) {
+    const listeners = new Set<AbortListener>();
+    const dispatch = (): void => {
+      entries.delete(signal);
+      for (const l of listeners) {
+        if (typeof l === 'function') l();
+        else l.handleEvent();
+      }
+    };
+    entry = { listeners, dispatch };
+    entries.set(signal, entry);
+    signal.addEventListener('abort', dispatch, { once: true });
+  }
+  entry.listeners.add(listener);
+}
+
+/** Removes a listener; the signal's own listener goes when the last one does. */
+export function removeAbortListener(signal: AbortSignal, listener: AbortListener): void {
+  const entry = entries.get(signal);
+  if (entry === undefined) return;
+  entry.listeners.delete(listener);
+  if (entry.listeners.size === 0) {
+    entries.delete(signal);
+    signal.removeEventListener('abort', entry.dispatch);
+  }
+}
