@@ -2,7 +2,7 @@
 //   node --import tsx bench/gateway-process.ts --latency 20
 // Prints the gateway's URL as one line on stdout, then serves until SIGTERM, SIGINT or the end of stdin (the parent
 // went away), and closes the gateway.
-import { createMockGateway } from '../src/testing/index';
+import { createMockGateway } from 'borderlink/testing';
 
 function latencyFromArgs(args: readonly string[]): number {
   const i = args.indexOf('--latency');

@@ -4,10 +4,7 @@
 // ceil(items / batchSize / concurrency) × latency, which no client can beat. One JSON line per figure.
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'undici';
-import { createClient } from '../src/client/index';
-import type { BatchItem } from '../src/queries/batch';
-import { httpTransport } from '../src/transport/index';
-import { VERSION } from '../src/version';
+import { VERSION, createClient, httpTransport, type BatchItem } from 'borderlink';
 import { cpuMsSince, round, startGatewayProcess, timedInFlight } from './lib';
 
 const LATENCY_MS = 20;

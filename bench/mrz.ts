@@ -6,7 +6,7 @@
 // be optimised away. Rates and ratio are medians over the rounds; `ratioRange` is the spread of the per-round
 // ratios.
 import { parse } from 'mrz';
-import { formatMrz, parseMrz } from '../src/mrz/index';
+import { formatMrz, parseMrz } from 'borderlink';
 
 const PERSON = {
   issuingState: 'GBR', nationality: 'GBR', surname: 'Smith', givenNames: ['John', 'Peter'], birthDate: '1980-01-01',

@@ -5,9 +5,7 @@
 // and their times are summed: these machines drift on sub-second scales. One JSON line per figure.
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'undici';
-import { createClient } from '../src/client/index';
-import { httpTransport } from '../src/transport/index';
-import { VERSION } from '../src/version';
+import { VERSION, createClient, httpTransport } from 'borderlink';
 import { cpuMsSince, round, startGatewayProcess, timedInFlight } from './lib';
 
 const CONCURRENCY = 16;
@@ -59,13 +57,25 @@ export async function run(): Promise<void> {
     let rawMs = 0;
     let sdkCpuMs = 0;
     let rawCpuMs = 0;
-    for (let r = 0; r < ROUNDS; r++) {
-      let cpu = process.cpuUsage();
+    const measureSdk = async () => {
+      const cpu = process.cpuUsage();
       sdkMs += await timedInFlight(PER_CHUNK, CONCURRENCY, sdk);
       sdkCpuMs += cpuMsSince(cpu);
-      cpu = process.cpuUsage();
+    };
+    const measureRaw = async () => {
+      const cpu = process.cpuUsage();
       rawMs += await timedInFlight(PER_CHUNK, CONCURRENCY, raw);
       rawCpuMs += cpuMsSince(cpu);
+    };
+    for (let r = 0; r < ROUNDS; r++) {
+      // Alternate which side goes first, so a drift within a round favours neither.
+      if (r % 2 === 0) {
+        await measureSdk();
+        await measureRaw();
+      } else {
+        await measureRaw();
+        await measureSdk();
+      }
     }
     const calls = ROUNDS * PER_CHUNK;
     const ratio = rawMs / sdkMs;

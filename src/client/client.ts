@@ -258,6 +258,7 @@ class Client implements BorderlinkClient {
   readonly #dedupe: ReturnType<typeof createDeduper> | undefined;
   readonly #listeners = new Map<string, Set<(event: ClientEvent) => void>>();
   #closed = false;
+  #validContext: QueryContext | undefined;
 
   constructor(transport: Transport, context: Partial<QueryContext>, resilience: ResolvedResilience, internals: ClientInternals) {
     this.#transport = transport;
@@ -357,7 +358,7 @@ class Client implements BorderlinkClient {
 
   /** Validates and merges what a check needs; throws InputError before anything is sent. @internal */
   #prepare(subjects: Subject[], sources: Source[] | undefined, callContext: Partial<QueryContext> | undefined): PreparedCheck {
-    const context = parseContext({ ...this.#context, ...callContext });
+    const context = this.#contextFor(callContext);
     const chosen = sources === undefined ? defaultSources(subjects) : (parseInput(sourcesSchema, sources, 'sources') as Source[]);
     return { context, subjects, sources: chosen };
   }
@@ -489,7 +490,7 @@ class Client implements BorderlinkClient {
     recordId?: string,
   ): Promise<{ value: z.output<S>; replayed: boolean; idempotencyKey: string; requestId: string; attempts: number; durationMs: number }> {
     const started = performance.now();
-    const context = parseContext({ ...this.#context, ...options?.context });
+    const context = this.#contextFor(options?.context);
     const idempotencyKey = this.#idempotencyKey(options);
     const requestId = randomUUID();
     const prepared = { context, subjects, sources: [] };
@@ -538,6 +539,12 @@ class Client implements BorderlinkClient {
       ...resolveCallOptions(options, this.#resilience),
       signal: options?.signal,
     };
+  }
+
+  /** The client's context is validated once; a call's own context is merged over it and validated each time. */
+  #contextFor(callContext: Partial<QueryContext> | undefined): QueryContext {
+    if (callContext !== undefined) return parseContext({ ...this.#context, ...callContext });
+    return (this.#validContext ??= parseContext(this.#context));
   }
 
   #assertOpen(): void {

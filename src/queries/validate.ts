@@ -172,6 +172,8 @@ export const DEFAULT_SOURCES: Readonly<Record<Subject['kind'], readonly Source[]
 
 /** The default sources for a set of subjects, in protocol order and without repeats. */
 export function defaultSources(subjects: readonly Subject[]): Source[] {
+  // One subject is the common case on the hot path: its list is a constant (callers never mutate it).
+  if (subjects.length === 1) return DEFAULT_SOURCES[subjects[0]!.kind] as Source[];
   const wanted = new Set<Source>();
   for (const s of subjects) for (const src of DEFAULT_SOURCES[s.kind]) wanted.add(src);
   return SOURCES.filter((s) => wanted.has(s));
