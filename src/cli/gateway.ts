@@ -1,5 +1,4 @@
 // `borderlink gateway`: the mock gateway on a socket for development. Line 1 of stdout is the URL and nothing else.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
@@ -7,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMockGateway, loadDataset, parseFaultSpec, type MockGatewayOptions } from '../testing/index';
 import { COMMON_OPTIONS, UsageError, expectPositionals, integerFlag, parseFlags } from './args';
+import { makeDevCertificates } from './dev-certificates';
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -21,58 +21,31 @@ const OPTIONS = {
   latency: { type: 'string' },
 } as const;
 
-const opensslConfig = (altNames: string) => `
-[req]
-distinguished_name = dn
-prompt = no
-[dn]
-CN = unused
-[ca]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-[server]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = serverAuth
-subjectAltName = ${altNames}
-authorityKeyIdentifier = keyid
-`;
-
 interface MadeCertificate {
+  /** Holds the CA certificate for clients to trust (`--ca`); removed on exit. */
   dir: string;
   caPath: string;
   key: string;
   cert: string;
 }
 
-/** A throw-away CA and a server certificate for `host`, made with the openssl binary (no TLS code of our own). */
+/** A throw-away CA and a server certificate for `host`. */
 function makeCertificate(host: string): MadeCertificate {
-  const dir = mkdtempSync(join(tmpdir(), 'borderlink-gateway-tls-'));
-  const path = (name: string) => join(dir, name);
   const names = new Set(['IP:127.0.0.1', 'IP:::1', 'DNS:localhost']);
   if (host !== '0.0.0.0' && host !== '::') names.add(isIP(host) ? `IP:${host}` : `DNS:${host}`);
+  let made;
   try {
-    const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-    writeFileSync(path('openssl.cnf'), opensslConfig([...names].join(', ')));
-    const key = (name: string) => openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', path(name));
-    key('ca.key');
-    openssl('req', '-config', path('openssl.cnf'), '-x509', '-new', '-key', path('ca.key'), '-subj', '/CN=borderlink-dev-ca', '-days', '7', '-extensions', 'ca', '-out', path('ca.pem'));
-    key('server.key');
-    openssl('req', '-config', path('openssl.cnf'), '-new', '-key', path('server.key'), '-subj', '/CN=localhost', '-out', path('server.csr'));
-    openssl(
-      'x509', '-req', '-in', path('server.csr'), '-CA', path('ca.pem'), '-CAkey', path('ca.key'), '-CAcreateserial',
-      '-days', '7', '-extfile', path('openssl.cnf'), '-extensions', 'server', '-out', path('server.pem'),
-    );
-    rmSync(path('ca.key'));
-    return { dir, caPath: path('ca.pem'), key: path('server.key'), cert: path('server.pem') };
+    made = makeDevCertificates({ altNames: [...names] });
   } catch (err) {
-    rmSync(dir, { recursive: true, force: true });
     const missing = (err as { code?: unknown }).code === 'ENOENT';
     throw new UsageError(
       missing ? '--tls needs the openssl binary on the PATH; or give --tls-key and --tls-cert' : '--tls: openssl could not make the certificate; give --tls-key and --tls-cert',
     );
   }
+  const dir = mkdtempSync(join(tmpdir(), 'borderlink-gateway-tls-'));
+  const caPath = join(dir, 'ca.pem');
+  writeFileSync(caPath, made.ca);
+  return { dir, caPath, key: made.serverKey, cert: made.serverCert };
 }
 
 async function readFlagFile(path: string, flag: string): Promise<string> {
@@ -105,7 +78,7 @@ export async function runGateway(args: string[]): Promise<number> {
     options.tls = { key: await readFlagFile(values['tls-key'], '--tls-key'), cert: await readFlagFile(values['tls-cert'], '--tls-cert') };
   } else if (values.tls) {
     made = makeCertificate(host);
-    options.tls = { key: await readFile(made.key, 'utf8'), cert: await readFile(made.cert, 'utf8') };
+    options.tls = { key: made.key, cert: made.cert };
   }
   const removeMade = () => {
     if (made !== undefined) rmSync(made.dir, { recursive: true, force: true });
@@ -126,7 +99,7 @@ export async function runGateway(args: string[]): Promise<number> {
     `borderlink: mock gateway listening on ${gateway.url} (${values.dataset !== undefined ? 'dataset from --dataset' : 'demo dataset: synthetic data'})`,
   ];
   if (made !== undefined) {
-    notes.push(`borderlink: TLS with a throw-away CA and certificate made by openssl in ${made.dir} (removed on exit)`);
+    notes.push(`borderlink: TLS with a throw-away CA and certificate made by openssl; the CA certificate is in ${made.dir} (removed on exit)`);
     notes.push(`borderlink: trust it with --ca ${made.caPath}`);
   }
   if (values.faults !== undefined) notes.push('borderlink: faults from --faults apply to the first requests, in order');
