@@ -1,0 +1,91 @@
+// The cache and the circuit breaker as a client user meets them.
+import { afterEach, describe, expect, it } from 'vitest';
+import { CircuitOpenError, createClient, type BorderlinkClient, type ClientOptions } from '../../src/index';
+import { mockTransport, type MockTransport } from '../../src/testing/index';
+
+const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
+const specimen = { documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' } as const;
+const clean = { ...specimen, documentNumber: 'ZZ0000001' };
+
+let clients: BorderlinkClient[] = [];
+function make(transport: MockTransport, extra: Partial<ClientOptions> = {}) {
+  const client = createClient({ transport, context, ...extra });
+  clients.push(client);
+  return client;
+}
+afterEach(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  clients = [];
+});
+
+describe('the cache', () => {
+  it('is off by default: every check goes to the gateway', async () => {
+    const transport = mockTransport();
+    const client = make(transport);
+    await client.checkDocument(specimen);
+    await client.checkDocument(specimen);
+    expect(transport.requests).toHaveLength(2);
+    expect(client.cache.size).toBe(0);
+  });
+
+  it('when on, answers a repeated complete check from the cache, saying so and keeping dataAsOf', async () => {
+    const transport = mockTransport();
+    const client = make(transport, { cache: { hitTtlMs: 60_000, noHitTtlMs: 60_000 } });
+    const first = await client.checkDocument(clean);
+    const second = await client.checkDocument(clean);
+    expect(transport.requests).toHaveLength(1);
+    expect(second).toMatchObject({ verdict: 'NO_HIT', servedFrom: 'cache', attempts: 0 });
+    expect(second.outcomes).toEqual(first.outcomes);
+    expect(second.outcomes[0]?.dataAsOf).toBeDefined();
+    client.cache.clear();
+    await client.checkDocument(clean);
+    expect(transport.requests).toHaveLength(2);
+  });
+
+  it('never caches an INCOMPLETE answer or an error', async () => {
+    const transport = mockTransport({ faults: [{ type: 'unavailable', sources: ['TDAWN'] }, { type: 'status', status: 403 }] });
+    const client = make(transport, { cache: { hitTtlMs: 60_000, noHitTtlMs: 60_000 } });
+    expect((await client.checkDocument(clean)).verdict).toBe('INCOMPLETE');
+    await expect(client.checkDocument(clean)).rejects.toThrow();
+    const third = await client.checkDocument(clean);
+    expect(third).toMatchObject({ verdict: 'NO_HIT', servedFrom: 'network' });
+    expect(transport.requests).toHaveLength(3);
+  });
+
+  it('does not serve a NO_HIT from the cache when only hits may be cached', async () => {
+    const transport = mockTransport();
+    const client = make(transport, { cache: { hitTtlMs: 60_000 } });
+    await client.checkDocument(clean);
+    await client.checkDocument(clean);
+    await client.checkDocument(specimen);
+    expect((await client.checkDocument(specimen)).servedFrom).toBe('cache');
+    expect(transport.requests).toHaveLength(3);
+  });
+});
+
+describe('the circuit breaker', () => {
+  it('opens after a run of failed calls and then fails fast with CircuitOpenError, never a clear', async () => {
+    const transport = mockTransport({ faults: { random: { rate: 1, faults: [{ type: 'status', status: 503 }] } } });
+    const client = make(transport, { retry: false, breaker: { failureThreshold: 3, openMs: 60_000 } });
+    for (let i = 0; i < 3; i++) await expect(client.checkDocument(clean)).rejects.toThrow(/unavailable/);
+    const sent = transport.requests.length;
+    const err = (await client.checkDocument(clean).catch((e: unknown) => e)) as CircuitOpenError;
+    expect(err).toBeInstanceOf(CircuitOpenError);
+    expect(err.retryable).toBe(true);
+    expect(err.retryAt).toBeGreaterThan(Date.now());
+    expect(transport.requests).toHaveLength(sent);
+  });
+
+  it('lets a probe through after openMs and closes when it succeeds', async () => {
+    const transport = mockTransport({ faults: [{ type: 'status', status: 503 }, { type: 'status', status: 503 }] });
+    const events: string[] = [];
+    const client = make(transport, { retry: false, breaker: { failureThreshold: 2, openMs: 50 } });
+    client.on('breaker', (e) => events.push(e.state));
+    await client.checkDocument(clean).catch(() => undefined);
+    await client.checkDocument(clean).catch(() => undefined);
+    await expect(client.checkDocument(clean)).rejects.toBeInstanceOf(CircuitOpenError);
+    await new Promise((r) => setTimeout(r, 80));
+    expect((await client.checkDocument(clean)).verdict).toBe('NO_HIT');
+    expect(events).toEqual(['open', 'half-open', 'closed']);
+  });
+});
