@@ -54,7 +54,7 @@ export type { BorderlinkErrorOptions, FieldIssue, GatewayErrorCode, InputErrorCo
 
 export { MrzError } from './errors/index';
 export type { MrzErrorIssue } from './errors/index';
-export type { MrzCheckOptions, MrzCheckResult } from './queries/mrz-check';
+export type { MrzBatchItem, MrzCheckOptions, MrzCheckResult } from './queries/mrz-check';
 export { MRZ_SOURCES } from './queries/mrz-check';
 
 export { parseMrz, formatMrz, computeCheckDigit, STATE_CODES, isKnownStateCode, MRZ_ISSUE_CODES } from './mrz/index';

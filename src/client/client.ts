@@ -17,8 +17,8 @@ import {
 } from '../protocol/wire';
 import { runBatch, type BatchHost, type BatchItem, type BatchOptions, type BatchOutcome } from '../queries/batch';
 import { buildCheckResult } from '../queries/results';
-import { parseMrz } from '../mrz/index';
-import { MRZ_SOURCES, subjectsFromMrz, type MrzCheckOptions, type MrzCheckResult } from '../queries/mrz-check';
+import { parseMrz, type ParsedMrz } from '../mrz/index';
+import { MRZ_SOURCES, subjectsFromMrz, type MrzBatchItem, type MrzCheckOptions, type MrzCheckResult } from '../queries/mrz-check';
 import type {
   CheckResult,
   DocumentQuery,
@@ -141,6 +141,16 @@ export interface BorderlinkClient {
    * ```
    */
   checkMany(items: Iterable<BatchItem> | AsyncIterable<BatchItem>, options?: BatchOptions): AsyncIterable<BatchOutcome>;
+  /**
+   * {@link BorderlinkClient.checkMany} for rows that are MRZs (a bulk scan, a manifest with an MRZ column): each row
+   * is parsed and checked like `checkMrz`; a row whose MRZ is invalid comes out with its `MrzError` and is not sent,
+   * unless `allowInvalidMrz` is set.
+   * @example
+   * ```ts
+   * for await (const row of client.checkManyMrz([{ id: 'scan-1', mrz: [line1, line2] }])) console.log(row.id, row.result?.verdict);
+   * ```
+   */
+  checkManyMrz(items: Iterable<MrzBatchItem> | AsyncIterable<MrzBatchItem>, options?: BatchOptions & MrzCheckOptions): AsyncIterable<BatchOutcome<MrzCheckResult>>;
   /**
    * Reports a document the authority's state issued as lost, stolen or revoked. Sent with one idempotency key on
    * every attempt.
@@ -436,8 +446,45 @@ class Client implements BorderlinkClient {
     return runBatch(this.#batchHost, items, options);
   }
 
+  checkManyMrz(
+    items: Iterable<MrzBatchItem> | AsyncIterable<MrzBatchItem>,
+    options: BatchOptions & MrzCheckOptions = {},
+  ): AsyncIterable<BatchOutcome<MrzCheckResult>> {
+    if (typeof options !== 'object' || options === null) throw new ConfigError('checkManyMrz options must be an object');
+    const { allowInvalidMrz, repair, referenceDate, ...batchOptions } = options;
+    if (allowInvalidMrz !== undefined && typeof allowInvalidMrz !== 'boolean') throw new ConfigError('Option allowInvalidMrz must be a boolean');
+    if (items === null || typeof items !== 'object' || !(Symbol.iterator in items || Symbol.asyncIterator in items)) {
+      throw new ConfigError('checkManyMrz needs an iterable or async iterable of { id, mrz }');
+    }
+    this.#assertOpen();
+    if (batchOptions.context !== undefined) assertContextShape(batchOptions.context, 'context');
+    const parseOptions = { ...(repair !== undefined ? { repair } : {}), ...(referenceDate !== undefined ? { referenceDate } : {}) };
+    try {
+      parseMrz('', parseOptions); // refuses bad parse options now, not once per row
+    } catch (err) {
+      throw new ConfigError(`Invalid MRZ options: ${(err as Error).message}`);
+    }
+    const host: BatchHost = {
+      ...this.#batchHost,
+      prepare: (item, context) => {
+        const { mrz } = item as Partial<MrzBatchItem>;
+        if (typeof mrz !== 'string' && !Array.isArray(mrz)) {
+          throw new InputError('Invalid input: mrz must be a string or an array of lines', [{ path: 'mrz', message: 'must be a string or an array of lines' }]);
+        }
+        const parsed = parseMrz(mrz, parseOptions);
+        const subjects = subjectsFromMrz(parsed, allowInvalidMrz === true);
+        return { prepared: this.#prepare(subjects, [...MRZ_SOURCES], context), extra: parsed };
+      },
+      finish: (result, parsed) => ({ ...result, mrz: parsed as ParsedMrz }) as MrzCheckResult,
+    };
+    return runBatch<MrzBatchItem, MrzCheckResult>(host, items, batchOptions);
+  }
+
   readonly #batchHost: BatchHost = {
-    prepare: (subjects, sources, context) => this.#prepare(parseSubjects(subjects), sources, context),
+    prepare: (item, context) => {
+      const { subjects, sources } = item as Partial<BatchItem>;
+      return { prepared: this.#prepare(parseSubjects(subjects), sources, context) };
+    },
     send: async (context, items, options) => {
       const requestId = randomUUID();
       const outcome = await this.#executor.execute<CheckResponse>(

@@ -66,11 +66,13 @@ export interface BatchOptions {
 
 /** What the batch needs from the client. @internal */
 export interface BatchHost {
-  prepare(subjects: unknown, sources: Source[] | undefined, context: Partial<QueryContext> | undefined): {
-    context: QueryContext;
-    subjects: Subject[];
-    sources: Source[];
+  /** Validates one input item (throws its InputError); `extra` travels with the row to `finish`. */
+  prepare(item: object, context: Partial<QueryContext> | undefined): {
+    prepared: { context: QueryContext; subjects: Subject[]; sources: Source[] };
+    extra?: unknown;
   };
+  /** Turns a row's CheckResult into what the caller gets (e.g. adds the parsed MRZ). */
+  finish?(result: CheckResult, extra: unknown): CheckResult;
   send(
     context: QueryContext,
     items: CheckItemRequest[],
@@ -83,6 +85,7 @@ interface Row {
   seq: number;
   id: string;
   prepared?: { context: QueryContext; subjects: Subject[]; sources: Source[] };
+  extra?: unknown;
   error?: BorderlinkError;
 }
 
@@ -111,11 +114,11 @@ function abortReason(signal: AbortSignal): Error {
  * Runs a batch. Implementation of `client.checkMany`.
  * @internal
  */
-export async function* runBatch(
+export async function* runBatch<I extends { id: string }, R extends CheckResult = CheckResult>(
   host: BatchHost,
-  input: Iterable<BatchItem> | AsyncIterable<BatchItem>,
+  input: Iterable<I> | AsyncIterable<I>,
   options: BatchOptions = {},
-): AsyncGenerator<BatchOutcome> {
+): AsyncGenerator<BatchOutcome<R>> {
   const { batchSize, concurrency, ordered } = resolve(options);
   const started = performance.now();
   const total = options.total ?? (Array.isArray(input) ? input.length : undefined);
@@ -126,21 +129,19 @@ export async function* runBatch(
   if (options.signal?.aborted) throw abortReason(options.signal);
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
-  const iterator: Iterator<BatchItem> | AsyncIterator<BatchItem> =
-    Symbol.asyncIterator in Object(input)
-      ? (input as AsyncIterable<BatchItem>)[Symbol.asyncIterator]()
-      : (input as Iterable<BatchItem>)[Symbol.iterator]();
+  const iterator: Iterator<I> | AsyncIterator<I> =
+    Symbol.asyncIterator in Object(input) ? (input as AsyncIterable<I>)[Symbol.asyncIterator]() : (input as Iterable<I>)[Symbol.iterator]();
   let inputDone = false;
   let seq = 0;
   const counts = { done: 0, hits: 0, possibleHits: 0, incomplete: 0, errors: 0 };
 
   // Finished rows waiting to be yielded; in ordered mode keyed by seq.
-  const ready: BatchOutcome[] = [];
-  const held = new Map<number, BatchOutcome>();
+  const ready: BatchOutcome<R>[] = [];
+  const held = new Map<number, BatchOutcome<R>>();
   let nextSeq = 0;
   const inFlight = new Set<Promise<void>>();
 
-  const emit = (row: Row, outcome: BatchOutcome) => {
+  const emit = (row: Row, outcome: BatchOutcome<R>) => {
     counts.done++;
     if (outcome.error !== undefined) counts.errors++;
     else tally(counts, outcome.result.verdict);
@@ -172,11 +173,13 @@ export async function* runBatch(
         inputDone = true;
         break;
       }
-      const item = next.value as Partial<BatchItem> | undefined;
+      const item = next.value as Partial<I> | undefined;
       const row: Row = { seq: seq++, id: typeof item?.id === 'string' ? item.id : String(item?.id) };
       try {
-        if (typeof item !== 'object' || item === null) throw new ConfigError('A checkMany item must be an object { id, subjects }');
-        row.prepared = host.prepare(item.subjects, item.sources, options.context);
+        if (typeof item !== 'object' || item === null) throw new ConfigError('A checkMany item must be an object with an id');
+        const { prepared, extra } = host.prepare(item, options.context);
+        row.prepared = prepared;
+        row.extra = extra;
       } catch (err) {
         row.error = err instanceof BorderlinkError ? err : new ConfigError('A checkMany item could not be read');
         emit(row, { id: row.id, error: row.error });
@@ -206,7 +209,7 @@ export async function* runBatch(
         }
         const result = buildCheckResult(item, row.prepared!.sources, { requestId: response.requestId, attempts, durationMs });
         host.audit(row.prepared!, result, undefined, response.requestId);
-        emit(row, { id: row.id, result });
+        emit(row, { id: row.id, result: (host.finish ? host.finish(result, row.extra) : result) as R });
       }
     } catch (err) {
       const error = err instanceof BorderlinkError ? err : new ProtocolError('Unexpected failure in a batch', { cause: err });

@@ -14,6 +14,12 @@ export interface MrzCheckResult extends CheckResult {
   mrz: ParsedMrz;
 }
 
+/** One row of `checkManyMrz`: your id and the MRZ as lines or as OCR text. */
+export interface MrzBatchItem {
+  id: string;
+  mrz: string | readonly string[];
+}
+
 /** Options of `checkMrz`, beside the usual call options. */
 export interface MrzCheckOptions {
   /** Check an MRZ that failed its check digits anyway, on the fields as read. @default false */

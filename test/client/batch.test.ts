@@ -255,3 +255,44 @@ describe('checkMany options', () => {
     expect(() => client.checkMany(42 as never)).toThrow(/iterable/);
   });
 });
+
+describe('checkManyMrz', () => {
+  const td3 = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'];
+  const referenceDate = new Date('2026-11-29T00:00:00Z');
+
+  it('parses and checks each MRZ row, attaches what was read, and refuses an invalid one without sending it', async () => {
+    const { client, transport } = make();
+    const broken = [td3[0]!, td3[1]!.replace('7408122', '7408123')];
+    const rows = await collect(
+      client.checkManyMrz(
+        [
+          { id: 'a', mrz: td3 },
+          { id: 'b', mrz: broken },
+          { id: 'c', mrz: td3.join('\n') },
+        ],
+        { referenceDate, repair: false, ordered: true },
+      ),
+    );
+    expect(rows.map((r) => r.id)).toEqual(['a', 'b', 'c']);
+    expect(rows[0]?.result).toMatchObject({ verdict: 'HIT', mrz: { format: 'TD3', valid: true } });
+    expect(rows[0]?.result?.outcomes.map((o) => o.source)).toEqual(['SLTD', 'TDAWN', 'NOMINAL']);
+    expect(rows[1]?.error?.code).toBe('INVALID_MRZ');
+    expect(rows[2]?.result?.verdict).toBe('HIT');
+    expect((transport.requests[0]?.body as { items: unknown[] }).items).toHaveLength(2);
+  });
+
+  it('checks an invalid MRZ as read when allowed', async () => {
+    const { client } = make();
+    const broken = [td3[0]!, td3[1]!.replace('7408122', '7408123')];
+    const rows = await collect(client.checkManyMrz([{ id: 'b', mrz: broken }], { referenceDate, repair: false, allowInvalidMrz: true }));
+    expect(rows[0]?.result).toMatchObject({ verdict: 'HIT', mrz: { valid: false } });
+  });
+
+  it('refuses bad options and rows without an mrz by name', async () => {
+    const { client } = make();
+    expect(() => client.checkManyMrz([], { referenceDate: 'today' as never })).toThrow(/MRZ options/);
+    const rows = await collect(client.checkManyMrz([{ id: 'x' } as never]));
+    expect(rows[0]?.error).toBeInstanceOf(InputError);
+    expect((rows[0]?.error as InputError).issues[0]?.path).toBe('mrz');
+  });
+});
