@@ -7,7 +7,7 @@ import { createExecutor, resolveResilienceOptions } from '../src/resilience/inde
 import type { CallSpec } from '../src/resilience/types';
 import type { Transport, TransportRequest, TransportResponse } from '../src/transport/types';
 import { httpTransport } from '../src/transport/index';
-import { startGatewayProcess, timedInFlight } from './lib';
+import { cpuMsSince, startGatewayProcess, timedInFlight } from './lib';
 
 const BODY = JSON.stringify({ requestId: 'r', items: [{ itemId: '1', outcomes: [{ source: 'SLTD', status: 'NO_HIT' }], hits: [] }] });
 const RESPONSE: TransportResponse = { status: 200, headers: { 'content-type': 'application/json' }, body: BODY };
@@ -86,14 +86,26 @@ async function againstGateway(concurrency: number, n: number, rounds: number) {
     await timedInFlight(3_000, concurrency, direct);
     let tl = 0;
     let td = 0;
+    let cl = 0;
+    let cd = 0;
+    const timeLayered = async () => {
+      const cpu = process.cpuUsage();
+      tl += await timedInFlight(n, concurrency, layered);
+      cl += cpuMsSince(cpu);
+    };
+    const timeDirect = async () => {
+      const cpu = process.cpuUsage();
+      td += await timedInFlight(n, concurrency, direct);
+      cd += cpuMsSince(cpu);
+    };
     for (let r = 0; r < rounds; r++) {
       // Alternate which side goes first, so drift does not favour one.
       if (r % 2 === 0) {
-        tl += await timedInFlight(n, concurrency, layered);
-        td += await timedInFlight(n, concurrency, direct);
+        await timeLayered();
+        await timeDirect();
       } else {
-        td += await timedInFlight(n, concurrency, direct);
-        tl += await timedInFlight(n, concurrency, layered);
+        await timeDirect();
+        await timeLayered();
       }
     }
     const calls = n * rounds;
@@ -102,6 +114,10 @@ async function againstGateway(concurrency: number, n: number, rounds: number) {
       directPerSec: Math.round((calls * 1000) / td),
       overheadPct: Number(((tl / td - 1) * 100).toFixed(1)),
       met: tl / td - 1 <= 0.05,
+      // Client-process CPU per call: steadier than wall time on a shared machine.
+      executeCpuMicros: Number(((cl * 1000) / calls).toFixed(1)),
+      directCpuMicros: Number(((cd * 1000) / calls).toFixed(1)),
+      cpuOverheadPct: Number(((cl / cd - 1) * 100).toFixed(1)),
     };
   } finally {
     await executor.close();
