@@ -135,6 +135,11 @@ export interface CompiledCheck {
   readonly covered: Int16Array;
   /** 7-3-1 weight of each covered offset. */
   readonly weights: Uint8Array;
+  /**
+   * The covered offsets as contiguous runs, three numbers each: first offset, end offset (exclusive), and the
+   * position of the first one in the weighting (0 for weight 7, 1 for 3, 2 for 1).
+   */
+  readonly runs: Int16Array;
   /** Covered offsets that no other (non-composite) check digit covers: where a composite-only error can sit. */
   readonly coveredOnlyHere: Int16Array;
   /**
@@ -175,6 +180,16 @@ const DIGIT_FIELDS: ReadonlySet<MrzFieldName> = new Set<MrzFieldName>([
   'compositeCheckDigit',
 ]);
 
+/** {@link CompiledCheck.runs} of a list of covered offsets. */
+function runsOf(covered: readonly number[]): Int16Array {
+  const runs: number[] = [];
+  for (let i = 0; i < covered.length; i++) {
+    if (i > 0 && covered[i] === (covered[i - 1] as number) + 1) runs[runs.length - 2] = (covered[i] as number) + 1;
+    else runs.push(covered[i] as number, (covered[i] as number) + 1, i % 3);
+  }
+  return Int16Array.from(runs);
+}
+
 function compile(format: IcaoMrzFormat): CompiledLayout {
   const shape = LAYOUT_SHAPES[format];
   const rows = LAYOUT_ROWS.filter((row) => row[0] === format);
@@ -214,7 +229,7 @@ function compile(format: IcaoMrzFormat): CompiledLayout {
     checks.push({
       name, digitOffset: digitField.offset, digitField: digitField.field,
       covered: Int16Array.from(covered), coveredOnlyHere: new Int16Array(0),
-      searchOffsets: new Int16Array(0), reportField: digitField,
+      searchOffsets: new Int16Array(0), reportField: digitField, runs: runsOf(covered),
       weights: Uint8Array.from(covered, (_, i) => [7, 3, 1][i % 3] as number),
     });
   }

@@ -41,3 +41,40 @@ export function splitNames(field: string): { surname: string; givenNames: string
   return { surname: single >= 0 && single < primaryEnd ? fillerToSpace(primary) : primary, givenNames };
 }
 
+
+/** The length of the field of `length` characters at `offset` of `buf` without its trailing filler. */
+export function fillerEnd(buf: Uint8Array, offset: number, length: number): number {
+  let end = length;
+  while (end > 0 && buf[offset + end - 1] === FILLER) end--;
+  return end;
+}
+
+/**
+ * {@link splitNames} of `field`, the name field as held at `offset` of `buf`: the filler positions are read from
+ * the buffer (they are the same in both), the names are cut from `field`.
+ */
+export function splitNamesAt(buf: Uint8Array, offset: number, field: string): { surname: string; givenNames: string[] } {
+  const length = field.length;
+  const end = fillerEnd(buf, offset, length);
+  let cut = -1;
+  let single = -1;
+  for (let i = 0; i + 1 < length; i++) {
+    if (buf[offset + i] !== FILLER) continue;
+    if (buf[offset + i + 1] === FILLER) {
+      cut = i;
+      break;
+    }
+    if (single < 0) single = i;
+  }
+  const primaryEnd = cut < 0 || cut > end ? end : cut;
+  const primary = field.slice(0, primaryEnd);
+  const givenNames: string[] = [];
+  let start = primaryEnd + 2;
+  for (let i = start; i <= end; i++) {
+    if (i === end || buf[offset + i] === FILLER) {
+      if (i > start) givenNames.push(field.slice(start, i));
+      start = i + 1;
+    }
+  }
+  return { surname: single >= 0 && single < primaryEnd ? fillerToSpace(primary) : primary, givenNames };
+}

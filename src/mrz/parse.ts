@@ -8,7 +8,7 @@ import { LAYOUTS } from './layouts';
 import type { CompiledCheck, CompiledField, CompiledLayout } from './layouts';
 import { parseNationalFormat } from './national';
 import { detectFormat, normaliseLines } from './normalize';
-import { splitNames, stripFiller } from './names';
+import { fillerEnd, splitNamesAt, stripFiller } from './names';
 import { repairBuffer } from './repair';
 import { STATE_CODES } from './state-codes';
 import type {
@@ -64,21 +64,31 @@ const DIGIT_AT = new Int16Array(8);
 const OVERFLOW_AT = new Int16Array(8);
 
 /**
- * CODE_FLAGS[class << 8 | code]: 1 when the code is outside the MRZ alphabet, 2 when it is outside the class of the
- * position (the filler belongs to every class); 0 for a character that needs nothing.
+ * CODE_ENTRY[class << 8 | code]: the check-digit value of the code in the low 6 bits (0 outside the MRZ alphabet),
+ * then flag 64 when the code is outside the MRZ alphabet and 128 when it is outside the class of the position (the
+ * filler belongs to every class). Below 64 for a character that needs nothing.
  */
-const CODE_FLAGS: Uint8Array = (() => {
+const CODE_ENTRY: Uint8Array = (() => {
   const table = new Uint8Array(3 * 256);
   for (let cls = 0; cls < 3; cls++) {
     for (let code = 0; code < 256; code++) {
       const digit = code >= 48 && code <= 57;
       const letter = code >= 65 && code <= 90;
       const inClass = code === FILLER || (cls === 0 ? letter : cls === 1 ? digit : digit || letter);
-      table[(cls << 8) | code] = ((CHAR_VALUE[code] as number) < 0 ? 1 : 0) | (inClass ? 0 : 2);
+      const value = CHAR_VALUE[code] as number;
+      table[(cls << 8) | code] = (value < 0 ? 64 : value) | (inClass ? 0 : 128);
     }
   }
   return table;
 })();
+
+/**
+ * Check-digit values of the characters of the last {@link loadBuffer}, by offset. Meaningful only when every
+ * character was in the MRZ alphabet (see {@link alphabetOk}).
+ */
+const VALUES = new Uint8Array(3 * 44);
+/** Set by {@link loadBuffer}: every character is in the MRZ alphabet, so {@link VALUES} hold their values. */
+let alphabetOk = true;
 
 let optionRepair = true;
 let optionRef: ReferenceParts | null = null;
@@ -151,14 +161,17 @@ export function parseMrz(input: string | readonly string[], options?: ParseMrzOp
 
 /**
  * Copies the lines into {@link BUFFER} as char codes (upper-cased when repairing), raising LOWERCASE_INPUT and
- * INVALID_CHARACTERS per line; records the upper-cased offsets and whether anything is outside its class.
+ * INVALID_CHARACTERS per line; records the upper-cased offsets, whether anything is outside its class, and the
+ * check-digit value of every character in {@link VALUES}.
  */
 function loadBuffer(lines: readonly string[], layout: CompiledLayout, repair: boolean, issues: MrzIssue[]): void {
   const buf = BUFFER;
+  const values = VALUES;
   const length = layout.length;
   const classAt = layout.classIndexAt;
   let lowered = 0;
   let anyOut = false;
+  let anyBad = false;
   let anyWide = false;
   for (let l = 0; l < layout.lines; l++) {
     const line = lines[l] as string;
@@ -167,33 +180,39 @@ function loadBuffer(lines: readonly string[], layout: CompiledLayout, repair: bo
     let firstBad = -1;
     let lastBad = -1;
     for (let i = 0; i < length; i++) {
+      const offset = base + i;
       let code = line.charCodeAt(i);
       if (code > 90) {
         // Past `Z`: lowercase (upper-cased when repairing), or a code the buffer clamps to 255.
         if (code >= 97 && code <= 122 && repair) {
           code -= 32;
-          LOWERED[lowered++] = base + i;
+          LOWERED[lowered++] = offset;
           lower++;
         } else if (code > 255) {
           code = 255;
           anyWide = true;
         }
       }
-      buf[base + i] = code;
-      const flags = CODE_FLAGS[((classAt[base + i] as number) << 8) | code] as number;
-      if (flags !== 0) {
+      buf[offset] = code;
+      const entry = CODE_ENTRY[((classAt[offset] as number) << 8) | code] as number;
+      values[offset] = entry & 63;
+      if (entry >= 64) {
         anyOut = true;
-        if ((flags & 1) !== 0) {
+        if ((entry & 64) !== 0) {
           if (firstBad < 0) firstBad = i;
           lastBad = i;
         }
       }
     }
     if (lower > 0) issues.push(issue('LOWERCASE_INPUT', l, 0, length));
-    if (firstBad >= 0) issues.push(issue('INVALID_CHARACTERS', l, firstBad, lastBad + 1));
+    if (firstBad >= 0) {
+      anyBad = true;
+      issues.push(issue('INVALID_CHARACTERS', l, firstBad, lastBad + 1));
+    }
   }
   loweredCount = lowered;
   outOfClass = anyOut;
+  alphabetOk = !anyBad;
   wide = anyWide;
 }
 
@@ -215,6 +234,12 @@ function stateAt(buf: Uint8Array, offset: number): string {
   if (c !== FILLER) return String.fromCharCode(a, b, c);
   if (b !== FILLER) return String.fromCharCode(a, b);
   return a !== FILLER ? String.fromCharCode(a) : '';
+}
+
+/** `value`, the field as held in the buffer, without its trailing filler (read from the buffer). */
+function strippedAt(buf: Uint8Array, field: CompiledField, value: string): string {
+  const end = fillerEnd(buf, field.offset, field.length);
+  return end === value.length ? value : value.slice(0, end);
 }
 
 function isSex(code: number): boolean {
@@ -242,18 +267,76 @@ function isDocumentCode(code: string, layout: CompiledLayout): boolean {
   return first === 86 || layout.codeFirst === 'P' || second !== 86;
 }
 
+/** Records check `i` as {@link judgeCheck} left it in {@link lastCheck}. */
+function recordCheck(i: number, ok: boolean): void {
+  const last = lastCheck;
+  CHECK_OK[i] = ok ? 1 : 0;
+  COMPUTED[i] = last.computed;
+  DIGIT_AT[i] = last.digitOffset;
+  OVERFLOW_AT[i] = last.overflow ? last.overflowEnd : -1;
+}
+
 /** Judges every check digit once into the scratch arrays; whether all pass. */
 function judgeAll(buf: Uint8Array, layout: CompiledLayout): boolean {
   const checks = layout.checks;
-  const last = lastCheck;
   let all = true;
   for (let i = 0; i < checks.length; i++) {
     const ok = judgeCheck(buf, layout, checks[i] as CompiledCheck);
-    CHECK_OK[i] = ok ? 1 : 0;
-    COMPUTED[i] = last.computed;
-    DIGIT_AT[i] = last.digitOffset;
-    OVERFLOW_AT[i] = last.overflow ? last.overflowEnd : -1;
+    recordCheck(i, ok);
     if (!ok) all = false;
+  }
+  return all;
+}
+
+/** The 7-3-1 sum of `values` over `check.runs` (contiguous ranges, weights by position, no index arrays). */
+function runsSum(values: Uint8Array, runs: Int16Array): number {
+  let sum = 0;
+  for (let r = 0; r < runs.length; r += 3) {
+    let i = runs[r] as number;
+    const end = runs[r + 1] as number;
+    const phase = runs[r + 2] as number;
+    // Align on a weight of 7, then take the characters three at a time.
+    if (phase === 1 && i < end) sum += 3 * (values[i++] as number);
+    if (phase !== 0 && i < end) sum += values[i++] as number;
+    for (; i + 2 < end; i += 3) sum += 7 * (values[i] as number) + 3 * (values[i + 1] as number) + (values[i + 2] as number);
+    if (i < end) sum += 7 * (values[i++] as number);
+    if (i < end) sum += 3 * (values[i] as number);
+  }
+  return sum;
+}
+
+/** An empty personal number (all filler) with `<` or `0` as its digit: it passes (see {@link judgeCheck}). */
+function emptyPersonal(buf: Uint8Array, check: CompiledCheck, printed: number): boolean {
+  if (printed !== FILLER && printed !== 48) return false;
+  const runs = check.runs;
+  for (let i = runs[0] as number; i < (runs[1] as number); i++) if (buf[i] !== FILLER) return false;
+  return runs.length === 3;
+}
+
+/**
+ * {@link judgeAll} on the buffer just loaded, from the values {@link loadBuffer} recorded: a digit that matches its
+ * sum passes as {@link judgeCheck} would pass it; any other (overflow, empty personal number, a mismatch) goes
+ * through {@link judgeCheck}.
+ */
+function judgeLoaded(buf: Uint8Array, layout: CompiledLayout): boolean {
+  if (!alphabetOk) return judgeAll(buf, layout);
+  const checks = layout.checks;
+  let all = true;
+  for (let i = 0; i < checks.length; i++) {
+    const check = checks[i] as CompiledCheck;
+    const digitOffset = check.digitOffset;
+    const computed = runsSum(VALUES, check.runs) % 10;
+    const printed = buf[digitOffset] as number;
+    if (printed - 48 === computed || (computed === 0 && check.name === 'personalNumber' && emptyPersonal(buf, check, printed))) {
+      CHECK_OK[i] = 1;
+      COMPUTED[i] = computed;
+      DIGIT_AT[i] = digitOffset;
+      OVERFLOW_AT[i] = -1;
+    } else {
+      const ok = judgeCheck(buf, layout, check);
+      recordCheck(i, ok);
+      if (!ok) all = false;
+    }
   }
   return all;
 }
@@ -349,7 +432,7 @@ function parseIcao(inputLines: string[], layout: CompiledLayout, repair: boolean
   const issuingField = f.issuingState as CompiledField;
   const nationalityField = f.nationality as CompiledField;
   const sexField = f.sex as CompiledField;
-  let allOk = judgeAll(buf, layout);
+  let allOk = judgeLoaded(buf, layout);
   let issuingState = stateAt(buf, issuingField.offset);
   let issuingInfo = STATE_CODES.get(issuingState);
   let nationality = stateAt(buf, nationalityField.offset);
@@ -434,10 +517,11 @@ function parseIcao(inputLines: string[], layout: CompiledLayout, repair: boolean
   // A digit in the names is outside their class, so there is none when everything was in class.
   if (outOfClass && hasDigit(namesRaw)) issues.push(fieldIssue('INVALID_CHARACTERS', namesField));
   if (namesRaw.charCodeAt(namesRaw.length - 1) !== FILLER) issues.push(fieldIssue('NAME_POSSIBLY_TRUNCATED', namesField));
-  const names = splitNames(namesRaw);
+  const names = splitNamesAt(buf, namesField.offset, namesRaw);
 
   const numberRaw = raw.documentNumber as string;
-  let documentNumber = stripFiller(numberRaw);
+  const numberField = f.documentNumber as CompiledField;
+  let documentNumber = strippedAt(buf, numberField, numberRaw);
   const overflowName = overflowEnd > 0 && layout.overflowInto !== null ? layout.overflowInto.field : null;
   let optionalData: string[] | null = null;
   let anyOptional = false;
@@ -447,19 +531,19 @@ function parseIcao(inputLines: string[], layout: CompiledLayout, repair: boolean
     if (overflowName === 'optionalData1') {
       documentNumber = numberRaw + optional1.slice(0, overflowEnd - 1);
       part = stripFiller(optional1.slice(overflowEnd + 1));
-    } else part = stripFiller(optional1);
+    } else part = strippedAt(buf, f.optionalData1 as CompiledField, optional1);
     if (part.length > 0) anyOptional = true;
     optionalData = [part];
     const optional2 = raw.optionalData2;
     if (optional2 !== undefined) {
-      const part2 = stripFiller(optional2);
+      const part2 = strippedAt(buf, f.optionalData2 as CompiledField, optional2);
       if (part2.length > 0) anyOptional = true;
       optionalData.push(part2);
     }
   }
 
   const document: MutableDocument = {
-    documentCode: stripFiller(documentCodeRaw),
+    documentCode: strippedAt(buf, codeField, documentCodeRaw),
     documentType: DOCUMENT_TYPES[documentCodeRaw.charAt(0)] ?? 'OTHER',
     issuingState,
     documentNumber,
@@ -472,8 +556,9 @@ function parseIcao(inputLines: string[], layout: CompiledLayout, repair: boolean
   };
   const personalRaw = raw.personalNumber;
   if (personalRaw !== undefined) {
-    const personal = stripFiller(personalRaw);
-    if (personal.length > 0) document.personalNumber = personal;
+    const personalField = f.personalNumber as CompiledField;
+    const end = fillerEnd(buf, personalField.offset, personalField.length);
+    if (end > 0) document.personalNumber = end === personalRaw.length ? personalRaw : personalRaw.slice(0, end);
   }
   if (anyOptional) document.optionalData = optionalData as string[];
 
