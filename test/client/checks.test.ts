@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, InputError, createClient, isClear, type BorderlinkClient, type ClientOptions } from '../../src/index';
 import { mockTransport, type MockTransport } from '../../src/testing/index';
@@ -195,7 +196,6 @@ describe('de-duplication of identical checks in flight', () => {
 
 describe('one signal shared by many calls', () => {
   it('adds one abort listener to it however many calls wait, removes it after, and aborts them all', async () => {
-    const { getEventListeners } = await import('node:events');
     const warnings: string[] = [];
     const onWarning = (w: Error) => warnings.push(w.name);
     process.on('warning', onWarning);
