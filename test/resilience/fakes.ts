@@ -3,6 +3,7 @@ import { ConnectionError, TimeoutError } from '../../src/errors/index';
 import { resolveResilienceOptions, type Clock, type ResilienceOptions } from '../../src/resilience/index';
 import type { CallSpec } from '../../src/resilience/types';
 import type { Transport, TransportRequest, TransportResponse } from '../../src/transport/types';
+import { addAbortListener, removeAbortListener } from '../../src/internal/abort';
 
 /** Lets every pending promise callback run. */
 export const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -74,7 +75,7 @@ export function scriptedTransport(
         const timers: unknown[] = [];
         const done = (): void => {
           for (const h of timers) clock.clearTimeout(h);
-          request.signal?.removeEventListener('abort', onAbort);
+          if (request.signal !== undefined) removeAbortListener(request.signal, onAbort);
         };
         const onAbort = (): void => {
           t.aborted++;
@@ -82,7 +83,8 @@ export function scriptedTransport(
           reject(request.signal?.reason);
         };
         if (request.signal?.aborted) return onAbort();
-        request.signal?.addEventListener('abort', onAbort, { once: true });
+        // Like the SDK's own transport: one listener per signal however many attempts share it.
+        if (request.signal !== undefined) addAbortListener(request.signal, onAbort);
         if (options.honourTimeout !== false) {
           timers.push(
             clock.setTimeout(() => {
