@@ -397,10 +397,13 @@ class Client implements BorderlinkClient {
       dedupe !== undefined && key !== undefined
         ? await dedupe.run(key, (signal) => send(signal), options?.signal)
         : await send();
-    const item = outcome.value.items.find((i) => i.itemId === '1');
-    if (item === undefined) {
+    const answers = outcome.value.items.filter((i) => i.itemId === '1');
+    if (answers.length === 0) {
       throw new ProtocolError('The gateway answered without the item that was asked', { retryable: false });
     }
+    // Two answers to one item cannot both be believed: reading either could be a false clear.
+    if (answers.length > 1) throw new ProtocolError('The gateway answered the item that was asked more than once', { retryable: false });
+    const item = answers[0]!;
     const result = buildCheckResult(structuredCloneItem(item), prepared.sources, {
       requestId: outcome.value.requestId,
       attempts: outcome.attempts,

@@ -196,13 +196,18 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
     const sentAt = performance.now();
     try {
       const { response, attempts } = await host.send(context, items, { timeoutMs: options.timeoutMs, signal: controller.signal });
-      const byId = new Map<string, CheckItemResponse>();
-      for (const item of response.items) byId.set(item.itemId, item);
+      // null marks an item answered more than once: neither answer can be believed (never a false clear).
+      const byId = new Map<string, CheckItemResponse | null>();
+      for (const item of response.items) byId.set(item.itemId, byId.has(item.itemId) ? null : item);
       const durationMs = Math.round(performance.now() - sentAt);
       for (const row of rows) {
         const item = byId.get(String(row.seq));
-        if (item === undefined) {
-          const error = new ProtocolError('The gateway answered without this row', { requestId: response.requestId, attempts, durationMs });
+        if (item === undefined || item === null) {
+          const error = new ProtocolError(item === null ? 'The gateway answered this row more than once' : 'The gateway answered without this row', {
+            requestId: response.requestId,
+            attempts,
+            durationMs,
+          });
           host.audit(row.prepared!, undefined, error, response.requestId);
           emit(row, { id: row.id, error });
           continue;
