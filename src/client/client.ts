@@ -268,6 +268,9 @@ class Client implements BorderlinkClient {
   readonly #dedupe: ReturnType<typeof createDeduper> | undefined;
   readonly #listeners = new Map<string, Set<(event: ClientEvent) => void>>();
   #closed = false;
+  /** Moves when a write starts or ends: an answer read across a report may be stale, so it is not cached. */
+  #writeEpoch = 0;
+  #writesInFlight = 0;
   #validContext: QueryContext | undefined;
 
   constructor(transport: Transport, context: Partial<QueryContext>, resilience: ResolvedResilience, internals: ClientInternals) {
@@ -385,6 +388,7 @@ class Client implements BorderlinkClient {
     // Cache keys are keyed hashes: a cache outlives the request. The in-flight table may use the body itself, which
     // is in memory exactly as long as its entry.
     const key = cache !== undefined ? keyedHash(this.#internals.hashKey, bodyText) : dedupe !== undefined ? bodyText : undefined;
+    const epoch = this.#writeEpoch;
     if (cache !== undefined && key !== undefined) {
       const cached = cache.get(key);
       if (cached !== undefined) {
@@ -395,7 +399,7 @@ class Client implements BorderlinkClient {
       this.#executor.execute<CheckResponse>(this.#readSpec(PATHS.checks, bodyText, requestId, options, signal ?? options?.signal));
     const outcome =
       dedupe !== undefined && key !== undefined
-        ? await dedupe.run(key, (signal) => send(signal), options?.signal)
+        ? await dedupe.run(`${epoch}:${key}`, (signal) => send(signal), options?.signal)
         : await send();
     const answers = outcome.value.items.filter((i) => i.itemId === '1');
     if (answers.length === 0) {
@@ -409,7 +413,7 @@ class Client implements BorderlinkClient {
       attempts: outcome.attempts,
       durationMs: Math.round(performance.now() - started),
     });
-    if (cache !== undefined && key !== undefined) cache.set(key, result);
+    if (cache !== undefined && key !== undefined && epoch === this.#writeEpoch && this.#writesInFlight === 0) cache.set(key, result);
     return result;
   }
 
@@ -544,6 +548,9 @@ class Client implements BorderlinkClient {
     const idempotencyKey = this.#idempotencyKey(options);
     const requestId = randomUUID();
     const prepared = { context, subjects, sources: [] };
+    // A report or withdrawal changes what checks answer: nothing cached before it, or read while it is in flight,
+    // may be served after it.
+    this.#writeMoves(1);
     try {
       const outcome = await this.#executor.execute({
         ...this.#writeSpec(path, bodyFor(context), requestId, idempotencyKey, options),
@@ -563,7 +570,15 @@ class Client implements BorderlinkClient {
       const error = this.#finishError(err, requestId, started);
       this.#audit(action, prepared, { requestId, ...(recordId !== undefined ? { recordId } : {}), error });
       throw error;
+    } finally {
+      this.#writeMoves(-1);
     }
+  }
+
+  #writeMoves(delta: 1 | -1): void {
+    this.#writeEpoch++;
+    this.#writesInFlight += delta;
+    this.#cache?.clear();
   }
 
   #idempotencyKey(options: WriteOptions | undefined): string {
