@@ -47,6 +47,7 @@ export function transliterate(name: string, field = 'name'): string {
 /** Fits primary and secondary identifiers into `length`, truncating secondary components first (Doc 9303 Part 3, 4.6). */
 function nameField(surname: string, givenNames: readonly string[], length: number): string {
   const primary = transliterate(surname, 'surname');
+  if (!givenNames.every((name) => typeof name === 'string')) fail('givenNames', 'must be an array of strings');
   const given = givenNames.map((name) => transliterate(name, 'givenNames')).filter((name) => name.length > 0);
   if (primary.length === 0 && given.length === 0) fail('surname', 'and givenNames are both empty');
   const join = (): string => (given.length === 0 ? primary : `${primary}<<${given.join('<')}`);
@@ -117,7 +118,7 @@ export function formatMrz(fields: FormatMrzInput): string[] {
   values.nationality = state(fields.nationality, 'nationality');
   values.birthDate = date(fields.birthDate, 'birthDate');
   values.expiryDate = date(fields.expiryDate, 'expiryDate');
-  const sex = SEX_CODES[fields.sex];
+  const sex = Object.hasOwn(SEX_CODES, fields.sex) ? SEX_CODES[fields.sex] : undefined;
   if (sex === undefined) fail('sex', 'must be M, F, X or UNSPECIFIED');
   values.sex = sex;
   if (!Array.isArray(fields.givenNames)) fail('givenNames', 'must be an array of strings');

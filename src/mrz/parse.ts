@@ -104,6 +104,7 @@ const engine = /* @__PURE__ */ (() => {
       optionRef = referenceParts(Date.now());
       return;
     }
+    if (typeof options !== 'object' || options === null) throw new RangeError('parseMrz: options must be an object');
     for (const key in options) {
       if (key !== 'repair' && key !== 'referenceDate') throw new RangeError(`parseMrz: unknown option "${key}"`);
     }
@@ -130,7 +131,8 @@ const engine = /* @__PURE__ */ (() => {
     readOptions(options);
     const repair = optionRepair;
     const ref = optionRef as ReferenceParts;
-    const lines = input === null || input === undefined ? [] : normaliseLines(input);
+    // Input that is neither text nor lines is data that holds no MRZ, not a reason to throw.
+    const lines = typeof input === 'string' || isIterable(input) ? normaliseLines(input) : [];
     const detection = detectFormat(lines);
     if (detection.format === null) {
       return unusable(null, lines, [issue(detection.problem ?? 'UNKNOWN_FORMAT', 0, 0, lines[0]?.length ?? 0)]);
@@ -562,6 +564,10 @@ const engine = /* @__PURE__ */ (() => {
 
   return { parse, rawFields };
 })();
+
+function isIterable(value: unknown): value is readonly string[] {
+  return typeof value === 'object' && value !== null && typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
+}
 
 /**
  * Parses a machine-readable zone. Never throws on data: everything wrong with the input is an issue in the result.
