@@ -228,6 +228,10 @@ export function createClient(options: ClientOptions): BorderlinkClient {
   for (const key of Object.keys(privacy)) {
     if (key !== 'hashKey' && key !== 'includePersonalData') throw new ConfigError(`Option privacy.${key} is not known`);
   }
+  if (privacy.hashKey !== undefined && typeof privacy.hashKey !== 'string' && !(privacy.hashKey instanceof Uint8Array)) {
+    throw new ConfigError('Option privacy.hashKey must be a string or a Uint8Array');
+  }
+  if (logger !== undefined && logger !== null && !isLogger(logger)) throw new ConfigError('Option logger must have error, warn, info and debug functions');
   // Everything else must be a resilience option: resolveResilienceOptions refuses unknown ones by name.
   const resolved = resolveResilienceOptions(resilienceInput);
   return new Client(transport, { ...context }, resolved, {
@@ -236,6 +240,12 @@ export function createClient(options: ClientOptions): BorderlinkClient {
     hashKey: hashKeyFrom(privacy.hashKey),
     includePersonalData: privacy.includePersonalData === true,
   });
+}
+
+function isLogger(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const l = value as Record<string, unknown>;
+  return typeof l.error === 'function' && typeof l.warn === 'function' && typeof l.info === 'function' && typeof l.debug === 'function';
 }
 
 function secretsOf(transport: Transport): string[] {
@@ -336,6 +346,7 @@ class Client implements BorderlinkClient {
   }
 
   async checkMrz(input: string | readonly string[], options: CallOptions & MrzCheckOptions = {}): Promise<MrzCheckResult> {
+    if (typeof options !== 'object' || options === null) throw new ConfigError('Call options must be an object');
     const { allowInvalidMrz, repair, referenceDate, ...callOptions } = options;
     if (allowInvalidMrz !== undefined && typeof allowInvalidMrz !== 'boolean') throw new ConfigError('Option allowInvalidMrz must be a boolean');
     if (typeof input !== 'string' && !Array.isArray(input)) {
