@@ -160,17 +160,22 @@ export class FaultSchedule {
     for (const key of Object.keys(p)) {
       if (!['sequence', 'random', 'paths'].includes(key)) throw new ConfigError(`Invalid fault plan: ${key} is not a known field`);
     }
+    if (p.sequence !== undefined && !Array.isArray(p.sequence)) throw new ConfigError('Invalid fault plan: sequence must be an array of faults');
     this.sequence = (p.sequence ?? []).map((f, i) => checkFault(f, `sequence.${i}`));
     const r = p.random;
     if (r !== undefined) {
+      if (typeof r !== 'object' || r === null) throw new ConfigError('Invalid fault plan: random must be an object');
       if (!(typeof r.rate === 'number' && r.rate >= 0 && r.rate <= 1)) throw new ConfigError('Invalid fault plan: random.rate must be 0 to 1');
       if (r.seed !== undefined && !Number.isInteger(r.seed)) throw new ConfigError('Invalid fault plan: random.seed must be an integer');
-      if (r.faults !== undefined && r.faults.length === 0) throw new ConfigError('Invalid fault plan: random.faults must not be empty');
+      if (r.faults !== undefined && (!Array.isArray(r.faults) || r.faults.length === 0)) {
+        throw new ConfigError('Invalid fault plan: random.faults must be a non-empty array of faults');
+      }
     }
     this.rate = r?.rate ?? 0;
     this.pool = (r?.faults ?? RANDOM_FAULT_MIX).map((f, i) => checkFault(f, `random.faults.${i}`));
     this.random = seededRandom(r?.seed ?? 1);
     if (p.paths !== undefined) {
+      if (!Array.isArray(p.paths) || !p.paths.every((x) => typeof x === 'string')) throw new ConfigError('Invalid fault plan: paths must be an array of strings');
       this.exact = new Set(p.paths.filter((x) => !x.endsWith('*')));
       this.prefixes = p.paths.filter((x) => x.endsWith('*')).map((x) => x.slice(0, -1));
     } else {
@@ -228,6 +233,7 @@ const OUTCOME: Record<string, 'TIMEOUT' | 'ERROR' | 'NOT_AUTHORISED'> = {
  * ```
  */
 export function parseFaultSpec(spec: string): FaultPlan {
+  if (typeof spec !== 'string') throw new ConfigError('Invalid fault spec: must be a string');
   const sequence: Fault[] = [];
   let random: { rate: number; seed?: number } | undefined;
   let paths: string[] | undefined;
@@ -252,7 +258,7 @@ export function parseFaultSpec(spec: string): FaultPlan {
       }
       return;
     }
-    const simple = SIMPLE[name];
+    const simple = Object.hasOwn(SIMPLE, name) ? SIMPLE[name] : undefined;
     if (simple) {
       if (args.length > 0) throw bad('takes no arguments');
       sequence.push({ ...simple });
@@ -275,7 +281,7 @@ export function parseFaultSpec(spec: string): FaultPlan {
       sequence.push({ type: 'delay', ms: Number(args[0]) });
       return;
     }
-    const outcome = OUTCOME[name];
+    const outcome = Object.hasOwn(OUTCOME, name) ? OUTCOME[name] : undefined;
     if (outcome || name === 'unavailable' || name === 'missing-outcome') {
       if (args.length > 1) throw bad('takes one list of sources, e.g. SLTD+TDAWN');
       let sources: Source[] | undefined;

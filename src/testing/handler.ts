@@ -102,6 +102,7 @@ const GATEWAY_OPTIONS = ['dataset', 'token', 'faults', 'latencyMs', 'issuerOf', 
 
 /** Refuses options nobody knows: a typo must not silently turn a feature off. @internal */
 export function refuseUnknownOptions(options: object, known: readonly string[], what: string): void {
+  if (typeof options !== 'object' || options === null) throw new ConfigError(`${what}: options must be an object`);
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) throw new ConfigError(`${what}: ${key} is not a known option`);
   }
