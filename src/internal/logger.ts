@@ -49,7 +49,11 @@ export function createLevelledLogger(level: LogLevel, sink: Logger, secrets: rea
     enabled: (l) => rank[l] <= threshold,
     log(l, message, fields) {
       if (rank[l] > threshold) return;
-      sink[l](`borderlink: ${message}`, redact(fields));
+      try {
+        sink[l](`borderlink: ${message}`, redact(fields));
+      } catch {
+        // A log sink's failure must not fail a border check, nor lose or repeat a batch row.
+      }
     },
   };
 }
