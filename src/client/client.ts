@@ -673,7 +673,8 @@ class Client implements BorderlinkClient {
       purpose: context.purpose,
       ...(context.locationId !== undefined ? { locationId: context.locationId } : {}),
       subjects,
-      ...(action === 'CHECK' ? { sources: prepared.sources } : {}),
+      // A copy: the default lists are shared constants, and the event is the integrator's to edit.
+      ...(action === 'CHECK' ? { sources: [...prepared.sources] } : {}),
       ...(info.result !== undefined ? { verdict: info.result.verdict, servedFrom: info.result.servedFrom } : {}),
       outcome: info.error?.code ?? 'OK',
       hitIds: info.result?.hits.map((h) => h.hitId) ?? [],
