@@ -43,6 +43,8 @@ export function fromTransport(transport: Transport, clock: Clock, emitter: Emitt
     const spec = call.spec;
     const request: TransportRequest = {
       ...spec.request,
+      // Each attempt its own headers: a transport that edits them must not change the next attempt's.
+      headers: { ...spec.request.headers },
       timeoutMs: attempt.timeoutMs ?? Math.max(1, Math.floor(call.deadlineAt - clock.now())),
     };
     if (attempt.signal !== undefined) request.signal = attempt.signal;
