@@ -60,10 +60,13 @@ export function fromTransport(transport: Transport, clock: Clock, emitter: Emitt
       pending = Promise.reject(error);
     }
     return pending.then(
-      (response) => {
-        if (typeof response !== 'object' || response === null || typeof response.status !== 'number') {
+      (answered) => {
+        if (typeof answered !== 'object' || answered === null || typeof answered.status !== 'number') {
           throw new ConnectionError('The transport resolved without an answer');
         }
+        // An answer without headers is still the gateway's answer: a stored write must not read as failed.
+        const response =
+          typeof answered.headers === 'object' && answered.headers !== null ? answered : { ...answered, headers: {} };
         if (timed) {
           emitter.emit({ type: 'response', requestId: spec.requestId, attempt: n, status: response.status, durationMs: clock.now() - sentAt });
         }
