@@ -30,8 +30,11 @@ export function parseFlags<const O extends OptionSpec>(args: string[], options: 
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     const message = err instanceof Error ? err.message : '';
-    const quoted = /'(-[^' ]*)/.exec(message)?.[1];
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option${flagName(quoted)} (see --help)`);
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      // What was typed is not echoed: a value typed where a flag goes (`--STORGAARD`) is still a value.
+      const known = Object.keys(options).map((name) => `--${name}`).join(', ');
+      throw new UsageError(`unknown option; this command takes ${known}`);
+    }
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       const name = flagName(/(--[a-z][a-z0-9-]*)/i.exec(message)?.[1]);
       if (message.includes('does not take an argument')) throw new UsageError(`option${name} takes no value`);

@@ -18,7 +18,7 @@ export function addAbortListener(signal: AbortSignal, listener: AbortListener): 
   if (entry === undefined) {
     const listeners = new Set<AbortListener>();
     const dispatch = (): void => {
-      entries.delete(signal);
+      if (entries.get(signal) === entry) entries.delete(signal);
       for (const l of listeners) {
         if (typeof l === 'function') l();
         else l.handleEvent();
@@ -26,7 +26,9 @@ export function addAbortListener(signal: AbortSignal, listener: AbortListener): 
     };
     entry = { listeners, dispatch };
     entries.set(signal, entry);
-    signal.addEventListener('abort', dispatch, { once: true });
+    // A signal that has already aborted fires no event: call the listener soon instead (it may be removed first).
+    if (signal.aborted) queueMicrotask(dispatch);
+    else signal.addEventListener('abort', dispatch, { once: true });
   }
   entry.listeners.add(listener);
 }

@@ -21,6 +21,7 @@ export const WEIGHTS: readonly number[] = [7, 3, 1];
  * computeCheckDigit('740812') // 2
  */
 export function computeCheckDigit(value: string): number {
+  if (typeof value !== 'string') throw new RangeError('computeCheckDigit: value must be a string');
   let sum = 0;
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);

@@ -330,6 +330,7 @@ export const STATE_CODES: ReadonlyMap<string, StateCodeInfo> = buildTable();
  * isKnownStateCode('ZZZ') // false
  */
 export function isKnownStateCode(code: string): boolean {
+  if (typeof code !== 'string') return false;
   let end = code.length;
   while (end > 0 && code.charCodeAt(end - 1) === 60) end--;
   return STATE_CODES.has(end === code.length ? code : code.slice(0, end));
