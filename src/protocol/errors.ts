@@ -30,12 +30,28 @@ export function parseRetryAfter(headers: Record<string, string | undefined>, now
   return Math.max(0, at - now);
 }
 
+// Field names of protocol v1 requests: a detail path is kept only as far as it is made of these and indexes, so a
+// gateway that put a searched value into a path cannot pass it on.
+const PROTOCOL_FIELDS = new Set([
+  'body', 'headers', 'idempotency-key', 'authorization', 'x-request-id', 'context', 'authorityId', 'operatorId', 'purpose',
+  'locationId', 'items', 'itemId', 'subjects', 'sources', 'kind', 'documentNumber', 'issuingState', 'documentType',
+  'holder', 'surname', 'givenNames', 'dateOfBirth', 'sex', 'nationality', 'vin', 'plate', 'registrationCountry',
+  'report', 'status', 'incidentDate', 'incidentCountry', 'nationalReference', 'reason', 'recordId',
+]);
+
+function safePath(path: string): string {
+  return path
+    .split('.')
+    .map((segment) => (/^\d{1,6}$/.test(segment) || PROTOCOL_FIELDS.has(segment) ? segment : '?'))
+    .join('.');
+}
+
 function readErrorBody(body: string): { code?: string; details?: FieldIssue[] } {
   try {
     const parsed = errorBodySchema.safeParse(JSON.parse(body));
     if (!parsed.success) return {};
     // Detail paths name fields; their messages come from the gateway and may quote values, so they are not kept.
-    const details = parsed.data.error.details?.map((d) => ({ path: d.path, message: 'rejected by the gateway' }));
+    const details = parsed.data.error.details?.map((d) => ({ path: safePath(d.path), message: 'rejected by the gateway' }));
     return { code: parsed.data.error.code, ...(details ? { details } : {}) };
   } catch {
     return {};

@@ -86,3 +86,20 @@ describe('errorFromResponse', () => {
     expect(err.retryAfterMs).toBe(2000);
   });
 });
+
+describe('gateway detail paths', () => {
+  it('keep protocol field names and indexes only, so a value put into a path does not pass', () => {
+    const body = JSON.stringify({
+      error: {
+        code: 'INVALID_REQUEST',
+        message: 'bad',
+        details: [
+          { path: 'items.0.subjects.1.dateOfBirth', message: 'x' },
+          { path: 'items.0.L898902C3', message: 'x' },
+        ],
+      },
+    });
+    const err = errorFromResponse({ status: 400, headers: {}, body }, true) as errors.InputError;
+    expect(err.issues.map((i) => i.path)).toEqual(['items.0.subjects.1.dateOfBirth', 'items.0.?']);
+  });
+});
