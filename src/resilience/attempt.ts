@@ -41,12 +41,17 @@ export function fromTransport(transport: Transport, clock: Clock, emitter: Emitt
   return <T>(call: Call<T>, attempt: { signal: AbortSignal | undefined; timeoutMs?: number }) => {
     const n = ++call.attempts;
     const spec = call.spec;
+    const base = spec.request;
+    // Built field by field rather than spread: this runs once per attempt on the hot path, and a literal of one
+    // shape is several times cheaper. Each attempt gets its own headers: a transport that edits them must not change
+    // the next attempt's.
     const request: TransportRequest = {
-      ...spec.request,
-      // Each attempt its own headers: a transport that edits them must not change the next attempt's.
-      headers: { ...spec.request.headers },
+      method: base.method,
+      path: base.path,
+      headers: Object.assign({}, base.headers),
       timeoutMs: attempt.timeoutMs ?? Math.max(1, Math.floor(call.deadlineAt - clock.now())),
     };
+    if (base.body !== undefined) request.body = base.body;
     if (attempt.signal !== undefined) request.signal = attempt.signal;
     const timed = emitter.wants('response');
     const sentAt = timed ? clock.now() : 0;
