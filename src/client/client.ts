@@ -58,7 +58,7 @@ import {
   type ResolvedResilience,
 } from '../resilience/index';
 import type { CallSpec, Executor } from '../resilience/types';
-import { TRANSPORT_SECRETS, type Transport } from '../transport/types';
+import { TRANSPORT_SECRETS, type Transport, type TransportResponse } from '../transport/types';
 import { VERSION } from '../version';
 import type { CallOptions, ClientOptions, WriteOptions } from './options';
 
@@ -267,6 +267,7 @@ interface PreparedCheck {
 }
 
 const userAgent = `borderlink/${VERSION}`;
+const parseCheckResponse = (response: TransportResponse): CheckResponse => parseBody(response, checkResponseSchema, true) as CheckResponse;
 
 class Client implements BorderlinkClient {
   readonly #transport: Transport;
@@ -432,9 +433,10 @@ class Client implements BorderlinkClient {
     path: string,
     body: string,
     requestId: string,
-    timing: { timeoutMs?: number | undefined; attemptTimeoutMs?: number | undefined } | undefined,
+    callTiming: { timeoutMs?: number | undefined; attemptTimeoutMs?: number | undefined } | undefined,
     signal: AbortSignal | undefined,
   ): CallSpec<CheckResponse> {
+    const timing = resolveCallOptions(callTiming, this.#resilience);
     return {
       kind: 'read',
       request: {
@@ -448,8 +450,9 @@ class Client implements BorderlinkClient {
         body,
       },
       requestId,
-      parse: (response) => parseBody(response, checkResponseSchema, true) as CheckResponse,
-      ...resolveCallOptions(timing, this.#resilience),
+      parse: parseCheckResponse,
+      timeoutMs: timing.timeoutMs,
+      attemptTimeoutMs: timing.attemptTimeoutMs,
       signal,
     };
   }
@@ -703,5 +706,6 @@ function isAbort(err: unknown): boolean {
 
 /** The shared answer of a de-duplicated call must not be mutated through one caller's result. */
 function structuredCloneItem(item: CheckItemResponse): CheckItemResponse {
-  return { itemId: item.itemId, outcomes: item.outcomes.map((o) => ({ ...o })), hits: item.hits.length === 0 ? [] : structuredClone(item.hits) };
+  // Outcomes need no copy: buildCheckResult makes new outcome objects for the requested sources.
+  return { itemId: item.itemId, outcomes: item.outcomes, hits: item.hits.length === 0 ? [] : structuredClone(item.hits) };
 }
