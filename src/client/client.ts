@@ -276,7 +276,7 @@ class Client implements BorderlinkClient {
   readonly #internals: ClientInternals;
   readonly #executor: Executor;
   readonly #cache: CheckCache | undefined;
-  readonly #dedupe: ReturnType<typeof createDeduper> | undefined;
+  #dedupe: ReturnType<typeof createDeduper> | undefined;
   readonly #listeners = new Map<string, Set<(event: ClientEvent) => void>>();
   #closed = false;
   /** Moves when a write starts or ends: an answer read across a report may be stale, so it is not cached. */
@@ -411,7 +411,7 @@ class Client implements BorderlinkClient {
       this.#executor.execute<CheckResponse>(this.#readSpec(PATHS.checks, bodyText, requestId, options, signal ?? options?.signal));
     const outcome =
       dedupe !== undefined && key !== undefined
-        ? await dedupe.run(`${epoch}:${key}`, (signal) => send(signal), options?.signal)
+        ? await dedupe.run(key, (signal) => send(signal), options?.signal)
         : await send();
     const answers = outcome.value.items.filter((i) => i.itemId === '1');
     if (answers.length === 0) {
@@ -591,6 +591,9 @@ class Client implements BorderlinkClient {
 
   #writeMoves(delta: 1 | -1): void {
     this.#writeEpoch++;
+    // Checks from now on must not join one that started before the write: they get a table of their own, and the
+    // requests already in flight finish in the old one.
+    if (this.#dedupe !== undefined) this.#dedupe = createDeduper();
     this.#writesInFlight += delta;
     this.#cache?.clear();
   }
