@@ -16,9 +16,10 @@ import {
   type CheckResponse,
 } from '../protocol/wire';
 import { runBatch, type BatchHost, type BatchItem, type BatchOptions, type BatchOutcome } from '../queries/batch';
+import { answersByItem } from '../queries/items';
 import { buildCheckResult } from '../queries/results';
 import { parseMrz, type ParsedMrz } from '../mrz/index';
-import { MRZ_SOURCES, subjectsFromMrz, type MrzBatchItem, type MrzCheckOptions, type MrzCheckResult } from '../queries/mrz-check';
+import { MRZ_SOURCES, searchFromMrz, withNotAsked, type MrzBatchItem, type MrzCheckOptions, type MrzCheckResult } from '../queries/mrz-check';
 import type {
   CheckResult,
   DocumentQuery,
@@ -29,6 +30,7 @@ import type {
   VehicleQuery,
 } from '../queries/types';
 import {
+  assertSourcesFit,
   defaultSources,
   documentQuerySchema,
   parseContext,
@@ -267,6 +269,13 @@ interface PreparedCheck {
 }
 
 const userAgent = `borderlink/${VERSION}`;
+const SINGLE_ITEM: readonly string[] = Object.freeze(['1']);
+
+/** A check answer with each asked item's answer found by id. */
+interface CheckAnswer {
+  response: CheckResponse;
+  byItem: Map<string, CheckItemResponse>;
+}
 const parseCheckResponse = (response: TransportResponse): CheckResponse => parseBody(response, checkResponseSchema, true) as CheckResponse;
 
 class Client implements BorderlinkClient {
@@ -291,7 +300,7 @@ class Client implements BorderlinkClient {
     this.#internals = internals;
     this.#executor = createExecutor(transport, resilience, { emit: (event) => this.#emit(event) });
     this.#cache = createCheckCache(resilience, internals.hashKey);
-    this.#dedupe = resilience.dedupe ? createDeduper() : undefined;
+    this.#dedupe = resilience.dedupe ? createDeduper(resilience.clock) : undefined;
   }
 
   get cache() {
@@ -359,16 +368,32 @@ class Client implements BorderlinkClient {
     } catch (err) {
       throw new ConfigError(`Invalid MRZ options: ${(err as Error).message}`);
     }
-    const result = await this.#checkOne(() => subjectsFromMrz(parsed, allowInvalidMrz === true), callOptions, callOptions.sources ?? [...MRZ_SOURCES]);
-    return { ...result, mrz: parsed };
+    const requested = callOptions.sources ?? [...MRZ_SOURCES];
+    let notAsked: Source[] = [];
+    const result = await this.#checkOne(
+      () => {
+        const search = searchFromMrz(parsed, allowInvalidMrz === true);
+        notAsked = search.notAsked;
+        return search.subjects;
+      },
+      callOptions,
+      requested,
+      () => notAsked,
+    );
+    return { ...withNotAsked(result, requested, notAsked), mrz: parsed };
   }
 
-  async #checkOne(subjectsOf: () => Subject[], options: CallOptions | undefined, requestSources?: Source[]): Promise<CheckResult> {
+  async #checkOne(
+    subjectsOf: () => Subject[],
+    options: CallOptions | undefined,
+    requestSources?: Source[],
+    notAskedOf?: () => readonly Source[],
+  ): Promise<CheckResult> {
     const started = performance.now();
     checkCallOptions(options, callKeys, this.#resilience);
     this.#assertOpen();
     const subjects = subjectsOf();
-    const prepared = this.#prepare(subjects, requestSources ?? options?.sources, options?.context);
+    const prepared = this.#prepare(subjects, requestSources ?? options?.sources, options?.context, notAskedOf?.());
     const requestId = randomUUID();
     try {
       const result = await this.#runCheck(prepared, requestId, options, started);
@@ -381,10 +406,25 @@ class Client implements BorderlinkClient {
     }
   }
 
-  /** Validates and merges what a check needs; throws InputError before anything is sent. @internal */
-  #prepare(subjects: Subject[], sources: Source[] | undefined, callContext: Partial<QueryContext> | undefined): PreparedCheck {
+  /**
+   * Validates and merges what a check needs; throws InputError before anything is sent. Every source sent must have
+   * a subject it can search; `notAsked` names requested sources the caller already knows it cannot ask (they are
+   * left out of the request and read `NOT_ASKED`). @internal
+   */
+  #prepare(
+    subjects: Subject[],
+    sources: Source[] | undefined,
+    callContext: Partial<QueryContext> | undefined,
+    notAsked?: readonly Source[],
+  ): PreparedCheck {
     const context = this.#contextFor(callContext);
-    const chosen = sources === undefined ? defaultSources(subjects) : (parseInput(sourcesSchema, sources, 'sources') as Source[]);
+    const explicit = sources !== undefined;
+    let chosen = explicit ? (parseInput(sourcesSchema, sources, 'sources') as Source[]) : defaultSources(subjects);
+    if (notAsked !== undefined && notAsked.length > 0) {
+      chosen = chosen.filter((s) => !notAsked.includes(s));
+      if (chosen.length === 0) throw new InputError('Invalid input: sources has no source left that can be asked', [{ path: 'sources', message: 'has no source left that can be asked' }]);
+    }
+    assertSourcesFit(subjects, chosen, explicit && (notAsked === undefined || notAsked.length === 0));
     return { context, subjects, sources: chosen };
   }
 
@@ -407,21 +447,16 @@ class Client implements BorderlinkClient {
         return { ...cached, requestId, attempts: 0, durationMs: Math.round(performance.now() - started), servedFrom: 'cache' };
       }
     }
+    const timing = resolveCallOptions(options, this.#resilience);
     const send = (signal?: AbortSignal) =>
-      this.#executor.execute<CheckResponse>(this.#readSpec(PATHS.checks, bodyText, requestId, options, signal ?? options?.signal));
+      this.#executor.execute<CheckAnswer>(this.#readSpec(PATHS.checks, bodyText, requestId, SINGLE_ITEM, timing, signal ?? options?.signal));
     const outcome =
       dedupe !== undefined && key !== undefined
-        ? await dedupe.run(key, (signal) => send(signal), options?.signal)
+        ? await dedupe.run(key, (signal) => send(signal), options?.signal, this.#resilience.clock.now() + timing.timeoutMs)
         : await send();
-    const answers = outcome.value.items.filter((i) => i.itemId === '1');
-    if (answers.length === 0) {
-      throw new ProtocolError('The gateway answered without the item that was asked', { retryable: false });
-    }
-    // Two answers to one item cannot both be believed: reading either could be a false clear.
-    if (answers.length > 1) throw new ProtocolError('The gateway answered the item that was asked more than once', { retryable: false });
-    const item = answers[0]!;
+    const item = outcome.value.byItem.get('1')!;
     const result = buildCheckResult(structuredCloneItem(item), prepared.sources, {
-      requestId: outcome.value.requestId,
+      requestId: outcome.value.response.requestId,
       attempts: outcome.attempts,
       durationMs: Math.round(performance.now() - started),
     });
@@ -429,14 +464,15 @@ class Client implements BorderlinkClient {
     return result;
   }
 
+  /** A check request; its answer is read inside the attempt, item ids included (see answersByItem). */
   #readSpec(
     path: string,
     body: string,
     requestId: string,
-    callTiming: { timeoutMs?: number | undefined; attemptTimeoutMs?: number | undefined } | undefined,
+    askedIds: readonly string[],
+    timing: { timeoutMs: number; attemptTimeoutMs: number },
     signal: AbortSignal | undefined,
-  ): CallSpec<CheckResponse> {
-    const timing = resolveCallOptions(callTiming, this.#resilience);
+  ): CallSpec<CheckAnswer> {
     return {
       kind: 'read',
       request: {
@@ -450,7 +486,10 @@ class Client implements BorderlinkClient {
         body,
       },
       requestId,
-      parse: parseCheckResponse,
+      parse: (response) => {
+        const parsed = parseCheckResponse(response);
+        return { response: parsed, byItem: answersByItem(askedIds, parsed.items) };
+      },
       timeoutMs: timing.timeoutMs,
       attemptTimeoutMs: timing.attemptTimeoutMs,
       signal,
@@ -493,10 +532,13 @@ class Client implements BorderlinkClient {
           throw new InputError('Invalid input: mrz must be a string or an array of lines', [{ path: 'mrz', message: 'must be a string or an array of lines' }]);
         }
         const parsed = parseMrz(mrz, parseOptions);
-        const subjects = subjectsFromMrz(parsed, allowInvalidMrz === true);
-        return { prepared: this.#prepare(subjects, [...MRZ_SOURCES], context), extra: parsed };
+        const { subjects, notAsked } = searchFromMrz(parsed, allowInvalidMrz === true);
+        return { prepared: this.#prepare(subjects, [...MRZ_SOURCES], context, notAsked), extra: { parsed, notAsked } };
       },
-      finish: (result, parsed) => ({ ...result, mrz: parsed as ParsedMrz }) as MrzCheckResult,
+      finish: (result, extra) => {
+        const { parsed, notAsked } = extra as { parsed: ParsedMrz; notAsked: Source[] };
+        return { ...withNotAsked(result, MRZ_SOURCES, notAsked), mrz: parsed } as MrzCheckResult;
+      },
     };
     return runBatch<MrzBatchItem, MrzCheckResult>(host, items, batchOptions);
   }
@@ -508,10 +550,12 @@ class Client implements BorderlinkClient {
     },
     send: async (context, items, options) => {
       const requestId = randomUUID();
-      const outcome = await this.#executor.execute<CheckResponse>(
-        this.#readSpec(PATHS.checks, JSON.stringify({ context, items } satisfies CheckRequestBody), requestId, options, options.signal),
+      const body = JSON.stringify({ context, items } satisfies CheckRequestBody);
+      const timing = resolveCallOptions(options, this.#resilience);
+      const outcome = await this.#executor.execute<CheckAnswer>(
+        this.#readSpec(PATHS.checks, body, requestId, items.map((i) => i.itemId), timing, options.signal),
       );
-      return { response: outcome.value, attempts: outcome.attempts };
+      return { response: outcome.value.response, byItem: outcome.value.byItem, attempts: outcome.attempts };
     },
     audit: (prepared, result, error, requestId) => {
       const log = this.#internals.log;
@@ -521,14 +565,22 @@ class Client implements BorderlinkClient {
   };
 
   async reportDocument(report: DocumentReport, options?: WriteOptions): Promise<ReportResult> {
-    const parsed = this.#checkWrite(options, () => parseInput(documentReportSchema, report, 'report') as DocumentReport);
+    const { parsed, idempotencyKey } = this.#checkWrite(options, () => parseInput(documentReportSchema, report, 'report') as DocumentReport);
     const subject = { kind: 'document', documentNumber: parsed.documentNumber, issuingState: parsed.issuingState, documentType: parsed.documentType } as Subject;
-    const { value, ...meta } = await this.#write('REPORT', [subject], PATHS.documentReports, (context) => ({ context, report: parsed }), reportResponseSchema, options);
+    const { value, ...meta } = await this.#write(
+      'REPORT',
+      [subject],
+      PATHS.documentReports,
+      (context) => ({ context, report: parsed }),
+      reportResponseSchema,
+      options,
+      idempotencyKey,
+    );
     return { recordId: value.recordId, createdAt: value.createdAt, ...meta };
   }
 
   async withdrawReport(request: WithdrawalRequest, options?: WriteOptions): Promise<WithdrawalResult> {
-    const parsed = this.#checkWrite(options, () => parseInput(withdrawalSchema, request) as WithdrawalRequest);
+    const { parsed, idempotencyKey } = this.#checkWrite(options, () => parseInput(withdrawalSchema, request) as WithdrawalRequest);
     const { value, ...meta } = await this.#write(
       'WITHDRAW',
       [],
@@ -536,15 +588,29 @@ class Client implements BorderlinkClient {
       (context) => ({ context, reason: parsed.reason }),
       withdrawalResponseSchema,
       options,
+      idempotencyKey,
       parsed.recordId,
     );
     return { recordId: value.recordId, withdrawnAt: value.withdrawnAt, ...meta };
   }
 
-  #checkWrite<T>(options: WriteOptions | undefined, parse: () => T): T {
+  /**
+   * Checks a write's options and input. The idempotency key is settled first, so that every error of the write,
+   * even one refused before sending, says which key it was (and that nothing was stored).
+   */
+  #checkWrite<T>(options: WriteOptions | undefined, parse: () => T): { parsed: T; idempotencyKey: string } {
     checkCallOptions(options, writeKeys, this.#resilience);
-    this.#assertOpen();
-    return parse();
+    const idempotencyKey = this.#idempotencyKey(options);
+    try {
+      this.#assertOpen();
+      return { parsed: parse(), idempotencyKey };
+    } catch (err) {
+      if (err instanceof BorderlinkError) {
+        err.idempotencyKey = idempotencyKey;
+        err.mayHaveBeenStored = false;
+      }
+      throw err;
+    }
   }
 
   /** One write: validated context, one idempotency key and one request id on every attempt, one audit event. */
@@ -555,12 +621,17 @@ class Client implements BorderlinkClient {
     bodyFor: (context: QueryContext) => unknown,
     schema: S,
     options: WriteOptions | undefined,
+    idempotencyKey: string,
     recordId?: string,
   ): Promise<{ value: z.output<S>; replayed: boolean; idempotencyKey: string; requestId: string; attempts: number; durationMs: number }> {
     const started = performance.now();
-    const context = this.#contextFor(options?.context);
-    const idempotencyKey = this.#idempotencyKey(options);
     const requestId = randomUUID();
+    let context: QueryContext;
+    try {
+      context = this.#contextFor(options?.context);
+    } catch (err) {
+      throw this.#writeError(err, idempotencyKey, false);
+    }
     const prepared = { context, subjects, sources: [] };
     // A report or withdrawal changes what checks answer: nothing cached before it, or read while it is in flight,
     // may be served after it.
@@ -582,6 +653,7 @@ class Client implements BorderlinkClient {
       };
     } catch (err) {
       const error = this.#finishError(err, requestId, started);
+      this.#writeError(error, idempotencyKey, false);
       this.#audit(action, prepared, { requestId, ...(recordId !== undefined ? { recordId } : {}), error });
       throw error;
     } finally {
@@ -589,11 +661,19 @@ class Client implements BorderlinkClient {
     }
   }
 
+  /** Every write error says which key it was sent under and whether it may have been stored (the executor knows). */
+  #writeError(err: unknown, idempotencyKey: string, sent: boolean): unknown {
+    if (!(err instanceof BorderlinkError)) return err;
+    err.idempotencyKey = idempotencyKey;
+    err.mayHaveBeenStored ??= sent;
+    return err;
+  }
+
   #writeMoves(delta: 1 | -1): void {
     this.#writeEpoch++;
     // Checks from now on must not join one that started before the write: they get a table of their own, and the
     // requests already in flight finish in the old one.
-    if (this.#dedupe !== undefined) this.#dedupe = createDeduper();
+    if (this.#dedupe !== undefined) this.#dedupe = createDeduper(this.#resilience.clock);
     this.#writesInFlight += delta;
     this.#cache?.clear();
   }

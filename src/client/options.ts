@@ -9,7 +9,10 @@ export interface PrivacyOptions {
   /**
    * Key of the keyed hash (HMAC-SHA256) that identifies searched subjects in audit events and cache keys. Give a
    * stable secret to correlate audit events across restarts; by default a random key lives as long as the client.
+   * At least 16 bytes (a string counts its UTF-8 bytes): a shorter key is a `ConfigError`, since anyone holding the
+   * audit log could recompute the hashes of a short key by search.
    * @default a random 32-byte key per client
+   * @example hashKey: process.env.BORDERLINK_AUDIT_HASH_KEY // 32 random bytes, base64: 44 characters
    */
   hashKey?: string | Uint8Array;
   /**

@@ -52,6 +52,18 @@ export class BorderlinkError extends Error {
   durationMs: number | undefined;
   /** The HTTP status the gateway answered with, when the error came from one. */
   readonly status: number | undefined;
+  /**
+   * For a report or withdrawal: the idempotency key it was sent with. To try the same write again (now, or after a
+   * restart), pass this key as the `idempotencyKey` option: the gateway then stores it at most once.
+   */
+  idempotencyKey: string | undefined;
+  /**
+   * For a report or withdrawal: whether the gateway may have stored it. `false` when nothing was sent or the gateway
+   * refused it outright (400, 401, 403, 404, 409, 413, 429); `true` when an attempt reached the wire and its outcome
+   * is unknown (a lost or unreadable answer, a timeout, a 5xx). When `true`, never report again under a new key:
+   * retry with {@link BorderlinkError.idempotencyKey}.
+   */
+  mayHaveBeenStored: boolean | undefined;
 
   constructor(code: string, message: string, retryable: boolean, options: BorderlinkErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -62,6 +74,8 @@ export class BorderlinkError extends Error {
     this.attempts = options.attempts;
     this.durationMs = options.durationMs;
     this.status = options.status;
+    this.idempotencyKey = undefined;
+    this.mayHaveBeenStored = undefined;
     for (let c: unknown = new.target; typeof c === 'function' && 'brand' in c; c = Object.getPrototypeOf(c)) {
       Object.defineProperty(this, Symbol.for(brandPrefix + (c as typeof BorderlinkError).brand), { value: true });
     }
@@ -86,6 +100,7 @@ export class BorderlinkError extends Error {
       requestId: this.requestId,
       attempts: this.attempts,
       durationMs: this.durationMs,
+      ...(this.idempotencyKey !== undefined ? { idempotencyKey: this.idempotencyKey, mayHaveBeenStored: this.mayHaveBeenStored } : {}),
     };
   }
 }
@@ -217,7 +232,7 @@ export class TimeoutError extends BorderlinkError {
   }
 }
 
-/** The caller aborted the call through its `signal`. Never retried. */
+/** The caller aborted the call through its `signal`, or closed the client while the call was in flight. Never retried. */
 export class AbortError extends BorderlinkError {
   static override readonly brand: string = 'AbortError';
   override readonly code = 'ABORTED' as const;

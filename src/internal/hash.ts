@@ -1,5 +1,6 @@
 // Keyed hashes of searched values: audit events and cache keys say *which* query without holding the query.
 import { createHmac, randomBytes } from 'node:crypto';
+import { ConfigError } from '../errors/index';
 
 /** JSON with sorted keys, so equal queries give equal text whatever the key order. */
 export function canonicalJson(value: unknown): string {
@@ -17,8 +18,18 @@ export function keyedHash(key: Uint8Array, text: string): string {
   return createHmac('sha256', key).update(text).digest('hex').slice(0, 32);
 }
 
-/** A hash key from the integrator's option, or a random one that lives as long as the client. */
-export function hashKeyFrom(option: string | Uint8Array | undefined): Uint8Array {
+/** The shortest hash key accepted: below it, anyone holding the audit log could recompute the hashes by search. */
+export const MIN_HASH_KEY_BYTES = 16;
+
+/**
+ * A hash key from the integrator's option, or a random one that lives as long as the client.
+ * @throws {ConfigError} for a key of fewer than {@link MIN_HASH_KEY_BYTES} bytes (an empty string included).
+ */
+export function hashKeyFrom(option: string | Uint8Array | undefined, name = 'privacy.hashKey'): Uint8Array {
   if (option === undefined) return randomBytes(32);
-  return typeof option === 'string' ? new TextEncoder().encode(option) : option;
+  const key = typeof option === 'string' ? new TextEncoder().encode(option) : Uint8Array.from(option);
+  if (key.length < MIN_HASH_KEY_BYTES) {
+    throw new ConfigError(`Option ${name} must be at least ${MIN_HASH_KEY_BYTES} bytes (a random secret; 32 bytes is right)`);
+  }
+  return key;
 }

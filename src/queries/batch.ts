@@ -1,7 +1,7 @@
 // Streamed batch checks (manifests, registries): items are pulled from the input only as fast as batches go out, so
 // memory stays bounded by batchSize × concurrency whatever the input size. Every input id comes out exactly once.
 import { setMaxListeners } from 'node:events';
-import { AbortError, BorderlinkError, ConfigError, ProtocolError } from '../errors/index';
+import { AbortError, BorderlinkError, ConfigError, InputError, ProtocolError } from '../errors/index';
 import type { CheckItemRequest, CheckItemResponse, CheckResponse } from '../protocol/wire';
 import { MAX_ITEMS_PER_REQUEST } from '../protocol/wire';
 import { buildCheckResult } from './results';
@@ -77,7 +77,7 @@ export interface BatchHost {
     context: QueryContext,
     items: CheckItemRequest[],
     options: { timeoutMs: number | undefined; signal: AbortSignal },
-  ): Promise<{ response: CheckResponse; attempts: number }>;
+  ): Promise<{ response: CheckResponse; byItem: ReadonlyMap<string, CheckItemResponse>; attempts: number }>;
   audit(prepared: { context: QueryContext; subjects: Subject[]; sources: Source[] }, result: CheckResult | undefined, error: BorderlinkError | undefined, requestId: string): void;
 }
 
@@ -119,7 +119,9 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
   input: Iterable<I> | AsyncIterable<I>,
   options: BatchOptions = {},
 ): AsyncGenerator<BatchOutcome<R>> {
-  const { batchSize, concurrency, ordered } = resolve(options);
+  const resolved = resolve(options);
+  const { concurrency, ordered } = resolved;
+  let batchSize = resolved.batchSize;
   const started = performance.now();
   const total = options.total ?? (Array.isArray(input) ? input.length : undefined);
   const controller = new AbortController();
@@ -133,6 +135,7 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
     Symbol.asyncIterator in Object(input) ? (input as AsyncIterable<I>)[Symbol.asyncIterator]() : (input as Iterable<I>)[Symbol.iterator]();
   let inputDone = false;
   let seq = 0;
+  const seenIds = new Set<string>();
   const counts = { done: 0, hits: 0, possibleHits: 0, incomplete: 0, errors: 0 };
 
   // Finished rows waiting to be yielded; in ordered mode keyed by seq.
@@ -174,9 +177,16 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
         break;
       }
       const item = next.value as Partial<I> | undefined;
-      const row: Row = { seq: seq++, id: typeof item?.id === 'string' ? item.id : String(item?.id) };
+      const rawId: unknown = typeof item === 'object' && item !== null ? item.id : undefined;
+      const id = typeof rawId === 'string' ? rawId : '';
+      const row: Row = { seq: seq++, id };
       try {
         if (typeof item !== 'object' || item === null) throw new ConfigError('A checkMany item must be an object with an id');
+        // Ids are how the caller ties an answer to a traveller: a missing or repeated one could put a HIT on the
+        // wrong row. Kept for the whole run (a few dozen bytes a row), since a repeat may come at any distance.
+        if (id === '') throw new InputError('Invalid input: id is required (a non-empty string)', [{ path: 'id', message: 'is required (a non-empty string)' }]);
+        if (seenIds.has(id)) throw new InputError('Invalid input: id repeats the id of an earlier row', [{ path: 'id', message: 'repeats the id of an earlier row' }]);
+        seenIds.add(id);
         const { prepared, extra } = host.prepare(item, options.context);
         row.prepared = prepared;
         row.extra = extra;
@@ -190,39 +200,42 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
     return rows;
   };
 
-  const sendBatch = async (rows: Row[]) => {
+  /**
+   * Sends one request of rows. A gateway that answers 413 TOO_MANY_ITEMS takes fewer: the rows are sent again in two
+   * halves, down to one row a request, and later requests are no larger than what it accepted.
+   */
+  const sendRows = async (rows: Row[]): Promise<void> => {
     const context = rows[0]!.prepared!.context;
     const items: CheckItemRequest[] = rows.map((r) => ({ itemId: String(r.seq), subjects: r.prepared!.subjects, sources: r.prepared!.sources }));
     const sentAt = performance.now();
     try {
-      const { response, attempts } = await host.send(context, items, { timeoutMs: options.timeoutMs, signal: controller.signal });
-      // null marks an item answered more than once: neither answer can be believed (never a false clear).
-      const byId = new Map<string, CheckItemResponse | null>();
-      for (const item of response.items) byId.set(item.itemId, byId.has(item.itemId) ? null : item);
+      // The host reads the answer with answersByItem: an unknown, repeated or missing item id fails the whole request.
+      const { response, byItem, attempts } = await host.send(context, items, { timeoutMs: options.timeoutMs, signal: controller.signal });
       const durationMs = Math.round(performance.now() - sentAt);
       for (const row of rows) {
-        const item = byId.get(String(row.seq));
-        if (item === undefined || item === null) {
-          const error = new ProtocolError(item === null ? 'The gateway answered this row more than once' : 'The gateway answered without this row', {
-            requestId: response.requestId,
-            attempts,
-            durationMs,
-          });
-          host.audit(row.prepared!, undefined, error, response.requestId);
-          emit(row, { id: row.id, error });
-          continue;
-        }
+        const item = byItem.get(String(row.seq))!;
         const result = buildCheckResult(item, row.prepared!.sources, { requestId: response.requestId, attempts, durationMs });
         host.audit(row.prepared!, result, undefined, response.requestId);
         emit(row, { id: row.id, result: (host.finish ? host.finish(result, row.extra) : result) as R });
       }
     } catch (err) {
+      if (err instanceof InputError && err.code === 'TOO_MANY_ITEMS' && rows.length > 1 && !controller.signal.aborted) {
+        const half = Math.ceil(rows.length / 2);
+        batchSize = Math.min(batchSize, half);
+        await sendRows(rows.slice(0, half));
+        await sendRows(rows.slice(half));
+        return;
+      }
       const error = err instanceof BorderlinkError ? err : new ProtocolError('Unexpected failure in a batch', { cause: err });
       for (const row of rows) {
         host.audit(row.prepared!, undefined, error, error.requestId ?? '');
         emit(row, { id: row.id, error });
       }
     }
+  };
+
+  const sendBatch = async (rows: Row[]) => {
+    await sendRows(rows);
     progress();
   };
 

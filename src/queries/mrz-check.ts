@@ -1,7 +1,8 @@
 // From a parsed MRZ to the subjects of one check: the document (SLTD, TDAWN) and its holder (NOMINAL).
 import { MrzError } from '../errors/index';
 import type { ParsedMrz } from '../mrz/index';
-import type { CheckResult, Source, Subject } from './types';
+import type { CheckResult, Source, SourceOutcome, Subject } from './types';
+import { dateSchema, documentQuerySchema, personQuerySchema, stateCodeSchema } from './validate';
 
 /** Sources an MRZ check asks: the document in SLTD and TDAWN, its holder in NOMINAL. */
 export const MRZ_SOURCES: readonly Source[] = Object.freeze(['SLTD', 'TDAWN', 'NOMINAL'] as const);
@@ -30,37 +31,79 @@ export interface MrzCheckOptions {
   referenceDate?: Date;
 }
 
-/** The subjects to check for a parsed MRZ, or an MrzError when it cannot (or may not) be checked. @internal */
-export function subjectsFromMrz(parsed: ParsedMrz, allowInvalid: boolean): Subject[] {
+/** What an MRZ check sends, and the MRZ sources it cannot ask because what they search was unusable. @internal */
+export interface MrzSearch {
+  subjects: Subject[];
+  /** MRZ sources left out: SLTD and TDAWN without a usable document, NOMINAL without a usable holder. */
+  notAsked: Source[];
+}
+
+const SUBJECT = { document: documentQuerySchema, person: personQuerySchema } as const;
+
+/** The subject when it passes the same validation as any caller's input; undefined when it does not. */
+function validated<K extends keyof typeof SUBJECT>(kind: K, fields: Record<string, unknown>): Subject | undefined {
+  const parsed = SUBJECT[kind].safeParse(fields);
+  return parsed.success ? ({ kind, ...parsed.data } as Subject) : undefined;
+}
+
+function mrzError(parsed: ParsedMrz, message: (codes: string) => string): MrzError {
+  const codes = [...new Set(parsed.issues.filter((i) => i.severity === 'error').map((i) => i.code))];
+  return new MrzError(message(codes.join(', ')), parsed.issues);
+}
+
+/**
+ * The subjects to check for a parsed MRZ, or an MrzError when it cannot (or may not) be checked. Whatever is read
+ * from the MRZ goes through the same validation as a caller's input: a document without a usable number or state is
+ * left out (SLTD and TDAWN not asked), a holder without a usable name is left out (NOMINAL not asked), and an
+ * optional field that does not validate (a garbled date of birth, nationality or given name) is dropped, which only
+ * widens the search. Nothing usable at all is an MrzError.
+ * @internal
+ */
+export function searchFromMrz(parsed: ParsedMrz, allowInvalid: boolean): MrzSearch {
   const doc = parsed.document;
-  if (doc === null || (!parsed.valid && !allowInvalid)) {
-    const codes = [...new Set(parsed.issues.filter((i) => i.severity === 'error').map((i) => i.code))];
-    throw new MrzError(
-      doc === null
-        ? `The MRZ could not be read (${codes.join(', ') || 'UNKNOWN_FORMAT'})`
-        : `The MRZ is invalid (${codes.join(', ')}); pass allowInvalidMrz to check it as read`,
-      parsed.issues,
-    );
+  if (doc === null) throw mrzError(parsed, (codes) => `The MRZ could not be read (${codes || 'UNKNOWN_FORMAT'})`);
+  if (!parsed.valid && !allowInvalid) {
+    throw mrzError(parsed, (codes) => `The MRZ is invalid (${codes}); pass allowInvalidMrz to check it as read`);
   }
-  const subjects: Subject[] = [
-    {
-      kind: 'document',
-      documentNumber: doc.documentNumber,
-      issuingState: doc.issuingState,
-      documentType: doc.documentType,
-    },
-  ];
+  const subjects: Subject[] = [];
+  const notAsked: Source[] = [];
+  const document = validated('document', {
+    documentNumber: doc.documentNumber,
+    issuingState: doc.issuingState,
+    documentType: doc.documentType,
+  });
+  if (document !== undefined) subjects.push(document);
+  else notAsked.push('SLTD', 'TDAWN');
   // ICAO: a holder with one name has it as the primary identifier; a lone secondary identifier stands in for it.
   const surname = doc.surname || doc.givenNames.join(' ');
-  if (surname) {
-    subjects.push({
-      kind: 'person',
-      surname,
-      givenNames: doc.surname ? [...doc.givenNames] : [],
-      ...(doc.birthDate !== null ? { dateOfBirth: doc.birthDate } : {}),
-      sex: doc.sex,
-      ...(doc.nationality ? { nationality: doc.nationality } : {}),
-    });
+  const person = validated('person', {
+    surname,
+    givenNames: doc.surname ? doc.givenNames.filter((g) => personQuerySchema.shape.surname.safeParse(g).success) : [],
+    sex: doc.sex,
+    ...(doc.birthDate !== null && dateSchema.safeParse(doc.birthDate).success ? { dateOfBirth: doc.birthDate } : {}),
+    ...(doc.nationality && stateCodeSchema.safeParse(doc.nationality).success ? { nationality: doc.nationality } : {}),
+  });
+  if (person !== undefined) subjects.push(person);
+  else notAsked.push('NOMINAL');
+  if (subjects.length === 0) {
+    throw mrzError(parsed, (codes) => `Nothing in the MRZ can be searched: no usable document number or name${codes ? ` (${codes})` : ''}`);
   }
-  return subjects;
+  return { subjects, notAsked };
+}
+
+/** The subjects to check for a parsed MRZ; see {@link searchFromMrz}. @internal */
+export function subjectsFromMrz(parsed: ParsedMrz, allowInvalid: boolean): Subject[] {
+  return searchFromMrz(parsed, allowInvalid).subjects;
+}
+
+/**
+ * A result with the sources that were requested but not asked put back in, in request order, as `NOT_ASKED`. A
+ * source not asked is never clear: a `NO_HIT` from the others becomes `INCOMPLETE`. @internal
+ */
+export function withNotAsked<R extends CheckResult>(result: R, requested: readonly Source[], notAsked: readonly Source[]): R {
+  if (notAsked.length === 0) return result;
+  const outcomes: SourceOutcome[] = requested.map(
+    (source) => (notAsked.includes(source) ? undefined : result.outcomes.find((o) => o.source === source)) ?? { source, status: 'NOT_ASKED' },
+  );
+  return { ...result, outcomes, verdict: result.verdict === 'NO_HIT' ? 'INCOMPLETE' : result.verdict };
 }

@@ -120,8 +120,12 @@ export type Subject = DocumentSubject | PersonSubject | VehicleSubject;
 /** The combined answer to a check. `NO_HIT` only when every requested source answered `NO_HIT`. */
 export type Verdict = 'HIT' | 'POSSIBLE_HIT' | 'NO_HIT' | 'INCOMPLETE';
 
-/** How one source answered. Anything but `HIT`, `POSSIBLE_HIT` or `NO_HIT` makes the verdict `INCOMPLETE`. */
-export type OutcomeStatus = 'HIT' | 'POSSIBLE_HIT' | 'NO_HIT' | 'UNAVAILABLE' | 'TIMEOUT' | 'NOT_AUTHORISED' | 'ERROR';
+/**
+ * How one source answered. Anything but `HIT`, `POSSIBLE_HIT` or `NO_HIT` makes the verdict `INCOMPLETE`.
+ * `NOT_ASKED` is the client's own: a requested source it did not send, because nothing it could search was left (an
+ * MRZ checked with `allowInvalidMrz` whose document number or name was unusable). A gateway never sends it.
+ */
+export type OutcomeStatus = 'HIT' | 'POSSIBLE_HIT' | 'NO_HIT' | 'UNAVAILABLE' | 'TIMEOUT' | 'NOT_AUTHORISED' | 'ERROR' | 'NOT_ASKED';
 
 /** One requested source's answer. */
 export interface SourceOutcome {

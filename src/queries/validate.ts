@@ -36,7 +36,9 @@ const name = z
       .string()
       .min(1, { error: 'must not be empty' })
       .max(100, { error: 'must be at most 100 characters' })
-      .regex(/^[\p{L}\p{M}' .,-]+$/u, { error: 'must hold letters, spaces, hyphens or apostrophes only' }),
+      .regex(/^[\p{L}\p{M}' .,-]+$/u, { error: 'must hold letters, spaces, hyphens or apostrophes only' })
+      // `-`, `.`, `'` or a combining mark alone are the usual placeholders for an unknown name: nothing to search.
+      .regex(/\p{L}/u, { error: 'must hold at least one letter' }),
   );
 
 const sex = z.enum(['M', 'F', 'X', 'UNSPECIFIED'], { error: 'must be M, F, X or UNSPECIFIED' });
@@ -127,7 +129,10 @@ export function toFieldIssues(error: z.ZodError, input: unknown, prefix?: string
   return error.issues.flatMap((issue): FieldIssue[] => {
     const path = [prefix, ...issue.path.map(String)].filter((p) => p !== undefined && p !== '').join('.');
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: path ? `${path}.${key}` : key, message: 'is not a known field' }));
+      // The keys are the caller's data too (a document number used as a key is still a document number): say how
+      // many, never which.
+      const n = issue.keys.length;
+      return [{ path: path || '(root)', message: n === 1 ? 'holds a field that is not known' : `holds ${n} fields that are not known` }];
     }
     // zod does not tell a missing field from a wrong type in every code path: look at the input itself.
     const missing = (issue.code === 'invalid_type' || issue.code === 'invalid_value') && valueAt(input, issue.path) === undefined;
@@ -177,4 +182,41 @@ export function defaultSources(subjects: readonly Subject[]): Source[] {
   const wanted = new Set<Source>();
   for (const s of subjects) for (const src of DEFAULT_SOURCES[s.kind]) wanted.add(src);
   return SOURCES.filter((s) => wanted.has(s));
+}
+
+/** Which subjects each source can search: a source counts towards NO_HIT only when a subject of its kind was sent. */
+export const SEARCHABLE_BY: Readonly<Record<Source, (subject: Subject) => boolean>> = Object.freeze({
+  SLTD: (s: Subject) => s.kind === 'document',
+  TDAWN: (s: Subject) => s.kind === 'document',
+  // A document's holder is searched in NOMINAL (docs/protocol.md).
+  NOMINAL: (s: Subject) => s.kind === 'person' || (s.kind === 'document' && s.holder !== undefined),
+  SMV: (s: Subject) => s.kind === 'vehicle',
+});
+
+/** The kind of subject a source needs, for the message when none was given. */
+const NEEDS: Readonly<Record<Source, string>> = { SLTD: 'a document', TDAWN: 'a document', NOMINAL: 'a person or a document holder', SMV: 'a vehicle' };
+
+/**
+ * Refuses sources that no subject can be searched by: asked nothing, a source answers NO_HIT, and that would read
+ * as clear. The message names the source and what it needs, never a value.
+ * @throws {InputError} with one issue per such source, at `sources.N` (or `sources` when the defaults were used).
+ */
+export function assertSourcesFit(subjects: readonly Subject[], sources: readonly Source[], explicit: boolean): void {
+  let issues: FieldIssue[] | undefined;
+  for (let i = 0; i < sources.length; i++) {
+    const source = sources[i]!;
+    const fits = SEARCHABLE_BY[source];
+    let found = false;
+    for (const s of subjects) {
+      if (fits(s)) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) (issues ??= []).push({ path: explicit ? `sources.${i}` : 'sources', message: `${source} needs ${NEEDS[source]} to search` });
+  }
+  if (issues !== undefined) {
+    const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+    throw new InputError(`Invalid input: ${issues[0]!.path} ${issues[0]!.message}${more}`, issues);
+  }
 }

@@ -36,6 +36,9 @@ function parsed<T>(call: Call<T>, response: TransportResponse): Answer<T> {
   }
 }
 
+/** Statuses that refuse a request before it is acted on: a write answered with one of these was not stored. */
+const REFUSED_UNSTORED: ReadonlySet<number> = new Set([400, 401, 403, 404, 409, 413, 422, 429]);
+
 /** Sends one attempt and turns its answer into the parsed value or the error for its status. */
 export function fromTransport(transport: Transport, clock: Clock, emitter: Emitter): Send {
   return <T>(call: Call<T>, attempt: { signal: AbortSignal | undefined; timeoutMs?: number }) => {
@@ -59,6 +62,7 @@ export function fromTransport(transport: Transport, clock: Clock, emitter: Emitt
       emitter.emit({ type: 'request', requestId: spec.requestId, attempt: n, method: request.method, path: request.path });
     }
     let pending: Promise<TransportResponse>;
+    call.pendingAttempts++;
     try {
       pending = transport.send(request);
     } catch (error) {
@@ -75,10 +79,15 @@ export function fromTransport(transport: Transport, clock: Clock, emitter: Emitt
         if (timed) {
           emitter.emit({ type: 'response', requestId: spec.requestId, attempt: n, status: response.status, durationMs: clock.now() - sentAt });
         }
+        call.pendingAttempts--;
+        if (!REFUSED_UNSTORED.has(response.status)) call.reachedGateway = true;
         if (response.status >= 200 && response.status < 300) return parsed(call, response);
         throw errorFromResponse(response, spec.kind === 'read', { requestId: spec.requestId });
       },
       (error: unknown) => {
+        // Sent, and no answer: the gateway may have acted on it.
+        call.pendingAttempts--;
+        call.reachedGateway = true;
         throw failedTransport(error, attempt.signal);
       },
     );

@@ -15,6 +15,13 @@ export interface Call<T> {
   attempts: number;
   /** Retry-budget tokens the last retry or hedge of this call took (refunded when the call succeeds). */
   lastBudgetCost: number;
+  /**
+   * Whether some attempt reached the transport and ended without a definite refusal: for a write, the gateway may
+   * have stored it.
+   */
+  reachedGateway: boolean;
+  /** Attempts handed to the transport and not settled yet (a call can end while one is still on the wire). */
+  pendingAttempts: number;
 }
 
 /** One attempt's parameters: set by the layer that owns them, read by the layers below. @internal */

@@ -47,6 +47,8 @@ export interface DeadlineWatch {
   unwatch(race: Race<unknown>): void;
   /** Calls in flight. */
   readonly size: number;
+  /** Ends every call in flight with `error` (the client is closing). */
+  endAll(error: () => Error): void;
   close(): void;
 }
 
@@ -103,6 +105,11 @@ export function createDeadlineWatch(clock: Clock): DeadlineWatch {
     },
     get size() {
       return size;
+    },
+    endAll(error) {
+      const all: Race<unknown>[] = [];
+      for (let r = head; r !== undefined; r = r.next) all.push(r);
+      for (const r of all) r.end(error(), undefined);
     },
     close() {
       if (timer !== undefined) clock.clearTimeout(timer);

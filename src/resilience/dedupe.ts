@@ -1,7 +1,11 @@
-// Identical read checks in flight at the same time share one gateway request. Each caller gets its own promise and
-// its own abort: the shared request is aborted only when every caller has left.
+// Identical read checks in flight at the same time share one gateway request. Each caller keeps its own deadline and
+// its own abort: a caller joins a request only when that request may run at least as long as the caller's own
+// deadline, leaves it (with its own TimeoutError) when its own deadline comes first, and the shared request is aborted
+// only when every caller has left.
+import { TimeoutError } from '../errors/index';
 import { abortErrorFrom } from './call';
 import { addAbortListener, removeAbortListener } from '../internal/abort';
+import { systemClock, type Clock } from './options';
 
 /** @internal */
 export interface Deduper {
@@ -10,8 +14,10 @@ export interface Deduper {
    * in flight, beside the request body it names. The value is shared between callers: clone it before handing it out.
    * `start` gets a signal only when the first caller brought one: a caller without a signal never leaves early, so
    * the shared request can only need aborting when every caller could abort.
+   * @param deadlineAt the caller's own deadline on the deduper's clock. A request in flight with an earlier deadline
+   * is not joined (it would fail this caller early): a new one is started and takes its place for later callers.
    */
-  run<T>(key: string, start: (signal: AbortSignal | undefined) => Promise<T>, callerSignal?: AbortSignal): Promise<T>;
+  run<T>(key: string, start: (signal: AbortSignal | undefined) => Promise<T>, callerSignal?: AbortSignal, deadlineAt?: number): Promise<T>;
   /** Requests in flight. */
   readonly size: number;
 }
@@ -19,13 +25,22 @@ export interface Deduper {
 interface Shared {
   readonly controller: AbortController | undefined;
   readonly promise: Promise<unknown>;
+  readonly deadlineAt: number;
   callers: number;
 }
 
-export function createDeduper(): Deduper {
+/** The most a joiner's deadline may lie past the shared request's. @unit milliseconds */
+const JOIN_SLACK_MS = 250;
+
+export function createDeduper(clock: Clock = systemClock): Deduper {
   const inFlight = new Map<string, Shared>();
 
-  const startShared = (key: string, start: (signal: AbortSignal | undefined) => Promise<unknown>, withSignal: boolean): Shared => {
+  const startShared = (
+    key: string,
+    start: (signal: AbortSignal | undefined) => Promise<unknown>,
+    withSignal: boolean,
+    deadlineAt: number,
+  ): Shared => {
     // An AbortController per call costs a measurable share of a check's CPU: make one only when it can be used.
     const controller = withSignal ? new AbortController() : undefined;
     let promise: Promise<unknown>;
@@ -34,7 +49,7 @@ export function createDeduper(): Deduper {
     } catch (error) {
       promise = Promise.reject(error);
     }
-    const shared: Shared = { controller, promise, callers: 0 };
+    const shared: Shared = { controller, promise, deadlineAt, callers: 0 };
     const remove = (): void => {
       if (inFlight.get(key) === shared) inFlight.delete(key);
     };
@@ -44,30 +59,53 @@ export function createDeduper(): Deduper {
   };
 
   return {
-    run<T>(key: string, start: (signal: AbortSignal | undefined) => Promise<T>, callerSignal?: AbortSignal): Promise<T> {
+    run<T>(
+      key: string,
+      start: (signal: AbortSignal | undefined) => Promise<T>,
+      callerSignal?: AbortSignal,
+      deadlineAt: number = Number.POSITIVE_INFINITY,
+    ): Promise<T> {
       if (callerSignal?.aborted) return Promise.reject(abortErrorFrom(callerSignal));
-      const shared = inFlight.get(key) ?? startShared(key, start, callerSignal !== undefined);
+      const existing = inFlight.get(key);
+      // Identical checks a few milliseconds apart share a request: the joiner may end up to a tenth of its time
+      // (at most JOIN_SLACK_MS) before its own deadline, never more.
+      const slack = Number.isFinite(deadlineAt) ? Math.min(JOIN_SLACK_MS, Math.max(0, deadlineAt - clock.now()) / 10) : 0;
+      const joined = existing !== undefined && existing.deadlineAt + slack >= deadlineAt;
+      const shared = joined ? existing : startShared(key, start, callerSignal !== undefined, deadlineAt);
       shared.callers++;
-      if (callerSignal === undefined) return shared.promise as Promise<T>;
+      // The caller that started the request has its deadline enforced by the request itself; a joiner whose
+      // deadline comes before the shared one needs its own.
+      const ownDeadline = joined && deadlineAt < shared.deadlineAt && Number.isFinite(deadlineAt);
+      if (callerSignal === undefined && !ownDeadline) return shared.promise as Promise<T>;
       return new Promise<T>((resolve, reject) => {
         let left = false;
+        let timer: unknown;
         const leave = (): boolean => {
           if (left) return false;
           left = true;
           shared.callers--;
+          if (timer !== undefined) clock.clearTimeout(timer);
           if (callerSignal !== undefined) removeAbortListener(callerSignal, onAbort);
           return true;
         };
-        const onAbort = (): void => {
+        const leaveEarly = (error: unknown): void => {
           if (!leave()) return;
           if (shared.callers === 0) {
             // Nobody waits any more: free the gateway and let the next identical check start afresh.
             if (inFlight.get(key) === shared) inFlight.delete(key);
-            shared.controller?.abort(callerSignal?.reason);
+            shared.controller?.abort(error);
           }
-          reject(abortErrorFrom(callerSignal as AbortSignal));
+          reject(error);
         };
+        const onAbort = (): void => leaveEarly(abortErrorFrom(callerSignal as AbortSignal));
         if (callerSignal !== undefined) addAbortListener(callerSignal, onAbort);
+        if (ownDeadline) {
+          timer = clock.setTimeout(
+            () => leaveEarly(new TimeoutError('The call did not complete within its deadline', { scope: 'call' })),
+            Math.max(0, deadlineAt - clock.now()),
+          );
+          (timer as { unref?: () => void } | undefined)?.unref?.();
+        }
         shared.promise.then(
           (value) => {
             if (leave()) resolve(value as T);

@@ -1,7 +1,7 @@
 // Assembles the layers, in the order of the diagram in docs/resilience.md:
 //
 //   deadline ⊃ breaker ⊃ retry (with budget) ⊃ hedge (reads) ⊃ attempt timeout ⊃ transport
-import { BorderlinkError, ConfigError, ConnectionError } from '../errors/index';
+import { AbortError, BorderlinkError, ConfigError, ConnectionError } from '../errors/index';
 import type { Transport } from '../transport/types';
 import { attemptTimeout, fromTransport } from './attempt';
 import { breaker, createCircuitBreaker, type CircuitBreaker } from './breaker';
@@ -37,6 +37,7 @@ function finished(error: unknown, call: Call<unknown>, now: number): BorderlinkE
   e.requestId ??= call.spec.requestId;
   e.attempts = call.attempts;
   e.durationMs = now - call.startedAt;
+  if (call.spec.kind === 'write') e.mayHaveBeenStored = call.reachedGateway || call.pendingAttempts > 0;
   return e;
 }
 
@@ -61,8 +62,10 @@ export function createExecutor(transport: Transport, resolved: ResolvedResilienc
     ),
   );
 
+  let closed = false;
   return {
     execute<T>(spec: CallSpec<T>): Promise<CallOutcome<T>> {
+      if (closed) return Promise.reject(new ConfigError('The client is closed', { requestId: spec.requestId, attempts: 0, durationMs: 0 }));
       const startedAt = clock.now();
       const timeoutMs = spec.timeoutMs;
       const attemptMs = spec.attemptTimeoutMs ?? resolved.attemptTimeoutMs ?? timeoutMs / 2;
@@ -78,6 +81,8 @@ export function createExecutor(transport: Transport, resolved: ResolvedResilienc
         attemptTimeoutMs: Math.min(attemptMs, timeoutMs),
         attempts: 0,
         lastBudgetCost: 0,
+        reachedGateway: false,
+        pendingAttempts: 0,
       };
       return send(call, { signal: spec.signal }).then(
         (answer) => succeeded(answer, call, clock.now()),
@@ -87,6 +92,10 @@ export function createExecutor(transport: Transport, resolved: ResolvedResilienc
       );
     },
     close() {
+      closed = true;
+      // Every call in flight is settled now, with a typed error: a caller must not wait on a closed client until
+      // some attempt times out. The watchdog stays armed until they have all ended.
+      watch.endAll(() => new AbortError('The client was closed while the call was in flight'));
       watch.close();
       return Promise.resolve();
     },

@@ -210,15 +210,24 @@ export function createGatewayHandler(options: GatewayOptions = {}): GatewayHandl
     const sources = (item.sources as Source[] | undefined) ?? defaultSources(subjects);
     const found: Found[] = [];
     const want = (s: Source) => sources.includes(s);
+    // A source that was given nothing it can search answers ERROR, never NO_HIT.
+    const searched = new Set<Source>();
     for (const subject of subjects) {
       if (subject.kind === 'document') {
-        if (want('SLTD')) index.findDocuments(subject, found);
-        if (want('TDAWN')) index.findLinkedDocuments(subject, found);
-        if (want('NOMINAL') && subject.holder) index.findPersons(subject.holder, found);
+        if (want('SLTD')) {
+          index.findDocuments(subject, found);
+          searched.add('SLTD');
+        }
+        if (want('TDAWN')) {
+          index.findLinkedDocuments(subject, found);
+          searched.add('TDAWN');
+        }
+        if (want('NOMINAL') && subject.holder && index.findPersons(subject.holder, found)) searched.add('NOMINAL');
       } else if (subject.kind === 'person') {
-        if (want('NOMINAL')) index.findPersons(subject, found);
+        if (want('NOMINAL') && index.findPersons(subject, found)) searched.add('NOMINAL');
       } else if (want('SMV')) {
         index.findVehicles(subject, found);
+        searched.add('SMV');
       }
     }
     // The same record reached twice (two subjects, or a VIN and a plate) is one hit: keep the better match.
@@ -238,6 +247,10 @@ export function createGatewayHandler(options: GatewayOptions = {}): GatewayHandl
       if (spoiled?.has(source)) {
         if (fault?.type === 'unavailable') outcomes.push({ source, status: 'UNAVAILABLE' });
         else if (fault?.type === 'outcome') outcomes.push({ source, status: fault.status });
+        continue;
+      }
+      if (!searched.has(source)) {
+        outcomes.push({ source, status: 'ERROR' });
         continue;
       }
       let status: OutcomeStatus = 'NO_HIT';

@@ -57,13 +57,16 @@ export const normaliseDocumentNumber = (v: string): string => v.replace(/[\s<]+/
 export const normalisePlate = (v: string): string => v.replace(/[\s-]+/g, '').toUpperCase();
 /** VINs: case and spaces do not count. */
 export const normaliseVin = (v: string): string => v.replace(/\s+/g, '').toUpperCase();
-/** Names: case, accents, hyphens, apostrophes and repeated spaces do not count. */
+/**
+ * Names: case, accents, hyphens, apostrophes and repeated spaces do not count. Letters of every script are kept
+ * (`ЦОЙ`, `ΠΑΠΑΔΟΠΟΥΛΟΣ` match themselves): a name must never normalise to nothing and so miss its record.
+ */
 export function normaliseName(v: string): string {
   return v
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')
     .toUpperCase()
-    .replace(/[^A-Z]+/g, ' ')
+    .replace(/[^\p{L}]+/gu, ' ')
     .trim();
 }
 const stateKey = (v: string): string => v.trim().toUpperCase();
@@ -189,9 +192,10 @@ export class DatasetIndex {
    * edit away (equal when the query has no full date of birth), and the given names share at least one name (or the
    * query gives none).
    */
-  findPersons(q: PersonQuery, out: Found[]): void {
+  findPersons(q: PersonQuery, out: Found[]): boolean {
     const surname = normaliseName(q.surname);
-    if (surname === '') return;
+    // Nothing to search by: the caller must not read this as NO_HIT.
+    if (surname === '') return false;
     const given = (q.givenNames ?? []).map(normaliseName).filter((n) => n !== '');
     const givenKey = given.join(' ');
     const givenWords = given.flatMap((n) => n.split(' '));
@@ -210,6 +214,7 @@ export class DatasetIndex {
         if (match) out.push({ source: 'NOMINAL', kind: 'person', entry, match });
       }
     }
+    return true;
   }
 
   /** SMV: VIN (EXACT, or NORMALISED for case and spaces), or plate and registration country (NORMALISED). */

@@ -157,8 +157,8 @@ describe('the audit event', () => {
       await client.checkDocument({ ...document, documentNumber: ' l898902c3 ' });
       return events.map((e) => e.subjects[0]?.hash);
     };
-    const [a1, a2] = await hashes('key-a');
-    const [b1] = await hashes('key-b');
+    const [a1, a2] = await hashes('key-a-0123456789abcdef');
+    const [b1] = await hashes('key-b-0123456789abcdef');
     expect(a1).toBe(a2);
     expect(a1).not.toBe(b1);
   });

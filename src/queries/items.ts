@@ -1,0 +1,22 @@
+// Which answer belongs to which asked item. The item id is the only thing that ties a verdict to a traveller, so the
+// rule is strict and holds for the whole request: an answer under an id that was never sent, an asked item answered
+// twice or not at all means the gateway's numbering cannot be trusted, and no row of that request is believed (a
+// gateway that numbers one off would otherwise give the wanted passenger's HIT to the next row).
+import { ProtocolError } from '../errors/index';
+
+/**
+ * The answer to each asked item, by item id.
+ * @throws {ProtocolError} (not retryable) when the answers do not match the asked ids one to one.
+ * @internal
+ */
+export function answersByItem<T extends { itemId: string }>(askedIds: readonly string[], answers: readonly T[]): Map<string, T> {
+  const asked = new Set(askedIds);
+  const byId = new Map<string, T>();
+  for (const answer of answers) {
+    if (!asked.has(answer.itemId)) throw new ProtocolError('The gateway answered an item that was not asked', { retryable: false });
+    if (byId.has(answer.itemId)) throw new ProtocolError('The gateway answered an asked item more than once', { retryable: false });
+    byId.set(answer.itemId, answer);
+  }
+  if (byId.size !== asked.size) throw new ProtocolError('The gateway answered without an item that was asked', { retryable: false });
+  return byId;
+}
