@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { getGlobalDispatcher, setGlobalDispatcher, Agent } from 'undici';
 import type { Dispatcher } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
-import { AbortError, ConfigError, ConnectionError, TimeoutError } from '../../src/errors/index';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AbortError, ConfigError, ConnectionError, ProtocolError, TimeoutError } from '../../src/errors/index';
 import { httpTransport } from '../../src/transport/index';
 import type { HttpTransportOptions, Transport, TransportRequest } from '../../src/transport/index';
 import { makeCertificates } from '../helpers/certs';
@@ -246,6 +246,35 @@ describe('httpTransport: answers', () => {
 });
 
 describe('httpTransport: failures', () => {
+  it('settles with a retryable ProtocolError when the answer cannot be decoded, and clears its timer', async () => {
+    // What V8 throws for a string past its length limit; planted on one marked answer, so nothing else is affected.
+    const marker = 'undecodable-answer';
+    const toString = Buffer.prototype.toString;
+    const spy = vi.spyOn(Buffer.prototype, 'toString').mockImplementation(function (this: Buffer, ...args: unknown[]) {
+      if (this.includes(marker)) {
+        throw Object.assign(new Error('Cannot create a string longer than 0x1fffffe8 characters'), { code: 'ERR_STRING_TOO_LONG' });
+      }
+      return (toString as (...a: unknown[]) => string).apply(this, args);
+    });
+    cleanups.push(() => spy.mockRestore());
+    const gw = await startServer((_req, res) => {
+      res.writeHead(200);
+      res.write(`{"a":"${marker}`);
+      setTimeout(() => res.end('"}'), 10);
+    });
+    const transport = transportFor({ baseUrl: gw.url });
+    await transport.send(get('/v1/warm-up')).catch(() => undefined);
+    const baseline = activeTimeouts();
+
+    const err = await rejection(transport.send(get('/v1/status', { timeoutMs: 10_000 })));
+
+    expect(err).toBeInstanceOf(ProtocolError);
+    expect((err as ProtocolError).retryable).toBe(true);
+    expect((err as ProtocolError).message).toMatch(/could not be decoded/);
+    expect((err as ProtocolError).message).not.toContain(marker);
+    expect(activeTimeouts()).toBeLessThanOrEqual(baseline);
+  });
+
   it('rejects with an attempt TimeoutError when timeoutMs passes, after the gateway saw the request', async () => {
     const gw = await startServer(() => {
       /* never answers */
