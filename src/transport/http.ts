@@ -124,6 +124,18 @@ export interface HttpTransportOptions {
    * @example tls: { ca: readFileSync('gateway-ca.pem'), cert: readFileSync('post.crt'), key: readFileSync('post.key') }
    */
   tls?: HttpTlsOptions;
+  /**
+   * Largest answer body accepted, in bytes as received. An answer whose `content-length` is larger is refused as soon
+   * as its headers arrive; one that grows past it while streaming is refused at the chunk that crosses it. Either way
+   * the attempt fails at once with a retryable {@link ProtocolError} (the retry layer may try again), the connection
+   * is closed so the rest of the body is never read, and nothing past the cap is kept in memory. A batch of 1,000
+   * items with two hits each is about 1.3 MB as the mock gateway writes it; raise the cap if your gateway's answers
+   * are larger. At most 256 MiB (268435456).
+   * @unit bytes
+   * @default 4194304 (4 MiB)
+   * @example maxResponseBytes: 16 * 1024 * 1024
+   */
+  maxResponseBytes?: number;
 }
 
 const optionNames: Record<keyof HttpTransportOptions, true> = {
@@ -134,6 +146,7 @@ const optionNames: Record<keyof HttpTransportOptions, true> = {
   keepAliveTimeoutMs: true,
   connectTimeoutMs: true,
   tls: true,
+  maxResponseBytes: true,
 };
 
 const tlsOptionNames: Record<keyof HttpTlsOptions, true> = {
@@ -145,7 +158,13 @@ const tlsOptionNames: Record<keyof HttpTlsOptions, true> = {
   rejectUnauthorized: true,
 };
 
-const defaults = { connections: 8, keepAliveTimeoutMs: 4000, connectTimeoutMs: 10_000 } as const;
+const defaults = { connections: 8, keepAliveTimeoutMs: 4000, connectTimeoutMs: 10_000, maxResponseBytes: 4 * 1024 * 1024 } as const;
+
+/**
+ * The most `maxResponseBytes` may be. UTF-8 never decodes to more UTF-16 units than it has bytes, so a capped body
+ * always fits in a V8 string (about 512 Mi units on 64-bit); beyond a few MiB a gateway answer is a fault anyway.
+ */
+const maxResponseBytesLimit = 256 * 1024 * 1024;
 
 /** Headers the transport or undici own; setting them statically would break framing or keep-alive. */
 const refusedStaticHeaders = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'upgrade', 'expect']);
@@ -224,6 +243,15 @@ function onAttemptTimeout(attempt: Attempt): void {
 }
 
 /**
+ * An answer over `maxResponseBytes`. A {@link ProtocolError} with `retryable: true`, as for a cut-off body: the
+ * answer could not be read, which says nothing about what the gateway would answer next time. The message names the
+ * option and the configured cap, never anything the gateway sent.
+ */
+function tooLargeError(maxResponseBytes: number): ProtocolError {
+  return new ProtocolError(`The gateway's answer is larger than maxResponseBytes (${maxResponseBytes} bytes)`, { retryable: true });
+}
+
+/**
  * One attempt in flight: the undici handler, the abort listener (`handleEvent`) and the timer's argument in one
  * object. The hot path allocates this, the promise and its executor, and nothing else per call — measured: an
  * `AbortSignal` plus `Pool.request` per call cost about a third of the throughput.
@@ -246,6 +274,7 @@ class Attempt implements Dispatcher.DispatchHandler {
   length = 0;
 
   constructor(
+    readonly maxResponseBytes: number,
     readonly signal: AbortSignal | undefined,
     readonly timeoutMs: number,
   ) {}
@@ -286,11 +315,15 @@ class Attempt implements Dispatcher.DispatchHandler {
       if (typeof value !== 'string' && value !== undefined) headers[name] = value.join(', ');
     }
     this.headers = headers as Record<string, string | undefined>;
+    const declared = headers['content-length'];
+    if (declared !== undefined && Number(declared) > this.maxResponseBytes) this.fail(tooLargeError(this.maxResponseBytes));
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.settled) return;
-    this.length += chunk.length;
+    const length = this.length + chunk.length;
+    if (length > this.maxResponseBytes) return this.fail(tooLargeError(this.maxResponseBytes));
+    this.length = length;
     if (this.first === undefined) this.first = chunk;
     else (this.rest ??= [this.first]).push(chunk);
   }
@@ -403,6 +436,9 @@ function readHeaders(headers: unknown, hasToken: boolean): Record<string, string
  * idempotent. A `send()` after `close()` rejects with a {@link ConfigError}: using a closed client is a mistake in the
  * caller's code, not a network failure, so it must neither be retried nor count against the gateway's circuit breaker.
  *
+ * An answer over `maxResponseBytes`, or one that cannot be decoded as text, rejects with a retryable
+ * {@link ProtocolError}; every HTTP status otherwise resolves.
+ *
  * @throws {ConfigError} for an unknown option, a baseUrl that is not http(s) or holds credentials, a token with
  * characters that cannot go in a header, or `tls` with an http URL. The message names the option, never its value.
  * @example
@@ -441,6 +477,10 @@ export function httpTransport(options: HttpTransportOptions): Transport {
   const connections = positiveNumber(options.connections, 'connections', defaults.connections, true);
   const keepAliveTimeoutMs = positiveNumber(options.keepAliveTimeoutMs, 'keepAliveTimeoutMs', defaults.keepAliveTimeoutMs, false);
   const connectTimeoutMs = positiveNumber(options.connectTimeoutMs, 'connectTimeoutMs', defaults.connectTimeoutMs, false);
+  const maxResponseBytes = positiveNumber(options.maxResponseBytes, 'maxResponseBytes', defaults.maxResponseBytes, true);
+  if (maxResponseBytes > maxResponseBytesLimit) {
+    throw new ConfigError(`httpTransport: \`maxResponseBytes\` may be at most ${maxResponseBytesLimit} (256 MiB)`);
+  }
 
   let connect: Record<string, unknown> = {};
   if (options.tls !== undefined) {
@@ -470,7 +510,7 @@ export function httpTransport(options: HttpTransportOptions): Transport {
       if (body !== undefined && headers['content-type'] === undefined) headers['content-type'] = 'application/json';
       if (authorization !== undefined) headers.authorization = authorization;
 
-      const attempt = new Attempt(signal, timeoutMs);
+      const attempt = new Attempt(maxResponseBytes, signal, timeoutMs);
       const promise = new Promise<TransportResponse>((resolve, reject) => {
         attempt.resolve = resolve;
         attempt.reject = reject;

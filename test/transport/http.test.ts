@@ -504,6 +504,10 @@ describe('httpTransport: configuration', () => {
     ['a fractional connection count', { baseUrl: 'https://gw.example', connections: 1.5 }, '`connections`'],
     ['an infinite keep-alive', { baseUrl: 'https://gw.example', keepAliveTimeoutMs: Infinity }, '`keepAliveTimeoutMs`'],
     ['a negative connect timeout', { baseUrl: 'https://gw.example', connectTimeoutMs: -1 }, '`connectTimeoutMs`'],
+    ['a zero response cap', { baseUrl: 'https://gw.example', maxResponseBytes: 0 }, '`maxResponseBytes`'],
+    ['a fractional response cap', { baseUrl: 'https://gw.example', maxResponseBytes: 1024.5 }, '`maxResponseBytes`'],
+    ['a response cap above 256 MiB', { baseUrl: 'https://gw.example', maxResponseBytes: 256 * 1024 * 1024 + 1 }, '`maxResponseBytes`'],
+    ['a response cap given as text', { baseUrl: 'https://gw.example', maxResponseBytes: '4MB' }, '`maxResponseBytes`'],
     ['a header value with a line break', { baseUrl: 'https://gw.example', headers: { 'x-key': `${secret}\n` } }, '`headers.x-key`'],
     ['a framing header', { baseUrl: 'https://gw.example', headers: { Connection: 'close' } }, '`headers.connection`'],
     ['authorization next to token', { baseUrl: 'https://gw.example', token: secret, headers: { authorization: 'x' } }, '`token`'],
@@ -528,5 +532,92 @@ describe('httpTransport: configuration', () => {
     expect(transport.endpoint).toBe('https://gw.example/national/api');
     expect(JSON.stringify(transport)).not.toContain(secret);
     void transport.close();
+  });
+});
+
+const MiB = 1024 * 1024;
+
+/** Resolves when `predicate` holds, polling; the test's own timeout bounds it. */
+async function until(predicate: () => boolean): Promise<void> {
+  while (!predicate()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+describe('httpTransport: response size', () => {
+  it('fails an answer streamed past maxResponseBytes with a retryable ProtocolError and cuts the connection', async () => {
+    const total = 64 * MiB;
+    const piece = Buffer.alloc(64 * 1024, 0x61);
+    let written = 0;
+    let finished = false;
+    let socketClosed = false;
+    const gw = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.socket?.on('close', () => (socketClosed = true));
+      const pump = (): void => {
+        while (written < total && !res.destroyed) {
+          written += piece.length;
+          if (!res.write(piece)) return void res.once('drain', pump);
+        }
+        if (written >= total && !res.destroyed) {
+          finished = true;
+          res.end();
+        }
+      };
+      pump();
+    });
+    const transport = transportFor({ baseUrl: gw.url, maxResponseBytes: MiB });
+
+    const err = await rejection(transport.send(get('/v1/status', { timeoutMs: 20_000 })));
+
+    expect(err).toBeInstanceOf(ProtocolError);
+    expect((err as ProtocolError).retryable).toBe(true);
+    expect((err as ProtocolError).message).toContain('maxResponseBytes');
+    expect((err as ProtocolError).message).not.toContain('aaaa');
+    await until(() => socketClosed);
+    expect(finished).toBe(false);
+    expect(written).toBeLessThan(total);
+  });
+
+  it('refuses an answer whose content-length is over maxResponseBytes before reading its body', async () => {
+    let socketClosed = false;
+    const gw = await startServer((_req, res) => {
+      res.socket?.on('close', () => (socketClosed = true));
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(2 * MiB) });
+      res.flushHeaders(); // headers only: the body never comes, so only the declared length can refuse it
+    });
+    const transport = transportFor({ baseUrl: gw.url, maxResponseBytes: MiB });
+
+    const err = await rejection(transport.send(get('/v1/status', { timeoutMs: 20_000 })));
+
+    expect(err).toBeInstanceOf(ProtocolError);
+    expect((err as ProtocolError).retryable).toBe(true);
+    expect((err as ProtocolError).message).toContain('maxResponseBytes');
+    await until(() => socketClosed);
+  });
+
+  it('accepts an answer of exactly maxResponseBytes, in many chunks', async () => {
+    const body = 'x'.repeat(256 * 1024);
+    const gw = await startServer((_req, res) => {
+      res.writeHead(200);
+      for (let i = 0; i < body.length; i += 1000) res.write(body.slice(i, i + 1000));
+      res.end();
+    });
+    const transport = transportFor({ baseUrl: gw.url, maxResponseBytes: body.length });
+
+    const response = await transport.send(get());
+
+    expect(response.body).toBe(body);
+  });
+
+  it('caps answers at 4 MiB by default', async () => {
+    const gw = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-length': String(4 * MiB + 1) });
+      res.flushHeaders();
+    });
+    const transport = transportFor({ baseUrl: gw.url });
+
+    const err = await rejection(transport.send(get('/v1/status', { timeoutMs: 20_000 })));
+
+    expect(err).toBeInstanceOf(ProtocolError);
+    expect((err as ProtocolError).message).toContain('4194304');
   });
 });
