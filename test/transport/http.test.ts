@@ -621,3 +621,147 @@ describe('httpTransport: response size', () => {
     expect((err as ProtocolError).message).toContain('4194304');
   });
 });
+
+describe('httpTransport: its own queue', () => {
+  const certs = makeCertificates();
+
+  /** A gateway that holds `/v1/slow` until `release()` and echoes everything else; counts TCP connections. */
+  async function holdingGateway(scheme: 'http' | 'https'): Promise<TestServer & { tcp: () => number; release: () => void }> {
+    let held: Array<() => void> = [];
+    let released = false;
+    const respond: Respond = (req, res, seen) => {
+      if (seen.url === '/v1/slow' && !released) held.push(() => echo(req, res, seen));
+      else echo(req, res, seen);
+    };
+    const server =
+      scheme === 'https' ? createHttpsServer({ key: certs.serverKey, cert: certs.serverCert }) : createServer();
+    let tcp = 0;
+    server.on('connection', () => (tcp += 1));
+    const state = await track(server, respond, scheme);
+    return {
+      ...state,
+      get connections() {
+        return state.connections;
+      },
+      tcp: () => tcp,
+      release: () => {
+        released = true;
+        for (const answer of held.splice(0)) answer();
+        held = [];
+      },
+    };
+  }
+
+  for (const scheme of ['http', 'https'] as const) {
+    it(`leaves no trace of hundreds of attempts aborted while queued (${scheme})`, async () => {
+      const gw = await holdingGateway(scheme);
+      const transport = transportFor({ baseUrl: gw.url, connections: 1, ...(scheme === 'https' ? { tls: { ca: certs.ca } } : {}) });
+
+      const slow = transport.send(get('/v1/slow', { timeoutMs: 20_000 }));
+      await until(() => gw.seen.length === 1);
+      const controllers = Array.from({ length: 400 }, () => new AbortController());
+      const aborted = controllers.map((c, i) => rejection(transport.send(get(`/v1/aborted/${i}`, { signal: c.signal, timeoutMs: 20_000 }))));
+      for (const c of controllers) c.abort();
+      const errors = await Promise.all(aborted);
+      const real = transport.send(get('/v1/real', { timeoutMs: 20_000 }));
+      gw.release();
+
+      await expect(slow).resolves.toMatchObject({ status: 200 });
+      await expect(real).resolves.toMatchObject({ status: 200 });
+      expect(errors.every((e) => (e as Error).name === 'AbortError')).toBe(true);
+      expect(gw.seen.map((s) => s.url)).toEqual(['/v1/slow', '/v1/real']);
+      expect(gw.tcp()).toBe(1);
+      expect(gw.connections).toBe(1);
+      for (const c of controllers) expect(getEventListeners(c.signal, 'abort')).toHaveLength(0);
+    });
+  }
+
+  it('times out an attempt while it is queued, never sends it, and keeps the connection', async () => {
+    const gw = await holdingGateway('http');
+    const transport = transportFor({ baseUrl: gw.url, connections: 1 });
+
+    const slow = transport.send(get('/v1/slow', { timeoutMs: 20_000 }));
+    await until(() => gw.seen.length === 1);
+    const queued = await rejection(transport.send(get('/v1/queued', { timeoutMs: 30 })));
+    gw.release();
+    await slow;
+    await transport.send(get('/v1/after'));
+
+    expect(queued).toBeInstanceOf(TimeoutError);
+    expect((queued as TimeoutError).scope).toBe('attempt');
+    expect(gw.seen.map((s) => s.url)).toEqual(['/v1/slow', '/v1/after']);
+    expect(gw.tcp()).toBe(1);
+  });
+
+  it('counts the time an attempt spent queued against its timeout', async () => {
+    const gw = await holdingGateway('http');
+    const transport = transportFor({ baseUrl: gw.url, connections: 1 });
+
+    const slow = rejection(transport.send(get('/v1/slow', { timeoutMs: 200 })));
+    const queued = rejection(transport.send(get('/v1/queued', { timeoutMs: 100 })));
+
+    expect(await queued).toBeInstanceOf(TimeoutError);
+    expect(await slow).toBeInstanceOf(TimeoutError);
+    expect(gw.seen.map((s) => s.url)).toEqual(['/v1/slow']);
+  });
+
+  it('drops an attempt aborted after it left the queue but before undici wrote it, keeping the connection', async () => {
+    const gw = await holdingGateway('http');
+    const transport = transportFor({ baseUrl: gw.url, connections: 1 });
+    const next = new AbortController();
+
+    // The slow answer frees the connection and hands the queued attempt to undici, which writes it a turn later; the
+    // abort lands in between.
+    const slow = transport.send(get('/v1/slow', { timeoutMs: 20_000 })).then(() => next.abort());
+    await until(() => gw.seen.length === 1);
+    const dropped = rejection(transport.send(get('/v1/dropped', { signal: next.signal, timeoutMs: 20_000 })));
+    gw.release();
+    await slow;
+    expect((await dropped as Error).name).toBe('AbortError');
+    await transport.send(get('/v1/after'));
+
+    expect(gw.seen.map((s) => s.url)).toEqual(['/v1/slow', '/v1/after']);
+    expect(gw.tcp()).toBe(1);
+  });
+
+  it('keeps at most `connections` requests at the gateway and answers every one in order of sending', async () => {
+    let open = 0;
+    let most = 0;
+    const order: string[] = [];
+    const gw = await startServer((req, res, seen) => {
+      open += 1;
+      most = Math.max(most, open);
+      order.push(seen.url ?? '');
+      setTimeout(() => {
+        open -= 1;
+        echo(req, res, seen);
+      }, 2);
+    });
+    const transport = transportFor({ baseUrl: gw.url, connections: 3 });
+
+    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => transport.send(get(`/v1/n/${i}`))));
+
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(most).toBeLessThanOrEqual(3);
+    expect(gw.connections).toBeLessThanOrEqual(3);
+    expect(order).toEqual(Array.from({ length: 60 }, (_, i) => `/v1/n/${i}`));
+  });
+
+  it('rejects queued attempts at close with ConfigError, never sends them, and lets the one in flight finish', async () => {
+    const gw = await holdingGateway('http');
+    const transport = httpTransport({ baseUrl: gw.url, connections: 1 });
+
+    const slow = transport.send(get('/v1/slow', { timeoutMs: 20_000 }));
+    await until(() => gw.seen.length === 1);
+    const queued = rejection(transport.send(get('/v1/queued', { timeoutMs: 20_000 })));
+    const closed = transport.close();
+    const err = await queued;
+    gw.release();
+
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toMatch(/closed before/);
+    await expect(slow).resolves.toMatchObject({ status: 200 });
+    await closed;
+    expect(gw.seen.map((s) => s.url)).toEqual(['/v1/slow']);
+  });
+});
