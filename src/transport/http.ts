@@ -4,7 +4,7 @@
  */
 import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
-import { AbortError, BorderlinkError, ConfigError, ConnectionError, TimeoutError } from '../errors/index';
+import { AbortError, BorderlinkError, ConfigError, ConnectionError, ProtocolError, TimeoutError } from '../errors/index';
 import { TRANSPORT_SECRETS, type Transport, type TransportRequest, type TransportResponse } from './types';
 import { addAbortListener, removeAbortListener } from '../internal/abort';
 
@@ -96,9 +96,11 @@ export interface HttpTransportOptions {
    */
   headers?: Record<string, string>;
   /**
-   * Most connections kept open to the gateway; further concurrent attempts wait in the pool's queue. National
-   * gateways usually cap connections per client certificate, and a border post rarely has more than a few checks in
-   * flight, so a small pool stays under the cap while keeping queueing rare.
+   * Most connections kept open to the gateway, and most requests sent at once: further concurrent attempts wait, in
+   * order, in the transport's own queue. An attempt that is aborted or times out while it waits leaves the queue and
+   * never reaches the gateway. Its time in the queue counts against its timeout. National gateways usually cap
+   * connections per client certificate, and a border post rarely has more than a few checks in flight, so a small
+   * pool stays under the cap while keeping queueing rare.
    * @default 8
    * @example connections: 16
    */
@@ -124,6 +126,18 @@ export interface HttpTransportOptions {
    * @example tls: { ca: readFileSync('gateway-ca.pem'), cert: readFileSync('post.crt'), key: readFileSync('post.key') }
    */
   tls?: HttpTlsOptions;
+  /**
+   * Largest answer body accepted, in bytes as received. An answer whose `content-length` is larger is refused as soon
+   * as its headers arrive; one that grows past it while streaming is refused at the chunk that crosses it. Either way
+   * the attempt fails at once with a retryable {@link ProtocolError} (the retry layer may try again), the connection
+   * is closed so the rest of the body is never read, and nothing past the cap is kept in memory. A batch of 1,000
+   * items with two hits each is about 1.3 MB as the mock gateway writes it; raise the cap if your gateway's answers
+   * are larger. At most 256 MiB (268435456).
+   * @unit bytes
+   * @default 4194304 (4 MiB)
+   * @example maxResponseBytes: 16 * 1024 * 1024
+   */
+  maxResponseBytes?: number;
 }
 
 const optionNames: Record<keyof HttpTransportOptions, true> = {
@@ -134,6 +148,7 @@ const optionNames: Record<keyof HttpTransportOptions, true> = {
   keepAliveTimeoutMs: true,
   connectTimeoutMs: true,
   tls: true,
+  maxResponseBytes: true,
 };
 
 const tlsOptionNames: Record<keyof HttpTlsOptions, true> = {
@@ -145,7 +160,13 @@ const tlsOptionNames: Record<keyof HttpTlsOptions, true> = {
   rejectUnauthorized: true,
 };
 
-const defaults = { connections: 8, keepAliveTimeoutMs: 4000, connectTimeoutMs: 10_000 } as const;
+const defaults = { connections: 8, keepAliveTimeoutMs: 4000, connectTimeoutMs: 10_000, maxResponseBytes: 4 * 1024 * 1024 } as const;
+
+/**
+ * The most `maxResponseBytes` may be. UTF-8 never decodes to more UTF-16 units than it has bytes, so a capped body
+ * always fits in a V8 string (about 512 Mi units on 64-bit); beyond a few MiB a gateway answer is a fault anyway.
+ */
+const maxResponseBytesLimit = 256 * 1024 * 1024;
 
 /** Headers the transport or undici own; setting them statically would break framing or keep-alive. */
 const refusedStaticHeaders = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'upgrade', 'expect']);
@@ -201,6 +222,10 @@ function closedError(): ConfigError {
   return new ConfigError('httpTransport: send() was called after close()');
 }
 
+function closedWhileQueuedError(): ConfigError {
+  return new ConfigError('httpTransport: closed before the request was sent (close() was called while it waited for a connection)');
+}
+
 /** Maps what undici or Node reported to the transport contract: no secret-bearing URL in the message. */
 function toTransportError(err: Error, responseStarted: boolean): Error {
   if (err instanceof BorderlinkError) return err;
@@ -224,16 +249,109 @@ function onAttemptTimeout(attempt: Attempt): void {
 }
 
 /**
- * One attempt in flight: the undici handler, the abort listener (`handleEvent`) and the timer's argument in one
- * object. The hot path allocates this, the promise and its executor, and nothing else per call — measured: an
+ * An answer over `maxResponseBytes`. A {@link ProtocolError} with `retryable: true`, as for a cut-off body: the
+ * answer could not be read, which says nothing about what the gateway would answer next time. The message names the
+ * option and the configured cap, never anything the gateway sent.
+ */
+function tooLargeError(maxResponseBytes: number): ProtocolError {
+  return new ProtocolError(`The gateway's answer is larger than maxResponseBytes (${maxResponseBytes} bytes)`, { retryable: true });
+}
+
+/**
+ * The transport's own queue in front of the undici pool: at most `limit` attempts are handed to undici at once, the
+ * rest wait here in order. undici cannot drop a request it was handed without destroying a connection (aborting a
+ * request that has not been written closes its socket), so an attempt aborted while waiting must never reach it: a
+ * lane UI that cancels checks would otherwise cost a fresh TCP and TLS handshake per cancelled check. A doubly linked
+ * list unlinks an aborted attempt in O(1), so the queue holds only attempts still waiting.
+ */
+class Lane {
+  /** Attempts handed to undici and not yet finished there (`onResponseEnd` or `onResponseError`). */
+  active = 0;
+  head: Attempt | undefined = undefined;
+  tail: Attempt | undefined = undefined;
+  private pumping = false;
+
+  constructor(
+    readonly pool: Pool,
+    readonly limit: number,
+    readonly maxResponseBytes: number,
+  ) {}
+
+  enter(attempt: Attempt, options: Dispatcher.DispatchOptions): void {
+    if (this.active < this.limit && this.head === undefined) {
+      this.active += 1;
+      attempt.dispatched = true;
+      this.pool.dispatch(options, attempt);
+      return;
+    }
+    attempt.queued = options;
+    attempt.prev = this.tail;
+    if (this.tail === undefined) this.head = attempt;
+    else this.tail.next = attempt;
+    this.tail = attempt;
+  }
+
+  /** Takes a waiting attempt out of the queue. */
+  leave(attempt: Attempt): void {
+    const { prev, next } = attempt;
+    if (prev === undefined) this.head = next;
+    else prev.next = next;
+    if (next === undefined) this.tail = prev;
+    else next.prev = prev;
+    attempt.prev = undefined;
+    attempt.next = undefined;
+    attempt.queued = undefined;
+  }
+
+  /** undici is done with a dispatched attempt: its slot goes to the longest-waiting attempt still waiting. */
+  release(attempt: Attempt): void {
+    if (!attempt.dispatched) return;
+    attempt.dispatched = false;
+    this.active -= 1;
+    // A dispatch can call back into release synchronously (undici errors a request at once on a closed pool); the
+    // outer loop carries on, so the stack stays flat however long the queue.
+    if (this.head === undefined || this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.active < this.limit && this.head !== undefined) {
+        const next = this.head;
+        const options = next.queued!;
+        this.leave(next);
+        this.active += 1;
+        next.dispatched = true;
+        this.pool.dispatch(options, next);
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /** Rejects every attempt still waiting; none of them has reached the gateway. */
+  rejectQueued(): void {
+    while (this.head !== undefined) this.head.fail(closedWhileQueuedError());
+  }
+}
+
+/**
+ * One attempt: the undici handler, the abort listener (`handleEvent`), the timer's argument and its queue entry in
+ * one object. The hot path allocates this, the promise and its executor, and nothing else per call — measured: an
  * `AbortSignal` plus `Pool.request` per call cost about a third of the throughput.
+ *
+ * The promise settles exactly once, through `settle()`: on the decoded answer, on an error, on the timeout or on the
+ * abort. Separately, `lane.release` runs exactly once for a dispatched attempt, when undici is done with it.
  */
 class Attempt implements Dispatcher.DispatchHandler {
   resolve!: (response: TransportResponse) => void;
   reject!: (reason: Error) => void;
   settled = false;
+  /** Handed to undici; cleared when undici is done with it. */
+  dispatched = false;
+  /** The request, while the attempt waits in the lane's queue. */
+  queued: Dispatcher.DispatchOptions | undefined = undefined;
+  prev: Attempt | undefined = undefined;
+  next: Attempt | undefined = undefined;
   controller: Dispatcher.DispatchController | undefined = undefined;
-  /** Why we gave up before undici handed us a controller; applied in `onRequestStart`. */
+  /** Why we gave up after dispatching but before undici handed us a controller; applied in `onRequestStart`. */
   abortedWith: Error | undefined = undefined;
   timer: NodeJS.Timeout | undefined = undefined;
   status = 0;
@@ -243,6 +361,7 @@ class Attempt implements Dispatcher.DispatchHandler {
   length = 0;
 
   constructor(
+    readonly lane: Lane,
     readonly signal: AbortSignal | undefined,
     readonly timeoutMs: number,
   ) {}
@@ -260,8 +379,9 @@ class Attempt implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     this.settle();
     this.reject(reason);
-    if (this.controller === undefined) this.abortedWith = reason;
-    else this.controller.abort(reason);
+    if (this.queued !== undefined) this.lane.leave(this);
+    else if (this.controller !== undefined) this.controller.abort(reason);
+    else if (this.dispatched) this.abortedWith = reason;
   }
 
   /** The caller's signal fired. */
@@ -270,8 +390,10 @@ class Attempt implements Dispatcher.DispatchHandler {
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
-    if (this.abortedWith !== undefined) controller.abort(this.abortedWith);
-    else this.controller = controller;
+    // Given up between dispatch and write (undici was connecting, or waiting a turn to reuse the socket). Throwing here
+    // makes undici drop the request unwritten and keep the socket; `controller.abort` would destroy it.
+    if (this.abortedWith !== undefined) throw this.abortedWith;
+    this.controller = controller;
   }
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
@@ -283,27 +405,45 @@ class Attempt implements Dispatcher.DispatchHandler {
       if (typeof value !== 'string' && value !== undefined) headers[name] = value.join(', ');
     }
     this.headers = headers as Record<string, string | undefined>;
+    const declared = headers['content-length'];
+    if (declared !== undefined && Number(declared) > this.lane.maxResponseBytes) this.fail(tooLargeError(this.lane.maxResponseBytes));
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.settled) return;
-    this.length += chunk.length;
+    const length = this.length + chunk.length;
+    if (length > this.lane.maxResponseBytes) return this.fail(tooLargeError(this.lane.maxResponseBytes));
+    this.length = length;
     if (this.first === undefined) this.first = chunk;
     else (this.rest ??= [this.first]).push(chunk);
   }
 
   onResponseEnd(): void {
-    if (this.settled) return;
+    if (!this.settled) this.answer();
+    this.lane.release(this);
+  }
+
+  /** Decodes inside the attempt: the timer stays armed until the answer is a string or the attempt has failed. */
+  private answer(): void {
     const { first, rest, status, headers, length } = this;
+    let body: string;
+    try {
+      body = rest !== undefined ? Buffer.concat(rest, length).toString('utf8') : first !== undefined ? first.toString('utf8') : '';
+    } catch (cause) {
+      // Past V8's string limit, or out of memory for the copy. Nothing of the body goes into the error.
+      this.fail(new ProtocolError("The gateway's answer could not be decoded as text", { retryable: true, cause }));
+      return;
+    }
     this.settle();
-    const body = rest !== undefined ? Buffer.concat(rest, length).toString('utf8') : first !== undefined ? first.toString('utf8') : '';
     this.resolve({ status, headers, body });
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, err: Error): void {
-    if (this.settled) return;
-    this.settle();
-    this.reject(toTransportError(err, this.status !== 0));
+    if (!this.settled) {
+      this.settle();
+      this.reject(toTransportError(err, this.status !== 0));
+    }
+    this.lane.release(this);
   }
 }
 
@@ -388,12 +528,20 @@ function readHeaders(headers: unknown, hasToken: boolean): Record<string, string
  * undici `Pool` for the gateway's origin (never the global dispatcher), so its connections, TLS identity and limits
  * belong to this client alone.
  *
- * `close()` stops new sends and waits for attempts in flight to finish (each is bounded by its own timeout); it is
- * idempotent. A `send()` after `close()` rejects with a {@link ConfigError}: using a closed client is a mistake in the
- * caller's code, not a network failure, so it must neither be retried nor count against the gateway's circuit breaker.
+ * At most `connections` requests are at the gateway at once; further attempts wait in the transport's own queue, in
+ * order. An attempt aborted or timed out while it waits is removed and never sent.
+ *
+ * `close()` stops new sends, rejects the attempts still queued (not yet sent) with a {@link ConfigError}, and waits
+ * for attempts in flight to finish (each is bounded by its own timeout); it is idempotent. A `send()` after `close()`
+ * rejects with a {@link ConfigError} too: using a closed client is a mistake in the caller's code, not a network
+ * failure, so it must neither be retried nor count against the gateway's circuit breaker.
+ *
+ * An answer over `maxResponseBytes`, or one that cannot be decoded as text, rejects with a retryable
+ * {@link ProtocolError}; every HTTP status otherwise resolves.
  *
  * @throws {ConfigError} for an unknown option, a baseUrl that is not http(s) or holds credentials, a token with
- * characters that cannot go in a header, or `tls` with an http URL. The message names the option, never its value.
+ * characters that cannot go in a header, `tls` with an http URL, or a number option that is not positive or out of
+ * range. The message names the option, never its value.
  * @example
  * ```ts
  * import { createClient, httpTransport } from 'borderlink';
@@ -430,6 +578,10 @@ export function httpTransport(options: HttpTransportOptions): Transport {
   const connections = positiveNumber(options.connections, 'connections', defaults.connections, true);
   const keepAliveTimeoutMs = positiveNumber(options.keepAliveTimeoutMs, 'keepAliveTimeoutMs', defaults.keepAliveTimeoutMs, false);
   const connectTimeoutMs = positiveNumber(options.connectTimeoutMs, 'connectTimeoutMs', defaults.connectTimeoutMs, false);
+  const maxResponseBytes = positiveNumber(options.maxResponseBytes, 'maxResponseBytes', defaults.maxResponseBytes, true);
+  if (maxResponseBytes > maxResponseBytesLimit) {
+    throw new ConfigError(`httpTransport: \`maxResponseBytes\` may be at most ${maxResponseBytesLimit} (256 MiB)`);
+  }
 
   let connect: Record<string, unknown> = {};
   if (options.tls !== undefined) {
@@ -442,6 +594,7 @@ export function httpTransport(options: HttpTransportOptions): Transport {
     keepAliveTimeout: keepAliveTimeoutMs,
     connect: { ...connect, timeout: connectTimeoutMs },
   });
+  const lane = new Lane(pool, connections, maxResponseBytes);
   let closing: Promise<void> | undefined;
 
   const transport: Transport = {
@@ -459,19 +612,24 @@ export function httpTransport(options: HttpTransportOptions): Transport {
       if (body !== undefined && headers['content-type'] === undefined) headers['content-type'] = 'application/json';
       if (authorization !== undefined) headers.authorization = authorization;
 
-      const attempt = new Attempt(signal, timeoutMs);
+      const attempt = new Attempt(lane, signal, timeoutMs);
       const promise = new Promise<TransportResponse>((resolve, reject) => {
         attempt.resolve = resolve;
         attempt.reject = reject;
       });
       attempt.timer = setTimeout(onAttemptTimeout, Math.min(timeoutMs, maxTimerMs), attempt);
       if (signal !== undefined) addAbortListener(signal, attempt);
-      pool.dispatch({ path: prefix + request.path, method: request.method, headers, body }, attempt);
+      lane.enter(attempt, { path: prefix + request.path, method: request.method, headers, body });
       return promise;
     },
 
     close(): Promise<void> {
-      closing ??= pool.close();
+      if (closing === undefined) {
+        // Attempts still queued have not reached the gateway: rejecting them lets close() end within the timeouts
+        // of the attempts in flight, instead of sending every queued check first.
+        lane.rejectQueued();
+        closing = pool.close();
+      }
       return closing;
     },
   };

@@ -40,9 +40,10 @@ export interface TransportResponse {
 
 /**
  * Sends one attempt to a gateway. Resolve with the answer for every HTTP status; reject only when there is no
- * answer: with {@link ConnectionError} for a failed or broken connection, {@link TimeoutError} when `timeoutMs`
- * passes, and the signal's reason (or an {@link AbortError}) when `signal` aborts. Any other rejection is treated as
- * a connection failure.
+ * answer to hand back: with {@link ConnectionError} for a failed or broken connection, {@link TimeoutError} when
+ * `timeoutMs` passes, the signal's reason (or an {@link AbortError}) when `signal` aborts, and a retryable
+ * {@link ProtocolError} for an answer that cannot be read (`httpTransport` uses it for a body over its
+ * `maxResponseBytes` or one that cannot be decoded as text). Any other rejection is treated as a connection failure.
  * @example
  * ```ts
  * const queueTransport: Transport = {

@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { getGlobalDispatcher, setGlobalDispatcher, Agent } from 'undici';
 import type { Dispatcher } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
-import { AbortError, ConfigError, ConnectionError, TimeoutError } from '../../src/errors/index';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AbortError, ConfigError, ConnectionError, ProtocolError, TimeoutError } from '../../src/errors/index';
 import { httpTransport } from '../../src/transport/index';
 import type { HttpTransportOptions, Transport, TransportRequest } from '../../src/transport/index';
 import { makeCertificates } from '../helpers/certs';
@@ -246,6 +246,35 @@ describe('httpTransport: answers', () => {
 });
 
 describe('httpTransport: failures', () => {
+  it('settles with a retryable ProtocolError when the answer cannot be decoded, and clears its timer', async () => {
+    // What V8 throws for a string past its length limit; planted on one marked answer, so nothing else is affected.
+    const marker = 'undecodable-answer';
+    const toString = Buffer.prototype.toString;
+    const spy = vi.spyOn(Buffer.prototype, 'toString').mockImplementation(function (this: Buffer, ...args: unknown[]) {
+      if (this.includes(marker)) {
+        throw Object.assign(new Error('Cannot create a string longer than 0x1fffffe8 characters'), { code: 'ERR_STRING_TOO_LONG' });
+      }
+      return (toString as (...a: unknown[]) => string).apply(this, args);
+    });
+    cleanups.push(() => spy.mockRestore());
+    const gw = await startServer((_req, res) => {
+      res.writeHead(200);
+      res.write(`{"a":"${marker}`);
+      setTimeout(() => res.end('"}'), 10);
+    });
+    const transport = transportFor({ baseUrl: gw.url });
+    await transport.send(get('/v1/warm-up')).catch(() => undefined);
+    const baseline = activeTimeouts();
+
+    const err = await rejection(transport.send(get('/v1/status', { timeoutMs: 10_000 })));
+
+    expect(err).toBeInstanceOf(ProtocolError);
+    expect((err as ProtocolError).retryable).toBe(true);
+    expect((err as ProtocolError).message).toMatch(/could not be decoded/);
+    expect((err as ProtocolError).message).not.toContain(marker);
+    expect(activeTimeouts()).toBeLessThanOrEqual(baseline);
+  });
+
   it('rejects with an attempt TimeoutError when timeoutMs passes, after the gateway saw the request', async () => {
     const gw = await startServer(() => {
       /* never answers */
@@ -475,6 +504,10 @@ describe('httpTransport: configuration', () => {
     ['a fractional connection count', { baseUrl: 'https://gw.example', connections: 1.5 }, '`connections`'],
     ['an infinite keep-alive', { baseUrl: 'https://gw.example', keepAliveTimeoutMs: Infinity }, '`keepAliveTimeoutMs`'],
     ['a negative connect timeout', { baseUrl: 'https://gw.example', connectTimeoutMs: -1 }, '`connectTimeoutMs`'],
+    ['a zero response cap', { baseUrl: 'https://gw.example', maxResponseBytes: 0 }, '`maxResponseBytes`'],
+    ['a fractional response cap', { baseUrl: 'https://gw.example', maxResponseBytes: 1024.5 }, '`maxResponseBytes`'],
+    ['a response cap above 256 MiB', { baseUrl: 'https://gw.example', maxResponseBytes: 256 * 1024 * 1024 + 1 }, '`maxResponseBytes`'],
+    ['a response cap given as text', { baseUrl: 'https://gw.example', maxResponseBytes: '4MB' }, '`maxResponseBytes`'],
     ['a header value with a line break', { baseUrl: 'https://gw.example', headers: { 'x-key': `${secret}\n` } }, '`headers.x-key`'],
     ['a framing header', { baseUrl: 'https://gw.example', headers: { Connection: 'close' } }, '`headers.connection`'],
     ['authorization next to token', { baseUrl: 'https://gw.example', token: secret, headers: { authorization: 'x' } }, '`token`'],
@@ -499,5 +532,236 @@ describe('httpTransport: configuration', () => {
     expect(transport.endpoint).toBe('https://gw.example/national/api');
     expect(JSON.stringify(transport)).not.toContain(secret);
     void transport.close();
+  });
+});
+
+const MiB = 1024 * 1024;
+
+/** Resolves when `predicate` holds, polling; the test's own timeout bounds it. */
+async function until(predicate: () => boolean): Promise<void> {
+  while (!predicate()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+describe('httpTransport: response size', () => {
+  it('fails an answer streamed past maxResponseBytes with a retryable ProtocolError and cuts the connection', async () => {
+    const total = 64 * MiB;
+    const piece = Buffer.alloc(64 * 1024, 0x61);
+    let written = 0;
+    let finished = false;
+    let socketClosed = false;
+    const gw = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.socket?.on('close', () => (socketClosed = true));
+      const pump = (): void => {
+        while (written < total && !res.destroyed) {
+          written += piece.length;
+          if (!res.write(piece)) return void res.once('drain', pump);
+        }
+        if (written >= total && !res.destroyed) {
+          finished = true;
+          res.end();
+        }
+      };
+      pump();
+    });
+    const transport = transportFor({ baseUrl: gw.url, maxResponseBytes: MiB });
+
+    const err = await rejection(transport.send(get('/v1/status', { timeoutMs: 20_000 })));
+
+    expect(err).toBeInstanceOf(ProtocolError);
+    expect((err as ProtocolError).retryable).toBe(true);
+    expect((err as ProtocolError).message).toContain('maxResponseBytes');
+    expect((err as ProtocolError).message).not.toContain('aaaa');
+    await until(() => socketClosed);
+    expect(finished).toBe(false);
+    expect(written).toBeLessThan(total);
+  });
+
+  it('refuses an answer whose content-length is over maxResponseBytes before reading its body', async () => {
+    let socketClosed = false;
+    const gw = await startServer((_req, res) => {
+      res.socket?.on('close', () => (socketClosed = true));
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(2 * MiB) });
+      res.flushHeaders(); // headers only: the body never comes, so only the declared length can refuse it
+    });
+    const transport = transportFor({ baseUrl: gw.url, maxResponseBytes: MiB });
+
+    const err = await rejection(transport.send(get('/v1/status', { timeoutMs: 20_000 })));
+
+    expect(err).toBeInstanceOf(ProtocolError);
+    expect((err as ProtocolError).retryable).toBe(true);
+    expect((err as ProtocolError).message).toContain('maxResponseBytes');
+    await until(() => socketClosed);
+  });
+
+  it('accepts an answer of exactly maxResponseBytes, in many chunks', async () => {
+    const body = 'x'.repeat(256 * 1024);
+    const gw = await startServer((_req, res) => {
+      res.writeHead(200);
+      for (let i = 0; i < body.length; i += 1000) res.write(body.slice(i, i + 1000));
+      res.end();
+    });
+    const transport = transportFor({ baseUrl: gw.url, maxResponseBytes: body.length });
+
+    const response = await transport.send(get());
+
+    expect(response.body).toBe(body);
+  });
+
+  it('caps answers at 4 MiB by default', async () => {
+    const gw = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-length': String(4 * MiB + 1) });
+      res.flushHeaders();
+    });
+    const transport = transportFor({ baseUrl: gw.url });
+
+    const err = await rejection(transport.send(get('/v1/status', { timeoutMs: 20_000 })));
+
+    expect(err).toBeInstanceOf(ProtocolError);
+    expect((err as ProtocolError).message).toContain('4194304');
+  });
+});
+
+describe('httpTransport: its own queue', () => {
+  const certs = makeCertificates();
+
+  /** A gateway that holds `/v1/slow` until `release()` and echoes everything else; counts TCP connections. */
+  async function holdingGateway(scheme: 'http' | 'https'): Promise<TestServer & { tcp: () => number; release: () => void }> {
+    let held: Array<() => void> = [];
+    let released = false;
+    const respond: Respond = (req, res, seen) => {
+      if (seen.url === '/v1/slow' && !released) held.push(() => echo(req, res, seen));
+      else echo(req, res, seen);
+    };
+    const server =
+      scheme === 'https' ? createHttpsServer({ key: certs.serverKey, cert: certs.serverCert }) : createServer();
+    let tcp = 0;
+    server.on('connection', () => (tcp += 1));
+    const state = await track(server, respond, scheme);
+    return {
+      ...state,
+      get connections() {
+        return state.connections;
+      },
+      tcp: () => tcp,
+      release: () => {
+        released = true;
+        for (const answer of held.splice(0)) answer();
+        held = [];
+      },
+    };
+  }
+
+  for (const scheme of ['http', 'https'] as const) {
+    it(`leaves no trace of hundreds of attempts aborted while queued (${scheme})`, async () => {
+      const gw = await holdingGateway(scheme);
+      const transport = transportFor({ baseUrl: gw.url, connections: 1, ...(scheme === 'https' ? { tls: { ca: certs.ca } } : {}) });
+
+      const slow = transport.send(get('/v1/slow', { timeoutMs: 20_000 }));
+      await until(() => gw.seen.length === 1);
+      const controllers = Array.from({ length: 400 }, () => new AbortController());
+      const aborted = controllers.map((c, i) => rejection(transport.send(get(`/v1/aborted/${i}`, { signal: c.signal, timeoutMs: 20_000 }))));
+      for (const c of controllers) c.abort();
+      const errors = await Promise.all(aborted);
+      const real = transport.send(get('/v1/real', { timeoutMs: 20_000 }));
+      gw.release();
+
+      await expect(slow).resolves.toMatchObject({ status: 200 });
+      await expect(real).resolves.toMatchObject({ status: 200 });
+      expect(errors.every((e) => (e as Error).name === 'AbortError')).toBe(true);
+      expect(gw.seen.map((s) => s.url)).toEqual(['/v1/slow', '/v1/real']);
+      expect(gw.tcp()).toBe(1);
+      expect(gw.connections).toBe(1);
+      for (const c of controllers) expect(getEventListeners(c.signal, 'abort')).toHaveLength(0);
+    });
+  }
+
+  it('times out an attempt while it is queued, never sends it, and keeps the connection', async () => {
+    const gw = await holdingGateway('http');
+    const transport = transportFor({ baseUrl: gw.url, connections: 1 });
+
+    const slow = transport.send(get('/v1/slow', { timeoutMs: 20_000 }));
+    await until(() => gw.seen.length === 1);
+    const queued = await rejection(transport.send(get('/v1/queued', { timeoutMs: 30 })));
+    gw.release();
+    await slow;
+    await transport.send(get('/v1/after'));
+
+    expect(queued).toBeInstanceOf(TimeoutError);
+    expect((queued as TimeoutError).scope).toBe('attempt');
+    expect(gw.seen.map((s) => s.url)).toEqual(['/v1/slow', '/v1/after']);
+    expect(gw.tcp()).toBe(1);
+  });
+
+  it('counts the time an attempt spent queued against its timeout', async () => {
+    const gw = await holdingGateway('http');
+    const transport = transportFor({ baseUrl: gw.url, connections: 1 });
+
+    const slow = rejection(transport.send(get('/v1/slow', { timeoutMs: 200 })));
+    const queued = rejection(transport.send(get('/v1/queued', { timeoutMs: 100 })));
+
+    expect(await queued).toBeInstanceOf(TimeoutError);
+    expect(await slow).toBeInstanceOf(TimeoutError);
+    expect(gw.seen.map((s) => s.url)).toEqual(['/v1/slow']);
+  });
+
+  it('drops an attempt aborted after it left the queue but before undici wrote it, keeping the connection', async () => {
+    const gw = await holdingGateway('http');
+    const transport = transportFor({ baseUrl: gw.url, connections: 1 });
+    const next = new AbortController();
+
+    // The slow answer frees the connection and hands the queued attempt to undici, which writes it a turn later; the
+    // abort lands in between.
+    const slow = transport.send(get('/v1/slow', { timeoutMs: 20_000 })).then(() => next.abort());
+    await until(() => gw.seen.length === 1);
+    const dropped = rejection(transport.send(get('/v1/dropped', { signal: next.signal, timeoutMs: 20_000 })));
+    gw.release();
+    await slow;
+    expect((await dropped as Error).name).toBe('AbortError');
+    await transport.send(get('/v1/after'));
+
+    expect(gw.seen.map((s) => s.url)).toEqual(['/v1/slow', '/v1/after']);
+    expect(gw.tcp()).toBe(1);
+  });
+
+  it('keeps at most `connections` requests at the gateway and answers every one in order of sending', async () => {
+    let open = 0;
+    let most = 0;
+    const order: string[] = [];
+    const gw = await startServer((req, res, seen) => {
+      open += 1;
+      most = Math.max(most, open);
+      order.push(seen.url ?? '');
+      setTimeout(() => {
+        open -= 1;
+        echo(req, res, seen);
+      }, 2);
+    });
+    const transport = transportFor({ baseUrl: gw.url, connections: 3 });
+
+    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => transport.send(get(`/v1/n/${i}`))));
+
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(most).toBeLessThanOrEqual(3);
+    expect(gw.connections).toBeLessThanOrEqual(3);
+    expect(order).toEqual(Array.from({ length: 60 }, (_, i) => `/v1/n/${i}`));
+  });
+
+  it('rejects queued attempts at close with ConfigError, never sends them, and lets the one in flight finish', async () => {
+    const gw = await holdingGateway('http');
+    const transport = httpTransport({ baseUrl: gw.url, connections: 1 });
+
+    const slow = transport.send(get('/v1/slow', { timeoutMs: 20_000 }));
+    await until(() => gw.seen.length === 1);
+    const queued = rejection(transport.send(get('/v1/queued', { timeoutMs: 20_000 })));
+    const closed = transport.close();
+    const err = await queued;
+    gw.release();
+
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toMatch(/closed before/);
+    await expect(slow).resolves.toMatchObject({ status: 200 });
+    await closed;
+    expect(gw.seen.map((s) => s.url)).toEqual(['/v1/slow']);
   });
 });
