@@ -3,6 +3,7 @@ import type { DocumentType, Sex } from '../queries/types';
 import { COMMON_OPTIONS, UsageError, choiceFlag, expectPositionals, parseFlags } from './args';
 import { CONNECTION_OPTIONS, connect } from './connection';
 import { exitCodeForVerdict } from './exit-codes';
+import { humanText, jsonLine } from './output';
 import { renderCheck } from './render';
 import { readStdin } from './stdin';
 import { colourWanted, createPaint } from './terminal';
@@ -108,8 +109,8 @@ export async function runCheck(args: string[]): Promise<number> {
         allowInvalidMrz: values['allow-invalid-mrz'] === true,
       });
     }
-    if (values.json) process.stdout.write(`${JSON.stringify(demo ? { gateway: 'demo', ...result } : result)}\n`);
-    else process.stdout.write(`${renderCheck(result, demo, paint)}\n`);
+    if (values.json) process.stdout.write(`${jsonLine(result, demo)}\n`);
+    else process.stdout.write(`${humanText(renderCheck(result, demo, paint), demo, paint)}\n`);
     return exitCodeForVerdict(result.verdict);
   } finally {
     await client.close();

@@ -1,5 +1,6 @@
-// Where a command checks against: a real gateway (--gateway / BORDERLINK_GATEWAY_URL), or, with none given, the demo
-// gateway in-process, so `npx borderlink check …` answers on a fresh machine. Demo answers always say so.
+// Where a command checks against: a real gateway (--gateway / BORDERLINK_GATEWAY_URL), or, with nothing at all
+// configured, the demo gateway in-process, so `npx borderlink check …` answers on a fresh machine. Demo answers always
+// say so, on every line.
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { createClient, type BorderlinkClient } from '../client/index';
@@ -68,9 +69,35 @@ async function readPem(path: string | undefined, flag: string): Promise<string |
   }
 }
 
+/** A variable name is safe to echo when it looks like one of ours; the value never is. */
+const VARIABLE_NAME = /^BORDERLINK_[A-Z0-9_]{1,40}$/;
+
+/**
+ * What says a real gateway is meant: a connection flag, or any `BORDERLINK_*` variable, even set to the empty
+ * string (a deploy whose URL came out empty, or a misspelt `BORDERLINK_GATEWAY_ULR`). Only when this is empty may the
+ * demo gateway answer: a configuration that went wrong must never screen real travellers against synthetic data.
+ */
+function gatewayIntent(flags: ConnectionFlags, env: NodeJS.ProcessEnv): string[] {
+  const given = Object.keys(CONNECTION_OPTIONS).filter((name) => flags[name as keyof ConnectionFlags] !== undefined).map((name) => `--${name}`);
+  const variables = Object.keys(env)
+    .filter((name) => name.startsWith('BORDERLINK_'))
+    .sort()
+    .map((name) => (VARIABLE_NAME.test(name) ? `${name}${env[name] === '' ? '=""' : ''}` : 'a BORDERLINK_ variable'));
+  return [...new Set([...given, ...variables])];
+}
+
 /** Builds the client the flags and environment ask for. */
 export async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): Promise<Connection> {
+  if (flags.gateway === '') throw new UsageError('--gateway needs the URL of the gateway');
   const url = flags.gateway ?? (env.BORDERLINK_GATEWAY_URL || undefined);
+  const intent = gatewayIntent(flags, env);
+  if (url === undefined && intent.length > 0) {
+    const shown = intent.length > 6 ? [...intent.slice(0, 6), '…'] : intent;
+    throw new UsageError(
+      `no gateway URL, but a gateway is configured (${shown.join(', ')}): give --gateway URL or set BORDERLINK_GATEWAY_URL; ` +
+        'the demo gateway answers only when no BORDERLINK_ variable and no connection flag is set',
+    );
+  }
   const demo = url === undefined;
   const given = {
     authorityId: flags.authority ?? (env.BORDERLINK_AUTHORITY || undefined),
@@ -96,9 +123,6 @@ export async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv = p
   const timeoutMs = integerFlag(flags.timeout, '--timeout', 1, 600_000);
 
   if (demo) {
-    if (flags.token !== undefined || flags.ca !== undefined || flags.cert !== undefined || flags.key !== undefined) {
-      throw new UsageError('--token, --ca, --cert and --key need a gateway: give --gateway URL (or BORDERLINK_GATEWAY_URL)');
-    }
     const client = createClient({ transport: mockTransport(), context, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
     return { client, demo: true };
   }

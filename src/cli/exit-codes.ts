@@ -12,9 +12,10 @@ export const EXIT_CODES = [
   { code: 4, meaning: 'invalid input or usage (bad flag, invalid document data, invalid MRZ)' },
   { code: 5, meaning: 'gateway, connection or timeout error' },
   { code: 6, meaning: 'anything unexpected' },
+  { code: 7, meaning: 'screen: no row was screened (empty or header-only manifest, or every row unreadable)' },
 ] as const;
 
-export const EXIT = { NO_HIT: 0, HIT: 1, POSSIBLE_HIT: 2, INCOMPLETE: 3, USAGE: 4, GATEWAY: 5, UNEXPECTED: 6 } as const;
+export const EXIT = { NO_HIT: 0, HIT: 1, POSSIBLE_HIT: 2, INCOMPLETE: 3, USAGE: 4, GATEWAY: 5, UNEXPECTED: 6, NOTHING_SCREENED: 7 } as const;
 
 export function exitCodeForVerdict(verdict: Verdict): number {
   return EXIT[verdict];

@@ -4,8 +4,10 @@ import { EXIT_CODES } from './exit-codes';
 const exitTable = EXIT_CODES.map((e) => `  ${e.code}  ${e.meaning}`).join('\n');
 
 const connection = `Where to check (check, screen):
-  --gateway URL        the national gateway (env BORDERLINK_GATEWAY_URL). Without one, the embedded
-                       DEMO gateway answers from synthetic data, and every answer says so.
+  --gateway URL        the national gateway (env BORDERLINK_GATEWAY_URL). Only when no connection flag
+                       and no BORDERLINK_ variable at all is set (not even to ""), the embedded DEMO
+                       gateway answers from synthetic data, and every line of its answers says so;
+                       anything configured without a gateway URL is refused (exit 4).
   --token TOKEN        bearer token (env BORDERLINK_TOKEN; prefer the variable: flags show in ps)
   --ca FILE            CA certificate(s) to trust for an https gateway (PEM)
   --cert FILE --key FILE  client certificate and key for mutual TLS (PEM)
@@ -34,15 +36,18 @@ Usage:
   borderlink help COMMAND                        help of one command
   borderlink --version
 
-With no --gateway (or BORDERLINK_GATEWAY_URL), checks run against the embedded DEMO gateway:
-synthetic data, not a real check. Every demo answer says so.
+With nothing configured (no connection flag, no BORDERLINK_ variable, not even an empty one), checks
+run against the embedded DEMO gateway: synthetic data, not a real check. Every line of a demo answer
+says so ("DEMO │ " in text, "gateway": "demo" in JSON). Anything configured without a gateway URL
+is a usage error (exit 4), never a demo check.
 
 Exit codes:
 ${exitTable}
 
 Environment: BORDERLINK_GATEWAY_URL, BORDERLINK_TOKEN, BORDERLINK_AUTHORITY, BORDERLINK_OPERATOR,
 BORDERLINK_PURPOSE, BORDERLINK_LOCATION; NO_COLOR turns colour off, FORCE_COLOR on.
-Errors are one line on stderr, "borderlink: …", and never quote what was searched.`,
+Errors are one line on stderr, "borderlink: …", and never quote what was searched. Control
+characters and bidi overrides in what the gateway sends are removed before anything is printed.`,
 
   check: `Usage:
   borderlink check --mrz LINE1 LINE2 [LINE3] [--strict] [--allow-invalid-mrz]
@@ -66,22 +71,32 @@ ${exitTable}`,
 
   screen: `Usage:
   borderlink screen MANIFEST.csv|MANIFEST.jsonl|- [--out FILE] [--batch-size 100] [--concurrency 4]
+                   [--ignore-column NAME]…
 
 Streams the rows through the gateway in batches, one JSON line out per row:
-  { "id", "verdict", "hits": […], "outcomes": […], "error"? }
-then a summary (on stderr when the JSON lines go to stdout). A progress bar (rows/s, hits, ETA)
-shows on a terminal.
+  { "id", "verdict", "hits": […], "outcomes": […] }, or for a row that could not be checked
+  { "id", "row", "verdict": null, …, "error": { "code", "message" } } ("id": null when the row has
+  no id of its own)
+then a summary with the sources asked and for how many rows (on stderr when the JSON lines go to
+stdout). A progress bar (rows/s, hits, ETA) shows on a terminal.
 
-Columns (header names case-insensitive; _ - and spaces ignored):
-  id; documentNumber (document_number, doc_number, passport_number); issuingState (issuing_state,
-  issuer); documentType (document_type, type: PASSPORT, ID_CARD, VISA, OTHER or P, I, V; default
-  PASSPORT); surname (last_name, family_name); givenNames (given_names, first_name; space-separated);
-  dateOfBirth (date_of_birth, dob, birth_date); nationality; sex; or mrz (lines split by \\n or |).
-A row with a document number is checked as a document, a row with a surname as a person; without
-an id column the row number is the id. JSONL rows use the same keys (or { id, subjects }).
+Columns (header names case-insensitive; spaces and _ - . # / ( ) ignored):
+  id (row_id); documentNumber (document_number, document, doc_no, doc_number, passport,
+  passport_no, passport_number, travel_document_number); issuingState (issuing_state, issuer,
+  issuing_country, country_of_issue, state_of_issue); documentType (document_type, doc_type, type:
+  PASSPORT, ID_CARD, VISA, OTHER or P, I, V; default PASSPORT); surname (last_name, family_name);
+  givenNames (given_names, first_name, forename; space-separated); dateOfBirth (date_of_birth, dob,
+  birth_date); nationality (citizenship); sex (gender); or mrz (lines split by \\n or |).
+A column the screen does not know is refused (exit 4) unless --ignore-column names it: a column
+is never dropped unseen. A row with a document number is checked as a document, a row with a
+surname as a person. With an id column each row needs its own id (an empty or repeated one is a
+row error, not checked); without one, the row number is the id. JSONL rows use the same keys (or
+{ id, subjects } and nothing else); the first row's keys are checked like a header. A line (or CSV record) longer
+than 64 KiB is a row error.
 
   --out FILE           write the JSON lines to FILE (default: stdout)
   --format csv|jsonl   input format (default: from the file name; stdin: guessed from the first line)
+  --ignore-column NAME leave this column (or JSONL key) out; repeatable
   --batch-size N       rows per request, 1–1000 (default 100)
   --concurrency N      requests in flight, 1–64 (default 4)
   --no-progress        no progress bar
@@ -89,7 +104,9 @@ ${connection}
 ${common}
 
 Exit code: the worst row: HIT 1 > POSSIBLE_HIT 2 > a gateway error 5 > INCOMPLETE 3 (also a row
-that could not be read) > NO_HIT 0. 4 for a bad command line or an unreadable manifest.`,
+that could not be read) > NO_HIT 0. 7 when no row was screened (an empty or header-only manifest,
+or every row unreadable). 4 for a bad command line, an unreadable manifest or an unknown column;
+6 when the JSON lines could not be written.`,
 
   gateway: `Usage:
   borderlink gateway [--port 8080] [--host 127.0.0.1] [--tls | --tls-key FILE --tls-cert FILE]

@@ -2,6 +2,7 @@
 import { formatMrz, parseMrz, type IcaoMrzFormat, type MrzSex } from '../mrz/index';
 import { COMMON_OPTIONS, UsageError, choiceFlag, expectPositionals, parseFlags } from './args';
 import { EXIT } from './exit-codes';
+import { jsonLine } from './output';
 import { renderMrz } from './render';
 import { readStdin } from './stdin';
 import { colourWanted, createPaint } from './terminal';
@@ -61,7 +62,7 @@ async function parse(args: string[]): Promise<number> {
     input = positionals.join('\n');
   }
   const parsed = parseMrz(input, { repair: values.strict !== true });
-  if (values.json) process.stdout.write(`${JSON.stringify(parsed)}\n`);
+  if (values.json) process.stdout.write(`${jsonLine(parsed, false)}\n`);
   else process.stdout.write(`${renderMrz(parsed, createPaint(colourWanted(process.stdout)))}\n`);
   return parsed.valid ? 0 : EXIT.USAGE;
 }

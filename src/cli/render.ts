@@ -2,6 +2,7 @@
 import type { MrzCheckDigitName, ParsedMrz } from '../mrz/index';
 import type { CheckResult, Hit, OutcomeStatus, Verdict } from '../queries/types';
 import { DEMO_NOTICE } from './connection';
+import { terminalSafe } from './output';
 import type { Paint } from './terminal';
 
 const verdicts: Record<Verdict, { text: string; colour: 'red' | 'green' | 'yellow' | 'magenta' }> = {
@@ -70,8 +71,9 @@ function hitLines(hit: Hit, index: number, count: number, paint: Paint): string[
   return lines;
 }
 
-/** The human answer to a check. */
-export function renderCheck(result: CheckResult & { mrz?: ParsedMrz }, demo: boolean, paint: Paint): string {
+/** The human answer to a check. Every gateway string in it has been through terminalSafe(). */
+export function renderCheck(answer: CheckResult & { mrz?: ParsedMrz }, demo: boolean, paint: Paint): string {
+  const result = terminalSafe(answer);
   const lines = [verdictLine(result.verdict, paint)];
   if (demo) lines.push(paint.yellow(DEMO_NOTICE));
   result.hits.forEach((hit, i) => lines.push('', ...hitLines(hit, i, result.hits.length, paint)));
@@ -115,8 +117,9 @@ export function mrzSummary(mrz: ParsedMrz, paint: Paint): string[] {
 
 const digitNames: readonly MrzCheckDigitName[] = ['documentNumber', 'birthDate', 'expiryDate', 'personalNumber', 'composite'];
 
-/** The full reading of `borderlink mrz parse`. */
-export function renderMrz(mrz: ParsedMrz, paint: Paint): string {
+/** The full reading of `borderlink mrz parse`. What a scanner sent is untrusted too: it goes through terminalSafe(). */
+export function renderMrz(parsed: ParsedMrz, paint: Paint): string {
+  const mrz = terminalSafe(parsed);
   const lines = [paint.bold(`MRZ ${mrz.format ?? 'unknown format'}`) + ' · ' + (mrz.valid ? paint.green('valid') : paint.red('INVALID')) + (mrz.specimen ? ' · ICAO specimen' : '')];
   const d = mrz.document;
   if (d !== null) {

@@ -2,16 +2,28 @@
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import cliProgress, { type SingleBar } from 'cli-progress';
 import { BorderlinkError, ConfigError, InputError } from '../errors/index';
 import { summarize, type BatchItem, type BatchOutcome, type BatchSummary } from '../queries/batch';
-import type { Verdict } from '../queries/types';
+import { SOURCES, type Source, type Verdict } from '../queries/types';
 import { COMMON_OPTIONS, UsageError, choiceFlag, expectPositionals, integerFlag, parseFlags } from './args';
 import { CONNECTION_OPTIONS, DEMO_NOTICE, connect } from './connection';
 import { EXIT, exitCodeForVerdict, worseExitCode } from './exit-codes';
-import { CsvRecordParser, fieldOfHeader, rowOfJson, subjectsOfRow, type ManifestField, type ManifestRow } from './manifest';
+import { LineAssembler, MAX_LINE_BYTES, OVER_LONG, linePieces, type LinePiece } from './lines';
+import {
+  CsvRecordParser,
+  MANIFEST_FIELDS,
+  columnsOfHeader,
+  headerKey,
+  rowOfJson,
+  shownColumn,
+  subjectsOfRow,
+  type JsonRow,
+  type ManifestField,
+  type ManifestRow,
+} from './manifest';
+import { DEMO_PREFIX, OutputError, humanText, jsonLine, terminalSafe } from './output';
 import { colourWanted, createPaint, type Paint } from './terminal';
 
 const OPTIONS = {
@@ -22,80 +34,168 @@ const OPTIONS = {
   'batch-size': { type: 'string' },
   concurrency: { type: 'string' },
   'no-progress': { type: 'boolean' },
+  'ignore-column': { type: 'string', multiple: true },
 } as const;
 
 type Format = 'csv' | 'jsonl';
 
-/** A row the screen could not turn into a check: answered at once, beside the stream checkMany answers. */
-type Rejected = { id: string; error: BorderlinkError };
+/**
+ * A row the screen could not turn into a check: answered at once, beside the stream checkMany answers. `id` is null
+ * when the row has no id of its own to answer under (missing, repeated, or the row unreadable in a manifest with ids).
+ */
+type Rejected = { id: string | null; row: number; error: BorderlinkError };
+
+const overLong = () =>
+  new InputError(`The row is longer than ${MAX_LINE_BYTES} bytes`, [{ path: 'row', message: `is longer than ${MAX_LINE_BYTES} bytes` }]);
 
 /**
  * Manifest rows as BatchItems, pulled lazily by checkMany. Rows that cannot be read go to `rejected` instead, so
- * every row still comes out exactly once.
+ * every row still comes out exactly once, and every id at most once.
  */
-async function* manifestItems(lines: AsyncIterable<string>, format: Format | undefined, rejected: Rejected[]): AsyncGenerator<BatchItem> {
-  let columns: (ManifestField | undefined)[] | undefined;
+async function* manifestItems(
+  pieces: AsyncIterable<LinePiece>,
+  format: Format | undefined,
+  ignored: ReadonlySet<string>,
+  rejected: Rejected[],
+): AsyncGenerator<BatchItem> {
   let kind = format;
   const csv = new CsvRecordParser();
+  const line = new LineAssembler();
+  let columns: (ManifestField | undefined)[] | undefined;
   let rowNumber = 0;
-  let first = true;
-  for await (let line of lines) {
-    if (first) {
-      line = line.replace(/^\uFEFF/, '');
-      first = false;
+  let firstPiece = true;
+  let firstJsonRow = true;
+  // With an id column (CSV) or ids on the first row (JSONL), every row needs its own; without, row numbers are ids.
+  let hasIds = false;
+  // Whether hasIds is known yet: not before the CSV header or the first readable JSONL row.
+  let idsKnown = false;
+  // Kept for the whole run, as ids only: two rows under one id would let a reader join a HIT to the wrong row.
+  const ids = new Set<string>();
+
+  /** The row's id, or an InputError naming the field `id` (never the value). */
+  const idOf = (given: string | undefined, row: number): string => {
+    if (given === undefined && hasIds) throw new InputError('The row has no id', [{ path: 'id', message: 'is missing' }]);
+    const id = given === undefined ? String(row) : given.trim();
+    if (id === '') throw new InputError('The row id is empty', [{ path: 'id', message: 'is empty' }]);
+    if (ids.has(id)) throw new InputError('The row id is used by an earlier row', [{ path: 'id', message: 'repeats the id of an earlier row' }]);
+    ids.add(id);
+    return id;
+  };
+  /** A row that could not be read: under its row number when numbers are known to be the ids, else under no id. */
+  const unreadable = (row: number, error: BorderlinkError) => {
+    let id: string | null = null;
+    if (idsKnown && !hasIds) {
+      try {
+        id = idOf(undefined, row);
+      } catch {
+        // Its number is already another row's id.
+      }
+    }
+    rejected.push({ id, row, error });
+  };
+
+  for await (const piece of pieces) {
+    if (firstPiece) {
+      piece.text = piece.text.replace(/^\uFEFF/, '');
+      firstPiece = false;
     }
     if (kind === undefined) {
-      if (line.trim() === '') continue;
-      kind = line.trimStart().startsWith('{') ? 'jsonl' : 'csv';
+      if (piece.text.trim() === '') continue;
+      kind = piece.text.trimStart().startsWith('{') ? 'jsonl' : 'csv';
     }
     if (kind === 'jsonl') {
-      if (line.trim() === '') continue;
-      const id = String(++rowNumber);
+      const text = line.add(piece);
+      if (text === undefined || (text !== OVER_LONG && text.trim() === '')) continue;
+      const row = ++rowNumber;
+      if (text === OVER_LONG) {
+        unreadable(row, overLong());
+        continue;
+      }
+      let parsed: JsonRow;
       try {
         let value: unknown;
         try {
-          value = JSON.parse(line);
+          value = JSON.parse(text);
         } catch {
           throw new InputError('The line is not JSON', [{ path: 'row', message: 'is not JSON' }]);
         }
-        const { row, subjects } = rowOfJson(value);
-        const rowId = typeof row.id === 'string' && row.id !== '' ? row.id : id;
-        try {
-          yield { id: rowId, subjects: subjects ?? subjectsOfRow(row) };
-        } catch (err) {
-          rejected.push({ id: rowId, error: asRowError(err) });
-        }
+        parsed = rowOfJson(value, ignored);
       } catch (err) {
-        rejected.push({ id, error: asRowError(err) });
+        unreadable(row, asRowError(err));
+        continue;
+      }
+      if (firstJsonRow) {
+        firstJsonRow = false;
+        hasIds = parsed.fields.has('id');
+        idsKnown = true;
+        // Nothing is screened yet: the whole run is refused, as for a CSV header.
+        if (parsed.unknownKeys.length > 0) {
+          throw new UsageError(
+            `the first JSONL row has ${parsed.unknownKeys.length === 1 ? 'a key' : 'keys'} the screen does not know: ` +
+              `${parsed.unknownKeys.slice(0, 5).map(shownColumn).join(', ')}; known: ${MANIFEST_FIELDS.join(', ')}, subjects; ` +
+              'to leave a key out, give --ignore-column NAME',
+          );
+        }
+      }
+      let id: string;
+      try {
+        id = idOf(parsed.fields.has('id') ? (typeof parsed.row.id === 'string' ? parsed.row.id : '') : undefined, row);
+      } catch (err) {
+        rejected.push({ id: null, row, error: asRowError(err) });
+        continue;
+      }
+      try {
+        if (parsed.unknownKeys.length > 0) {
+          // Rows have been screened already: this one is refused alone, so an earlier HIT keeps its exit code.
+          throw new InputError('The row has a key the screen does not know', [{ path: 'row', message: 'has a key that is no manifest field (see --ignore-column)' }]);
+        }
+        yield { id, subjects: parsed.subjects ?? subjectsOfRow(parsed.row) };
+      } catch (err) {
+        rejected.push({ id, row, error: asRowError(err) });
       }
       continue;
     }
-    const record = csv.line(line);
+    csv.feed(piece.text, piece.bytes);
+    if (!piece.end) continue;
+    const record = csv.endLine();
     if (record === undefined) continue;
     if (columns === undefined) {
-      columns = record.map(fieldOfHeader);
-      if (!columns.some((c) => c !== undefined && c !== 'id')) {
-        throw new UsageError('the CSV header names no known column (document number, surname, mrz …; see --help)');
-      }
+      if (record === OVER_LONG) throw new UsageError(`the CSV header is longer than ${MAX_LINE_BYTES} bytes`);
+      if (record.length === 1 && record[0]!.trim() === '') continue;
+      columns = columnsOfHeader(record, ignored);
+      hasIds = columns.includes('id');
+      idsKnown = true;
       continue;
     }
-    if (record.length === 1 && record[0]!.trim() === '') continue;
-    const row: ManifestRow = {};
+    if (record !== OVER_LONG && record.length === 1 && record[0]!.trim() === '') continue;
+    const row = ++rowNumber;
+    if (record === OVER_LONG) {
+      unreadable(row, overLong());
+      continue;
+    }
+    const fields: ManifestRow = {};
     columns.forEach((field, i) => {
-      if (field !== undefined && record[i] !== undefined) row[field] = record[i];
+      if (field !== undefined && record[i] !== undefined) fields[field] = record[i];
     });
-    const rowNumberId = String(++rowNumber);
-    const id = typeof row.id === 'string' && row.id.trim() !== '' ? row.id.trim() : rowNumberId;
+    let id: string;
+    try {
+      id = idOf(hasIds ? ((fields.id as string | undefined) ?? '') : undefined, row);
+    } catch (err) {
+      rejected.push({ id: null, row, error: asRowError(err) });
+      continue;
+    }
     let subjects;
     try {
-      subjects = subjectsOfRow(row);
+      subjects = subjectsOfRow(fields);
     } catch (err) {
-      rejected.push({ id, error: asRowError(err) });
+      rejected.push({ id, row, error: asRowError(err) });
       continue;
     }
     yield { id, subjects };
   }
-  if (csv.unterminated) rejected.push({ id: String(++rowNumber), error: new InputError('The manifest ends inside a quoted field', [{ path: 'row', message: 'has an unterminated quote' }]) });
+  if (csv.unterminated) {
+    unreadable(++rowNumber, new InputError('The manifest ends inside a quoted field', [{ path: 'row', message: 'has an unterminated quote' }]));
+  }
 }
 
 function asRowError(err: unknown): BorderlinkError {
@@ -124,6 +224,10 @@ async function countLines(path: string): Promise<number> {
 interface Tally {
   summary: BatchSummary;
   exitCode: number;
+  /** Rows that got a result (not an error). */
+  screened: number;
+  /** For each source, the rows it was asked for. */
+  sourcesAsked: Partial<Record<Source, number>>;
 }
 
 /** summarize() of one row, added into the running totals: a manifest's rows are never all held in memory. */
@@ -135,6 +239,10 @@ function addRow(tally: Tally, row: BatchOutcome): void {
   for (const [verdict, n] of Object.entries(one.byVerdict)) s.byVerdict[verdict as Verdict] += n;
   for (const [code, n] of Object.entries(one.errorsByCode)) s.errorsByCode[code] = (s.errorsByCode[code] ?? 0) + n;
   for (const [source, n] of Object.entries(one.hitsBySource)) s.hitsBySource[source] = (s.hitsBySource[source] ?? 0) + n;
+  if (row.error === undefined) {
+    tally.screened++;
+    for (const source of new Set(row.result.outcomes.map((o) => o.source))) tally.sourcesAsked[source] = (tally.sourcesAsked[source] ?? 0) + 1;
+  }
   const code =
     row.error === undefined
       ? exitCodeForVerdict(row.result.verdict)
@@ -144,15 +252,22 @@ function addRow(tally: Tally, row: BatchOutcome): void {
   tally.exitCode = worseExitCode(tally.exitCode, code);
 }
 
-function outputLine(row: BatchOutcome, demo: boolean): string {
-  const base = demo ? { gateway: 'demo' } : {};
-  if (row.error !== undefined) {
-    return JSON.stringify({ id: row.id, verdict: null, hits: [], outcomes: [], error: { code: row.error.code, message: row.error.message }, ...base });
-  }
-  return JSON.stringify({ id: row.id, verdict: row.result.verdict, hits: row.result.hits, outcomes: row.result.outcomes, ...base });
+/** The run's exit code: the worst row, but never 0 (nor 3) when nothing was screened at all. */
+function exitCodeOf(tally: Tally): number {
+  return tally.screened === 0 && tally.exitCode !== EXIT.GATEWAY ? EXIT.NOTHING_SCREENED : tally.exitCode;
 }
 
-function summaryText(summary: BatchSummary, seconds: number, demo: boolean, interrupted: boolean, paint: Paint): string {
+function outputLine(row: BatchOutcome | Rejected, demo: boolean): string {
+  if (row.error !== undefined) {
+    const at = 'row' in row ? { row: row.row } : {};
+    return jsonLine({ id: row.id, ...at, verdict: null, hits: [], outcomes: [], error: { code: row.error.code, message: row.error.message } }, demo);
+  }
+  return jsonLine({ id: row.id, verdict: row.result.verdict, hits: row.result.hits, outcomes: row.result.outcomes }, demo);
+}
+
+function summaryText(tally: Tally, seconds: number, demo: boolean, interrupted: boolean, paint: Paint): string {
+  // Error codes come from the gateway: untrusted like every gateway string.
+  const summary = terminalSafe(tally.summary);
   const v = summary.byVerdict;
   const rate = seconds > 0 ? Math.round(summary.total / seconds) : summary.total;
   const lines = [
@@ -160,20 +275,20 @@ function summaryText(summary: BatchSummary, seconds: number, demo: boolean, inte
     `  ${paint.red(`HIT ${v.HIT}`)} · ${paint.yellow(`POSSIBLE_HIT ${v.POSSIBLE_HIT}`)} · ${paint.magenta(`INCOMPLETE ${v.INCOMPLETE}`)} · ${paint.green(`NO_HIT ${v.NO_HIT}`)} · errors ${summary.errors}`,
   ];
   const list = (record: Record<string, number>) => Object.entries(record).map(([k, n]) => `${k} ${n}`).join(', ');
+  // Which sources were asked for how many rows: a manifest whose documents were never checked cannot look clean.
+  const asked = SOURCES.filter((source) => tally.sourcesAsked[source] !== undefined).map((source) => `${source} ${tally.sourcesAsked[source]}`);
+  lines.push(`  sources asked: ${asked.length > 0 ? asked.join(' · ') : 'none'}`);
   if (Object.keys(summary.hitsBySource).length > 0) lines.push(`  hits by source: ${list(summary.hitsBySource)}`);
   if (summary.errors > 0) lines.push(`  errors by code: ${list(summary.errorsByCode)}`);
+  if (tally.screened === 0 && !interrupted) lines.push(paint.magenta('  no row was screened: this is NOT a clear result'));
   if (demo) lines.push(paint.yellow(DEMO_NOTICE));
-  return lines.join('\n');
+  return humanText(lines.join('\n'), demo, paint);
 }
 
 function formatSeconds(seconds: number): string {
   if (seconds < 60) return `${Math.ceil(seconds)}s`;
   if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
   return `${Math.floor(seconds / 3600)}h${String(Math.round((seconds % 3600) / 60)).padStart(2, '0')}m`;
-}
-
-async function write(stream: Writable, text: string): Promise<void> {
-  if (!stream.write(text)) await once(stream, 'drain');
 }
 
 export async function runScreen(args: string[]): Promise<number> {
@@ -185,6 +300,7 @@ export async function runScreen(args: string[]): Promise<number> {
   const concurrency = integerFlag(values.concurrency, '--concurrency', 1, 64);
   const fromName = /\.(jsonl|ndjson)$/i.test(path) ? 'jsonl' : /\.csv$/i.test(path) ? 'csv' : undefined;
   const format: Format | undefined = (choiceFlag(values.format, '--format', ['csv', 'jsonl'] as const) as Format | undefined) ?? fromName;
+  const ignored = new Set((values['ignore-column'] ?? []).map(headerKey));
 
   let input: Readable;
   if (path === '-') input = process.stdin;
@@ -197,6 +313,7 @@ export async function runScreen(args: string[]): Promise<number> {
     }
   }
   let out: Writable = process.stdout;
+  let outError: unknown;
   if (values.out !== undefined) {
     out = createWriteStream(values.out);
     try {
@@ -204,6 +321,7 @@ export async function runScreen(args: string[]): Promise<number> {
     } catch {
       throw new UsageError('cannot write the file given to --out');
     }
+    out.on('error', (err) => (outError ??= err));
   }
   const toStdout = values.out === undefined;
   const summaryStream = toStdout ? process.stderr : process.stdout;
@@ -211,26 +329,26 @@ export async function runScreen(args: string[]): Promise<number> {
 
   const { client, demo } = await connect(values);
   const rejected: Rejected[] = [];
-  const tally: Tally = { summary: summarize([]), exitCode: EXIT.NO_HIT };
+  const tally: Tally = { summary: summarize([]), exitCode: EXIT.NO_HIT, screened: 0, sourcesAsked: {} };
   const started = performance.now();
   const stop = new AbortController();
   // Ctrl-C: stop sending, and stop waiting for input that may never come (stdin from a pipe that stays open).
   const onSignal = () => {
     stop.abort();
-    lines?.close();
+    input.destroy();
   };
-  let lines: ReturnType<typeof createInterface> | undefined;
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
   let bar: SingleBar | undefined;
   const total = showProgress && path !== '-' ? await countLines(path).then((n) => Math.max(0, n - (format === 'jsonl' ? 0 : 1))) : undefined;
   if (showProgress) {
+    const demoMark = demo ? `${DEMO_PREFIX} ` : '';
     bar = new cliProgress.SingleBar({
       format:
         total !== undefined
-          ? 'screening {bar} {percentage}% | {value}/{total} rows | {rate} rows/s | hits {hits} | ETA {remaining}'
-          : 'screening {value} rows | {rate} rows/s | hits {hits}',
+          ? `${demoMark}screening {bar} {percentage}% | {value}/{total} rows | {rate} rows/s | hits {hits} | ETA {remaining}`
+          : `${demoMark}screening {value} rows | {rate} rows/s | hits {hits}`,
       stream: process.stderr,
       hideCursor: true,
       clearOnComplete: true,
@@ -239,9 +357,17 @@ export async function runScreen(args: string[]): Promise<number> {
     bar.start(total ?? 0, 0, { rate: 0, hits: 0, remaining: '…' });
   }
 
-  const emit = async (row: BatchOutcome) => {
-    addRow(tally, row);
-    await write(out, `${outputLine(row, demo)}\n`);
+  const write = async (text: string) => {
+    try {
+      if (outError === undefined && !out.write(text)) await once(out, 'drain');
+    } catch (err) {
+      outError ??= err;
+    }
+    if (outError !== undefined) throw new OutputError('the JSON lines could not be written');
+  };
+  const emit = async (row: BatchOutcome | Rejected) => {
+    addRow(tally, row.error !== undefined ? { id: row.id ?? '', error: row.error } : row);
+    await write(`${outputLine(row, demo)}\n`);
     if (bar !== undefined) {
       const s = tally.summary;
       const seconds = (performance.now() - started) / 1000;
@@ -256,12 +382,9 @@ export async function runScreen(args: string[]): Promise<number> {
     while (rejected.length > 0) await emit(rejected.shift()!);
   };
 
-  // readline drops lines emitted before its async iterator exists: create both together, right before reading.
-  lines = createInterface({ input, crlfDelay: Infinity });
-  const lineIterator = lines[Symbol.asyncIterator]();
   let interrupted = false;
   try {
-    const rows = client.checkMany(manifestItems({ [Symbol.asyncIterator]: () => lineIterator }, format, rejected), {
+    const rows = client.checkMany(manifestItems(linePieces(input), format, ignored, rejected), {
       signal: stop.signal,
       ...(batchSize !== undefined ? { batchSize } : {}),
       ...(concurrency !== undefined ? { concurrency } : {}),
@@ -273,19 +396,31 @@ export async function runScreen(args: string[]): Promise<number> {
     await drainRejected();
     interrupted = stop.signal.aborted;
   } catch (err) {
-    if (!stop.signal.aborted) throw err;
+    // Stopped by Ctrl-C or a failed --out: the summary so far is still printed. A refused manifest is not a stop.
+    if (!(err instanceof OutputError) && (!stop.signal.aborted || err instanceof UsageError)) throw err;
     interrupted = true;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     bar?.stop();
-    lines.close();
     if (input !== process.stdin) input.destroy();
     await client.close();
-    if (out !== process.stdout) await new Promise<void>((resolve) => out.end(resolve));
+    if (out !== process.stdout) {
+      await new Promise<void>((resolve) =>
+        out.end((err?: unknown) => {
+          if (err) outError ??= err;
+          resolve();
+        }),
+      );
+    }
   }
   const seconds = (performance.now() - started) / 1000;
   const paint = createPaint(colourWanted(summaryStream));
-  summaryStream.write(`${summaryText(tally.summary, seconds, demo, interrupted, paint)}\n`);
-  return interrupted ? 130 : tally.exitCode;
+  summaryStream.write(`${summaryText(tally, seconds, demo, interrupted || outError !== undefined, paint)}\n`);
+  // Rows may be missing from the file: exit 6, never the verdict of the rows that were written.
+  if (outError !== undefined) {
+    const code = (outError as { code?: unknown }).code;
+    throw new OutputError(`the JSON lines could not all be written to the file given to --out${typeof code === 'string' && /^E[A-Z]{1,20}$/.test(code) ? ` (${code})` : ''}`);
+  }
+  return interrupted ? 130 : exitCodeOf(tally);
 }

@@ -9,8 +9,8 @@ describe.concurrent('borderlink check (demo gateway)', () => {
     expect(code).toBe(1);
     expect(stderr).toBe('');
     const lines = stdout.split('\n');
-    expect(lines[0]).toMatch(/^HIT — /);
-    expect(lines[1]).toBe('DEMO GATEWAY — synthetic data, not a real check');
+    expect(lines[0]).toMatch(/^DEMO │ HIT — /);
+    expect(lines[1]).toBe('DEMO │ DEMO GATEWAY — synthetic data, not a real check');
     expect(stdout).toMatch(/status +STOLEN_BLANK/);
     expect(stdout).toMatch(/owner country +UTO/);
     expect(stdout).toMatch(/action +SEIZE_DOCUMENT/);
@@ -58,7 +58,7 @@ describe.concurrent('borderlink check (demo gateway)', () => {
   it('answers a person one letter off POSSIBLE_HIT, exit 2', async () => {
     const { code, stdout } = await runCli(['check', 'person', '--surname', 'STORGARD', '--given', 'NILS', '--given', 'ERIK', '--dob', '1968-03-22', '--sex', 'M']);
     expect(code).toBe(2);
-    expect(stdout.split('\n')[0]).toMatch(/^POSSIBLE_HIT — /);
+    expect(stdout.split('\n')[0]).toMatch(/^DEMO │ POSSIBLE_HIT — /);
     expect(stdout).toMatch(/match +FUZZY 0\.85/);
     expect(stdout).toMatch(/notice +RED A-1207\/3-2024, requested by UTO — ARMED ROBBERY/);
   });
@@ -66,7 +66,7 @@ describe.concurrent('borderlink check (demo gateway)', () => {
   it('answers an unknown document NO_HIT, exit 0', async () => {
     const { code, stdout } = await runCli(['check', 'document', '--number', 'X1234567', '--state', 'uto', '--type', 'passport']);
     expect(code).toBe(0);
-    expect(stdout.split('\n')[0]).toBe('NO_HIT — every source answered: no record');
+    expect(stdout.split('\n')[0]).toBe('DEMO │ NO_HIT — every source answered: no record');
   });
 
   it('answers a stolen vehicle by plate HIT', async () => {

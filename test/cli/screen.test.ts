@@ -21,7 +21,8 @@ function writeManifest(): string {
 }
 
 interface Row {
-  id: string;
+  id: string | null;
+  row?: number;
   verdict: string | null;
   hits: unknown[];
   outcomes: { source: string; status: string }[];
@@ -34,7 +35,7 @@ const rowsOf = (text: string): Row[] => text.trimEnd().split('\n').map((l) => JS
 describe.concurrent('borderlink screen', () => {
   it('screens a 1,000-row CSV: one JSON line per row, each id once, a summary on stderr, exit 1 for the hits', async () => {
     const manifest = writeManifest();
-    const { code, stdout, stderr } = await runCli(['screen', manifest, '--batch-size', '50', '--concurrency', '4']);
+    const { code, stdout, stderr } = await runCli(['screen', manifest, '--batch-size', '50', '--concurrency', '4', '--ignore-column', 'seat']);
     const rows = rowsOf(stdout);
     expect(rows).toHaveLength(1000);
     expect(new Set(rows.map((r) => r.id))).toEqual(new Set(Array.from({ length: 1000 }, (_, i) => String(i + 1))));
@@ -44,7 +45,7 @@ describe.concurrent('borderlink screen', () => {
     expect(count('NO_HIT')).toBe(986);
     expect(rows.find((r) => r.id === '100')).toMatchObject({ verdict: 'HIT', gateway: 'demo' });
     expect(rows.every((r) => r.error === undefined)).toBe(true);
-    expect(stderr).toMatch(/^Screened 1000 rows in /);
+    expect(stderr).toMatch(/^DEMO │ Screened 1000 rows in /);
     expect(stderr).toContain('HIT 10 · POSSIBLE_HIT 4 · INCOMPLETE 0 · NO_HIT 986 · errors 0');
     expect(stderr).toContain('hits by source: SLTD 10, NOMINAL 4');
     expect(stderr).toContain('DEMO GATEWAY — synthetic data, not a real check');
@@ -54,10 +55,10 @@ describe.concurrent('borderlink screen', () => {
   it('writes to --out and puts the summary on stdout', async () => {
     const manifest = writeManifest();
     const out = join(dir, 'out.jsonl');
-    const { code, stdout } = await runCli(['screen', manifest, '--out', out]);
+    const { code, stdout } = await runCli(['screen', manifest, '--out', out, '--ignore-column', 'seat']);
     expect(code).toBe(1);
     expect(rowsOf(readFileSync(out, 'utf8'))).toHaveLength(1000);
-    expect(stdout).toMatch(/^Screened 1000 rows/);
+    expect(stdout).toMatch(/^DEMO │ Screened 1000 rows/);
   });
 
   it('screens JSONL from stdin with ids, manifest keys, an mrz and { id, subjects }; a bad line is an error row, not a crash', async () => {
@@ -70,13 +71,14 @@ describe.concurrent('borderlink screen', () => {
       '',
     ].join('\n');
     const { code, stdout, stderr } = await runCli(['screen', '-'], { input });
-    const byId = new Map(rowsOf(stdout).map((r) => [r.id, r]));
-    expect([...byId.keys()].sort()).toEqual(['5', 'p1', 'p2', 'p3', 'v1']);
+    const byId = new Map(rowsOf(stdout).map((r) => [String(r.id), r]));
+    // The bad line has no id of its own: it is answered under none, with its row number.
+    expect([...byId.keys()].sort()).toEqual(['null', 'p1', 'p2', 'p3', 'v1']);
     expect(byId.get('p1')!.verdict).toBe('NO_HIT');
     expect(byId.get('p2')!.verdict).toBe('POSSIBLE_HIT');
     expect(byId.get('p3')!.verdict).toBe('HIT');
     expect(byId.get('v1')!.verdict).toBe('HIT');
-    expect(byId.get('5')).toMatchObject({ verdict: null, error: { code: 'INVALID_INPUT' } });
+    expect(byId.get('null')).toMatchObject({ row: 5, verdict: null, error: { code: 'INVALID_INPUT' } });
     expect(stderr).toContain('errors 1');
     expect(code).toBe(1);
   });

@@ -17,9 +17,10 @@ describe('the README', () => {
       cwd: root,
       encoding: 'utf8',
       timeout: 60_000,
-      env: { ...process.env, NO_COLOR: '1', BORDERLINK_GATEWAY_URL: '' },
+      // As on a fresh machine: no BORDERLINK_ variable at all (even an empty one means a real gateway is intended).
+      env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BORDERLINK_'))), NO_COLOR: '1' },
     });
-    expect(run.stdout).toMatch(/^HIT\b/m);
+    expect(run.stdout).toMatch(/^DEMO │ HIT\b/m);
     expect(run.stdout).toContain('DEMO GATEWAY');
     expect(run.status).toBe(1); // exit code 1 = HIT (docs/cli.md)
   });
