@@ -241,7 +241,9 @@ function addRow(tally: Tally, row: BatchOutcome): void {
   for (const [source, n] of Object.entries(one.hitsBySource)) s.hitsBySource[source] = (s.hitsBySource[source] ?? 0) + n;
   if (row.error === undefined) {
     tally.screened++;
-    for (const source of new Set(row.result.outcomes.map((o) => o.source))) tally.sourcesAsked[source] = (tally.sourcesAsked[source] ?? 0) + 1;
+    // A source the client could not ask (NOT_ASKED) was not asked.
+    const asked = new Set(row.result.outcomes.filter((o) => o.status !== 'NOT_ASKED').map((o) => o.source));
+    for (const source of asked) tally.sourcesAsked[source] = (tally.sourcesAsked[source] ?? 0) + 1;
   }
   const code =
     row.error === undefined
