@@ -80,7 +80,8 @@ const VARIABLE_NAME = /^BORDERLINK_[A-Z0-9_]{1,40}$/;
 function gatewayIntent(flags: ConnectionFlags, env: NodeJS.ProcessEnv): string[] {
   const given = Object.keys(CONNECTION_OPTIONS).filter((name) => flags[name as keyof ConnectionFlags] !== undefined).map((name) => `--${name}`);
   const variables = Object.keys(env)
-    .filter((name) => name.startsWith('BORDERLINK_'))
+    // In any case: `borderlink_gateway_url` is a typo for the real thing, not a reason to answer from demo data.
+    .filter((name) => name.toUpperCase().startsWith('BORDERLINK_'))
     .sort()
     .map((name) => (VARIABLE_NAME.test(name) ? `${name}${env[name] === '' ? '=""' : ''}` : 'a BORDERLINK_ variable'));
   return [...new Set([...given, ...variables])];

@@ -239,6 +239,10 @@ const SEXES: Readonly<Record<string, 'M' | 'F' | 'X' | undefined>> = {
   UNSPECIFIED: undefined,
 };
 
+function hasLetter(value: string): boolean {
+  return /\p{L}/u.test(value);
+}
+
 function text(value: string | string[] | undefined): string | undefined {
   if (value === undefined) return undefined;
   const joined = (Array.isArray(value) ? value.join(' ') : String(value)).trim();
@@ -262,7 +266,10 @@ export function subjectsOfRow(row: ManifestRow): Subject[] {
     const documentType = typeText === undefined ? 'PASSPORT' : (DOCUMENT_TYPES[typeText] ?? (typeText as DocumentType));
     subjects.push({ kind: 'document', documentNumber, issuingState: text(row.issuingState)?.toUpperCase() ?? '', documentType });
   }
-  const surname = text(row.surname);
+  // `-`, `.` or `'` in a surname column is a placeholder for "unknown": no person to search, but the row's document
+  // is still checked (a placeholder must never turn a stolen passport's row into an input error).
+  const surnameText = text(row.surname);
+  const surname = surnameText !== undefined && hasLetter(surnameText) ? surnameText : undefined;
   if (surname !== undefined) {
     const given = Array.isArray(row.givenNames) ? row.givenNames : (text(row.givenNames)?.split(/\s+/) ?? []);
     const sexText = text(row.sex)?.toUpperCase();

@@ -15,11 +15,11 @@ import {
   type CheckRequestBody,
   type CheckResponse,
 } from '../protocol/wire';
-import { runBatch, type BatchHost, type BatchItem, type BatchOptions, type BatchOutcome } from '../queries/batch';
+import { finishResult, runBatch, type BatchHost, type BatchItem, type BatchOptions, type BatchOutcome, type PreparedCheck } from '../queries/batch';
 import { answersByItem } from '../queries/items';
 import { buildCheckResult } from '../queries/results';
 import { parseMrz, type ParsedMrz } from '../mrz/index';
-import { MRZ_SOURCES, searchFromMrz, withNotAsked, type MrzBatchItem, type MrzCheckOptions, type MrzCheckResult } from '../queries/mrz-check';
+import { MRZ_SOURCES, searchFromMrz, type MrzBatchItem, type MrzCheckOptions, type MrzCheckResult } from '../queries/mrz-check';
 import type {
   CheckResult,
   DocumentQuery,
@@ -262,14 +262,10 @@ interface ClientInternals {
   includePersonalData: boolean;
 }
 
-interface PreparedCheck {
-  context: QueryContext;
-  subjects: Subject[];
-  sources: Source[];
-}
 
 const userAgent = `borderlink/${VERSION}`;
 const SINGLE_ITEM: readonly string[] = Object.freeze(['1']);
+const EVENT_TYPES: ReadonlySet<string> = new Set<ClientEventType>(['request', 'response', 'retry', 'hedge', 'breaker']);
 
 /** A check answer with each asked item's answer found by id. */
 interface CheckAnswer {
@@ -314,6 +310,8 @@ class Client implements BorderlinkClient {
   }
 
   on<T extends ClientEventType>(type: T, listener: (event: Extract<ClientEvent, { type: T }>) => void): () => void {
+    if (!EVENT_TYPES.has(type)) throw new ConfigError('client.on: the event type must be request, response, retry, hedge or breaker');
+    if (typeof listener !== 'function') throw new ConfigError('client.on: the listener must be a function');
     let set = this.#listeners.get(type);
     if (set === undefined) this.#listeners.set(type, (set = new Set()));
     const l = listener as (event: ClientEvent) => void;
@@ -380,7 +378,7 @@ class Client implements BorderlinkClient {
       requested,
       () => notAsked,
     );
-    return { ...withNotAsked(result, requested, notAsked), mrz: parsed };
+    return { ...result, mrz: parsed };
   }
 
   async #checkOne(
@@ -419,13 +417,17 @@ class Client implements BorderlinkClient {
   ): PreparedCheck {
     const context = this.#contextFor(callContext);
     const explicit = sources !== undefined;
-    let chosen = explicit ? (parseInput(sourcesSchema, sources, 'sources') as Source[]) : defaultSources(subjects);
-    if (notAsked !== undefined && notAsked.length > 0) {
-      chosen = chosen.filter((s) => !notAsked.includes(s));
-      if (chosen.length === 0) throw new InputError('Invalid input: sources has no source left that can be asked', [{ path: 'sources', message: 'has no source left that can be asked' }]);
+    const requested = explicit ? (parseInput(sourcesSchema, sources, 'sources') as Source[]) : defaultSources(subjects);
+    if (notAsked === undefined || notAsked.length === 0) {
+      assertSourcesFit(subjects, requested, explicit);
+      return { context, subjects, sources: requested };
     }
-    assertSourcesFit(subjects, chosen, explicit && (notAsked === undefined || notAsked.length === 0));
-    return { context, subjects, sources: chosen };
+    const chosen = requested.filter((s) => !notAsked.includes(s));
+    if (chosen.length === 0) {
+      throw new InputError('Invalid input: sources has no source left that can be asked', [{ path: 'sources', message: 'has no source left that can be asked' }]);
+    }
+    assertSourcesFit(subjects, chosen, false);
+    return { context, subjects, sources: chosen, requested, notAsked };
   }
 
   async #runCheck(prepared: PreparedCheck, requestId: string, options: CallOptions | undefined, started: number): Promise<CheckResult> {
@@ -444,7 +446,7 @@ class Client implements BorderlinkClient {
     if (cache !== undefined && key !== undefined) {
       const cached = cache.get(key);
       if (cached !== undefined) {
-        return { ...cached, requestId, attempts: 0, durationMs: Math.round(performance.now() - started), servedFrom: 'cache' };
+        return finishResult(prepared, { ...cached, requestId, attempts: 0, durationMs: Math.round(performance.now() - started), servedFrom: 'cache' });
       }
     }
     const timing = resolveCallOptions(options, this.#resilience);
@@ -461,7 +463,7 @@ class Client implements BorderlinkClient {
       durationMs: Math.round(performance.now() - started),
     });
     if (cache !== undefined && key !== undefined && epoch === this.#writeEpoch && this.#writesInFlight === 0) cache.set(key, result);
-    return result;
+    return finishResult(prepared, result);
   }
 
   /** A check request; its answer is read inside the attempt, item ids included (see answersByItem). */
@@ -536,8 +538,8 @@ class Client implements BorderlinkClient {
         return { prepared: this.#prepare(subjects, [...MRZ_SOURCES], context, notAsked), extra: { parsed, notAsked } };
       },
       finish: (result, extra) => {
-        const { parsed, notAsked } = extra as { parsed: ParsedMrz; notAsked: Source[] };
-        return { ...withNotAsked(result, MRZ_SOURCES, notAsked), mrz: parsed } as MrzCheckResult;
+        const { parsed } = extra as { parsed: ParsedMrz };
+        return { ...result, mrz: parsed } as MrzCheckResult;
       },
     };
     return runBatch<MrzBatchItem, MrzCheckResult>(host, items, batchOptions);
@@ -599,8 +601,19 @@ class Client implements BorderlinkClient {
    * even one refused before sending, says which key it was (and that nothing was stored).
    */
   #checkWrite<T>(options: WriteOptions | undefined, parse: () => T): { parsed: T; idempotencyKey: string } {
-    checkCallOptions(options, writeKeys, this.#resilience);
-    const idempotencyKey = this.#idempotencyKey(options);
+    const given = typeof options === 'object' && options !== null ? (options as { idempotencyKey?: unknown }).idempotencyKey : undefined;
+    let idempotencyKey: string;
+    try {
+      checkCallOptions(options, writeKeys, this.#resilience);
+      idempotencyKey = this.#idempotencyKey(options);
+    } catch (err) {
+      // Refused before sending: still say which key the caller gave, when it gave a usable one.
+      if (err instanceof BorderlinkError && typeof given === 'string' && idempotencyKeySchema.safeParse(given).success) {
+        err.idempotencyKey = given;
+        err.mayHaveBeenStored = false;
+      }
+      throw err;
+    }
     try {
       this.#assertOpen();
       return { parsed: parse(), idempotencyKey };

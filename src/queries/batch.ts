@@ -1,9 +1,11 @@
 // Streamed batch checks (manifests, registries): items are pulled from the input only as fast as batches go out, so
-// memory stays bounded by batchSize × concurrency whatever the input size. Every input id comes out exactly once.
+// the rows in memory stay bounded by batchSize × concurrency whatever the input size; only the ids seen are kept for
+// the whole run (to refuse a repeated one). Every input row comes out exactly once.
 import { setMaxListeners } from 'node:events';
 import { AbortError, BorderlinkError, ConfigError, InputError, ProtocolError } from '../errors/index';
 import type { CheckItemRequest, CheckItemResponse, CheckResponse } from '../protocol/wire';
 import { MAX_ITEMS_PER_REQUEST } from '../protocol/wire';
+import { withNotAsked } from './mrz-check';
 import { buildCheckResult } from './results';
 import type { CheckResult, QueryContext, Source, Subject, Verdict } from './types';
 
@@ -64,11 +66,30 @@ export interface BatchOptions {
   total?: number;
 }
 
+/**
+ * A validated check, ready to send. `requested` and `notAsked` are set when some requested sources could not be asked
+ * (nothing they search was usable): those read `NOT_ASKED` in the result, before anything (cache, audit, log, caller)
+ * sees it. @internal
+ */
+export interface PreparedCheck {
+  context: QueryContext;
+  subjects: Subject[];
+  /** The sources sent. */
+  sources: Source[];
+  requested?: readonly Source[];
+  notAsked?: readonly Source[];
+}
+
+/** The result as the caller gets it: sources not asked put back in as NOT_ASKED. @internal */
+export function finishResult<R extends CheckResult>(prepared: PreparedCheck, result: R): R {
+  return prepared.notAsked === undefined ? result : withNotAsked(result, prepared.requested ?? prepared.sources, prepared.notAsked);
+}
+
 /** What the batch needs from the client. @internal */
 export interface BatchHost {
   /** Validates one input item (throws its InputError); `extra` travels with the row to `finish`. */
   prepare(item: object, context: Partial<QueryContext> | undefined): {
-    prepared: { context: QueryContext; subjects: Subject[]; sources: Source[] };
+    prepared: PreparedCheck;
     extra?: unknown;
   };
   /** Turns a row's CheckResult into what the caller gets (e.g. adds the parsed MRZ). */
@@ -78,13 +99,13 @@ export interface BatchHost {
     items: CheckItemRequest[],
     options: { timeoutMs: number | undefined; signal: AbortSignal },
   ): Promise<{ response: CheckResponse; byItem: ReadonlyMap<string, CheckItemResponse>; attempts: number }>;
-  audit(prepared: { context: QueryContext; subjects: Subject[]; sources: Source[] }, result: CheckResult | undefined, error: BorderlinkError | undefined, requestId: string): void;
+  audit(prepared: PreparedCheck, result: CheckResult | undefined, error: BorderlinkError | undefined, requestId: string): void;
 }
 
 interface Row {
   seq: number;
   id: string;
-  prepared?: { context: QueryContext; subjects: Subject[]; sources: Source[] };
+  prepared?: PreparedCheck;
   extra?: unknown;
   error?: BorderlinkError;
 }
@@ -103,6 +124,9 @@ function resolve(options: BatchOptions) {
     throw new ConfigError('Option timeoutMs must be a positive number of milliseconds');
   }
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new ConfigError('Option onProgress must be a function');
+  if (options.total !== undefined && !(Number.isSafeInteger(options.total) && options.total >= 0)) {
+    throw new ConfigError('Option total must be a whole number of rows, 0 or more');
+  }
   return { batchSize, concurrency, ordered: options.ordered === true };
 }
 
@@ -135,6 +159,8 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
     Symbol.asyncIterator in Object(input) ? (input as AsyncIterable<I>)[Symbol.asyncIterator]() : (input as Iterable<I>)[Symbol.iterator]();
   let inputDone = false;
   let seq = 0;
+  /** Set when the gateway answered 413 to a request of one row. */
+  let tooManyForOne: InputError | undefined;
   const seenIds = new Set<string>();
   const counts = { done: 0, hits: 0, possibleHits: 0, incomplete: 0, errors: 0 };
 
@@ -177,10 +203,12 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
         break;
       }
       const item = next.value as Partial<I> | undefined;
-      const rawId: unknown = typeof item === 'object' && item !== null ? item.id : undefined;
-      const id = typeof rawId === 'string' ? rawId : '';
-      const row: Row = { seq: seq++, id };
+      const row: Row = { seq: seq++, id: '' };
       try {
+        // Read once, inside the row's try: a getter that throws fails its row, not the batch.
+        const rawId: unknown = typeof item === 'object' && item !== null ? item.id : undefined;
+        const id = typeof rawId === 'string' ? rawId : '';
+        row.id = id;
         if (typeof item !== 'object' || item === null) throw new ConfigError('A checkMany item must be an object with an id');
         // Ids are how the caller ties an answer to a traveller: a missing or repeated one could put a HIT on the
         // wrong row. Kept for the whole run (a few dozen bytes a row), since a repeat may come at any distance.
@@ -205,6 +233,14 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
    * halves, down to one row a request, and later requests are no larger than what it accepted.
    */
   const sendRows = async (rows: Row[]): Promise<void> => {
+    if (tooManyForOne !== undefined) {
+      // The gateway refused one row as too many: it takes none, and the rest are not sent to hear it again.
+      for (const row of rows) {
+        host.audit(row.prepared!, undefined, tooManyForOne, tooManyForOne.requestId ?? '');
+        emit(row, { id: row.id, error: tooManyForOne });
+      }
+      return;
+    }
     const context = rows[0]!.prepared!.context;
     const items: CheckItemRequest[] = rows.map((r) => ({ itemId: String(r.seq), subjects: r.prepared!.subjects, sources: r.prepared!.sources }));
     const sentAt = performance.now();
@@ -214,12 +250,13 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
       const durationMs = Math.round(performance.now() - sentAt);
       for (const row of rows) {
         const item = byItem.get(String(row.seq))!;
-        const result = buildCheckResult(item, row.prepared!.sources, { requestId: response.requestId, attempts, durationMs });
+        const result = finishResult(row.prepared!, buildCheckResult(item, row.prepared!.sources, { requestId: response.requestId, attempts, durationMs }));
         host.audit(row.prepared!, result, undefined, response.requestId);
         emit(row, { id: row.id, result: (host.finish ? host.finish(result, row.extra) : result) as R });
       }
     } catch (err) {
-      if (err instanceof InputError && err.code === 'TOO_MANY_ITEMS' && rows.length > 1 && !controller.signal.aborted) {
+      if (err instanceof InputError && err.code === 'TOO_MANY_ITEMS' && rows.length === 1) tooManyForOne = err;
+      if (err instanceof InputError && err.code === 'TOO_MANY_ITEMS' && rows.length > 1 && !controller.signal.aborted && tooManyForOne === undefined) {
         const half = Math.ceil(rows.length / 2);
         batchSize = Math.min(batchSize, half);
         await sendRows(rows.slice(0, half));

@@ -78,7 +78,8 @@ export function searchFromMrz(parsed: ParsedMrz, allowInvalid: boolean): MrzSear
   const surname = doc.surname || doc.givenNames.join(' ');
   const person = validated('person', {
     surname,
-    givenNames: doc.surname ? doc.givenNames.filter((g) => personQuerySchema.shape.surname.safeParse(g).success) : [],
+    // At most the ten the protocol carries: leaving some out only widens the search.
+    givenNames: doc.surname ? doc.givenNames.filter((g) => personQuerySchema.shape.surname.safeParse(g).success).slice(0, 10) : [],
     sex: doc.sex,
     ...(doc.birthDate !== null && dateSchema.safeParse(doc.birthDate).success ? { dateOfBirth: doc.birthDate } : {}),
     ...(doc.nationality && stateCodeSchema.safeParse(doc.nationality).success ? { nationality: doc.nationality } : {}),
@@ -91,9 +92,17 @@ export function searchFromMrz(parsed: ParsedMrz, allowInvalid: boolean): MrzSear
   return { subjects, notAsked };
 }
 
-/** The subjects to check for a parsed MRZ; see {@link searchFromMrz}. @internal */
+/**
+ * The subjects to check for a parsed MRZ, for callers that cannot report sources not asked (a manifest row sent with
+ * the default sources): an MRZ whose document or holder cannot be searched is an MrzError, never a shorter check.
+ * @internal
+ */
 export function subjectsFromMrz(parsed: ParsedMrz, allowInvalid: boolean): Subject[] {
-  return searchFromMrz(parsed, allowInvalid).subjects;
+  const { subjects, notAsked } = searchFromMrz(parsed, allowInvalid);
+  if (notAsked.length > 0) {
+    throw mrzError(parsed, () => `The MRZ's ${notAsked.includes('NOMINAL') ? 'holder' : 'document'} cannot be searched (${notAsked.join(', ')} could not be asked)`);
+  }
+  return subjects;
 }
 
 /**
@@ -101,7 +110,7 @@ export function subjectsFromMrz(parsed: ParsedMrz, allowInvalid: boolean): Subje
  * source not asked is never clear: a `NO_HIT` from the others becomes `INCOMPLETE`. @internal
  */
 export function withNotAsked<R extends CheckResult>(result: R, requested: readonly Source[], notAsked: readonly Source[]): R {
-  if (notAsked.length === 0) return result;
+  if (!notAsked.some((s) => requested.includes(s))) return result;
   const outcomes: SourceOutcome[] = requested.map(
     (source) => (notAsked.includes(source) ? undefined : result.outcomes.find((o) => o.source === source)) ?? { source, status: 'NOT_ASKED' },
   );

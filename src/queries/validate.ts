@@ -28,6 +28,9 @@ export const dateSchema = z
   .string({ error: 'must be a string' })
   .refine(isCalendarDate, { error: 'must be a calendar date as YYYY-MM-DD, YYYY-MM or YYYY' });
 
+/** Letters to Unicode that print as blanks: a name made of them is still empty. */
+const HANGUL_FILLERS = /[\u115F\u1160\u3164\uFFA0]/g;
+
 const name = z
   .string({ error: 'must be a string' })
   .transform((v) => v.trim())
@@ -38,7 +41,8 @@ const name = z
       .max(100, { error: 'must be at most 100 characters' })
       .regex(/^[\p{L}\p{M}' .,-]+$/u, { error: 'must hold letters, spaces, hyphens or apostrophes only' })
       // `-`, `.`, `'` or a combining mark alone are the usual placeholders for an unknown name: nothing to search.
-      .regex(/\p{L}/u, { error: 'must hold at least one letter' }),
+      // Hangul fillers are letters to Unicode but print as blanks: a name of them is still empty.
+      .refine((v) => /\p{L}/u.test(v.replace(HANGUL_FILLERS, '')), { error: 'must hold at least one letter' }),
   );
 
 const sex = z.enum(['M', 'F', 'X', 'UNSPECIFIED'], { error: 'must be M, F, X or UNSPECIFIED' });

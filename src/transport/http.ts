@@ -531,8 +531,9 @@ function readHeaders(headers: unknown, hasToken: boolean): Record<string, string
  * At most `connections` requests are at the gateway at once; further attempts wait in the transport's own queue, in
  * order. An attempt aborted or timed out while it waits is removed and never sent.
  *
- * `close()` stops new sends, rejects the attempts still queued (not yet sent) with a {@link ConfigError}, and waits
- * for attempts in flight to finish (each is bounded by its own timeout); it is idempotent. A `send()` after `close()`
+ * `close()` stops new sends, rejects the attempts still queued (not yet sent) with a {@link ConfigError}, aborts the
+ * attempts in flight (they reject with a {@link ConfigError}; `client.close()` has settled their calls already) and
+ * closes every connection; it is idempotent. A `send()` after `close()`
  * rejects with a {@link ConfigError} too: using a closed client is a mistake in the caller's code, not a network
  * failure, so it must neither be retried nor count against the gateway's circuit breaker.
  *
@@ -628,7 +629,9 @@ export function httpTransport(options: HttpTransportOptions): Transport {
         // Attempts still queued have not reached the gateway: rejecting them lets close() end within the timeouts
         // of the attempts in flight, instead of sending every queued check first.
         lane.rejectQueued();
-        closing = pool.close();
+        // The client closes its transport only after it has settled every call in flight, so nobody waits on an
+        // attempt still at the gateway: it is aborted rather than kept until the gateway answers or it times out.
+        closing = pool.destroy();
       }
       return closing;
     },
