@@ -2,8 +2,8 @@
 // whole checkDocument over a transport that answers at once. Alternating slices, so machine noise hits both alike.
 // One JSON line per figure.
 import { createClient } from '../src/client/index';
-import { parseBody } from '../src/protocol/body';
-import { checkResponseSchema } from '../src/protocol/wire';
+import { readCheckAnswer } from '../src/protocol/check-answer';
+import { checkResponseSchema, type CheckItemResponse } from '../src/protocol/wire';
 import { buildCheckResult } from '../src/queries/results';
 import type { Source } from '../src/queries/types';
 import type { Transport, TransportResponse } from '../src/transport/types';
@@ -51,9 +51,21 @@ const responseOf = (body: unknown): TransportResponse => ({ status: 200, headers
 
 /** What the client runs on a 2xx check answer, from the body text to the result. */
 function readAnswer(response: TransportResponse) {
-  const parsed = parseBody(response, checkResponseSchema, true);
-  return buildCheckResult(parsed.items[0]!, SOURCES, { requestId: 'r', attempts: 1, durationMs: 1 });
+  const answer = readCheckAnswer(response);
+  return buildCheckResult(answer.items[0]!, SOURCES, { requestId: 'r', attempts: 1, durationMs: 1 }, answer);
 }
+
+/** What the client ran before answers were read leniently: the strict schema alone, then the verdict. */
+function strictOnly(response: TransportResponse) {
+  const parsed = checkResponseSchema.parse(JSON.parse(response.body));
+  const item = parsed.items[0]!;
+  const read: CheckItemResponse = { itemId: item.itemId, outcomes: item.outcomes, hits: item.hits, warnings: [], unreadable: false };
+  return buildCheckResult(read, SOURCES, { requestId: 'r', attempts: 1, durationMs: 1 });
+}
+
+/** The HIT answer with one descriptive deviation, so the element-wise reading runs. */
+const DEVIATING = structuredClone(HIT);
+(DEVIATING.items[0]!.hits[0]!.document as { status: string }).status = 'CANCELLED';
 
 /** The bare minimum: JSON.parse and nothing else, the floor any reading is measured against. */
 function jsonOnly(response: TransportResponse) {
@@ -85,15 +97,36 @@ async function rateAsync(fn: () => Promise<unknown>, ms: number): Promise<number
 }
 
 export async function run(): Promise<void> {
+  {
+    const response = responseOf(DEVIATING);
+    let read = 0;
+    let clean = 0;
+    const cleanResponse = responseOf(HIT);
+    for (let i = 0; i < 10; i++) {
+      read += rate(() => readAnswer(response), 200);
+      clean += rate(() => readAnswer(cleanResponse), 200);
+    }
+    console.log(
+      JSON.stringify({
+        bench: 'answer',
+        figure: 'read-hit-with-a-deviation',
+        readMicros: Number((10e6 / read).toFixed(2)),
+        cleanReadMicros: Number((10e6 / clean).toFixed(2)),
+        note: 'the strict schema refuses it, then the element-wise reading runs',
+      }),
+    );
+  }
   for (const [name, body] of [
     ['no-hit', NO_HIT],
     ['hit', HIT],
   ] as const) {
     const response = responseOf(body);
     let read = 0;
+    let strict = 0;
     let json = 0;
     for (let i = 0; i < 10; i++) {
       read += rate(() => readAnswer(response), 200);
+      strict += rate(() => strictOnly(response), 200);
       json += rate(() => jsonOnly(response), 200);
     }
     console.log(
@@ -101,6 +134,8 @@ export async function run(): Promise<void> {
         bench: 'answer',
         figure: `read-${name}`,
         readMicros: Number((10e6 / read).toFixed(2)),
+        strictOnlyMicros: Number((10e6 / strict).toFixed(2)),
+        readTimeOverStrictOnlyTime: Number((strict / read).toFixed(3)),
         jsonParseMicros: Number((10e6 / json).toFixed(2)),
         readTimeOverJsonTime: Number((json / read).toFixed(2)),
       }),

@@ -5,10 +5,10 @@ import { AbortError, BorderlinkError, ConfigError, InputError, ProtocolError } f
 import { canonicalJson, hashKeyFrom, keyedHash } from '../internal/hash';
 import { createLevelledLogger, type LevelledLogger } from '../internal/logger';
 import { parseBody } from '../protocol/body';
+import { readCheckAnswer } from '../protocol/check-answer';
 import {
   HEADERS,
   PATHS,
-  checkResponseSchema,
   reportResponseSchema,
   withdrawalResponseSchema,
   type CheckItemResponse,
@@ -267,7 +267,7 @@ interface PreparedCheck {
 }
 
 const userAgent = `borderlink/${VERSION}`;
-const parseCheckResponse = (response: TransportResponse): CheckResponse => parseBody(response, checkResponseSchema, true) as CheckResponse;
+const parseCheckResponse = (response: TransportResponse): CheckResponse => readCheckAnswer(response);
 
 class Client implements BorderlinkClient {
   readonly #transport: Transport;
@@ -409,10 +409,11 @@ class Client implements BorderlinkClient {
     }
     const send = (signal?: AbortSignal) =>
       this.#executor.execute<CheckResponse>(this.#readSpec(PATHS.checks, bodyText, requestId, options, signal ?? options?.signal));
-    const outcome =
+    // A check that joined another's request answers with that request's x-request-id: it is the one the gateway saw.
+    const { outcome, sentAs } =
       dedupe !== undefined && key !== undefined
-        ? await dedupe.run(key, (signal) => send(signal), options?.signal)
-        : await send();
+        ? await dedupe.run(key, (signal) => send(signal).then((o) => ({ outcome: o, sentAs: requestId })), options?.signal)
+        : { outcome: await send(), sentAs: requestId };
     const answers = outcome.value.items.filter((i) => i.itemId === '1');
     if (answers.length === 0) {
       throw new ProtocolError('The gateway answered without the item that was asked', { retryable: false });
@@ -420,11 +421,13 @@ class Client implements BorderlinkClient {
     // Two answers to one item cannot both be believed: reading either could be a false clear.
     if (answers.length > 1) throw new ProtocolError('The gateway answered the item that was asked more than once', { retryable: false });
     const item = answers[0]!;
-    const result = buildCheckResult(structuredCloneItem(item), prepared.sources, {
-      requestId: outcome.value.requestId,
-      attempts: outcome.attempts,
-      durationMs: Math.round(performance.now() - started),
-    });
+    // The client's own id: the gateway's body id is its own field, checked, and never goes into the audit trail.
+    const result = buildCheckResult(
+      structuredCloneItem(item),
+      prepared.sources,
+      { requestId: sentAs, attempts: outcome.attempts, durationMs: Math.round(performance.now() - started) },
+      outcome.value,
+    );
     if (cache !== undefined && key !== undefined && epoch === this.#writeEpoch && this.#writesInFlight === 0) cache.set(key, result);
     return result;
   }
@@ -511,7 +514,7 @@ class Client implements BorderlinkClient {
       const outcome = await this.#executor.execute<CheckResponse>(
         this.#readSpec(PATHS.checks, JSON.stringify({ context, items } satisfies CheckRequestBody), requestId, options, options.signal),
       );
-      return { response: outcome.value, attempts: outcome.attempts };
+      return { response: outcome.value, attempts: outcome.attempts, requestId };
     },
     audit: (prepared, result, error, requestId) => {
       const log = this.#internals.log;
@@ -709,6 +712,6 @@ function isAbort(err: unknown): boolean {
 
 /** The shared answer of a de-duplicated call must not be mutated through one caller's result. */
 function structuredCloneItem(item: CheckItemResponse): CheckItemResponse {
-  // Outcomes need no copy: buildCheckResult makes new outcome objects for the requested sources.
-  return { itemId: item.itemId, outcomes: item.outcomes, hits: item.hits.length === 0 ? [] : structuredClone(item.hits) };
+  // Outcomes and warnings need no copy: buildCheckResult makes new outcome objects and a new warnings list.
+  return { ...item, hits: item.hits.length === 0 ? [] : structuredClone(item.hits) };
 }

@@ -4,18 +4,21 @@ import type { z } from 'zod';
 import { ProtocolError } from '../errors/index';
 import type { TransportResponse } from '../transport/types';
 
-export function parseBody<S extends z.ZodType>(response: TransportResponse, schema: S, isRead: boolean): z.output<S> {
-  let json: unknown;
+/** The body as JSON, or a ProtocolError (retryable as asked) that says nothing of what the body held. */
+export function readJson(response: TransportResponse, retryable: boolean): unknown {
   try {
-    json = JSON.parse(response.body);
+    return JSON.parse(response.body);
   } catch (cause) {
     throw new ProtocolError('The gateway answered with a body that is not JSON (cut off or malformed)', {
-      retryable: isRead,
+      retryable,
       status: response.status,
       cause: cause instanceof Error ? new Error(cause.name) : undefined,
     });
   }
-  const parsed = schema.safeParse(json);
+}
+
+export function parseBody<S extends z.ZodType>(response: TransportResponse, schema: S, isRead: boolean): z.output<S> {
+  const parsed = schema.safeParse(readJson(response, isRead));
   if (!parsed.success) {
     const issues = parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.') || '(root)', message: 'does not match protocol v1' }));
     throw new ProtocolError(`The gateway's answer does not match protocol v1 at ${issues[0]?.path ?? '(root)'}`, {

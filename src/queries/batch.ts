@@ -77,7 +77,7 @@ export interface BatchHost {
     context: QueryContext,
     items: CheckItemRequest[],
     options: { timeoutMs: number | undefined; signal: AbortSignal },
-  ): Promise<{ response: CheckResponse; attempts: number }>;
+  ): Promise<{ response: CheckResponse; attempts: number; requestId: string }>;
   audit(prepared: { context: QueryContext; subjects: Subject[]; sources: Source[] }, result: CheckResult | undefined, error: BorderlinkError | undefined, requestId: string): void;
 }
 
@@ -195,7 +195,7 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
     const items: CheckItemRequest[] = rows.map((r) => ({ itemId: String(r.seq), subjects: r.prepared!.subjects, sources: r.prepared!.sources }));
     const sentAt = performance.now();
     try {
-      const { response, attempts } = await host.send(context, items, { timeoutMs: options.timeoutMs, signal: controller.signal });
+      const { response, attempts, requestId } = await host.send(context, items, { timeoutMs: options.timeoutMs, signal: controller.signal });
       // null marks an item answered more than once: neither answer can be believed (never a false clear).
       const byId = new Map<string, CheckItemResponse | null>();
       for (const item of response.items) byId.set(item.itemId, byId.has(item.itemId) ? null : item);
@@ -204,16 +204,17 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
         const item = byId.get(String(row.seq));
         if (item === undefined || item === null) {
           const error = new ProtocolError(item === null ? 'The gateway answered this row more than once' : 'The gateway answered without this row', {
-            requestId: response.requestId,
+            requestId,
             attempts,
             durationMs,
           });
-          host.audit(row.prepared!, undefined, error, response.requestId);
+          host.audit(row.prepared!, undefined, error, requestId);
           emit(row, { id: row.id, error });
           continue;
         }
-        const result = buildCheckResult(item, row.prepared!.sources, { requestId: response.requestId, attempts, durationMs });
-        host.audit(row.prepared!, result, undefined, response.requestId);
+        // Each row reads its own item: one row's odd fields are warnings on that row alone.
+        const result = buildCheckResult(item, row.prepared!.sources, { requestId, attempts, durationMs }, response);
+        host.audit(row.prepared!, result, undefined, requestId);
         emit(row, { id: row.id, result: (host.finish ? host.finish(result, row.extra) : result) as R });
       }
     } catch (err) {
