@@ -17,6 +17,8 @@ export interface BorderlinkErrorOptions {
   attempts?: number | undefined;
   durationMs?: number | undefined;
   status?: number | undefined;
+  /** The gateway's `error.code`, already checked by the protocol layer. */
+  gatewayCode?: string | undefined;
 }
 
 /** One problem with one input field. `path` is the field's path, e.g. `subjects.0.documentNumber`; never a value. */
@@ -52,6 +54,17 @@ export class BorderlinkError extends Error {
   durationMs: number | undefined;
   /** The HTTP status the gateway answered with, when the error came from one. */
   readonly status: number | undefined;
+  /**
+   * The `error.code` of the gateway's error body, when it had one: kept as sent when it matches
+   * `^[A-Z][A-Z0-9_]{0,63}$`, else `'UNKNOWN'`. It is gateway text of a safe shape, not a value the SDK vouches for (a
+   * string of that shape can still be a document number), so it is left out of `message` (unless it is a protocol v1
+   * code), of `toJSON()` and of the error's enumerable properties. Read it to tell apart a gateway's own codes.
+   * @example
+   * ```ts
+   * if (err instanceof GatewayError && err.gatewayCode === 'MAINTENANCE') showMaintenanceBanner();
+   * ```
+   */
+  declare readonly gatewayCode: string | undefined;
 
   constructor(code: string, message: string, retryable: boolean, options: BorderlinkErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -62,6 +75,8 @@ export class BorderlinkError extends Error {
     this.attempts = options.attempts;
     this.durationMs = options.durationMs;
     this.status = options.status;
+    // Not enumerable: loggers that copy an error's own properties must not pick up gateway text.
+    Object.defineProperty(this, 'gatewayCode', { value: options.gatewayCode, enumerable: false });
     for (let c: unknown = new.target; typeof c === 'function' && 'brand' in c; c = Object.getPrototypeOf(c)) {
       Object.defineProperty(this, Symbol.for(brandPrefix + (c as typeof BorderlinkError).brand), { value: true });
     }
