@@ -242,8 +242,10 @@ export class AbortError extends BorderlinkError {
 }
 
 /**
- * The gateway's answer broke the wire protocol: not JSON, cut off, or valid JSON that does not match the schema.
- * `retryable` is true only for a body that is cut off or not JSON at all (a truncated answer on a poor link).
+ * The gateway's answer broke the wire protocol: not JSON, cut off, or valid JSON that does not match the schema (for a
+ * check, only where no item can be read: see docs/protocol.md, "Reading the answer"). `retryable` is true for a body
+ * that is cut off or not JSON at all (a truncated answer on a poor link), and for a write's answer off the schema: a
+ * write is retried with its idempotency key, so the gateway replays what it stored.
  */
 export class ProtocolError extends BorderlinkError {
   static override readonly brand: string = 'ProtocolError';

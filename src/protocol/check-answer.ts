@@ -280,7 +280,7 @@ export function readLeniently(json: unknown, status: number): CheckResponse {
  * array of objects that each have a string `itemId`.
  */
 export function readCheckAnswer(response: TransportResponse): CheckResponse {
-  const json = readJson(response, true);
+  const json = readJson(response);
   const strict = checkResponseSchema.safeParse(json);
   if (!strict.success) return readLeniently(json, response.status);
   const { items } = strict.data;

@@ -141,6 +141,16 @@ describe('every error class over HTTP', () => {
     }
   });
 
+  it('a write answer off the schema → retryable ProtocolError after the retries, the report stored once', async () => {
+    const before = gateway.reports.length;
+    const report = { documentNumber: 'UT7000991', issuingState: 'UTO', documentType: 'PASSPORT', status: 'LOST' } as const;
+    const err = await failure({ type: 'off-schema' }, () => client.reportDocument(report));
+    expect(err).toBeInstanceOf(ProtocolError);
+    expect(err.retryable).toBe(true);
+    expect(err.attempts).toBe(3);
+    expect(gateway.reports.length - before).toBe(1);
+  });
+
   it('every error carries the request id that went on the wire, the same on every attempt', async () => {
     const before = gateway.requests.length;
     const err = await failure({ type: 'status', status: 503 });
