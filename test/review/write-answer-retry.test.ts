@@ -30,17 +30,21 @@ describe('a write whose 2xx answer cannot be read', () => {
     });
   }
 
-  it('is retried with the same idempotency key and stored once over HTTP, when the body is cut off', async () => {
-    const gateway = await createMockGateway({ faults: [{ type: 'truncated' }] });
-    const client = createClient({ transport: httpTransport({ baseUrl: gateway.url }), context, retry, breaker: false });
-    open.push(client, gateway);
-    const result = await client.reportDocument(report);
-    const keys = gateway.requests.map((r) => r.headers['idempotency-key']);
-    expect(keys).toHaveLength(2);
-    expect(new Set(keys).size).toBe(1);
-    expect(result.replayed).toBe(true);
-    expect(gateway.reports).toHaveLength(1);
-  });
+  // Over HTTP a cut-off body is a broken connection (already retried); a complete body that is not JSON is the case
+  // that reaches the body reader.
+  for (const type of ['truncated', 'malformed'] as const) {
+    it(`is retried with the same idempotency key and stored once over HTTP (${type})`, async () => {
+      const gateway = await createMockGateway({ faults: [{ type }] });
+      const client = createClient({ transport: httpTransport({ baseUrl: gateway.url }), context, retry, breaker: false });
+      open.push(client, gateway);
+      const result = await client.reportDocument(report);
+      const keys = gateway.requests.map((r) => r.headers['idempotency-key']);
+      expect(keys).toHaveLength(2);
+      expect(new Set(keys).size).toBe(1);
+      expect(result.replayed).toBe(true);
+      expect(gateway.reports).toHaveLength(1);
+    });
+  }
 
   it('off the schema is retried with the same key too (the gateway replays its answer), and fails retryable', async () => {
     const faults: Fault[] = [{ type: 'off-schema' }, { type: 'off-schema' }, { type: 'off-schema' }];
