@@ -97,18 +97,13 @@ export function buildCheckResult(
   for (const w of item.warnings) warnings.push(w);
   inconsistencies(item, requested, warnings);
   if (warnings.length > MAX_WARNINGS) warnings.length = MAX_WARNINGS;
-  const result: CheckResult = {
-    verdict: computeVerdict(outcomes, item.hits, item.unreadable ? { unreadable: true } : undefined),
-    hits: item.hits,
-    outcomes,
-    requestId: meta.requestId,
-    warnings,
-    attempts: meta.attempts,
-    durationMs: meta.durationMs,
-    servedFrom: 'network',
-  };
-  if (answer?.gatewayRequestId !== undefined) result.gatewayRequestId = answer.gatewayRequestId;
-  return result;
+  const verdict = computeVerdict(outcomes, item.hits, item.unreadable ? { unreadable: true } : undefined);
+  const { requestId, attempts, durationMs } = meta;
+  const gatewayRequestId = answer?.gatewayRequestId;
+  // Two literals rather than a spread: this runs once per check, and the ids stay side by side in --json.
+  return gatewayRequestId === undefined
+    ? { verdict, hits: item.hits, outcomes, requestId, warnings, attempts, durationMs, servedFrom: 'network' }
+    : { verdict, hits: item.hits, outcomes, requestId, gatewayRequestId, warnings, attempts, durationMs, servedFrom: 'network' };
 }
 
 /**
