@@ -67,9 +67,10 @@ export const MAX_WARNINGS = 100;
 /** The gateway's own request id: printable ASCII without spaces, 1 to 128 characters. */
 export const GATEWAY_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 
-// The strict schemas: an answer exactly as protocol v1 describes it. The client reads a 2xx check answer with them
-// first, because a clean answer is the common case and they are fast; only when they refuse it does the element-wise
-// reader (check-answer.ts) take over, and it gives the same result for everything these accept.
+// The strict schemas: an answer exactly as protocol v1 describes it, what a conforming gateway sends (the mock
+// gateway's tests and the OpenAPI test hold to them). The client reads a check answer with check-answer.ts, which
+// gives exactly what these give for everything they accept and reads around the rest; writes' answers are read with
+// these.
 const text = z.string().max(MAX_TEXT_LENGTH);
 const texts = z.array(text).max(MAX_LIST_LENGTH);
 const id = z.string().min(1).max(MAX_TEXT_LENGTH);
