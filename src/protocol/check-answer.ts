@@ -29,9 +29,9 @@ import {
 } from './wire';
 
 /** How a descriptive field is read. `known`: an open enum, any string, with a warning for a value not listed. */
-export type DescriptiveRule = { type: 'text' } | { type: 'texts' } | { type: 'known'; values: readonly string[] } | { type: 'object'; fields: readonly DescriptiveField[] };
+type DescriptiveRule = { type: 'text' } | { type: 'texts' } | { type: 'known'; values: readonly string[] } | { type: 'object'; fields: readonly DescriptiveField[] };
 /** A descriptive field: its protocol name, how it is read, and whether protocol v1 requires it. */
-export type DescriptiveField = readonly [name: string, rule: DescriptiveRule, required: boolean];
+type DescriptiveField = readonly [name: string, rule: DescriptiveRule, required: boolean];
 
 const text: DescriptiveRule = { type: 'text' };
 const texts: DescriptiveRule = { type: 'texts' };
@@ -69,13 +69,11 @@ const VEHICLE_RECORD: readonly DescriptiveField[] = [
 ];
 
 /**
- * The descriptive fields of protocol v1's check answer, by where they are. The strict fields are not here: they are
- * checked one by one in readHit and readOutcome. Exported for the test that holds docs/openapi.yaml to them.
- * @internal
+ * The descriptive fields of a hit, by where they are. The strict fields are not here: they are checked one by one in
+ * readHit and readOutcome (which also reads an outcome's one descriptive field, `dataAsOf`). The OpenAPI test holds
+ * this reading to docs/openapi.yaml.
  */
-export const DESCRIPTIVE_FIELDS = Object.freeze({
-  /** Read by hand in readOutcome, the hottest loop; listed here for the OpenAPI test. */
-  outcome: [['dataAsOf', text, false]] as readonly DescriptiveField[],
+const DESCRIPTIVE_FIELDS = Object.freeze({
   /** In every hit, after hitId, source and recordId. */
   hit: [
     ['ownerCountry', text, true],
