@@ -23,6 +23,7 @@ const RESULT: CheckResult = {
     { source: 'TDAWN', status: 'NO_HIT', dataAsOf: '2025-06-01T00:00:00Z' },
   ],
   requestId: '6f1c2a4e-0000-4000-8000-000000000001',
+  warnings: [],
   attempts: 1,
   durationMs: 84,
   servedFrom: 'network',

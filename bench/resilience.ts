@@ -2,7 +2,7 @@
 // so machine noise hits both alike. The figure the target applies to runs over HTTP against a gateway in another
 // process (the same checks, the same gateway); the in-process figures show the layer's cost with nothing to hide it.
 // One JSON line per figure.
-import { checkResponseSchema } from '../src/protocol/wire';
+import { readCheckAnswer } from '../src/protocol/check-answer';
 import { createExecutor, resolveResilienceOptions } from '../src/resilience/index';
 import type { CallSpec } from '../src/resilience/types';
 import type { Transport, TransportRequest, TransportResponse } from '../src/transport/types';
@@ -22,8 +22,8 @@ const oneTurn: Transport = {
 };
 
 const jsonParse = (r: TransportResponse): unknown => JSON.parse(r.body);
-/** What the client really runs on a 2xx check answer: JSON, then the protocol schema. */
-const schemaParse = (r: TransportResponse): unknown => checkResponseSchema.parse(JSON.parse(r.body));
+/** What the client really runs on a 2xx check answer: JSON, then the protocol reading. */
+const schemaParse = (r: TransportResponse): unknown => readCheckAnswer(r);
 
 function specFor(parse: (r: TransportResponse) => unknown): CallSpec<unknown> {
   return {

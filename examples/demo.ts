@@ -16,10 +16,10 @@ function show(title: string, result: CheckResult): void {
   for (const hit of result.hits) {
     const what =
       hit.kind === 'document' || hit.kind === 'linked-document'
-        ? `document ${hit.document.status}`
+        ? `document ${hit.document?.status}`
         : hit.kind === 'person'
-          ? `person, ${hit.notice.type} notice ${hit.notice.reference}`
-          : `vehicle ${hit.vehicle.make} ${hit.vehicle.model}, stolen ${hit.vehicle.theftDate}`;
+          ? `person, ${hit.notice?.type} notice ${hit.notice?.reference}`
+          : `vehicle ${hit.vehicle?.make} ${hit.vehicle?.model}, stolen ${hit.vehicle?.theftDate}`;
     console.log(`  HIT      ${hit.source} ${what}; owner ${hit.ownerCountry}; match ${hit.match.method}; action ${hit.actionToBeTaken ?? '-'}`);
   }
   console.log(`  SOURCES  ${result.outcomes.map((o) => `${o.source} ${o.status}`).join(', ')}`);

@@ -11,6 +11,7 @@ export { TRANSPORT_SECRETS } from './transport/types';
 export type { HttpTlsOptions, HttpTransportOptions, Transport, TransportRequest, TransportResponse } from './transport/index';
 
 export { isClear, computeVerdict } from './queries/results';
+export type { VerdictOptions } from './queries/results';
 export { summarize } from './queries/batch';
 export type { BatchItem, BatchOptions, BatchOutcome, BatchProgress, BatchSummary } from './queries/batch';
 export { SOURCES, PURPOSES } from './queries/types';

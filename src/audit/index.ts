@@ -27,6 +27,7 @@ export interface AuditSubject {
 export interface AuditEvent {
   /** When the call ended (ISO 8601). */
   at: string;
+  /** The `x-request-id` the client sent for the call (never an id the gateway put in its answer). */
   requestId: string;
   action: 'CHECK' | 'REPORT' | 'WITHDRAW';
   authorityId: string;

@@ -35,39 +35,43 @@ function row(label: string, value: string): string {
   return `  ${label.padEnd(14)} ${value}`;
 }
 
+/** A descriptive field the gateway did not give (or gave unreadably): the hit is still shown. */
+const given = (value: string | undefined): string => value ?? '?';
+const list = (values: string[] | undefined): string => (values === undefined ? '?' : values.join(', '));
+
 function hitLines(hit: Hit, index: number, count: number, paint: Paint): string[] {
   const lines = [paint.bold(`Hit ${index + 1} of ${count} · ${hit.source} · ${sourceNames[hit.kind]}`)];
   if (hit.kind === 'document' || hit.kind === 'linked-document') {
-    lines.push(row('status', paint.red(hit.document.status)));
+    lines.push(row('status', paint.red(given(hit.document?.status))));
   } else if (hit.kind === 'vehicle') {
-    lines.push(row('status', paint.red(`STOLEN${hit.vehicle.theftDate ? ` (${hit.vehicle.theftDate})` : ''}`)));
+    lines.push(row('status', paint.red(`STOLEN${hit.vehicle?.theftDate ? ` (${hit.vehicle.theftDate})` : ''}`)));
   } else {
     lines.push(row('status', paint.red('WANTED')));
   }
-  lines.push(row('owner country', hit.ownerCountry));
+  lines.push(row('owner country', given(hit.ownerCountry)));
   if (hit.kind === 'linked-document' || hit.kind === 'person') {
-    const n = hit.notice;
+    const n = hit.notice ?? {};
     const charges = n.charges !== undefined && n.charges.length > 0 ? ` — ${n.charges.join(', ')}` : '';
-    lines.push(row('notice', `${n.type} ${n.reference}, requested by ${n.requestingCountry}${charges}`));
+    lines.push(row('notice', `${given(n.type)} ${given(n.reference)}, requested by ${given(n.requestingCountry)}${charges}`));
   } else {
     lines.push(row('notice', 'none'));
   }
   lines.push(row('action', paint.bold(hit.actionToBeTaken ?? 'none given: ask the owner country')));
-  lines.push(row('match', `${hit.match.method} ${hit.match.score.toFixed(2)} on ${hit.match.matchedFields.join(', ') || '—'}`));
+  lines.push(row('match', `${hit.match.method} ${hit.match.score.toFixed(2)} on ${hit.match.matchedFields?.join(', ') || '—'}`));
   if (hit.kind === 'document' || hit.kind === 'linked-document') {
-    const d = hit.document;
+    const d = hit.document ?? {};
     const incident = d.incidentDate !== undefined ? `, incident ${d.incidentDate}${d.incidentCountry ? ` in ${d.incidentCountry}` : ''}` : '';
-    lines.push(row('record', `${d.documentType} ${d.documentNumber} issued by ${d.issuingState}${incident}`));
+    lines.push(row('record', `${given(d.documentType)} ${given(d.documentNumber)} issued by ${given(d.issuingState)}${incident}`));
   } else if (hit.kind === 'person') {
-    const p = hit.person;
-    lines.push(row('record', `${p.surname}, ${p.givenNames.join(' ')} · born ${p.dateOfBirth} · ${p.nationalities.join(', ')}`));
+    const p = hit.person ?? {};
+    lines.push(row('record', `${given(p.surname)}, ${p.givenNames?.join(' ') ?? '?'} · born ${given(p.dateOfBirth)} · ${list(p.nationalities)}`));
   } else {
-    const v = hit.vehicle;
-    lines.push(row('record', `${v.make} ${v.model}, ${v.colour} · VIN ${v.vin} · plate ${v.plate} (${v.registrationCountry})`));
+    const v = hit.vehicle ?? {};
+    lines.push(row('record', `${given(v.make)} ${given(v.model)}, ${given(v.colour)} · VIN ${given(v.vin)} · plate ${given(v.plate)} (${given(v.registrationCountry)})`));
   }
   lines.push(row('record id', `${hit.recordId} · hit id ${hit.hitId}`));
-  const state = hit.confirmation.state;
-  lines.push(row('confirmation', state === 'UNCONFIRMED' ? `UNCONFIRMED: a lead until ${hit.ownerCountry} confirms it` : state));
+  const state = hit.confirmation?.state;
+  lines.push(row('confirmation', state === 'UNCONFIRMED' ? `UNCONFIRMED: a lead until ${given(hit.ownerCountry)} confirms it` : given(state)));
   return lines;
 }
 

@@ -5,10 +5,10 @@ import { AbortError, BorderlinkError, ConfigError, InputError, ProtocolError } f
 import { canonicalJson, hashKeyFrom, keyedHash } from '../internal/hash';
 import { createLevelledLogger, type LevelledLogger } from '../internal/logger';
 import { parseBody } from '../protocol/body';
+import { readCheckAnswer } from '../protocol/check-answer';
 import {
   HEADERS,
   PATHS,
-  checkResponseSchema,
   reportResponseSchema,
   withdrawalResponseSchema,
   type CheckItemResponse,
@@ -272,7 +272,7 @@ interface CheckAnswer {
   response: CheckResponse;
   byItem: Map<string, CheckItemResponse>;
 }
-const parseCheckResponse = (response: TransportResponse): CheckResponse => parseBody(response, checkResponseSchema, true) as CheckResponse;
+const parseCheckResponse = (response: TransportResponse): CheckResponse => readCheckAnswer(response);
 
 class Client implements BorderlinkClient {
   readonly #transport: Transport;
@@ -452,16 +452,24 @@ class Client implements BorderlinkClient {
     const timing = resolveCallOptions(options, this.#resilience);
     const send = (signal?: AbortSignal) =>
       this.#executor.execute<CheckAnswer>(this.#readSpec(PATHS.checks, bodyText, requestId, SINGLE_ITEM, timing, signal ?? options?.signal));
-    const outcome =
+    // A check that joined another's request answers with that request's x-request-id: it is the one the gateway saw.
+    const { outcome, sentAs } =
       dedupe !== undefined && key !== undefined
-        ? await dedupe.run(key, (signal) => send(signal), options?.signal, this.#resilience.clock.now() + timing.timeoutMs)
-        : await send();
+        ? await dedupe.run(
+            key,
+            (signal) => send(signal).then((o) => ({ outcome: o, sentAs: requestId })),
+            options?.signal,
+            this.#resilience.clock.now() + timing.timeoutMs,
+          )
+        : { outcome: await send(), sentAs: requestId };
     const item = outcome.value.byItem.get('1')!;
-    const result = buildCheckResult(structuredCloneItem(item), prepared.sources, {
-      requestId: outcome.value.response.requestId,
-      attempts: outcome.attempts,
-      durationMs: Math.round(performance.now() - started),
-    });
+    // The client's own id: the gateway's body id is its own field, checked, and never goes into the audit trail.
+    const result = buildCheckResult(
+      structuredCloneItem(item),
+      prepared.sources,
+      { requestId: sentAs, attempts: outcome.attempts, durationMs: Math.round(performance.now() - started) },
+      outcome.value.response,
+    );
     if (cache !== undefined && key !== undefined && epoch === this.#writeEpoch && this.#writesInFlight === 0) cache.set(key, result);
     return finishResult(prepared, result);
   }
@@ -557,7 +565,7 @@ class Client implements BorderlinkClient {
       const outcome = await this.#executor.execute<CheckAnswer>(
         this.#readSpec(PATHS.checks, body, requestId, items.map((i) => i.itemId), timing, options.signal),
       );
-      return { response: outcome.value.response, byItem: outcome.value.byItem, attempts: outcome.attempts };
+      return { response: outcome.value.response, byItem: outcome.value.byItem, attempts: outcome.attempts, requestId };
     },
     audit: (prepared, result, error, requestId) => {
       const log = this.#internals.log;
@@ -802,6 +810,6 @@ function isAbort(err: unknown): boolean {
 
 /** The shared answer of a de-duplicated call must not be mutated through one caller's result. */
 function structuredCloneItem(item: CheckItemResponse): CheckItemResponse {
-  // Outcomes need no copy: buildCheckResult makes new outcome objects for the requested sources.
-  return { itemId: item.itemId, outcomes: item.outcomes, hits: item.hits.length === 0 ? [] : structuredClone(item.hits) };
+  // Outcomes and warnings need no copy: buildCheckResult makes new outcome objects and a new warnings list.
+  return { ...item, hits: item.hits.length === 0 ? [] : structuredClone(item.hits) };
 }

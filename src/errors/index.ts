@@ -17,6 +17,8 @@ export interface BorderlinkErrorOptions {
   attempts?: number | undefined;
   durationMs?: number | undefined;
   status?: number | undefined;
+  /** The gateway's `error.code`, already checked by the protocol layer. */
+  gatewayCode?: string | undefined;
 }
 
 /** One problem with one input field. `path` is the field's path, e.g. `subjects.0.documentNumber`; never a value. */
@@ -64,6 +66,17 @@ export class BorderlinkError extends Error {
    * retry with {@link BorderlinkError.idempotencyKey}.
    */
   mayHaveBeenStored: boolean | undefined;
+  /**
+   * The `error.code` of the gateway's error body, when it had one: kept as sent when it matches
+   * `^[A-Z][A-Z0-9_]{0,63}$`, else `'UNKNOWN'`. It is gateway text of a safe shape, not a value the SDK vouches for (a
+   * string of that shape can still be a document number), so it is left out of `message` (unless it is a protocol v1
+   * code), of `toJSON()` and of the error's enumerable properties. Read it to tell apart a gateway's own codes.
+   * @example
+   * ```ts
+   * if (err instanceof GatewayError && err.gatewayCode === 'MAINTENANCE') showMaintenanceBanner();
+   * ```
+   */
+  declare readonly gatewayCode: string | undefined;
 
   constructor(code: string, message: string, retryable: boolean, options: BorderlinkErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -76,6 +89,8 @@ export class BorderlinkError extends Error {
     this.status = options.status;
     this.idempotencyKey = undefined;
     this.mayHaveBeenStored = undefined;
+    // Not enumerable: loggers that copy an error's own properties must not pick up gateway text.
+    Object.defineProperty(this, 'gatewayCode', { value: options.gatewayCode, enumerable: false });
     for (let c: unknown = new.target; typeof c === 'function' && 'brand' in c; c = Object.getPrototypeOf(c)) {
       Object.defineProperty(this, Symbol.for(brandPrefix + (c as typeof BorderlinkError).brand), { value: true });
     }
@@ -242,8 +257,10 @@ export class AbortError extends BorderlinkError {
 }
 
 /**
- * The gateway's answer broke the wire protocol: not JSON, cut off, or valid JSON that does not match the schema.
- * `retryable` is true only for a body that is cut off or not JSON at all (a truncated answer on a poor link).
+ * The gateway's answer broke the wire protocol: not JSON, cut off, or valid JSON that does not match the schema (for a
+ * check, only where no item can be read: see docs/protocol.md, "Reading the answer"). `retryable` is true for a body
+ * that is cut off or not JSON at all (a truncated answer on a poor link), and for a write's answer off the schema: a
+ * write is retried with its idempotency key, so the gateway replays what it stored.
  */
 export class ProtocolError extends BorderlinkError {
   static override readonly brand: string = 'ProtocolError';

@@ -1,5 +1,7 @@
-// Maps a gateway's non-2xx answer to the error a caller can act on. The gateway's own message is kept only as a
-// code: a gateway may echo searched values in its messages, and nothing the SDK throws may carry them.
+// Maps a gateway's non-2xx answer to the error a caller can act on. Gateway text is untrusted: a gateway may echo
+// searched values anywhere in its error body. Its message is never kept. Its code is kept on the error's `gatewayCode`
+// only when it has the shape of a code (GATEWAY_CODE), else as UNKNOWN; and it goes into the error's message only when
+// it is one of protocol v1's own codes, because a string of the right shape can still be a document number.
 import {
   AuthenticationError,
   BorderlinkError,
@@ -13,7 +15,28 @@ import {
   type FieldIssue,
 } from '../errors/index';
 import type { TransportResponse } from '../transport/types';
-import { HEADERS, errorBodySchema } from './wire';
+import { HEADERS } from './wire';
+
+/** The shape of a gateway error code the client keeps; any other `error.code` is kept as `UNKNOWN`. */
+export const GATEWAY_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+/** The `error.code` values of protocol v1: the only gateway codes an error message repeats. */
+export const PROTOCOL_ERROR_CODES: ReadonlySet<string> = new Set([
+  'INVALID_REQUEST',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_ISSUER',
+  'NOT_FOUND',
+  'IDEMPOTENCY_KEY_REUSED',
+  'TOO_MANY_ITEMS',
+  'RATE_LIMITED',
+  'INTERNAL',
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_TIMEOUT',
+]);
+
+const MAX_DETAILS = 100;
+const MAX_DETAIL_PATH = 256;
 
 /**
  * Reads `retry-after-ms` (milliseconds) or `retry-after` (delta-seconds or an HTTP date).
@@ -40,22 +63,33 @@ const PROTOCOL_FIELDS = new Set([
 ]);
 
 function safePath(path: string): string {
+  if (path.length > MAX_DETAIL_PATH) return '?';
   return path
     .split('.')
     .map((segment) => (/^\d{1,6}$/.test(segment) || PROTOCOL_FIELDS.has(segment) ? segment : '?'))
     .join('.');
 }
 
+/** The sanitised code and the detail paths of an error body; `code` is undefined when the body had none. */
 function readErrorBody(body: string): { code?: string; details?: FieldIssue[] } {
+  let json: unknown;
   try {
-    const parsed = errorBodySchema.safeParse(JSON.parse(body));
-    if (!parsed.success) return {};
-    // Detail paths name fields; their messages come from the gateway and may quote values, so they are not kept.
-    const details = parsed.data.error.details?.map((d) => ({ path: safePath(d.path), message: 'rejected by the gateway' }));
-    return { code: parsed.data.error.code, ...(details ? { details } : {}) };
+    json = JSON.parse(body);
   } catch {
     return {};
   }
+  const error = typeof json === 'object' && json !== null ? (json as { error?: unknown }).error : undefined;
+  if (typeof error !== 'object' || error === null) return {};
+  const { code: raw, details: rawDetails } = error as { code?: unknown; details?: unknown };
+  const code = raw === undefined ? undefined : typeof raw === 'string' && GATEWAY_CODE.test(raw) ? raw : 'UNKNOWN';
+  // Detail paths name fields; their messages come from the gateway and may quote values, so they are not kept.
+  const details = Array.isArray(rawDetails)
+    ? rawDetails
+        .slice(0, MAX_DETAILS)
+        .filter((d): d is { path: string } => typeof d === 'object' && d !== null && typeof (d as { path?: unknown }).path === 'string')
+        .map((d) => ({ path: safePath(d.path), message: 'rejected by the gateway' }))
+    : undefined;
+  return { ...(code !== undefined ? { code } : {}), ...(details ? { details } : {}) };
 }
 
 /**
@@ -69,8 +103,8 @@ export function errorFromResponse(
 ): BorderlinkError {
   const { status } = response;
   const { code, details } = readErrorBody(response.body);
-  const options = { ...base, status };
-  const suffix = code ? ` (${code})` : '';
+  const options = { ...base, status, gatewayCode: code };
+  const suffix = code !== undefined && PROTOCOL_ERROR_CODES.has(code) ? ` (${code})` : '';
   switch (status) {
     case 400:
       return new InputError(`The gateway refused the request as invalid${suffix}`, details ?? [], { ...options, code: 'INVALID_REQUEST' });

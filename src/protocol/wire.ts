@@ -1,9 +1,11 @@
 // Wire protocol v1: the JSON bodies on the wire and their zod schemas. Responses are validated before anything reads
-// them: a body that breaks the schema is a ProtocolError, never a crash or a silent partial result.
-// Object schemas are loose on purpose (unknown fields are ignored) so a gateway can add fields without breaking clients.
+// them; how much of a check answer must hold for it to be read at all, and what is read leniently, is in
+// check-answer.ts. Object schemas are loose on purpose (unknown fields are ignored) so a gateway can add fields
+// without breaking clients.
 import { z } from 'zod';
 import type {
   CheckResult,
+  GatewayWarning,
   Hit,
   QueryContext,
   Source,
@@ -43,41 +45,70 @@ export interface CheckRequestBody {
   items: CheckItemRequest[];
 }
 
-const source = z.enum(['SLTD', 'TDAWN', 'NOMINAL', 'SMV']);
-const outcomeStatus = z.enum(['HIT', 'POSSIBLE_HIT', 'NO_HIT', 'UNAVAILABLE', 'TIMEOUT', 'NOT_AUTHORISED', 'ERROR']);
-const documentType = z.enum(['PASSPORT', 'ID_CARD', 'VISA', 'OTHER']);
-const documentStatus = z.enum(['STOLEN', 'LOST', 'STOLEN_BLANK', 'REVOKED', 'INVALIDATED', 'VALID']);
-const noticeType = z.enum(['RED', 'BLUE', 'GREEN', 'YELLOW', 'BLACK', 'ORANGE', 'PURPLE', 'UN_SPECIAL', 'DIFFUSION']);
-const optionalString = z.string().optional();
+/** Every source of protocol v1. */
+export const WIRE_SOURCES = ['SLTD', 'TDAWN', 'NOMINAL', 'SMV'] as const;
+/** The outcome statuses a gateway may send. `NOT_ASKED` is the client's own and is not among them. */
+export const WIRE_OUTCOME_STATUSES = ['HIT', 'POSSIBLE_HIT', 'NO_HIT', 'UNAVAILABLE', 'TIMEOUT', 'NOT_AUTHORISED', 'ERROR'] as const;
+export const HIT_KINDS = ['document', 'linked-document', 'person', 'vehicle'] as const;
+export const MATCH_METHODS = ['EXACT', 'NORMALISED', 'FUZZY'] as const;
+/** The values protocol v1 lists for its open (descriptive) enums. Another value is kept, with a warning. */
+export const KNOWN_VALUES = Object.freeze({
+  documentType: ['PASSPORT', 'ID_CARD', 'VISA', 'OTHER'],
+  documentStatus: ['STOLEN', 'LOST', 'STOLEN_BLANK', 'REVOKED', 'INVALIDATED', 'VALID'],
+  noticeType: ['RED', 'BLUE', 'GREEN', 'YELLOW', 'BLACK', 'ORANGE', 'PURPLE', 'UN_SPECIAL', 'DIFFUSION'],
+  confirmationState: ['UNCONFIRMED', 'PENDING', 'CONFIRMED', 'REJECTED'],
+} as const);
+/** Longest string the client keeps from an answer; a longer one is not kept (a cut value could read as another). */
+export const MAX_TEXT_LENGTH = 1000;
+/** Most elements the client keeps from a list of strings in a hit (`charges`, `givenNames`…). */
+export const MAX_LIST_LENGTH = 100;
+/** Most warnings a result carries; past it the deviations are still read around, but not listed. */
+export const MAX_WARNINGS = 100;
+/** The gateway's own request id: printable ASCII without spaces, 1 to 128 characters. */
+export const GATEWAY_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 
-const outcomeSchema = z.object({ source, status: outcomeStatus, dataAsOf: optionalString });
+// The strict schemas: an answer exactly as protocol v1 describes it, what a conforming gateway sends (the mock
+// gateway's tests and the OpenAPI test hold to them). The client reads a check answer with check-answer.ts, which
+// gives exactly what these give for everything they accept and reads around the rest; writes' answers are read with
+// these.
+const text = z.string().max(MAX_TEXT_LENGTH);
+const texts = z.array(text).max(MAX_LIST_LENGTH);
+const id = z.string().min(1).max(MAX_TEXT_LENGTH);
+const source = z.enum(WIRE_SOURCES);
+const outcomeStatus = z.enum(WIRE_OUTCOME_STATUSES);
+const documentType = z.enum(KNOWN_VALUES.documentType);
+const documentStatus = z.enum(KNOWN_VALUES.documentStatus);
+const noticeType = z.enum(KNOWN_VALUES.noticeType);
+const optionalText = text.optional();
+
+const outcomeSchema = z.object({ source, status: outcomeStatus, dataAsOf: optionalText });
 
 const notice = z.object({
   type: noticeType,
-  reference: z.string(),
-  requestingCountry: z.string(),
-  charges: z.array(z.string()).optional(),
+  reference: text,
+  requestingCountry: text,
+  charges: texts.optional(),
 });
 const documentRecord = z.object({
-  documentNumber: z.string(),
-  issuingState: z.string(),
+  documentNumber: text,
+  issuingState: text,
   documentType,
   status: documentStatus,
-  incidentDate: optionalString,
-  incidentCountry: optionalString,
+  incidentDate: optionalText,
+  incidentCountry: optionalText,
 });
 const hitBase = {
-  hitId: z.string().min(1),
+  hitId: id,
   source,
-  recordId: z.string().min(1),
-  ownerCountry: z.string(),
+  recordId: id,
+  ownerCountry: text,
   match: z.object({
-    method: z.enum(['EXACT', 'NORMALISED', 'FUZZY']),
+    method: z.enum(MATCH_METHODS),
     score: z.number().min(0).max(1),
-    matchedFields: z.array(z.string()),
+    matchedFields: texts,
   }),
-  actionToBeTaken: optionalString,
-  confirmation: z.object({ state: z.enum(['UNCONFIRMED', 'PENDING', 'CONFIRMED', 'REJECTED']) }),
+  actionToBeTaken: optionalText,
+  confirmation: z.object({ state: z.enum(KNOWN_VALUES.confirmationState) }),
 };
 const hitSchema = z.discriminatedUnion('kind', [
   z.object({ ...hitBase, kind: z.literal('document'), document: documentRecord }),
@@ -86,10 +117,10 @@ const hitSchema = z.discriminatedUnion('kind', [
     ...hitBase,
     kind: z.literal('person'),
     person: z.object({
-      surname: z.string(),
-      givenNames: z.array(z.string()),
-      dateOfBirth: z.string(),
-      nationalities: z.array(z.string()),
+      surname: text,
+      givenNames: texts,
+      dateOfBirth: text,
+      nationalities: texts,
     }),
     notice,
   }),
@@ -97,13 +128,13 @@ const hitSchema = z.discriminatedUnion('kind', [
     ...hitBase,
     kind: z.literal('vehicle'),
     vehicle: z.object({
-      vin: z.string(),
-      plate: z.string(),
-      make: z.string(),
-      model: z.string(),
-      colour: z.string(),
-      theftDate: z.string(),
-      registrationCountry: z.string(),
+      vin: text,
+      plate: text,
+      make: text,
+      model: text,
+      colour: text,
+      theftDate: text,
+      registrationCountry: text,
     }),
   }),
 ]);
@@ -114,8 +145,9 @@ export const checkItemResponseSchema = z.object({
   hits: z.array(hitSchema),
 });
 
+/** A check answer exactly as protocol v1 describes it, `requestId` included. */
 export const checkResponseSchema = z.object({
-  requestId: z.string().min(1),
+  requestId: z.string().regex(GATEWAY_REQUEST_ID),
   items: z.array(checkItemResponseSchema),
 });
 
@@ -134,8 +166,27 @@ export const errorBodySchema = z.object({
   }),
 });
 
-export type CheckItemResponse = { itemId: string; outcomes: SourceOutcome[]; hits: Hit[] };
-export type CheckResponse = { requestId: string; items: CheckItemResponse[] };
+/**
+ * One item of a check answer as the client read it. `outcomes` and `hits` hold what could be read; `warnings` (paths
+ * relative to the item) what could not; `unreadable` is true when an outcome or a hit was left out, which forbids a
+ * `NO_HIT` verdict. `outcomeIndexes` / `hitIndexes` give each kept element's index in the answer (absent: 0, 1, 2…).
+ * @internal
+ */
+export interface CheckItemResponse {
+  itemId: string;
+  outcomes: SourceOutcome[];
+  hits: Hit[];
+  warnings: GatewayWarning[];
+  unreadable: boolean;
+  outcomeIndexes?: number[];
+  hitIndexes?: number[];
+}
+/** A check answer as the client read it. `warnings` are about the answer as a whole (`requestId`). @internal */
+export interface CheckResponse {
+  gatewayRequestId?: string;
+  warnings: GatewayWarning[];
+  items: CheckItemResponse[];
+}
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 // Compile-time proof that what the schemas accept is what the public types promise.
@@ -143,6 +194,8 @@ type Assert<T extends true> = T;
 export type _HitsMatch = Assert<z.infer<typeof hitSchema> extends Hit ? true : false>;
 export type _OutcomesMatch = Assert<z.infer<typeof outcomeSchema> extends SourceOutcome ? true : false>;
 export type _ResultKeys = Assert<'verdict' extends keyof CheckResult ? true : false>;
+export type _SourcesMatch = Assert<(typeof WIRE_SOURCES)[number] extends Source ? (Source extends (typeof WIRE_SOURCES)[number] ? true : false) : false>;
+export type _KindsMatch = Assert<(typeof HIT_KINDS)[number] extends Hit['kind'] ? (Hit['kind'] extends (typeof HIT_KINDS)[number] ? true : false) : false>;
 
 /** Body of `POST /v1/reports/documents`. */
 export interface DocumentReportRequestBody {

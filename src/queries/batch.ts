@@ -98,7 +98,7 @@ export interface BatchHost {
     context: QueryContext,
     items: CheckItemRequest[],
     options: { timeoutMs: number | undefined; signal: AbortSignal },
-  ): Promise<{ response: CheckResponse; byItem: ReadonlyMap<string, CheckItemResponse>; attempts: number }>;
+  ): Promise<{ response: CheckResponse; byItem: ReadonlyMap<string, CheckItemResponse>; attempts: number; requestId: string }>;
   audit(prepared: PreparedCheck, result: CheckResult | undefined, error: BorderlinkError | undefined, requestId: string): void;
 }
 
@@ -246,12 +246,13 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
     const sentAt = performance.now();
     try {
       // The host reads the answer with answersByItem: an unknown, repeated or missing item id fails the whole request.
-      const { response, byItem, attempts } = await host.send(context, items, { timeoutMs: options.timeoutMs, signal: controller.signal });
+      const { response, byItem, attempts, requestId } = await host.send(context, items, { timeoutMs: options.timeoutMs, signal: controller.signal });
       const durationMs = Math.round(performance.now() - sentAt);
       for (const row of rows) {
         const item = byItem.get(String(row.seq))!;
-        const result = finishResult(row.prepared!, buildCheckResult(item, row.prepared!.sources, { requestId: response.requestId, attempts, durationMs }));
-        host.audit(row.prepared!, result, undefined, response.requestId);
+        // Each row reads its own item: one row's odd fields are warnings on that row alone.
+        const result = finishResult(row.prepared!, buildCheckResult(item, row.prepared!.sources, { requestId, attempts, durationMs }, response));
+        host.audit(row.prepared!, result, undefined, requestId);
         emit(row, { id: row.id, result: (host.finish ? host.finish(result, row.extra) : result) as R });
       }
     } catch (err) {

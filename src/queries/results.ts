@@ -1,23 +1,38 @@
-// From the gateway's answer to a CheckResult. The verdict rule is the heart of the product: a failure, a timeout or
-// a missing source never reads as clear.
-import type { CheckResult, Hit, Source, SourceOutcome, Verdict } from './types';
-import type { CheckItemResponse } from '../protocol/wire';
+// From the gateway's answer to a CheckResult. The verdict rule is the heart of the product: a failure, a timeout, a
+// missing source or an element of the answer that could not be read never reads as clear.
+import type { CheckResult, GatewayWarning, Hit, Source, SourceOutcome, Verdict } from './types';
+import { MAX_WARNINGS, type CheckItemResponse } from '../protocol/wire';
 
 const answered = new Set(['HIT', 'POSSIBLE_HIT', 'NO_HIT']);
 
+/** What else {@link computeVerdict} needs to know about the answer. */
+export interface VerdictOptions {
+  /**
+   * The answer held an outcome or a hit whose verdict fields could not be read, and it was left out: whatever it
+   * said, the verdict is then never `NO_HIT`.
+   * @default false
+   */
+  unreadable?: boolean;
+}
+
 /**
  * The verdict rule: `HIT` when any hit matched `EXACT` or `NORMALISED`; else `POSSIBLE_HIT` when a hit matched
- * `FUZZY` or a source said `POSSIBLE_HIT`; `NO_HIT` only when every requested source answered `NO_HIT`; everything
- * else is `INCOMPLETE`.
+ * `FUZZY` or a source said `POSSIBLE_HIT`; `NO_HIT` only when every requested source answered `NO_HIT`, there is no
+ * hit, and nothing in the answer was left out as unreadable; everything else is `INCOMPLETE`.
  * @param outcomes one per requested source; a source the gateway left out counts as `ERROR`.
+ * @example
+ * ```ts
+ * computeVerdict([{ source: 'SLTD', status: 'NO_HIT' }], [], { unreadable: true }); // 'INCOMPLETE'
+ * ```
  */
-export function computeVerdict(outcomes: readonly SourceOutcome[], hits: readonly Hit[]): Verdict {
+export function computeVerdict(outcomes: readonly SourceOutcome[], hits: readonly Hit[], options?: VerdictOptions): Verdict {
   let fuzzy = false;
   for (const hit of hits) {
     if (hit.match.method === 'FUZZY') fuzzy = true;
     else return 'HIT';
   }
   if (fuzzy || outcomes.some((o) => o.status === 'POSSIBLE_HIT')) return 'POSSIBLE_HIT';
+  if (options?.unreadable === true || hits.length > 0) return 'INCOMPLETE';
   if (outcomes.length > 0 && outcomes.every((o) => o.status === 'NO_HIT')) return 'NO_HIT';
   return 'INCOMPLETE';
 }
@@ -45,22 +60,50 @@ export function isComplete(outcomes: readonly SourceOutcome[]): boolean {
   return outcomes.length > 0 && outcomes.every((o) => answered.has(o.status));
 }
 
+function hasHitFrom(hits: readonly Hit[], source: Source): boolean {
+  for (const h of hits) if (h.source === source) return true;
+  return false;
+}
+
+/**
+ * Answers that read fine alone but not together: a hit from a source nobody asked (it still counts), an outcome for a
+ * source nobody asked (ignored), a `HIT` outcome with no hit from its source, a `NO_HIT` outcome beside a hit from
+ * its source. None can make the verdict clearer; each is a warning.
+ */
+function inconsistencies(item: CheckItemResponse, requested: readonly Source[], into: GatewayWarning[]): void {
+  const { hits, outcomes, hitIndexes, outcomeIndexes } = item;
+  for (let k = 0; k < hits.length; k++) {
+    if (!requested.includes(hits[k]!.source)) into.push({ code: 'GATEWAY_DEVIATION', path: `hits.${hitIndexes?.[k] ?? k}.source` });
+  }
+  for (let k = 0; k < outcomes.length; k++) {
+    const { source, status } = outcomes[k]!;
+    const at = outcomeIndexes?.[k] ?? k;
+    if (!requested.includes(source)) into.push({ code: 'GATEWAY_DEVIATION', path: `outcomes.${at}.source` });
+    else if (status === 'HIT' ? !hasHitFrom(hits, source) : status === 'NO_HIT' && hasHitFrom(hits, source)) {
+      into.push({ code: 'GATEWAY_DEVIATION', path: `outcomes.${at}.status` });
+    }
+  }
+}
+
 /** @internal */
 export function buildCheckResult(
   item: CheckItemResponse,
   requested: readonly Source[],
   meta: { requestId: string; attempts: number; durationMs: number },
+  answer?: { gatewayRequestId?: string | undefined; warnings: readonly GatewayWarning[] },
 ): CheckResult {
   const outcomes = outcomesFor(requested, item.outcomes);
-  return {
-    verdict: computeVerdict(outcomes, item.hits),
-    hits: item.hits,
-    outcomes,
-    requestId: meta.requestId,
-    attempts: meta.attempts,
-    durationMs: meta.durationMs,
-    servedFrom: 'network',
-  };
+  const warnings: GatewayWarning[] = answer === undefined || answer.warnings.length === 0 ? [] : [...answer.warnings];
+  for (const w of item.warnings) warnings.push(w);
+  inconsistencies(item, requested, warnings);
+  if (warnings.length > MAX_WARNINGS) warnings.length = MAX_WARNINGS;
+  const verdict = computeVerdict(outcomes, item.hits, item.unreadable ? { unreadable: true } : undefined);
+  const { requestId, attempts, durationMs } = meta;
+  const gatewayRequestId = answer?.gatewayRequestId;
+  // Two literals rather than a spread: this runs once per check, and the ids stay side by side in --json.
+  return gatewayRequestId === undefined
+    ? { verdict, hits: item.hits, outcomes, requestId, warnings, attempts, durationMs, servedFrom: 'network' }
+    : { verdict, hits: item.hits, outcomes, requestId, gatewayRequestId, warnings, attempts, durationMs, servedFrom: 'network' };
 }
 
 /**

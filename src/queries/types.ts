@@ -123,7 +123,8 @@ export type Verdict = 'HIT' | 'POSSIBLE_HIT' | 'NO_HIT' | 'INCOMPLETE';
 /**
  * How one source answered. Anything but `HIT`, `POSSIBLE_HIT` or `NO_HIT` makes the verdict `INCOMPLETE`.
  * `NOT_ASKED` is the client's own: a requested source it did not send, because nothing it could search was left (an
- * MRZ checked with `allowInvalidMrz` whose document number or name was unusable). A gateway never sends it.
+ * MRZ checked with `allowInvalidMrz` whose document number or name was unusable). A gateway never sends it (an
+ * outcome that says `NOT_ASKED` is read as a broken outcome).
  */
 export type OutcomeStatus = 'HIT' | 'POSSIBLE_HIT' | 'NO_HIT' | 'UNAVAILABLE' | 'TIMEOUT' | 'NOT_AUTHORISED' | 'ERROR' | 'NOT_ASKED';
 
@@ -135,69 +136,86 @@ export interface SourceOutcome {
   dataAsOf?: string;
 }
 
-/** How a hit matched the query. */
+/**
+ * How a hit matched the query. `method` and `score` decide the verdict and are always there; a hit whose method or
+ * score could not be read is not in the result (see {@link GatewayWarning}).
+ */
 export interface Match {
   /** `EXACT` and `NORMALISED` make a `HIT`; `FUZZY` a `POSSIBLE_HIT`. */
   method: 'EXACT' | 'NORMALISED' | 'FUZZY';
   /** 0 to 1. */
   score: number;
-  /** Which query fields matched, e.g. `['documentNumber', 'issuingState']`. */
-  matchedFields: string[];
+  /** Which query fields matched, e.g. `['documentNumber', 'issuingState']`. `undefined` when the gateway's list could not be read. */
+  matchedFields?: string[];
 }
 
-/** Where a hit stands in the confirmation process. A hit is a lead until the owner country confirms it. */
-export type ConfirmationState = 'UNCONFIRMED' | 'PENDING' | 'CONFIRMED' | 'REJECTED';
+/**
+ * Where a hit stands in the confirmation process. A hit is a lead until the owner country confirms it. Open: a
+ * gateway may send a state this version does not list (it is kept, with a warning).
+ */
+export type ConfirmationState = 'UNCONFIRMED' | 'PENDING' | 'CONFIRMED' | 'REJECTED' | (string & {});
 
 /**
  * Status of a document record. `VALID` is a valid document linked to a notice (TDAWN): the document is genuine, its
- * holder is sought.
+ * holder is sought. Open: a gateway may send a status this version does not list, e.g. `CANCELLED` (it is kept, with a
+ * warning).
  */
-export type DocumentStatus = 'STOLEN' | 'LOST' | 'STOLEN_BLANK' | 'REVOKED' | 'INVALIDATED' | 'VALID';
+export type DocumentStatus = 'STOLEN' | 'LOST' | 'STOLEN_BLANK' | 'REVOKED' | 'INVALIDATED' | 'VALID' | (string & {});
 
 /** Status a state may report its own document with. */
-export type ReportableStatus = Exclude<DocumentStatus, 'VALID'>;
+export type ReportableStatus = 'STOLEN' | 'LOST' | 'STOLEN_BLANK' | 'REVOKED' | 'INVALIDATED';
 
-/** Kind of notice or diffusion. */
-export type NoticeType = 'RED' | 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'ORANGE' | 'PURPLE' | 'UN_SPECIAL' | 'DIFFUSION';
+/** Kind of notice or diffusion. Open: a gateway may send a type this version does not list (it is kept, with a warning). */
+export type NoticeType = 'RED' | 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'ORANGE' | 'PURPLE' | 'UN_SPECIAL' | 'DIFFUSION' | (string & {});
+
+/*
+ * The records below describe what a hit points to. Their fields are read leniently: a field the gateway left out,
+ * sent with the wrong type or sent longer than 1,000 characters is `undefined` (and the result has a warning for
+ * it), so one odd descriptive value never costs the hit.
+ */
 
 /** A notice or diffusion a hit is linked to. */
 export interface Notice {
-  type: NoticeType;
-  reference: string;
-  requestingCountry: string;
+  type?: NoticeType;
+  reference?: string;
+  requestingCountry?: string;
   charges?: string[];
 }
 
 /** The document record a document hit points to. */
 export interface DocumentRecord {
-  documentNumber: string;
-  issuingState: string;
-  documentType: DocumentType;
-  status: DocumentStatus;
+  documentNumber?: string;
+  issuingState?: string;
+  /** The protocol's document types, or one this version does not list. */
+  documentType?: DocumentType | (string & {});
+  status?: DocumentStatus;
   incidentDate?: string;
   incidentCountry?: string;
 }
 
 /** The person record a person hit points to. */
 export interface PersonRecord {
-  surname: string;
-  givenNames: string[];
-  dateOfBirth: string;
-  nationalities: string[];
+  surname?: string;
+  givenNames?: string[];
+  dateOfBirth?: string;
+  nationalities?: string[];
 }
 
-/** The vehicle record a vehicle hit points to. */
+/** The vehicle record a vehicle hit points to. A gateway sends `""` for a value the source does not hold. */
 export interface VehicleRecord {
-  vin: string;
-  plate: string;
-  make: string;
-  model: string;
-  colour: string;
-  theftDate: string;
-  registrationCountry: string;
+  vin?: string;
+  plate?: string;
+  make?: string;
+  model?: string;
+  colour?: string;
+  theftDate?: string;
+  registrationCountry?: string;
 }
 
-/** Fields every hit has. */
+/**
+ * Fields every hit has. `hitId`, `source`, `recordId`, `kind` and `match` are read strictly and always there; the
+ * others describe the record and are `undefined` when the gateway's value could not be read.
+ */
 export interface HitBase {
   /** Unique per answer; cite it when confirming the hit. */
   hitId: string;
@@ -205,36 +223,55 @@ export interface HitBase {
   /** The record's identifier in the source. */
   recordId: string;
   /** The state that owns the record and confirms the hit. */
-  ownerCountry: string;
+  ownerCountry?: string;
   match: Match;
   /** What the owner asks the officer to do, e.g. `SEIZE_DOCUMENT`. */
   actionToBeTaken?: string;
-  confirmation: { state: ConfirmationState };
+  confirmation?: { state?: ConfirmationState };
 }
 /** A stolen, lost or revoked document (SLTD). */
 export interface DocumentHit extends HitBase {
   kind: 'document';
-  document: DocumentRecord;
+  document?: DocumentRecord;
 }
 /** A valid document linked to a notice (TDAWN). */
 export interface LinkedDocumentHit extends HitBase {
   kind: 'linked-document';
-  document: DocumentRecord;
-  notice: Notice;
+  document?: DocumentRecord;
+  notice?: Notice;
 }
 /** A wanted person (NOMINAL). */
 export interface PersonHit extends HitBase {
   kind: 'person';
-  person: PersonRecord;
-  notice: Notice;
+  person?: PersonRecord;
+  notice?: Notice;
 }
 /** A stolen vehicle (SMV). */
 export interface VehicleHit extends HitBase {
   kind: 'vehicle';
-  vehicle: VehicleRecord;
+  vehicle?: VehicleRecord;
 }
 /** Any hit, discriminated by `kind`. */
 export type Hit = DocumentHit | LinkedDocumentHit | PersonHit | VehicleHit;
+
+/**
+ * Something in the gateway's answer that does not follow protocol v1 and that the client read around: a descriptive
+ * field missing, of the wrong type, too long or holding a value this version does not list (the hit is kept, the
+ * field is `undefined` or kept as sent), or an outcome or hit whose verdict fields could not be read (it is left out,
+ * and the result can then never be `NO_HIT`). See docs/protocol.md, "Reading the answer".
+ * @example
+ * ```ts
+ * for (const w of result.warnings) metrics.increment('gateway.deviation', { path: w.path.replace(/\.\d+/g, '.*') });
+ * ```
+ */
+export interface GatewayWarning {
+  code: 'GATEWAY_DEVIATION';
+  /**
+   * Where, by protocol field names and array indexes only, never a value: relative to the item for what is in it
+   * (`hits.0.document.status`, `outcomes.1.status`), `requestId` for the answer's own id.
+   */
+  path: string;
+}
 
 /**
  * The answer to one check.
@@ -251,8 +288,16 @@ export interface CheckResult {
   hits: Hit[];
   /** One entry per requested source. A missing or failed source is here with its status. */
   outcomes: SourceOutcome[];
-  /** The `x-request-id` of the call (the gateway's own id when it gave one). */
+  /** The `x-request-id` the client sent for the call: the id to log and to quote to the gateway's operators. */
   requestId: string;
+  /**
+   * The `requestId` the gateway put in its answer, when it gave one of 1 to 128 printable ASCII characters without
+   * spaces (anything else is left out, with a warning). For an answer served from the cache, the id of the answer it
+   * was stored from.
+   */
+  gatewayRequestId?: string;
+  /** What the gateway got wrong in this answer and the client read around; empty for a clean answer. At most 100. */
+  warnings: GatewayWarning[];
   /** How many requests were sent (1 unless retried). 0 when served from the cache. */
   attempts: number;
   /** Milliseconds from the start of the call to the answer. */

@@ -15,21 +15,27 @@ export interface DatasetRecordBase {
   actionToBeTaken?: string;
 }
 
+// A dataset holds every field protocol v1 requires (a client reads a missing one as a deviation), so its records are
+// the public record types with those fields required.
+
 /** A stolen, lost or revoked document (SLTD). */
-export interface DatasetDocument extends DatasetRecordBase, DocumentRecord {}
+export interface DatasetDocument
+  extends DatasetRecordBase,
+    Required<Omit<DocumentRecord, 'incidentDate' | 'incidentCountry'>>,
+    Pick<DocumentRecord, 'incidentDate' | 'incidentCountry'> {}
 
 /** A valid document linked to a notice (TDAWN); its `status` is usually `VALID`. */
-export interface DatasetLinkedDocument extends DatasetRecordBase, DocumentRecord {
-  notice: Notice;
+export interface DatasetLinkedDocument extends DatasetDocument {
+  notice: Required<Omit<Notice, 'charges'>> & Pick<Notice, 'charges'>;
 }
 
 /** A wanted or sought person (NOMINAL). `dateOfBirth` is `YYYY-MM-DD`. */
-export interface DatasetPerson extends DatasetRecordBase, PersonRecord {
-  notice: Notice;
+export interface DatasetPerson extends DatasetRecordBase, Required<PersonRecord> {
+  notice: Required<Omit<Notice, 'charges'>> & Pick<Notice, 'charges'>;
 }
 
 /** A stolen vehicle (SMV). */
-export interface DatasetVehicle extends DatasetRecordBase, VehicleRecord {}
+export interface DatasetVehicle extends DatasetRecordBase, Required<VehicleRecord> {}
 
 /**
  * What a mock gateway answers from. Pass your own to `createMockGateway({ dataset })` or `mockTransport({ dataset })`,
@@ -58,7 +64,7 @@ export interface Dataset {
   dataAsOf?: string | Partial<Record<Source, string>>;
 }
 
-const notice = (reference: string, type: Notice['type'], requestingCountry: string, charges?: string[]): Notice => ({
+const notice = (reference: string, type: Notice['type'] & string, requestingCountry: string, charges?: string[]): DatasetPerson['notice'] => ({
   type,
   reference,
   requestingCountry,

@@ -4,13 +4,18 @@ import type {
   DocumentQuery,
   DocumentRecord,
   Match,
-  Notice,
   PersonQuery,
   PersonRecord,
   VehicleQuery,
   VehicleRecord,
 } from '../queries/types';
 import type { Dataset, DatasetDocument, DatasetLinkedDocument, DatasetPerson, DatasetVehicle } from './dataset';
+
+// The records as the mock sends them: every field protocol v1 requires is there.
+type FullDocument = Required<Omit<DocumentRecord, 'incidentDate' | 'incidentCountry'>> & Pick<DocumentRecord, 'incidentDate' | 'incidentCountry'>;
+type FullNotice = DatasetPerson['notice'];
+type FullPerson = Required<PersonRecord>;
+type FullVehicle = Required<VehicleRecord>;
 
 /** A record found for a query, before it becomes a wire hit. @internal */
 export type Found =
@@ -28,24 +33,24 @@ interface EntryBase {
 }
 /** @internal */
 export interface DocumentEntry extends EntryBase {
-  document: DocumentRecord;
+  document: FullDocument;
 }
 /** @internal */
 export interface LinkedEntry extends EntryBase {
-  document: DocumentRecord;
-  notice: Notice;
+  document: FullDocument;
+  notice: FullNotice;
 }
 /** @internal */
 export interface PersonEntry extends EntryBase {
-  person: PersonRecord;
-  notice: Notice;
+  person: FullPerson;
+  notice: FullNotice;
   surnameKey: string;
   givenKey: string;
   givenSet: Set<string>;
 }
 /** @internal */
 export interface VehicleEntry extends EntryBase {
-  vehicle: VehicleRecord;
+  vehicle: FullVehicle;
 }
 
 const EXACT = (matchedFields: string[]): Match => ({ method: 'EXACT', score: 1, matchedFields });
@@ -235,7 +240,7 @@ export class DatasetIndex {
   }
 }
 
-function documentRecord(d: DocumentRecord): DocumentRecord {
+function documentRecord(d: FullDocument): FullDocument {
   return {
     documentNumber: d.documentNumber,
     issuingState: d.issuingState,
@@ -246,7 +251,7 @@ function documentRecord(d: DocumentRecord): DocumentRecord {
   };
 }
 
-function documentMatch(q: DocumentQuery, d: DocumentRecord): Match {
+function documentMatch(q: DocumentQuery, d: FullDocument): Match {
   const fields = q.documentType === d.documentType ? ['documentNumber', 'issuingState', 'documentType'] : ['documentNumber', 'issuingState'];
   return q.documentNumber === d.documentNumber && q.issuingState === d.issuingState ? EXACT(fields) : NORMALISED(fields);
 }

@@ -128,11 +128,27 @@ describe('every error class over HTTP', () => {
     expect(err.attempts).toBe(3);
   });
 
-  it('an off-schema body → ProtocolError, not retried', async () => {
-    const err = await failure({ type: 'off-schema' });
+  it('an outcome off the schema is read around: that source is ERROR, the hit is kept, with a warning', async () => {
+    gateway.setFaults({ random: { rate: 1, faults: [{ type: 'off-schema' }] } });
+    try {
+      const result = await client.checkDocument(specimen);
+      expect(result.verdict).toBe('HIT');
+      expect(result.outcomes[0]).toEqual({ source: 'SLTD', status: 'ERROR' });
+      expect(result.warnings).toContainEqual({ code: 'GATEWAY_DEVIATION', path: 'outcomes.0.status' });
+      expect(result.attempts).toBe(1);
+    } finally {
+      gateway.setFaults();
+    }
+  });
+
+  it('a write answer off the schema → retryable ProtocolError after the retries, the report stored once', async () => {
+    const before = gateway.reports.length;
+    const report = { documentNumber: 'UT7000991', issuingState: 'UTO', documentType: 'PASSPORT', status: 'LOST' } as const;
+    const err = await failure({ type: 'off-schema' }, () => client.reportDocument(report));
     expect(err).toBeInstanceOf(ProtocolError);
-    expect(err.retryable).toBe(false);
-    expect(err.attempts).toBe(1);
+    expect(err.retryable).toBe(true);
+    expect(err.attempts).toBe(3);
+    expect(gateway.reports.length - before).toBe(1);
   });
 
   it('every error carries the request id that went on the wire, the same on every attempt', async () => {

@@ -1,5 +1,7 @@
 // Keeps docs/openapi.yaml and docs/protocol.md equal to the code: paths, enums, object shapes, patterns, examples and
-// the error classification table. Every expectation is derived from the code, so a change on either side fails here.
+// the error classification table, and how the client reads an answer: it accepts what the document allows (open
+// enums included) and enforces exactly the properties marked x-strict. Every expectation is derived from the code, so
+// a change on either side fails here.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -15,7 +17,10 @@ import {
   reportResponseSchema,
   withdrawalResponseSchema,
 } from '../../src/protocol/wire';
-import { computeVerdict, outcomesFor } from '../../src/queries/results';
+import { readCheckAnswer } from '../../src/protocol/check-answer';
+import { KNOWN_VALUES, WIRE_OUTCOME_STATUSES } from '../../src/protocol/wire';
+import { ProtocolError } from '../../src/errors/index';
+import { buildCheckResult, computeVerdict, outcomesFor } from '../../src/queries/results';
 import { PURPOSES, SOURCES, type Source } from '../../src/queries/types';
 import {
   DEFAULT_SOURCES,
@@ -138,12 +143,13 @@ describe('docs/openapi.yaml', () => {
     walk(doc);
   });
 
-  it('declares enums only as named components, so each is checked below', () => {
+  it('declares enums and open enums (x-known-values) only as named components, so each is checked below', () => {
     const inline: string[] = [];
     const walk = (n: Json, at: string[]): void => {
       if (Array.isArray(n)) n.forEach((v, i) => walk(v, [...at, String(i)]));
       else if (n && typeof n === 'object') {
-        if ('enum' in n && !(at.length === 3 && at[0] === 'components' && at[1] === 'schemas')) inline.push(at.join('.'));
+        const named = at.length === 3 && at[0] === 'components' && at[1] === 'schemas';
+        if (('enum' in n || 'x-known-values' in n) && !named) inline.push(at.join('.'));
         for (const [k, v] of Object.entries(n)) walk(v, [...at, k]);
       }
     };
@@ -151,30 +157,53 @@ describe('docs/openapi.yaml', () => {
     expect(inline).toEqual([]);
     const named = Object.keys(schemas).filter((k) => 'enum' in schemas[k]).sort();
     expect(named).toEqual(Object.keys(enumsFromCode()).sort());
+    const open = Object.keys(schemas).filter((k) => 'x-known-values' in schemas[k]).sort();
+    expect(open).toEqual(Object.keys(knownValuesFromCode()).sort());
+    for (const name of open) expect(schemas[name], name).not.toHaveProperty('enum');
   });
 
+  /** The closed enums: what the client sends, and the response fields the verdict depends on. */
   function enumsFromCode(): Record<string, string[][]> {
-    const documentRecord = shapeOf(hitOfKind('document'), 'document');
     return {
       Source: [[...SOURCES], zodEnum(outcomeSchema.shape.source), zodEnum(unwrap(sourcesSchema).def.element), zodEnum(hitOptions[0].shape.source)],
-      OutcomeStatus: [zodEnum(outcomeSchema.shape.status)],
+      OutcomeStatus: [zodEnum(outcomeSchema.shape.status), [...WIRE_OUTCOME_STATUSES]],
       Purpose: [[...PURPOSES], zodEnum(contextSchema.shape.purpose)],
-      DocumentType: [
-        zodEnum(shapeOf(documentRecord, 'documentType')),
-        zodEnum(subjectOf('document').shape.documentType),
-        zodEnum(documentReportSchema.shape.documentType),
-      ],
-      DocumentStatus: [zodEnum(shapeOf(documentRecord, 'status'))],
+      DocumentType: [zodEnum(subjectOf('document').shape.documentType), zodEnum(documentReportSchema.shape.documentType)],
       ReportStatus: [zodEnum(documentReportSchema.shape.status)],
-      NoticeType: [zodEnum(shapeOf(shapeOf(hitOfKind('person'), 'notice'), 'type')), zodEnum(shapeOf(shapeOf(hitOfKind('linked-document'), 'notice'), 'type'))],
       MatchMethod: [zodEnum(shapeOf(hitOptions[0].shape.match, 'method'))],
-      ConfirmationState: [zodEnum(shapeOf(hitOptions[0].shape.confirmation, 'state'))],
       HitKind: [hitOptions.map((o) => o.shape.kind.value as string)],
       Sex: [zodEnum(subjectOf('person').shape.sex)],
       WithdrawalReason: [zodEnum(withdrawalSchema.shape.reason)],
       ErrorCode: [errorCodesFromCode()],
     };
   }
+
+  /** The open enums of an answer: the values the strict schema lists, which the lenient reader extends. */
+  function knownValuesFromCode(): Record<string, string[][]> {
+    const documentRecord = shapeOf(hitOfKind('document'), 'document');
+    return {
+      RecordDocumentType: [zodEnum(shapeOf(documentRecord, 'documentType')), [...KNOWN_VALUES.documentType]],
+      DocumentStatus: [zodEnum(shapeOf(documentRecord, 'status')), [...KNOWN_VALUES.documentStatus]],
+      NoticeType: [
+        zodEnum(shapeOf(shapeOf(hitOfKind('person'), 'notice'), 'type')),
+        zodEnum(shapeOf(shapeOf(hitOfKind('linked-document'), 'notice'), 'type')),
+        [...KNOWN_VALUES.noticeType],
+      ],
+      ConfirmationState: [zodEnum(shapeOf(hitOptions[0].shape.confirmation, 'state')), [...KNOWN_VALUES.confirmationState]],
+    };
+  }
+
+  it('never lets a gateway send NOT_ASKED, the client’s own status', () => {
+    expect(schemas.OutcomeStatus.enum).not.toContain('NOT_ASKED');
+  });
+
+  describe('open enums list the values of the code', () => {
+    for (const [name, lists] of Object.entries(knownValuesFromCode())) {
+      it(name, () => {
+        for (const list of lists) expect(schemas[name]['x-known-values']).toEqual(list);
+      });
+    }
+  });
 
   describe('enums equal the code', () => {
     for (const [name, lists] of Object.entries(enumsFromCode())) {
@@ -316,7 +345,7 @@ describe('docs/openapi.yaml', () => {
       }
     });
 
-    it('checks: responses parse and give the verdict their name says', () => {
+    it('checks: responses parse and give the verdict their name says, with no warning', () => {
       const request = requestExamples(PATHS.checks).find(([n]) => n === 'document')![1].value;
       const requested = request.items[0].sources as Source[];
       const expected: Record<string, string> = { hit: 'HIT', incomplete: 'INCOMPLETE' };
@@ -326,6 +355,9 @@ describe('docs/openapi.yaml', () => {
         const parsed = checkResponseSchema.parse(value);
         const item = parsed.items[0]!;
         expect(computeVerdict(outcomesFor(requested, item.outcomes), item.hits), name).toBe(expected[name]);
+        const result = readResult(value, requested);
+        expect(result.verdict, name).toBe(expected[name]);
+        expect(result.warnings, name).toEqual([]);
       }
     });
 
@@ -361,6 +393,136 @@ describe('docs/openapi.yaml', () => {
         }
       }
     });
+  });
+
+  describe('the client reads what the document allows, and enforces exactly what it marks x-strict', () => {
+    const kinds = Object.entries<string>(schemas.Hit.discriminator.mapping);
+    const UNLISTED = 'A_VALUE_NOT_LISTED';
+
+    /** A value the schema allows: every property (`all`) or the required ones; open enums get a value they do not list. */
+    function instance(node: Json, all: boolean): Json {
+      const s = deref(node);
+      if (s.allOf) return Object.assign({}, ...s.allOf.map((part: Json) => instance(part, all)));
+      if ('const' in s) return s.const;
+      if (s.enum) return s.enum[0];
+      if (s['x-known-values']) return all ? UNLISTED : s['x-known-values'][0];
+      if (s.type === 'object') {
+        const out: Json = {};
+        for (const [k, v] of Object.entries<Json>(s.properties ?? {})) if (all || (s.required ?? []).includes(k)) out[k] = instance(v, all);
+        return out;
+      }
+      if (s.type === 'array') return [instance(s.items, all)];
+      if (s.type === 'number') return s.maximum ?? 1;
+      if (s.type === 'string') return 'x';
+      throw new Error(`no instance for ${JSON.stringify(s).slice(0, 80)}`);
+    }
+
+    /** Every property under a schema, with its path in the instance and whether it is marked strict. */
+    function properties(node: Json, at: string[] = []): { path: string[]; schema: Json; strict: boolean; required: boolean }[] {
+      const s = deref(node);
+      const f = s.allOf || s.properties ? flatten(s) : undefined;
+      if (f === undefined) return [];
+      const out: { path: string[]; schema: Json; strict: boolean; required: boolean }[] = [];
+      for (const [k, v] of Object.entries<Json>(f.properties)) {
+        const path = [...at, k];
+        out.push({ path, schema: v, strict: v['x-strict'] === true, required: f.required.includes(k) });
+        const inner = deref(v);
+        if (inner.type === 'object' || inner.allOf) out.push(...properties(inner, path));
+        else if (inner.type === 'array' && (deref(inner.items).type === 'object' || deref(inner.items).allOf)) out.push(...properties(inner.items, [...path, '0']));
+      }
+      return out;
+    }
+
+    /** A value the schema refuses, of another type or out of its range. */
+    function invalid(node: Json): unknown {
+      const s = deref(node);
+      if (s.enum || 'const' in s) return 'NOT_IN_PROTOCOL_V1';
+      if (s.type === 'number') return s.maximum + 1;
+      if (s.type === 'string') return s.minLength ? '' : 12345;
+      if (s.type === 'array') return 'not a list';
+      return 'not an object';
+    }
+
+    const set = (target: Json, path: string[], value: unknown) => {
+      const last = path[path.length - 1]!;
+      const parent = path.slice(0, -1).reduce((o, k) => o[k], target);
+      if (value === undefined) delete parent[last];
+      else parent[last] = value;
+    };
+    const answerWith = (hit: Json, status: string, source: string = hit.source) => ({
+      requestId: 'gw-1',
+      items: [{ itemId: '1', outcomes: [{ source, status }], hits: [hit] }],
+    });
+
+    for (const [kind, ref] of kinds) {
+      for (const all of [false, true]) {
+        it(`keeps a ${kind} hit with ${all ? 'every property, open enums holding values they do not list' : 'only the required properties'}`, () => {
+          const hit = instance({ $ref: ref }, all);
+          const result = readResult(answerWith(hit, 'HIT'), [hit.source]);
+          expect(result.verdict).toBe('HIT');
+          expect(result.hits).toEqual([hit]);
+          const open = properties({ $ref: ref }).filter((p) => deref(p.schema)['x-known-values']);
+          expect(result.warnings.map((w) => w.path).sort()).toEqual(all ? open.map((p) => ['hits', '0', ...p.path].join('.')).sort() : []);
+        });
+      }
+
+      for (const property of properties({ $ref: ref })) {
+        const path = ['hits', '0', ...property.path].join('.');
+        if (property.strict) {
+          for (const [how, value] of [['invalid', invalid(property.schema)], ['missing', undefined]] as const) {
+            it(`leaves out a ${kind} hit whose ${property.path.join('.')} is ${how}, and never reads it clear`, () => {
+              const hit = instance({ $ref: ref }, true);
+              const { source } = hit;
+              set(hit, property.path, value);
+              const result = readResult(answerWith(hit, 'NO_HIT', source), [source]);
+              expect(result.hits).toEqual([]);
+              expect(result.verdict).toBe('INCOMPLETE');
+              expect(result.warnings).toEqual([{ code: 'GATEWAY_DEVIATION', path }]);
+            });
+          }
+        } else {
+          it(`keeps a ${kind} hit whose ${property.path.join('.')} is of the wrong type, with a warning there`, () => {
+            const hit = instance({ $ref: ref }, true);
+            set(hit, property.path, deref(property.schema).type === 'array' ? 'not a list' : deref(property.schema).type === 'object' ? 'not an object' : 12345);
+            const result = readResult(answerWith(hit, 'HIT'), [hit.source]);
+            expect(result.verdict).toBe('HIT');
+            expect(result.hits).toHaveLength(1);
+            expect(result.warnings.map((w) => w.path)).toContain(path);
+          });
+        }
+      }
+    }
+
+    const clean = () => ({ requestId: 'gw-1', items: [{ itemId: '1', outcomes: [{ source: 'SLTD', status: 'NO_HIT', dataAsOf: '2026-12-01' }], hits: [] }] });
+    for (const [schema, at] of [
+      ['CheckResponse', []],
+      ['CheckItemResponse', ['items', '0']],
+      ['SourceOutcome', ['items', '0', 'outcomes', '0']],
+    ] as const) {
+      for (const property of properties(schemas[schema]).filter((p) => p.path.length === 1)) {
+        const name = property.path[0]!;
+        const itemPath = [...at, name].slice(2).join('.');
+        it(`${schema}.${name} is ${property.strict ? 'strict' : 'lenient'}`, () => {
+          const body: Json = clean();
+          set(body, [...at, name], invalid(property.schema));
+          if (property.strict && at.length < 4) {
+            if (schema === 'CheckItemResponse' && name !== 'itemId') {
+              const result = readResult(body, ['SLTD']);
+              expect(result.verdict).toBe('INCOMPLETE');
+              expect(result.warnings).toEqual([{ code: 'GATEWAY_DEVIATION', path: itemPath }]);
+            } else expect(() => readResult(body, ['SLTD'])).toThrow(ProtocolError);
+          } else if (property.strict) {
+            const result = readResult(body, ['SLTD']);
+            expect(result.verdict).toBe('INCOMPLETE');
+            expect(result.warnings).toEqual([{ code: 'GATEWAY_DEVIATION', path: itemPath }]);
+          } else {
+            const result = readResult(body, ['SLTD']);
+            expect(result.verdict).toBe('NO_HIT');
+            expect(result.warnings).toEqual([{ code: 'GATEWAY_DEVIATION', path: schema === 'CheckResponse' ? name : itemPath }]);
+          }
+        });
+      }
+    }
   });
 
   it('carries the headers of HEADERS', () => {
@@ -432,6 +594,12 @@ describe('docs/protocol.md', () => {
     }
   });
 });
+
+/** A check answer read as the client reads it, into the result of its first item. */
+function readResult(body: unknown, requested: Source[]) {
+  const answer = readCheckAnswer({ status: 200, headers: {}, body: JSON.stringify(body) });
+  return buildCheckResult(answer.items[0]!, requested, { requestId: 'client-id', attempts: 1, durationMs: 1 }, answer);
+}
 
 /** The documented response for a status on /v1/checks. */
 function schemasResponseFor(status: number): Json {

@@ -11,6 +11,7 @@ function result(verdict: CheckResult['verdict'], statuses: CheckResult['outcomes
     hits: [],
     outcomes: statuses.map((status) => ({ source: 'SLTD', status })),
     requestId: 'r-1',
+    warnings: [],
     attempts: 1,
     durationMs: 12,
     servedFrom: 'network',

@@ -1,0 +1,153 @@
+// The check answer on the hot path: reading a 2xx body into a CheckResult (JSON, protocol reading, verdict), and a
+// whole checkDocument over a transport that answers at once. Alternating slices, so machine noise hits both alike.
+// One JSON line per figure.
+import { createClient } from '../src/client/index';
+import { readCheckAnswer } from '../src/protocol/check-answer';
+import { checkResponseSchema, type CheckItemResponse } from '../src/protocol/wire';
+import { buildCheckResult } from '../src/queries/results';
+import type { Source } from '../src/queries/types';
+import type { Transport, TransportResponse } from '../src/transport/types';
+
+const NO_HIT = {
+  requestId: '6f1c2a4e-0000-4000-8000-000000000001',
+  items: [
+    {
+      itemId: '1',
+      outcomes: [
+        { source: 'SLTD', status: 'NO_HIT', dataAsOf: '2025-06-01T00:00:00Z' },
+        { source: 'TDAWN', status: 'NO_HIT', dataAsOf: '2025-06-01T00:00:00Z' },
+      ],
+      hits: [],
+    },
+  ],
+};
+const HIT = {
+  requestId: '6f1c2a4e-0000-4000-8000-000000000001',
+  items: [
+    {
+      itemId: '1',
+      outcomes: [
+        { source: 'SLTD', status: 'HIT', dataAsOf: '2025-06-01T00:00:00Z' },
+        { source: 'TDAWN', status: 'NO_HIT', dataAsOf: '2025-06-01T00:00:00Z' },
+      ],
+      hits: [
+        {
+          kind: 'document',
+          hitId: 'h-1',
+          source: 'SLTD',
+          recordId: 'SLTD-2024-000123',
+          ownerCountry: 'UTO',
+          match: { method: 'EXACT', score: 1, matchedFields: ['documentNumber', 'issuingState'] },
+          actionToBeTaken: 'SEIZE_DOCUMENT',
+          confirmation: { state: 'UNCONFIRMED' },
+          document: { documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT', status: 'STOLEN', incidentDate: '2024-03-01' },
+        },
+      ],
+    },
+  ],
+};
+const SOURCES: Source[] = ['SLTD', 'TDAWN'];
+const responseOf = (body: unknown): TransportResponse => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+/** What the client runs on a 2xx check answer, from the body text to the result. */
+function readAnswer(response: TransportResponse) {
+  const answer = readCheckAnswer(response);
+  return buildCheckResult(answer.items[0]!, SOURCES, { requestId: 'r', attempts: 1, durationMs: 1 }, answer);
+}
+
+/** For reference: the strict schema of wire.ts (what a conforming gateway sends), then the verdict. */
+function strictSchema(response: TransportResponse) {
+  const parsed = checkResponseSchema.parse(JSON.parse(response.body));
+  const item = parsed.items[0]!;
+  const read: CheckItemResponse = { itemId: item.itemId, outcomes: item.outcomes, hits: item.hits, warnings: [], unreadable: false };
+  return buildCheckResult(read, SOURCES, { requestId: 'r', attempts: 1, durationMs: 1 });
+}
+
+/** The HIT answer with one descriptive deviation: a warning to record. */
+const DEVIATING = structuredClone(HIT);
+(DEVIATING.items[0]!.hits[0]!.document as { status: string }).status = 'CANCELLED';
+
+/** The bare minimum: JSON.parse and nothing else, the floor any reading is measured against. */
+function jsonOnly(response: TransportResponse) {
+  return JSON.parse(response.body) as unknown;
+}
+
+function rate(fn: () => unknown, ms: number): number {
+  let count = 0;
+  const start = performance.now();
+  let now = start;
+  while (now - start < ms) {
+    for (let i = 0; i < 200; i++) fn();
+    count += 200;
+    now = performance.now();
+  }
+  return (count * 1000) / (now - start);
+}
+
+async function rateAsync(fn: () => Promise<unknown>, ms: number): Promise<number> {
+  let count = 0;
+  const start = performance.now();
+  let now = start;
+  while (now - start < ms) {
+    for (let i = 0; i < 100; i++) await fn();
+    count += 100;
+    now = performance.now();
+  }
+  return (count * 1000) / (now - start);
+}
+
+export async function run(): Promise<void> {
+  {
+    const response = responseOf(DEVIATING);
+    let read = 0;
+    let clean = 0;
+    const cleanResponse = responseOf(HIT);
+    for (let i = 0; i < 10; i++) {
+      read += rate(() => readAnswer(response), 200);
+      clean += rate(() => readAnswer(cleanResponse), 200);
+    }
+    console.log(
+      JSON.stringify({
+        bench: 'answer',
+        figure: 'read-hit-with-a-deviation',
+        readMicros: Number((10e6 / read).toFixed(2)),
+        cleanReadMicros: Number((10e6 / clean).toFixed(2)),
+      }),
+    );
+  }
+  for (const [name, body] of [
+    ['no-hit', NO_HIT],
+    ['hit', HIT],
+  ] as const) {
+    const response = responseOf(body);
+    let read = 0;
+    let strict = 0;
+    let json = 0;
+    for (let i = 0; i < 10; i++) {
+      read += rate(() => readAnswer(response), 200);
+      strict += rate(() => strictSchema(response), 200);
+      json += rate(() => jsonOnly(response), 200);
+    }
+    console.log(
+      JSON.stringify({
+        bench: 'answer',
+        figure: `read-${name}`,
+        readMicros: Number((10e6 / read).toFixed(2)),
+        strictSchemaMicros: Number((10e6 / strict).toFixed(2)),
+        readTimeOverStrictSchemaTime: Number((strict / read).toFixed(3)),
+        jsonParseMicros: Number((10e6 / json).toFixed(2)),
+        readTimeOverJsonTime: Number((json / read).toFixed(2)),
+      }),
+    );
+    const transport: Transport = { endpoint: 'bench://immediate', send: () => Promise.resolve(response), close: () => Promise.resolve() };
+    const client = createClient({ transport, context: { authorityId: 'UTO-BENCH', operatorId: 'bench', purpose: 'TEST' }, dedupe: false });
+    const document = { documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' } as const;
+    await rateAsync(() => client.checkDocument(document), 300);
+    let check = 0;
+    for (let i = 0; i < 10; i++) check += await rateAsync(() => client.checkDocument(document), 200);
+    await client.close();
+    console.log(JSON.stringify({ bench: 'answer', figure: `check-document-${name}`, checkMicros: Number((10e6 / check).toFixed(2)) }));
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await run();
