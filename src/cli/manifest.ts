@@ -254,17 +254,18 @@ function text(value: string | string[] | undefined): string | undefined {
  * Throws an InputError (or MrzError) that names fields, never values.
  */
 export function subjectsOfRow(row: ManifestRow): Subject[] {
+  // Every column that names something is checked: an MRZ beside a document number or a name does not hide them (a
+  // stolen passport's number in its column must not be cleared by the MRZ of another document).
   const mrz = text(row.mrz);
-  if (mrz !== undefined) {
-    const parsed = parseMrz(mrz.split(/\r?\n|\\n|\|/));
-    return subjectsFromMrz(parsed, false);
-  }
-  const subjects: Subject[] = [];
+  const fromMrz = mrz === undefined ? [] : subjectsFromMrz(parseMrz(mrz.split(/\r?\n|\\n|\|/)), false);
+  const mrzState = fromMrz.find((s) => s.kind === 'document')?.issuingState;
+  const subjects: Subject[] = [...fromMrz];
   const documentNumber = text(row.documentNumber);
   if (documentNumber !== undefined) {
     const typeText = text(row.documentType)?.toUpperCase().replace(/[\s-]/g, '_');
     const documentType = typeText === undefined ? 'PASSPORT' : (DOCUMENT_TYPES[typeText] ?? (typeText as DocumentType));
-    subjects.push({ kind: 'document', documentNumber, issuingState: text(row.issuingState)?.toUpperCase() ?? '', documentType });
+    const issuingState = text(row.issuingState)?.toUpperCase() ?? mrzState ?? '';
+    subjects.push({ kind: 'document', documentNumber, issuingState, documentType });
   }
   // `-`, `.` or `'` in a surname column is a placeholder for "unknown": no person to search, but the row's document
   // is still checked (a placeholder must never turn a stolen passport's row into an input error).

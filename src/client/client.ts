@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { AuditEvent, AuditSubject } from '../audit/index';
 import { AbortError, BorderlinkError, ConfigError, InputError, ProtocolError } from '../errors/index';
 import { canonicalJson, hashKeyFrom, keyedHash } from '../internal/hash';
+import { optionName } from '../internal/option-name';
 import { createLevelledLogger, type LevelledLogger } from '../internal/logger';
 import { parseBody } from '../protocol/body';
 import { readCheckAnswer } from '../protocol/check-answer';
@@ -189,7 +190,7 @@ function assertTransport(value: unknown): asserts value is Transport {
 function assertContextShape(value: unknown, where: string): asserts value is Partial<QueryContext> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`Option ${where} must be an object`);
   for (const key of Object.keys(value)) {
-    if (!contextKeys.has(key)) throw new ConfigError(`Option ${where}.${key} is not a known context field`);
+    if (!contextKeys.has(key)) throw new ConfigError(`Option ${where}.${optionName(key)} is not a known context field`);
   }
 }
 
@@ -197,7 +198,7 @@ function checkCallOptions(options: object | undefined, allowed: Set<string>, res
   if (options === undefined) return;
   if (typeof options !== 'object' || options === null) throw new ConfigError('Call options must be an object');
   for (const key of Object.keys(options)) {
-    if (!allowed.has(key)) throw new ConfigError(`Call option ${key} is not known`);
+    if (!allowed.has(key)) throw new ConfigError(`Call option ${optionName(key)} is not known`);
   }
   const o = options as CallOptions;
   if (o.context !== undefined) assertContextShape(o.context, 'context');
@@ -228,7 +229,7 @@ export function createClient(options: ClientOptions): BorderlinkClient {
   if (!logLevels.has(logLevel)) throw new ConfigError('Option logLevel must be off, error, warn, info or debug');
   if (typeof privacy !== 'object' || privacy === null) throw new ConfigError('Option privacy must be an object');
   for (const key of Object.keys(privacy)) {
-    if (key !== 'hashKey' && key !== 'includePersonalData') throw new ConfigError(`Option privacy.${key} is not known`);
+    if (key !== 'hashKey' && key !== 'includePersonalData') throw new ConfigError(`Option privacy.${optionName(key)} is not known`);
   }
   if (privacy.hashKey !== undefined && typeof privacy.hashKey !== 'string' && !(privacy.hashKey instanceof Uint8Array)) {
     throw new ConfigError('Option privacy.hashKey must be a string or a Uint8Array');

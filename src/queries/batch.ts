@@ -3,6 +3,7 @@
 // the whole run (to refuse a repeated one). Every input row comes out exactly once.
 import { setMaxListeners } from 'node:events';
 import { AbortError, BorderlinkError, ConfigError, InputError, ProtocolError } from '../errors/index';
+import { optionName } from '../internal/option-name';
 import type { CheckItemRequest, CheckItemResponse, CheckResponse } from '../protocol/wire';
 import { MAX_ITEMS_PER_REQUEST } from '../protocol/wire';
 import { withNotAsked } from './mrz-check';
@@ -113,7 +114,7 @@ interface Row {
 const batchKeys = new Set(['batchSize', 'concurrency', 'ordered', 'onProgress', 'signal', 'timeoutMs', 'context', 'total']);
 
 function resolve(options: BatchOptions) {
-  for (const key of Object.keys(options)) if (!batchKeys.has(key)) throw new ConfigError(`Option ${key} is not known to checkMany`);
+  for (const key of Object.keys(options)) if (!batchKeys.has(key)) throw new ConfigError(`Option ${optionName(key)} is not known to checkMany`);
   const batchSize = options.batchSize ?? 100;
   const concurrency = options.concurrency ?? 4;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_ITEMS_PER_REQUEST) {

@@ -17,7 +17,7 @@ export interface VerdictOptions {
 
 /**
  * The verdict rule: `HIT` when any hit matched `EXACT` or `NORMALISED`; else `POSSIBLE_HIT` when a hit matched
- * `FUZZY` or a source said `POSSIBLE_HIT`; `NO_HIT` only when every requested source answered `NO_HIT`, there is no
+ * `FUZZY` or a source said `POSSIBLE_HIT` (or `HIT` without a hit that could be read); `NO_HIT` only when every requested source answered `NO_HIT`, there is no
  * hit, and nothing in the answer was left out as unreadable; everything else is `INCOMPLETE`.
  * @param outcomes one per requested source; a source the gateway left out counts as `ERROR`.
  * @example
@@ -31,7 +31,9 @@ export function computeVerdict(outcomes: readonly SourceOutcome[], hits: readonl
     if (hit.match.method === 'FUZZY') fuzzy = true;
     else return 'HIT';
   }
-  if (fuzzy || outcomes.some((o) => o.status === 'POSSIBLE_HIT')) return 'POSSIBLE_HIT';
+  // A source that says HIT without a readable hit still said it holds a record: that is a lead for the second line,
+  // not a source that failed to answer.
+  if (fuzzy || outcomes.some((o) => o.status === 'POSSIBLE_HIT' || o.status === 'HIT')) return 'POSSIBLE_HIT';
   if (options?.unreadable === true || hits.length > 0) return 'INCOMPLETE';
   if (outcomes.length > 0 && outcomes.every((o) => o.status === 'NO_HIT')) return 'NO_HIT';
   return 'INCOMPLETE';

@@ -1,6 +1,7 @@
 // The resilience options as a caller writes them, and their resolution into finite, checked values. Every option is
 // refused by name when unknown or out of range: a typo in a timeout must not silently become the default.
 import { ConfigError } from '../errors/index';
+import { optionName } from '../internal/option-name';
 
 /**
  * The clock the layer reads and sets timers on. Inject one in tests to drive time by hand.
@@ -253,7 +254,7 @@ function group(name: string, value: unknown, known: readonly string[], allowFals
     throw new ConfigError(`Option ${name} must be an object${allowFalse ? ' or false' : ''}`);
   }
   for (const key of Object.keys(value)) {
-    if (!known.includes(key)) throw new ConfigError(`Unknown option ${name}.${key}`);
+    if (!known.includes(key)) throw new ConfigError(`Unknown option ${name}.${optionName(key)}`);
   }
   return value as Record<string, unknown>;
 }
@@ -325,7 +326,7 @@ function resolveClock(value: unknown): Clock {
 export function resolveResilienceOptions(input: ResilienceOptions = {}): ResolvedResilience {
   if (typeof input !== 'object' || input === null) throw new ConfigError('Resilience options must be an object');
   for (const key of Object.keys(input)) {
-    if (!TOP_LEVEL_KEYS.has(key)) throw new ConfigError(`Unknown option ${key}`);
+    if (!TOP_LEVEL_KEYS.has(key)) throw new ConfigError(`Unknown option ${optionName(key)}`);
   }
   const timeoutMs = optionalNumber('timeoutMs', input.timeoutMs, RESILIENCE_DEFAULTS.timeoutMs);
   const attemptTimeoutMs = input.attemptTimeoutMs === undefined ? undefined : checkNumber('attemptTimeoutMs', input.attemptTimeoutMs);

@@ -1,5 +1,6 @@
 // Scripted and seeded-random faults, so every failure a client must survive can be produced on demand.
 import { ConfigError } from '../errors/index';
+import { optionName } from '../internal/option-name';
 import { SOURCES, type Source } from '../queries/types';
 
 /**
@@ -158,7 +159,7 @@ export class FaultSchedule {
     const p = Array.isArray(plan) ? { sequence: plan } : plan;
     if (typeof p !== 'object' || p === null) throw new ConfigError('Invalid fault plan: must be an array of faults or an object');
     for (const key of Object.keys(p)) {
-      if (!['sequence', 'random', 'paths'].includes(key)) throw new ConfigError(`Invalid fault plan: ${key} is not a known field`);
+      if (!['sequence', 'random', 'paths'].includes(key)) throw new ConfigError(`Invalid fault plan: ${optionName(key)} is not a known field`);
     }
     if (p.sequence !== undefined && !Array.isArray(p.sequence)) throw new ConfigError('Invalid fault plan: sequence must be an array of faults');
     this.sequence = (p.sequence ?? []).map((f, i) => checkFault(f, `sequence.${i}`));

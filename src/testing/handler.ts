@@ -1,6 +1,7 @@
 // One gateway implementation of protocol v1, shared by the in-process mock transport and the socket mock gateway.
 import { randomUUID } from 'node:crypto';
 import { ConfigError, type FieldIssue } from '../errors/index';
+import { optionName } from '../internal/option-name';
 import { HEADERS, MAX_ITEMS_PER_REQUEST, PATHS, type DocumentReportRequestBody } from '../protocol/wire';
 import { SOURCES, type Hit, type OutcomeStatus, type Source, type SourceOutcome, type Subject } from '../queries/types';
 import { defaultSources } from '../queries/validate';
@@ -104,7 +105,7 @@ const GATEWAY_OPTIONS = ['dataset', 'token', 'faults', 'latencyMs', 'issuerOf', 
 export function refuseUnknownOptions(options: object, known: readonly string[], what: string): void {
   if (typeof options !== 'object' || options === null) throw new ConfigError(`${what}: options must be an object`);
   for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new ConfigError(`${what}: ${key} is not a known option`);
+    if (!known.includes(key)) throw new ConfigError(`${what}: ${optionName(key)} is not a known option`);
   }
 }
 

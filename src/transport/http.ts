@@ -7,6 +7,7 @@ import type { Dispatcher } from 'undici';
 import { AbortError, BorderlinkError, ConfigError, ConnectionError, ProtocolError, TimeoutError } from '../errors/index';
 import { TRANSPORT_SECRETS, type Transport, type TransportRequest, type TransportResponse } from './types';
 import { addAbortListener, removeAbortListener } from '../internal/abort';
+import { optionName } from '../internal/option-name';
 
 /**
  * TLS settings for an `https` gateway: the CA to trust and, for mutual TLS, the client certificate and key.
@@ -453,7 +454,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function refuseUnknown(given: Record<string, unknown>, known: Record<string, true>, prefix: string): void {
   for (const name of Object.keys(given)) {
-    if (!Object.hasOwn(known, name)) throw new ConfigError(`httpTransport: unknown option \`${prefix}${name}\``);
+    if (!Object.hasOwn(known, name)) throw new ConfigError(`httpTransport: unknown option \`${prefix}${optionName(name)}\``);
   }
 }
 

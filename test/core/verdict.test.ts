@@ -38,8 +38,8 @@ describe('the verdict rule', () => {
     expect(computeVerdict([], [])).toBe('INCOMPLETE');
   });
 
-  it('is INCOMPLETE when a source says HIT but sends no hit record to act on', () => {
-    expect(computeVerdict([o('SLTD', 'HIT')], [])).toBe('INCOMPLETE');
+  it('is POSSIBLE_HIT, never clear, when a source says HIT but sends no hit record to act on', () => {
+    expect(computeVerdict([o('SLTD', 'HIT')], [])).toBe('POSSIBLE_HIT');
   });
 
   it('never reads as clear unless every requested source answered NO_HIT (property)', () => {
