@@ -245,6 +245,15 @@ const engine = /* @__PURE__ */ (() => {
     return issue(code, field.line, field.start, field.start + field.length, field.field);
   }
 
+  /** Whether the field of `length` characters at `offset` of `buf` holds a letter (either case). */
+  function hasLetter(buf: Uint8Array, offset: number, length: number): boolean {
+    for (let i = offset; i < offset + length; i++) {
+      const lower = (buf[i] as number) | 32;
+      if (lower >= 97 && lower <= 122) return true;
+    }
+    return false;
+  }
+
   function hasDigit(value: string): boolean {
     for (let i = 0; i < value.length; i++) {
       const c = value.charCodeAt(i);
@@ -512,6 +521,9 @@ const engine = /* @__PURE__ */ (() => {
     // A digit in the names is outside their class, so there is none when everything was in class.
     if (outOfClass && hasDigit(namesRaw)) issues.push(fieldIssue('INVALID_CHARACTERS', namesField));
     if (namesRaw.charCodeAt(namesRaw.length - 1) !== FILLER) issues.push(fieldIssue('NAME_POSSIBLY_TRUNCATED', namesField));
+    // Rule 1 of the product: a holder nobody can search must not read as a clear. A lone secondary identifier
+    // (`<<NAME`) is a name; a field of filler, or of digits that no repair could read as letters, is not.
+    if (!hasLetter(buf, namesField.offset, namesField.length)) issues.push(fieldIssue('MISSING_NAME', namesField));
     const names = splitNamesAt(buf, namesField.offset, namesRaw);
 
     const numberRaw = raw.documentNumber as string;

@@ -88,6 +88,7 @@ export type MrzIssueCode =
   | 'EXPIRY_DATE_CHECK_DIGIT'
   | 'PERSONAL_NUMBER_CHECK_DIGIT'
   | 'COMPOSITE_CHECK_DIGIT'
+  | 'MISSING_NAME'
   | 'NAME_POSSIBLY_TRUNCATED'
   | 'SPECIMEN_DOCUMENT'
   | 'DOCUMENT_EXPIRED'
@@ -156,7 +157,11 @@ export interface MrzDocument {
   readonly documentNumber: string;
   /** State code without filler; empty for formats that do not carry one. */
   readonly nationality: string;
-  /** Primary identifier; `<` inside it becomes a space (`DE<LA<CRUZ` → `DE LA CRUZ`). May be empty. */
+  /**
+   * Primary identifier; `<` inside it becomes a space (`DE<LA<CRUZ` → `DE LA CRUZ`). Empty when the name field
+   * starts with `<<` (a holder whose one name is written as the secondary identifier), or when the field holds no
+   * letter at all, which is the error MISSING_NAME.
+   */
   readonly surname: string;
   /** Components of the secondary identifier. Empty when there is none. */
   readonly givenNames: readonly string[];

@@ -231,6 +231,7 @@ describe('issue codes', () => {
     ['EXPIRY_DATE_CHECK_DIGIT', parseMrz([td3[0], set(td3[1], 27, '3')], REF)],
     ['PERSONAL_NUMBER_CHECK_DIGIT', parseMrz([td3[0], set(td3[1], 42, '7')], REF)],
     ['COMPOSITE_CHECK_DIGIT', parseMrz([td3[0], set(td3[1], 43, '7')], REF)],
+    ['MISSING_NAME', parseMrz([set(td3[0], 5, '<'.repeat(39)), td3[1]], REF)],
     ['NAME_POSSIBLY_TRUNCATED', parseMrz([set(td3[0], 43, 'X'), td3[1]], REF)],
     ['SPECIMEN_DOCUMENT', parseMrz(td3, REF)],
     ['DOCUMENT_EXPIRED', parseMrz(td3, REF)],
