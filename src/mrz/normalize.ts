@@ -7,16 +7,26 @@ function isBlank(line: string): boolean {
   return line.length === 0;
 }
 
-/** An MRZ-looking line: MRZ alphabet only (either case), with at least one filler, and MRZ-like length. */
+/**
+ * How many characters outside the MRZ alphabet (whitespace, stray marks) an MRZ-looking line may hold: the one or
+ * two the repair may remove from a line (see line-length.ts).
+ */
+const MAX_NOISE = 2;
+
+/**
+ * An MRZ-looking line: MRZ alphabet (either case) apart from at most {@link MAX_NOISE} other characters, at least one
+ * filler, and MRZ-like length without the noise.
+ */
 function looksLikeMrz(line: string): boolean {
-  if (line.length < 28 || line.length > 46) return false;
+  if (line.length < 28 || line.length > 46 + MAX_NOISE) return false;
   let filler = false;
+  let noise = 0;
   for (let i = 0; i < line.length; i++) {
     const c = line.charCodeAt(i);
     if (c === 60) filler = true;
-    else if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return false;
+    else if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) && ++noise > MAX_NOISE) return false;
   }
-  return filler;
+  return filler && line.length - noise >= 28 && line.length - noise <= 46;
 }
 
 /** 1 for the characters of an MRZ-looking line (MRZ alphabet in either case), 2 for the filler, 0 otherwise. */

@@ -6,6 +6,8 @@ import type { ReferenceParts } from './dates';
 import { issue } from './issues';
 import { LAYOUTS } from './layouts';
 import type { CompiledCheck, CompiledField, CompiledLayout } from './layouts';
+import { fitLineLengths } from './line-length';
+import type { FittedLines } from './line-length';
 import { parseNationalFormat } from './national';
 import { detectFormat, normaliseLines } from './normalize';
 import { fillerEnd, splitNamesAt, stripFiller } from './names';
@@ -19,6 +21,7 @@ import type {
   MrzDocument,
   MrzDocumentType,
   MrzFieldName,
+  MrzFormat,
   MrzIssue,
   MrzIssueCode,
   MrzSex,
@@ -135,23 +138,54 @@ const engine = /* @__PURE__ */ (() => {
     const lines = typeof input === 'string' || isIterable(input) ? normaliseLines(input) : [];
     const detection = detectFormat(lines);
     if (detection.format === null) {
+      if (repair && lines.some(hasWhitespace)) {
+        // Whitespace inside the lines can put them past the tolerance of detection: detect again without it.
+        const again = detectFormat(lines.map(withoutWhitespace));
+        if (again.format !== null && fittable(again.format) !== null) return parseMisfit(lines, again.format, repair, ref);
+      }
       return unusable(null, lines, [issue(detection.problem ?? 'UNKNOWN_FORMAT', 0, 0, lines[0]?.length ?? 0)]);
     }
+    if (detection.problem !== null) return parseMisfit(lines, detection.format, repair, ref);
     if (detection.format === 'FRENCH_NATIONAL_ID') {
       // Old French ID cards and French TD2 documents both start IDFRA: the ICAO check digits decide.
-      const asTd2 = parseIcao(lines, LAYOUTS.TD2, repair, ref);
+      const asTd2 = parseIcao(lines, LAYOUTS.TD2, repair, ref, undefined);
       if (Object.values(asTd2.checkDigits).every((digit) => digit.ok)) return asTd2;
     }
     if (!(detection.format in LAYOUTS)) return parseNationalFormat(lines, detection.format, repair, ref);
-    const layout = LAYOUTS[detection.format as IcaoMrzFormat];
-    if (detection.problem !== null) {
-      const issues: MrzIssue[] = [];
-      lines.forEach((line, index) => {
-        if (line.length !== layout.length) issues.push(issue('INVALID_LENGTH', index, 0, line.length));
-      });
-      return unusable(layout.format, lines, issues);
+    return parseIcao(lines, LAYOUTS[detection.format as IcaoMrzFormat], repair, ref, undefined);
+  }
+
+  /** The ICAO layout lines detected as `format` are fitted to: the French ID has the TD2 shape; null for none. */
+  function fittable(format: MrzFormat): IcaoMrzFormat | null {
+    if (format in LAYOUTS) return format as IcaoMrzFormat;
+    return format === 'FRENCH_NATIONAL_ID' ? 'TD2' : null;
+  }
+
+  /**
+   * Lines whose count fits `format` but not their lengths: fitted to the layout when repair is on (see
+   * line-length.ts) and read from there; otherwise unusable, as read, with INVALID_LENGTH on each line that is off.
+   */
+  function parseMisfit(lines: string[], format: MrzFormat, repair: boolean, ref: ReferenceParts): ParsedMrz {
+    const target = fittable(format);
+    const layout = LAYOUTS[target ?? 'TD2'];
+    const notes: MrzIssue[] = [];
+    if (target !== null && repair && lines.length === layout.lines) {
+      const fitted = fitLineLengths(lines, layout);
+      if (fitted.lines !== null) {
+        const again = detectFormat(fitted.lines);
+        // A French ID is taken as a fitted TD2 only when the ICAO check digits then pass, as on the clean path.
+        if (again.problem === null && (again.format === target || (again.format === 'FRENCH_NATIONAL_ID' && target === 'TD2'))) {
+          const result = parseIcao(fitted.lines, layout, repair, ref, fitted);
+          if (again.format === target || Object.values(result.checkDigits).every((digit) => digit.ok)) return result;
+        }
+      } else for (const found of fitted.issues) notes.push(found);
     }
-    return parseIcao(lines, layout, repair, ref);
+    const issues: MrzIssue[] = [];
+    lines.forEach((line, index) => {
+      if (line.length !== layout.length) issues.push(issue('INVALID_LENGTH', index, 0, line.length));
+    });
+    for (const found of notes) issues.push(found);
+    return unusable(format, lines, issues);
   }
 
   /**
@@ -426,9 +460,12 @@ const engine = /* @__PURE__ */ (() => {
 
   type MutableDocument = { -readonly [K in keyof MrzDocument]: MrzDocument[K] };
 
-  function parseIcao(inputLines: string[], layout: CompiledLayout, repair: boolean, ref: ReferenceParts): ParsedMrz {
+  /** Reads `inputLines` as `layout`; `fitted` holds what fitting their lengths changed (see {@link parseMisfit}). */
+  function parseIcao(
+    inputLines: string[], layout: CompiledLayout, repair: boolean, ref: ReferenceParts, fitted: FittedLines | undefined,
+  ): ParsedMrz {
     const buf = BUFFER;
-    const issues: MrzIssue[] = [];
+    const issues: MrzIssue[] = fitted === undefined ? [] : fitted.issues.slice();
     loadBuffer(inputLines, layout, repair, issues);
     const lowered = loweredCount;
     const checks = layout.checks;
@@ -482,7 +519,7 @@ const engine = /* @__PURE__ */ (() => {
       }
     }
 
-    const corrections: MrzCorrection[] = [];
+    const corrections: MrzCorrection[] = fitted === undefined ? [] : fitted.corrections.slice();
     for (let k = 0; k < lowered; k++) {
       const offset = LOWERED[k] as number;
       const field = layout.fields[layout.fieldAt[offset] as number] as CompiledField;
@@ -576,6 +613,14 @@ const engine = /* @__PURE__ */ (() => {
 
   return { parse, rawFields };
 })();
+
+function hasWhitespace(line: string): boolean {
+  return /\s/.test(line);
+}
+
+function withoutWhitespace(line: string): string {
+  return line.replace(/\s+/g, '');
+}
 
 function isIterable(value: unknown): value is readonly string[] {
   return typeof value === 'object' && value !== null && typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';

@@ -257,7 +257,8 @@ function hasForced(buf: Uint8Array, layout: CompiledLayout, offsets: Int16Array)
   return false;
 }
 
-function repairChecks(buf: Uint8Array, layout: CompiledLayout, sink: RepairSink): void {
+/** Rules 1 and 2: the repairs the check digits choose, on `buf` in place. */
+export function repairChecks(buf: Uint8Array, layout: CompiledLayout, sink: RepairSink): void {
   const composite = layout.composite;
   const checks = layout.checks;
   let pendingChecks: CompiledCheck[] | null = null;
@@ -382,30 +383,52 @@ function tableReadings(
   buf[offset] = original;
 }
 
-function repairTableField(buf: Uint8Array, layout: CompiledLayout, field: CompiledField, known: (text: string) => boolean, sink: RepairSink): void {
-  if (known(readField(buf, field))) return;
+/** The readings of `field` the table rule considers that `known` accepts (see {@link UncoveredRule}). */
+function knownReadings(buf: Uint8Array, field: CompiledField, known: (text: string) => boolean): Changes[] {
   const found: Changes[] = [];
   const forced: number[] = [];
   for (let i = 0; i < field.length; i++) {
     const offset = field.offset + i;
     if (IN_CLASS[(CLASS_INDEX.A << 8) | (buf[offset] as number)] === 0) forced.push(offset);
   }
-  if (forced.length > 0) tableReadings(buf, field, forced, 0, known, [], found);
-  else {
-    for (let i = 0; i < field.length; i++) {
-      const offset = field.offset + i;
-      const original = buf[offset] as number;
-      const cands = partners(CLASS_INDEX.A, original);
-      for (let k = 0; k < cands.length; k++) {
-        const code = cands[k] as number;
-        buf[offset] = code;
-        if (known(readField(buf, field))) found.push([offset, code]);
-      }
-      buf[offset] = original;
-    }
+  if (forced.length > 0) {
+    tableReadings(buf, field, forced, 0, known, [], found);
+    return found;
   }
+  for (let i = 0; i < field.length; i++) {
+    const offset = field.offset + i;
+    const original = buf[offset] as number;
+    const cands = partners(CLASS_INDEX.A, original);
+    for (let k = 0; k < cands.length; k++) {
+      const code = cands[k] as number;
+      buf[offset] = code;
+      if (known(readField(buf, field))) found.push([offset, code]);
+    }
+    buf[offset] = original;
+  }
+  return found;
+}
+
+function repairTableField(buf: Uint8Array, layout: CompiledLayout, field: CompiledField, known: (text: string) => boolean, sink: RepairSink): void {
+  if (known(readField(buf, field))) return;
+  const found = knownReadings(buf, field, known);
   if (found.length === 1) record(buf, layout, found[0] as Changes, false, sink);
   else if (found.length > 1) ambiguous(layout, field, found, sink);
+}
+
+/**
+ * Whether every field of line `line` that a table constrains (state codes, sex) holds a known value as read, or
+ * could after the table rule. `buf` is left as it was.
+ */
+export function fitsTables(buf: Uint8Array, layout: CompiledLayout, line: number): boolean {
+  const fields = layout.fields;
+  for (let f = 0; f < fields.length; f++) {
+    const field = fields[f] as CompiledField;
+    const rule = UNCOVERED_RULES[field.field];
+    if (field.line !== line || typeof rule !== 'function' || field.check !== null) continue;
+    if (!rule(readField(buf, field)) && knownReadings(buf, field, rule).length === 0) return false;
+  }
+  return true;
 }
 
 /** Reads each class-impossible character of `field` by its designated letter, or its one partner. */

@@ -14,7 +14,7 @@ const PERSON: FormatMrzInput = {
   givenNames: ['Anna', 'Maria'], nationality: 'UTO', birthDate: '1974-08-12', sex: 'F', expiryDate: '2032-04-15',
 };
 
-function parse(lines: readonly string[], repair = true): ParsedMrz {
+function parse(lines: string | readonly string[], repair = true): ParsedMrz {
   return parseMrz(lines, { referenceDate, repair });
 }
 
@@ -105,5 +105,186 @@ describe('a digit in a field that holds only letters', () => {
     expect(result.corrections).toEqual([]);
     expect(result.lines).toEqual(lines);
     expect(result.valid).toBe(false);
+  });
+});
+
+describe('a line one or two characters too long', () => {
+  it('removes a space inside a line of names', () => {
+    const result = parse(['P<UTOERIKSSON<<ANNA<MARIA<<<< <<<<<<<<<<<<<<<', TD3[1]]);
+    expect(result.valid).toBe(true);
+    expect(result.lines).toEqual(TD3);
+    expect(result.corrections).toEqual([{ line: 0, column: 29, from: ' ', to: '', field: 'names', verified: false, kind: 'removed' }]);
+    expect(result.issues).toContainEqual(expect.objectContaining({ code: 'OCR_CORRECTED', line: 0, start: 29, end: 30, field: 'names' }));
+  });
+
+  it('removes a space inside a line the check digits cover, and says they pass', () => {
+    const result = parse([TD3[0], 'L898902C36UTO 7408122F1204159ZE184226B<<<<<10']);
+    expect(result.valid).toBe(true);
+    expect(result.document?.birthDate).toBe('1974-08-12');
+    expect(result.corrections).toEqual([{ line: 1, column: 13, from: ' ', to: '', field: 'birthDate', verified: true, kind: 'removed' }]);
+  });
+
+  it('removes every space inside the lines when that gives the layout length, however many', () => {
+    const result = parse(['P<UTO ERIKSSON << ANNA < MARIA <<<<<<<<<<<<<<<<<<<', 'L898902C3 6 UTO 740812 2 F 120415 9 ZE184226B<<<<<1 0']);
+    expect(result.format).toBe('TD3');
+    expect(result.valid).toBe(true);
+    expect(result.lines).toEqual(TD3);
+    expect(result.corrections).toHaveLength(15);
+    expect(result.corrections.every((c) => c.kind === 'removed' && c.from === ' ' && c.to === '')).toBe(true);
+  });
+
+  it.each([['.'], [','], ["'"], ['Ж']])('removes a stray %s inside a line', (mark) => {
+    const names = parse([TD3[0].replace('ANNA<', `ANNA${mark}<`), TD3[1]]);
+    expect(names.valid).toBe(true);
+    expect(names.lines).toEqual(TD3);
+    expect(names.corrections).toEqual([{ line: 0, column: 19, from: mark, to: '', field: 'names', verified: false, kind: 'removed' }]);
+    const covered = parse([TD3[0], TD3[1].replace('120415', `1204${mark}15`)]);
+    expect(covered.valid).toBe(true);
+    expect(covered.corrections).toEqual([{ line: 1, column: 25, from: mark, to: '', field: 'expiryDate', verified: true, kind: 'removed' }]);
+  });
+
+  it('removes a character read twice when exactly one removal makes every check digit pass', () => {
+    const result = parse([TD3[0], 'L898902C36UTO74408122F1204159ZE184226B<<<<<10']);
+    expect(result.valid).toBe(true);
+    expect(result.document?.birthDate).toBe('1974-08-12');
+    expect(result.corrections).toEqual([{ line: 1, column: 14, from: '4', to: '', field: 'birthDate', verified: true, kind: 'removed' }]);
+  });
+
+  it('removes two characters read twice in one line', () => {
+    const result = parse([TD3[0], 'L898902C36UTO74408122F12004159ZE184226B<<<<<10']);
+    expect(result.valid).toBe(true);
+    expect(result.lines).toEqual(TD3);
+    expect(result.corrections.map((c) => [c.column, c.from, c.kind])).toEqual([[14, '4', 'removed'], [24, '0', 'removed']]);
+  });
+
+  it('changes nothing when another removal gives a reading the check-digit repair would accept', () => {
+    // Removing the doubled 9 passes as read; removing the 8 before it passes once the repair mends a confusion.
+    const lines = [TD3[0], 'L8989902C36UTO7408122F1204159ZE184226B<<<<<10'];
+    const result = parse(lines);
+    expect(result.document).toBeNull();
+    expect(result.lines).toEqual(lines);
+    expect(codes(result)).toEqual(['INVALID_LENGTH', 'OCR_CORRECTION_AMBIGUOUS']);
+    expect(result.issues[1]?.candidates).toContainEqual([{ line: 1, column: 4, to: '', kind: 'removed' }]);
+  });
+
+  it('never lets a misread check digit choose which character read twice to remove', () => {
+    // The number's check digit is misread (6 as 1) and its first letter read twice. The right removal fails that
+    // digit; removing an 8 instead passes by chance. A reading the check digits alone pick would be a wrong number.
+    const lines = [TD3[0], 'LL898902C31UTO7408122F1204159ZE184226B<<<<<10'];
+    const result = parse(lines);
+    expect(result.valid).toBe(false);
+    expect(result.document).toBeNull();
+    expect(result.corrections).toEqual([]);
+    expect(codes(result)).toEqual(['INVALID_LENGTH', 'OCR_CORRECTION_AMBIGUOUS']);
+  });
+
+  it('changes nothing and lists the candidates when several removals make the check digits pass', () => {
+    const lines = ['I<UTOD2314589907<<<<<<<<<<<<<<<', TD1[1], TD1[2]];
+    const result = parse(lines);
+    expect(result.valid).toBe(false);
+    expect(result.document).toBeNull();
+    expect(result.lines).toEqual(lines);
+    expect(result.corrections).toEqual([]);
+    expect(codes(result)).toEqual(['INVALID_LENGTH', 'OCR_CORRECTION_AMBIGUOUS']);
+    const candidates = result.issues[1]?.candidates ?? [];
+    expect(candidates.length).toBeGreaterThan(1);
+    expect(candidates).toContainEqual([{ line: 0, column: 12, to: '', kind: 'removed' }]);
+  });
+
+  it('changes nothing on a line of names that is too long with no stray mark and no trailing filler', () => {
+    const lines = formatMrz({ ...PERSON, surname: 'Abcdefghijklmnopqrstuvwxyzabcdefghijklm', givenNames: [] });
+    const long = [`${lines[0] as string}N`, lines[1] as string];
+    const result = parse(long);
+    expect(result.document).toBeNull();
+    expect(result.lines).toEqual(long);
+    expect(codes(result)).toEqual(['INVALID_LENGTH', 'OCR_CORRECTION_AMBIGUOUS']);
+  });
+
+  it('leaves a line as INVALID_LENGTH when no removal makes every check digit pass', () => {
+    // The character read twice and a wrong composite digit: the one right removal still fails the composite.
+    const lines = [TD3[0], 'L8989902C36UTO7408122F1204159ZE184226B<<<<<11'];
+    const result = parse(lines);
+    expect(result.document).toBeNull();
+    expect(codes(result)).toEqual(['INVALID_LENGTH']);
+    expect(result.lines).toEqual(lines);
+  });
+
+  it('finds an MRZ with a stray space below a header line of OCR text', () => {
+    const result = parse(`scanner v2\n${TD3[0]}\nL898902C36UTO7408122F1204159 ZE184226B<<<<<10\n`);
+    expect(result.format).toBe('TD3');
+    expect(result.valid).toBe(true);
+    expect(result.corrections).toEqual([{ line: 1, column: 28, from: ' ', to: '', field: 'personalNumber', verified: true, kind: 'removed' }]);
+  });
+});
+
+describe('filler lost or doubled at the end of a line', () => {
+  it.each([[1], [2]])('trims %i doubled fillers at the end of a line of names', (extra) => {
+    const result = parse([TD3[0] + '<'.repeat(extra), TD3[1]]);
+    expect(result.valid).toBe(true);
+    expect(result.lines).toEqual(TD3);
+    expect(result.corrections).toEqual(
+      Array.from({ length: extra }, (_, i) => ({ line: 0, column: 44 + i, from: '<', to: '', field: 'names', verified: false, kind: 'removed' })),
+    );
+  });
+
+  it.each([[1], [2]])('pads %i fillers lost at the end of a line of names', (lost) => {
+    const result = parse([TD1[0], TD1[1], TD1[2].slice(0, 30 - lost)]);
+    expect(result.valid).toBe(true);
+    expect(result.lines).toEqual(TD1);
+    expect(result.corrections).toEqual(
+      Array.from({ length: lost }, (_, i) => ({ line: 2, column: 30 - lost + i, from: '', to: '<', field: 'names', verified: false, kind: 'inserted' })),
+    );
+  });
+
+  it('pads or trims the optional data that ends a TD1 first line, and the check digits confirm it', () => {
+    for (const first of [`${TD1[0]}<`, TD1[0].slice(0, 29)]) {
+      const result = parse([first, TD1[1], TD1[2]]);
+      expect(result.valid).toBe(true);
+      expect(result.lines).toEqual(TD1);
+      expect(result.corrections).toHaveLength(1);
+      expect(result.corrections[0]).toMatchObject({ line: 0, field: 'optionalData1', verified: true });
+    }
+  });
+
+  it('takes filler after the check digits that end a line only when every check digit then passes', () => {
+    const fixed = parse([TD3[0], `${TD3[1]}<`]);
+    expect(fixed.valid).toBe(true);
+    expect(fixed.corrections).toEqual([{ line: 1, column: 44, from: '<', to: '', field: 'compositeCheckDigit', verified: true, kind: 'removed' }]);
+    const wrongComposite = [TD3[0], `${set(TD3[1], 43, '1')}<`];
+    const refused = parse(wrongComposite);
+    expect(refused.document).toBeNull();
+    expect(codes(refused)).toEqual(['INVALID_LENGTH']);
+  });
+
+  it('never pads a line that ends in a check digit', () => {
+    const lines = [TD3[0], TD3[1].slice(0, 43)];
+    const result = parse(lines);
+    expect(result.document).toBeNull();
+    expect(codes(result)).toContain('INVALID_LENGTH');
+    expect(result.corrections).toEqual([]);
+  });
+
+  it('fits the lines of a TD1 that are off together, judging the composite across them', () => {
+    const result = parse([`${TD1[0]}<`, '7408122F 1204159UTO<<<<<<<<<<<6', `${TD1[2]}<`]);
+    expect(result.valid).toBe(true);
+    expect(result.lines).toEqual(TD1);
+    expect(result.corrections.map((c) => [c.line, c.kind, c.verified])).toEqual([[0, 'removed', true], [1, 'removed', true], [2, 'removed', false]]);
+  });
+});
+
+describe('line lengths with repair off', () => {
+  it('fits no line and reports INVALID_LENGTH', () => {
+    for (const lines of [
+      ['P<UTOERIKSSON<<ANNA<MARIA<<<< <<<<<<<<<<<<<<<', TD3[1]],
+      [TD3[0], 'L8989902C36UTO7408122F1204159ZE184226B<<<<<10'],
+      [`${TD3[0]}<`, TD3[1]],
+      [TD1[0], TD1[1], TD1[2].slice(0, 29)],
+    ]) {
+      const result = parse(lines, false);
+      expect(result.document).toBeNull();
+      expect(result.corrections).toEqual([]);
+      expect(result.lines).toEqual(lines);
+      expect(codes(result)).toEqual(['INVALID_LENGTH']);
+    }
   });
 });
