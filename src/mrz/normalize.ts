@@ -74,6 +74,16 @@ function threeLineShape(lines: readonly string[]): boolean {
   return (l0 === 30 || l0 === 9) && (lines[1] as string).length === 30 && (lines[2] as string).length === 30;
 }
 
+/** A line that is not a string, as text: what `String` makes of it, or nothing when that throws. */
+function asText(line: unknown): string {
+  if (typeof line === 'string') return line;
+  try {
+    return String(line);
+  } catch {
+    return '';
+  }
+}
+
 /** Lengths a single unbroken line may have when it is a whole MRZ run together, and how many lines it holds. */
 const RUN_TOGETHER: Readonly<Record<number, number>> = { 72: 2, 88: 2, 90: 3 };
 
@@ -103,9 +113,11 @@ export function normaliseLines(input: string | readonly string[]): string[] {
   let raw: readonly string[];
   if (typeof input === 'string') raw = input.split(LINE_BREAK);
   else {
+    // Any iterable may arrive here (parseMrz takes data as it comes), holding anything: never a reason to throw.
+    const items: unknown[] = Array.from(input);
     let multi = false;
-    for (const line of input) if (typeof line !== 'string' || line.includes('\n') || line.includes('\r')) multi = true;
-    raw = multi ? input.map((line) => String(line)).join('\n').split(LINE_BREAK) : input;
+    for (const line of items) if (typeof line !== 'string' || line.includes('\n') || line.includes('\r')) multi = true;
+    raw = multi ? items.map(asText).join('\n').split(LINE_BREAK) : (items as string[]);
   }
   const lines: string[] = [];
   for (const line of raw) {
