@@ -6,26 +6,29 @@
 //  1. whitespace inside the line is dropped whenever the line is still long enough without it; if that gives the
 //     layout's length, the line is taken (a space is never part of an MRZ, so nothing needs to confirm it);
 //  2. the tiers of LENGTH_TIERS are tried in turn: the stray marks removed, then every removal of one or two
-//     characters (a line too long) or insertion of one or two fillers (too short). A reading competes when every
-//     character fits its position and every state code and sex on the line a known value (as read, or by a
-//     confusion partner), and the check digits covering the line pass, as read or after the check-digit repair the
-//     parser makes anyway (rules 1-2 of repair.ts). One competing reading is taken. Several that differ only where
-//     no check digit looks (names, MRV optional data) give way to the one with the trailing filler trimmed or
-//     padded, if it is among them; otherwise they are OCR_CORRECTION_AMBIGUOUS and nothing is changed. None passes
-//     to the next tier, and after the last the line stays as read (INVALID_LENGTH).
+//     characters (a line too long) or insertion of one or two fillers (too short). A reading is plausible when
+//     every character fits its position (as read, or by a confusion partner), the document code, state codes and
+//     sex on the line are valid as read and its dates possible. It passes when the check digits covering the line
+//     pass as read. Passes that count as one reading are weighed against the plausible readings the check-digit
+//     repair (rules 1-2 of repair.ts) would make pass: those compete too. One competing reading is taken if it
+//     passes. Several that differ only in the names or optional data ending the line, or where neither a check
+//     digit nor a check of the document looks, give way to the one with the trailing filler trimmed or padded if
+//     it passes; otherwise they are OCR_CORRECTION_AMBIGUOUS and nothing is changed. A tier with no competitor
+//     passes to the next; after the last the line stays as read (INVALID_LENGTH).
 // Counting the readings the repair would mend as competitors keeps a wrong check digit from choosing: with a
 // character read twice and a misread check digit, the right removal fails and a wrong one may pass by chance; the
 // right one still competes when the repair can mend it, so both are reported, never one picked.
 // Once every line fits, the check digits covering a line rule 2 changed are judged once more on the whole MRZ (a
-// TD1 composite spans two lines); if one fails even after the check-digit repair, nothing is changed.
+// TD1 composite spans two lines); if one fails, nothing is changed.
 import { judgeCheck } from './checks';
 import { referenceParts, resolveDate } from './dates';
 import type { ReferenceParts } from './dates';
 import { issue } from './issues';
+import { isDocumentCode } from './layouts';
 import type { CompiledCheck, CompiledField, CompiledLayout } from './layouts';
-import { fitsClass, fitsTables, MAX_LISTED, repairChecks } from './repair';
+import { fitsClass, knownTables, MAX_LISTED, repairChecks } from './repair';
 import type { RepairSink } from './repair';
-import type { MrzCandidateChange, MrzCorrection, MrzIssue } from './types';
+import type { MrzCandidateChange, MrzCorrection, MrzFieldName, MrzIssue } from './types';
 
 const FILLER = 60;
 
@@ -175,8 +178,8 @@ function impossibleDate(buf: Uint8Array, field: CompiledField, kind: 'birth' | '
 }
 
 /**
- * Every character of line `line` of `buf` fits its position's class, every state code and sex on it is a known
- * value (as read, or by a confusion partner), and every date on it a possible date.
+ * Every character of line `line` of `buf` fits its position's class (as read, or by a confusion partner), the
+ * document code, every state code and the sex on it are valid as read, and every date on it is a possible date.
  */
 function fitsLine(buf: Uint8Array, layout: CompiledLayout, line: number, ref: ReferenceParts): boolean {
   const base = line * layout.length;
@@ -185,13 +188,21 @@ function fitsLine(buf: Uint8Array, layout: CompiledLayout, line: number, ref: Re
     const field = layout.byName[name];
     if (field !== undefined && field.line === line && impossibleDate(buf, field, kind, ref)) return false;
   }
-  return fitsTables(buf, layout, line);
+  const code = layout.byName.documentCode;
+  if (code !== undefined && code.line === line && !isDocumentCode(layout, buf[code.offset] as number, buf[code.offset + 1] as number)) return false;
+  return knownTables(buf, layout, line);
 }
 
+/** Fields a check of the document reads, whether a check digit covers them or not: two readings must agree there. */
+const VERDICT_FIELDS: readonly MrzFieldName[] = [
+  'documentCode', 'issuingState', 'documentNumber', 'documentNumberCheckDigit', 'nationality', 'birthDate', 'sex',
+  'expiryDate',
+];
+
 /**
- * Offsets where two readings of a line must agree to count as one: those some check digit reads, apart from the
- * data field padded with filler that ends the line (names, optional data), which is what a trailing-filler repair
- * may leave uncertain. The document number, dates, sex and state codes are never among the exceptions.
+ * Offsets where two readings of a line must agree to count as one: those some check digit reads and those of the
+ * fields a check reads, apart from the data field padded with filler that ends the line (names, optional data),
+ * which is what a trailing-filler repair may leave uncertain (unless `strict`).
  */
 function decisiveOffsets(layout: CompiledLayout, strict: boolean): Uint8Array {
   const decisive = new Uint8Array(layout.lines * layout.length);
@@ -200,11 +211,16 @@ function decisiveOffsets(layout: CompiledLayout, strict: boolean): Uint8Array {
     for (const offset of check.covered) decisive[offset] = 1;
     for (const offset of check.searchOffsets) decisive[offset] = 1;
   }
-  if (strict) return decisive;
-  for (let line = 0; line < layout.lines; line++) {
-    const field = lastField(layout, line);
-    if (field.isDigit || field.charClass === 'N') continue;
-    for (let i = 0; i < field.length; i++) decisive[field.offset + i] = 0;
+  if (!strict) {
+    for (let line = 0; line < layout.lines; line++) {
+      const field = lastField(layout, line);
+      if (field.isDigit || field.charClass === 'N') continue;
+      for (let i = 0; i < field.length; i++) decisive[field.offset + i] = 0;
+    }
+  }
+  for (const name of VERDICT_FIELDS) {
+    const field = layout.byName[name];
+    if (field !== undefined) for (let i = 0; i < field.length; i++) decisive[field.offset + i] = 1;
   }
   return decisive;
 }

@@ -4,7 +4,7 @@ import { judgeCheck, lastCheck } from './checks';
 import { lastDateBefore, referenceParts, resolveDate } from './dates';
 import type { ReferenceParts } from './dates';
 import { issue } from './issues';
-import { LAYOUTS } from './layouts';
+import { isDocumentCode, LAYOUTS } from './layouts';
 import type { CompiledCheck, CompiledField, CompiledLayout } from './layouts';
 import { fitLineLengths } from './line-length';
 import type { FittedLines } from './line-length';
@@ -296,15 +296,6 @@ const engine = /* @__PURE__ */ (() => {
     return false;
   }
 
-  function isDocumentCode(code: string, layout: CompiledLayout): boolean {
-    const first = code.charCodeAt(0);
-    const second = code.charCodeAt(1);
-    if (!layout.codeFirst.includes(code.charAt(0))) return false;
-    if (!(second === FILLER || (second >= 65 && second <= 90))) return false;
-    // Doc 9303 Parts 5–6: on TD1/TD2 a second letter V would read as a visa.
-    return first === 86 || layout.codeFirst === 'P' || second !== 86;
-  }
-
   /** Records check `i` as {@link judgeCheck} left it in {@link lastCheck}. */
   function recordCheck(i: number, ok: boolean): void {
     const last = lastCheck;
@@ -535,7 +526,7 @@ const engine = /* @__PURE__ */ (() => {
 
     const codeField = f.documentCode as CompiledField;
     const documentCodeRaw = raw.documentCode as string;
-    if (!isDocumentCode(documentCodeRaw, layout)) issues.push(fieldIssue('INVALID_DOCUMENT_CODE', codeField));
+    if (!isDocumentCode(layout, documentCodeRaw.charCodeAt(0), documentCodeRaw.charCodeAt(1))) issues.push(fieldIssue('INVALID_DOCUMENT_CODE', codeField));
 
     if (issuingInfo === undefined) issues.push(fieldIssue('INVALID_ISSUING_STATE', issuingField));
     if (nationalityInfo === undefined) issues.push(fieldIssue('INVALID_NATIONALITY', nationalityField));

@@ -417,16 +417,15 @@ function repairTableField(buf: Uint8Array, layout: CompiledLayout, field: Compil
 }
 
 /**
- * Whether every field of line `line` that a table constrains (state codes, sex) holds a known value as read, or
- * could after the table rule. `buf` is left as it was.
+ * Whether every field of line `line` that a table constrains (state codes, sex) holds a known value as read. A
+ * reading that would need the table rule as well is one repair more than one that does not.
  */
-export function fitsTables(buf: Uint8Array, layout: CompiledLayout, line: number): boolean {
+export function knownTables(buf: Uint8Array, layout: CompiledLayout, line: number): boolean {
   const fields = layout.fields;
   for (let f = 0; f < fields.length; f++) {
     const field = fields[f] as CompiledField;
     const rule = UNCOVERED_RULES[field.field];
-    if (field.line !== line || typeof rule !== 'function' || field.check !== null) continue;
-    if (!rule(readField(buf, field)) && knownReadings(buf, field, rule).length === 0) return false;
+    if (field.line === line && typeof rule === 'function' && field.check === null && !rule(readField(buf, field))) return false;
   }
   return true;
 }

@@ -61,7 +61,6 @@ describe.each(FORMATS)('%s with OCR noise', (format) => {
 
   it('reads a line with its trailing filler doubled or lost as the same document, the filler listed', () => {
     const candidates = fillerEndedLines(format);
-    const layout = LAYOUTS[format];
     fc.assert(
       fc.property(documentOf(format), fc.nat(), fc.integer({ min: 1, max: 2 }), fc.boolean(), (input, pickLine, count, doubled) => {
         const lines = formatMrz(input);
@@ -70,13 +69,13 @@ describe.each(FORMATS)('%s with OCR noise', (format) => {
         fc.pre(doubled || text.endsWith('<'.repeat(count)));
         const noisy = lines.map((l, i) => (i !== line ? l : doubled ? l + '<'.repeat(count) : l.slice(0, l.length - count)));
         const result = parseMrz(noisy, options);
-        const checked = layout.checks.some((check) => [...check.covered, check.digitOffset].some((o) => Math.floor(o / layout.length) === line));
-        if (checked && result.document === null) {
-          // On a line the check digits read, another fitting may pass them too (a filler moved inside a run of
-          // data): then nothing is changed and the right fitting is among the candidates.
+        if (result.document === null) {
+          // Another fitting may be as good a reading (a filler moved inside a run of data the check digits weigh
+          // alike, a letter of the state code taken out instead): then nothing is changed and the right fitting
+          // is among the candidates, listed first.
           expect(result.lines).toEqual(noisy);
           const ambiguous = result.issues.find((found) => found.code === 'OCR_CORRECTION_AMBIGUOUS');
-          expect(ambiguous?.candidates?.some((candidate) => applyChanges(noisy[line] as string, candidate) === text)).toBe(true);
+          expect(applyChanges(noisy[line] as string, ambiguous?.candidates?.[0] ?? [])).toBe(text);
           return;
         }
         sameDocument(result, parseMrz(lines, options));
