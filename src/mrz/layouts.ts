@@ -270,3 +270,13 @@ export const LAYOUTS: Readonly<Record<IcaoMrzFormat, CompiledLayout>> = {
   MRVA: compile('MRVA'),
   MRVB: compile('MRVB'),
 };
+
+/**
+ * Whether the two characters (char codes) of a document code fit `layout`: a first letter the layout allows, then a
+ * letter or the filler; on TD1/TD2 not a second `V`, which would read as a visa (Doc 9303 Parts 5–6).
+ */
+export function isDocumentCode(layout: CompiledLayout, first: number, second: number): boolean {
+  if (!layout.codeFirst.includes(String.fromCharCode(first))) return false;
+  if (!(second === 60 || (second >= 65 && second <= 90))) return false;
+  return first === 86 || layout.codeFirst === 'P' || second !== 86;
+}

@@ -150,6 +150,11 @@ export function parseNationalFormat(
     birthDate,
     expiryDate,
   };
+  // As for the ICAO layouts: a holder with no letter in any name field cannot be searched, so the MRZ is not valid.
+  if (!/[A-Z]/.test(document.surname) && !document.givenNames.some((name) => /[A-Z]/.test(name))) {
+    const main = nameDetail?.ranges[0];
+    issues.push(issue('MISSING_NAME', main?.line ?? 0, main?.start ?? 0, main?.end ?? 0, 'names'));
+  }
   const valid = !issues.some((found) => found.severity === 'error');
   return { format, valid, specimen: false, document, raw, checkDigits, issues, corrections, lines };
 }

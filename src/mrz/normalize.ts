@@ -7,16 +7,26 @@ function isBlank(line: string): boolean {
   return line.length === 0;
 }
 
-/** An MRZ-looking line: MRZ alphabet only (either case), with at least one filler, and MRZ-like length. */
+/**
+ * How many characters outside the MRZ alphabet (whitespace, stray marks) an MRZ-looking line may hold: the one or
+ * two the repair may remove from a line (see line-length.ts).
+ */
+const MAX_NOISE = 2;
+
+/**
+ * An MRZ-looking line: MRZ alphabet (either case) apart from at most {@link MAX_NOISE} other characters, at least one
+ * filler, and MRZ-like length without the noise.
+ */
 function looksLikeMrz(line: string): boolean {
-  if (line.length < 28 || line.length > 46) return false;
+  if (line.length < 28 || line.length > 46 + MAX_NOISE) return false;
   let filler = false;
+  let noise = 0;
   for (let i = 0; i < line.length; i++) {
     const c = line.charCodeAt(i);
     if (c === 60) filler = true;
-    else if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return false;
+    else if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) && ++noise > MAX_NOISE) return false;
   }
-  return filler;
+  return filler && line.length - noise >= 28 && line.length - noise <= 46;
 }
 
 /** 1 for the characters of an MRZ-looking line (MRZ alphabet in either case), 2 for the filler, 0 otherwise. */
@@ -64,6 +74,16 @@ function threeLineShape(lines: readonly string[]): boolean {
   return (l0 === 30 || l0 === 9) && (lines[1] as string).length === 30 && (lines[2] as string).length === 30;
 }
 
+/** A line that is not a string, as text: what `String` makes of it, or nothing when that throws. */
+function asText(line: unknown): string {
+  if (typeof line === 'string') return line;
+  try {
+    return String(line);
+  } catch {
+    return '';
+  }
+}
+
 /** Lengths a single unbroken line may have when it is a whole MRZ run together, and how many lines it holds. */
 const RUN_TOGETHER: Readonly<Record<number, number>> = { 72: 2, 88: 2, 90: 3 };
 
@@ -93,9 +113,11 @@ export function normaliseLines(input: string | readonly string[]): string[] {
   let raw: readonly string[];
   if (typeof input === 'string') raw = input.split(LINE_BREAK);
   else {
+    // Any iterable may arrive here (parseMrz takes data as it comes), holding anything: never a reason to throw.
+    const items: unknown[] = Array.from(input);
     let multi = false;
-    for (const line of input) if (typeof line !== 'string' || line.includes('\n') || line.includes('\r')) multi = true;
-    raw = multi ? input.map((line) => String(line)).join('\n').split(LINE_BREAK) : input;
+    for (const line of items) if (typeof line !== 'string' || line.includes('\n') || line.includes('\r')) multi = true;
+    raw = multi ? items.map(asText).join('\n').split(LINE_BREAK) : (items as string[]);
   }
   const lines: string[] = [];
   for (const line of raw) {

@@ -4,8 +4,10 @@ import { judgeCheck, lastCheck } from './checks';
 import { lastDateBefore, referenceParts, resolveDate } from './dates';
 import type { ReferenceParts } from './dates';
 import { issue } from './issues';
-import { LAYOUTS } from './layouts';
+import { isDocumentCode, LAYOUTS } from './layouts';
 import type { CompiledCheck, CompiledField, CompiledLayout } from './layouts';
+import { fitLineLengths } from './line-length';
+import type { FittedLines } from './line-length';
 import { parseNationalFormat } from './national';
 import { detectFormat, normaliseLines } from './normalize';
 import { fillerEnd, splitNamesAt, stripFiller } from './names';
@@ -19,6 +21,7 @@ import type {
   MrzDocument,
   MrzDocumentType,
   MrzFieldName,
+  MrzFormat,
   MrzIssue,
   MrzIssueCode,
   MrzSex,
@@ -135,23 +138,54 @@ const engine = /* @__PURE__ */ (() => {
     const lines = typeof input === 'string' || isIterable(input) ? normaliseLines(input) : [];
     const detection = detectFormat(lines);
     if (detection.format === null) {
+      if (repair && lines.some(hasWhitespace)) {
+        // Whitespace inside the lines can put them past the tolerance of detection: detect again without it.
+        const again = detectFormat(lines.map(withoutWhitespace));
+        if (again.format !== null && fittable(again.format) !== null) return parseMisfit(lines, again.format, repair, ref);
+      }
       return unusable(null, lines, [issue(detection.problem ?? 'UNKNOWN_FORMAT', 0, 0, lines[0]?.length ?? 0)]);
     }
+    if (detection.problem !== null) return parseMisfit(lines, detection.format, repair, ref);
     if (detection.format === 'FRENCH_NATIONAL_ID') {
       // Old French ID cards and French TD2 documents both start IDFRA: the ICAO check digits decide.
-      const asTd2 = parseIcao(lines, LAYOUTS.TD2, repair, ref);
+      const asTd2 = parseIcao(lines, LAYOUTS.TD2, repair, ref, undefined);
       if (Object.values(asTd2.checkDigits).every((digit) => digit.ok)) return asTd2;
     }
     if (!(detection.format in LAYOUTS)) return parseNationalFormat(lines, detection.format, repair, ref);
-    const layout = LAYOUTS[detection.format as IcaoMrzFormat];
-    if (detection.problem !== null) {
-      const issues: MrzIssue[] = [];
-      lines.forEach((line, index) => {
-        if (line.length !== layout.length) issues.push(issue('INVALID_LENGTH', index, 0, line.length));
-      });
-      return unusable(layout.format, lines, issues);
+    return parseIcao(lines, LAYOUTS[detection.format as IcaoMrzFormat], repair, ref, undefined);
+  }
+
+  /** The ICAO layout lines detected as `format` are fitted to: the French ID has the TD2 shape; null for none. */
+  function fittable(format: MrzFormat): IcaoMrzFormat | null {
+    if (format in LAYOUTS) return format as IcaoMrzFormat;
+    return format === 'FRENCH_NATIONAL_ID' ? 'TD2' : null;
+  }
+
+  /**
+   * Lines whose count fits `format` but not their lengths: fitted to the layout when repair is on (see
+   * line-length.ts) and read from there; otherwise unusable, as read, with INVALID_LENGTH on each line that is off.
+   */
+  function parseMisfit(lines: string[], format: MrzFormat, repair: boolean, ref: ReferenceParts): ParsedMrz {
+    const target = fittable(format);
+    const layout = LAYOUTS[target ?? 'TD2'];
+    const notes: MrzIssue[] = [];
+    if (target !== null && repair && lines.length === layout.lines) {
+      const fitted = fitLineLengths(lines, layout);
+      if (fitted.lines !== null) {
+        const again = detectFormat(fitted.lines);
+        // A French ID is taken as a fitted TD2 only when the ICAO check digits then pass, as on the clean path.
+        if (again.problem === null && (again.format === target || (again.format === 'FRENCH_NATIONAL_ID' && target === 'TD2'))) {
+          const result = parseIcao(fitted.lines, layout, repair, ref, fitted);
+          if (again.format === target || Object.values(result.checkDigits).every((digit) => digit.ok)) return result;
+        }
+      } else for (const found of fitted.issues) notes.push(found);
     }
-    return parseIcao(lines, layout, repair, ref);
+    const issues: MrzIssue[] = [];
+    lines.forEach((line, index) => {
+      if (line.length !== layout.length) issues.push(issue('INVALID_LENGTH', index, 0, line.length));
+    });
+    for (const found of notes) issues.push(found);
+    return unusable(format, lines, issues);
   }
 
   /**
@@ -245,21 +279,21 @@ const engine = /* @__PURE__ */ (() => {
     return issue(code, field.line, field.start, field.start + field.length, field.field);
   }
 
+  /** Whether the field of `length` characters at `offset` of `buf` holds a letter (either case). */
+  function hasLetter(buf: Uint8Array, offset: number, length: number): boolean {
+    for (let i = offset; i < offset + length; i++) {
+      const lower = (buf[i] as number) | 32;
+      if (lower >= 97 && lower <= 122) return true;
+    }
+    return false;
+  }
+
   function hasDigit(value: string): boolean {
     for (let i = 0; i < value.length; i++) {
       const c = value.charCodeAt(i);
       if (c >= 48 && c <= 57) return true;
     }
     return false;
-  }
-
-  function isDocumentCode(code: string, layout: CompiledLayout): boolean {
-    const first = code.charCodeAt(0);
-    const second = code.charCodeAt(1);
-    if (!layout.codeFirst.includes(code.charAt(0))) return false;
-    if (!(second === FILLER || (second >= 65 && second <= 90))) return false;
-    // Doc 9303 Parts 5–6: on TD1/TD2 a second letter V would read as a visa.
-    return first === 86 || layout.codeFirst === 'P' || second !== 86;
   }
 
   /** Records check `i` as {@link judgeCheck} left it in {@link lastCheck}. */
@@ -417,9 +451,12 @@ const engine = /* @__PURE__ */ (() => {
 
   type MutableDocument = { -readonly [K in keyof MrzDocument]: MrzDocument[K] };
 
-  function parseIcao(inputLines: string[], layout: CompiledLayout, repair: boolean, ref: ReferenceParts): ParsedMrz {
+  /** Reads `inputLines` as `layout`; `fitted` holds what fitting their lengths changed (see {@link parseMisfit}). */
+  function parseIcao(
+    inputLines: string[], layout: CompiledLayout, repair: boolean, ref: ReferenceParts, fitted: FittedLines | undefined,
+  ): ParsedMrz {
     const buf = BUFFER;
-    const issues: MrzIssue[] = [];
+    const issues: MrzIssue[] = fitted === undefined ? [] : fitted.issues.slice();
     loadBuffer(inputLines, layout, repair, issues);
     const lowered = loweredCount;
     const checks = layout.checks;
@@ -473,7 +510,7 @@ const engine = /* @__PURE__ */ (() => {
       }
     }
 
-    const corrections: MrzCorrection[] = [];
+    const corrections: MrzCorrection[] = fitted === undefined ? [] : fitted.corrections.slice();
     for (let k = 0; k < lowered; k++) {
       const offset = LOWERED[k] as number;
       const field = layout.fields[layout.fieldAt[offset] as number] as CompiledField;
@@ -489,7 +526,7 @@ const engine = /* @__PURE__ */ (() => {
 
     const codeField = f.documentCode as CompiledField;
     const documentCodeRaw = raw.documentCode as string;
-    if (!isDocumentCode(documentCodeRaw, layout)) issues.push(fieldIssue('INVALID_DOCUMENT_CODE', codeField));
+    if (!isDocumentCode(layout, documentCodeRaw.charCodeAt(0), documentCodeRaw.charCodeAt(1))) issues.push(fieldIssue('INVALID_DOCUMENT_CODE', codeField));
 
     if (issuingInfo === undefined) issues.push(fieldIssue('INVALID_ISSUING_STATE', issuingField));
     if (nationalityInfo === undefined) issues.push(fieldIssue('INVALID_NATIONALITY', nationalityField));
@@ -512,6 +549,9 @@ const engine = /* @__PURE__ */ (() => {
     // A digit in the names is outside their class, so there is none when everything was in class.
     if (outOfClass && hasDigit(namesRaw)) issues.push(fieldIssue('INVALID_CHARACTERS', namesField));
     if (namesRaw.charCodeAt(namesRaw.length - 1) !== FILLER) issues.push(fieldIssue('NAME_POSSIBLY_TRUNCATED', namesField));
+    // Rule 1 of the product: a holder nobody can search must not read as a clear. A lone secondary identifier
+    // (`<<NAME`) is a name; a field of filler, or of digits that no repair could read as letters, is not.
+    if (!hasLetter(buf, namesField.offset, namesField.length)) issues.push(fieldIssue('MISSING_NAME', namesField));
     const names = splitNamesAt(buf, namesField.offset, namesRaw);
 
     const numberRaw = raw.documentNumber as string;
@@ -564,6 +604,14 @@ const engine = /* @__PURE__ */ (() => {
 
   return { parse, rawFields };
 })();
+
+function hasWhitespace(line: string): boolean {
+  return /\s/.test(line);
+}
+
+function withoutWhitespace(line: string): string {
+  return line.replace(/\s+/g, '');
+}
 
 function isIterable(value: unknown): value is readonly string[] {
   return typeof value === 'object' && value !== null && typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';

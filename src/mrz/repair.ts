@@ -3,17 +3,33 @@
 //     confusion groups; inside a field a check digit covers, the check digit chooses among them;
 //  2. a failing check digit triggers a search over single confusion substitutions inside the positions it covers;
 //     a repair is taken only when exactly one candidate makes the digit pass (the composite breaks ties);
-//  3. state codes and sex, covered by no digit, are repaired only when exactly one substitution gives a known value.
+//  3. fields no check digit covers follow UNCOVERED_RULES: state codes and sex are repaired only when exactly one
+//     reading is a known value; a digit in the names becomes its designated letter (DESIGNATED_LETTERS).
 // Whatever is not unique is left as read and reported as OCR_CORRECTION_AMBIGUOUS.
 import { CHAR_VALUE } from './check-digit';
 import { judgeCheck } from './checks';
 import { issue } from './issues';
 import type { CharClass, CompiledCheck, CompiledField, CompiledLayout } from './layouts';
 import { STATE_CODES } from './state-codes';
-import type { MrzCandidateChange, MrzCorrection, MrzIssue } from './types';
+import type { MrzCandidateChange, MrzCorrection, MrzFieldName, MrzIssue } from './types';
 
 /** Characters OCR engines mistake for one another in the OCR-B font. */
 export const CONFUSION_GROUPS: readonly string[] = ['O0QD', 'I1L', 'B8', 'S5', 'Z2', 'G6', '<KCL'];
+
+/**
+ * The letter a digit is read as where only a letter fits and neither a check digit nor a table can choose among
+ * its confusion partners (the names): the letter OCR-B draws most like it. 3, 4, 7 and 9 have none and stay errors.
+ */
+export const DESIGNATED_LETTERS: Readonly<Record<string, string>> = Object.freeze({
+  '0': 'O', '1': 'I', '2': 'Z', '5': 'S', '6': 'G', '8': 'B',
+});
+
+/** DESIGNATED[code]: the char code of the designated letter of a digit, 0 for none. */
+const DESIGNATED: Uint8Array = (() => {
+  const table = new Uint8Array(128);
+  for (const [digit, letter] of Object.entries(DESIGNATED_LETTERS)) table[digit.charCodeAt(0)] = letter.charCodeAt(0);
+  return table;
+})();
 
 const CLASS_INDEX: Readonly<Record<CharClass, number>> = { A: 0, N: 1, X: 2 };
 
@@ -44,7 +60,9 @@ const PARTNERS: readonly (readonly Uint8Array[])[] = [0, 1, 2].map((cls) => {
         if (oc !== code && inClass(cls, oc)) set.add(oc);
       }
     }
-    table.push(Uint8Array.from(set));
+    // The designated letter first: candidates are listed, and tables searched, in this order.
+    const designated = code < 128 ? (DESIGNATED[code] as number) : 0;
+    table.push(Uint8Array.from([...set].sort((a, b) => (b === designated ? 1 : 0) - (a === designated ? 1 : 0))));
   }
   return table;
 });
@@ -58,7 +76,16 @@ function partners(cls: number, code: number): Uint8Array {
 /** Upper bound of candidate readings one check digit's search may examine. */
 const MAX_EVALUATIONS = 2048;
 /** How many alternatives an OCR_CORRECTION_AMBIGUOUS issue lists. */
-const MAX_LISTED = 16;
+export const MAX_LISTED = 16;
+
+/**
+ * Whether `code` can stand at a position of class `cls` (0 A, 1 N, 2 X) as read or after rule 1: it is in the class,
+ * or it has a class-compatible confusion partner. Codes above 255 never can.
+ */
+export function fitsClass(cls: number, code: number): boolean {
+  if (code > 255) return false;
+  return IN_CLASS[(cls << 8) | code] === 1 || partners(cls, code).length > 0;
+}
 
 export interface RepairSink {
   readonly corrections: MrzCorrection[];
@@ -230,7 +257,8 @@ function hasForced(buf: Uint8Array, layout: CompiledLayout, offsets: Int16Array)
   return false;
 }
 
-function repairChecks(buf: Uint8Array, layout: CompiledLayout, sink: RepairSink): void {
+/** Rules 1 and 2: the repairs the check digits choose, on `buf` in place. */
+export function repairChecks(buf: Uint8Array, layout: CompiledLayout, sink: RepairSink): void {
   const composite = layout.composite;
   const checks = layout.checks;
   let pendingChecks: CompiledCheck[] | null = null;
@@ -301,15 +329,25 @@ function knownSex(text: string): boolean {
   return SEX_VALUES.has(text);
 }
 
-const TABLE_FIELDS: readonly (readonly [CompiledField['field'], (text: string) => boolean])[] = [
-  ['issuingState', knownState],
-  ['nationality', knownState],
-  ['sex', knownSex],
-];
+/**
+ * How a class-impossible character of a field no check digit covers is read (fields not listed are never changed
+ * by this rule):
+ * - `designated`: free text, the names: a digit becomes its designated letter (verified: false);
+ * - `partner`: the one class-compatible confusion partner, else OCR_CORRECTION_AMBIGUOUS. The document code: `PO`,
+ *   `PD` and `PQ` are all valid codes, so a `0` there is not read as `O` by default;
+ * - a table (a predicate over the field's text): every reading with each impossible character replaced by one of
+ *   its partners (designated letter first), or, with none, every single confusion substitution; taken when exactly
+ *   one reading is a known value, OCR_CORRECTION_AMBIGUOUS when several are.
+ */
+type UncoveredRule = 'designated' | 'partner' | ((text: string) => boolean);
 
-function isTableField(name: CompiledField['field']): boolean {
-  return name === 'issuingState' || name === 'nationality' || name === 'sex';
-}
+const UNCOVERED_RULES: Readonly<Partial<Record<MrzFieldName, UncoveredRule>>> = {
+  documentCode: 'partner',
+  names: 'designated',
+  issuingState: knownState,
+  nationality: knownState,
+  sex: knownSex,
+};
 
 function readField(buf: Uint8Array, field: CompiledField): string {
   const o = field.offset;
@@ -320,9 +358,43 @@ function readField(buf: Uint8Array, field: CompiledField): string {
   return text;
 }
 
-function repairTableField(buf: Uint8Array, layout: CompiledLayout, field: CompiledField, known: (text: string) => boolean, sink: RepairSink): void {
-  if (known(readField(buf, field))) return;
+/**
+ * The readings of `field` in which every offset of `forced` takes one of its letter partners (depth-first, in
+ * partner order) that `known` accepts, as changes; `buf` is left as it was.
+ */
+function tableReadings(
+  buf: Uint8Array, field: CompiledField, forced: readonly number[], index: number, known: (text: string) => boolean,
+  changes: Changes, found: Changes[],
+): void {
+  if (index === forced.length) {
+    if (known(readField(buf, field))) found.push(changes.slice());
+    return;
+  }
+  const offset = forced[index] as number;
+  const original = buf[offset] as number;
+  const cands = partners(CLASS_INDEX.A, original);
+  for (let k = 0; k < cands.length; k++) {
+    const code = cands[k] as number;
+    buf[offset] = code;
+    changes.push(offset, code);
+    tableReadings(buf, field, forced, index + 1, known, changes, found);
+    changes.length -= 2;
+  }
+  buf[offset] = original;
+}
+
+/** The readings of `field` the table rule considers that `known` accepts (see {@link UncoveredRule}). */
+function knownReadings(buf: Uint8Array, field: CompiledField, known: (text: string) => boolean): Changes[] {
   const found: Changes[] = [];
+  const forced: number[] = [];
+  for (let i = 0; i < field.length; i++) {
+    const offset = field.offset + i;
+    if (IN_CLASS[(CLASS_INDEX.A << 8) | (buf[offset] as number)] === 0) forced.push(offset);
+  }
+  if (forced.length > 0) {
+    tableReadings(buf, field, forced, 0, known, [], found);
+    return found;
+  }
   for (let i = 0; i < field.length; i++) {
     const offset = field.offset + i;
     const original = buf[offset] as number;
@@ -334,34 +406,61 @@ function repairTableField(buf: Uint8Array, layout: CompiledLayout, field: Compil
     }
     buf[offset] = original;
   }
+  return found;
+}
+
+function repairTableField(buf: Uint8Array, layout: CompiledLayout, field: CompiledField, known: (text: string) => boolean, sink: RepairSink): void {
+  if (known(readField(buf, field))) return;
+  const found = knownReadings(buf, field, known);
   if (found.length === 1) record(buf, layout, found[0] as Changes, false, sink);
   else if (found.length > 1) ambiguous(layout, field, found, sink);
 }
 
-/** Replaces class-impossible characters of fields no check digit covers, when only one replacement fits. */
+/**
+ * Whether every field of line `line` that a table constrains (state codes, sex) holds a known value as read. A
+ * reading that would need the table rule as well is one repair more than one that does not.
+ */
+export function knownTables(buf: Uint8Array, layout: CompiledLayout, line: number): boolean {
+  const fields = layout.fields;
+  for (let f = 0; f < fields.length; f++) {
+    const field = fields[f] as CompiledField;
+    const rule = UNCOVERED_RULES[field.field];
+    if (field.line === line && typeof rule === 'function' && field.check === null && !rule(readField(buf, field))) return false;
+  }
+  return true;
+}
+
+/** Reads each class-impossible character of `field` by its designated letter, or its one partner. */
+function repairFreeField(buf: Uint8Array, layout: CompiledLayout, field: CompiledField, rule: 'designated' | 'partner', sink: RepairSink): void {
+  const cls = CLASS_INDEX[field.charClass];
+  for (let i = 0; i < field.length; i++) {
+    const offset = field.offset + i;
+    const code = buf[offset] as number;
+    if (IN_CLASS[(cls << 8) | code] === 1 || (CHAR_VALUE[code] as number) < 0) continue;
+    const designated = rule === 'designated' && code < 128 ? (DESIGNATED[code] as number) : 0;
+    if (designated !== 0 && IN_CLASS[(cls << 8) | designated] === 1) {
+      record(buf, layout, [offset, designated], false, sink);
+      continue;
+    }
+    const cands = partners(cls, code);
+    if (cands.length === 1) record(buf, layout, [offset, cands[0] as number], false, sink);
+    else if (cands.length > 1) {
+      const found: Changes[] = [];
+      for (let k = 0; k < cands.length; k++) found.push([offset, cands[k] as number]);
+      ambiguous(layout, field, found, sink);
+    }
+  }
+}
+
+/** Repairs the fields no check digit covers, each by its rule in {@link UNCOVERED_RULES}. */
 function repairUncovered(buf: Uint8Array, layout: CompiledLayout, sink: RepairSink): void {
   const fields = layout.fields;
   for (let f = 0; f < fields.length; f++) {
     const field = fields[f] as CompiledField;
-    if (field.check !== null || field.charClass === 'X' || isTableField(field.field)) continue;
-    const cls = CLASS_INDEX[field.charClass];
-    for (let i = 0; i < field.length; i++) {
-      const offset = field.offset + i;
-      const code = buf[offset] as number;
-      if (IN_CLASS[(cls << 8) | code] === 1 || (CHAR_VALUE[code] as number) < 0) continue;
-      const cands = partners(cls, code);
-      if (cands.length === 1) record(buf, layout, [offset, cands[0] as number], false, sink);
-      else if (cands.length > 1) {
-        const found: Changes[] = [];
-        for (let k = 0; k < cands.length; k++) found.push([offset, cands[k] as number]);
-        ambiguous(layout, field, found, sink);
-      }
-    }
-  }
-  for (let t = 0; t < TABLE_FIELDS.length; t++) {
-    const [name, known] = TABLE_FIELDS[t] as (typeof TABLE_FIELDS)[number];
-    const field = layout.byName[name];
-    if (field !== undefined) repairTableField(buf, layout, field, known, sink);
+    const rule = UNCOVERED_RULES[field.field];
+    if (rule === undefined || field.check !== null) continue;
+    if (typeof rule === 'function') repairTableField(buf, layout, field, rule, sink);
+    else repairFreeField(buf, layout, field, rule, sink);
   }
 }
 

@@ -88,6 +88,7 @@ export type MrzIssueCode =
   | 'EXPIRY_DATE_CHECK_DIGIT'
   | 'PERSONAL_NUMBER_CHECK_DIGIT'
   | 'COMPOSITE_CHECK_DIGIT'
+  | 'MISSING_NAME'
   | 'NAME_POSSIBLY_TRUNCATED'
   | 'SPECIMEN_DOCUMENT'
   | 'DOCUMENT_EXPIRED'
@@ -99,10 +100,12 @@ export type MrzIssueCode =
 export interface MrzCandidateChange {
   /** Line index, from 0. */
   readonly line: number;
-  /** Column index, from 0. */
+  /** Column index, from 0: in the line as read for a removal, in the judged line otherwise. */
   readonly column: number;
-  /** The character that would be put there. */
+  /** The character that would be put there; `''` for a removal. */
   readonly to: string;
+  /** Set when the change removes a character from a line too long, or inserts filler into a line too short. */
+  readonly kind?: 'removed' | 'inserted';
 }
 
 /**
@@ -129,20 +132,36 @@ export interface MrzIssue {
   readonly candidates?: readonly (readonly MrzCandidateChange[])[];
 }
 
-/** One character the repair changed. */
+/**
+ * One character the repair changed, removed or inserted.
+ * @example { line: 0, column: 15, from: 'O', to: '0', field: 'birthDate', verified: true }
+ * @example { line: 0, column: 29, from: ' ', to: '', field: 'names', verified: false, kind: 'removed' }
+ */
 export interface MrzCorrection {
   /** Line index, from 0. */
   readonly line: number;
-  /** Column index, from 0. */
+  /**
+   * Column index, from 0: in the judged line (see {@link ParsedMrz.lines}), except for a removed character, whose
+   * column is in the line as read.
+   */
   readonly column: number;
-  /** The character as read. */
+  /** The character as read; `''` for an inserted one. */
   readonly from: string;
-  /** The character judged instead. */
+  /** The character judged instead; `''` for a removed one. */
   readonly to: string;
-  /** The field the character belongs to. */
+  /** The field the character belongs to (for a removed one: the field where it stood). */
   readonly field: MrzFieldName;
-  /** Whether a check digit covering this position passes after the change. */
+  /**
+   * Whether a check digit covering this position passes after the change. For a removed or inserted character,
+   * which moves the rest of its line: whether some check digit covers the line and every one that does passes.
+   */
   readonly verified: boolean;
+  /**
+   * Set when the repair brought a line to the layout's length: `removed` for a character taken out of a line too
+   * long (whitespace, a stray mark, a character read twice, doubled filler), `inserted` for filler put into a line
+   * too short. Absent for a character changed in place.
+   */
+  readonly kind?: 'removed' | 'inserted';
 }
 
 /** The holder and document data, decoded. */
@@ -156,7 +175,11 @@ export interface MrzDocument {
   readonly documentNumber: string;
   /** State code without filler; empty for formats that do not carry one. */
   readonly nationality: string;
-  /** Primary identifier; `<` inside it becomes a space (`DE<LA<CRUZ` → `DE LA CRUZ`). May be empty. */
+  /**
+   * Primary identifier; `<` inside it becomes a space (`DE<LA<CRUZ` → `DE LA CRUZ`). Empty when the name field
+   * starts with `<<` (a holder whose one name is written as the secondary identifier), or when the field holds no
+   * letter at all, which is the error MISSING_NAME.
+   */
   readonly surname: string;
   /** Components of the secondary identifier. Empty when there is none. */
   readonly givenNames: readonly string[];
@@ -194,8 +217,10 @@ export interface ParsedMrz {
 /** Options of {@link parseMrz}. Unknown keys are refused with a RangeError. */
 export interface ParseMrzOptions {
   /**
-   * Repair OCR confusions (lowercase, letters in digit fields and vice versa, substitutions that make the check
-   * digits pass when exactly one does). `false` judges the lines exactly as read.
+   * Repair OCR noise: lowercase, letters in digit fields and digits in letter fields, substitutions that make the
+   * check digits pass when exactly one does, and lines one or two characters off the layout's length (whitespace or
+   * stray marks inside a line, a character read twice, filler lost or doubled at the end). Every repair is listed in
+   * {@link ParsedMrz.corrections}. `false` judges the lines exactly as read.
    * @default true
    */
   readonly repair?: boolean;

@@ -168,9 +168,10 @@ describe('OCR repair', () => {
   });
 
   it('lists candidates by position and replacement only', () => {
-    const result = parseMrz([SPECIMENS.TD3[0].replace('ERIKSSON', 'ER1KSSON'), SPECIMENS.TD3[1]], REF);
+    // GB0 reads as GBO or GBD, both known codes: nothing is chosen.
+    const result = parseMrz([SPECIMENS.TD3[0].replace('P<UTO', 'P<GB0'), SPECIMENS.TD3[1]], REF);
     const ambiguous = result.issues.find((found) => found.code === 'OCR_CORRECTION_AMBIGUOUS');
-    expect(ambiguous?.candidates).toEqual([[{ line: 0, column: 7, to: 'I' }], [{ line: 0, column: 7, to: 'L' }]]);
+    expect(ambiguous?.candidates).toEqual([[{ line: 0, column: 4, to: 'O' }], [{ line: 0, column: 4, to: 'D' }]]);
     expect(result.valid).toBe(false);
   });
 });
@@ -231,11 +232,12 @@ describe('issue codes', () => {
     ['EXPIRY_DATE_CHECK_DIGIT', parseMrz([td3[0], set(td3[1], 27, '3')], REF)],
     ['PERSONAL_NUMBER_CHECK_DIGIT', parseMrz([td3[0], set(td3[1], 42, '7')], REF)],
     ['COMPOSITE_CHECK_DIGIT', parseMrz([td3[0], set(td3[1], 43, '7')], REF)],
+    ['MISSING_NAME', parseMrz([set(td3[0], 5, '<'.repeat(39)), td3[1]], REF)],
     ['NAME_POSSIBLY_TRUNCATED', parseMrz([set(td3[0], 43, 'X'), td3[1]], REF)],
     ['SPECIMEN_DOCUMENT', parseMrz(td3, REF)],
     ['DOCUMENT_EXPIRED', parseMrz(td3, REF)],
     ['OCR_CORRECTED', parseMrz([td3[0], set(td3[1], 15, 'O')], REF)],
-    ['OCR_CORRECTION_AMBIGUOUS', parseMrz([set(td3[0], 7, '1'), td3[1]], REF)],
+    ['OCR_CORRECTION_AMBIGUOUS', parseMrz([set(td3[0], 2, 'GB0'), td3[1]], REF)],
     ['LOWERCASE_INPUT', parseMrz([td3[0].toLowerCase(), td3[1]], REF)],
   ];
 
