@@ -99,12 +99,20 @@ function issueLines(mrz: ParsedMrz, paint: Paint): string[] {
   });
 }
 
+/** What one repair did; a removed character is shown by its code point, since it may be whitespace or a control. */
+function correctionText(c: ParsedMrz['corrections'][number]): string {
+  const shown = (ch: string) => (/^[A-Z0-9<]$/.test(ch) ? `'${ch}'` : `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`);
+  if (c.kind === 'removed') return `removed ${shown(c.from)} (the line was too long)`;
+  if (c.kind === 'inserted') return `inserted ${shown(c.to)} (the line was too short)`;
+  return `read ${shown(c.from)}, corrected to ${shown(c.to)}`;
+}
+
 function correctionLines(mrz: ParsedMrz, paint: Paint): string[] {
   if (mrz.corrections.length === 0) return [row('corrections', 'none')];
   return mrz.corrections.map((c, i) =>
     row(
       i === 0 ? 'corrections' : '',
-      paint.yellow(`line ${c.line + 1}, column ${c.column + 1}: read '${c.from}', corrected to '${c.to}' (${c.field}${c.verified ? ', verified by its check digit' : ', NOT verified'})`),
+      paint.yellow(`line ${c.line + 1}, column ${c.column + 1}: ${correctionText(c)} (${c.field}${c.verified ? ', verified by its check digit' : ', NOT verified'})`),
     ),
   );
 }
