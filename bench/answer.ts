@@ -7,6 +7,7 @@ import { checkResponseSchema, type CheckItemResponse } from '../src/protocol/wir
 import { buildCheckResult } from '../src/queries/results';
 import type { Source } from '../src/queries/types';
 import type { Transport, TransportResponse } from '../src/transport/types';
+import { SAMPLE_HIT } from './lib';
 
 const NO_HIT = {
   requestId: '6f1c2a4e-0000-4000-8000-000000000001',
@@ -30,19 +31,7 @@ const HIT = {
         { source: 'SLTD', status: 'HIT', dataAsOf: '2025-06-01T00:00:00Z' },
         { source: 'TDAWN', status: 'NO_HIT', dataAsOf: '2025-06-01T00:00:00Z' },
       ],
-      hits: [
-        {
-          kind: 'document',
-          hitId: 'h-1',
-          source: 'SLTD',
-          recordId: 'SLTD-2024-000123',
-          ownerCountry: 'UTO',
-          match: { method: 'EXACT', score: 1, matchedFields: ['documentNumber', 'issuingState'] },
-          actionToBeTaken: 'SEIZE_DOCUMENT',
-          confirmation: { state: 'UNCONFIRMED' },
-          document: { documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT', status: 'STOLEN', incidentDate: '2024-03-01' },
-        },
-      ],
+      hits: [SAMPLE_HIT],
     },
   ],
 };

@@ -2,22 +2,11 @@
 // (alternating slices, so machine noise hits both alike). One JSON line per figure.
 import type { CheckResult } from '../src/queries/types';
 import { createCheckCache, resolveResilienceOptions } from '../src/resilience/index';
+import { SAMPLE_HIT } from './lib';
 
 const RESULT: CheckResult = {
   verdict: 'HIT',
-  hits: [
-    {
-      kind: 'document',
-      hitId: 'h-1',
-      source: 'SLTD',
-      recordId: 'SLTD-2024-000123',
-      ownerCountry: 'UTO',
-      match: { method: 'EXACT', score: 1, matchedFields: ['documentNumber', 'issuingState'] },
-      actionToBeTaken: 'SEIZE_DOCUMENT',
-      confirmation: { state: 'UNCONFIRMED' },
-      document: { documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT', status: 'STOLEN', incidentDate: '2024-03-01' },
-    },
-  ],
+  hits: [SAMPLE_HIT],
   outcomes: [
     { source: 'SLTD', status: 'HIT', dataAsOf: '2025-06-01T00:00:00Z' },
     { source: 'TDAWN', status: 'NO_HIT', dataAsOf: '2025-06-01T00:00:00Z' },

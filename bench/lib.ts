@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { DocumentHit } from '../src/queries/types';
 
 /** A mock gateway running in a child process. */
 export interface GatewayProcess {
@@ -58,5 +59,18 @@ export function cpuMsSince(since: NodeJS.CpuUsage): number {
   const d = process.cpuUsage(since);
   return (d.user + d.system) / 1000;
 }
+
+/** A typical SLTD hit, as the gateway sends it and the client hands it out: the fixture of the answer-path benches. */
+export const SAMPLE_HIT: DocumentHit = {
+  kind: 'document',
+  hitId: 'h-1',
+  source: 'SLTD',
+  recordId: 'SLTD-2024-000123',
+  ownerCountry: 'UTO',
+  match: { method: 'EXACT', score: 1, matchedFields: ['documentNumber', 'issuingState'] },
+  actionToBeTaken: 'SEIZE_DOCUMENT',
+  confirmation: { state: 'UNCONFIRMED' },
+  document: { documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT', status: 'STOLEN', incidentDate: '2024-03-01' },
+};
 
 export const round = (x: number, digits = 0): number => Number(x.toFixed(digits));

@@ -3,6 +3,7 @@
 import { InputError } from '../errors/index';
 import { parseMrz } from '../mrz/index';
 import { subjectsFromMrz } from '../queries/mrz-check';
+import { hasNameLetter } from '../queries/validate';
 import type { DocumentType, Subject } from '../queries/types';
 import { UsageError } from './args';
 import { MAX_LINE_BYTES, OVER_LONG } from './lines';
@@ -239,10 +240,6 @@ const SEXES: Readonly<Record<string, 'M' | 'F' | 'X' | undefined>> = {
   UNSPECIFIED: undefined,
 };
 
-function hasLetter(value: string): boolean {
-  return /\p{L}/u.test(value);
-}
-
 function text(value: string | string[] | undefined): string | undefined {
   if (value === undefined) return undefined;
   const joined = (Array.isArray(value) ? value.join(' ') : String(value)).trim();
@@ -270,7 +267,7 @@ export function subjectsOfRow(row: ManifestRow): Subject[] {
   // `-`, `.` or `'` in a surname column is a placeholder for "unknown": no person to search, but the row's document
   // is still checked (a placeholder must never turn a stolen passport's row into an input error).
   const surnameText = text(row.surname);
-  const surname = surnameText !== undefined && hasLetter(surnameText) ? surnameText : undefined;
+  const surname = surnameText !== undefined && hasNameLetter(surnameText) ? surnameText : undefined;
   if (surname !== undefined) {
     const given = Array.isArray(row.givenNames) ? row.givenNames : (text(row.givenNames)?.split(/\s+/) ?? []);
     const sexText = text(row.sex)?.toUpperCase();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { AuditEvent, AuditSubject } from '../audit/index';
-import { AbortError, BorderlinkError, ConfigError, InputError, ProtocolError } from '../errors/index';
+import { AbortError, BorderlinkError, ConfigError, ProtocolError } from '../errors/index';
 import { canonicalJson, hashKeyFrom, keyedHash } from '../internal/hash';
 import { optionName } from '../internal/option-name';
 import { createLevelledLogger, type LevelledLogger } from '../internal/logger';
@@ -16,11 +16,11 @@ import {
   type CheckRequestBody,
   type CheckResponse,
 } from '../protocol/wire';
-import { finishResult, runBatch, type BatchHost, type BatchItem, type BatchOptions, type BatchOutcome, type PreparedCheck } from '../queries/batch';
+import { runBatch, type BatchHost, type BatchItem, type BatchOptions, type BatchOutcome } from '../queries/batch';
 import { answersByItem } from '../queries/items';
-import { buildCheckResult } from '../queries/results';
+import { buildCheckResult, finishResult, type PreparedCheck } from '../queries/results';
 import { parseMrz, type ParsedMrz } from '../mrz/index';
-import { MRZ_SOURCES, searchFromMrz, type MrzBatchItem, type MrzCheckOptions, type MrzCheckResult } from '../queries/mrz-check';
+import { MRZ_SOURCES, searchFromMrz, type MrzBatchItem, type MrzSearch, type MrzCheckOptions, type MrzCheckResult } from '../queries/mrz-check';
 import type {
   CheckResult,
   DocumentQuery,
@@ -33,6 +33,7 @@ import type {
 import {
   assertSourcesFit,
   defaultSources,
+  inputError,
   documentQuerySchema,
   parseContext,
   parseInput,
@@ -61,7 +62,7 @@ import {
   type ResolvedResilience,
 } from '../resilience/index';
 import type { CallSpec, Executor } from '../resilience/types';
-import { TRANSPORT_SECRETS, type Transport, type TransportResponse } from '../transport/types';
+import { TRANSPORT_SECRETS, type Transport } from '../transport/types';
 import { VERSION } from '../version';
 import type { CallOptions, ClientOptions, WriteOptions } from './options';
 
@@ -273,7 +274,6 @@ interface CheckAnswer {
   response: CheckResponse;
   byItem: Map<string, CheckItemResponse>;
 }
-const parseCheckResponse = (response: TransportResponse): CheckResponse => readCheckAnswer(response);
 
 class Client implements BorderlinkClient {
   readonly #transport: Transport;
@@ -359,7 +359,7 @@ class Client implements BorderlinkClient {
     const { allowInvalidMrz, repair, referenceDate, ...callOptions } = options;
     if (allowInvalidMrz !== undefined && typeof allowInvalidMrz !== 'boolean') throw new ConfigError('Option allowInvalidMrz must be a boolean');
     if (typeof input !== 'string' && !Array.isArray(input)) {
-      throw new InputError('Invalid input: mrz must be a string or an array of lines', [{ path: 'mrz', message: 'must be a string or an array of lines' }]);
+      throw inputError([{ path: 'mrz', message: 'must be a string or an array of lines' }]);
     }
     let parsed: ReturnType<typeof parseMrz>;
     try {
@@ -367,32 +367,19 @@ class Client implements BorderlinkClient {
     } catch (err) {
       throw new ConfigError(`Invalid MRZ options: ${(err as Error).message}`);
     }
-    const requested = callOptions.sources ?? [...MRZ_SOURCES];
-    let notAsked: Source[] = [];
-    const result = await this.#checkOne(
-      () => {
-        const search = searchFromMrz(parsed, allowInvalidMrz === true);
-        notAsked = search.notAsked;
-        return search.subjects;
-      },
-      callOptions,
-      requested,
-      () => notAsked,
-    );
+    const result = await this.#checkOne(() => searchFromMrz(parsed, allowInvalidMrz === true), callOptions, callOptions.sources ?? [...MRZ_SOURCES]);
     return { ...result, mrz: parsed };
   }
 
-  async #checkOne(
-    subjectsOf: () => Subject[],
-    options: CallOptions | undefined,
-    requestSources?: Source[],
-    notAskedOf?: () => readonly Source[],
-  ): Promise<CheckResult> {
+  /** One check: `subjectsOf` gives the subjects, or (for an MRZ) the subjects and the sources they cannot be asked in. */
+  async #checkOne(subjectsOf: () => Subject[] | MrzSearch, options: CallOptions | undefined, requestSources?: Source[]): Promise<CheckResult> {
     const started = performance.now();
     checkCallOptions(options, callKeys, this.#resilience);
     this.#assertOpen();
-    const subjects = subjectsOf();
-    const prepared = this.#prepare(subjects, requestSources ?? options?.sources, options?.context, notAskedOf?.());
+    const search = subjectsOf();
+    const prepared = Array.isArray(search)
+      ? this.#prepare(search, requestSources ?? options?.sources, options?.context)
+      : this.#prepare(search.subjects, requestSources ?? options?.sources, options?.context, search.notAsked);
     const requestId = randomUUID();
     try {
       const result = await this.#runCheck(prepared, requestId, options, started);
@@ -425,7 +412,7 @@ class Client implements BorderlinkClient {
     }
     const chosen = requested.filter((s) => !notAsked.includes(s));
     if (chosen.length === 0) {
-      throw new InputError('Invalid input: sources has no source left that can be asked', [{ path: 'sources', message: 'has no source left that can be asked' }]);
+      throw inputError([{ path: 'sources', message: 'has no source left that can be asked' }]);
     }
     assertSourcesFit(subjects, chosen, false);
     return { context, subjects, sources: chosen, requested, notAsked };
@@ -498,7 +485,7 @@ class Client implements BorderlinkClient {
       },
       requestId,
       parse: (response) => {
-        const parsed = parseCheckResponse(response);
+        const parsed = readCheckAnswer(response);
         return { response: parsed, byItem: answersByItem(askedIds, parsed.items) };
       },
       timeoutMs: timing.timeoutMs,
@@ -540,16 +527,13 @@ class Client implements BorderlinkClient {
       prepare: (item, context) => {
         const { mrz } = item as Partial<MrzBatchItem>;
         if (typeof mrz !== 'string' && !Array.isArray(mrz)) {
-          throw new InputError('Invalid input: mrz must be a string or an array of lines', [{ path: 'mrz', message: 'must be a string or an array of lines' }]);
+          throw inputError([{ path: 'mrz', message: 'must be a string or an array of lines' }]);
         }
         const parsed = parseMrz(mrz, parseOptions);
         const { subjects, notAsked } = searchFromMrz(parsed, allowInvalidMrz === true);
-        return { prepared: this.#prepare(subjects, [...MRZ_SOURCES], context, notAsked), extra: { parsed, notAsked } };
+        return { prepared: this.#prepare(subjects, [...MRZ_SOURCES], context, notAsked), extra: parsed };
       },
-      finish: (result, extra) => {
-        const { parsed } = extra as { parsed: ParsedMrz };
-        return { ...result, mrz: parsed } as MrzCheckResult;
-      },
+      finish: (result, parsed) => ({ ...result, mrz: parsed as ParsedMrz }) as MrzCheckResult,
     };
     return runBatch<MrzBatchItem, MrzCheckResult>(host, items, batchOptions);
   }
@@ -617,21 +601,14 @@ class Client implements BorderlinkClient {
       idempotencyKey = this.#idempotencyKey(options);
     } catch (err) {
       // Refused before sending: still say which key the caller gave, when it gave a usable one.
-      if (err instanceof BorderlinkError && typeof given === 'string' && idempotencyKeySchema.safeParse(given).success) {
-        err.idempotencyKey = given;
-        err.mayHaveBeenStored = false;
-      }
+      if (typeof given === 'string' && idempotencyKeySchema.safeParse(given).success) writeError(err, given);
       throw err;
     }
     try {
       this.#assertOpen();
       return { parsed: parse(), idempotencyKey };
     } catch (err) {
-      if (err instanceof BorderlinkError) {
-        err.idempotencyKey = idempotencyKey;
-        err.mayHaveBeenStored = false;
-      }
-      throw err;
+      throw writeError(err, idempotencyKey);
     }
   }
 
@@ -652,7 +629,7 @@ class Client implements BorderlinkClient {
     try {
       context = this.#contextFor(options?.context);
     } catch (err) {
-      throw this.#writeError(err, idempotencyKey, false);
+      throw writeError(err, idempotencyKey);
     }
     const prepared = { context, subjects, sources: [] };
     // A report or withdrawal changes what checks answer: nothing cached before it, or read while it is in flight,
@@ -675,7 +652,7 @@ class Client implements BorderlinkClient {
       };
     } catch (err) {
       const error = this.#finishError(err, requestId, started);
-      this.#writeError(error, idempotencyKey, false);
+      writeError(error, idempotencyKey);
       this.#audit(action, prepared, { requestId, ...(recordId !== undefined ? { recordId } : {}), error });
       throw error;
     } finally {
@@ -683,13 +660,6 @@ class Client implements BorderlinkClient {
     }
   }
 
-  /** Every write error says which key it was sent under and whether it may have been stored (the executor knows). */
-  #writeError(err: unknown, idempotencyKey: string, sent: boolean): unknown {
-    if (!(err instanceof BorderlinkError)) return err;
-    err.idempotencyKey = idempotencyKey;
-    err.mayHaveBeenStored ??= sent;
-    return err;
-  }
 
   #writeMoves(delta: 1 | -1): void {
     this.#writeEpoch++;
@@ -803,6 +773,17 @@ class Client implements BorderlinkClient {
     await this.#executor.close();
     await this.#transport.close();
   }
+}
+
+/**
+ * Every write error says which key it was sent under and whether it may have been stored: the executor sets
+ * `mayHaveBeenStored` for what it sent; anything refused before sending was not stored.
+ */
+function writeError(err: unknown, idempotencyKey: string): unknown {
+  if (!(err instanceof BorderlinkError)) return err;
+  err.idempotencyKey = idempotencyKey;
+  err.mayHaveBeenStored ??= false;
+  return err;
 }
 
 function isAbort(err: unknown): boolean {

@@ -6,8 +6,8 @@ import { AbortError, BorderlinkError, ConfigError, InputError, ProtocolError } f
 import { optionName } from '../internal/option-name';
 import type { CheckItemRequest, CheckItemResponse, CheckResponse } from '../protocol/wire';
 import { MAX_ITEMS_PER_REQUEST } from '../protocol/wire';
-import { withNotAsked } from './mrz-check';
-import { buildCheckResult } from './results';
+import { buildCheckResult, finishResult, type PreparedCheck } from './results';
+import { inputError } from './validate';
 import type { CheckResult, QueryContext, Source, Subject, Verdict } from './types';
 
 /**
@@ -65,25 +65,6 @@ export interface BatchOptions {
   context?: Partial<QueryContext>;
   /** Rows in the input, for progress when the input is not an array. */
   total?: number;
-}
-
-/**
- * A validated check, ready to send. `requested` and `notAsked` are set when some requested sources could not be asked
- * (nothing they search was usable): those read `NOT_ASKED` in the result, before anything (cache, audit, log, caller)
- * sees it. @internal
- */
-export interface PreparedCheck {
-  context: QueryContext;
-  subjects: Subject[];
-  /** The sources sent. */
-  sources: Source[];
-  requested?: readonly Source[];
-  notAsked?: readonly Source[];
-}
-
-/** The result as the caller gets it: sources not asked put back in as NOT_ASKED. @internal */
-export function finishResult<R extends CheckResult>(prepared: PreparedCheck, result: R): R {
-  return prepared.notAsked === undefined ? result : withNotAsked(result, prepared.requested ?? prepared.sources, prepared.notAsked);
 }
 
 /** What the batch needs from the client. @internal */
@@ -213,8 +194,8 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
         if (typeof item !== 'object' || item === null) throw new ConfigError('A checkMany item must be an object with an id');
         // Ids are how the caller ties an answer to a traveller: a missing or repeated one could put a HIT on the
         // wrong row. Kept for the whole run (a few dozen bytes a row), since a repeat may come at any distance.
-        if (id === '') throw new InputError('Invalid input: id is required (a non-empty string)', [{ path: 'id', message: 'is required (a non-empty string)' }]);
-        if (seenIds.has(id)) throw new InputError('Invalid input: id repeats the id of an earlier row', [{ path: 'id', message: 'repeats the id of an earlier row' }]);
+        if (id === '') throw inputError([{ path: 'id', message: 'is required (a non-empty string)' }]);
+        if (seenIds.has(id)) throw inputError([{ path: 'id', message: 'repeats the id of an earlier row' }]);
         seenIds.add(id);
         const { prepared, extra } = host.prepare(item, options.context);
         row.prepared = prepared;
@@ -233,15 +214,16 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
    * Sends one request of rows. A gateway that answers 413 TOO_MANY_ITEMS takes fewer: the rows are sent again in two
    * halves, down to one row a request, and later requests are no larger than what it accepted.
    */
-  const sendRows = async (rows: Row[]): Promise<void> => {
-    if (tooManyForOne !== undefined) {
-      // The gateway refused one row as too many: it takes none, and the rest are not sent to hear it again.
-      for (const row of rows) {
-        host.audit(row.prepared!, undefined, tooManyForOne, tooManyForOne.requestId ?? '');
-        emit(row, { id: row.id, error: tooManyForOne });
-      }
-      return;
+  const failRows = (rows: Row[], error: BorderlinkError): void => {
+    for (const row of rows) {
+      host.audit(row.prepared!, undefined, error, error.requestId ?? '');
+      emit(row, { id: row.id, error });
     }
+  };
+
+  const sendRows = async (rows: Row[]): Promise<void> => {
+    // The gateway refused one row alone as too many: it takes none, and the rest are not sent to hear it again.
+    if (tooManyForOne !== undefined) return failRows(rows, tooManyForOne);
     const context = rows[0]!.prepared!.context;
     const items: CheckItemRequest[] = rows.map((r) => ({ itemId: String(r.seq), subjects: r.prepared!.subjects, sources: r.prepared!.sources }));
     const sentAt = performance.now();
@@ -257,19 +239,17 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
         emit(row, { id: row.id, result: (host.finish ? host.finish(result, row.extra) : result) as R });
       }
     } catch (err) {
-      if (err instanceof InputError && err.code === 'TOO_MANY_ITEMS' && rows.length === 1) tooManyForOne = err;
-      if (err instanceof InputError && err.code === 'TOO_MANY_ITEMS' && rows.length > 1 && !controller.signal.aborted && tooManyForOne === undefined) {
-        const half = Math.ceil(rows.length / 2);
-        batchSize = Math.min(batchSize, half);
-        await sendRows(rows.slice(0, half));
-        await sendRows(rows.slice(half));
-        return;
+      if (err instanceof InputError && err.code === 'TOO_MANY_ITEMS') {
+        if (rows.length === 1) tooManyForOne = err;
+        else if (!controller.signal.aborted && tooManyForOne === undefined) {
+          const half = Math.ceil(rows.length / 2);
+          batchSize = Math.min(batchSize, half);
+          await sendRows(rows.slice(0, half));
+          await sendRows(rows.slice(half));
+          return;
+        }
       }
-      const error = err instanceof BorderlinkError ? err : new ProtocolError('Unexpected failure in a batch', { cause: err });
-      for (const row of rows) {
-        host.audit(row.prepared!, undefined, error, error.requestId ?? '');
-        emit(row, { id: row.id, error });
-      }
+      failRows(rows, err instanceof BorderlinkError ? err : new ProtocolError('Unexpected failure in a batch', { cause: err }));
     }
   };
 

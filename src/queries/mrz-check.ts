@@ -1,7 +1,7 @@
 // From a parsed MRZ to the subjects of one check: the document (SLTD, TDAWN) and its holder (NOMINAL).
 import { MrzError } from '../errors/index';
 import type { ParsedMrz } from '../mrz/index';
-import type { CheckResult, Source, SourceOutcome, Subject } from './types';
+import type { CheckResult, Source, Subject } from './types';
 import { dateSchema, documentQuerySchema, personQuerySchema, stateCodeSchema } from './validate';
 
 /** Sources an MRZ check asks: the document in SLTD and TDAWN, its holder in NOMINAL. */
@@ -103,16 +103,4 @@ export function subjectsFromMrz(parsed: ParsedMrz, allowInvalid: boolean): Subje
     throw mrzError(parsed, () => `The MRZ's ${notAsked.includes('NOMINAL') ? 'holder' : 'document'} cannot be searched (${notAsked.join(', ')} could not be asked)`);
   }
   return subjects;
-}
-
-/**
- * A result with the sources that were requested but not asked put back in, in request order, as `NOT_ASKED`. A
- * source not asked is never clear: a `NO_HIT` from the others becomes `INCOMPLETE`. @internal
- */
-export function withNotAsked<R extends CheckResult>(result: R, requested: readonly Source[], notAsked: readonly Source[]): R {
-  if (!notAsked.some((s) => requested.includes(s))) return result;
-  const outcomes: SourceOutcome[] = requested.map(
-    (source) => (notAsked.includes(source) ? undefined : result.outcomes.find((o) => o.source === source)) ?? { source, status: 'NOT_ASKED' },
-  );
-  return { ...result, outcomes, verdict: result.verdict === 'NO_HIT' ? 'INCOMPLETE' : result.verdict };
 }

@@ -1,6 +1,6 @@
 // From the gateway's answer to a CheckResult. The verdict rule is the heart of the product: a failure, a timeout, a
 // missing source or an element of the answer that could not be read never reads as clear.
-import type { CheckResult, GatewayWarning, Hit, Source, SourceOutcome, Verdict } from './types';
+import type { CheckResult, GatewayWarning, Hit, QueryContext, Source, SourceOutcome, Subject, Verdict } from './types';
 import { MAX_WARNINGS, type CheckItemResponse } from '../protocol/wire';
 
 const answered = new Set(['HIT', 'POSSIBLE_HIT', 'NO_HIT']);
@@ -17,8 +17,9 @@ export interface VerdictOptions {
 
 /**
  * The verdict rule: `HIT` when any hit matched `EXACT` or `NORMALISED`; else `POSSIBLE_HIT` when a hit matched
- * `FUZZY` or a source said `POSSIBLE_HIT` (or `HIT` without a hit that could be read); `NO_HIT` only when every requested source answered `NO_HIT`, there is no
- * hit, and nothing in the answer was left out as unreadable; everything else is `INCOMPLETE`.
+ * `FUZZY` or a source said `POSSIBLE_HIT` (or `HIT` without a hit that could be read); `NO_HIT` only when every
+ * requested source answered `NO_HIT`, there is no hit, and nothing in the answer was left out as unreadable;
+ * everything else is `INCOMPLETE`.
  * @param outcomes one per requested source; a source the gateway left out counts as `ERROR`.
  * @example
  * ```ts
@@ -106,6 +107,34 @@ export function buildCheckResult(
   return gatewayRequestId === undefined
     ? { verdict, hits: item.hits, outcomes, requestId, warnings, attempts, durationMs, servedFrom: 'network' }
     : { verdict, hits: item.hits, outcomes, requestId, gatewayRequestId, warnings, attempts, durationMs, servedFrom: 'network' };
+}
+
+/**
+ * A validated check, ready to send. `requested` and `notAsked` are set when some requested sources could not be asked
+ * (nothing they search was usable): those read `NOT_ASKED` in the result, before anything (cache, audit, log, caller)
+ * sees it. @internal
+ */
+export interface PreparedCheck {
+  context: QueryContext;
+  subjects: Subject[];
+  /** The sources sent. */
+  sources: Source[];
+  requested?: readonly Source[];
+  notAsked?: readonly Source[];
+}
+
+/**
+ * The result as the caller gets it: the requested sources that were not asked put back in, in request order, as
+ * `NOT_ASKED`. A source not asked is never clear: a `NO_HIT` from the others becomes `INCOMPLETE`. @internal
+ */
+export function finishResult<R extends CheckResult>(prepared: PreparedCheck, result: R): R {
+  const { notAsked } = prepared;
+  const requested = prepared.requested ?? prepared.sources;
+  if (notAsked === undefined || !notAsked.some((s) => requested.includes(s))) return result;
+  const outcomes: SourceOutcome[] = requested.map(
+    (source) => (notAsked.includes(source) ? undefined : result.outcomes.find((o) => o.source === source)) ?? { source, status: 'NOT_ASKED' },
+  );
+  return { ...result, outcomes, verdict: result.verdict === 'NO_HIT' ? 'INCOMPLETE' : result.verdict };
 }
 
 /**

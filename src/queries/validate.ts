@@ -31,6 +31,14 @@ export const dateSchema = z
 /** Letters to Unicode that print as blanks: a name made of them is still empty. */
 const HANGUL_FILLERS = /[\u115F\u1160\u3164\uFFA0]/g;
 
+/**
+ * Whether a name holds a letter, so that there is something to search: `-`, `.`, `'`, a combining mark alone or
+ * Hangul fillers are the usual placeholders for an unknown name. @internal
+ */
+export function hasNameLetter(value: string): boolean {
+  return /\p{L}/u.test(value.replace(HANGUL_FILLERS, ''));
+}
+
 const name = z
   .string({ error: 'must be a string' })
   .transform((v) => v.trim())
@@ -42,7 +50,7 @@ const name = z
       .regex(/^[\p{L}\p{M}' .,-]+$/u, { error: 'must hold letters, spaces, hyphens or apostrophes only' })
       // `-`, `.`, `'` or a combining mark alone are the usual placeholders for an unknown name: nothing to search.
       // Hangul fillers are letters to Unicode but print as blanks: a name of them is still empty.
-      .refine((v) => /\p{L}/u.test(v.replace(HANGUL_FILLERS, '')), { error: 'must hold at least one letter' }),
+      .refine(hasNameLetter, { error: 'must hold at least one letter' }),
   );
 
 const sex = z.enum(['M', 'F', 'X', 'UNSPECIFIED'], { error: 'must be M, F, X or UNSPECIFIED' });
@@ -153,14 +161,18 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
+/** The InputError for these issues (at least one): its message names the first field and counts the others. */
+export function inputError(issues: readonly FieldIssue[]): InputError {
+  const first = issues[0]!;
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  return new InputError(`Invalid input: ${first.path} ${first.message}${more}`, issues);
+}
+
 /** Parses `value` with `schema` or throws an {@link InputError} naming each bad field. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, prefix?: string): z.output<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issues = toFieldIssues(parsed.error, value, prefix);
-  const first = issues[0]!;
-  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
-  throw new InputError(`Invalid input: ${first.path} ${first.message}${more}`, issues);
+  throw inputError(toFieldIssues(parsed.error, value, prefix));
 }
 
 /** Validates a merged context. Missing who/for-whom/why is an input error: the query is not sent. */
@@ -219,8 +231,5 @@ export function assertSourcesFit(subjects: readonly Subject[], sources: readonly
     }
     if (!found) (issues ??= []).push({ path: explicit ? `sources.${i}` : 'sources', message: `${source} needs ${NEEDS[source]} to search` });
   }
-  if (issues !== undefined) {
-    const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
-    throw new InputError(`Invalid input: ${issues[0]!.path} ${issues[0]!.message}${more}`, issues);
-  }
+  if (issues !== undefined) throw inputError(issues);
 }
