@@ -133,5 +133,7 @@ describe('a hostile gateway over a real socket', () => {
       }),
       { numRuns: 300 },
     );
+    // Rule 4: every check that reached the gateway said who asked, for which authority, and why.
+    for (const r of gateway.requests) expect(JSON.parse(r.body)).toMatchObject({ context });
   });
 });
