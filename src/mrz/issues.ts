@@ -25,6 +25,7 @@ export const MRZ_ISSUE_CODES: readonly MrzIssueCode[] = Object.freeze([
   'DOCUMENT_EXPIRED',
   'OCR_CORRECTED',
   'OCR_CORRECTION_AMBIGUOUS',
+  'OCR_CORRECTION_UNCERTAIN',
   'LOWERCASE_INPUT',
 ] as const);
 
@@ -34,6 +35,7 @@ const WARNINGS: ReadonlySet<MrzIssueCode> = new Set<MrzIssueCode>([
   'DOCUMENT_EXPIRED',
   'OCR_CORRECTED',
   'OCR_CORRECTION_AMBIGUOUS',
+  'OCR_CORRECTION_UNCERTAIN',
   'LOWERCASE_INPUT',
 ]);
 
@@ -90,6 +92,7 @@ const MESSAGES: Readonly<Record<MrzIssueCode, string>> = {
   DOCUMENT_EXPIRED: 'The document expired before the reference date',
   OCR_CORRECTED: 'A character was corrected',
   OCR_CORRECTION_AMBIGUOUS: 'Several corrections are possible; nothing was changed',
+  OCR_CORRECTION_UNCERTAIN: 'A line was fitted to its length, but other readings differ in the names or optional data: compare them with the document',
   LOWERCASE_INPUT: 'Lowercase characters were upper-cased',
 };
 

@@ -296,6 +296,8 @@ export function fitLineLengths(lines: readonly string[], layout: CompiledLayout)
   const loose = decisiveOffsets(layout, false);
   const strict = decisiveOffsets(layout, true);
   const readings: (Reading | null)[] = [];
+  /** Per line, the other readings a chosen fitting won over only by its trailing filler. */
+  const contested: (Reading[] | undefined)[] = [];
   let ready = 0;
   let judged = 0;
   let repaired = 0;
@@ -363,6 +365,9 @@ export function fitLineLengths(lines: readonly string[], layout: CompiledLayout)
         && competing.every((candidate) => agreeWhereDecisive(layout, l, candidate.text, tied.text, loose, strict))
       ) {
         chosen = passing.has(tied) ? (trailing as Reading) : null;
+        // Taken, but not alone: the other readings differ in the names or optional data (a letter read twice may
+        // be the one removed), which no check digit sees. Say so, with the others, so the officer compares.
+        if (chosen !== null) contested[l] = competing.filter((candidate) => candidate.text !== tied.text);
         break;
       }
       if (competing.length > 1) return ambiguousFit(lines, l, competing, trailing);
@@ -413,6 +418,11 @@ export function fitLineLengths(lines: readonly string[], layout: CompiledLayout)
         verified: covered && verified, kind: removed ? 'removed' : 'inserted',
       });
       issues.push(issue('OCR_CORRECTED', l, change.column, change.column + 1, field.field));
+    }
+    const others = contested[l];
+    if (others !== undefined && others.length > 0) {
+      const candidates = others.slice(0, MAX_LISTED).map((candidate) => changesOf(l, read, candidate));
+      issues.push(issue('OCR_CORRECTION_UNCERTAIN', l, 0, read.length, undefined, candidates));
     }
   }
   return { lines: fitted, corrections, issues };

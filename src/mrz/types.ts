@@ -69,8 +69,8 @@ export interface MrzCheckDigit {
 
 /**
  * Stable machine-readable issue codes; see {@link MRZ_ISSUE_CODES}. Errors make `valid` false, warnings do not:
- * NAME_POSSIBLY_TRUNCATED, SPECIMEN_DOCUMENT, DOCUMENT_EXPIRED, OCR_CORRECTED, OCR_CORRECTION_AMBIGUOUS and
- * LOWERCASE_INPUT are warnings, every other code is an error.
+ * NAME_POSSIBLY_TRUNCATED, SPECIMEN_DOCUMENT, DOCUMENT_EXPIRED, OCR_CORRECTED, OCR_CORRECTION_AMBIGUOUS,
+ * OCR_CORRECTION_UNCERTAIN and LOWERCASE_INPUT are warnings, every other code is an error.
  */
 export type MrzIssueCode =
   | 'UNKNOWN_FORMAT'
@@ -94,6 +94,7 @@ export type MrzIssueCode =
   | 'DOCUMENT_EXPIRED'
   | 'OCR_CORRECTED'
   | 'OCR_CORRECTION_AMBIGUOUS'
+  | 'OCR_CORRECTION_UNCERTAIN'
   | 'LOWERCASE_INPUT';
 
 /** A one-character change the repair considered, described by position only (never by the surrounding value). */

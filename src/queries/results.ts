@@ -13,6 +13,12 @@ export interface VerdictOptions {
    * @default false
    */
   unreadable?: boolean;
+  /**
+   * A source the request did not name answered `HIT` or `POSSIBLE_HIT`: a lead like any other, so the verdict is at
+   * least `POSSIBLE_HIT`.
+   * @default false
+   */
+  unaskedLead?: boolean;
 }
 
 /**
@@ -34,22 +40,25 @@ export function computeVerdict(outcomes: readonly SourceOutcome[], hits: readonl
   }
   // A source that says HIT without a readable hit still said it holds a record: that is a lead for the second line,
   // not a source that failed to answer.
-  if (fuzzy || outcomes.some((o) => o.status === 'POSSIBLE_HIT' || o.status === 'HIT')) return 'POSSIBLE_HIT';
+  if (fuzzy || options?.unaskedLead === true || outcomes.some((o) => o.status === 'POSSIBLE_HIT' || o.status === 'HIT')) return 'POSSIBLE_HIT';
   if (options?.unreadable === true || hits.length > 0) return 'INCOMPLETE';
   if (outcomes.length > 0 && outcomes.every((o) => o.status === 'NO_HIT')) return 'NO_HIT';
   return 'INCOMPLETE';
 }
 
+/** How far from clear an outcome is: a source reported twice keeps its highest, whatever order they came in. */
+const UNCLEAR: Readonly<Record<string, number>> = { NO_HIT: 0, UNAVAILABLE: 1, TIMEOUT: 1, NOT_AUTHORISED: 1, ERROR: 1, NOT_ASKED: 1, POSSIBLE_HIT: 2, HIT: 3 };
+
 /**
  * One outcome per requested source, in the order requested. A source the gateway left out is `ERROR`; a source
- * reported twice keeps the answer that is least clear.
+ * reported twice keeps the answer that is least clear (HIT, then POSSIBLE_HIT, then any failure, then NO_HIT).
  */
 export function outcomesFor(requested: readonly Source[], given: readonly SourceOutcome[]): SourceOutcome[] {
   return requested.map((source) => {
     let found: SourceOutcome | undefined;
     for (const o of given) {
       if (o.source !== source) continue;
-      if (found === undefined || found.status === 'NO_HIT') found = o;
+      if (found === undefined || (UNCLEAR[o.status] ?? 1) > (UNCLEAR[found.status] ?? 1)) found = o;
     }
     if (found === undefined) return { source, status: 'ERROR' };
     return found.dataAsOf === undefined
@@ -100,7 +109,15 @@ export function buildCheckResult(
   for (const w of item.warnings) warnings.push(w);
   inconsistencies(item, requested, warnings);
   if (warnings.length > MAX_WARNINGS) warnings.length = MAX_WARNINGS;
-  const verdict = computeVerdict(outcomes, item.hits, item.unreadable ? { unreadable: true } : undefined);
+  let unaskedLead = false;
+  for (const o of item.outcomes) {
+    if ((o.status === 'HIT' || o.status === 'POSSIBLE_HIT') && !requested.includes(o.source)) unaskedLead = true;
+  }
+  const verdict = computeVerdict(
+    outcomes,
+    item.hits,
+    item.unreadable || unaskedLead ? { unreadable: item.unreadable === true, unaskedLead } : undefined,
+  );
   const { requestId, attempts, durationMs } = meta;
   const gatewayRequestId = answer?.gatewayRequestId;
   // Two literals rather than a spread: this runs once per check, and the ids stay side by side in --json.

@@ -29,6 +29,12 @@ interface Shared {
   callers: number;
 }
 
+/** A copy of an error with its class, brand and every own property (a shared failure must not be edited through one caller). */
+function copyError(error: unknown): unknown {
+  if (typeof error !== 'object' || error === null) return error;
+  return Object.defineProperties(Object.create(Object.getPrototypeOf(error) as object) as object, Object.getOwnPropertyDescriptors(error));
+}
+
 /** The most a joiner's deadline may lie past the shared request's. @unit milliseconds */
 const JOIN_SLACK_MS = 250;
 
@@ -76,7 +82,12 @@ export function createDeduper(clock: Clock = systemClock): Deduper {
       // The caller that started the request has its deadline enforced by the request itself; a joiner whose
       // deadline comes before the shared one needs its own.
       const ownDeadline = joined && deadlineAt < shared.deadlineAt && Number.isFinite(deadlineAt);
-      if (callerSignal === undefined && !ownDeadline) return shared.promise as Promise<T>;
+      // The caller that started the request gets its error itself; each joiner gets its own copy, since the client
+      // writes the call's request id and duration onto it.
+      const failure = joined ? (error: unknown) => copyError(error) : (error: unknown) => error;
+      if (callerSignal === undefined && !ownDeadline) {
+        return joined ? (shared.promise.catch((error: unknown) => Promise.reject(failure(error))) as Promise<T>) : (shared.promise as Promise<T>);
+      }
       return new Promise<T>((resolve, reject) => {
         let left = false;
         let timer: unknown;
@@ -111,7 +122,7 @@ export function createDeduper(clock: Clock = systemClock): Deduper {
             if (leave()) resolve(value as T);
           },
           (error: unknown) => {
-            if (leave()) reject(error);
+            if (leave()) reject(failure(error));
           },
         );
       });

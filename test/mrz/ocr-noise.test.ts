@@ -288,3 +288,15 @@ describe('line lengths with repair off', () => {
     }
   });
 });
+
+describe('a line fitted by its trailing filler while other readings differ in the name', () => {
+  it('says so with OCR_CORRECTION_UNCERTAIN and lists the other readings, the right one among them', () => {
+    // A letter read twice (UTOO…): removing a trailing filler and removing the doubled letter both pass every digit.
+    const result = parseMrz(['P<UTOOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'], {
+      referenceDate: new Date('2010-01-01'),
+    });
+    const uncertain = result.issues.find((i) => i.code === 'OCR_CORRECTION_UNCERTAIN');
+    expect(uncertain?.severity).toBe('warning');
+    expect(uncertain?.candidates?.[0]).toEqual([{ line: 0, column: 4, to: '', kind: 'removed' }]);
+  });
+});

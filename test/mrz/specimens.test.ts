@@ -238,6 +238,8 @@ describe('issue codes', () => {
     ['DOCUMENT_EXPIRED', parseMrz(td3, REF)],
     ['OCR_CORRECTED', parseMrz([td3[0], set(td3[1], 15, 'O')], REF)],
     ['OCR_CORRECTION_AMBIGUOUS', parseMrz([set(td3[0], 2, 'GB0'), td3[1]], REF)],
+    // A letter read twice in the name: the trailing filler decides, and the other readings are listed.
+    ['OCR_CORRECTION_UNCERTAIN', parseMrz([`${td3[0].slice(0, 5)}O${td3[0].slice(5)}`, td3[1]], REF)],
     ['LOWERCASE_INPUT', parseMrz([td3[0].toLowerCase(), td3[1]], REF)],
   ];
 

@@ -88,3 +88,21 @@ describe('close()', () => {
     await expect(client.checkDocument(document)).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
   });
 });
+
+describe('a shared failure', () => {
+  it('reaches each joined caller as its own error object, of the same class and code', async () => {
+    const transport = mockTransport({ latencyMs: 50, faults: [{ type: 'status', status: 503 }] });
+    const client = createClient({ transport, context, retry: false });
+    clients.push(client);
+    const [a, b] = await Promise.all([
+      client.checkDocument(document).catch((e: unknown) => e as Error),
+      client.checkDocument(document).catch((e: unknown) => e as Error),
+    ]);
+    expect(transport.requests).toHaveLength(1);
+    expect(a).not.toBe(b);
+    for (const e of [a, b]) expect(e).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', name: 'GatewayError' });
+    expect(b).toBeInstanceOf(Error);
+    (b as { durationMs?: number }).durationMs = -1;
+    expect((a as { durationMs?: number }).durationMs).not.toBe(-1);
+  });
+});
