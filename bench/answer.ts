@@ -1,12 +1,12 @@
 // The check answer on the hot path: reading a 2xx body into a CheckResult (JSON, protocol reading, verdict), and a
 // whole checkDocument over a transport that answers at once. Alternating slices, so machine noise hits both alike.
 // One JSON line per figure.
-import { createClient } from '../src/client/index';
-import { readCheckAnswer } from '../src/protocol/check-answer';
-import { checkResponseSchema, type CheckItemResponse } from '../src/protocol/wire';
-import { buildCheckResult } from '../src/queries/results';
-import type { Source } from '../src/queries/types';
-import type { Transport, TransportResponse } from '../src/transport/types';
+import { createClient } from '../packages/borderlink/src/client/index';
+import { readCheckAnswer } from '../packages/borderlink/src/protocol/check-answer';
+import { checkResponseSchema, type CheckItemResponse } from '../packages/borderlink/src/protocol/wire';
+import { buildCheckResult } from '../packages/borderlink/src/queries/results';
+import type { Source } from '../packages/borderlink/src/queries/types';
+import type { Transport, TransportResponse } from '../packages/borderlink/src/transport/types';
 import { SAMPLE_HIT } from './lib';
 
 const NO_HIT = {

@@ -1,7 +1,7 @@
 // The cache-hit path: get + copy of a typical answer, against a plain Map get of the same object in the same run
 // (alternating slices, so machine noise hits both alike). One JSON line per figure.
-import type { CheckResult } from '../src/queries/types';
-import { createCheckCache, resolveResilienceOptions } from '../src/resilience/index';
+import type { CheckResult } from '../packages/borderlink/src/queries/types';
+import { createCheckCache, resolveResilienceOptions } from '../packages/borderlink/src/resilience/index';
 import { SAMPLE_HIT } from './lib';
 
 const RESULT: CheckResult = {

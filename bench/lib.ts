@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { DocumentHit } from '../src/queries/types';
+import type { DocumentHit } from '../packages/borderlink/src/queries/types';
 
 /** A mock gateway running in a child process. */
 export interface GatewayProcess {

@@ -2,11 +2,11 @@
 // so machine noise hits both alike. The figure the target applies to runs over HTTP against a gateway in another
 // process (the same checks, the same gateway); the in-process figures show the layer's cost with nothing to hide it.
 // One JSON line per figure.
-import { readCheckAnswer } from '../src/protocol/check-answer';
-import { createExecutor, resolveResilienceOptions } from '../src/resilience/index';
-import type { CallSpec } from '../src/resilience/types';
-import type { Transport, TransportRequest, TransportResponse } from '../src/transport/types';
-import { httpTransport } from '../src/transport/index';
+import { readCheckAnswer } from '../packages/borderlink/src/protocol/check-answer';
+import { createExecutor, resolveResilienceOptions } from '../packages/borderlink/src/resilience/index';
+import type { CallSpec } from '../packages/borderlink/src/resilience/types';
+import type { Transport, TransportRequest, TransportResponse } from '../packages/borderlink/src/transport/types';
+import { httpTransport } from '../packages/borderlink/src/transport/index';
 import { cpuMsSince, startGatewayProcess, timedInFlight } from './lib';
 
 const BODY = JSON.stringify({ requestId: 'r', items: [{ itemId: '1', outcomes: [{ source: 'SLTD', status: 'NO_HIT' }], hits: [] }] });

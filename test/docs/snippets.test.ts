@@ -10,7 +10,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const docsDir = join(root, 'docs');
+const docsDir = join(root, 'packages', 'borderlink', 'docs');
 const outDir = join(root, '.tmp', 'snippets');
 
 interface Block {
@@ -195,6 +195,7 @@ describe('docs', () => {
   });
 
   it('every relative link in docs/*.md and README.md points to an existing file and heading', () => {
-    expect(brokenLinks([join(root, 'README.md'), ...markdownFiles()])).toEqual([]);
+    const readmes = ['README.md', 'packages/borderlink/README.md', 'packages/borderlink/CHANGELOG.md', 'packages/borderlink/SECURITY.md', 'packages/cli/README.md'];
+    expect(brokenLinks([...readmes.map((f) => join(root, f)), ...markdownFiles()])).toEqual([]);
   });
 });

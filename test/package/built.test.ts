@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { VERSION } from '../../src/version';
+import { VERSION } from '../../packages/borderlink/src/version';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const run = (args: string[]) => execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 30_000 });
@@ -21,7 +21,7 @@ client.checkDocument({ documentNumber: 'L898902C3', issuingState: 'UTO', documen
 
 describe('the built package', () => {
   it('has been built', () => {
-    expect(existsSync(`${root}/dist/index.js`) && existsSync(`${root}/dist/index.cjs`)).toBe(true);
+    expect(existsSync(`${root}/packages/borderlink/dist/index.js`) && existsSync(`${root}/packages/borderlink/dist/index.cjs`)).toBe(true);
   });
 
   it('runs a check when imported as ESM', () => {
@@ -56,6 +56,6 @@ describe('the built package', () => {
   });
 
   it('says the same version as package.json', () => {
-    expect(VERSION).toBe(JSON.parse(readFileSync(`${root}/package.json`, 'utf8')).version);
+    expect(VERSION).toBe(JSON.parse(readFileSync(`${root}/packages/borderlink/package.json`, 'utf8')).version);
   });
 });

@@ -12,6 +12,7 @@ const bin = (name: string) => join(root, 'node_modules', '.bin', name);
 let work: string;
 let project: string;
 let tarball: string;
+let commandTarball: string;
 
 function run(file: string, args: string[], cwd: string): string {
   return execFileSync(file, args, { cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
@@ -20,12 +21,13 @@ function run(file: string, args: string[], cwd: string): string {
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'borderlink-pack-'));
   // `npm test` has built dist/ already; packing must not build again.
-  run('npm', ['pack', '--ignore-scripts', '--pack-destination', work, '--silent'], root);
-  tarball = join(work, readdirSync(work).find((f) => f.endsWith('.tgz'))!);
+  run('npm', ['pack', '--ignore-scripts', '--pack-destination', work, '--silent', '--workspace', 'packages/borderlink', '--workspace', 'packages/cli'], root);
+  tarball = join(work, readdirSync(work).find((f) => f.startsWith('borderlink-') && f.endsWith('.tgz'))!);
+  commandTarball = join(work, readdirSync(work).find((f) => f.startsWith('borderlink-cli-') && f.endsWith('.tgz'))!);
   project = join(work, 'consumer');
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-  run('npm', ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--silent'], project);
+  run('npm', ['install', tarball, commandTarball, '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--silent'], project);
 }, 180_000);
 
 afterAll(() => {
@@ -51,7 +53,7 @@ describe('the packed package', () => {
 
   it('ships only dist/, the README and package.json', () => {
     const files = run('tar', ['-tzf', tarball], root).trim().split('\n');
-    expect(files.every((f) => /^package\/(dist\/|README\.md$|package\.json$|LICENSE)/.test(f))).toBe(true);
+    expect(files.every((f) => /^package\/(dist\/|docs\/[a-z-]+\.(md|yaml)$|testing\/package\.json$|(README|CHANGELOG|SECURITY)\.md$|package\.json$|LICENSE$)/.test(f))).toBe(true);
     expect(files.some((f) => f.startsWith('package/src/') || f.startsWith('package/test/'))).toBe(false);
   });
 

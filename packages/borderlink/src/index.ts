@@ -1,0 +1,83 @@
+/**
+ * borderlink: typed document, person and vehicle checks against law-enforcement databases of the INTERPOL FIND
+ * kind, through a national gateway. Start with {@link createClient}.
+ * @module borderlink
+ */
+export { createClient } from './client/index';
+export type { BorderlinkClient, CallOptions, CheckRequest, ClientEvent, ClientEventType, ClientOptions, PrivacyOptions, WriteOptions } from './client/index';
+
+export { httpTransport } from './transport/index';
+export { TRANSPORT_SECRETS } from './transport/types';
+export type { HttpTlsOptions, HttpTransportOptions, Transport, TransportRequest, TransportResponse } from './transport/index';
+
+export { isClear, computeVerdict } from './queries/results';
+export type { VerdictOptions } from './queries/results';
+export { summarize } from './queries/batch';
+export type { BatchItem, BatchOptions, BatchOutcome, BatchProgress, BatchSummary } from './queries/batch';
+export { SOURCES, PURPOSES } from './queries/types';
+export type * from './queries/types';
+
+export type { DocumentReport, ReportResult, WithdrawalReason, WithdrawalRequest, WithdrawalResult } from './reports/index';
+export type { AuditEvent, AuditSubject } from './audit/index';
+export type { Logger, LogLevel } from './internal/logger';
+export type {
+  BreakerEvent,
+  BreakerOptions,
+  CacheOptions,
+  Clock,
+  HedgeEvent,
+  RequestEvent,
+  ResilienceEvent,
+  ResilienceOptions,
+  ResponseEvent,
+  RetryBudgetOptions,
+  RetryEvent,
+  RetryOptions,
+} from './resilience/index';
+
+export {
+  AbortError,
+  AuthenticationError,
+  BorderlinkError,
+  CircuitOpenError,
+  ConfigError,
+  ConflictError,
+  ConnectionError,
+  GatewayError,
+  InputError,
+  NotFoundError,
+  PermissionError,
+  ProtocolError,
+  RateLimitError,
+  TimeoutError,
+} from './errors/index';
+export type { BorderlinkErrorOptions, FieldIssue, GatewayErrorCode, InputErrorCode } from './errors/index';
+
+export { MrzError } from './errors/index';
+export type { MrzErrorIssue } from './errors/index';
+export type { MrzBatchItem, MrzCheckOptions, MrzCheckResult } from './queries/mrz-check';
+export { MRZ_SOURCES, subjectsFromMrz } from './queries/mrz-check';
+export { hasNameLetter } from './queries/validate';
+
+export { parseMrz, formatMrz, computeCheckDigit, STATE_CODES, isKnownStateCode, MRZ_ISSUE_CODES } from './mrz/index';
+export type {
+  FormatMrzInput,
+  IcaoMrzFormat,
+  MrzCandidateChange,
+  MrzCheckDigit,
+  MrzCheckDigitName,
+  MrzDocumentType,
+  MrzFieldName,
+  MrzSex,
+  StateCodeKind,
+  MrzCorrection,
+  MrzDocument,
+  MrzFormat,
+  MrzIssue,
+  MrzIssueCode,
+  ParsedMrz,
+  ParseMrzOptions,
+  StateCodeInfo,
+} from './mrz/index';
+
+export { VERSION } from './version';

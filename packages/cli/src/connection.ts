@@ -1,0 +1,142 @@
+// Where a command checks against: a real gateway (--gateway / BORDERLINK_GATEWAY_URL), or, with nothing at all
+// configured, the demo gateway in-process, so `npx borderlink check …` answers on a fresh machine. Demo answers always
+// say so, on every line.
+import { readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { createClient, type BorderlinkClient } from 'borderlink';
+import { PURPOSES, type Purpose, type QueryContext } from 'borderlink';
+import { mockTransport } from 'borderlink/testing';
+import { httpTransport, type HttpTlsOptions } from 'borderlink';
+import { UsageError, choiceFlag, integerFlag } from './args';
+
+/** Flags of the commands that check (check, screen). */
+export const CONNECTION_OPTIONS = {
+  gateway: { type: 'string' },
+  token: { type: 'string' },
+  ca: { type: 'string' },
+  cert: { type: 'string' },
+  key: { type: 'string' },
+  timeout: { type: 'string' },
+  authority: { type: 'string' },
+  operator: { type: 'string' },
+  purpose: { type: 'string' },
+  location: { type: 'string' },
+} as const;
+
+export interface ConnectionFlags {
+  gateway?: string | undefined;
+  token?: string | undefined;
+  ca?: string | undefined;
+  cert?: string | undefined;
+  key?: string | undefined;
+  timeout?: string | undefined;
+  authority?: string | undefined;
+  operator?: string | undefined;
+  purpose?: string | undefined;
+  location?: string | undefined;
+}
+
+/** The line every demo answer carries. */
+export const DEMO_NOTICE = 'DEMO GATEWAY — synthetic data, not a real check';
+
+export interface Connection {
+  client: BorderlinkClient;
+  /** True when answers come from the embedded demo gateway. */
+  demo: boolean;
+}
+
+const contextFlags = [
+  { key: 'authorityId', flag: '--authority', env: 'BORDERLINK_AUTHORITY' },
+  { key: 'operatorId', flag: '--operator', env: 'BORDERLINK_OPERATOR' },
+  { key: 'purpose', flag: '--purpose', env: 'BORDERLINK_PURPOSE' },
+] as const;
+
+function demoOperator(env: NodeJS.ProcessEnv): string {
+  if (env.USER) return env.USER;
+  try {
+    return userInfo().username || 'demo';
+  } catch {
+    return 'demo';
+  }
+}
+
+async function readPem(path: string | undefined, flag: string): Promise<string | undefined> {
+  if (path === undefined) return undefined;
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    throw new UsageError(`cannot read the file given to ${flag}`);
+  }
+}
+
+/** A variable name is safe to echo when it looks like one of ours; the value never is. */
+const VARIABLE_NAME = /^BORDERLINK_[A-Z0-9_]{1,40}$/;
+
+/**
+ * What says a real gateway is meant: a connection flag, or any `BORDERLINK_*` variable, even set to the empty
+ * string (a deploy whose URL came out empty, or a misspelt `BORDERLINK_GATEWAY_ULR`). Only when this is empty may the
+ * demo gateway answer: a configuration that went wrong must never screen real travellers against synthetic data.
+ */
+function gatewayIntent(flags: ConnectionFlags, env: NodeJS.ProcessEnv): string[] {
+  const given = Object.keys(CONNECTION_OPTIONS).filter((name) => flags[name as keyof ConnectionFlags] !== undefined).map((name) => `--${name}`);
+  const variables = Object.keys(env)
+    // In any case: `borderlink_gateway_url` is a typo for the real thing, not a reason to answer from demo data.
+    .filter((name) => name.toUpperCase().startsWith('BORDERLINK_'))
+    .sort()
+    .map((name) => (VARIABLE_NAME.test(name) ? `${name}${env[name] === '' ? '=""' : ''}` : 'a BORDERLINK_ variable'));
+  return [...new Set([...given, ...variables])];
+}
+
+/** Builds the client the flags and environment ask for. */
+export async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): Promise<Connection> {
+  if (flags.gateway === '') throw new UsageError('--gateway needs the URL of the gateway');
+  const url = flags.gateway ?? (env.BORDERLINK_GATEWAY_URL || undefined);
+  const intent = gatewayIntent(flags, env);
+  if (url === undefined && intent.length > 0) {
+    const shown = intent.length > 6 ? [...intent.slice(0, 6), '…'] : intent;
+    throw new UsageError(
+      `no gateway URL, but a gateway is configured (${shown.join(', ')}): give --gateway URL or set BORDERLINK_GATEWAY_URL; ` +
+        'the demo gateway answers only when no BORDERLINK_ variable and no connection flag is set',
+    );
+  }
+  const demo = url === undefined;
+  const given = {
+    authorityId: flags.authority ?? (env.BORDERLINK_AUTHORITY || undefined),
+    operatorId: flags.operator ?? (env.BORDERLINK_OPERATOR || undefined),
+    purpose: flags.purpose ?? (env.BORDERLINK_PURPOSE || undefined),
+  };
+  if (!demo) {
+    const missing = contextFlags.filter((c) => given[c.key] === undefined);
+    if (missing.length > 0) {
+      throw new UsageError(
+        `a real gateway needs the query context: give ${missing.map((m) => m.flag).join(', ')} (or ${missing.map((m) => m.env).join(', ')})`,
+      );
+    }
+  }
+  const purpose: Purpose = choiceFlag(given.purpose, '--purpose', PURPOSES) ?? 'TEST';
+  const location = flags.location ?? (env.BORDERLINK_LOCATION || undefined);
+  const context: QueryContext = {
+    authorityId: given.authorityId ?? 'UTO-DEMO',
+    operatorId: given.operatorId ?? demoOperator(env),
+    purpose,
+    ...(location !== undefined ? { locationId: location } : {}),
+  };
+  const timeoutMs = integerFlag(flags.timeout, '--timeout', 1, 600_000);
+
+  if (demo) {
+    const client = createClient({ transport: mockTransport(), context, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+    return { client, demo: true };
+  }
+
+  if ((flags.cert === undefined) !== (flags.key === undefined)) throw new UsageError('--cert and --key go together (mutual TLS)');
+  const [ca, cert, key] = await Promise.all([readPem(flags.ca, '--ca'), readPem(flags.cert, '--cert'), readPem(flags.key, '--key')]);
+  const tls: HttpTlsOptions = { ...(ca !== undefined ? { ca } : {}), ...(cert !== undefined ? { cert } : {}), ...(key !== undefined ? { key } : {}) };
+  const token = flags.token ?? (env.BORDERLINK_TOKEN || undefined);
+  const transport = httpTransport({
+    baseUrl: url,
+    ...(token !== undefined ? { token } : {}),
+    ...(Object.keys(tls).length > 0 ? { tls } : {}),
+  });
+  const client = createClient({ transport, context, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+  return { client, demo: false };
+}
