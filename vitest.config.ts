@@ -1,6 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const src = (path: string) => fileURLToPath(new URL(`./packages/borderlink/src/${path}`, import.meta.url));
+
 export default defineConfig({
+  resolve: {
+    // Tests import the public entry points by name and run them from source; tests of the built package spawn Node.
+    alias: [
+      { find: /^borderlink$/, replacement: src('index.ts') },
+      { find: /^borderlink\/testing$/, replacement: src('testing/index.ts') },
+    ],
+  },
   test: {
     include: ['test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
     testTimeout: 30_000,
