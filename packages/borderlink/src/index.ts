@@ -55,7 +55,7 @@ export type { BorderlinkErrorOptions, FieldIssue, GatewayErrorCode, InputErrorCo
 
 export { MrzError } from './errors/index';
 export type { MrzErrorIssue } from './errors/index';
-export type { MrzBatchItem, MrzCheckOptions, MrzCheckResult } from './queries/mrz-check';
+export type { MrzBatchItem, MrzCheckOptions, MrzCheckResult, SubjectsFromMrzOptions } from './queries/mrz-check';
 export { MRZ_SOURCES, subjectsFromMrz } from './queries/mrz-check';
 export { hasNameLetter } from './queries/validate';
 

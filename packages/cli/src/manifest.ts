@@ -254,7 +254,7 @@ export function subjectsOfRow(row: ManifestRow): Subject[] {
   // Every column that names something is checked: an MRZ beside a document number or a name does not hide them (a
   // stolen passport's number in its column must not be cleared by the MRZ of another document).
   const mrz = text(row.mrz);
-  const fromMrz = mrz === undefined ? [] : subjectsFromMrz(parseMrz(mrz.split(/\r?\n|\\n|\|/)), false);
+  const fromMrz = mrz === undefined ? [] : subjectsFromMrz(parseMrz(mrz.split(/\r?\n|\\n|\|/)));
   const mrzState = fromMrz.find((s) => s.kind === 'document')?.issuingState;
   const subjects: Subject[] = [...fromMrz];
   const documentNumber = text(row.documentNumber);

@@ -11,7 +11,7 @@ import {
   type AuditEvent,
   type BatchOutcome,
   type BorderlinkClient,
-} from '../../borderlink/src/index';
+} from 'borderlink';
 import { answerEach, context, craftedGateway, hits, item, passport, type CraftedAnswer, type CraftedRequest } from '../../borderlink/test/protocol/answers';
 
 const open: { close(): Promise<void> }[] = [];

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/args';
 import { CsvRecordParser, columnsOfHeader, fieldOfHeader, headerKey, rowOfJson, subjectsOfRow } from '../src/manifest';
 import { OVER_LONG } from '../src/lines';
-import { InputError, MrzError } from '../../borderlink/src/errors/index';
+import { InputError, MrzError } from 'borderlink';
 
 function parseCsv(text: string): string[][] {
   const parser = new CsvRecordParser();

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatMrz } from '../../borderlink/src/index';
+import { formatMrz } from 'borderlink';
 import { runCli } from './run';
 
 const dir = mkdtempSync(join(tmpdir(), 'borderlink-review-mrz-rows-'));

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMockGateway, type Dataset, type MockGateway } from '../../borderlink/src/testing/index';
+import { createMockGateway, type Dataset, type MockGateway } from 'borderlink/testing';
 import { CONTEXT, runCli } from './run';
 
 /** C0, C1 and bidi controls: what must not reach a terminal (the line breaks between lines of output aside). */

@@ -1,5 +1,6 @@
 // From a parsed MRZ to the subjects of one check: the document (SLTD, TDAWN) and its holder (NOMINAL).
-import { MrzError } from '../errors/index';
+import { ConfigError, MrzError } from '../errors/index';
+import { optionName } from '../internal/option-name';
 import type { ParsedMrz } from '../mrz/index';
 import type { CheckResult, Source, Subject } from './types';
 import { dateSchema, documentQuerySchema, personQuerySchema, stateCodeSchema } from './validate';
@@ -92,13 +93,47 @@ export function searchFromMrz(parsed: ParsedMrz, allowInvalid: boolean): MrzSear
   return { subjects, notAsked };
 }
 
+/** Options of {@link subjectsFromMrz}. */
+export interface SubjectsFromMrzOptions {
+  /**
+   * Take the subjects of an MRZ that failed its check digits anyway, from the fields as read. Without it, such an
+   * MRZ is an {@link MrzError} (code `INVALID_MRZ`): rescan rather than search a misread number.
+   * @default false
+   * @example allowInvalidMrz: true
+   */
+  allowInvalidMrz?: boolean;
+}
+
 /**
- * The subjects to check for a parsed MRZ, for callers that cannot report sources not asked (a manifest row sent with
- * the default sources): an MRZ whose document or holder cannot be searched is an MrzError, never a shorter check.
- * @internal
+ * The subjects `checkMrz` would search for a parsed MRZ: the document (for SLTD and TDAWN) and its holder (for
+ * NOMINAL), each validated like a caller's own input. For building your own check from an MRZ, e.g. a manifest row
+ * that holds an MRZ beside other columns, to send with `checkMany` and the default sources.
+ *
+ * Never a shorter search: where `checkMrz` would leave out a source (no usable document number, state or name, and
+ * answer `NOT_ASKED` for it), this throws an {@link MrzError} instead, since the caller's check could not say so.
+ * An optional field that does not validate (a garbled date of birth or nationality) is left out, which only widens
+ * the search.
+ *
+ * @throws {ConfigError} for an unknown option or an `allowInvalidMrz` that is not a boolean.
+ * @throws {MrzError} when the MRZ could not be read, is invalid (unless `allowInvalidMrz`), or its document or its
+ * holder cannot be searched. The message names issue codes and sources, never a value.
+ * @example
+ * ```ts
+ * import { parseMrz, subjectsFromMrz } from 'borderlink';
+ * const subjects = subjectsFromMrz(parseMrz(['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10']));
+ * // [{ kind: 'document', documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' },
+ * //  { kind: 'person', surname: 'ERIKSSON', givenNames: ['ANNA', 'MARIA'], sex: 'F', dateOfBirth: '1974-08-12', nationality: 'UTO' }]
+ * ```
  */
-export function subjectsFromMrz(parsed: ParsedMrz, allowInvalid: boolean): Subject[] {
-  const { subjects, notAsked } = searchFromMrz(parsed, allowInvalid);
+export function subjectsFromMrz(parsed: ParsedMrz, options: SubjectsFromMrzOptions = {}): Subject[] {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new ConfigError('subjectsFromMrz: options must be an object');
+  for (const key of Object.keys(options)) {
+    if (key !== 'allowInvalidMrz') throw new ConfigError(`subjectsFromMrz: unknown option \`${optionName(key)}\``);
+  }
+  if (options.allowInvalidMrz !== undefined && typeof options.allowInvalidMrz !== 'boolean') {
+    throw new ConfigError('subjectsFromMrz: `allowInvalidMrz` must be a boolean');
+  }
+  const { subjects, notAsked } = searchFromMrz(parsed, options.allowInvalidMrz === true);
   if (notAsked.length > 0) {
     throw mrzError(parsed, () => `The MRZ's ${notAsked.includes('NOMINAL') ? 'holder' : 'document'} cannot be searched (${notAsked.join(', ')} could not be asked)`);
   }

@@ -32,8 +32,17 @@ export const dateSchema = z
 const HANGUL_FILLERS = /[\u115F\u1160\u3164\uFFA0]/g;
 
 /**
- * Whether a name holds a letter, so that there is something to search: `-`, `.`, `'`, a combining mark alone or
- * Hangul fillers are the usual placeholders for an unknown name. @internal
+ * Whether a name holds a letter, so that there is something to search. `-`, `.`, `'`, a combining mark alone or
+ * Hangul fillers are the usual placeholders for an unknown name in manifests and registers; a person subject whose
+ * surname has no letter is refused with an {@link InputError} (`must hold at least one letter`). Use it to treat
+ * such a placeholder as "no name given" before building a person subject, rather than sending a row that will be
+ * refused.
+ * @example
+ * ```ts
+ * import { hasNameLetter } from 'borderlink';
+ * hasNameLetter('ERIKSSON'); // true
+ * hasNameLetter('-'); // false: a placeholder, no person to search
+ * ```
  */
 export function hasNameLetter(value: string): boolean {
   return /\p{L}/u.test(value.replace(HANGUL_FILLERS, ''));
