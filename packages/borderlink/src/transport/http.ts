@@ -1,5 +1,6 @@
 /**
- * The HTTP transport: one undici `Pool` per gateway origin, keep-alive, optional mutual TLS.
+ * The HTTP transport: one undici `Pool` per gateway origin, keep-alive, optional mutual TLS; or an undici
+ * `Dispatcher` the integrator gives (a proxy, a `MockAgent`).
  * @module
  */
 import { Pool } from 'undici';
@@ -101,7 +102,8 @@ export interface HttpTransportOptions {
    * order, in the transport's own queue. An attempt that is aborted or times out while it waits leaves the queue and
    * never reaches the gateway. Its time in the queue counts against its timeout. National gateways usually cap
    * connections per client certificate, and a border post rarely has more than a few checks in flight, so a small
-   * pool stays under the cap while keeping queueing rare.
+   * pool stays under the cap while keeping queueing rare. With a `dispatcher`, the connections are the dispatcher's: this
+   * then bounds only the requests handed to it at once.
    * @default 8
    * @example connections: 16
    */
@@ -139,6 +141,31 @@ export interface HttpTransportOptions {
    * @example maxResponseBytes: 16 * 1024 * 1024
    */
   maxResponseBytes?: number;
+  /**
+   * An undici `Dispatcher` to send through instead of the transport's own pool: a `ProxyAgent` or
+   * `EnvHttpProxyAgent` where the network reaches the gateway only through a proxy, or a `MockAgent` to intercept
+   * requests in tests. Requests go to the origin of `baseUrl` through it.
+   *
+   * The dispatcher then owns the connections: their TLS identity, keep-alive and connect timeout are set on it (for a
+   * proxy, `new ProxyAgent({ uri, requestTls: { ca, cert, key } })`), so `tls`, `keepAliveTimeoutMs` and
+   * `connectTimeoutMs` are refused beside it with a {@link ConfigError}. Everything else holds as without it:
+   * `connections` still bounds how many requests the transport hands over at once (the rest wait in its queue, and an
+   * attempt aborted there is never sent), and `token`, `headers`, `maxResponseBytes`, each attempt's timeout and the
+   * caller's abort signal apply unchanged.
+   *
+   * The dispatcher stays the integrator's: `close()` aborts this transport's requests still in flight on it and
+   * waits for them to end, but neither closes nor destroys the dispatcher, which may serve other clients.
+   * @default none (the transport opens its own undici `Pool` to the gateway's origin)
+   * @example
+   * ```ts
+   * import { ProxyAgent } from 'undici';
+   * const transport = httpTransport({
+   *   baseUrl: 'https://gateway.police.example/national/api',
+   *   dispatcher: new ProxyAgent({ uri: 'http://proxy.ministry.example:3128', requestTls: { ca, cert, key } }),
+   * });
+   * ```
+   */
+  dispatcher?: Dispatcher;
 }
 
 const optionNames: Record<keyof HttpTransportOptions, true> = {
@@ -150,6 +177,7 @@ const optionNames: Record<keyof HttpTransportOptions, true> = {
   connectTimeoutMs: true,
   tls: true,
   maxResponseBytes: true,
+  dispatcher: true,
 };
 
 const tlsOptionNames: Record<keyof HttpTlsOptions, true> = {
@@ -259,7 +287,7 @@ function tooLargeError(maxResponseBytes: number): ProtocolError {
 }
 
 /**
- * The transport's own queue in front of the undici pool: at most `limit` attempts are handed to undici at once, the
+ * The transport's own queue in front of the undici dispatcher: at most `limit` attempts are handed to undici at once, the
  * rest wait here in order. undici cannot drop a request it was handed without destroying a connection (aborting a
  * request that has not been written closes its socket), so an attempt aborted while waiting must never reach it: a
  * lane UI that cancels checks would otherwise cost a fresh TCP and TLS handshake per cancelled check. A doubly linked
@@ -273,15 +301,18 @@ class Lane {
   private pumping = false;
 
   constructor(
-    readonly pool: Pool,
+    readonly pool: Dispatcher,
     readonly limit: number,
     readonly maxResponseBytes: number,
+    /** Attempts handed to a dispatcher the integrator owns, which close() must end without destroying it. */
+    readonly inFlight: Set<Attempt> | undefined,
   ) {}
 
   enter(attempt: Attempt, options: Dispatcher.DispatchOptions): void {
     if (this.active < this.limit && this.head === undefined) {
       this.active += 1;
       attempt.dispatched = true;
+      this.inFlight?.add(attempt);
       this.pool.dispatch(options, attempt);
       return;
     }
@@ -309,6 +340,10 @@ class Lane {
     if (!attempt.dispatched) return;
     attempt.dispatched = false;
     this.active -= 1;
+    if (this.inFlight !== undefined) {
+      this.inFlight.delete(attempt);
+      if (this.inFlight.size === 0) this.onIdle?.();
+    }
     // A dispatch can call back into release synchronously (undici errors a request at once on a closed pool); the
     // outer loop carries on, so the stack stays flat however long the queue.
     if (this.head === undefined || this.pumping) return;
@@ -320,11 +355,29 @@ class Lane {
         this.leave(next);
         this.active += 1;
         next.dispatched = true;
+        this.inFlight?.add(next);
         this.pool.dispatch(options, next);
       }
     } finally {
       this.pumping = false;
     }
+  }
+
+  /** Called when the last attempt in flight on an integrator's dispatcher has ended. */
+  onIdle: (() => void) | undefined = undefined;
+
+  /**
+   * Ends this transport's use of an integrator's dispatcher: aborts the attempts in flight (they reject with
+   * `reason`) and resolves once undici is done with each, leaving the dispatcher itself open.
+   */
+  abortInFlight(reason: () => Error): Promise<void> {
+    const inFlight = this.inFlight!;
+    if (inFlight.size === 0) return Promise.resolve();
+    const idle = new Promise<void>((resolve) => {
+      this.onIdle = resolve;
+    });
+    for (const attempt of [...inFlight]) attempt.fail(reason());
+    return idle;
   }
 
   /** Rejects every attempt still waiting; none of them has reached the gateway. */
@@ -527,14 +580,15 @@ function readHeaders(headers: unknown, hasToken: boolean): Record<string, string
 /**
  * A {@link Transport} over HTTP/1.1 with keep-alive, for gateways that speak the borderlink wire protocol. It owns one
  * undici `Pool` for the gateway's origin (never the global dispatcher), so its connections, TLS identity and limits
- * belong to this client alone.
+ * belong to this client alone; or, with `dispatcher`, it sends through the undici `Dispatcher` you give (a proxy, a
+ * `MockAgent`), which keeps its connections and stays open when the transport closes.
  *
  * At most `connections` requests are at the gateway at once; further attempts wait in the transport's own queue, in
  * order. An attempt aborted or timed out while it waits is removed and never sent.
  *
  * `close()` stops new sends, rejects the attempts still queued (not yet sent) with a {@link ConfigError}, aborts the
  * attempts in flight (they reject with a {@link ConfigError}; `client.close()` has settled their calls already) and
- * closes every connection; it is idempotent. A `send()` after `close()`
+ * closes every connection of its own pool (a `dispatcher` you gave is left open); it is idempotent. A `send()` after `close()`
  * rejects with a {@link ConfigError} too: using a closed client is a mistake in the caller's code, not a network
  * failure, so it must neither be retried nor count against the gateway's circuit breaker.
  *
@@ -542,8 +596,9 @@ function readHeaders(headers: unknown, hasToken: boolean): Record<string, string
  * {@link ProtocolError}; every HTTP status otherwise resolves.
  *
  * @throws {ConfigError} for an unknown option, a baseUrl that is not http(s) or holds credentials, a token with
- * characters that cannot go in a header, `tls` with an http URL, or a number option that is not positive or out of
- * range. The message names the option, never its value.
+ * characters that cannot go in a header, `tls` with an http URL, a number option that is not positive or out of
+ * range, or `dispatcher` beside `tls`, `keepAliveTimeoutMs` or `connectTimeoutMs`. The message names the option,
+ * never its value.
  * @example
  * ```ts
  * import { createClient, httpTransport } from 'borderlink';
@@ -585,18 +640,34 @@ export function httpTransport(options: HttpTransportOptions): Transport {
     throw new ConfigError(`httpTransport: \`maxResponseBytes\` may be at most ${maxResponseBytesLimit} (256 MiB)`);
   }
 
+  const dispatcher = options.dispatcher;
+  if (dispatcher !== undefined) {
+    if (typeof dispatcher !== 'object' || dispatcher === null || typeof (dispatcher as { dispatch?: unknown }).dispatch !== 'function') {
+      throw new ConfigError('httpTransport: `dispatcher` must be an undici Dispatcher (an object with a dispatch method)');
+    }
+    // The dispatcher owns its connections; a second, silently ignored, TLS identity or timeout would be worse than none.
+    for (const name of ['tls', 'keepAliveTimeoutMs', 'connectTimeoutMs'] as const) {
+      if (options[name] !== undefined) {
+        throw new ConfigError(`httpTransport: give either \`dispatcher\` or \`${name}\`, not both; set ${name === 'tls' ? 'TLS' : 'connection options'} on the dispatcher`);
+      }
+    }
+  }
+
   let connect: Record<string, unknown> = {};
   if (options.tls !== undefined) {
     if (url.protocol !== 'https:') throw new ConfigError('httpTransport: `tls` needs an https: `baseUrl`');
     connect = readTls(options.tls);
   }
 
-  const pool = new Pool(url.origin, {
-    connections,
-    keepAliveTimeout: keepAliveTimeoutMs,
-    connect: { ...connect, timeout: connectTimeoutMs },
-  });
-  const lane = new Lane(pool, connections, maxResponseBytes);
+  const pool =
+    dispatcher ??
+    new Pool(url.origin, {
+      connections,
+      keepAliveTimeout: keepAliveTimeoutMs,
+      connect: { ...connect, timeout: connectTimeoutMs },
+    });
+  const lane = new Lane(pool, connections, maxResponseBytes, dispatcher === undefined ? undefined : new Set());
+  const origin = url.origin;
   let closing: Promise<void> | undefined;
 
   const transport: Transport = {
@@ -621,7 +692,7 @@ export function httpTransport(options: HttpTransportOptions): Transport {
       });
       attempt.timer = setTimeout(onAttemptTimeout, Math.min(timeoutMs, maxTimerMs), attempt);
       if (signal !== undefined) addAbortListener(signal, attempt);
-      lane.enter(attempt, { path: prefix + request.path, method: request.method, headers, body });
+      lane.enter(attempt, { origin, path: prefix + request.path, method: request.method, headers, body });
       return promise;
     },
 
@@ -632,7 +703,8 @@ export function httpTransport(options: HttpTransportOptions): Transport {
         lane.rejectQueued();
         // The client closes its transport only after it has settled every call in flight, so nobody waits on an
         // attempt still at the gateway: it is aborted rather than kept until the gateway answers or it times out.
-        closing = pool.destroy();
+        // An integrator's dispatcher is left open: only this transport's own requests on it are ended.
+        closing = dispatcher === undefined ? pool.destroy() : lane.abortInFlight(closedError);
       }
       return closing;
     },
