@@ -1,7 +1,8 @@
-// The published package as a user gets it: packed, installed into a new project, used from ESM, CommonJS and
-// TypeScript, and its command run. Also lints the tarball with publint and @arethetypeswrong/cli.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// The published packages as a user gets them: packed, linted (publint, @arethetypeswrong/cli), installed into new
+// projects the way npm installs them for a user (install scripts allowed, so one would run), and used from ESM,
+// CommonJS and TypeScript under every module resolution; the library alone, and with the command.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,26 +10,58 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
+const libraryManifest = JSON.parse(readFileSync(join(root, 'packages/borderlink/package.json'), 'utf8')) as { version: string };
+const commandManifest = JSON.parse(readFileSync(join(root, 'packages/cli/package.json'), 'utf8')) as {
+  version: string;
+  dependencies: Record<string, string>;
+};
+/** What only the command needs: a library user must not get any of it. */
+const commandOnly = ['@borderlink/cli', ...Object.keys(commandManifest.dependencies).filter((name) => name !== 'borderlink')];
+
+/**
+ * Scripts npm runs on a user's machine when the package is installed: the install hooks for any package, `prepare`
+ * (and its pre/post) for a package installed from git or a directory.
+ */
+const installTimeScripts = ['preinstall', 'install', 'postinstall', 'preprepare', 'prepare', 'postprepare', 'prepublish'];
+
 let work: string;
-let project: string;
+/** A project with only the library installed. */
+let library: string;
+/** A project with the library and the command installed. */
+let both: string;
 let tarball: string;
 let commandTarball: string;
 
+const env = { ...process.env, NO_COLOR: '1' };
+
 function run(file: string, args: string[], cwd: string): string {
-  return execFileSync(file, args, { cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
+  return execFileSync(file, args, { cwd, encoding: 'utf8', timeout: 120_000, env });
+}
+
+function project(name: string): string {
+  const dir = join(work, name);
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', private: true }));
+  return dir;
+}
+
+function packedFile(tgz: string, path: string): string {
+  return run('tar', ['-xzOf', tgz, `package/${path}`], root);
 }
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'borderlink-pack-'));
   // `npm test` has built dist/ already; packing must not build again.
   run('npm', ['pack', '--ignore-scripts', '--pack-destination', work, '--silent', '--workspace', 'packages/borderlink', '--workspace', 'packages/cli'], root);
-  tarball = join(work, readdirSync(work).find((f) => f.startsWith('borderlink-') && f.endsWith('.tgz'))!);
+  tarball = join(work, readdirSync(work).find((f) => /^borderlink-\d.*\.tgz$/.test(f))!);
   commandTarball = join(work, readdirSync(work).find((f) => f.startsWith('borderlink-cli-') && f.endsWith('.tgz'))!);
-  project = join(work, 'consumer');
-  mkdirSync(project);
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-  run('npm', ['install', tarball, commandTarball, '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--silent'], project);
-}, 180_000);
+  // As a user installs: without --ignore-scripts, so an install script of ours would run here.
+  const install = ['install', '--prefer-offline', '--no-audit', '--no-fund', '--silent'];
+  library = project('library-user');
+  run('npm', [...install, tarball], library);
+  both = project('command-user');
+  run('npm', [...install, tarball, commandTarball], both);
+}, 240_000);
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
@@ -38,55 +71,105 @@ const check = `client.checkDocument({ documentNumber: 'L898902C3', issuingState:
   .then(async (r) => { console.log(r.verdict); await client.close(); });`;
 const make = `const client = createClient({ transport: mockTransport(), context: { authorityId: 'UTO-X', operatorId: 'o', purpose: 'TEST' } });`;
 
-describe('the packed package', () => {
-  it('passes publint', () => {
+describe('the packed packages pass the linters', () => {
+  it('passes publint --strict, the library and the command', () => {
     expect(run(bin('publint'), ['run', tarball, '--strict'], root)).toMatch(/All good/);
+    expect(run(bin('publint'), ['run', commandTarball, '--strict'], root)).toMatch(/All good/);
   });
 
-  it('passes @arethetypeswrong/cli for Node 16+ resolution (ESM and CJS) and bundlers', () => {
-    // node10 resolution has no `exports`, so the `borderlink/testing` subpath cannot resolve there; Node ≥ 20 is required.
-    // attw exits non-zero on any problem in the profile; execFileSync then throws.
-    const out = run(bin('attw'), [tarball, '--profile', 'node16'], root);
-    expect(out).toContain('"borderlink/testing"');
-    expect(out).not.toMatch(/node16 \(from (CJS|ESM)\): (?!🟢)/u);
+  it('passes @arethetypeswrong/cli on every resolution (node10, node16 from CJS and ESM, bundler) for both entry points', () => {
+    // attw exits non-zero on any problem in the profile, and execFileSync then throws; `strict` checks every resolution.
+    const report = JSON.parse(run(bin('attw'), [tarball, '--profile', 'strict', '--format', 'json'], root)) as {
+      problems?: Record<string, unknown[]>;
+      analysis: { entrypoints: Record<string, { resolutions: Record<string, { resolution?: { fileName: string; isTypeScript: boolean } }> }> };
+    };
+    expect(Object.values(report.problems ?? {}).flat()).toEqual([]);
+    const types = (entry: string) =>
+      Object.fromEntries(Object.entries(report.analysis.entrypoints[entry]?.resolutions ?? {}).map(([kind, r]) => [kind, r.resolution?.isTypeScript ? r.resolution.fileName : null]));
+    expect(types('.')).toEqual({
+      node10: '/node_modules/borderlink/dist/index.d.cts',
+      'node16-cjs': '/node_modules/borderlink/dist/index.d.cts',
+      'node16-esm': '/node_modules/borderlink/dist/index.d.ts',
+      bundler: '/node_modules/borderlink/dist/index.d.ts',
+    });
+    expect(types('./testing')).toEqual({
+      node10: '/node_modules/borderlink/dist/testing/index.d.cts',
+      'node16-cjs': '/node_modules/borderlink/dist/testing/index.d.cts',
+      'node16-esm': '/node_modules/borderlink/dist/testing/index.d.ts',
+      bundler: '/node_modules/borderlink/dist/testing/index.d.ts',
+    });
   });
+});
 
-  it('ships only dist/, the README and package.json', () => {
+describe('the packed library', () => {
+  it('ships only dist/, the guides, the node10 stub for borderlink/testing, the README, CHANGELOG, SECURITY and LICENSE', () => {
     const files = run('tar', ['-tzf', tarball], root).trim().split('\n');
     expect(files.every((f) => /^package\/(dist\/|docs\/[a-z-]+\.(md|yaml)$|testing\/package\.json$|(README|CHANGELOG|SECURITY)\.md$|package\.json$|LICENSE$)/.test(f))).toBe(true);
     expect(files.some((f) => f.startsWith('package/src/') || f.startsWith('package/test/'))).toBe(false);
   });
 
+  it('runs no script at install time, nor a native build', () => {
+    for (const tgz of [tarball, commandTarball]) {
+      const scripts = (JSON.parse(packedFile(tgz, 'package.json')) as { scripts?: Record<string, string> }).scripts ?? {};
+      expect(installTimeScripts.filter((name) => Object.hasOwn(scripts, name))).toEqual([]);
+      // npm runs `node-gyp rebuild` at install for a package with a binding.gyp, even without an install script.
+      expect(run('tar', ['-tzf', tgz], root).split('\n')).not.toContain('package/binding.gyp');
+    }
+  });
+
+  it("installs without the command or the command's dependencies", () => {
+    expect(existsSync(join(library, 'node_modules', 'borderlink', 'package.json'))).toBe(true);
+    expect(commandOnly.length).toBeGreaterThan(1);
+    expect(commandOnly.filter((name) => existsSync(join(library, 'node_modules', name)))).toEqual([]);
+    expect(existsSync(join(library, 'node_modules', '.bin', 'borderlink'))).toBe(false);
+    const tree = JSON.stringify(JSON.parse(run('npm', ['ls', '--all', '--json'], library)));
+    for (const name of commandOnly) expect(tree).not.toContain(`"${name}"`);
+  });
+
   it('works from ESM', () => {
-    const out = run(process.execPath, ['--input-type=module', '-e', `import { createClient } from 'borderlink'; import { mockTransport } from 'borderlink/testing'; ${make} ${check}`], project);
+    const out = run(process.execPath, ['--input-type=module', '-e', `import { createClient } from 'borderlink'; import { mockTransport } from 'borderlink/testing'; ${make} ${check}`], library);
     expect(out.trim()).toBe('HIT');
   });
 
   it('works from CommonJS', () => {
-    const out = run(process.execPath, ['--input-type=commonjs', '-e', `const { createClient } = require('borderlink'); const { mockTransport } = require('borderlink/testing'); ${make} ${check}`], project);
+    const out = run(process.execPath, ['--input-type=commonjs', '-e', `const { createClient } = require('borderlink'); const { mockTransport } = require('borderlink/testing'); ${make} ${check}`], library);
     expect(out.trim()).toBe('HIT');
   });
+});
 
-  it('type-checks a TypeScript consumer under NodeNext resolution', () => {
-    writeFileSync(
-      join(project, 'consumer.ts'),
-      `import { createClient, isClear, TimeoutError, type CheckResult } from 'borderlink';
-import { mockTransport, createMockGateway } from 'borderlink/testing';
+// One consumer, written against both entry points: it fails to compile if either entry point's types do not resolve
+// or do not say what the code uses (noImplicitAny turns an unresolved module into an error).
+const consumer = `import { createClient, isClear, TimeoutError, type CheckResult } from 'borderlink';
+import { mockTransport, createMockGateway, type MockGateway } from 'borderlink/testing';
 const client = createClient({ transport: mockTransport(), context: { authorityId: 'UTO-X', operatorId: 'o', purpose: 'TEST' } });
 export async function lane(): Promise<boolean> {
   const result: CheckResult = await client.checkDocument({ documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' });
-  void createMockGateway;
+  const gateway: MockGateway = await createMockGateway();
+  const url: string = gateway.url;
+  await gateway.close();
+  void url;
   void new TimeoutError('x');
   return isClear(result);
 }
-`,
-    );
+`;
+
+const resolutions = [
+  { name: 'node10', options: { module: 'CommonJS', moduleResolution: 'node10' }, files: { 'consumer.ts': consumer } },
+  { name: 'node16', options: { module: 'Node16', moduleResolution: 'Node16' }, files: { 'consumer.cts': consumer, 'consumer.mts': consumer } },
+  { name: 'nodenext', options: { module: 'NodeNext', moduleResolution: 'NodeNext' }, files: { 'consumer.cts': consumer, 'consumer.mts': consumer } },
+  { name: 'bundler', options: { module: 'ESNext', moduleResolution: 'Bundler' }, files: { 'consumer.ts': consumer } },
+] as const;
+
+describe('a TypeScript consumer of the packed library', () => {
+  it.each(resolutions)('type-checks under $name resolution, for both entry points', ({ name, options, files }) => {
+    const dir = join(library, `ts-${name}`);
+    mkdirSync(dir);
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
     writeFileSync(
-      join(project, 'tsconfig.json'),
+      join(dir, 'tsconfig.json'),
       JSON.stringify({
         compilerOptions: {
-          module: 'NodeNext',
-          moduleResolution: 'NodeNext',
+          ...options,
           target: 'ES2022',
           strict: true,
           noEmit: true,
@@ -94,14 +177,31 @@ export async function lane(): Promise<boolean> {
           typeRoots: [join(root, 'node_modules', '@types')],
           types: ['node'],
         },
-        files: ['consumer.ts'],
+        files: Object.keys(files),
       }),
     );
-    expect(() => run(bin('tsc'), ['-p', 'tsconfig.json'], project)).not.toThrow();
+    const tsc = spawnSync(bin('tsc'), ['-p', 'tsconfig.json'], { cwd: dir, encoding: 'utf8', timeout: 120_000, env });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
+  });
+});
+
+describe('the packed command, installed with the library', () => {
+  it('runs the borderlink command', () => {
+    const out = run(join(both, 'node_modules', '.bin', 'borderlink'), ['--version'], both);
+    expect(out.trim()).toBe(commandManifest.version);
+    expect(libraryManifest.version).toMatch(/^\d+\.\d+\.\d+/);
   });
 
-  it('runs the borderlink command', () => {
-    const out = run(join(project, 'node_modules', '.bin', 'borderlink'), ['--version'], project);
-    expect(out.trim()).toMatch(/\d+\.\d+\.\d+/);
+  it('checks the specimen on the demo gateway and exits 1 for its HIT', () => {
+    const lines = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'];
+    const result = spawnSync(join(both, 'node_modules', '.bin', 'borderlink'), ['check', '--mrz', ...lines], {
+      cwd: both,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BORDERLINK_'))), NO_COLOR: '1' },
+    });
+    expect(result.stdout).toMatch(/^DEMO │ HIT\b/m);
+    expect(result.status).toBe(1);
   });
 });
