@@ -54,12 +54,23 @@ function problemOf(issue: RawIssue): string {
   }
 }
 
-/** An unknown key is reported first: a typo says what to fix before what its neighbours got wrong. */
+/**
+ * The issue to report: an unknown key first (a typo says what to fix before what its neighbours got wrong); inside a
+ * union (`false` or an object), the issues inside the branch the value had the shape of.
+ */
 function firstIssue(issues: readonly Issue[]): { path: PropertyKey[]; problem: string } {
   const unknown = issues.find((i) => i.code === 'unrecognized_keys');
   if (unknown !== undefined) return { path: [...unknown.path, unknown.keys[0] ?? ''], problem: 'is not known' };
   const issue = issues[0];
-  return issue === undefined ? { path: [], problem: 'are not valid' } : { path: issue.path, problem: issue.message };
+  if (issue === undefined) return { path: [], problem: 'are not valid' };
+  if (issue.code === 'invalid_union') {
+    const branch = issue.errors.find((e) => e.some((i) => i.code === 'unrecognized_keys' || i.path.length > 0));
+    if (branch !== undefined) {
+      const inner = firstIssue(branch);
+      return { path: [...issue.path, ...inner.path], problem: inner.problem };
+    }
+  }
+  return { path: issue.path, problem: issue.message };
 }
 
 /**
