@@ -5,9 +5,9 @@
 import { Pool } from 'undici';
 import { z } from 'zod';
 import type { Dispatcher } from 'undici';
-import { AbortError, BorderlinkError, ConfigError, ConnectionError, ProtocolError, TimeoutError } from '../errors/index';
+import { BorderlinkError, ConfigError, ConnectionError, ProtocolError, TimeoutError } from '../errors/index';
 import { TRANSPORT_SECRETS, type Transport, type TransportRequest, type TransportResponse } from './types';
-import { addAbortListener, removeAbortListener } from '../internal/abort';
+import { addAbortListener, removeAbortListener, toAbortError } from '../internal/abort';
 import { optionError, parseOptions } from '../internal/options';
 
 /**
@@ -222,8 +222,9 @@ function toTransportError(err: Error, responseStarted: boolean): Error {
   return new ConnectionError(code === '' ? kind : `${kind} (${code})`, { cause: err });
 }
 
+/** A transport rejects with the signal's own reason when it is an Error (the layer above decides what it means). */
 function abortReason(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new AbortError();
+  return signal.reason instanceof Error ? signal.reason : toAbortError(signal.reason);
 }
 
 function onAttemptTimeout(attempt: Attempt): void {
