@@ -2,9 +2,8 @@
 // whole checkDocument over a transport that answers at once. Alternating slices, so machine noise hits both alike.
 // One JSON line per figure.
 import { createClient } from '../packages/borderlink/src/client/index';
-import { readCheckAnswer } from '../packages/borderlink/src/protocol/check-answer';
+import { buildCheckResult, readCheckAnswer } from '../packages/borderlink/src/protocol/check-answer';
 import { checkResponseSchema, type CheckItemResponse } from '../packages/borderlink/src/protocol/wire';
-import { buildCheckResult } from '../packages/borderlink/src/queries/results';
 import type { Source } from '../packages/borderlink/src/queries/types';
 import type { Transport, TransportResponse } from '../packages/borderlink/src/transport/types';
 import { SAMPLE_HIT } from './lib';

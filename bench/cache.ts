@@ -1,6 +1,7 @@
 // The cache-hit path: get + copy of a typical answer, against a plain Map get of the same object in the same run
 // (alternating slices, so machine noise hits both alike). One JSON line per figure.
 import type { CheckResult } from '../packages/borderlink/src/queries/types';
+import { keyedHash } from '../packages/borderlink/src/internal/hash';
 import { createCheckCache, resolveResilienceOptions } from '../packages/borderlink/src/resilience/index';
 import { SAMPLE_HIT } from './lib';
 
@@ -41,9 +42,10 @@ function compare(a: () => void, b: () => void, rounds: number, ms: number): [num
 }
 
 export async function run(): Promise<void> {
-  const cache = createCheckCache(resolveResilienceOptions({ cache: { hitTtlMs: 60_000, noHitTtlMs: 60_000 } }), new Uint8Array(32).fill(1));
+  const secret = new Uint8Array(32).fill(1);
+  const cache = createCheckCache<CheckResult>(resolveResilienceOptions({ cache: { hitTtlMs: 60_000, noHitTtlMs: 60_000 } }));
   if (cache === undefined) throw new Error('cache is off');
-  const keys = Array.from({ length: 1000 }, (_, i) => cache.key(`{"documentNumber":"X${i}","issuingState":"UTO"}`));
+  const keys = Array.from({ length: 1000 }, (_, i) => keyedHash(secret, `{"documentNumber":"X${i}","issuingState":"UTO"}`));
   const map = new Map<string, CheckResult>();
   for (const k of keys) {
     cache.set(k, RESULT);
@@ -60,7 +62,7 @@ export async function run(): Promise<void> {
     sink += r === undefined ? 0 : r.outcomes.length;
   };
   const keyAndGet = () => {
-    const r = cache.get(cache.key(`{"documentNumber":"X${i++ % 1000}","issuingState":"UTO"}`));
+    const r = cache.get(keyedHash(secret, `{"documentNumber":"X${i++ % 1000}","issuingState":"UTO"}`));
     sink += r === undefined ? 0 : r.outcomes.length;
   };
   rate(cacheGet, 200);

@@ -3,6 +3,7 @@
 // process (the same checks, the same gateway); the in-process figures show the layer's cost with nothing to hide it.
 // One JSON line per figure.
 import { readCheckAnswer } from '../packages/borderlink/src/protocol/check-answer';
+import { decodeAnswer } from '../packages/borderlink/src/protocol/decode';
 import { createExecutor, resolveResilienceOptions } from '../packages/borderlink/src/resilience/index';
 import type { CallSpec } from '../packages/borderlink/src/resilience/types';
 import type { Transport, TransportRequest, TransportResponse } from '../packages/borderlink/src/transport/types';
@@ -30,7 +31,7 @@ function specFor(parse: (r: TransportResponse) => unknown): CallSpec<unknown> {
     kind: 'read',
     request: { method: 'POST', path: '/v1/checks', headers: { 'content-type': 'application/json', 'x-request-id': 'r' }, body: '{}' },
     requestId: 'r',
-    parse,
+    decode: decodeAnswer('read', 'r', parse),
     timeoutMs: 3000,
   };
 }

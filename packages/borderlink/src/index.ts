@@ -12,8 +12,8 @@ export type { HttpTlsOptions, HttpTransportOptions, Transport, TransportRequest,
 
 export { isClear, computeVerdict } from './queries/results';
 export type { VerdictOptions } from './queries/results';
-export { summarize } from './queries/batch';
-export type { BatchItem, BatchOptions, BatchOutcome, BatchProgress, BatchSummary } from './queries/batch';
+export { summarize } from './client/batch';
+export type { BatchItem, BatchOptions, BatchOutcome, BatchProgress, BatchSummary } from './client/batch';
 export { SOURCES, PURPOSES } from './queries/types';
 export type * from './queries/types';
 

@@ -1,4 +1,4 @@
 export { createClient } from './client';
-export type { BorderlinkClient, CheckRequest, ClientEvent, ClientEventType } from './client';
+export type { BorderlinkClient, CheckRequest, ClientEvent, ClientEventType } from './types';
 export type { CallOptions, ClientOptions, PrivacyOptions, WriteOptions } from './options';
-export type { BatchItem, BatchOptions, BatchOutcome, BatchProgress, BatchSummary } from '../queries/batch';
+export type { BatchItem, BatchOptions, BatchOutcome, BatchProgress, BatchSummary } from './batch';

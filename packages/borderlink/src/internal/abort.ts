@@ -1,6 +1,20 @@
 // One real 'abort' listener per signal, however many calls wait on it. A caller may hand one signal to many
 // concurrent checks (a screen closing cancels them all); each call adds listeners in several layers, and Node warns
 // past ten listeners on one EventTarget.
+import { AbortError, BorderlinkError } from '../errors/index';
+
+/**
+ * The one abort → error rule: a reason that is already one of ours (the client may abort with a TimeoutError of its
+ * own) is kept, anything else becomes an AbortError with the reason as cause. A DOMException must not leave the SDK.
+ */
+export function toAbortError(reason: unknown): BorderlinkError {
+  return reason instanceof BorderlinkError ? reason : new AbortError(undefined, { cause: reason });
+}
+
+/** The error for an aborted signal: {@link toAbortError} of its reason. */
+export function abortErrorFrom(signal: AbortSignal): BorderlinkError {
+  return toAbortError(signal.reason);
+}
 
 /** A function, or an object with `handleEvent` (so hot paths need not make a closure per call). */
 export type AbortListener = { handleEvent(): void } | (() => void);

@@ -1,6 +1,6 @@
 // Keyed hashes of searched values: audit events and cache keys say *which* query without holding the query.
 import { createHmac, randomBytes } from 'node:crypto';
-import { ConfigError } from '../errors/index';
+import { optionError } from './options';
 
 /** JSON with sorted keys, so equal queries give equal text whatever the key order. */
 export function canonicalJson(value: unknown): string {
@@ -29,7 +29,7 @@ export function hashKeyFrom(option: string | Uint8Array | undefined, name = 'pri
   if (option === undefined) return randomBytes(32);
   const key = typeof option === 'string' ? new TextEncoder().encode(option) : Uint8Array.from(option);
   if (key.length < MIN_HASH_KEY_BYTES) {
-    throw new ConfigError(`Option ${name} must be at least ${MIN_HASH_KEY_BYTES} bytes (a random secret; 32 bytes is right)`);
+    throw optionError('createClient', name, `must be at least ${MIN_HASH_KEY_BYTES} bytes (a random secret; 32 bytes is right)`);
   }
   return key;
 }

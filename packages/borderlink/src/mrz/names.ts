@@ -11,37 +11,6 @@ function fillerToSpace(text: string): string {
   return text.includes('<') ? text.split('<').filter((part) => part.length > 0).join(' ') : text;
 }
 
-/** Splits the name field at the first `<<` into primary and secondary identifiers. */
-export function splitNames(field: string): { surname: string; givenNames: string[] } {
-  const length = field.length;
-  let end = length;
-  while (end > 0 && field.charCodeAt(end - 1) === FILLER) end--;
-  // The first `<<`, and the first single `<` before it, in one pass.
-  let cut = -1;
-  let single = -1;
-  for (let i = 0; i + 1 < length; i++) {
-    if (field.charCodeAt(i) !== FILLER) continue;
-    if (field.charCodeAt(i + 1) === FILLER) {
-      cut = i;
-      break;
-    }
-    if (single < 0) single = i;
-  }
-  const primaryEnd = cut < 0 || cut > end ? end : cut;
-  // Any `<` inside the primary identifier is a single one before the cut.
-  const primary = field.slice(0, primaryEnd);
-  const givenNames: string[] = [];
-  let start = primaryEnd + 2;
-  for (let i = start; i <= end; i++) {
-    if (i === end || field.charCodeAt(i) === FILLER) {
-      if (i > start) givenNames.push(field.slice(start, i));
-      start = i + 1;
-    }
-  }
-  return { surname: single >= 0 && single < primaryEnd ? fillerToSpace(primary) : primary, givenNames };
-}
-
-
 /** The length of the field of `length` characters at `offset` of `buf` without its trailing filler. */
 export function fillerEnd(buf: Uint8Array, offset: number, length: number): number {
   let end = length;
@@ -50,8 +19,9 @@ export function fillerEnd(buf: Uint8Array, offset: number, length: number): numb
 }
 
 /**
- * {@link splitNames} of `field`, the name field as held at `offset` of `buf`: the filler positions are read from
- * the buffer (they are the same in both), the names are cut from `field`.
+ * Splits the name field at the first `<<` into primary and secondary identifiers. `field` is the name field as held at
+ * `offset` of `buf`: the filler positions are read from the buffer (they are the same in both, and the parser's hot
+ * path has the buffer already), the names are cut from `field`.
  */
 export function splitNamesAt(buf: Uint8Array, offset: number, field: string): { surname: string; givenNames: string[] } {
   const length = field.length;

@@ -6,7 +6,7 @@ import { computeCheckDigit } from './check-digit';
 import { lastDateBefore, resolveDate } from './dates';
 import type { ReferenceParts } from './dates';
 import { issue } from './issues';
-import { splitNames } from './names';
+import { splitNamesAt } from './names';
 import type {
   MrzCheckDigit,
   MrzCheckDigitName,
@@ -137,7 +137,7 @@ export function parseNationalFormat(
   const expiryDate = date('expiryDate', 'expiry');
   const surname = (values.lastName ?? '').trim();
   const given = values.firstName ?? '';
-  const names = raw.names !== undefined && format !== 'FRENCH_NATIONAL_ID' ? splitNames(raw.names) : null;
+  const names = raw.names !== undefined && format !== 'FRENCH_NATIONAL_ID' ? splitNamesAt(toBuffer(raw.names), 0, raw.names) : null;
   const document: MrzDocument = {
     documentCode: (raw.documentCode ?? '').replace(/<+$/, ''),
     documentType: DOCUMENT_TYPES[format] ?? 'OTHER',

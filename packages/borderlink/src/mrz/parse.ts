@@ -602,7 +602,7 @@ const engine = /* @__PURE__ */ (() => {
     return { format: layout.format, valid, specimen, document, raw, checkDigits, issues, corrections, lines };
   }
 
-  return { parse, rawFields };
+  return { parse };
 })();
 
 function hasWhitespace(line: string): boolean {
@@ -632,6 +632,3 @@ export function parseMrz(input: string | readonly string[], options?: ParseMrzOp
   return engine.parse(input, options);
 }
 
-/** The raw fields of `lines` read as `layout`. */
-export const rawFields: (lines: readonly string[], layout: CompiledLayout) => Partial<Record<MrzFieldName, string>> =
-  engine.rawFields;

@@ -11,7 +11,8 @@
 // Warning paths are built from the field names in the tables below and array indexes only: a gateway's keys and values
 // never reach them.
 import { ProtocolError } from '../errors/index';
-import type { GatewayWarning, Hit, SourceOutcome } from '../queries/types';
+import { checkResultOf } from '../queries/results';
+import type { CheckResult, GatewayWarning, Hit, Source, SourceOutcome } from '../queries/types';
 import type { TransportResponse } from '../transport/types';
 import { readJson } from './body';
 import {
@@ -294,4 +295,51 @@ export function readCheckJson(json: unknown, status: number): CheckResponse {
  */
 export function readCheckAnswer(response: TransportResponse): CheckResponse {
   return readCheckJson(readJson(response), response.status);
+}
+
+function hasHitFrom(hits: readonly Hit[], source: Source): boolean {
+  for (const h of hits) if (h.source === source) return true;
+  return false;
+}
+
+/**
+ * Answers that read fine alone but not together: a hit from a source nobody asked (it still counts), an outcome for a
+ * source nobody asked (ignored), a `HIT` outcome with no hit from its source, a `NO_HIT` outcome beside a hit from
+ * its source. None can make the verdict clearer; each is a warning, at the path of the answer it was read from.
+ */
+function inconsistencies(item: CheckItemResponse, requested: readonly Source[], into: GatewayWarning[]): void {
+  const { hits, outcomes, hitIndexes, outcomeIndexes } = item;
+  for (let k = 0; k < hits.length; k++) {
+    if (!requested.includes(hits[k]!.source)) into.push({ code: 'GATEWAY_DEVIATION', path: `hits.${hitIndexes?.[k] ?? k}.source` });
+  }
+  for (let k = 0; k < outcomes.length; k++) {
+    const { source, status } = outcomes[k]!;
+    const at = outcomeIndexes?.[k] ?? k;
+    if (!requested.includes(source)) into.push({ code: 'GATEWAY_DEVIATION', path: `outcomes.${at}.source` });
+    else if (status === 'HIT' ? !hasHitFrom(hits, source) : status === 'NO_HIT' && hasHitFrom(hits, source)) {
+      into.push({ code: 'GATEWAY_DEVIATION', path: `outcomes.${at}.status` });
+    }
+  }
+}
+
+/**
+ * The CheckResult of one item of a read answer: its warnings (the answer's, the item's, then what does not add up
+ * against the sources requested, capped) and its outcomes and hits go to the verdict rule as domain values.
+ * @internal
+ */
+export function buildCheckResult(
+  item: CheckItemResponse,
+  requested: readonly Source[],
+  meta: { requestId: string; attempts: number; durationMs: number },
+  answer?: { gatewayRequestId?: string | undefined; warnings: readonly GatewayWarning[] },
+): CheckResult {
+  const warnings: GatewayWarning[] = answer === undefined || answer.warnings.length === 0 ? [] : [...answer.warnings];
+  for (const w of item.warnings) warnings.push(w);
+  inconsistencies(item, requested, warnings);
+  if (warnings.length > MAX_WARNINGS) warnings.length = MAX_WARNINGS;
+  return checkResultOf(
+    { outcomes: item.outcomes, hits: item.hits, warnings, unreadable: item.unreadable === true, gatewayRequestId: answer?.gatewayRequestId },
+    requested,
+    meta,
+  );
 }

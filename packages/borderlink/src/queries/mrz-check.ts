@@ -1,6 +1,7 @@
 // From a parsed MRZ to the subjects of one check: the document (SLTD, TDAWN) and its holder (NOMINAL).
-import { ConfigError, MrzError } from '../errors/index';
-import { optionName } from '../internal/option-name';
+import { z } from 'zod';
+import { MrzError } from '../errors/index';
+import { parseOptions } from '../internal/options';
 import type { ParsedMrz } from '../mrz/index';
 import type { CheckResult, Source, Subject } from './types';
 import { dateSchema, documentQuerySchema, personQuerySchema, stateCodeSchema } from './validate';
@@ -104,6 +105,8 @@ export interface SubjectsFromMrzOptions {
   allowInvalidMrz?: boolean;
 }
 
+const subjectsOptionsSchema = z.strictObject({ allowInvalidMrz: z.boolean().optional() } satisfies Record<keyof SubjectsFromMrzOptions, z.ZodType>);
+
 /**
  * The subjects `checkMrz` would search for a parsed MRZ: the document (for SLTD and TDAWN) and its holder (for
  * NOMINAL), each validated like a caller's own input. For building your own check from an MRZ, e.g. a manifest row
@@ -126,14 +129,8 @@ export interface SubjectsFromMrzOptions {
  * ```
  */
 export function subjectsFromMrz(parsed: ParsedMrz, options: SubjectsFromMrzOptions = {}): Subject[] {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new ConfigError('subjectsFromMrz: options must be an object');
-  for (const key of Object.keys(options)) {
-    if (key !== 'allowInvalidMrz') throw new ConfigError(`subjectsFromMrz: unknown option \`${optionName(key)}\``);
-  }
-  if (options.allowInvalidMrz !== undefined && typeof options.allowInvalidMrz !== 'boolean') {
-    throw new ConfigError('subjectsFromMrz: `allowInvalidMrz` must be a boolean');
-  }
-  const { subjects, notAsked } = searchFromMrz(parsed, options.allowInvalidMrz === true);
+  const { allowInvalidMrz } = parseOptions('subjectsFromMrz', subjectsOptionsSchema, options);
+  const { subjects, notAsked } = searchFromMrz(parsed, allowInvalidMrz === true);
   if (notAsked.length > 0) {
     throw mrzError(parsed, () => `The MRZ's ${notAsked.includes('NOMINAL') ? 'holder' : 'document'} cannot be searched (${notAsked.join(', ')} could not be asked)`);
   }

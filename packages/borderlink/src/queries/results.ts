@@ -1,7 +1,7 @@
-// From the gateway's answer to a CheckResult. The verdict rule is the heart of the product: a failure, a timeout, a
-// missing source or an element of the answer that could not be read never reads as clear.
+// From what the gateway said about one item, as domain values, to a CheckResult. The verdict rule is the heart of
+// the product: a failure, a timeout, a missing source or an element of the answer that could not be read never reads
+// as clear. Reading the wire into these values is protocol/check-answer.ts's.
 import type { CheckResult, GatewayWarning, Hit, QueryContext, Source, SourceOutcome, Subject, Verdict } from './types';
-import { MAX_WARNINGS, type CheckItemResponse } from '../protocol/wire';
 
 const answered = new Set(['HIT', 'POSSIBLE_HIT', 'NO_HIT']);
 
@@ -72,58 +72,37 @@ export function isComplete(outcomes: readonly SourceOutcome[]): boolean {
   return outcomes.length > 0 && outcomes.every((o) => answered.has(o.status));
 }
 
-function hasHitFrom(hits: readonly Hit[], source: Source): boolean {
-  for (const h of hits) if (h.source === source) return true;
-  return false;
+/** What the gateway said about one asked item, as domain values. @internal */
+export interface ItemAnswer {
+  /** The outcomes as given: several per source, or sources not asked, are possible. */
+  outcomes: readonly SourceOutcome[];
+  hits: Hit[];
+  /** What reading the answer found odd, already capped; the result keeps this array. */
+  warnings: GatewayWarning[];
+  /** An outcome or a hit whose verdict fields could not be read was left out. */
+  unreadable: boolean;
+  /** The gateway's own id of the request, when it gave a usable one. */
+  gatewayRequestId?: string | undefined;
 }
 
-/**
- * Answers that read fine alone but not together: a hit from a source nobody asked (it still counts), an outcome for a
- * source nobody asked (ignored), a `HIT` outcome with no hit from its source, a `NO_HIT` outcome beside a hit from
- * its source. None can make the verdict clearer; each is a warning.
- */
-function inconsistencies(item: CheckItemResponse, requested: readonly Source[], into: GatewayWarning[]): void {
-  const { hits, outcomes, hitIndexes, outcomeIndexes } = item;
-  for (let k = 0; k < hits.length; k++) {
-    if (!requested.includes(hits[k]!.source)) into.push({ code: 'GATEWAY_DEVIATION', path: `hits.${hitIndexes?.[k] ?? k}.source` });
-  }
-  for (let k = 0; k < outcomes.length; k++) {
-    const { source, status } = outcomes[k]!;
-    const at = outcomeIndexes?.[k] ?? k;
-    if (!requested.includes(source)) into.push({ code: 'GATEWAY_DEVIATION', path: `outcomes.${at}.source` });
-    else if (status === 'HIT' ? !hasHitFrom(hits, source) : status === 'NO_HIT' && hasHitFrom(hits, source)) {
-      into.push({ code: 'GATEWAY_DEVIATION', path: `outcomes.${at}.status` });
-    }
-  }
-}
-
-/** @internal */
-export function buildCheckResult(
-  item: CheckItemResponse,
+/** The CheckResult of one item's answer, for the sources requested. @internal */
+export function checkResultOf(
+  answer: ItemAnswer,
   requested: readonly Source[],
   meta: { requestId: string; attempts: number; durationMs: number },
-  answer?: { gatewayRequestId?: string | undefined; warnings: readonly GatewayWarning[] },
 ): CheckResult {
-  const outcomes = outcomesFor(requested, item.outcomes);
-  const warnings: GatewayWarning[] = answer === undefined || answer.warnings.length === 0 ? [] : [...answer.warnings];
-  for (const w of item.warnings) warnings.push(w);
-  inconsistencies(item, requested, warnings);
-  if (warnings.length > MAX_WARNINGS) warnings.length = MAX_WARNINGS;
+  const outcomes = outcomesFor(requested, answer.outcomes);
   let unaskedLead = false;
-  for (const o of item.outcomes) {
+  for (const o of answer.outcomes) {
     if ((o.status === 'HIT' || o.status === 'POSSIBLE_HIT') && !requested.includes(o.source)) unaskedLead = true;
   }
-  const verdict = computeVerdict(
-    outcomes,
-    item.hits,
-    item.unreadable || unaskedLead ? { unreadable: item.unreadable === true, unaskedLead } : undefined,
-  );
+  const { hits, warnings, unreadable, gatewayRequestId } = answer;
+  const verdict = computeVerdict(outcomes, hits, unreadable || unaskedLead ? { unreadable, unaskedLead } : undefined);
   const { requestId, attempts, durationMs } = meta;
-  const gatewayRequestId = answer?.gatewayRequestId;
   // Two literals rather than a spread: this runs once per check, and the ids stay side by side in --json.
   return gatewayRequestId === undefined
-    ? { verdict, hits: item.hits, outcomes, requestId, warnings, attempts, durationMs, servedFrom: 'network' }
-    : { verdict, hits: item.hits, outcomes, requestId, gatewayRequestId, warnings, attempts, durationMs, servedFrom: 'network' };
+    ? { verdict, hits, outcomes, requestId, warnings, attempts, durationMs, servedFrom: 'network' }
+    : { verdict, hits, outcomes, requestId, gatewayRequestId, warnings, attempts, durationMs, servedFrom: 'network' };
 }
 
 /**

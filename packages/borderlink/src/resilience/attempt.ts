@@ -1,6 +1,6 @@
-// The innermost layers: one attempt's timeout, and the transport itself with the status-to-error mapping.
+// The innermost layers: one attempt's timeout, and the transport itself. What an answer means (its status, its body)
+// is the call's own decode function: this layer knows only which statuses refuse a write before it is stored.
 import { BorderlinkError, ConnectionError, ProtocolError, TimeoutError } from '../errors/index';
-import { errorFromResponse } from '../protocol/errors';
 import type { Transport, TransportRequest, TransportResponse } from '../transport/types';
 import { abortErrorFrom, type Answer, type Call, type Layer, type Send } from './call';
 import type { Emitter } from './events';
@@ -26,12 +26,12 @@ function failedTransport(error: unknown, signal: AbortSignal | undefined): Borde
   return new ConnectionError('The transport failed without an answer', { cause: error });
 }
 
-function parsed<T>(call: Call<T>, response: TransportResponse): Answer<T> {
+function decoded<T>(call: Call<T>, response: TransportResponse): Answer<T> {
   try {
-    return { value: call.spec.parse(response), response };
+    return { value: call.spec.decode(response), response };
   } catch (error) {
     if (error instanceof BorderlinkError) throw error;
-    // A parser bug must fail the call, never pass as an answer: never a false clear.
+    // A decoder bug must fail the call, never pass as an answer: never a false clear.
     throw new ProtocolError('The answer could not be read', { retryable: false, cause: error });
   }
 }
@@ -39,7 +39,7 @@ function parsed<T>(call: Call<T>, response: TransportResponse): Answer<T> {
 /** Statuses that refuse a request before it is acted on: a write answered with one of these was not stored. */
 const REFUSED_UNSTORED: ReadonlySet<number> = new Set([400, 401, 403, 404, 409, 413, 422, 429]);
 
-/** Sends one attempt and turns its answer into the parsed value or the error for its status. */
+/** Sends one attempt and turns its answer into the decoded value or the error the decoder gives for it. */
 export function fromTransport(transport: Transport, clock: Clock, emitter: Emitter): Send {
   return <T>(call: Call<T>, attempt: { signal: AbortSignal | undefined; timeoutMs?: number }) => {
     const n = ++call.attempts;
@@ -81,8 +81,7 @@ export function fromTransport(transport: Transport, clock: Clock, emitter: Emitt
         }
         call.pendingAttempts--;
         if (!REFUSED_UNSTORED.has(response.status)) call.reachedGateway = true;
-        if (response.status >= 200 && response.status < 300) return parsed(call, response);
-        throw errorFromResponse(response, spec.kind === 'read', { requestId: spec.requestId });
+        return decoded(call, response);
       },
       (error: unknown) => {
         // Sent, and no answer: the gateway may have acted on it.

@@ -1,27 +1,23 @@
-// The cache of complete check answers. Keys are keyed hashes of the canonical query, so the map never holds a
-// document number, name or plate as a key. Entries go in and come out as copies: a caller that edits its result must
-// not change what the next caller is served.
-import { createHmac } from 'node:crypto';
+// The cache of complete check answers. The client keys it by a keyed hash of the canonical query (never the query
+// itself), so the map never holds a document number, name or plate as a key. Entries go in and come out as copies: a
+// caller that edits its result must not change what the next caller is served. The layer knows a result only by the
+// fields it judges, so it depends on no query type.
 import { LRUCache } from 'lru-cache';
-import { ConfigError } from '../errors/index';
-import type { CheckResult, OutcomeStatus, Verdict } from '../queries/types';
 import type { ResolvedResilience } from './options';
 
 /** What the cache stores: at least a verdict, one outcome per source, the hits and the request id. */
 export interface CacheableResult {
-  verdict: Verdict;
-  outcomes: ReadonlyArray<{ status: OutcomeStatus }>;
+  verdict: string;
+  outcomes: ReadonlyArray<{ status: string }>;
   hits: readonly unknown[];
   requestId: string;
 }
 
 /** A cached answer, as a fresh copy. */
-export type CachedEntry<R extends CacheableResult = CheckResult> = R;
+export type CachedEntry<R extends CacheableResult = CacheableResult> = R;
 
 /** @internal */
-export interface CheckCache<R extends CacheableResult = CheckResult> {
-  /** The cache key of a canonical query: HMAC-SHA256 under the client's key, base64url. Never the query itself. */
-  key(canonical: string): string;
+export interface CheckCache<R extends CacheableResult = CacheableResult> {
   /** A copy of the answer stored under `key`, when there is one and its TTL has not passed. */
   get(key: string): CachedEntry<R> | undefined;
   /**
@@ -34,7 +30,8 @@ export interface CheckCache<R extends CacheableResult = CheckResult> {
   readonly size: number;
 }
 
-const COMPLETE: ReadonlySet<string> = new Set<OutcomeStatus>(['HIT', 'POSSIBLE_HIT', 'NO_HIT']);
+/** The outcome statuses that are answers: a result with any other is not complete. */
+const COMPLETE: ReadonlySet<string> = new Set(['HIT', 'POSSIBLE_HIT', 'NO_HIT']);
 
 /** Deep copy of JSON-shaped data. Hand-written because structuredClone is several times slower on this hot path. */
 function copyPlain<V>(value: V): V {
@@ -61,23 +58,14 @@ function ttlFor(result: CacheableResult, ttl: ResolvedResilience['cache']): numb
   return ttl.hitTtlMs;
 }
 
-/**
- * The client's answer cache, or undefined when both TTLs are 0 (the default).
- * @param hashKey secret of at least 16 bytes for the HMAC; a random one per client is right.
- */
-export function createCheckCache<R extends CacheableResult = CheckResult>(
-  resolved: ResolvedResilience,
-  hashKey: Uint8Array,
-): CheckCache<R> | undefined {
+/** The client's answer cache, or undefined when both TTLs are 0 (the default). */
+export function createCheckCache<R extends CacheableResult = CacheableResult>(resolved: ResolvedResilience): CheckCache<R> | undefined {
   const options = resolved.cache;
   if (options.hitTtlMs <= 0 && options.noHitTtlMs <= 0) return undefined;
-  if (!(hashKey instanceof Uint8Array) || hashKey.length < 16) throw new ConfigError('The cache key secret must be at least 16 bytes');
-  const secret = Buffer.from(hashKey);
   const clock = resolved.clock;
   // ttlResolution 0: read the clock on every get, with no timer of lru-cache's own (and the injected clock is obeyed).
   const lru = new LRUCache<string, R>({ max: options.max, ttlResolution: 0, perf: { now: () => clock.now() } });
   return {
-    key: (canonical) => createHmac('sha256', secret).update(canonical).digest('base64url'),
     get(key) {
       const stored = lru.get(key);
       return stored === undefined ? undefined : copyPlain(stored);

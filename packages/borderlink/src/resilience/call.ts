@@ -1,9 +1,10 @@
 // The shape every layer shares: a Send takes one call and one attempt's parameters and gives the parsed answer. A
 // Layer wraps a Send in another Send, so the order of the layers is written once, in executor.ts.
-import { AbortError, BorderlinkError } from '../errors/index';
 import type { TransportResponse } from '../transport/types';
 import type { CallSpec } from './types';
-import { addAbortListener, removeAbortListener } from '../internal/abort';
+import { abortErrorFrom, addAbortListener, removeAbortListener } from '../internal/abort';
+
+export { abortErrorFrom };
 
 /** One logical call in flight. @internal */
 export interface Call<T> {
@@ -41,15 +42,6 @@ export interface Answer<T> {
 export type Send = <T>(call: Call<T>, attempt: Attempt) => Promise<Answer<T>>;
 /** @internal */
 export type Layer = (next: Send) => Send;
-
-/**
- * The error for an aborted signal: its reason when that is already one of ours (the client may abort with a
- * TimeoutError of its own), else an AbortError with the reason as cause. A DOMException must not leave the SDK.
- */
-export function abortErrorFrom(signal: AbortSignal): BorderlinkError {
-  const reason: unknown = signal.reason;
-  return reason instanceof BorderlinkError ? reason : new AbortError(undefined, { cause: reason });
-}
 
 /** Waits `ms` on the clock; rejects early (and releases the timer) when `signal` aborts. */
 export function sleep(

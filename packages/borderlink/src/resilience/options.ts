@@ -1,7 +1,7 @@
 // The resilience options as a caller writes them, and their resolution into finite, checked values. Every option is
 // refused by name when unknown or out of range: a typo in a timeout must not silently become the default.
-import { ConfigError } from '../errors/index';
-import { optionName } from '../internal/option-name';
+import { z } from 'zod';
+import { optionError, parseOptions } from '../internal/options';
 
 /**
  * The clock the layer reads and sets timers on. Inject one in tests to drive time by hand.
@@ -214,141 +214,141 @@ const RULES = {
 
 type RuleName = keyof typeof RULES;
 
-const TOP_LEVEL_KEYS = new Set<string>([
-  'timeoutMs',
-  'attemptTimeoutMs',
-  'retry',
-  'retryBudget',
-  'breaker',
-  'hedgeAfterMs',
-  'cache',
-  'dedupe',
-  'clock',
-  'random',
-]);
+function numberProblem(rule: NumberRule): string {
+  const low = rule.exclusiveMin ? `above ${rule.min}` : `at least ${rule.min}`;
+  return `must be ${rule.integer ? 'an integer' : 'a finite number'} ${low} and at most ${rule.max}`;
+}
 
-function checkNumber(name: RuleName, value: unknown): number {
-  const rule: NumberRule = RULES[name];
-  const ok =
-    typeof value === 'number' &&
+function inRange(rule: NumberRule, value: number): boolean {
+  return (
     Number.isFinite(value) &&
     (rule.exclusiveMin ? value > rule.min : value >= rule.min) &&
     value <= rule.max &&
-    (!rule.integer || Number.isInteger(value));
-  if (!ok) {
-    const low = rule.exclusiveMin ? `above ${rule.min}` : `at least ${rule.min}`;
-    throw new ConfigError(`Option ${name} must be ${rule.integer ? 'an integer' : 'a finite number'} ${low} and at most ${rule.max}`);
-  }
-  return value;
+    (!rule.integer || Number.isInteger(value))
+  );
 }
 
-function optionalNumber(name: RuleName, value: unknown, fallback: number): number {
-  return value === undefined ? fallback : checkNumber(name, value);
+function numberOption(name: RuleName) {
+  const rule: NumberRule = RULES[name];
+  const problem = numberProblem(rule);
+  return z.number({ error: problem }).refine((v) => inRange(rule, v), { error: problem }).optional();
 }
 
-/** An options group: a plain object whose keys are all known, or false when `allowFalse`. */
-function group(name: string, value: unknown, known: readonly string[], allowFalse: boolean): Record<string, unknown> | false {
-  if (value === undefined) return {};
-  if (value === false && allowFalse) return false;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigError(`Option ${name} must be an object${allowFalse ? ' or false' : ''}`);
-  }
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) throw new ConfigError(`Unknown option ${name}.${optionName(key)}`);
-  }
-  return value as Record<string, unknown>;
+/** An options group: a strict object, or false when `allowFalse`. */
+function group<T extends z.core.$ZodLooseShape>(shape: T, allowFalse: boolean) {
+  const object = z.strictObject(shape, { error: allowFalse ? 'must be an object or false' : 'must be an object' });
+  return allowFalse ? z.union([z.literal(false), object], { error: 'must be an object or false' }).optional() : object.optional();
 }
 
-function resolveRetry(value: unknown): ResolvedResilience['retry'] {
-  const input = group('retry', value, ['retries', 'minDelayMs', 'maxDelayMs', 'jitter'], true);
+const isClock = (c: unknown): c is Clock =>
+  typeof c === 'object' &&
+  c !== null &&
+  typeof (c as Partial<Clock>).now === 'function' &&
+  typeof (c as Partial<Clock>).setTimeout === 'function' &&
+  typeof (c as Partial<Clock>).clearTimeout === 'function';
+
+/** The resilience options, as a zod shape: createClient's own options extend it. @internal */
+export const RESILIENCE_OPTIONS_SHAPE = {
+  timeoutMs: numberOption('timeoutMs'),
+  attemptTimeoutMs: numberOption('attemptTimeoutMs'),
+  retry: group(
+    {
+      retries: numberOption('retry.retries'),
+      minDelayMs: numberOption('retry.minDelayMs'),
+      maxDelayMs: numberOption('retry.maxDelayMs'),
+      jitter: z.enum(['full', 'none']).optional(),
+    },
+    true,
+  ),
+  retryBudget: group(
+    {
+      capacity: numberOption('retryBudget.capacity'),
+      retryCost: numberOption('retryBudget.retryCost'),
+      timeoutCost: numberOption('retryBudget.timeoutCost'),
+      successRefund: numberOption('retryBudget.successRefund'),
+    },
+    true,
+  ),
+  breaker: group(
+    {
+      failureThreshold: numberOption('breaker.failureThreshold'),
+      openMs: numberOption('breaker.openMs'),
+      halfOpenProbes: numberOption('breaker.halfOpenProbes'),
+    },
+    true,
+  ),
+  hedgeAfterMs: numberOption('hedgeAfterMs'),
+  cache: group({ max: numberOption('cache.max'), hitTtlMs: numberOption('cache.hitTtlMs'), noHitTtlMs: numberOption('cache.noHitTtlMs') }, false),
+  dedupe: z.boolean().optional(),
+  clock: z.custom<Clock>(isClock, { error: 'must have now(), setTimeout(fn, ms) and clearTimeout(handle)' }).optional(),
+  random: z.custom<() => number>((v) => typeof v === 'function', { error: 'must be a function' }).optional(),
+};
+
+const resilienceOptionsSchema = z.strictObject(RESILIENCE_OPTIONS_SHAPE);
+
+type Group<T> = Partial<T> | false | undefined;
+
+function resolveRetry(input: Group<RetryOptions>, scope: string): ResolvedResilience['retry'] {
   if (input === false) return false;
   const d = RESILIENCE_DEFAULTS.retry;
-  const minDelayMs = optionalNumber('retry.minDelayMs', input.minDelayMs, d.minDelayMs);
-  const maxDelayMs = optionalNumber('retry.maxDelayMs', input.maxDelayMs, Math.max(d.maxDelayMs, minDelayMs));
-  if (maxDelayMs < minDelayMs) throw new ConfigError('Option retry.maxDelayMs must not be below retry.minDelayMs');
-  const jitter = input.jitter ?? d.jitter;
-  if (jitter !== 'full' && jitter !== 'none') throw new ConfigError("Option retry.jitter must be 'full' or 'none'");
-  return Object.freeze({ retries: optionalNumber('retry.retries', input.retries, d.retries), minDelayMs, maxDelayMs, jitter });
+  const minDelayMs = input?.minDelayMs ?? d.minDelayMs;
+  const maxDelayMs = input?.maxDelayMs ?? Math.max(d.maxDelayMs, minDelayMs);
+  if (maxDelayMs < minDelayMs) throw optionError(scope, 'retry.maxDelayMs', 'must not be below retry.minDelayMs');
+  return Object.freeze({ retries: input?.retries ?? d.retries, minDelayMs, maxDelayMs, jitter: input?.jitter ?? d.jitter });
 }
 
-function resolveBudget(value: unknown): ResolvedResilience['retryBudget'] {
-  const input = group('retryBudget', value, ['capacity', 'retryCost', 'timeoutCost', 'successRefund'], true);
+function resolveBudget(input: Group<RetryBudgetOptions>): ResolvedResilience['retryBudget'] {
   if (input === false) return false;
   const d = RESILIENCE_DEFAULTS.retryBudget;
   return Object.freeze({
-    capacity: optionalNumber('retryBudget.capacity', input.capacity, d.capacity),
-    retryCost: optionalNumber('retryBudget.retryCost', input.retryCost, d.retryCost),
-    timeoutCost: optionalNumber('retryBudget.timeoutCost', input.timeoutCost, d.timeoutCost),
-    successRefund: optionalNumber('retryBudget.successRefund', input.successRefund, d.successRefund),
+    capacity: input?.capacity ?? d.capacity,
+    retryCost: input?.retryCost ?? d.retryCost,
+    timeoutCost: input?.timeoutCost ?? d.timeoutCost,
+    successRefund: input?.successRefund ?? d.successRefund,
   });
 }
 
-function resolveBreaker(value: unknown): ResolvedResilience['breaker'] {
-  const input = group('breaker', value, ['failureThreshold', 'openMs', 'halfOpenProbes'], true);
+function resolveBreaker(input: Group<BreakerOptions>): ResolvedResilience['breaker'] {
   if (input === false) return false;
   const d = RESILIENCE_DEFAULTS.breaker;
   return Object.freeze({
-    failureThreshold: optionalNumber('breaker.failureThreshold', input.failureThreshold, d.failureThreshold),
-    openMs: optionalNumber('breaker.openMs', input.openMs, d.openMs),
-    halfOpenProbes: optionalNumber('breaker.halfOpenProbes', input.halfOpenProbes, d.halfOpenProbes),
+    failureThreshold: input?.failureThreshold ?? d.failureThreshold,
+    openMs: input?.openMs ?? d.openMs,
+    halfOpenProbes: input?.halfOpenProbes ?? d.halfOpenProbes,
   });
 }
 
-function resolveCache(value: unknown): ResolvedResilience['cache'] {
-  const input = group('cache', value, ['max', 'hitTtlMs', 'noHitTtlMs'], false) as Record<string, unknown>;
+function resolveCache(input: Partial<CacheOptions> | undefined): ResolvedResilience['cache'] {
   const d = RESILIENCE_DEFAULTS.cache;
-  return Object.freeze({
-    max: optionalNumber('cache.max', input.max, d.max),
-    hitTtlMs: optionalNumber('cache.hitTtlMs', input.hitTtlMs, d.hitTtlMs),
-    noHitTtlMs: optionalNumber('cache.noHitTtlMs', input.noHitTtlMs, d.noHitTtlMs),
-  });
-}
-
-function resolveClock(value: unknown): Clock {
-  if (value === undefined) return systemClock;
-  const c = value as Partial<Clock> | null;
-  if (
-    typeof c !== 'object' ||
-    c === null ||
-    typeof c.now !== 'function' ||
-    typeof c.setTimeout !== 'function' ||
-    typeof c.clearTimeout !== 'function'
-  ) {
-    throw new ConfigError('Option clock must have now(), setTimeout(fn, ms) and clearTimeout(handle)');
-  }
-  return c as Clock;
+  return Object.freeze({ max: input?.max ?? d.max, hitTtlMs: input?.hitTtlMs ?? d.hitTtlMs, noHitTtlMs: input?.noHitTtlMs ?? d.noHitTtlMs });
 }
 
 /**
  * Checks resilience options and fills in the defaults.
+ * @param scope what the refusal names as the caller: createClient passes the rest of its own options here.
  * @throws {ConfigError} naming the option, when one is unknown or out of range.
  */
-export function resolveResilienceOptions(input: ResilienceOptions = {}): ResolvedResilience {
-  if (typeof input !== 'object' || input === null) throw new ConfigError('Resilience options must be an object');
-  for (const key of Object.keys(input)) {
-    if (!TOP_LEVEL_KEYS.has(key)) throw new ConfigError(`Unknown option ${optionName(key)}`);
-  }
-  const timeoutMs = optionalNumber('timeoutMs', input.timeoutMs, RESILIENCE_DEFAULTS.timeoutMs);
-  const attemptTimeoutMs = input.attemptTimeoutMs === undefined ? undefined : checkNumber('attemptTimeoutMs', input.attemptTimeoutMs);
-  if (attemptTimeoutMs !== undefined && attemptTimeoutMs > timeoutMs) {
-    throw new ConfigError('Option attemptTimeoutMs must not be above timeoutMs');
-  }
-  const hedgeAfterMs = input.hedgeAfterMs === undefined ? undefined : checkNumber('hedgeAfterMs', input.hedgeAfterMs);
-  if (input.dedupe !== undefined && typeof input.dedupe !== 'boolean') throw new ConfigError('Option dedupe must be a boolean');
-  if (input.random !== undefined && typeof input.random !== 'function') throw new ConfigError('Option random must be a function');
+export function resolveResilienceOptions(input: ResilienceOptions = {}, scope = 'createClient'): ResolvedResilience {
+  // Validation only: the values are read from the input itself, so a clock or random given is used as given.
+  parseOptions(scope, resilienceOptionsSchema, input);
+  const timeoutMs = input.timeoutMs ?? RESILIENCE_DEFAULTS.timeoutMs;
+  const attemptTimeoutMs = input.attemptTimeoutMs;
+  if (attemptTimeoutMs !== undefined && attemptTimeoutMs > timeoutMs) throw optionError(scope, 'attemptTimeoutMs', 'must not be above timeoutMs');
   return Object.freeze({
     timeoutMs,
     attemptTimeoutMs,
-    retry: resolveRetry(input.retry),
+    retry: resolveRetry(input.retry, scope),
     retryBudget: resolveBudget(input.retryBudget),
     breaker: resolveBreaker(input.breaker),
-    hedgeAfterMs,
+    hedgeAfterMs: input.hedgeAfterMs,
     cache: resolveCache(input.cache),
     dedupe: input.dedupe ?? RESILIENCE_DEFAULTS.dedupe,
-    clock: resolveClock(input.clock),
+    clock: input.clock ?? systemClock,
     random: input.random ?? Math.random,
   });
 }
+
+const callTimingSchema = z.object({ timeoutMs: numberOption('timeoutMs'), attemptTimeoutMs: numberOption('attemptTimeoutMs') });
 
 /**
  * Checks per-call `timeoutMs` / `attemptTimeoutMs` and fills them from the client's resolved options.
@@ -357,8 +357,11 @@ export function resolveResilienceOptions(input: ResilienceOptions = {}): Resolve
 export function resolveCallOptions(
   input: CallResilienceOptions | undefined,
   resolved: ResolvedResilience,
+  scope = 'call',
 ): { timeoutMs: number; attemptTimeoutMs: number } {
-  const timeoutMs = input?.timeoutMs === undefined ? resolved.timeoutMs : checkNumber('timeoutMs', input.timeoutMs);
-  const attempt = input?.attemptTimeoutMs === undefined ? resolved.attemptTimeoutMs : checkNumber('attemptTimeoutMs', input.attemptTimeoutMs);
+  // Most calls give neither: no schema runs on that path.
+  if (input !== undefined && (input.timeoutMs !== undefined || input.attemptTimeoutMs !== undefined)) parseOptions(scope, callTimingSchema, input);
+  const timeoutMs = input?.timeoutMs ?? resolved.timeoutMs;
+  const attempt = input?.attemptTimeoutMs ?? resolved.attemptTimeoutMs;
   return { timeoutMs, attemptTimeoutMs: Math.min(attempt ?? timeoutMs / 2, timeoutMs) };
 }

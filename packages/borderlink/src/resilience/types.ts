@@ -1,5 +1,5 @@
 // The contract between the client and the resilience layer. The client builds a CallSpec; the layer runs it through
-// deadline ⊃ breaker ⊃ retry with budget ⊃ per-attempt timeout ⊃ transport and returns the parsed value.
+// deadline ⊃ breaker ⊃ retry with budget ⊃ per-attempt timeout ⊃ transport and returns the decoded value.
 import type { TransportRequest, TransportResponse } from '../transport/types';
 
 /** One logical call: the same request (same x-request-id, same idempotency key) on every attempt. @internal */
@@ -10,10 +10,11 @@ export interface CallSpec<T> {
   /** The x-request-id of the call, already in `request.headers`. */
   requestId: string;
   /**
-   * Turns a 2xx answer into the value, or throws a ProtocolError (retryable when the body is cut off or not JSON).
-   * Runs inside the attempt, so a truncated body on a poor link is retried like a reset.
+   * Turns the gateway's answer into the value, or throws the typed error for it: the error for its status, or a
+   * ProtocolError for a 2xx body that cannot be read (retryable when it is cut off or not JSON). Runs inside the
+   * attempt, so a truncated body on a poor link is retried like a reset.
    */
-  parse(response: TransportResponse): T;
+  decode(response: TransportResponse): T;
   /** The whole call's deadline, retries and back-off included. @unit milliseconds */
   timeoutMs: number;
   /**

@@ -4,11 +4,12 @@
  * @module
  */
 import { Pool } from 'undici';
+import { z } from 'zod';
 import type { Dispatcher } from 'undici';
-import { AbortError, BorderlinkError, ConfigError, ConnectionError, ProtocolError, TimeoutError } from '../errors/index';
+import { BorderlinkError, ConfigError, ConnectionError, ProtocolError, TimeoutError } from '../errors/index';
 import { TRANSPORT_SECRETS, type Transport, type TransportRequest, type TransportResponse } from './types';
-import { addAbortListener, removeAbortListener } from '../internal/abort';
-import { optionName } from '../internal/option-name';
+import { addAbortListener, removeAbortListener, toAbortError } from '../internal/abort';
+import { optionError, parseOptions } from '../internal/options';
 
 /**
  * TLS settings for an `https` gateway: the CA to trust and, for mutual TLS, the client certificate and key.
@@ -168,27 +169,6 @@ export interface HttpTransportOptions {
   dispatcher?: Dispatcher;
 }
 
-const optionNames: Record<keyof HttpTransportOptions, true> = {
-  baseUrl: true,
-  token: true,
-  headers: true,
-  connections: true,
-  keepAliveTimeoutMs: true,
-  connectTimeoutMs: true,
-  tls: true,
-  maxResponseBytes: true,
-  dispatcher: true,
-};
-
-const tlsOptionNames: Record<keyof HttpTlsOptions, true> = {
-  ca: true,
-  cert: true,
-  key: true,
-  passphrase: true,
-  servername: true,
-  rejectUnauthorized: true,
-};
-
 const defaults = { connections: 8, keepAliveTimeoutMs: 4000, connectTimeoutMs: 10_000, maxResponseBytes: 4 * 1024 * 1024 } as const;
 
 /**
@@ -269,8 +249,9 @@ function toTransportError(err: Error, responseStarted: boolean): Error {
   return new ConnectionError(code === '' ? kind : `${kind} (${code})`, { cause: err });
 }
 
+/** A transport rejects with the signal's own reason when it is an Error (the layer above decides what it means). */
 function abortReason(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new AbortError();
+  return signal.reason instanceof Error ? signal.reason : toAbortError(signal.reason);
 }
 
 function onAttemptTimeout(attempt: Attempt): void {
@@ -505,72 +486,82 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function refuseUnknown(given: Record<string, unknown>, known: Record<string, true>, prefix: string): void {
-  for (const name of Object.keys(given)) {
-    if (!Object.hasOwn(known, name)) throw new ConfigError(`httpTransport: unknown option \`${prefix}${optionName(name)}\``);
-  }
-}
-
-function positiveNumber(value: unknown, name: string, fallback: number, integer: boolean): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new ConfigError(`httpTransport: \`${name}\` must be a positive ${integer ? 'integer' : 'finite number'}`);
-  }
-  return value;
-}
-
-function isPem(value: unknown): boolean {
+function isPem(value: unknown): value is string | Buffer {
   return typeof value === 'string' || Buffer.isBuffer(value);
 }
 
-function readTls(tls: unknown): NonNullable<Pool.Options['connect']> & Record<string, unknown> {
-  if (!isRecord(tls)) throw new ConfigError('httpTransport: `tls` must be an object');
-  refuseUnknown(tls, tlsOptionNames, 'tls.');
+const SCOPE = 'httpTransport';
+
+function positive(integer: boolean) {
+  const problem = `must be a positive ${integer ? 'integer' : 'finite number'}`;
+  return z
+    .number({ error: problem })
+    .refine((v) => Number.isFinite(v) && v > 0 && (!integer || Number.isInteger(v)), { error: problem })
+    .optional();
+}
+
+const pem = z.custom<string | Buffer>(isPem, { error: 'must be PEM text (string or Buffer)' });
+
+const tlsSchema = z.strictObject(
+  {
+    ca: z
+      .custom<string | Buffer | Array<string | Buffer>>((ca) => isPem(ca) || (Array.isArray(ca) && ca.length > 0 && ca.every(isPem)), {
+        error: 'must be PEM text (string or Buffer) or a list of them',
+      })
+      .optional(),
+    cert: pem.optional(),
+    key: pem.optional(),
+    passphrase: z.string({ error: 'must be a string' }).optional(),
+    servername: z.string({ error: 'must be a non-empty string' }).min(1, { error: 'must be a non-empty string' }).optional(),
+    rejectUnauthorized: z.boolean({ error: 'must be a boolean' }).optional(),
+  } satisfies Record<keyof HttpTlsOptions, z.ZodType>,
+  { error: 'must be an object' },
+);
+
+const httpOptionsSchema = z.strictObject({
+  baseUrl: z.string({ error: 'is required and must be a string' }),
+  token: z
+    .custom<string>((t) => typeof t === 'string' && visibleAscii.test(t), { error: 'must be a non-empty string of visible ASCII characters' })
+    .optional(),
+  headers: z.custom<Record<string, unknown>>(isRecord, { error: 'must be an object of strings' }).optional(),
+  connections: positive(true),
+  keepAliveTimeoutMs: positive(false),
+  connectTimeoutMs: positive(false),
+  tls: tlsSchema.optional(),
+  maxResponseBytes: positive(true),
+  dispatcher: z
+    .custom<Dispatcher>((d) => typeof d === 'object' && d !== null && typeof (d as { dispatch?: unknown }).dispatch === 'function', {
+      error: 'must be an undici Dispatcher (an object with a dispatch method)',
+    })
+    .optional(),
+} satisfies Record<keyof HttpTransportOptions, z.ZodType>);
+
+function readTls(tls: HttpTlsOptions): NonNullable<Pool.Options['connect']> & Record<string, unknown> {
   const connect: Record<string, unknown> = {};
   const { ca, cert, key, passphrase, servername, rejectUnauthorized } = tls;
-  if (ca !== undefined) {
-    if (!(isPem(ca) || (Array.isArray(ca) && ca.length > 0 && ca.every(isPem)))) {
-      throw new ConfigError('httpTransport: `tls.ca` must be PEM text (string or Buffer) or a list of them');
-    }
-    connect.ca = ca;
-  }
-  if ((cert === undefined) !== (key === undefined)) {
-    throw new ConfigError('httpTransport: `tls.cert` and `tls.key` go together; give both for mutual TLS');
-  }
+  if (ca !== undefined) connect.ca = ca;
+  if ((cert === undefined) !== (key === undefined)) throw optionError(SCOPE, 'tls.cert', 'and `tls.key` go together; give both for mutual TLS');
   if (cert !== undefined) {
-    if (!isPem(cert)) throw new ConfigError('httpTransport: `tls.cert` must be PEM text (string or Buffer)');
-    if (!isPem(key)) throw new ConfigError('httpTransport: `tls.key` must be PEM text (string or Buffer)');
     connect.cert = cert;
     connect.key = key;
   }
-  if (passphrase !== undefined) {
-    if (typeof passphrase !== 'string') throw new ConfigError('httpTransport: `tls.passphrase` must be a string');
-    connect.passphrase = passphrase;
-  }
-  if (servername !== undefined) {
-    if (typeof servername !== 'string' || servername === '') throw new ConfigError('httpTransport: `tls.servername` must be a non-empty string');
-    connect.servername = servername;
-  }
-  if (rejectUnauthorized !== undefined) {
-    if (typeof rejectUnauthorized !== 'boolean') throw new ConfigError('httpTransport: `tls.rejectUnauthorized` must be a boolean');
-    connect.rejectUnauthorized = rejectUnauthorized;
-  }
+  if (passphrase !== undefined) connect.passphrase = passphrase;
+  if (servername !== undefined) connect.servername = servername;
+  if (rejectUnauthorized !== undefined) connect.rejectUnauthorized = rejectUnauthorized;
   return connect;
 }
 
-function readHeaders(headers: unknown, hasToken: boolean): Record<string, string> | undefined {
+function readHeaders(headers: Record<string, unknown> | undefined, hasToken: boolean): Record<string, string> | undefined {
   if (headers === undefined) return undefined;
-  if (!isRecord(headers)) throw new ConfigError('httpTransport: `headers` must be an object of strings');
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (!headerName.test(name)) throw new ConfigError('httpTransport: `headers` holds a name that is not a valid header name');
+    // A name that is no header name may be anything the caller had at hand: it is not repeated.
+    if (!headerName.test(name)) throw optionError(SCOPE, 'headers', 'holds a name that is not a valid header name');
     const lower = name.toLowerCase();
-    if (refusedStaticHeaders.has(lower)) throw new ConfigError(`httpTransport: \`headers.${lower}\` is set by the transport and may not be given`);
-    if (lower === 'authorization' && hasToken) {
-      throw new ConfigError('httpTransport: give either `token` or `headers.authorization`, not both');
-    }
+    if (refusedStaticHeaders.has(lower)) throw optionError(SCOPE, `headers.${lower}`, 'is set by the transport and may not be given');
+    if (lower === 'authorization' && hasToken) throw optionError(SCOPE, 'token', 'and `headers.authorization` may not both be given');
     if (typeof value !== 'string' || !headerValue.test(value)) {
-      throw new ConfigError(`httpTransport: \`headers.${lower}\` must be a string without control characters`);
+      throw optionError(SCOPE, `headers.${lower}`, 'must be a string without control characters');
     }
     result[lower] = value;
   }
@@ -608,55 +599,46 @@ function readHeaders(headers: unknown, hasToken: boolean): Record<string, string
  * ```
  */
 export function httpTransport(options: HttpTransportOptions): Transport {
-  if (!isRecord(options)) throw new ConfigError('httpTransport: options must be an object');
-  refuseUnknown(options, optionNames, '');
-
-  if (typeof options.baseUrl !== 'string') throw new ConfigError('httpTransport: `baseUrl` is required and must be a string');
+  const given = parseOptions(SCOPE, httpOptionsSchema, options);
   let url: URL;
   try {
-    url = new URL(options.baseUrl);
+    url = new URL(given.baseUrl);
   } catch {
-    throw new ConfigError('httpTransport: `baseUrl` is not a valid URL');
+    throw optionError(SCOPE, 'baseUrl', 'is not a valid URL');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('httpTransport: `baseUrl` must be an http: or https: URL');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw optionError(SCOPE, 'baseUrl', 'must be an http: or https: URL');
   if (url.username !== '' || url.password !== '') {
-    throw new ConfigError('httpTransport: `baseUrl` must not hold credentials; use `token` or `tls` instead');
+    throw optionError(SCOPE, 'baseUrl', 'must not hold credentials; use `token` or `tls` instead');
   }
-  if (url.search !== '' || url.hash !== '') throw new ConfigError('httpTransport: `baseUrl` must not hold a query or fragment');
+  if (url.search !== '' || url.hash !== '') throw optionError(SCOPE, 'baseUrl', 'must not hold a query or fragment');
   const prefix = url.pathname.replace(/\/+$/, '');
 
-  const token = options.token;
-  if (token !== undefined && (typeof token !== 'string' || !visibleAscii.test(token))) {
-    throw new ConfigError('httpTransport: `token` must be a non-empty string of visible ASCII characters');
-  }
+  const token = given.token;
   const authorization = token === undefined ? undefined : `Bearer ${token}`;
-  const staticHeaders = readHeaders(options.headers, token !== undefined);
+  const staticHeaders = readHeaders(given.headers, token !== undefined);
 
-  const connections = positiveNumber(options.connections, 'connections', defaults.connections, true);
-  const keepAliveTimeoutMs = positiveNumber(options.keepAliveTimeoutMs, 'keepAliveTimeoutMs', defaults.keepAliveTimeoutMs, false);
-  const connectTimeoutMs = positiveNumber(options.connectTimeoutMs, 'connectTimeoutMs', defaults.connectTimeoutMs, false);
-  const maxResponseBytes = positiveNumber(options.maxResponseBytes, 'maxResponseBytes', defaults.maxResponseBytes, true);
+  const connections = given.connections ?? defaults.connections;
+  const keepAliveTimeoutMs = given.keepAliveTimeoutMs ?? defaults.keepAliveTimeoutMs;
+  const connectTimeoutMs = given.connectTimeoutMs ?? defaults.connectTimeoutMs;
+  const maxResponseBytes = given.maxResponseBytes ?? defaults.maxResponseBytes;
   if (maxResponseBytes > maxResponseBytesLimit) {
-    throw new ConfigError(`httpTransport: \`maxResponseBytes\` may be at most ${maxResponseBytesLimit} (256 MiB)`);
+    throw optionError(SCOPE, 'maxResponseBytes', `may be at most ${maxResponseBytesLimit} (256 MiB)`);
   }
 
-  const dispatcher = options.dispatcher;
+  const dispatcher = given.dispatcher;
   if (dispatcher !== undefined) {
-    if (typeof dispatcher !== 'object' || dispatcher === null || typeof (dispatcher as { dispatch?: unknown }).dispatch !== 'function') {
-      throw new ConfigError('httpTransport: `dispatcher` must be an undici Dispatcher (an object with a dispatch method)');
-    }
     // The dispatcher owns its connections; a second, silently ignored, TLS identity or timeout would be worse than none.
     for (const name of ['tls', 'keepAliveTimeoutMs', 'connectTimeoutMs'] as const) {
-      if (options[name] !== undefined) {
-        throw new ConfigError(`httpTransport: give either \`dispatcher\` or \`${name}\`, not both; set ${name === 'tls' ? 'TLS' : 'connection options'} on the dispatcher`);
+      if (given[name] !== undefined) {
+        throw optionError(SCOPE, name, `cannot be given with \`dispatcher\`: set ${name === 'tls' ? 'TLS' : 'it'} on the dispatcher`);
       }
     }
   }
 
   let connect: Record<string, unknown> = {};
-  if (options.tls !== undefined) {
-    if (url.protocol !== 'https:') throw new ConfigError('httpTransport: `tls` needs an https: `baseUrl`');
-    connect = readTls(options.tls);
+  if (given.tls !== undefined) {
+    if (url.protocol !== 'https:') throw optionError(SCOPE, 'tls', 'needs an https: `baseUrl`');
+    connect = readTls(given.tls);
   }
 
   const pool =

@@ -290,7 +290,7 @@ describe('checkManyMrz', () => {
 
   it('refuses bad options and rows without an mrz by name', async () => {
     const { client } = make();
-    expect(() => client.checkManyMrz([], { referenceDate: 'today' as never })).toThrow(/MRZ options/);
+    expect(() => client.checkManyMrz([], { referenceDate: 'today' as never })).toThrow(/^checkManyMrz: option `referenceDate` /);
     const rows = await collect(client.checkManyMrz([{ id: 'x' } as never]));
     expect(rows[0]?.error).toBeInstanceOf(InputError);
     expect((rows[0]?.error as InputError).issues[0]?.path).toBe('mrz');

@@ -4,9 +4,8 @@
 // schema reads it.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readCheckAnswer, readCheckJson } from '../../src/protocol/check-answer';
+import { buildCheckResult, readCheckAnswer, readCheckJson } from '../../src/protocol/check-answer';
 import { HIT_KINDS, KNOWN_VALUES, MATCH_METHODS, WIRE_OUTCOME_STATUSES, checkResponseSchema } from '../../src/protocol/wire';
-import { buildCheckResult } from '../../src/queries/results';
 import { SOURCES, type Source } from '../../src/queries/types';
 import { createClient, type Transport, type TransportResponse } from '../../src/index';
 import { context, type Json } from './answers';

@@ -17,10 +17,10 @@ import {
   reportResponseSchema,
   withdrawalResponseSchema,
 } from '../../src/protocol/wire';
-import { readCheckAnswer } from '../../src/protocol/check-answer';
+import { buildCheckResult, readCheckAnswer } from '../../src/protocol/check-answer';
 import { KNOWN_VALUES, WIRE_OUTCOME_STATUSES } from '../../src/protocol/wire';
 import { ProtocolError } from '../../src/errors/index';
-import { buildCheckResult, computeVerdict, outcomesFor } from '../../src/queries/results';
+import { computeVerdict, outcomesFor } from '../../src/queries/results';
 import { PURPOSES, SOURCES, type Source } from '../../src/queries/types';
 import {
   DEFAULT_SOURCES,

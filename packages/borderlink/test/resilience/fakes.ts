@@ -4,6 +4,7 @@ import { resolveResilienceOptions, type Clock, type ResilienceOptions } from '..
 import type { CallSpec } from '../../src/resilience/types';
 import type { Transport, TransportRequest, TransportResponse } from '../../src/transport/types';
 import { addAbortListener, removeAbortListener } from '../../src/internal/abort';
+import { decodeAnswer } from '../../src/protocol/decode';
 
 /** Lets every pending promise callback run. */
 export const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -111,8 +112,14 @@ export function scriptedTransport(
 export const connectionReset = (): Step => ({ reject: new ConnectionError('reset') });
 
 let seq = 0;
-/** A call spec whose parse reads JSON and returns it. */
-export function spec(overrides: Partial<CallSpec<unknown>> = {}): CallSpec<unknown> {
+/**
+ * A call spec whose decoder reads a 2xx body with `parse` (JSON by default) and any other status as the client does,
+ * with the protocol's error for it.
+ */
+export function spec(
+  overrides: Partial<CallSpec<unknown>> & { parse?: (response: TransportResponse) => unknown } = {},
+): CallSpec<unknown> {
+  const { parse = (response: TransportResponse) => JSON.parse(response.body) as unknown, ...rest } = overrides;
   const requestId = `req-${++seq}`;
   return {
     kind: 'read',
@@ -123,9 +130,9 @@ export function spec(overrides: Partial<CallSpec<unknown>> = {}): CallSpec<unkno
       body: '{}',
     },
     requestId,
-    parse: (response) => JSON.parse(response.body) as unknown,
+    decode: decodeAnswer(rest.kind ?? 'read', rest.requestId ?? requestId, parse),
     timeoutMs: 3000,
-    ...overrides,
+    ...rest,
   };
 }
 

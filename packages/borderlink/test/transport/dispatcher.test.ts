@@ -343,11 +343,11 @@ describe('httpTransport({ dispatcher }) options', () => {
   it('refuses tls, keepAliveTimeoutMs and connectTimeoutMs beside a dispatcher, naming both options', () => {
     const certs = makeCertificates();
     expect(() => httpTransport({ baseUrl: 'https://gateway.police.example', dispatcher: agent, tls: { ca: certs.ca } })).toThrow(
-      new ConfigError('httpTransport: give either `dispatcher` or `tls`, not both; set TLS on the dispatcher'),
+      new ConfigError('httpTransport: option `tls` cannot be given with `dispatcher`: set TLS on the dispatcher'),
     );
     for (const name of ['keepAliveTimeoutMs', 'connectTimeoutMs'] as const) {
       expect(() => httpTransport({ baseUrl: 'https://gateway.police.example', dispatcher: agent, [name]: 1000 })).toThrow(
-        new ConfigError(`httpTransport: give either \`dispatcher\` or \`${name}\`, not both; set connection options on the dispatcher`),
+        new ConfigError(`httpTransport: option \`${name}\` cannot be given with \`dispatcher\`: set it on the dispatcher`),
       );
     }
   });
@@ -355,7 +355,7 @@ describe('httpTransport({ dispatcher }) options', () => {
   it('refuses a dispatcher that is not one, with a ConfigError', () => {
     for (const dispatcher of [{}, 'http://proxy.example:3128', null, { dispatch: true }]) {
       expect(() => httpTransport({ baseUrl: 'https://gateway.police.example', dispatcher: dispatcher as unknown as Dispatcher })).toThrow(
-        new ConfigError('httpTransport: `dispatcher` must be an undici Dispatcher (an object with a dispatch method)'),
+        new ConfigError('httpTransport: option `dispatcher` must be an undici Dispatcher (an object with a dispatch method)'),
       );
     }
   });

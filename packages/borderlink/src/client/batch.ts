@@ -3,12 +3,14 @@
 // the whole run (to refuse a repeated one). Every input row comes out exactly once.
 import { setMaxListeners } from 'node:events';
 import { AbortError, BorderlinkError, ConfigError, InputError, ProtocolError } from '../errors/index';
-import { optionName } from '../internal/option-name';
-import type { CheckItemRequest, CheckItemResponse, CheckResponse } from '../protocol/wire';
-import { MAX_ITEMS_PER_REQUEST } from '../protocol/wire';
-import { buildCheckResult, finishResult, type PreparedCheck } from './results';
-import { inputError } from './validate';
-import type { CheckResult, QueryContext, Source, Subject, Verdict } from './types';
+import { abortErrorFrom } from '../internal/abort';
+import { buildCheckResult } from '../protocol/check-answer';
+import type { CheckItemRequest } from '../protocol/wire';
+import { finishResult, type PreparedCheck } from '../queries/results';
+import { inputError } from '../queries/validate';
+import type { CheckResult, QueryContext, Source, Subject, Verdict } from '../queries/types';
+import { resolveBatchOptions } from './check-options';
+import type { CheckAnswer } from './items';
 
 /**
  * One row of a batch: your id (echoed back, never sent to the gateway) and what to check.
@@ -76,11 +78,12 @@ export interface BatchHost {
   };
   /** Turns a row's CheckResult into what the caller gets (e.g. adds the parsed MRZ). */
   finish?(result: CheckResult, extra: unknown): CheckResult;
+  /** Sends one request of rows; its answer is matched to the rows' item ids by answersByItem. */
   send(
     context: QueryContext,
     items: CheckItemRequest[],
     options: { timeoutMs: number | undefined; signal: AbortSignal },
-  ): Promise<{ response: CheckResponse; byItem: ReadonlyMap<string, CheckItemResponse>; attempts: number; requestId: string }>;
+  ): Promise<CheckAnswer & { attempts: number; requestId: string }>;
   audit(prepared: PreparedCheck, result: CheckResult | undefined, error: BorderlinkError | undefined, requestId: string): void;
 }
 
@@ -92,30 +95,6 @@ interface Row {
   error?: BorderlinkError;
 }
 
-const batchKeys = new Set(['batchSize', 'concurrency', 'ordered', 'onProgress', 'signal', 'timeoutMs', 'context', 'total']);
-
-function resolve(options: BatchOptions) {
-  for (const key of Object.keys(options)) if (!batchKeys.has(key)) throw new ConfigError(`Option ${optionName(key)} is not known to checkMany`);
-  const batchSize = options.batchSize ?? 100;
-  const concurrency = options.concurrency ?? 4;
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_ITEMS_PER_REQUEST) {
-    throw new ConfigError(`Option batchSize must be an integer from 1 to ${MAX_ITEMS_PER_REQUEST}`);
-  }
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new ConfigError('Option concurrency must be an integer from 1 to 64');
-  if (options.timeoutMs !== undefined && !(Number.isFinite(options.timeoutMs) && options.timeoutMs > 0)) {
-    throw new ConfigError('Option timeoutMs must be a positive number of milliseconds');
-  }
-  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new ConfigError('Option onProgress must be a function');
-  if (options.total !== undefined && !(Number.isSafeInteger(options.total) && options.total >= 0)) {
-    throw new ConfigError('Option total must be a whole number of rows, 0 or more');
-  }
-  return { batchSize, concurrency, ordered: options.ordered === true };
-}
-
-function abortReason(signal: AbortSignal): Error {
-  return signal.reason instanceof BorderlinkError ? signal.reason : new AbortError(undefined, { cause: signal.reason });
-}
-
 /**
  * Runs a batch. Implementation of `client.checkMany`.
  * @internal
@@ -124,8 +103,9 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
   host: BatchHost,
   input: Iterable<I> | AsyncIterable<I>,
   options: BatchOptions = {},
+  scope = 'checkMany',
 ): AsyncGenerator<BatchOutcome<R>> {
-  const resolved = resolve(options);
+  const resolved = resolveBatchOptions(scope, options);
   const { concurrency, ordered } = resolved;
   let batchSize = resolved.batchSize;
   const started = performance.now();
@@ -134,7 +114,7 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
   // Every request in flight listens on this signal (the deadline layer, the transport, a retry's wait).
   setMaxListeners(3 * concurrency + 2, controller.signal);
   const onAbort = () => controller.abort(options.signal?.reason);
-  if (options.signal?.aborted) throw abortReason(options.signal);
+  if (options.signal?.aborted) throw abortErrorFrom(options.signal);
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   const iterator: Iterator<I> | AsyncIterator<I> =
@@ -228,7 +208,8 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
     const items: CheckItemRequest[] = rows.map((r) => ({ itemId: String(r.seq), subjects: r.prepared!.subjects, sources: r.prepared!.sources }));
     const sentAt = performance.now();
     try {
-      // The host reads the answer with answersByItem: an unknown, repeated or missing item id fails the whole request.
+      // The answer was matched with answersByItem, as a single check's: an unknown, repeated or missing item id failed
+      // the whole request, so every row has its item here.
       const { response, byItem, attempts, requestId } = await host.send(context, items, { timeoutMs: options.timeoutMs, signal: controller.signal });
       const durationMs = Math.round(performance.now() - sentAt);
       for (const row of rows) {
@@ -268,7 +249,7 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
   controller.signal.addEventListener('abort', wakeUp, { once: true });
   try {
     while (true) {
-      if (controller.signal.aborted) throw abortReason(controller.signal);
+      if (controller.signal.aborted) throw abortErrorFrom(controller.signal);
       // Back-pressure: pull more input only while fewer than `concurrency` requests are in flight and the rows
       // waiting to be read by the caller stay within one round of batches.
       while (!inputDone && inFlight.size < concurrency && ready.length + held.size < batchSize * concurrency) {
@@ -282,7 +263,7 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
       }
       while (ready.length > 0) {
         yield ready.shift()!;
-        if (controller.signal.aborted) throw abortReason(controller.signal);
+        if (controller.signal.aborted) throw abortErrorFrom(controller.signal);
       }
       if (inputDone && inFlight.size === 0 && ready.length === 0) break;
       if (inFlight.size > 0) await new Promise<void>((resolve) => (wake = resolve));

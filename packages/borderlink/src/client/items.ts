@@ -1,8 +1,10 @@
 // Which answer belongs to which asked item. The item id is the only thing that ties a verdict to a traveller, so the
 // rule is strict and holds for the whole request: an answer under an id that was never sent, an asked item answered
 // twice or not at all means the gateway's numbering cannot be trusted, and no row of that request is believed (a
-// gateway that numbers one off would otherwise give the wanted passenger's HIT to the next row).
+// gateway that numbers one off would otherwise give the wanted passenger's HIT to the next row). The single check and
+// the batch both read their answers through it.
 import { ProtocolError } from '../errors/index';
+import type { CheckItemResponse, CheckResponse } from '../protocol/wire';
 
 /**
  * The answer to each asked item, by item id.
@@ -19,4 +21,16 @@ export function answersByItem<T extends { itemId: string }>(askedIds: readonly s
   }
   if (byId.size !== asked.size) throw new ProtocolError('The gateway answered without an item that was asked', { retryable: false });
   return byId;
+}
+
+/** A check answer with each asked item's answer found by id. @internal */
+export interface CheckAnswer {
+  response: CheckResponse;
+  byItem: ReadonlyMap<string, CheckItemResponse>;
+}
+
+/** The shared answer of a de-duplicated call must not be mutated through one caller's result. @internal */
+export function ownCopy(item: CheckItemResponse): CheckItemResponse {
+  // Outcomes and warnings need no copy: buildCheckResult makes new outcome objects and a new warnings list.
+  return { ...item, hits: item.hits.length === 0 ? [] : structuredClone(item.hits) };
 }

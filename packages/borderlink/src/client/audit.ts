@@ -1,0 +1,108 @@
+// Audit events and log lines: one audit event per call (rule 2: subjects as keyed hashes unless the integrator opts
+// in), and log lines that carry call metadata only, never a searched value.
+import type { AuditEvent, AuditSubject } from '../audit/index';
+import { BorderlinkError, ProtocolError } from '../errors/index';
+import { toAbortError } from '../internal/abort';
+import { canonicalJson, keyedHash } from '../internal/hash';
+import type { LevelledLogger } from '../internal/logger';
+import type { PreparedCheck } from '../queries/results';
+import type { CheckResult } from '../queries/types';
+
+/** What one audit event says beside the prepared check. @internal */
+export interface AuditInfo {
+  requestId: string;
+  result?: CheckResult;
+  error?: BorderlinkError;
+  recordId?: string;
+  attempts?: number;
+  durationMs?: number;
+}
+
+/** @internal */
+export interface RecorderOptions {
+  onAudit: ((event: AuditEvent) => void) | undefined;
+  log: LevelledLogger;
+  hashKey: Uint8Array;
+  includePersonalData: boolean;
+}
+
+/** @internal */
+export class Recorder {
+  readonly log: LevelledLogger;
+  readonly hashKey: Uint8Array;
+  readonly #options: RecorderOptions;
+
+  constructor(options: RecorderOptions) {
+    this.#options = options;
+    this.log = options.log;
+    this.hashKey = options.hashKey;
+  }
+
+  /** The error a call rejects with: always one of ours, with its request id and duration, logged once. */
+  failed(err: unknown, requestId: string, started: number): BorderlinkError {
+    const error =
+      err instanceof BorderlinkError
+        ? err
+        : isAbort(err)
+          ? toAbortError(err)
+          : new ProtocolError('Unexpected failure while handling the answer', { cause: err });
+    error.requestId ??= requestId;
+    error.durationMs = Math.round(error.durationMs ?? performance.now() - started);
+    const log = this.log;
+    if (log.enabled('error')) log.log('error', 'call failed', { requestId: error.requestId, code: error.code, attempts: error.attempts });
+    return error;
+  }
+
+  batchRowFailed(error: BorderlinkError, requestId: string): void {
+    const log = this.log;
+    if (log.enabled('error')) log.log('error', 'batch row failed', { requestId, code: error.code, attempts: error.attempts });
+  }
+
+  audit(action: AuditEvent['action'], prepared: PreparedCheck, info: AuditInfo): void {
+    const { onAudit, includePersonalData } = this.#options;
+    const log = this.log;
+    if (log.enabled('info') && info.result !== undefined) {
+      log.log('info', 'check', {
+        requestId: info.result.requestId,
+        verdict: info.result.verdict,
+        attempts: info.result.attempts,
+        durationMs: info.result.durationMs,
+        servedFrom: info.result.servedFrom,
+      });
+    }
+    if (onAudit === undefined) return;
+    const { context } = prepared;
+    const subjects: AuditSubject[] = prepared.subjects.map((s) => {
+      const entry: AuditSubject = { kind: s.kind, hash: keyedHash(this.hashKey, canonicalJson(s)) };
+      if (includePersonalData) entry.values = structuredClone(s);
+      return entry;
+    });
+    const event: AuditEvent = {
+      at: new Date().toISOString(),
+      requestId: info.result?.requestId ?? info.requestId,
+      action,
+      authorityId: context.authorityId,
+      operatorId: context.operatorId,
+      purpose: context.purpose,
+      ...(context.locationId !== undefined ? { locationId: context.locationId } : {}),
+      subjects,
+      // A copy: the default lists are shared constants, and the event is the integrator's to edit.
+      ...(action === 'CHECK' ? { sources: [...prepared.sources] } : {}),
+      ...(info.result !== undefined ? { verdict: info.result.verdict, servedFrom: info.result.servedFrom } : {}),
+      outcome: info.error?.code ?? 'OK',
+      hitIds: info.result?.hits.map((h) => h.hitId) ?? [],
+      ...(info.recordId !== undefined ? { recordId: info.recordId } : {}),
+      durationMs: info.result?.durationMs ?? info.durationMs ?? info.error?.durationMs ?? 0,
+      attempts: info.result?.attempts ?? info.attempts ?? info.error?.attempts ?? 0,
+    };
+    try {
+      onAudit(event);
+    } catch {
+      // The audit sink's failure is the integrator's to handle; it must not change the answer.
+    }
+  }
+}
+
+function isAbort(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { name?: unknown }).name === 'AbortError';
+}

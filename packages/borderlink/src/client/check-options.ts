@@ -1,0 +1,152 @@
+// The client's option schemas, one strict object per options type, all refused through the one option helper. Values
+// the layers below check themselves (timeouts against the resilience rules, the context's fields as query input) are
+// only named here, so each rule stays written once.
+import { z } from 'zod';
+import type { AuditEvent } from '../audit/index';
+import { optionError, parseOptions } from '../internal/options';
+import type { Logger } from '../internal/logger';
+import { MAX_ITEMS_PER_REQUEST } from '../protocol/wire';
+import type { QueryContext } from '../queries/types';
+import { RESILIENCE_OPTIONS_SHAPE, resolveCallOptions, type ResolvedResilience } from '../resilience/options';
+import type { Transport } from '../transport/types';
+import type { BatchOptions } from './batch';
+import type { CallOptions, ClientOptions, WriteOptions } from './options';
+
+const isFunction = (v: unknown): v is (...args: never[]) => unknown => typeof v === 'function';
+const fn = <T>() => z.custom<T>(isFunction, { error: 'must be a function' }).optional();
+
+function isTransport(value: unknown): value is Transport {
+  const t = value as Partial<Transport> | undefined;
+  return typeof t === 'object' && t !== null && typeof t.send === 'function' && typeof t.close === 'function' && typeof t.endpoint === 'string';
+}
+
+function isLogger(value: unknown): value is Logger {
+  if (typeof value !== 'object' || value === null) return false;
+  const l = value as Record<string, unknown>;
+  return typeof l.error === 'function' && typeof l.warn === 'function' && typeof l.info === 'function' && typeof l.debug === 'function';
+}
+
+/** The context's keys: their values are query input, checked by parseContext with an InputError. */
+const contextSchema = z.strictObject(
+  {
+    authorityId: z.unknown().optional(),
+    operatorId: z.unknown().optional(),
+    purpose: z.unknown().optional(),
+    locationId: z.unknown().optional(),
+  } satisfies Record<keyof QueryContext, z.ZodType>,
+  { error: (issue) => (issue.input === undefined ? 'is required (authorityId, operatorId, purpose)' : 'must be an object') },
+);
+
+const clientOptionsSchema = z.strictObject({
+  transport: z.custom<Transport>(isTransport, { error: 'must be a Transport (endpoint, send, close)' }),
+  context: contextSchema,
+  onAudit: fn<(event: AuditEvent) => void>(),
+  logLevel: z.enum(['off', 'error', 'warn', 'info', 'debug']).optional(),
+  logger: z.custom<Logger | null>((v) => v === null || isLogger(v), { error: 'must have error, warn, info and debug functions' }).optional(),
+  privacy: z
+    .strictObject({
+      hashKey: z.custom<string | Uint8Array>((k) => typeof k === 'string' || k instanceof Uint8Array, { error: 'must be a string or a Uint8Array' }).optional(),
+      includePersonalData: z.unknown().optional(),
+    })
+    .optional(),
+  ...RESILIENCE_OPTIONS_SHAPE,
+});
+
+/**
+ * Checks createClient's options; the resilience options among them are resolved by resolveResilienceOptions.
+ * @throws {ConfigError} naming the option.
+ */
+export function checkClientOptions(options: unknown): asserts options is ClientOptions {
+  parseOptions('createClient', clientOptionsSchema, options);
+}
+
+const callShape = {
+  context: contextSchema.optional(),
+  signal: z.instanceof(AbortSignal, { error: 'must be an AbortSignal' }).optional(),
+  // Ranges are the resilience layer's (resolveCallOptions): only named here.
+  timeoutMs: z.unknown().optional(),
+  attemptTimeoutMs: z.unknown().optional(),
+};
+
+const callOptionsSchema = z.strictObject({ ...callShape, sources: z.unknown().optional() } satisfies Record<keyof CallOptions, z.ZodType>);
+const writeOptionsSchema = z.strictObject({ ...callShape, idempotencyKey: z.unknown().optional() } satisfies Record<keyof WriteOptions, z.ZodType>);
+
+const mrzShape = {
+  allowInvalidMrz: z.boolean().optional(),
+  repair: z.boolean().optional(),
+  referenceDate: z.custom<Date>((d) => d instanceof Date && !Number.isNaN(d.getTime()), { error: 'must be a valid Date' }).optional(),
+};
+
+function checkTiming(scope: string, options: CallOptions | WriteOptions, resilience: ResolvedResilience): void {
+  resolveCallOptions(options, resilience, scope);
+}
+
+/** Checks a read call's options (`scope` is the method). @throws {ConfigError} naming the option. */
+export function checkCallOptions(scope: string, options: CallOptions | undefined, resilience: ResolvedResilience): void {
+  if (options === undefined) return;
+  parseOptions(scope, callOptionsSchema, options);
+  checkTiming(scope, options, resilience);
+}
+
+/** Checks a write's options. @throws {ConfigError} naming the option. */
+export function checkWriteOptions(scope: string, options: WriteOptions | undefined, resilience: ResolvedResilience): void {
+  if (options === undefined) return;
+  parseOptions(scope, writeOptionsSchema, options);
+  checkTiming(scope, options, resilience);
+}
+
+const integer = (min: number, max: number) => {
+  const problem = `must be an integer from ${min} to ${max}`;
+  return z.number({ error: problem }).refine((v) => Number.isInteger(v) && v >= min && v <= max, { error: problem }).optional();
+};
+
+const batchShape = {
+  batchSize: integer(1, MAX_ITEMS_PER_REQUEST),
+  concurrency: integer(1, 64),
+  ordered: z.unknown().optional(),
+  onProgress: fn<NonNullable<BatchOptions['onProgress']>>(),
+  signal: z.unknown().optional(),
+  timeoutMs: z
+    .number({ error: 'must be a positive number of milliseconds' })
+    .refine((v) => Number.isFinite(v) && v > 0, { error: 'must be a positive number of milliseconds' })
+    .optional(),
+  context: contextSchema.optional(),
+  total: z
+    .number({ error: 'must be a whole number of rows, 0 or more' })
+    .refine((v) => Number.isSafeInteger(v) && v >= 0, { error: 'must be a whole number of rows, 0 or more' })
+    .optional(),
+} satisfies Record<keyof BatchOptions, z.ZodType>;
+
+const batchOptionsSchema = z.strictObject(batchShape);
+/** What a method checks when it is called. */
+const batchEntrySchema = z.object({ context: contextSchema.optional() });
+const mrzBatchEntrySchema = z.object({ context: contextSchema.optional(), ...mrzShape });
+
+/**
+ * The options checked as soon as a method is called, before its input is read: that they are an object, the context,
+ * and the MRZ options of checkMrz and checkManyMrz. The rest is checked with the call's own options (a batch's when
+ * its iteration starts: see {@link resolveBatchOptions}).
+ */
+export function checkEntryOptions(scope: string, options: unknown, mrz: boolean): void {
+  parseOptions(scope, mrz ? mrzBatchEntrySchema : batchEntrySchema, options);
+}
+
+/** A batch's settings, with the defaults. @throws {ConfigError} naming the option. */
+export function resolveBatchOptions(scope: string, options: BatchOptions): { batchSize: number; concurrency: number; ordered: boolean } {
+  // checkManyMrz hands over its options without the MRZ ones, which it checked when it was called.
+  parseOptions(scope, batchOptionsSchema, options);
+  return { batchSize: options.batchSize ?? 100, concurrency: options.concurrency ?? 4, ordered: options.ordered === true };
+}
+
+/** Refuses an iterable that is not one. */
+export function checkRows(scope: string, items: unknown, shape: string): void {
+  if (items === null || typeof items !== 'object' || !(Symbol.iterator in items || Symbol.asyncIterator in items)) {
+    throw optionError(scope, 'items', `must be an iterable or async iterable of ${shape}`);
+  }
+}
+
+/** Listener checks of client.on, in the same format. */
+export function checkListener(type: unknown, listener: unknown, known: ReadonlySet<string>): void {
+  if (typeof type !== 'string' || !known.has(type)) throw optionError('client.on', 'type', `must be ${[...known].join(', ')}`);
+  if (typeof listener !== 'function') throw optionError('client.on', 'listener', 'must be a function');
+}

@@ -1,0 +1,222 @@
+// The read path: prepare → cache and de-duplication → execute → match items → result. The single check and the batch
+// share the request (checkRequest) and the item-matching rule (answersByItem) it decodes with.
+import { randomUUID } from 'node:crypto';
+import { HEADERS, PATHS, type CheckRequestBody } from '../protocol/wire';
+import { buildCheckResult, readCheckAnswer } from '../protocol/check-answer';
+import { decodeAnswer } from '../protocol/decode';
+import { keyedHash } from '../internal/hash';
+import { finishResult, type PreparedCheck } from '../queries/results';
+import type { CheckResult, QueryContext, Source, Subject } from '../queries/types';
+import { assertSourcesFit, defaultSources, inputError, parseInput, sourcesSchema } from '../queries/validate';
+import { createCheckCache, createDeduper, resolveCallOptions, type CheckCache, type Deduper, type ResolvedResilience } from '../resilience/index';
+import type { MrzSearch } from '../queries/mrz-check';
+import type { CallSpec, Executor } from '../resilience/types';
+import { VERSION } from '../version';
+import type { Recorder } from './audit';
+import type { BatchHost } from './batch';
+import { checkCallOptions } from './check-options';
+import type { ContextFor } from './context';
+import { answersByItem, ownCopy, type CheckAnswer } from './items';
+import type { CallOptions } from './options';
+import type { WriteState } from './write-state';
+
+/** @internal */
+export const USER_AGENT = `borderlink/${VERSION}`;
+const SINGLE_ITEM: readonly string[] = Object.freeze(['1']);
+
+/**
+ * Validates and merges what a check needs; throws InputError before anything is sent. Every source sent must have
+ * a subject it can search; `notAsked` names requested sources the caller already knows it cannot ask (they are
+ * left out of the request and read `NOT_ASKED`). @internal
+ */
+export function prepareCheck(
+  contextFor: ContextFor,
+  subjects: Subject[],
+  sources: Source[] | undefined,
+  callContext: Partial<QueryContext> | undefined,
+  notAsked?: readonly Source[],
+): PreparedCheck {
+  const context = contextFor(callContext);
+  const explicit = sources !== undefined;
+  const requested = explicit ? (parseInput(sourcesSchema, sources, 'sources') as Source[]) : defaultSources(subjects);
+  if (notAsked === undefined || notAsked.length === 0) {
+    assertSourcesFit(subjects, requested, explicit);
+    return { context, subjects, sources: requested };
+  }
+  const chosen = requested.filter((s) => !notAsked.includes(s));
+  if (chosen.length === 0) {
+    throw inputError([{ path: 'sources', message: 'has no source left that can be asked' }]);
+  }
+  assertSourcesFit(subjects, chosen, false);
+  return { context, subjects, sources: chosen, requested, notAsked };
+}
+
+/** A check request; its answer is decoded inside the attempt, item ids included (see answersByItem). */
+function checkRequest(
+  body: string,
+  requestId: string,
+  askedIds: readonly string[],
+  timing: { timeoutMs: number; attemptTimeoutMs: number },
+  signal: AbortSignal | undefined,
+): CallSpec<CheckAnswer> {
+  return {
+    kind: 'read',
+    request: {
+      method: 'POST',
+      path: PATHS.checks,
+      headers: {
+        [HEADERS.contentType]: 'application/json',
+        [HEADERS.requestId]: requestId,
+        [HEADERS.userAgent]: USER_AGENT,
+      },
+      body,
+    },
+    requestId,
+    decode: decodeAnswer('read', requestId, (response) => {
+      const parsed = readCheckAnswer(response);
+      return { response: parsed, byItem: answersByItem(askedIds, parsed.items) };
+    }),
+    timeoutMs: timing.timeoutMs,
+    attemptTimeoutMs: timing.attemptTimeoutMs,
+    signal,
+  };
+}
+
+/** What the read path needs from the client. @internal */
+export interface ReadDeps {
+  executor: Executor;
+  resilience: ResolvedResilience;
+  recorder: Recorder;
+  contextFor: ContextFor;
+  assertOpen(): void;
+}
+
+/** The reads of one client: its executor, its cache and its table of checks in flight. @internal */
+export class ReadPath {
+  readonly #deps: ReadDeps;
+  readonly #executor: Executor;
+  readonly #resilience: ResolvedResilience;
+  readonly cache: CheckCache<CheckResult> | undefined;
+  #dedupe: Deduper | undefined;
+  #writes: WriteState | undefined;
+
+  constructor(deps: ReadDeps) {
+    this.#deps = deps;
+    this.#executor = deps.executor;
+    this.#resilience = deps.resilience;
+    this.cache = createCheckCache<CheckResult>(deps.resilience);
+    this.#dedupe = deps.resilience.dedupe ? createDeduper(deps.resilience.clock) : undefined;
+  }
+
+  /**
+   * One check, audited: `subjectsOf` gives the subjects, or (for an MRZ) the subjects and the sources they cannot be
+   * asked in. `scope` is the method, for option errors.
+   */
+  async checkOne(
+    scope: string,
+    subjectsOf: () => Subject[] | MrzSearch,
+    options: CallOptions | undefined,
+    requestSources?: Source[],
+  ): Promise<CheckResult> {
+    const started = performance.now();
+    checkCallOptions(scope, options, this.#resilience);
+    this.#deps.assertOpen();
+    const search = subjectsOf();
+    const { contextFor, recorder } = this.#deps;
+    const prepared = Array.isArray(search)
+      ? prepareCheck(contextFor, search, requestSources ?? options?.sources, options?.context)
+      : prepareCheck(contextFor, search.subjects, requestSources ?? options?.sources, options?.context, search.notAsked);
+    const requestId = randomUUID();
+    try {
+      const result = await this.#check(prepared, requestId, options, started);
+      recorder.audit('CHECK', prepared, { requestId, result });
+      return result;
+    } catch (err) {
+      const error = recorder.failed(err, requestId, started);
+      recorder.audit('CHECK', prepared, { requestId, error });
+      throw error;
+    }
+  }
+
+  /** The write state the cache and the de-duplication consult. */
+  consult(writes: WriteState): void {
+    this.#writes = writes;
+  }
+
+  /**
+   * A write started or ended: checks from now on must not join one that started before it (they get a table of
+   * their own, and the requests already in flight finish in the old one), and nothing cached may be served.
+   */
+  forget(): void {
+    if (this.#dedupe !== undefined) this.#dedupe = createDeduper(this.#resilience.clock);
+    this.cache?.clear();
+  }
+
+  /** One check of one item, served from the cache, joined to an identical check in flight, or sent. */
+  async #check(prepared: PreparedCheck, requestId: string, options: CallOptions | undefined, started: number): Promise<CheckResult> {
+    const cache = this.cache;
+    const dedupe = this.#dedupe;
+    const body: CheckRequestBody = {
+      context: prepared.context,
+      items: [{ itemId: '1', subjects: prepared.subjects, sources: prepared.sources }],
+    };
+    // Validated input comes out of zod in schema order, so equal queries give equal text.
+    const bodyText = JSON.stringify(body);
+    // Cache keys are keyed hashes: a cache outlives the request. The in-flight table may use the body itself, which
+    // is in memory exactly as long as its entry.
+    const key = cache !== undefined ? keyedHash(this.#deps.recorder.hashKey, bodyText) : dedupe !== undefined ? bodyText : undefined;
+    const epoch = this.#writes?.epoch ?? 0;
+    if (cache !== undefined && key !== undefined) {
+      const cached = cache.get(key);
+      if (cached !== undefined) {
+        return finishResult(prepared, { ...cached, requestId, attempts: 0, durationMs: Math.round(performance.now() - started), servedFrom: 'cache' });
+      }
+    }
+    const timing = resolveCallOptions(options, this.#resilience);
+    const send = (signal?: AbortSignal) =>
+      this.#executor.execute<CheckAnswer>(checkRequest(bodyText, requestId, SINGLE_ITEM, timing, signal ?? options?.signal));
+    // A check that joined another's request answers with that request's x-request-id: it is the one the gateway saw.
+    const { outcome, sentAs } =
+      dedupe !== undefined && key !== undefined
+        ? await dedupe.run(
+            key,
+            (signal) => send(signal).then((o) => ({ outcome: o, sentAs: requestId })),
+            options?.signal,
+            this.#resilience.clock.now() + timing.timeoutMs,
+          )
+        : { outcome: await send(), sentAs: requestId };
+    const item = outcome.value.byItem.get('1')!;
+    // The client's own id: the gateway's body id is its own field, checked, and never goes into the audit trail.
+    const result = buildCheckResult(
+      ownCopy(item),
+      prepared.sources,
+      { requestId: sentAs, attempts: outcome.attempts, durationMs: Math.round(performance.now() - started) },
+      outcome.value.response,
+    );
+    if (cache !== undefined && key !== undefined && (this.#writes === undefined || this.#writes.settledSince(epoch))) cache.set(key, result);
+    return finishResult(prepared, result);
+  }
+
+  /**
+   * What a batch needs from the client: rows prepared like single checks (through `prepare`), requests of many items
+   * (never cached nor joined), and one audit event per row.
+   */
+  batchHost(prepare: BatchHost['prepare'], finish?: BatchHost['finish']): BatchHost {
+    const { recorder } = this.#deps;
+    return {
+      prepare,
+      ...(finish !== undefined ? { finish } : {}),
+      send: async (context, items, options) => {
+        const requestId = randomUUID();
+        const body = JSON.stringify({ context, items } satisfies CheckRequestBody);
+        const timing = resolveCallOptions(options, this.#resilience);
+        const outcome = await this.#executor.execute<CheckAnswer>(checkRequest(body, requestId, items.map((i) => i.itemId), timing, options.signal));
+        return { response: outcome.value.response, byItem: outcome.value.byItem, attempts: outcome.attempts, requestId };
+      },
+      audit: (prepared, result, error, requestId) => {
+        if (error !== undefined) recorder.batchRowFailed(error, requestId);
+        recorder.audit('CHECK', prepared, { requestId, ...(result ? { result } : {}), ...(error ? { error } : {}) });
+      },
+    };
+  }
+}

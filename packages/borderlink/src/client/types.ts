@@ -1,0 +1,117 @@
+// The client's public contract: what a caller can do with it. The class that does it is in client.ts.
+import type { MrzBatchItem, MrzCheckOptions, MrzCheckResult } from '../queries/mrz-check';
+import type { CheckResult, DocumentQuery, PersonQuery, Source, Subject, VehicleQuery } from '../queries/types';
+import type { DocumentReport, ReportResult, WithdrawalRequest, WithdrawalResult } from '../reports/index';
+import type { ResilienceEvent } from '../resilience/index';
+import type { BatchItem, BatchOptions, BatchOutcome } from './batch';
+import type { CallOptions, WriteOptions } from './options';
+
+/**
+ * A combined check of several subjects in one request.
+ * @example
+ * ```ts
+ * await client.check({
+ *   subjects: [
+ *     { kind: 'document', documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' },
+ *     { kind: 'person', surname: 'ERIKSSON', givenNames: ['ANNA', 'MARIA'], dateOfBirth: '1974-08-12' },
+ *   ],
+ *   sources: ['SLTD', 'NOMINAL'],
+ * });
+ * ```
+ */
+export interface CheckRequest {
+  subjects: Subject[];
+  /** @default the sources for the subjects' kinds: document → SLTD, TDAWN; person → NOMINAL; vehicle → SMV */
+  sources?: Source[];
+}
+
+/** Events a client emits, for observability. None holds personal data. */
+export type ClientEvent = ResilienceEvent;
+/** The names of {@link ClientEvent}s. */
+export type ClientEventType = ClientEvent['type'];
+
+/** The client. Create it once per gateway and reuse it: it keeps connections, the breaker and the cache. */
+export interface BorderlinkClient {
+  /**
+   * Checks a travel document in SLTD and TDAWN.
+   * @example
+   * ```ts
+   * const result = await client.checkDocument({ documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' });
+   * ```
+   */
+  checkDocument(document: DocumentQuery, options?: CallOptions): Promise<CheckResult>;
+  /**
+   * Checks a person in NOMINAL (wanted persons).
+   * @example
+   * ```ts
+   * await client.checkPerson({ surname: 'ERIKSSON', givenNames: ['ANNA', 'MARIA'], dateOfBirth: '1974-08-12', sex: 'F', nationality: 'UTO' });
+   * ```
+   */
+  checkPerson(person: PersonQuery, options?: CallOptions): Promise<CheckResult>;
+  /**
+   * Checks a vehicle in SMV, by VIN or by plate and registration country.
+   * @example
+   * ```ts
+   * await client.checkVehicle({ vin: 'WVWZZZ1JZXW000001' });
+   * ```
+   */
+  checkVehicle(vehicle: VehicleQuery, options?: CallOptions): Promise<CheckResult>;
+  /**
+   * Parses an MRZ (as the lines, or one string of OCR text) and checks the document in SLTD and TDAWN and its holder
+   * in NOMINAL, in one request. An invalid MRZ is refused with an `MrzError` unless `allowInvalidMrz` is set.
+   * @example
+   * ```ts
+   * const result = await client.checkMrz([
+   *   'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<',
+   *   'L898902C36UTO7408122F1204159ZE184226B<<<<<10',
+   * ]);
+   * console.log(result.verdict, result.mrz.corrections);
+   * ```
+   */
+  checkMrz(input: string | readonly string[], options?: CallOptions & MrzCheckOptions): Promise<MrzCheckResult>;
+  /** Checks several subjects in one request; see {@link CheckRequest}. */
+  check(request: CheckRequest, options?: CallOptions): Promise<CheckResult>;
+  /**
+   * Screens many rows (a passenger manifest, a registry) in batches of `POST /v1/checks`, streaming: rows are pulled
+   * from `items` (an array, iterable or async iterable) only as fast as batches go out, and answers come back as
+   * they complete (or in input order with `ordered: true`). Every input id comes out exactly once, with a result or
+   * an error; a batch that fails after its retries marks its own rows as errors and the rest go on.
+   * @example
+   * ```ts
+   * for await (const row of client.checkMany(passengers, { batchSize: 100, concurrency: 4 })) {
+   *   if (row.error) flagForManualCheck(row.id, row.error.code);
+   *   else if (!isClear(row.result)) flagForSecondLine(row.id, row.result);
+   * }
+   * ```
+   */
+  checkMany(items: Iterable<BatchItem> | AsyncIterable<BatchItem>, options?: BatchOptions): AsyncIterable<BatchOutcome>;
+  /**
+   * {@link BorderlinkClient.checkMany} for rows that are MRZs (a bulk scan, a manifest with an MRZ column): each row
+   * is parsed and checked like `checkMrz`; a row whose MRZ is invalid comes out with its `MrzError` and is not sent,
+   * unless `allowInvalidMrz` is set.
+   * @example
+   * ```ts
+   * for await (const row of client.checkManyMrz([{ id: 'scan-1', mrz: [line1, line2] }])) console.log(row.id, row.result?.verdict);
+   * ```
+   */
+  checkManyMrz(items: Iterable<MrzBatchItem> | AsyncIterable<MrzBatchItem>, options?: BatchOptions & MrzCheckOptions): AsyncIterable<BatchOutcome<MrzCheckResult>>;
+  /**
+   * Reports a document the authority's state issued as lost, stolen or revoked. Sent with one idempotency key on
+   * every attempt.
+   */
+  reportDocument(report: DocumentReport, options?: WriteOptions): Promise<ReportResult>;
+  /** Withdraws a report (the document was recovered, or reported in error). */
+  withdrawReport(request: WithdrawalRequest, options?: WriteOptions): Promise<WithdrawalResult>;
+  /**
+   * Listens to an event; returns a function that stops listening.
+   * @example
+   * ```ts
+   * const off = client.on('retry', (e) => metrics.increment('gateway.retry', { code: e.errorCode }));
+   * ```
+   */
+  on<T extends ClientEventType>(type: T, listener: (event: Extract<ClientEvent, { type: T }>) => void): () => void;
+  /** The client's cache of complete answers (empty and unused unless `cache` TTLs are set). */
+  readonly cache: { clear(): void; readonly size: number };
+  /** Releases connections and timers. Calls made after it reject. */
+  close(): Promise<void>;
+}
