@@ -26,6 +26,8 @@ import {
   WIRE_OUTCOME_STATUSES,
   printableAscii,
 } from '../queries/values';
+import { contextSchema, sourcesSchema, subjectsSchema } from '../queries/validate';
+import { documentReportSchema, idempotencyKeySchema, withdrawalSchema } from '../reports/index';
 
 export { HIT_KINDS, MATCH_METHODS, WIRE_OUTCOME_STATUSES } from '../queries/values';
 
@@ -55,6 +57,26 @@ export interface CheckItemRequest {
   subjects: Subject[];
   sources?: Source[];
 }
+/**
+ * The parts of a request of protocol v1, each with the rules it must keep: the client validates what it is given with
+ * these before anything is sent, and the mock gateway validates what it receives with the same ones. Messages name the
+ * rule, never the value.
+ */
+export const REQUEST_SCHEMAS = Object.freeze({
+  /** `context` of every request. */
+  context: contextSchema,
+  /** `items.N.subjects` of a check. */
+  subjects: subjectsSchema,
+  /** `items.N.sources` of a check, when given. */
+  sources: sourcesSchema,
+  /** `report` of a document report. */
+  report: documentReportSchema,
+  /** `reason` of a withdrawal. */
+  withdrawalReason: withdrawalSchema.shape.reason,
+  /** The `idempotency-key` header of a write. */
+  idempotencyKey: idempotencyKeySchema,
+});
+
 /** Body of `POST /v1/checks`. */
 export interface CheckRequestBody {
   context: QueryContext;

@@ -40,6 +40,16 @@ export function hasNameLetter(value: string): boolean {
   return /\p{L}/u.test(value.replace(HANGUL_FILLERS, ''));
 }
 
+/**
+ * Marks the issue of a name with no letter: the client refuses it (there is nothing to search), while a gateway takes it
+ * and answers the source `ERROR`, never `NO_HIT`. @internal
+ */
+export const NOTHING_TO_SEARCH = Object.freeze({ nothingToSearch: true });
+
+/** Whether a zod issue is only that a name has nothing to search by. @internal */
+export const isNothingToSearch = (issue: z.core.$ZodIssue): boolean =>
+  issue.code === 'custom' && (issue.params as { nothingToSearch?: boolean } | undefined)?.nothingToSearch === true;
+
 const name = z
   .string({ error: 'must be a string' })
   .transform((v) => v.trim())
@@ -51,7 +61,7 @@ const name = z
       .regex(/^[\p{L}\p{M}' .,-]+$/u, { error: 'must hold letters, spaces, hyphens or apostrophes only' })
       // `-`, `.`, `'` or a combining mark alone are the usual placeholders for an unknown name: nothing to search.
       // Hangul fillers are letters to Unicode but print as blanks: a name of them is still empty.
-      .refine(hasNameLetter, { error: 'must hold at least one letter' }),
+      .refine(hasNameLetter, { error: 'must hold at least one letter', params: NOTHING_TO_SEARCH }),
   );
 
 const sex = z.enum(SEXES, { error: `must be ${spellValues(SEXES)}` });
@@ -134,7 +144,7 @@ export const contextSchema = z.strictObject({
 });
 
 /** Turns zod issues into field issues that name paths and rules, never values. */
-export function toFieldIssues(error: z.ZodError, input: unknown, prefix?: string): FieldIssue[] {
+export function toFieldIssues(error: Pick<z.ZodError, 'issues'>, input: unknown, prefix?: string): FieldIssue[] {
   return error.issues.flatMap((issue): FieldIssue[] => {
     const path = [prefix, ...issue.path.map(String)].filter((p) => p !== undefined && p !== '').join('.');
     if (issue.code === 'unrecognized_keys') {
