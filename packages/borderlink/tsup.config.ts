@@ -1,27 +1,21 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
-const entry = {
-  index: 'src/index.ts',
-  'testing/index': 'src/testing/index.ts',
-};
+const common = { target: 'node20', sourcemap: true, dts: true } satisfies Options;
+// p-retry, its is-network-error and mrz ship ESM only: Node 20 cannot require() them, so the CJS build carries them.
+const esmOnly = ['p-retry', 'is-network-error', 'mrz'];
+// borderlink/testing uses the public entry point: it imports 'borderlink' rather than carrying its own copy of the
+// library (one set of error classes, so instanceof holds across the two entry points). For its declarations, the
+// name resolves to the source, so they import the public types by name instead of inlining them.
+const testing = {
+  ...common,
+  entry: { 'testing/index': 'src/testing/index.ts' },
+  external: ['borderlink'],
+  dts: { compilerOptions: { paths: { borderlink: ['./src/index.ts'] } } },
+} satisfies Options;
 
 export default defineConfig([
-  {
-    entry,
-    format: ['esm'],
-    target: 'node20',
-    dts: true,
-    sourcemap: true,
-    clean: true,
-    splitting: true,
-  },
-  {
-    entry,
-    format: ['cjs'],
-    target: 'node20',
-    dts: true,
-    sourcemap: true,
-    // p-retry, its is-network-error and mrz ship ESM only: Node 20 cannot require() them, so the CJS build carries them.
-    noExternal: ['p-retry', 'is-network-error', 'mrz'],
-  }
+  { ...common, entry: { index: 'src/index.ts' }, format: ['esm'], clean: true },
+  { ...common, entry: { index: 'src/index.ts' }, format: ['cjs'], noExternal: esmOnly },
+  { ...testing, format: ['esm'] },
+  { ...testing, format: ['cjs'], noExternal: esmOnly },
 ]);

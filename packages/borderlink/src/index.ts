@@ -14,7 +14,7 @@ export { isClear, computeVerdict } from './queries/results';
 export type { VerdictOptions } from './queries/results';
 export { summarize } from './client/batch';
 export type { BatchItem, BatchOptions, BatchOutcome, BatchProgress, BatchSummary } from './client/batch';
-export { SOURCES, PURPOSES } from './queries/types';
+export { DOCUMENT_TYPES, PURPOSES, REPORTABLE_STATUSES, SEXES, SOURCES, WITHDRAWAL_REASONS } from './queries/types';
 export type * from './queries/types';
 
 export type { DocumentReport, ReportResult, WithdrawalReason, WithdrawalRequest, WithdrawalResult } from './reports/index';

@@ -1,5 +1,5 @@
 // `borderlink check`: one document, person, vehicle or MRZ, answered for an officer (or as JSON with --json).
-import type { DocumentType, Sex } from 'borderlink';
+import { DOCUMENT_TYPES, SEXES } from 'borderlink';
 import { COMMON_OPTIONS, UsageError, choiceFlag, expectPositionals, parseFlags } from './args';
 import { CONNECTION_OPTIONS, connect } from './connection';
 import { exitCodeForVerdict } from './exit-codes';
@@ -37,9 +37,6 @@ const KIND_FLAGS: Record<Kind, readonly (keyof typeof OPTIONS)[]> = {
   vehicle: ['vin', 'plate', 'country'],
   mrz: ['mrz', 'strict', 'allow-invalid-mrz'],
 };
-
-const DOCUMENT_TYPES: readonly DocumentType[] = ['PASSPORT', 'ID_CARD', 'VISA', 'OTHER'];
-const SEXES: readonly Sex[] = ['M', 'F', 'X', 'UNSPECIFIED'];
 
 function requireFlags(values: Record<string, unknown>, names: readonly string[], what: string): void {
   const missing = names.filter((n) => values[n] === undefined);

@@ -1,5 +1,9 @@
 // The --help texts. Kept beside each other so the exit-code table and the environment are written once.
+import { DOCUMENT_TYPES, PURPOSES, SEXES, SOURCES } from 'borderlink';
 import { EXIT_CODES } from './exit-codes';
+
+/** `A, B, C or D`. */
+const spelled = (values: readonly string[]) => `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
 
 const exitTable = EXIT_CODES.map((e) => `  ${e.code}  ${e.meaning}`).join('\n');
 
@@ -14,7 +18,7 @@ const connection = `Where to check (check, screen):
   --timeout MS         deadline of one check, retries included (default 3000)
   --authority ID       authority the query is made for   (env BORDERLINK_AUTHORITY; demo: UTO-DEMO)
   --operator ID        operator making the query          (env BORDERLINK_OPERATOR;  demo: $USER)
-  --purpose P          BORDER_CHECK, SECOND_LINE, INVESTIGATION, MANIFEST_SCREENING or TEST
+  --purpose P          ${spelled(PURPOSES)}
                                                           (env BORDERLINK_PURPOSE;   demo: TEST)
   --location ID        where the query is made from       (env BORDERLINK_LOCATION)
   Against a real gateway, --authority, --operator and --purpose are required.`;
@@ -24,7 +28,7 @@ const common = `  --debug              show the stack of an unexpected error
 
 export const HELP: Record<string, string> = {
   main: `borderlink: check travel documents, persons and vehicles against law-enforcement databases
-(SLTD, TDAWN, NOMINAL, SMV) through a national gateway.
+(${SOURCES.join(', ')}) through a national gateway.
 
 Usage:
   borderlink check --mrz LINE1 LINE2 [LINE3]     check the document and holder of an MRZ
@@ -52,8 +56,8 @@ characters and bidi overrides in what the gateway sends are removed before anyth
   check: `Usage:
   borderlink check --mrz LINE1 LINE2 [LINE3] [--strict] [--allow-invalid-mrz]
   borderlink check --mrz -                      (the lines from standard input)
-  borderlink check document --number N --state UTO --type PASSPORT|ID_CARD|VISA|OTHER
-  borderlink check person --surname S [--given G]… [--dob YYYY-MM-DD] [--sex M|F|X] [--nationality UTO]
+  borderlink check document --number N --state UTO --type ${DOCUMENT_TYPES.join('|')}
+  borderlink check person --surname S [--given G]… [--dob YYYY-MM-DD] [--sex ${SEXES.filter((s) => s !== 'UNSPECIFIED').join('|')}] [--nationality UTO]
   borderlink check vehicle --vin VIN | --plate PLATE --country UTO
 
 The verdict comes first: HIT, POSSIBLE_HIT, INCOMPLETE or NO_HIT, then each hit with its status,
@@ -84,7 +88,7 @@ Columns (header names case-insensitive; spaces and _ - . # / ( ) ignored):
   id (row_id); documentNumber (document_number, document, doc_no, doc_number, passport,
   passport_no, passport_number, travel_document_number); issuingState (issuing_state, issuer,
   issuing_country, country_of_issue, state_of_issue); documentType (document_type, doc_type, type:
-  PASSPORT, ID_CARD, VISA, OTHER or P, I, V; default PASSPORT); surname (last_name, family_name);
+  ${DOCUMENT_TYPES.join(', ')} or P, I, V; default PASSPORT); surname (last_name, family_name);
   givenNames (given_names, first_name, forename; space-separated); dateOfBirth (date_of_birth, dob,
   birth_date); nationality (citizenship); sex (gender); or mrz (lines split by \\n or |).
 A column the screen does not know is refused (exit 4) unless --ignore-column names it: a column

@@ -5,6 +5,9 @@
 import { z } from 'zod';
 import type {
   CheckResult,
+  DocumentType,
+  ReportableStatus,
+  WithdrawalReason,
   GatewayWarning,
   Hit,
   QueryContext,
@@ -12,6 +15,21 @@ import type {
   SourceOutcome,
   Subject,
 } from '../queries/types';
+import {
+  CONFIRMATION_STATES,
+  DOCUMENT_STATUSES,
+  DOCUMENT_TYPES,
+  HIT_KINDS,
+  MATCH_METHODS,
+  NOTICE_TYPES,
+  SOURCES,
+  WIRE_OUTCOME_STATUSES,
+  printableAscii,
+} from '../queries/values';
+import { contextSchema, sourcesSchema, subjectsSchema } from '../queries/validate';
+import { documentReportSchema, idempotencyKeySchema, withdrawalSchema } from '../reports/index';
+
+export { HIT_KINDS, MATCH_METHODS, WIRE_OUTCOME_STATUSES } from '../queries/values';
 
 export const PROTOCOL_VERSION = 'v1';
 export const MAX_ITEMS_PER_REQUEST = 1000;
@@ -39,6 +57,26 @@ export interface CheckItemRequest {
   subjects: Subject[];
   sources?: Source[];
 }
+/**
+ * The parts of a request of protocol v1, each with the rules it must keep: the client validates what it is given with
+ * these before anything is sent, and the mock gateway validates what it receives with the same ones. Messages name the
+ * rule, never the value.
+ */
+export const REQUEST_SCHEMAS = Object.freeze({
+  /** `context` of every request. */
+  context: contextSchema,
+  /** `items.N.subjects` of a check. */
+  subjects: subjectsSchema,
+  /** `items.N.sources` of a check, when given. */
+  sources: sourcesSchema,
+  /** `report` of a document report. */
+  report: documentReportSchema,
+  /** `reason` of a withdrawal. */
+  withdrawalReason: withdrawalSchema.shape.reason,
+  /** The `idempotency-key` header of a write. */
+  idempotencyKey: idempotencyKeySchema,
+});
+
 /** Body of `POST /v1/checks`. */
 export interface CheckRequestBody {
   context: QueryContext;
@@ -46,17 +84,16 @@ export interface CheckRequestBody {
 }
 
 /** Every source of protocol v1. */
-export const WIRE_SOURCES = ['SLTD', 'TDAWN', 'NOMINAL', 'SMV'] as const;
-/** The outcome statuses a gateway may send. `NOT_ASKED` is the client's own and is not among them. */
-export const WIRE_OUTCOME_STATUSES = ['HIT', 'POSSIBLE_HIT', 'NO_HIT', 'UNAVAILABLE', 'TIMEOUT', 'NOT_AUTHORISED', 'ERROR'] as const;
-export const HIT_KINDS = ['document', 'linked-document', 'person', 'vehicle'] as const;
-export const MATCH_METHODS = ['EXACT', 'NORMALISED', 'FUZZY'] as const;
-/** The values protocol v1 lists for its open (descriptive) enums. Another value is kept, with a warning. */
+export const WIRE_SOURCES = SOURCES;
+/**
+ * The values protocol v1 lists for its open (descriptive) enums. Another value is kept, with a warning. A document
+ * record's type is open in an answer, though the client sends only the listed ones.
+ */
 export const KNOWN_VALUES = Object.freeze({
-  documentType: ['PASSPORT', 'ID_CARD', 'VISA', 'OTHER'],
-  documentStatus: ['STOLEN', 'LOST', 'STOLEN_BLANK', 'REVOKED', 'INVALIDATED', 'VALID'],
-  noticeType: ['RED', 'BLUE', 'GREEN', 'YELLOW', 'BLACK', 'ORANGE', 'PURPLE', 'UN_SPECIAL', 'DIFFUSION'],
-  confirmationState: ['UNCONFIRMED', 'PENDING', 'CONFIRMED', 'REJECTED'],
+  documentType: DOCUMENT_TYPES,
+  documentStatus: DOCUMENT_STATUSES,
+  noticeType: NOTICE_TYPES,
+  confirmationState: CONFIRMATION_STATES,
 } as const);
 /** Longest string the client keeps from an answer; a longer one is not kept (a cut value could read as another). */
 export const MAX_TEXT_LENGTH = 1000;
@@ -65,7 +102,7 @@ export const MAX_LIST_LENGTH = 100;
 /** Most warnings a result carries; past it the deviations are still read around, but not listed. */
 export const MAX_WARNINGS = 100;
 /** The gateway's own request id: printable ASCII without spaces, 1 to 128 characters. */
-export const GATEWAY_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
+export const GATEWAY_REQUEST_ID = printableAscii(1, 128);
 
 // The strict schemas: an answer exactly as protocol v1 describes it, what a conforming gateway sends (the mock
 // gateway's tests and the OpenAPI test hold to them). The client reads a check answer with check-answer.ts, which
@@ -194,7 +231,6 @@ type Assert<T extends true> = T;
 export type _HitsMatch = Assert<z.infer<typeof hitSchema> extends Hit ? true : false>;
 export type _OutcomesMatch = Assert<z.infer<typeof outcomeSchema> extends SourceOutcome ? true : false>;
 export type _ResultKeys = Assert<'verdict' extends keyof CheckResult ? true : false>;
-export type _SourcesMatch = Assert<(typeof WIRE_SOURCES)[number] extends Source ? (Source extends (typeof WIRE_SOURCES)[number] ? true : false) : false>;
 export type _KindsMatch = Assert<(typeof HIT_KINDS)[number] extends Hit['kind'] ? (Hit['kind'] extends (typeof HIT_KINDS)[number] ? true : false) : false>;
 
 /** Body of `POST /v1/reports/documents`. */
@@ -203,16 +239,15 @@ export interface DocumentReportRequestBody {
   report: {
     documentNumber: string;
     issuingState: string;
-    documentType: 'PASSPORT' | 'ID_CARD' | 'VISA' | 'OTHER';
-    status: 'STOLEN' | 'LOST' | 'STOLEN_BLANK' | 'REVOKED' | 'INVALIDATED';
+    documentType: DocumentType;
+    status: ReportableStatus;
     incidentDate?: string;
     incidentCountry?: string;
     nationalReference?: string;
   };
 }
 
-/** Why a report is withdrawn. */
-export type WithdrawalReason = 'RECOVERED' | 'REPORTED_IN_ERROR' | 'DUPLICATE' | 'OTHER';
+export type { WithdrawalReason } from '../queries/types';
 
 /** Body of `POST /v1/reports/documents/{recordId}/withdrawal`. */
 export interface WithdrawalRequestBody {

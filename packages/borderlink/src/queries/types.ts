@@ -2,25 +2,29 @@
  * The domain types a caller passes in and gets back. These are the public contract: add, don't rename.
  * @module
  */
+import type {
+  CONFIRMATION_STATES,
+  DOCUMENT_STATUSES,
+  DOCUMENT_TYPES,
+  MATCH_METHODS,
+  NOTICE_TYPES,
+  OUTCOME_STATUSES,
+  PURPOSES,
+  REPORTABLE_STATUSES,
+  SEXES,
+  SOURCES,
+  VERDICTS,
+  WITHDRAWAL_REASONS,
+} from './values';
+
+export { DOCUMENT_TYPES, PURPOSES, REPORTABLE_STATUSES, SEXES, SOURCES, WITHDRAWAL_REASONS } from './values';
 
 /** A database behind the gateway. SLTD: stolen and lost travel documents; TDAWN: valid documents linked to a notice;
  * NOMINAL: wanted persons (notices and diffusions); SMV: stolen motor vehicles. */
-export type Source = 'SLTD' | 'TDAWN' | 'NOMINAL' | 'SMV';
-
-/** Every source, in protocol order. */
-export const SOURCES: readonly Source[] = Object.freeze(['SLTD', 'TDAWN', 'NOMINAL', 'SMV'] as const);
+export type Source = (typeof SOURCES)[number];
 
 /** Why a query is made. Sent with every query and kept in the audit event. */
-export type Purpose = 'BORDER_CHECK' | 'SECOND_LINE' | 'INVESTIGATION' | 'MANIFEST_SCREENING' | 'TEST';
-
-/** Every purpose the protocol knows. */
-export const PURPOSES: readonly Purpose[] = Object.freeze([
-  'BORDER_CHECK',
-  'SECOND_LINE',
-  'INVESTIGATION',
-  'MANIFEST_SCREENING',
-  'TEST',
-] as const);
+export type Purpose = (typeof PURPOSES)[number];
 
 /**
  * Who asks, for which authority, and why. Required on every query: nothing is sent without `authorityId`,
@@ -42,10 +46,10 @@ export interface QueryContext {
 }
 
 /** Kind of travel document. */
-export type DocumentType = 'PASSPORT' | 'ID_CARD' | 'VISA' | 'OTHER';
+export type DocumentType = (typeof DOCUMENT_TYPES)[number];
 
 /** Sex as the protocol carries it (ICAO: `M`, `F`, `X`; `UNSPECIFIED` when not stated). */
-export type Sex = 'M' | 'F' | 'X' | 'UNSPECIFIED';
+export type Sex = (typeof SEXES)[number];
 
 /**
  * A person to look for in NOMINAL (wanted persons).
@@ -118,7 +122,7 @@ export interface VehicleSubject extends VehicleQuery {
 export type Subject = DocumentSubject | PersonSubject | VehicleSubject;
 
 /** The combined answer to a check. `NO_HIT` only when every requested source answered `NO_HIT`. */
-export type Verdict = 'HIT' | 'POSSIBLE_HIT' | 'NO_HIT' | 'INCOMPLETE';
+export type Verdict = (typeof VERDICTS)[number];
 
 /**
  * How one source answered. Anything but `HIT`, `POSSIBLE_HIT` or `NO_HIT` makes the verdict `INCOMPLETE`.
@@ -126,7 +130,7 @@ export type Verdict = 'HIT' | 'POSSIBLE_HIT' | 'NO_HIT' | 'INCOMPLETE';
  * MRZ checked with `allowInvalidMrz` whose document number or name was unusable). A gateway never sends it (an
  * outcome that says `NOT_ASKED` is read as a broken outcome).
  */
-export type OutcomeStatus = 'HIT' | 'POSSIBLE_HIT' | 'NO_HIT' | 'UNAVAILABLE' | 'TIMEOUT' | 'NOT_AUTHORISED' | 'ERROR' | 'NOT_ASKED';
+export type OutcomeStatus = (typeof OUTCOME_STATUSES)[number];
 
 /** One requested source's answer. */
 export interface SourceOutcome {
@@ -142,7 +146,7 @@ export interface SourceOutcome {
  */
 export interface Match {
   /** `EXACT` and `NORMALISED` make a `HIT`; `FUZZY` a `POSSIBLE_HIT`. */
-  method: 'EXACT' | 'NORMALISED' | 'FUZZY';
+  method: (typeof MATCH_METHODS)[number];
   /** 0 to 1. */
   score: number;
   /** Which query fields matched, e.g. `['documentNumber', 'issuingState']`. `undefined` when the gateway's list could not be read. */
@@ -153,20 +157,23 @@ export interface Match {
  * Where a hit stands in the confirmation process. A hit is a lead until the owner country confirms it. Open: a
  * gateway may send a state this version does not list (it is kept, with a warning).
  */
-export type ConfirmationState = 'UNCONFIRMED' | 'PENDING' | 'CONFIRMED' | 'REJECTED' | (string & {});
+export type ConfirmationState = (typeof CONFIRMATION_STATES)[number] | (string & {});
 
 /**
  * Status of a document record. `VALID` is a valid document linked to a notice (TDAWN): the document is genuine, its
  * holder is sought. Open: a gateway may send a status this version does not list, e.g. `CANCELLED` (it is kept, with a
  * warning).
  */
-export type DocumentStatus = 'STOLEN' | 'LOST' | 'STOLEN_BLANK' | 'REVOKED' | 'INVALIDATED' | 'VALID' | (string & {});
+export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number] | (string & {});
 
 /** Status a state may report its own document with. */
-export type ReportableStatus = 'STOLEN' | 'LOST' | 'STOLEN_BLANK' | 'REVOKED' | 'INVALIDATED';
+export type ReportableStatus = (typeof REPORTABLE_STATUSES)[number];
+
+/** Why a report is withdrawn. */
+export type WithdrawalReason = (typeof WITHDRAWAL_REASONS)[number];
 
 /** Kind of notice or diffusion. Open: a gateway may send a type this version does not list (it is kept, with a warning). */
-export type NoticeType = 'RED' | 'BLUE' | 'GREEN' | 'YELLOW' | 'BLACK' | 'ORANGE' | 'PURPLE' | 'UN_SPECIAL' | 'DIFFUSION' | (string & {});
+export type NoticeType = (typeof NOTICE_TYPES)[number] | (string & {});
 
 /*
  * The records below describe what a hit points to. Their fields are read leniently: a field the gateway left out,

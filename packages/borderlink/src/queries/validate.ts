@@ -2,14 +2,15 @@
 // the only thing an InputError carries about the input.
 import { z } from 'zod';
 import { InputError, type FieldIssue } from '../errors/index';
-import { PURPOSES, SOURCES, type QueryContext, type Source, type Subject } from './types';
+import type { QueryContext, Source, Subject } from './types';
+import { DOCUMENT_NUMBER, DOCUMENT_TYPES, PURPOSES, SEXES, SOURCES, STATE_CODE, VIN, printableAscii, spellValues } from './values';
 
 const upper = (v: string) => v.trim().toUpperCase();
 
 export const stateCodeSchema = z
   .string({ error: 'must be a string' })
   .transform(upper)
-  .pipe(z.string().regex(/^[A-Z]{1,3}$/, { error: 'must be an ICAO state code of 1 to 3 letters' }));
+  .pipe(z.string().regex(STATE_CODE, { error: 'must be an ICAO state code of 1 to 3 letters' }));
 
 function isCalendarDate(v: string): boolean {
   const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(v);
@@ -48,6 +49,16 @@ export function hasNameLetter(value: string): boolean {
   return /\p{L}/u.test(value.replace(HANGUL_FILLERS, ''));
 }
 
+/**
+ * Marks the issue of a name with no letter: the client refuses it (there is nothing to search), while a gateway takes it
+ * and answers the source `ERROR`, never `NO_HIT`. @internal
+ */
+export const NOTHING_TO_SEARCH = Object.freeze({ nothingToSearch: true });
+
+/** Whether a zod issue is only that a name has nothing to search by. @internal */
+export const isNothingToSearch = (issue: z.core.$ZodIssue): boolean =>
+  issue.code === 'custom' && (issue.params as { nothingToSearch?: boolean } | undefined)?.nothingToSearch === true;
+
 const name = z
   .string({ error: 'must be a string' })
   .transform((v) => v.trim())
@@ -59,10 +70,10 @@ const name = z
       .regex(/^[\p{L}\p{M}' .,-]+$/u, { error: 'must hold letters, spaces, hyphens or apostrophes only' })
       // `-`, `.`, `'` or a combining mark alone are the usual placeholders for an unknown name: nothing to search.
       // Hangul fillers are letters to Unicode but print as blanks: a name of them is still empty.
-      .refine(hasNameLetter, { error: 'must hold at least one letter' }),
+      .refine(hasNameLetter, { error: 'must hold at least one letter', params: NOTHING_TO_SEARCH }),
   );
 
-const sex = z.enum(['M', 'F', 'X', 'UNSPECIFIED'], { error: 'must be M, F, X or UNSPECIFIED' });
+const sex = z.enum(SEXES, { error: `must be ${spellValues(SEXES)}` });
 
 const personFields = {
   surname: name,
@@ -76,11 +87,9 @@ const documentFields = {
   documentNumber: z
     .string({ error: 'must be a string' })
     .transform(upper)
-    .pipe(z.string().regex(/^[A-Z0-9]{1,20}$/, { error: 'must be 1 to 20 letters A-Z or digits' })),
+    .pipe(z.string().regex(DOCUMENT_NUMBER, { error: 'must be 1 to 20 letters A-Z or digits' })),
   issuingState: stateCodeSchema,
-  documentType: z.enum(['PASSPORT', 'ID_CARD', 'VISA', 'OTHER'], {
-    error: 'must be PASSPORT, ID_CARD, VISA or OTHER',
-  }),
+  documentType: z.enum(DOCUMENT_TYPES, { error: `must be ${spellValues(DOCUMENT_TYPES)}` }),
   holder: z.strictObject(personFields).optional(),
 };
 
@@ -88,7 +97,7 @@ const vehicleFields = {
   vin: z
     .string({ error: 'must be a string' })
     .transform(upper)
-    .pipe(z.string().regex(/^[A-HJ-NPR-Z0-9]{17}$/, { error: 'must be 17 characters A-Z or 0-9, without I, O or Q' }))
+    .pipe(z.string().regex(VIN, { error: 'must be 17 characters A-Z or 0-9, without I, O or Q' }))
     .optional(),
   plate: z
     .string({ error: 'must be a string' })
@@ -121,7 +130,7 @@ export const subjectSchema = z.discriminatedUnion(
 );
 
 export const sourcesSchema = z
-  .array(z.enum(SOURCES as [Source, ...Source[]], { error: 'must be SLTD, TDAWN, NOMINAL or SMV' }))
+  .array(z.enum(SOURCES, { error: `must be ${spellValues(SOURCES)}` }))
   .min(1, { error: 'must name at least one source' })
   .refine((s) => new Set(s).size === s.length, { error: 'must not repeat a source' });
 
@@ -134,19 +143,17 @@ const identifier = z
   .string({ error: 'must be a string' })
   .min(1, { error: 'is required' })
   .max(128, { error: 'must be at most 128 characters' })
-  .regex(/^[\x21-\x7e]+$/, { error: 'must be printable ASCII without spaces' });
+  .regex(printableAscii(), { error: 'must be printable ASCII without spaces' });
 
 export const contextSchema = z.strictObject({
   authorityId: identifier,
   operatorId: identifier,
-  purpose: z.enum(PURPOSES as [string, ...string[]], {
-    error: 'must be BORDER_CHECK, SECOND_LINE, INVESTIGATION, MANIFEST_SCREENING or TEST',
-  }),
+  purpose: z.enum(PURPOSES, { error: `must be ${spellValues(PURPOSES)}` }),
   locationId: identifier.optional(),
 });
 
 /** Turns zod issues into field issues that name paths and rules, never values. */
-export function toFieldIssues(error: z.ZodError, input: unknown, prefix?: string): FieldIssue[] {
+export function toFieldIssues(error: Pick<z.ZodError, 'issues'>, input: unknown, prefix?: string): FieldIssue[] {
   return error.issues.flatMap((issue): FieldIssue[] => {
     const path = [prefix, ...issue.path.map(String)].filter((p) => p !== undefined && p !== '').join('.');
     if (issue.code === 'unrecognized_keys') {

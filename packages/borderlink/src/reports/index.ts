@@ -4,11 +4,11 @@
  * @module
  */
 import { z } from 'zod';
-import type { DocumentType, ReportableStatus } from '../queries/types';
-import type { WithdrawalReason } from '../protocol/wire';
+import type { DocumentType, ReportableStatus, WithdrawalReason } from '../queries/types';
 import { dateSchema, stateCodeSchema } from '../queries/validate';
+import { DOCUMENT_NUMBER, DOCUMENT_TYPES, REPORTABLE_STATUSES, WITHDRAWAL_REASONS, printableAscii, spellValues } from '../queries/values';
 
-export type { WithdrawalReason } from '../protocol/wire';
+export type { WithdrawalReason } from '../queries/types';
 
 /**
  * A document the reporting state issued and that is lost, stolen or revoked.
@@ -69,12 +69,10 @@ export const documentReportSchema = z.strictObject({
   documentNumber: z
     .string({ error: 'must be a string' })
     .transform((v) => v.trim().toUpperCase())
-    .pipe(z.string().regex(/^[A-Z0-9]{1,20}$/, { error: 'must be 1 to 20 letters A-Z or digits' })),
+    .pipe(z.string().regex(DOCUMENT_NUMBER, { error: 'must be 1 to 20 letters A-Z or digits' })),
   issuingState: stateCodeSchema,
-  documentType: z.enum(['PASSPORT', 'ID_CARD', 'VISA', 'OTHER'], { error: 'must be PASSPORT, ID_CARD, VISA or OTHER' }),
-  status: z.enum(['STOLEN', 'LOST', 'STOLEN_BLANK', 'REVOKED', 'INVALIDATED'], {
-    error: 'must be STOLEN, LOST, STOLEN_BLANK, REVOKED or INVALIDATED',
-  }),
+  documentType: z.enum(DOCUMENT_TYPES, { error: `must be ${spellValues(DOCUMENT_TYPES)}` }),
+  status: z.enum(REPORTABLE_STATUSES, { error: `must be ${spellValues(REPORTABLE_STATUSES)}` }),
   incidentDate: dateSchema.optional(),
   incidentCountry: stateCodeSchema.optional(),
   nationalReference: z.string({ error: 'must be a string' }).min(1).max(64, { error: 'must be at most 64 characters' }).optional(),
@@ -83,12 +81,10 @@ export const documentReportSchema = z.strictObject({
 /** @internal */
 export const withdrawalSchema = z.strictObject({
   recordId: z.string({ error: 'must be a string' }).min(1, { error: 'is required' }).max(128),
-  reason: z.enum(['RECOVERED', 'REPORTED_IN_ERROR', 'DUPLICATE', 'OTHER'], {
-    error: 'must be RECOVERED, REPORTED_IN_ERROR, DUPLICATE or OTHER',
-  }),
+  reason: z.enum(WITHDRAWAL_REASONS, { error: `must be ${spellValues(WITHDRAWAL_REASONS)}` }),
 });
 
 /** @internal */
 export const idempotencyKeySchema = z
   .string({ error: 'must be a string' })
-  .regex(/^[\x21-\x7e]{8,128}$/, { error: 'must be 8 to 128 printable ASCII characters' });
+  .regex(printableAscii(8, 128), { error: 'must be 8 to 128 printable ASCII characters' });

@@ -1,9 +1,8 @@
 // The records a mock gateway answers from, the synthetic demo set on the ICAO specimen state UTO, and the loader that
 // validates a dataset read from a JSON file.
 import { z } from 'zod';
-import { ConfigError } from '../errors/index';
-import { toFieldIssues } from '../queries/validate';
-import type { DocumentRecord, Notice, PersonRecord, Source, VehicleRecord } from '../queries/types';
+import { ConfigError, DOCUMENT_TYPES, SOURCES, type DocumentRecord, type Notice, type PersonRecord, type Source, type VehicleRecord } from 'borderlink';
+import { DOCUMENT_NUMBER, KNOWN_VALUES, STATE_CODE, VIN, spellValues, toFieldIssues } from '../protocol/index';
 
 /** Fields every record in a dataset may carry besides its content. */
 export interface DatasetRecordBase {
@@ -154,7 +153,7 @@ function deepFreeze<T>(value: T): T {
 
 // The loader's schema. Not on the check path: a dataset is read once.
 const text = z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' });
-const state = z.string({ error: 'must be a string' }).regex(/^[A-Z]{1,3}$/, { error: 'must be an ICAO state code of 1 to 3 capital letters' });
+const state = z.string({ error: 'must be a string' }).regex(STATE_CODE, { error: 'must be an ICAO state code of 1 to 3 capital letters' });
 const isoDate = z.string({ error: 'must be a string' }).regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date as YYYY-MM-DD' });
 const base = {
   recordId: text,
@@ -162,21 +161,17 @@ const base = {
   actionToBeTaken: text.optional(),
 };
 const noticeSchema = z.strictObject({
-  type: z.enum(['RED', 'BLUE', 'GREEN', 'YELLOW', 'BLACK', 'ORANGE', 'PURPLE', 'UN_SPECIAL', 'DIFFUSION'], {
-    error: 'must be a notice type such as RED, YELLOW or DIFFUSION',
-  }),
+  type: z.enum(KNOWN_VALUES.noticeType, { error: 'must be a notice type such as RED, YELLOW or DIFFUSION' }),
   reference: text,
   requestingCountry: state,
   charges: z.array(text).optional(),
 });
 const documentFields = {
   ...base,
-  documentNumber: z.string({ error: 'must be a string' }).regex(/^[A-Z0-9]{1,20}$/, { error: 'must be 1 to 20 capital letters or digits' }),
+  documentNumber: z.string({ error: 'must be a string' }).regex(DOCUMENT_NUMBER, { error: 'must be 1 to 20 capital letters or digits' }),
   issuingState: state,
-  documentType: z.enum(['PASSPORT', 'ID_CARD', 'VISA', 'OTHER'], { error: 'must be PASSPORT, ID_CARD, VISA or OTHER' }),
-  status: z.enum(['STOLEN', 'LOST', 'STOLEN_BLANK', 'REVOKED', 'INVALIDATED', 'VALID'], {
-    error: 'must be STOLEN, LOST, STOLEN_BLANK, REVOKED, INVALIDATED or VALID',
-  }),
+  documentType: z.enum(DOCUMENT_TYPES, { error: `must be ${spellValues(DOCUMENT_TYPES)}` }),
+  status: z.enum(KNOWN_VALUES.documentStatus, { error: `must be ${spellValues(KNOWN_VALUES.documentStatus)}` }),
   incidentDate: isoDate.optional(),
   incidentCountry: state.optional(),
 };
@@ -199,7 +194,7 @@ const datasetSchema = z.strictObject({
     .array(
       z.strictObject({
         ...base,
-        vin: z.string({ error: 'must be a string' }).regex(/^[A-HJ-NPR-Z0-9]{17}$/, { error: 'must be 17 characters A-Z or 0-9, without I, O or Q' }),
+        vin: z.string({ error: 'must be a string' }).regex(VIN, { error: 'must be 17 characters A-Z or 0-9, without I, O or Q' }),
         plate: text,
         make: text,
         model: text,
@@ -210,7 +205,7 @@ const datasetSchema = z.strictObject({
     )
     .default([]),
   dataAsOf: z
-    .union([z.iso.datetime({ offset: true }), z.partialRecord(z.enum(['SLTD', 'TDAWN', 'NOMINAL', 'SMV']), z.iso.datetime({ offset: true }))], {
+    .union([z.iso.datetime({ offset: true }), z.partialRecord(z.enum(SOURCES), z.iso.datetime({ offset: true }))], {
       error: 'must be an ISO 8601 timestamp, or an object of them by source',
     })
     .optional(),

@@ -1,7 +1,12 @@
-// Scripted and seeded-random faults, so every failure a client must survive can be produced on demand.
-import { ConfigError } from '../errors/index';
-import { optionName } from '../internal/option-name';
-import { SOURCES, type Source } from '../queries/types';
+// Scripted and seeded-random faults, so every failure a client must survive can be produced on demand. Each fault's
+// behaviour is one row of FAULTS: how a plan's entry is checked, and what it does before, during and after the
+// request is processed. The rest of the gateway asks the table, never a fault type.
+import { ConfigError, SOURCES, type OutcomeStatus, type Source } from 'borderlink';
+import { HEADERS, PATHS, optionName, spellValues } from '../protocol/index';
+import { fail, jsonHeaders, type GatewayResponse, type Json } from './responses';
+
+/** The source statuses an `outcome` fault can give. */
+const OUTCOME_FAULT_STATUSES = Object.freeze(['TIMEOUT', 'ERROR', 'NOT_AUTHORISED'] as const);
 
 /**
  * One thing that goes wrong with one request.
@@ -36,24 +41,144 @@ export type Fault =
   /** A normal answer, but these sources' outcomes (and hits) are left out (all sources when none are named). */
   | { type: 'missing-outcome'; sources?: Source[] }
   /** A normal answer, but these sources' outcomes have this status and their hits are left out (all sources when none are named). */
-  | { type: 'outcome'; status: 'TIMEOUT' | 'ERROR' | 'NOT_AUTHORISED'; sources?: Source[] }
+  | { type: 'outcome'; status: (typeof OUTCOME_FAULT_STATUSES)[number]; sources?: Source[] }
   /** Process the request fully (a write IS stored), then reset the connection: "stored, but the response was lost". */
   | { type: 'lost-response' };
 
+/** What one type of fault does. Every part is optional: a fault without it does nothing at that step. */
+interface FaultRow<F extends Fault> {
+  /** Why a plan's fault of this type is malformed (the field and its rule), or undefined when it is sound. */
+  check?(fault: F): string | undefined;
+  /** Milliseconds to wait before the request is processed (a client gone meanwhile leaves it unprocessed). */
+  delayMs?(fault: F): number;
+  /** Answers instead of processing the request: a write is not stored. */
+  stop?(fault: F, requestId: string): GatewayResponse;
+  /** In a check answer, these sources' outcomes get `status` (left out when undefined) and their hits are left out. */
+  outcomes?(fault: F): { sources: readonly Source[]; status: OutcomeStatus | undefined };
+  /** Spoils the answer of a processed request (a write IS stored). */
+  spoil?(fault: F, response: GatewayResponse, path: string, requestId: string): GatewayResponse;
+}
+
+/** The error code each injected status answers with. */
+const STATUS_CODES: Readonly<Record<number, string>> = {
+  400: 'INVALID_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  408: 'REQUEST_TIMEOUT',
+  409: 'IDEMPOTENCY_KEY_REUSED',
+  413: 'TOO_MANY_ITEMS',
+  429: 'RATE_LIMITED',
+  500: 'INTERNAL',
+  502: 'UPSTREAM_UNAVAILABLE',
+  503: 'UPSTREAM_UNAVAILABLE',
+  504: 'UPSTREAM_TIMEOUT',
+};
+
+const sourcesOk = (s: unknown) => s === undefined || (Array.isArray(s) && s.every((x) => SOURCES.includes(x as Source)));
+const sourcesRule = (s: unknown) => (sourcesOk(s) ? undefined : `sources must name ${spellValues(SOURCES)}`);
+/** A spoilt answer keeps a 2xx status, and answers 200 for an error (the body is what is spoilt). */
+const spoiltStatus = (response: GatewayResponse) => (response.status >= 200 && response.status < 300 ? response.status : 200);
+
+const FAULTS: { readonly [T in Fault['type']]: FaultRow<Extract<Fault, { type: T }>> } = {
+  none: {},
+  status: {
+    check(fault) {
+      if (!Number.isInteger(fault.status) || fault.status < 100 || fault.status > 599) return 'status must be an HTTP status';
+      if (fault.retryAfterMs !== undefined && !(Number.isFinite(fault.retryAfterMs) && fault.retryAfterMs >= 0)) {
+        return 'retryAfterMs must be a number of milliseconds';
+      }
+      return undefined;
+    },
+    stop(fault, requestId) {
+      const extra: Record<string, string> = {};
+      if (fault.retryAfter !== undefined) extra[HEADERS.retryAfter] = String(fault.retryAfter);
+      if (fault.retryAfterMs !== undefined) extra[HEADERS.retryAfterMs] = String(fault.retryAfterMs);
+      return fail(fault.status, requestId, STATUS_CODES[fault.status] ?? 'INJECTED_FAULT', 'Injected fault', undefined, extra);
+    },
+  },
+  reset: {
+    stop: () => ({ status: 0, headers: {}, body: '', disconnect: 'before-answer' }),
+  },
+  delay: {
+    check: (fault) => (!Number.isFinite(fault.ms) || fault.ms < 0 ? 'ms must be a finite number of milliseconds' : undefined),
+    delayMs: (fault) => fault.ms,
+  },
+  malformed: {
+    spoil: (_fault, response, _path, requestId) => ({
+      status: spoiltStatus(response),
+      headers: { ...jsonHeaders(requestId), [HEADERS.contentType]: 'text/html; charset=utf-8' },
+      body: '<html><body><h1>Service temporarily overloaded</h1></body></html>',
+    }),
+  },
+  truncated: {
+    spoil(_fault, response, _path, requestId) {
+      const full = response.body;
+      return {
+        status: spoiltStatus(response),
+        headers: jsonHeaders(requestId),
+        body: full.slice(0, Math.max(1, Math.floor(full.length / 2))),
+        disconnect: 'mid-body',
+        declaredLength: Buffer.byteLength(full),
+      };
+    },
+  },
+  'off-schema': {
+    spoil(_fault, response, path, requestId) {
+      let body: Json = { unexpected: true };
+      if (response.status >= 200 && response.status < 300) {
+        body = JSON.parse(response.body) as Json;
+        if (path === PATHS.checks) {
+          // Deep, not top-level: the client must validate every field, not only the envelope.
+          const first = (body.items as { outcomes: { status: string }[] }[])[0]?.outcomes[0];
+          if (first) first.status = 'MAYBE';
+          else body.items = null;
+        } else {
+          body.recordId = 12345;
+        }
+      }
+      return { status: spoiltStatus(response), headers: jsonHeaders(requestId), body: JSON.stringify(body) };
+    },
+  },
+  unavailable: {
+    check: (fault) => sourcesRule(fault.sources),
+    outcomes: (fault) => ({ sources: fault.sources ?? SOURCES, status: 'UNAVAILABLE' }),
+  },
+  'missing-outcome': {
+    check: (fault) => sourcesRule(fault.sources),
+    outcomes: (fault) => ({ sources: fault.sources ?? SOURCES, status: undefined }),
+  },
+  outcome: {
+    check(fault) {
+      if (!OUTCOME_FAULT_STATUSES.includes(fault.status)) return `status must be ${spellValues(OUTCOME_FAULT_STATUSES)}`;
+      return sourcesRule(fault.sources);
+    },
+    outcomes: (fault) => ({ sources: fault.sources ?? SOURCES, status: fault.status }),
+  },
+  'lost-response': {
+    spoil: (_fault, response) => ({ ...response, disconnect: 'before-answer' }),
+  },
+};
+
+const rowOf = <F extends Fault>(fault: F): FaultRow<F> => FAULTS[fault.type] as FaultRow<F>;
+
 /** Every fault type. */
-export const FAULT_TYPES: readonly Fault['type'][] = Object.freeze([
-  'none',
-  'status',
-  'reset',
-  'delay',
-  'malformed',
-  'truncated',
-  'off-schema',
-  'unavailable',
-  'missing-outcome',
-  'outcome',
-  'lost-response',
-] as const);
+export const FAULT_TYPES: readonly Fault['type'][] = Object.freeze(Object.keys(FAULTS) as Fault['type'][]);
+
+/** How long a fault holds the request before it is processed. @internal */
+export const faultDelayMs = (fault: Fault | undefined): number => (fault ? (rowOf(fault).delayMs?.(fault) ?? 0) : 0);
+
+/** The answer a fault gives instead of processing the request, if it stops it. @internal */
+export const faultStop = (fault: Fault | undefined, requestId: string): GatewayResponse | undefined =>
+  fault ? rowOf(fault).stop?.(fault, requestId) : undefined;
+
+/** Which sources' outcomes a fault changes in a check answer, and to what (undefined: left out). @internal */
+export const faultOutcomes = (fault: Fault | undefined): { sources: readonly Source[]; status: OutcomeStatus | undefined } | undefined =>
+  fault ? rowOf(fault).outcomes?.(fault) : undefined;
+
+/** The processed answer as a fault spoils it. @internal */
+export const faultSpoil = (fault: Fault | undefined, response: GatewayResponse, path: string, requestId: string): GatewayResponse =>
+  fault ? (rowOf(fault).spoil?.(fault, response, path, requestId) ?? response) : response;
 
 /**
  * Which requests go wrong, and how.
@@ -113,32 +238,11 @@ function seededRandom(seed: number): () => number {
 
 function checkFault(f: unknown, where: string): Fault {
   const fault = f as Fault;
-  const bad = (why: string) => new ConfigError(`Invalid fault plan: ${where} ${why}`);
   if (typeof f !== 'object' || f === null || !FAULT_TYPES.includes(fault.type)) {
-    throw bad(`must be a fault with type ${FAULT_TYPES.join(', ')}`);
+    throw new ConfigError(`Invalid fault plan: ${where} must be a fault with type ${FAULT_TYPES.join(', ')}`);
   }
-  const sourcesOk = (s: unknown) => s === undefined || (Array.isArray(s) && s.every((x) => SOURCES.includes(x as Source)));
-  switch (fault.type) {
-    case 'status':
-      if (!Number.isInteger(fault.status) || fault.status < 100 || fault.status > 599) throw bad('status must be an HTTP status');
-      if (fault.retryAfterMs !== undefined && !(Number.isFinite(fault.retryAfterMs) && fault.retryAfterMs >= 0)) {
-        throw bad('retryAfterMs must be a number of milliseconds');
-      }
-      break;
-    case 'delay':
-      if (!Number.isFinite(fault.ms) || fault.ms < 0) throw bad('ms must be a finite number of milliseconds');
-      break;
-    case 'outcome':
-      if (!['TIMEOUT', 'ERROR', 'NOT_AUTHORISED'].includes(fault.status)) throw bad('status must be TIMEOUT, ERROR or NOT_AUTHORISED');
-      if (!sourcesOk(fault.sources)) throw bad('sources must name SLTD, TDAWN, NOMINAL or SMV');
-      break;
-    case 'unavailable':
-    case 'missing-outcome':
-      if (!sourcesOk(fault.sources)) throw bad('sources must name SLTD, TDAWN, NOMINAL or SMV');
-      break;
-    default:
-      break;
-  }
+  const why = rowOf(fault).check?.(fault);
+  if (why !== undefined) throw new ConfigError(`Invalid fault plan: ${where} ${why}`);
   return fault;
 }
 
@@ -206,11 +310,10 @@ const SIMPLE: Record<string, Fault> = {
   truncated: { type: 'truncated' },
   'off-schema': { type: 'off-schema' },
 };
-const OUTCOME: Record<string, 'TIMEOUT' | 'ERROR' | 'NOT_AUTHORISED'> = {
-  timeout: 'TIMEOUT',
-  error: 'ERROR',
-  'not-authorised': 'NOT_AUTHORISED',
-};
+/** `timeout`, `error`, `not-authorised`: the spec's names of the outcome statuses. */
+const OUTCOME: Readonly<Record<string, (typeof OUTCOME_FAULT_STATUSES)[number]>> = Object.fromEntries(
+  OUTCOME_FAULT_STATUSES.map((status) => [status.toLowerCase().replace(/_/g, '-'), status]),
+);
 
 /**
  * Reads a fault plan from a command-line string: faults separated by commas, applied to consecutive requests.
@@ -288,7 +391,7 @@ export function parseFaultSpec(spec: string): FaultPlan {
       let sources: Source[] | undefined;
       if (args[0] !== undefined) {
         sources = args[0].split('+').map((s) => s.trim().toUpperCase()) as Source[];
-        if (!sources.every((s) => SOURCES.includes(s))) throw bad('names a source other than SLTD, TDAWN, NOMINAL or SMV');
+        if (!sources.every((s) => SOURCES.includes(s))) throw bad(`names a source other than ${spellValues(SOURCES)}`);
       }
       const src = sources ? { sources } : {};
       if (outcome) sequence.push({ type: 'outcome', status: outcome, ...src });

@@ -8,7 +8,7 @@ import type {
   PersonRecord,
   VehicleQuery,
   VehicleRecord,
-} from '../queries/types';
+} from 'borderlink';
 import type { Dataset, DatasetDocument, DatasetLinkedDocument, DatasetPerson, DatasetVehicle } from './dataset';
 
 // The records as the mock sends them: every field protocol v1 requires is there.

@@ -2,7 +2,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { ConfigError } from '../errors/index';
+import { ConfigError } from 'borderlink';
 import type { Dataset } from './dataset';
 import type { FaultPlan } from './faults';
 import { createGatewayHandler, refuseUnknownOptions, type GatewayHandler, type RecordedRequest, type StoredReport } from './handler';

@@ -1,11 +1,9 @@
 // The gateway in-process: a Transport that calls the handler directly, with no sockets, honouring the transport
 // contract (timeouts, abort, connection failures) so the client's resilience layer sees what it would on a network.
-import { AbortError, ConfigError, ConnectionError, TimeoutError } from '../errors/index';
-import type { Transport, TransportRequest, TransportResponse } from '../transport/types';
+import { AbortError, ConfigError, ConnectionError, TimeoutError, type Transport, type TransportRequest, type TransportResponse } from 'borderlink';
 import type { Dataset } from './dataset';
 import type { FaultPlan } from './faults';
 import { createGatewayHandler, refuseUnknownOptions, type RecordedRequest, type StoredReport } from './handler';
-import { addAbortListener, removeAbortListener } from '../internal/abort';
 
 /** Options of {@link mockTransport}. Unknown options are refused. */
 export interface MockTransportOptions {
@@ -58,7 +56,7 @@ export function mockTransport(options: MockTransportOptions = {}): MockTransport
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        if (signal !== undefined) removeAbortListener(signal, onAbort);
+        signal?.removeEventListener('abort', onAbort);
         fn();
       };
       const timer = setTimeout(() => {
@@ -69,7 +67,7 @@ export function mockTransport(options: MockTransportOptions = {}): MockTransport
         finish(() => reject(signal?.reason ?? new AbortError()));
         gone.abort();
       };
-      if (signal !== undefined) addAbortListener(signal, onAbort);
+      signal?.addEventListener('abort', onAbort, { once: true });
       handle({ method: request.method, path: request.path, headers: request.headers, body: request.body ?? '', signal: gone.signal }).then(
         (res) => {
           if (res.disconnect === 'before-answer') {

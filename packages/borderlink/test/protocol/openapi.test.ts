@@ -23,6 +23,17 @@ import { ProtocolError } from '../../src/errors/index';
 import { computeVerdict, outcomesFor } from '../../src/queries/results';
 import { PURPOSES, SOURCES, type Source } from '../../src/queries/types';
 import {
+  CONFIRMATION_STATES,
+  DOCUMENT_STATUSES,
+  DOCUMENT_TYPES,
+  HIT_KINDS,
+  MATCH_METHODS,
+  NOTICE_TYPES,
+  REPORTABLE_STATUSES,
+  SEXES,
+  WITHDRAWAL_REASONS,
+} from '../../src/queries/values';
+import {
   DEFAULT_SOURCES,
   contextSchema,
   sourcesSchema,
@@ -168,12 +179,12 @@ describe('docs/openapi.yaml', () => {
       Source: [[...SOURCES], zodEnum(outcomeSchema.shape.source), zodEnum(unwrap(sourcesSchema).def.element), zodEnum(hitOptions[0].shape.source)],
       OutcomeStatus: [zodEnum(outcomeSchema.shape.status), [...WIRE_OUTCOME_STATUSES]],
       Purpose: [[...PURPOSES], zodEnum(contextSchema.shape.purpose)],
-      DocumentType: [zodEnum(subjectOf('document').shape.documentType), zodEnum(documentReportSchema.shape.documentType)],
-      ReportStatus: [zodEnum(documentReportSchema.shape.status)],
-      MatchMethod: [zodEnum(shapeOf(hitOptions[0].shape.match, 'method'))],
-      HitKind: [hitOptions.map((o) => o.shape.kind.value as string)],
-      Sex: [zodEnum(subjectOf('person').shape.sex)],
-      WithdrawalReason: [zodEnum(withdrawalSchema.shape.reason)],
+      DocumentType: [[...DOCUMENT_TYPES], zodEnum(subjectOf('document').shape.documentType), zodEnum(documentReportSchema.shape.documentType)],
+      ReportStatus: [[...REPORTABLE_STATUSES], zodEnum(documentReportSchema.shape.status)],
+      MatchMethod: [[...MATCH_METHODS], zodEnum(shapeOf(hitOptions[0].shape.match, 'method'))],
+      HitKind: [[...HIT_KINDS], hitOptions.map((o) => o.shape.kind.value as string)],
+      Sex: [[...SEXES], zodEnum(subjectOf('person').shape.sex)],
+      WithdrawalReason: [[...WITHDRAWAL_REASONS], zodEnum(withdrawalSchema.shape.reason)],
       ErrorCode: [errorCodesFromCode()],
     };
   }
@@ -182,14 +193,15 @@ describe('docs/openapi.yaml', () => {
   function knownValuesFromCode(): Record<string, string[][]> {
     const documentRecord = shapeOf(hitOfKind('document'), 'document');
     return {
-      RecordDocumentType: [zodEnum(shapeOf(documentRecord, 'documentType')), [...KNOWN_VALUES.documentType]],
-      DocumentStatus: [zodEnum(shapeOf(documentRecord, 'status')), [...KNOWN_VALUES.documentStatus]],
+      RecordDocumentType: [[...DOCUMENT_TYPES], zodEnum(shapeOf(documentRecord, 'documentType')), [...KNOWN_VALUES.documentType]],
+      DocumentStatus: [[...DOCUMENT_STATUSES], zodEnum(shapeOf(documentRecord, 'status')), [...KNOWN_VALUES.documentStatus]],
       NoticeType: [
         zodEnum(shapeOf(shapeOf(hitOfKind('person'), 'notice'), 'type')),
         zodEnum(shapeOf(shapeOf(hitOfKind('linked-document'), 'notice'), 'type')),
         [...KNOWN_VALUES.noticeType],
+        [...NOTICE_TYPES],
       ],
-      ConfirmationState: [zodEnum(shapeOf(hitOptions[0].shape.confirmation, 'state')), [...KNOWN_VALUES.confirmationState]],
+      ConfirmationState: [[...CONFIRMATION_STATES], zodEnum(shapeOf(hitOptions[0].shape.confirmation, 'state')), [...KNOWN_VALUES.confirmationState]],
     };
   }
 

@@ -1,0 +1,27 @@
+/**
+ * The protocol seam: what the mock gateway (`src/testing`) needs of protocol v1 beyond the public entry point. The
+ * only non-public module testing/ may import, so a gateway and the client read the wire by the same rules.
+ * @internal
+ * @module
+ */
+export {
+  HEADERS,
+  KNOWN_VALUES,
+  MAX_ITEMS_PER_REQUEST,
+  PATHS,
+  REQUEST_SCHEMAS,
+  type CheckItemRequest,
+  type CheckRequestBody,
+  type DocumentReportRequestBody,
+  type WithdrawalRequestBody,
+} from './wire';
+// The formats and the message wording of the tables, for the mock's dataset loader.
+export { DOCUMENT_NUMBER, STATE_CODE, VIN, printableAscii, spellValues } from '../queries/values';
+// The sources a check asks when an item names none: a gateway must apply the same defaults the client documents.
+export { defaultSources } from '../queries/validate';
+// How a gateway's 400 names bad fields: by path and rule, never by value.
+export { isNothingToSearch, toFieldIssues } from '../queries/validate';
+// A write's fingerprint for idempotency: key order must not make two equal bodies differ.
+export { canonicalJson } from '../internal/hash';
+// How a refused option is named without echoing a key that is data.
+export { optionName } from '../internal/option-name';

@@ -1,0 +1,73 @@
+// Every enumerated value and shared format of protocol v1, written once. The domain types (types.ts), the zod enums
+// and messages (validate.ts, reports/, protocol/wire.ts), the mock gateway, the OpenAPI test and the command derive
+// from these tables: a value added here is added everywhere, so the code and docs/openapi.yaml cannot drift apart.
+
+/** Every source, in protocol order. */
+export const SOURCES = Object.freeze(['SLTD', 'TDAWN', 'NOMINAL', 'SMV'] as const);
+
+/** Every purpose the protocol knows. */
+export const PURPOSES = Object.freeze(['BORDER_CHECK', 'SECOND_LINE', 'INVESTIGATION', 'MANIFEST_SCREENING', 'TEST'] as const);
+
+/** Every kind of travel document the protocol knows. */
+export const DOCUMENT_TYPES = Object.freeze(['PASSPORT', 'ID_CARD', 'VISA', 'OTHER'] as const);
+
+/** Every sex the protocol carries: ICAO's `M`, `F`, `X`, and `UNSPECIFIED` when not stated. */
+export const SEXES = Object.freeze(['M', 'F', 'X', 'UNSPECIFIED'] as const);
+
+/** Every status a state may report its own document with. */
+export const REPORTABLE_STATUSES = Object.freeze(['STOLEN', 'LOST', 'STOLEN_BLANK', 'REVOKED', 'INVALIDATED'] as const);
+
+/** Every reason a report may be withdrawn for. */
+export const WITHDRAWAL_REASONS = Object.freeze(['RECOVERED', 'REPORTED_IN_ERROR', 'DUPLICATE', 'OTHER'] as const);
+
+/** The combined verdicts of a check. @internal */
+export const VERDICTS = Object.freeze(['HIT', 'POSSIBLE_HIT', 'NO_HIT', 'INCOMPLETE'] as const);
+
+/** The outcome statuses a gateway may send. `NOT_ASKED` is the client's own and is not among them. @internal */
+export const WIRE_OUTCOME_STATUSES = Object.freeze(['HIT', 'POSSIBLE_HIT', 'NO_HIT', 'UNAVAILABLE', 'TIMEOUT', 'NOT_AUTHORISED', 'ERROR'] as const);
+
+/** The status the client gives a requested source it did not send. @internal */
+export const NOT_ASKED = 'NOT_ASKED';
+
+/** Every outcome status of a result: the gateway's, and the client's own `NOT_ASKED`. @internal */
+export const OUTCOME_STATUSES = Object.freeze([...WIRE_OUTCOME_STATUSES, NOT_ASKED] as const);
+
+/** The kinds of hit, one per source, in protocol order. @internal */
+export const HIT_KINDS = Object.freeze(['document', 'linked-document', 'person', 'vehicle'] as const);
+
+/** How a hit matched: `EXACT` and `NORMALISED` make a `HIT`, `FUZZY` a `POSSIBLE_HIT`. @internal */
+export const MATCH_METHODS = Object.freeze(['EXACT', 'NORMALISED', 'FUZZY'] as const);
+
+// The open (descriptive) enums of an answer: the values protocol v1 lists. Another value from a gateway is kept, with
+// a warning (STYLE §9), so the types built from these add `(string & {})`.
+
+/** Every document status protocol v1 lists (the reportable ones and TDAWN's `VALID`). @internal */
+export const DOCUMENT_STATUSES = Object.freeze([...REPORTABLE_STATUSES, 'VALID'] as const);
+
+/** Every notice type protocol v1 lists. @internal */
+export const NOTICE_TYPES = Object.freeze(['RED', 'BLUE', 'GREEN', 'YELLOW', 'BLACK', 'ORANGE', 'PURPLE', 'UN_SPECIAL', 'DIFFUSION'] as const);
+
+/** Every confirmation state protocol v1 lists. @internal */
+export const CONFIRMATION_STATES = Object.freeze(['UNCONFIRMED', 'PENDING', 'CONFIRMED', 'REJECTED'] as const);
+
+/** `A, B, C or D`: how a message lists the values a field may take. @internal */
+export function spellValues(values: readonly string[]): string {
+  return values.length < 2 ? values.join('') : `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
+}
+
+// Shared formats. Not global (no `g` flag), so one RegExp can be shared without a `lastIndex` to leak.
+
+/** An ICAO state code once trimmed and upper-cased. @internal */
+export const STATE_CODE = /^[A-Z]{1,3}$/;
+/** A document number once trimmed and upper-cased. @internal */
+export const DOCUMENT_NUMBER = /^[A-Z0-9]{1,20}$/;
+/** A VIN once trimmed and upper-cased: 17 characters, no I, O or Q. @internal */
+export const VIN = /^[A-HJ-NPR-Z0-9]{17}$/;
+
+/**
+ * Printable ASCII without spaces, `min` to `max` characters (no upper bound when `max` is left out): identifiers,
+ * idempotency keys, request ids. @internal
+ */
+export function printableAscii(min = 1, max?: number): RegExp {
+  return new RegExp(`^[\\x21-\\x7e]{${min},${max ?? ''}}$`);
+}

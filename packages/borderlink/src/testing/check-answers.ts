@@ -1,0 +1,125 @@
+// Answering `POST /v1/checks`: each item's subjects looked up in the dataset, one outcome per requested source, one
+// hit per record found.
+import { SOURCES, type FieldIssue, type Hit, type OutcomeStatus, type Source, type SourceOutcome, type Subject } from 'borderlink';
+import { MAX_ITEMS_PER_REQUEST, defaultSources } from '../protocol/index';
+import type { Dataset } from './dataset';
+import { faultOutcomes, type Fault } from './faults';
+import type { DatasetIndex, Found } from './matching';
+import { checkContext, checkItem } from './requests';
+import { fail, invalid, isObject, respond, type GatewayResponse, type Json } from './responses';
+
+/** Answers check requests from `index`; hit ids are unique over the answerer's life. @internal */
+export function createCheckAnswerer(dataset: Dataset, index: DatasetIndex) {
+  const startedAt = new Date().toISOString();
+  const asOf = {} as Record<Source, string>;
+  for (const s of SOURCES) {
+    asOf[s] = typeof dataset.dataAsOf === 'string' ? dataset.dataAsOf : (dataset.dataAsOf?.[s] ?? startedAt);
+  }
+  let hitCounter = 0;
+
+  function toHit(f: Found): Hit {
+    const e = f.entry;
+    const base = {
+      hitId: `HIT-${(++hitCounter).toString(36).toUpperCase().padStart(6, '0')}`,
+      source: f.source,
+      recordId: e.recordId,
+      ownerCountry: e.ownerCountry,
+      match: f.match,
+      ...(e.actionToBeTaken !== undefined ? { actionToBeTaken: e.actionToBeTaken } : {}),
+      confirmation: { state: 'UNCONFIRMED' as const },
+    };
+    switch (f.kind) {
+      case 'document':
+        return { ...base, kind: 'document', document: f.entry.document };
+      case 'linked-document':
+        return { ...base, kind: 'linked-document', document: f.entry.document, notice: f.entry.notice };
+      case 'person':
+        return { ...base, kind: 'person', person: f.entry.person, notice: f.entry.notice };
+      case 'vehicle':
+        return { ...base, kind: 'vehicle', vehicle: f.entry.vehicle };
+    }
+  }
+
+  function answerItem(item: Json, fault: Fault | undefined) {
+    const subjects = item.subjects as Subject[];
+    const sources = (item.sources as Source[] | undefined) ?? defaultSources(subjects);
+    const found: Found[] = [];
+    const want = (s: Source) => sources.includes(s);
+    // A source that was given nothing it can search answers ERROR, never NO_HIT.
+    const searched = new Set<Source>();
+    for (const subject of subjects) {
+      if (subject.kind === 'document') {
+        if (want('SLTD')) {
+          index.findDocuments(subject, found);
+          searched.add('SLTD');
+        }
+        if (want('TDAWN')) {
+          index.findLinkedDocuments(subject, found);
+          searched.add('TDAWN');
+        }
+        if (want('NOMINAL') && subject.holder && index.findPersons(subject.holder, found)) searched.add('NOMINAL');
+      } else if (subject.kind === 'person') {
+        if (want('NOMINAL') && index.findPersons(subject, found)) searched.add('NOMINAL');
+      } else if (want('SMV')) {
+        index.findVehicles(subject, found);
+        searched.add('SMV');
+      }
+    }
+    // The same record reached twice (two subjects, or a VIN and a plate) is one hit: keep the better match.
+    const best = new Map<string, Found>();
+    for (const f of found) {
+      const key = `${f.source}|${f.entry.recordId}`;
+      const prior = best.get(key);
+      if (!prior || f.match.score > prior.match.score) best.set(key, f);
+    }
+    const spoilt = faultOutcomes(fault);
+    const spoiled = spoilt ? new Set<Source>(spoilt.sources) : undefined;
+    const outcomes: SourceOutcome[] = [];
+    for (const source of SOURCES) {
+      if (!want(source)) continue;
+      if (spoiled?.has(source)) {
+        if (spoilt!.status !== undefined) outcomes.push({ source, status: spoilt!.status });
+        continue;
+      }
+      if (!searched.has(source)) {
+        outcomes.push({ source, status: 'ERROR' });
+        continue;
+      }
+      let status: OutcomeStatus = 'NO_HIT';
+      for (const f of best.values()) {
+        if (f.source !== source) continue;
+        if (f.match.method !== 'FUZZY') {
+          status = 'HIT';
+          break;
+        }
+        status = 'POSSIBLE_HIT';
+      }
+      outcomes.push({ source, status, dataAsOf: asOf[source] });
+    }
+    const hits: Hit[] = [];
+    for (const f of best.values()) if (!spoiled?.has(f.source)) hits.push(toHit(f));
+    if (hits.length > 1) hits.sort((a, b) => SOURCES.indexOf(a.source) - SOURCES.indexOf(b.source));
+    return { itemId: item.itemId as string, outcomes, hits };
+  }
+
+  /** The answer to a parsed check request body. */
+  return function answerChecks(body: unknown, requestId: string, fault: Fault | undefined): GatewayResponse {
+    if (!isObject(body)) return invalid(requestId, [{ path: '(root)', message: 'must be a JSON object' }]);
+    const items = body.items;
+    if (Array.isArray(items) && items.length > MAX_ITEMS_PER_REQUEST) {
+      return fail(413, requestId, 'TOO_MANY_ITEMS', `A request may hold at most ${MAX_ITEMS_PER_REQUEST} items`, [
+        { path: 'items', message: `must hold at most ${MAX_ITEMS_PER_REQUEST} items` },
+      ]);
+    }
+    const issues: FieldIssue[] = [];
+    checkContext(body.context, issues);
+    if (!Array.isArray(items) || items.length === 0) {
+      issues.push({ path: 'items', message: items === undefined ? 'is required' : 'must be an array of at least one item' });
+    } else {
+      const ids = new Set<string>();
+      for (let i = 0; i < items.length; i++) checkItem(items[i], i, ids, issues);
+    }
+    if (issues.length > 0) return invalid(requestId, issues);
+    return respond(200, requestId, { requestId, items: (items as Json[]).map((item) => answerItem(item, fault)) });
+  };
+}

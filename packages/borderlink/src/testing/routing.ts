@@ -1,0 +1,57 @@
+// Which part of the gateway answers a request: the bearer token first, then the path and method, then the body.
+import { HEADERS, PATHS } from '../protocol/index';
+import type { Fault } from './faults';
+import { fail, invalid, type GatewayRequest, type GatewayResponse } from './responses';
+
+const WITHDRAWAL_PATH = /^\/v1\/reports\/documents\/([^/]+)\/withdrawal$/;
+
+/** A body that is not JSON. @internal */
+export const NOT_JSON = Symbol('not JSON');
+
+/** The body parsed as JSON: undefined when empty, NOT_JSON when it is not JSON. @internal */
+export function readBody(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return NOT_JSON;
+  }
+}
+
+/** The path without its query string. @internal */
+export const pathOf = (target: string): string => {
+  const q = target.indexOf('?');
+  return q === -1 ? target : target.slice(0, q);
+};
+
+/** What the router hands each path to. @internal */
+export interface Routes {
+  /** When set, every request needs `authorization: Bearer <token>`. */
+  token: string | undefined;
+  checks(body: unknown, requestId: string, fault: Fault | undefined): GatewayResponse;
+  report(req: GatewayRequest, path: string, body: unknown, requestId: string): GatewayResponse;
+  withdrawal(req: GatewayRequest, path: string, recordId: string, body: unknown, requestId: string): GatewayResponse;
+}
+
+/** The router of protocol v1's paths. @internal */
+export function createRouter(routes: Routes) {
+  return function route(req: GatewayRequest, path: string, body: unknown, requestId: string, fault: Fault | undefined): GatewayResponse {
+    if (routes.token !== undefined && req.headers[HEADERS.authorization] !== `Bearer ${routes.token}`) {
+      return fail(401, requestId, 'UNAUTHENTICATED', 'A valid bearer token is required');
+    }
+    const known = path === PATHS.checks || path === PATHS.documentReports || WITHDRAWAL_PATH.test(path);
+    if (!known) return fail(404, requestId, 'NOT_FOUND', 'No such path in protocol v1');
+    if (req.method !== 'POST') return fail(405, requestId, 'METHOD_NOT_ALLOWED', 'Only POST is allowed on this path', undefined, { allow: 'POST' });
+    if (body === NOT_JSON || body === undefined) return invalid(requestId, [{ path: '(root)', message: 'must be a JSON object' }]);
+    if (path === PATHS.checks) return routes.checks(body, requestId, fault);
+    if (path === PATHS.documentReports) return routes.report(req, path, body, requestId);
+    const m = WITHDRAWAL_PATH.exec(path)!;
+    let recordId: string;
+    try {
+      recordId = decodeURIComponent(m[1]!);
+    } catch {
+      return fail(404, requestId, 'NOT_FOUND', 'No such record');
+    }
+    return routes.withdrawal(req, path, recordId, body, requestId);
+  };
+}
