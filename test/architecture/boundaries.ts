@@ -187,7 +187,7 @@ export function checkBoundaries(tree: SourceTree, rules: readonly BoundaryRule[]
         const why = isBuiltin(specifier)
           ? `a builtin is imported as 'node:${specifier}'`
           : !dependencies.includes(name)
-            ? `${name} is not in the dependencies of ${own?.name ?? 'its package'} (a devDependency or another package's dependency never reaches library code)`
+            ? `${name} is not in the dependencies of ${own?.name ?? 'its package'} (devDependencies and other packages' dependencies are not installed for its users)`
             : `${rule.name} may import the packages ${list(allowed)} only`;
         say('package', line, specifier, why);
       }
