@@ -1,0 +1,77 @@
+// The import rules of ARCHITECTURE.md, as data. This table is the source of truth: ARCHITECTURE.md repeats it for
+// readers, and boundaries.test.ts checks every source file of packages/*/src against it. A new folder is a new row
+// here and a new line in ARCHITECTURE.md, or the test fails.
+
+/** What the files under one path may import, besides their own files and `node:` builtins (always allowed). */
+export interface BoundaryRule {
+  /** The name a rule is called by, in `folders` and in messages. */
+  readonly name: string;
+  /** Repository-relative folder (every file under it) or single file. The longest matching path wins. */
+  readonly path: string;
+  /** Names of the other rules whose files it may import by a relative path. */
+  readonly folders: readonly string[];
+  /**
+   * npm packages it may import: `'dependencies'` is every runtime dependency of the package.json of its own package
+   * (never a devDependency, never another package's dependency); a list narrows that further.
+   */
+  readonly packages: 'dependencies' | readonly string[];
+  /** May import our workspace packages by their public entry points (`borderlink`, `borderlink/testing`). */
+  readonly entryPoints?: boolean;
+  /** Single files of other folders it may import although their folder is not in `folders`: a declared seam. */
+  readonly seams?: readonly string[];
+}
+
+const lib = 'packages/borderlink/src';
+
+// Ordered from the bottom of the house up: each row may only name rows above it, so the table itself has no cycle.
+export const BOUNDARY_RULES: readonly BoundaryRule[] = [
+  { name: 'errors', path: `${lib}/errors`, folders: [], packages: [] },
+  { name: 'mrz', path: `${lib}/mrz`, folders: [], packages: ['mrz'] },
+  { name: 'version', path: `${lib}/version.ts`, folders: [], packages: [] },
+  { name: 'internal', path: `${lib}/internal`, folders: ['errors'], packages: 'dependencies' },
+  { name: 'transport', path: `${lib}/transport`, folders: ['errors', 'internal'], packages: 'dependencies' },
+  { name: 'queries', path: `${lib}/queries`, folders: ['errors', 'internal', 'mrz'], packages: 'dependencies' },
+  { name: 'reports', path: `${lib}/reports`, folders: ['errors', 'internal', 'queries'], packages: 'dependencies' },
+  {
+    name: 'audit',
+    path: `${lib}/audit`,
+    folders: ['errors', 'internal', 'queries', 'reports'],
+    packages: 'dependencies',
+  },
+  {
+    name: 'protocol',
+    path: `${lib}/protocol`,
+    folders: ['errors', 'internal', 'transport', 'queries', 'reports'],
+    packages: 'dependencies',
+  },
+  {
+    name: 'resilience',
+    path: `${lib}/resilience`,
+    folders: ['errors', 'internal', 'transport'],
+    packages: 'dependencies',
+  },
+  {
+    name: 'client',
+    path: `${lib}/client`,
+    folders: ['errors', 'mrz', 'version', 'internal', 'transport', 'queries', 'reports', 'audit', 'protocol', 'resilience'],
+    packages: 'dependencies',
+  },
+  // The `borderlink` entry point: re-exports only, and nothing public from internal/.
+  {
+    name: 'index',
+    path: `${lib}/index.ts`,
+    folders: ['errors', 'mrz', 'version', 'transport', 'queries', 'reports', 'audit', 'protocol', 'resilience', 'client'],
+    packages: [],
+  },
+  // `borderlink/testing` builds on the public API like any user, plus one seam: the wire schemas and paths the mock
+  // gateway must share with the client (one definition of the protocol, not two that drift).
+  {
+    name: 'testing',
+    path: `${lib}/testing`,
+    folders: [],
+    packages: 'dependencies',
+    entryPoints: true,
+    seams: [`${lib}/protocol/index.ts`],
+  },
+  { name: 'cli', path: 'packages/cli/src', folders: [], packages: 'dependencies', entryPoints: true },
+];
