@@ -29,6 +29,7 @@ export const BOUNDARY_RULES: readonly BoundaryRule[] = [
   { name: 'mrz', path: `${lib}/mrz`, folders: [], packages: ['mrz'] },
   { name: 'version', path: `${lib}/version.ts`, folders: [], packages: [] },
   { name: 'internal', path: `${lib}/internal`, folders: ['errors'], packages: 'dependencies' },
+  { name: 'logging', path: `${lib}/logging`, folders: [], packages: [] },
   { name: 'transport', path: `${lib}/transport`, folders: ['errors', 'internal'], packages: 'dependencies' },
   { name: 'queries', path: `${lib}/queries`, folders: ['errors', 'internal', 'mrz'], packages: 'dependencies' },
   { name: 'reports', path: `${lib}/reports`, folders: ['errors', 'internal', 'queries'], packages: 'dependencies' },
@@ -53,14 +54,14 @@ export const BOUNDARY_RULES: readonly BoundaryRule[] = [
   {
     name: 'client',
     path: `${lib}/client`,
-    folders: ['errors', 'mrz', 'version', 'internal', 'transport', 'queries', 'reports', 'audit', 'protocol', 'resilience'],
+    folders: ['errors', 'mrz', 'version', 'internal', 'logging', 'transport', 'queries', 'reports', 'audit', 'protocol', 'resilience'],
     packages: 'dependencies',
   },
   // The `borderlink` entry point: re-exports only, and nothing public from internal/.
   {
     name: 'index',
     path: `${lib}/index.ts`,
-    folders: ['errors', 'mrz', 'version', 'transport', 'queries', 'reports', 'audit', 'protocol', 'resilience', 'client'],
+    folders: ['errors', 'mrz', 'version', 'logging', 'transport', 'queries', 'reports', 'audit', 'protocol', 'resilience', 'client'],
     packages: [],
   },
   // `borderlink/testing` builds on the public API like any user, plus one seam: the wire schemas and paths the mock

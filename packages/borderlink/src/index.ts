@@ -19,7 +19,7 @@ export type * from './queries/types';
 
 export type { DocumentReport, ReportResult, WithdrawalReason, WithdrawalRequest, WithdrawalResult } from './reports/index';
 export type { AuditEvent, AuditSubject } from './audit/index';
-export type { Logger, LogLevel } from './internal/logger';
+export type { Logger, LogLevel } from './logging/logger';
 export type {
   BreakerEvent,
   BreakerOptions,

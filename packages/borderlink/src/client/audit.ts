@@ -4,7 +4,7 @@ import type { AuditEvent, AuditSubject } from '../audit/index';
 import { BorderlinkError, ProtocolError } from '../errors/index';
 import { toAbortError } from '../internal/abort';
 import { canonicalJson, keyedHash } from '../internal/hash';
-import type { LevelledLogger } from '../internal/logger';
+import type { LevelledLogger } from '../logging/logger';
 import type { PreparedCheck } from '../queries/results';
 import type { CheckResult } from '../queries/types';
 

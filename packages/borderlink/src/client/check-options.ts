@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { AuditEvent } from '../audit/index';
 import { optionError, parseOptions } from '../internal/options';
-import type { Logger } from '../internal/logger';
+import type { Logger } from '../logging/logger';
 import { MAX_ITEMS_PER_REQUEST } from '../protocol/wire';
 import type { QueryContext } from '../queries/types';
 import { RESILIENCE_OPTIONS_SHAPE, resolveCallOptions, type ResolvedResilience } from '../resilience/options';

@@ -4,7 +4,7 @@
 // lines: audit.ts; options: check-options.ts.
 import { ConfigError } from '../errors/index';
 import { hashKeyFrom } from '../internal/hash';
-import { createLevelledLogger } from '../internal/logger';
+import { createLevelledLogger } from '../logging/logger';
 import type { MrzBatchItem, MrzCheckOptions, MrzCheckResult } from '../queries/mrz-check';
 import type { CheckResult, DocumentQuery, PersonQuery, QueryContext, Subject, VehicleQuery } from '../queries/types';
 import { documentQuerySchema, parseInput, parseSubjects, personQuerySchema, vehicleQuerySchema } from '../queries/validate';

@@ -1,5 +1,5 @@
 // The client's event listeners. A listener's failure must not fail a border check; every event is also a debug line.
-import type { LevelledLogger } from '../internal/logger';
+import type { LevelledLogger } from '../logging/logger';
 import { checkListener } from './check-options';
 import type { ClientEvent, ClientEventType } from './types';
 

@@ -1,5 +1,5 @@
 import type { AuditEvent } from '../audit/index';
-import type { Logger, LogLevel } from '../internal/logger';
+import type { Logger, LogLevel } from '../logging/logger';
 import type { QueryContext, Source } from '../queries/types';
 import type { ResilienceOptions } from '../resilience/index';
 import type { Transport } from '../transport/types';

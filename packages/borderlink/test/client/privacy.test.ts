@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TRANSPORT_SECRETS, createClient, type AuditEvent, type BorderlinkClient, type Logger } from '../../src/index';
 import { mockTransport, type Fault } from '../../src/testing/index';
-import { createLevelledLogger } from '../../src/internal/logger';
+import { createLevelledLogger } from '../../src/logging/logger';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
 const person = { surname: 'STORGAARD', givenNames: ['NILS', 'ERIK'], dateOfBirth: '1968-03-22', nationality: 'UTO' };
