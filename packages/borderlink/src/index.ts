@@ -10,12 +10,56 @@ export { httpTransport } from './transport/index';
 export { TRANSPORT_SECRETS } from './transport/types';
 export type { HttpTlsOptions, HttpTransportOptions, Transport, TransportRequest, TransportResponse } from './transport/index';
 
-export { isClear, computeVerdict } from './queries/results';
-export type { VerdictOptions } from './queries/results';
+export { isClear } from './queries/results';
 export { summarize } from './client/batch';
 export type { BatchItem, BatchOptions, BatchOutcome, BatchProgress, BatchSummary } from './client/batch';
-export { DOCUMENT_TYPES, PURPOSES, REPORTABLE_STATUSES, SEXES, SOURCES, WITHDRAWAL_REASONS } from './queries/types';
-export type * from './queries/types';
+export {
+  CONFIRMATION_STATES,
+  DOCUMENT_STATUSES,
+  DOCUMENT_TYPES,
+  NOTICE_TYPES,
+  OUTCOME_STATUSES,
+  PURPOSES,
+  REPORTABLE_STATUSES,
+  SEXES,
+  SOURCES,
+  VERDICTS,
+  WITHDRAWAL_REASONS,
+} from './queries/types';
+export type {
+  CheckResult,
+  ConfirmationState,
+  DocumentHit,
+  DocumentQuery,
+  DocumentRecord,
+  DocumentStatus,
+  DocumentSubject,
+  DocumentType,
+  GatewayWarning,
+  Hit,
+  HitBase,
+  LinkedDocumentHit,
+  Match,
+  Notice,
+  NoticeType,
+  OutcomeStatus,
+  PersonHit,
+  PersonQuery,
+  PersonRecord,
+  PersonSubject,
+  Purpose,
+  QueryContext,
+  ReportableStatus,
+  Sex,
+  Source,
+  SourceOutcome,
+  Subject,
+  VehicleHit,
+  VehicleQuery,
+  VehicleRecord,
+  VehicleSubject,
+  Verdict,
+} from './queries/types';
 
 export type { DocumentReport, ReportResult, WithdrawalReason, WithdrawalRequest, WithdrawalResult } from './reports/index';
 export type { AuditEvent, AuditSubject } from './audit/index';
@@ -27,7 +71,6 @@ export type {
   Clock,
   HedgeEvent,
   RequestEvent,
-  ResilienceEvent,
   ResilienceOptions,
   ResponseEvent,
   RetryBudgetOptions,
@@ -56,19 +99,17 @@ export type { BorderlinkErrorOptions, FieldIssue, GatewayErrorCode, InputErrorCo
 export { MrzError } from './errors/index';
 export type { MrzErrorIssue } from './errors/index';
 export type { MrzBatchItem, MrzCheckOptions, MrzCheckResult, SubjectsFromMrzOptions } from './queries/mrz-check';
-export { MRZ_SOURCES, subjectsFromMrz } from './queries/mrz-check';
+export { subjectsFromMrz } from './queries/mrz-check';
 export { hasNameLetter } from './queries/validate';
 
-export { parseMrz, formatMrz, computeCheckDigit, STATE_CODES, isKnownStateCode, MRZ_ISSUE_CODES } from './mrz/index';
+export { parseMrz, formatMrz, computeCheckDigit, ICAO_MRZ_FORMATS, STATE_CODES, isKnownStateCode, MRZ_ISSUE_CODES } from './mrz/index';
 export type {
   FormatMrzInput,
   IcaoMrzFormat,
   MrzCandidateChange,
   MrzCheckDigit,
   MrzCheckDigitName,
-  MrzDocumentType,
   MrzFieldName,
-  MrzSex,
   StateCodeKind,
   MrzCorrection,
   MrzDocument,

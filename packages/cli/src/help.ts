@@ -2,9 +2,6 @@
 import { DOCUMENT_TYPES, PURPOSES, SEXES, SOURCES } from 'borderlink';
 import { EXIT_CODES } from './exit-codes';
 
-/** `A, B, C or D`. */
-const spelled = (values: readonly string[]) => `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
-
 const exitTable = EXIT_CODES.map((e) => `  ${e.code}  ${e.meaning}`).join('\n');
 
 const connection = `Where to check (check, screen):
@@ -18,7 +15,7 @@ const connection = `Where to check (check, screen):
   --timeout MS         deadline of one check, retries included (default 3000)
   --authority ID       authority the query is made for   (env BORDERLINK_AUTHORITY; demo: UTO-DEMO)
   --operator ID        operator making the query          (env BORDERLINK_OPERATOR;  demo: $USER)
-  --purpose P          ${spelled(PURPOSES)}
+  --purpose P          ${PURPOSES.join('|')}
                                                           (env BORDERLINK_PURPOSE;   demo: TEST)
   --location ID        where the query is made from       (env BORDERLINK_LOCATION)
   Against a real gateway, --authority, --operator and --purpose are required.`;

@@ -1,5 +1,5 @@
 // `borderlink mrz parse|make`: read an MRZ the way the check does, or write one with formatMrz.
-import { formatMrz, parseMrz, type IcaoMrzFormat, type MrzSex } from 'borderlink';
+import { ICAO_MRZ_FORMATS, SEXES, formatMrz, parseMrz } from 'borderlink';
 import { COMMON_OPTIONS, UsageError, choiceFlag, expectPositionals, parseFlags } from './args';
 import { EXIT } from './exit-codes';
 import { jsonLine } from './output';
@@ -42,9 +42,6 @@ const FLAG_OF_FIELD: Record<string, string> = {
   optionalData: '--optional',
 };
 
-const FORMATS: readonly IcaoMrzFormat[] = ['TD1', 'TD2', 'TD3', 'MRVA', 'MRVB'];
-const SEXES: readonly MrzSex[] = ['M', 'F', 'X', 'UNSPECIFIED'];
-
 export async function runMrz(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === 'parse') return parse(rest);
@@ -77,7 +74,7 @@ function make(args: string[]): number {
   let lines: string[];
   try {
     lines = formatMrz({
-      format: choiceFlag(values.format, '--format', FORMATS)!,
+      format: choiceFlag(values.format, '--format', ICAO_MRZ_FORMATS)!,
       documentCode: values.code!,
       issuingState: values.state!,
       documentNumber: values.number!,

@@ -71,7 +71,10 @@ export interface CallOptions {
    * @unit milliseconds @default the client's `attemptTimeoutMs`, else half of this call's deadline
    */
   attemptTimeoutMs?: number;
-  /** The sources to ask, instead of the defaults for the subjects' kinds. */
+  /**
+   * The sources to ask, instead of the defaults for the subjects' kinds (a document: SLTD and TDAWN; a person:
+   * NOMINAL; a vehicle: SMV; an MRZ: its document in SLTD and TDAWN and its holder in NOMINAL).
+   */
   sources?: Source[];
 }
 

@@ -2,7 +2,7 @@
 import type { MrzBatchItem, MrzCheckOptions, MrzCheckResult } from '../queries/mrz-check';
 import type { CheckResult, DocumentQuery, PersonQuery, Source, Subject, VehicleQuery } from '../queries/types';
 import type { DocumentReport, ReportResult, WithdrawalRequest, WithdrawalResult } from '../reports/index';
-import type { ResilienceEvent } from '../resilience/index';
+import type { BreakerEvent, HedgeEvent, RequestEvent, ResponseEvent, RetryEvent } from '../resilience/index';
 import type { BatchItem, BatchOptions, BatchOutcome } from './batch';
 import type { CallOptions, WriteOptions } from './options';
 
@@ -26,7 +26,7 @@ export interface CheckRequest {
 }
 
 /** Events a client emits, for observability. None holds personal data. */
-export type ClientEvent = ResilienceEvent;
+export type ClientEvent = RequestEvent | ResponseEvent | RetryEvent | HedgeEvent | BreakerEvent;
 /** The names of {@link ClientEvent}s. */
 export type ClientEventType = ClientEvent['type'];
 

@@ -4,7 +4,7 @@ import { isoToMrzDate } from './dates';
 import { LAYOUTS } from './layouts';
 import type { CompiledLayout } from './layouts';
 import { STATE_CODES } from './state-codes';
-import type { FormatMrzInput, MrzFieldName, MrzSex } from './types';
+import { ICAO_MRZ_FORMATS, type FormatMrzInput, type MrzFieldName, type Sex } from './types';
 
 /** ICAO Doc 9303 Part 3, 6.A: letters written as two, and the ones NFD does not decompose. */
 const TRANSLITERATION: Readonly<Record<string, string>> = {
@@ -17,7 +17,7 @@ const DROPPED: ReadonlySet<string> = new Set(["'", '’', '‘', '`', '´', '.',
 /** Characters written as filler: word separators. */
 const SEPARATORS: ReadonlySet<string> = new Set([' ', '-', '‐', '–', '<']);
 
-const SEX_CODES: Readonly<Record<MrzSex, string>> = { M: 'M', F: 'F', X: 'X', UNSPECIFIED: '<' };
+const SEX_CODES: Readonly<Record<Sex, string>> = { M: 'M', F: 'F', X: 'X', UNSPECIFIED: '<' };
 
 function fail(field: string, reason: string): never {
   throw new RangeError(`formatMrz: ${field} ${reason}`);
@@ -105,7 +105,7 @@ export function formatMrz(fields: FormatMrzInput): string[] {
   const layout: CompiledLayout | undefined = Object.hasOwn(LAYOUTS, fields.format)
     ? LAYOUTS[fields.format]
     : undefined;
-  if (layout === undefined) fail('format', 'must be one of TD1, TD2, TD3, MRVA, MRVB');
+  if (layout === undefined) fail('format', `must be one of ${ICAO_MRZ_FORMATS.join(', ')}`);
 
   const values: Partial<Record<MrzFieldName, string>> = {};
   const documentCode = code(fields.documentCode, 'documentCode', /^[A-Z][A-Z<]?$/, 2);

@@ -2,6 +2,7 @@
 export { parseMrz } from './parse';
 export { formatMrz } from './format';
 export { computeCheckDigit } from './check-digit';
+export { DOCUMENT_TYPES, ICAO_MRZ_FORMATS, SEXES } from './types';
 export { STATE_CODES, isKnownStateCode } from './state-codes';
 export type { StateCodeInfo, StateCodeKind } from './state-codes';
 export { MRZ_ISSUE_CODES, MRZ_ISSUE_SEVERITY } from './issues';
@@ -14,12 +15,12 @@ export type {
   MrzCheckDigitName,
   MrzCorrection,
   MrzDocument,
-  MrzDocumentType,
+  DocumentType,
   MrzFieldName,
   MrzFormat,
   MrzIssue,
   MrzIssueCode,
-  MrzSex,
+  Sex,
   ParseMrzOptions,
   ParsedMrz,
 } from './types';

@@ -12,12 +12,12 @@ import type {
   MrzCheckDigitName,
   MrzCorrection,
   MrzDocument,
-  MrzDocumentType,
+  DocumentType,
   MrzFieldName,
   MrzFormat,
   MrzIssue,
   MrzIssueCode,
-  MrzSex,
+  Sex,
   ParsedMrz,
 } from './types';
 
@@ -44,13 +44,13 @@ const FIELD_MAP: Readonly<Partial<Record<FieldName, readonly [MrzFieldName, MrzI
   versionNumber: ['versionNumber', 'INVALID_CHARACTERS', null],
 };
 
-const DOCUMENT_TYPES: Readonly<Partial<Record<MrzFormat, MrzDocumentType>>> = {
+const TYPE_OF_FORMAT: Readonly<Partial<Record<MrzFormat, DocumentType>>> = {
   FRENCH_NATIONAL_ID: 'ID_CARD',
   FRENCH_DRIVING_LICENSE: 'OTHER',
   SWISS_DRIVING_LICENSE: 'OTHER',
 };
 
-const SEXES: Readonly<Record<string, MrzSex>> = { M: 'M', F: 'F', X: 'X', '<': 'UNSPECIFIED' };
+const SEX_OF_CODE: Readonly<Record<string, Sex>> = { M: 'M', F: 'F', X: 'X', '<': 'UNSPECIFIED' };
 
 function slice(lines: readonly string[], range: { line: number; start: number; end: number }): string {
   return (lines[range.line] ?? '').slice(range.start, range.end);
@@ -140,13 +140,13 @@ export function parseNationalFormat(
   const names = raw.names !== undefined && format !== 'FRENCH_NATIONAL_ID' ? splitNamesAt(toBuffer(raw.names), 0, raw.names) : null;
   const document: MrzDocument = {
     documentCode: (raw.documentCode ?? '').replace(/<+$/, ''),
-    documentType: DOCUMENT_TYPES[format] ?? 'OTHER',
+    documentType: TYPE_OF_FORMAT[format] ?? 'OTHER',
     issuingState: (raw.issuingState ?? '').replace(/<+$/, ''),
     documentNumber: (fullNumber ?? values.documentNumber ?? '').replace(/<+$/, ''),
     nationality: (raw.nationality ?? '').replace(/<+$/, ''),
     surname: names?.surname ?? surname,
     givenNames: names?.givenNames ?? given.split(/[\s<]+/).filter((part) => part.length > 0),
-    sex: SEXES[raw.sex ?? '<'] ?? 'UNSPECIFIED',
+    sex: SEX_OF_CODE[raw.sex ?? '<'] ?? 'UNSPECIFIED',
     birthDate,
     expiryDate,
   };

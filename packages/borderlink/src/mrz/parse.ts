@@ -19,12 +19,12 @@ import type {
   MrzCheckDigitName,
   MrzCorrection,
   MrzDocument,
-  MrzDocumentType,
+  DocumentType,
   MrzFieldName,
   MrzFormat,
   MrzIssue,
   MrzIssueCode,
-  MrzSex,
+  Sex,
   ParseMrzOptions,
   ParsedMrz,
 } from './types';
@@ -43,7 +43,7 @@ const engine = /* @__PURE__ */ (() => {
     composite: 'COMPOSITE_CHECK_DIGIT',
   };
 
-  const DOCUMENT_TYPES: Readonly<Record<string, MrzDocumentType>> = {
+  const TYPE_OF_CODE: Readonly<Record<string, DocumentType>> = {
     P: 'PASSPORT',
     I: 'ID_CARD',
     V: 'VISA',
@@ -51,7 +51,7 @@ const engine = /* @__PURE__ */ (() => {
     C: 'OTHER',
   };
 
-  const SEXES: Readonly<Record<string, MrzSex>> = { M: 'M', F: 'F', X: 'X', '<': 'UNSPECIFIED' };
+  const SEX_OF_CODE: Readonly<Record<string, Sex>> = { M: 'M', F: 'F', X: 'X', '<': 'UNSPECIFIED' };
 
   /** Scratch buffer for the concatenated lines: parsing is synchronous, so one suffices. */
   const BUFFER = new Uint8Array(3 * 44);
@@ -541,7 +541,7 @@ const engine = /* @__PURE__ */ (() => {
     if (expiryDate === null) issues.push(fieldIssue('INVALID_EXPIRY_DATE', expiryField));
     else if (lastDateBefore(ref)) issues.push(fieldIssue('DOCUMENT_EXPIRED', expiryField));
 
-    const sex = SEXES[raw.sex as string];
+    const sex = SEX_OF_CODE[raw.sex as string];
     if (sex === undefined) issues.push(fieldIssue('INVALID_SEX', sexField));
 
     const namesField = f.names as CompiledField;
@@ -579,7 +579,7 @@ const engine = /* @__PURE__ */ (() => {
 
     const document: MutableDocument = {
       documentCode: strippedAt(buf, codeField, documentCodeRaw),
-      documentType: DOCUMENT_TYPES[documentCodeRaw.charAt(0)] ?? 'OTHER',
+      documentType: TYPE_OF_CODE[documentCodeRaw.charAt(0)] ?? 'OTHER',
       issuingState,
       documentNumber,
       nationality,

@@ -14,14 +14,26 @@ export type MrzFormat =
   | 'FRENCH_DRIVING_LICENSE'
   | 'SWISS_DRIVING_LICENSE';
 
-/** The ICAO layouts {@link formatMrz} can write. */
-export type IcaoMrzFormat = 'TD1' | 'TD2' | 'TD3' | 'MRVA' | 'MRVB';
+/** The ICAO Doc 9303 layouts, the ones {@link formatMrz} can write. */
+export const ICAO_MRZ_FORMATS = Object.freeze(['TD1', 'TD2', 'TD3', 'MRVA', 'MRVB'] as const);
 
-/** What kind of document the document code says this is. `I` → ID_CARD, `P` → PASSPORT, `V` → VISA, anything else (`A`, `C`, driving licences) → OTHER. */
-export type MrzDocumentType = 'PASSPORT' | 'ID_CARD' | 'VISA' | 'OTHER';
+/** One of {@link ICAO_MRZ_FORMATS}. */
+export type IcaoMrzFormat = (typeof ICAO_MRZ_FORMATS)[number];
 
-/** Sex as printed: `<` is UNSPECIFIED. */
-export type MrzSex = 'M' | 'F' | 'X' | 'UNSPECIFIED';
+/**
+ * Every kind of travel document: what an MRZ's document code says (`P` → PASSPORT, `I` → ID_CARD, `V` → VISA,
+ * anything else, `A`, `C`, driving licences → OTHER), and what a document check and a report carry.
+ */
+export const DOCUMENT_TYPES = Object.freeze(['PASSPORT', 'ID_CARD', 'VISA', 'OTHER'] as const);
+
+/** One of {@link DOCUMENT_TYPES}. */
+export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+
+/** Every sex a document carries: ICAO's `M`, `F`, `X`, and `UNSPECIFIED` when not stated (`<` in an MRZ). */
+export const SEXES = Object.freeze(['M', 'F', 'X', 'UNSPECIFIED'] as const);
+
+/** One of {@link SEXES}. */
+export type Sex = (typeof SEXES)[number];
 
 /**
  * Name of one field of a layout, as used in {@link ParsedMrz.raw}, {@link MrzIssue.field} and
@@ -169,7 +181,7 @@ export interface MrzCorrection {
 export interface MrzDocument {
   /** Document code without filler, e.g. `P`, `I`, `ID`, `V`. */
   readonly documentCode: string;
-  readonly documentType: MrzDocumentType;
+  readonly documentType: DocumentType;
   /** State code without filler (`D` for Germany). */
   readonly issuingState: string;
   /** Document number without filler, including any TD1/TD2 overflow characters. */
@@ -184,7 +196,7 @@ export interface MrzDocument {
   readonly surname: string;
   /** Components of the secondary identifier. Empty when there is none. */
   readonly givenNames: readonly string[];
-  readonly sex: MrzSex;
+  readonly sex: Sex;
   /** `YYYY-MM-DD`, or `YYYY-MM` / `YYYY` when the MRZ marks day / month unknown with `<<`; null when invalid. */
   readonly birthDate: string | null;
   /** As {@link MrzDocument.birthDate}. */
@@ -250,7 +262,7 @@ export interface FormatMrzInput {
   readonly nationality: string;
   /** `YYYY-MM-DD`, or `YYYY-MM` / `YYYY` for unknown day / month. @example '1974-08-12' */
   readonly birthDate: string;
-  readonly sex: MrzSex;
+  readonly sex: Sex;
   /** `YYYY-MM-DD`. @example '2012-04-15' */
   readonly expiryDate: string;
   /** TD3 only, up to 14 characters. */

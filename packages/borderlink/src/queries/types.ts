@@ -5,8 +5,20 @@
 import type {
   CONFIRMATION_STATES,
   DOCUMENT_STATUSES,
-  DOCUMENT_TYPES,
   MATCH_METHODS,
+  NOTICE_TYPES,
+  OUTCOME_STATUSES,
+  PURPOSES,
+  REPORTABLE_STATUSES,
+  SOURCES,
+  VERDICTS,
+  WITHDRAWAL_REASONS,
+} from './values';
+
+export {
+  CONFIRMATION_STATES,
+  DOCUMENT_STATUSES,
+  DOCUMENT_TYPES,
   NOTICE_TYPES,
   OUTCOME_STATUSES,
   PURPOSES,
@@ -16,8 +28,6 @@ import type {
   VERDICTS,
   WITHDRAWAL_REASONS,
 } from './values';
-
-export { DOCUMENT_TYPES, PURPOSES, REPORTABLE_STATUSES, SEXES, SOURCES, WITHDRAWAL_REASONS } from './values';
 
 /** A database behind the gateway. SLTD: stolen and lost travel documents; TDAWN: valid documents linked to a notice;
  * NOMINAL: wanted persons (notices and diffusions); SMV: stolen motor vehicles. */
@@ -45,11 +55,8 @@ export interface QueryContext {
   locationId?: string;
 }
 
-/** Kind of travel document. */
-export type DocumentType = (typeof DOCUMENT_TYPES)[number];
-
-/** Sex as the protocol carries it (ICAO: `M`, `F`, `X`; `UNSPECIFIED` when not stated). */
-export type Sex = (typeof SEXES)[number];
+export type { DocumentType, Sex } from '../mrz/index';
+import type { DocumentType, Sex } from '../mrz/index';
 
 /**
  * A person to look for in NOMINAL (wanted persons).

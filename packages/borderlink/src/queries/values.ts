@@ -8,11 +8,9 @@ export const SOURCES = Object.freeze(['SLTD', 'TDAWN', 'NOMINAL', 'SMV'] as cons
 /** Every purpose the protocol knows. */
 export const PURPOSES = Object.freeze(['BORDER_CHECK', 'SECOND_LINE', 'INVESTIGATION', 'MANIFEST_SCREENING', 'TEST'] as const);
 
-/** Every kind of travel document the protocol knows. */
-export const DOCUMENT_TYPES = Object.freeze(['PASSPORT', 'ID_CARD', 'VISA', 'OTHER'] as const);
-
-/** Every sex the protocol carries: ICAO's `M`, `F`, `X`, and `UNSPECIFIED` when not stated. */
-export const SEXES = Object.freeze(['M', 'F', 'X', 'UNSPECIFIED'] as const);
+// The kinds of document and the sexes are the MRZ engine's tables (the bottom of the house, which imports nothing of
+// ours); the protocol carries the same values.
+export { DOCUMENT_TYPES, SEXES } from '../mrz/index';
 
 /** Every status a state may report its own document with. */
 export const REPORTABLE_STATUSES = Object.freeze(['STOLEN', 'LOST', 'STOLEN_BLANK', 'REVOKED', 'INVALIDATED'] as const);
@@ -20,7 +18,7 @@ export const REPORTABLE_STATUSES = Object.freeze(['STOLEN', 'LOST', 'STOLEN_BLAN
 /** Every reason a report may be withdrawn for. */
 export const WITHDRAWAL_REASONS = Object.freeze(['RECOVERED', 'REPORTED_IN_ERROR', 'DUPLICATE', 'OTHER'] as const);
 
-/** The combined verdicts of a check. @internal */
+/** Every verdict of a check, from the least clear: only `NO_HIT` is clear (see `isClear`). */
 export const VERDICTS = Object.freeze(['HIT', 'POSSIBLE_HIT', 'NO_HIT', 'INCOMPLETE'] as const);
 
 /** The outcome statuses a gateway may send. `NOT_ASKED` is the client's own and is not among them. @internal */
@@ -29,7 +27,7 @@ export const WIRE_OUTCOME_STATUSES = Object.freeze(['HIT', 'POSSIBLE_HIT', 'NO_H
 /** The status the client gives a requested source it did not send. @internal */
 export const NOT_ASKED = 'NOT_ASKED';
 
-/** Every outcome status of a result: the gateway's, and the client's own `NOT_ASKED`. @internal */
+/** Every outcome status of a result: the gateway's, and the client's own `NOT_ASKED`. Only `NO_HIT` is clear. */
 export const OUTCOME_STATUSES = Object.freeze([...WIRE_OUTCOME_STATUSES, NOT_ASKED] as const);
 
 /** The kinds of hit, one per source, in protocol order. @internal */
@@ -41,13 +39,13 @@ export const MATCH_METHODS = Object.freeze(['EXACT', 'NORMALISED', 'FUZZY'] as c
 // The open (descriptive) enums of an answer: the values protocol v1 lists. Another value from a gateway is kept, with
 // a warning (STYLE §9), so the types built from these add `(string & {})`.
 
-/** Every document status protocol v1 lists (the reportable ones and TDAWN's `VALID`). @internal */
+/** Every document status protocol v1 lists (the reportable ones and TDAWN's `VALID`); a gateway may send others. */
 export const DOCUMENT_STATUSES = Object.freeze([...REPORTABLE_STATUSES, 'VALID'] as const);
 
-/** Every notice type protocol v1 lists. @internal */
+/** Every notice type protocol v1 lists; a gateway may send others. */
 export const NOTICE_TYPES = Object.freeze(['RED', 'BLUE', 'GREEN', 'YELLOW', 'BLACK', 'ORANGE', 'PURPLE', 'UN_SPECIAL', 'DIFFUSION'] as const);
 
-/** Every confirmation state protocol v1 lists. @internal */
+/** Every confirmation state protocol v1 lists; a gateway may send others. */
 export const CONFIRMATION_STATES = Object.freeze(['UNCONFIRMED', 'PENDING', 'CONFIRMED', 'REJECTED'] as const);
 
 /** `A, B, C or D`: how a message lists the values a field may take. @internal */

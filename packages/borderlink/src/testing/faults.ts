@@ -6,7 +6,7 @@ import { HEADERS, PATHS, optionName, spellValues } from '../protocol/index';
 import { fail, jsonHeaders, type GatewayResponse, type Json } from './responses';
 
 /** The source statuses an `outcome` fault can give. */
-const OUTCOME_FAULT_STATUSES = Object.freeze(['TIMEOUT', 'ERROR', 'NOT_AUTHORISED'] as const);
+export const OUTCOME_FAULT_STATUSES = Object.freeze(['TIMEOUT', 'ERROR', 'NOT_AUTHORISED'] as const);
 
 /**
  * One thing that goes wrong with one request.

@@ -5,7 +5,7 @@
  */
 export { demoDataset, loadDataset } from './dataset';
 export type { Dataset, DatasetDocument, DatasetLinkedDocument, DatasetPerson, DatasetVehicle, DatasetRecordBase } from './dataset';
-export { FAULT_TYPES, RANDOM_FAULT_MIX, parseFaultSpec } from './faults';
+export { FAULT_TYPES, OUTCOME_FAULT_STATUSES, RANDOM_FAULT_MIX, parseFaultSpec } from './faults';
 export type { Fault, FaultPlan } from './faults';
 export { createGatewayHandler } from './handler';
 export type {
