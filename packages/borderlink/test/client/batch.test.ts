@@ -14,8 +14,8 @@ import {
   type BorderlinkClient,
   type ClientOptions,
   type Transport,
-} from '../../src/index';
-import { mockTransport, type FaultPlan, type MockTransport } from '../../src/testing/index';
+} from 'borderlink';
+import { mockTransport, type FaultPlan, type MockTransport } from 'borderlink/testing';
 
 const context = { authorityId: 'UTO-AIRLINE-DESK', operatorId: 'manifest-bot', purpose: 'MANIFEST_SCREENING' } as const;
 

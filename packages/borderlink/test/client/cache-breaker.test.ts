@@ -1,7 +1,7 @@
 // The cache and the circuit breaker as a client user meets them.
 import { afterEach, describe, expect, it } from 'vitest';
-import { CircuitOpenError, createClient, type BorderlinkClient, type ClientOptions } from '../../src/index';
-import { mockTransport, type MockTransport } from '../../src/testing/index';
+import { CircuitOpenError, createClient, type BorderlinkClient, type ClientOptions } from 'borderlink';
+import { mockTransport, type MockTransport } from 'borderlink/testing';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
 const specimen = { documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' } as const;

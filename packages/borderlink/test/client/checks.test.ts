@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, InputError, createClient, isClear, type BorderlinkClient, type ClientOptions } from '../../src/index';
-import { mockTransport, type MockTransport } from '../../src/testing/index';
+import { ConfigError, InputError, createClient, isClear, type BorderlinkClient, type ClientOptions } from 'borderlink';
+import { mockTransport, type MockTransport } from 'borderlink/testing';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
 const specimen = { documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' } as const;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { InputError, MrzError, createClient, formatMrz, type BorderlinkClient } from '../../src/index';
-import { mockTransport } from '../../src/testing/index';
+import { InputError, MrzError, createClient, formatMrz, type BorderlinkClient } from 'borderlink';
+import { mockTransport } from 'borderlink/testing';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
 const td3 = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'];

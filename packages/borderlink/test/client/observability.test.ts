@@ -1,8 +1,8 @@
 // What an operator's monitoring sees: client events and node:diagnostics_channel, without personal data.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, type BorderlinkClient, type ClientEvent } from '../../src/index';
-import { mockTransport } from '../../src/testing/index';
+import { createClient, type BorderlinkClient, type ClientEvent } from 'borderlink';
+import { mockTransport } from 'borderlink/testing';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
 const specimen = { documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' } as const;

@@ -1,8 +1,8 @@
 // Rule 2: no personal data in logs, errors or audit events unless the integrator opts in. These tests run calls that
 // succeed and calls that fail every way we know, with every log level on, and search everything that came out.
 import { afterEach, describe, expect, it } from 'vitest';
-import { TRANSPORT_SECRETS, createClient, type AuditEvent, type BorderlinkClient, type Logger } from '../../src/index';
-import { mockTransport, type Fault } from '../../src/testing/index';
+import { TRANSPORT_SECRETS, createClient, type AuditEvent, type BorderlinkClient, type Logger } from 'borderlink';
+import { mockTransport, type Fault } from 'borderlink/testing';
 import { createLevelledLogger } from '../../src/logging/logger';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;

@@ -1,7 +1,7 @@
 // Every refused option reads the same way: the scope, the option's path, the problem; never the value given.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError } from '../../src/errors/index';
+import { ConfigError } from 'borderlink';
 import { optionError, parseOptions } from '../../src/internal/options';
 
 const schema = z.strictObject({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors/index';
+import { InputError } from 'borderlink';
 import { defaultSources, parseContext, parseSubjects } from '../../src/queries/validate';
 
 function issuesOf(fn: () => unknown) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { computeVerdict, isClear, outcomesFor } from '../../src/queries/results';
-import type { Hit, OutcomeStatus, Source, SourceOutcome } from '../../src/queries/types';
+import type { Hit, OutcomeStatus, Source, SourceOutcome } from 'borderlink';
 
 const hit = (method: 'EXACT' | 'NORMALISED' | 'FUZZY', source: Source = 'SLTD'): Hit => ({
   hitId: 'h1',

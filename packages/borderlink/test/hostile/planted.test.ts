@@ -3,7 +3,7 @@
 // toJSON, a log line or an audit event. Over real sockets, with every log level on.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BorderlinkError, createClient, httpTransport, type AuditEvent, type BorderlinkClient } from '../../src/index';
+import { BorderlinkError, createClient, httpTransport, type AuditEvent, type BorderlinkClient } from 'borderlink';
 import { item, itemValue, PLANTED } from './answers';
 import { startHostileGateway, type HostileGateway } from './server';
 

@@ -4,7 +4,7 @@
 // never lost to an error. Every failure is a BorderlinkError: nothing leaks as a TypeError.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BorderlinkError, createClient, httpTransport, type BorderlinkClient, type CheckResult } from '../../src/index';
+import { BorderlinkError, createClient, httpTransport, type BorderlinkClient, type CheckResult } from 'borderlink';
 import { item, itemValue, mayBeClear, oddValue, type GeneratedItem } from './answers';
 import { startHostileGateway, type HostileGateway } from './server';
 

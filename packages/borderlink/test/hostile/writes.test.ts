@@ -4,7 +4,7 @@
 // again. Rule 4 too: every request that reaches the gateway says who, for which authority, and why.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BorderlinkError, createClient, httpTransport, type BorderlinkClient } from '../../src/index';
+import { BorderlinkError, createClient, httpTransport, type BorderlinkClient } from 'borderlink';
 import { startHostileGateway, type HostileAnswer, type HostileGateway } from './server';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;

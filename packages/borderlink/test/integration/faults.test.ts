@@ -12,8 +12,8 @@ import {
   type CheckResult,
   type DocumentQuery,
   type RequestEvent,
-} from '../../src/index';
-import { RANDOM_FAULT_MIX, createMockGateway, mockTransport, type Fault, type MockGateway } from '../../src/testing/index';
+} from 'borderlink';
+import { RANDOM_FAULT_MIX, createMockGateway, mockTransport, type Fault, type MockGateway } from 'borderlink/testing';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
 const DEADLINE_MS = 1000;

@@ -14,8 +14,8 @@ import {
   httpTransport,
   type BorderlinkClient,
   type BorderlinkError,
-} from '../../src/index';
-import { createMockGateway, type Fault, type MockGateway } from '../../src/testing/index';
+} from 'borderlink';
+import { createMockGateway, type Fault, type MockGateway } from 'borderlink/testing';
 import { makeCertificates } from '../helpers/certs';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;

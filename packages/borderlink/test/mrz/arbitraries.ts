@@ -1,6 +1,6 @@
 // fast-check generators of valid documents for every ICAO layout.
 import fc from 'fast-check';
-import type { FormatMrzInput, IcaoMrzFormat } from '../../src/mrz/index';
+import type { FormatMrzInput, IcaoMrzFormat } from 'borderlink';
 
 export const REFERENCE = new Date('2025-06-01T00:00:00Z');
 

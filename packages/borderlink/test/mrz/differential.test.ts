@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { parse, states } from 'mrz';
 import { describe, expect, it } from 'vitest';
-import { computeCheckDigit, formatMrz, parseMrz } from '../../src/mrz/index';
+import { computeCheckDigit, formatMrz, parseMrz } from 'borderlink';
 import { documentOf, REFERENCE } from './arbitraries';
 
 const BOTH = ['DEU', 'FRA', 'GBR', 'USA', 'NLD', 'ESP', 'ITA', 'CHE'].filter((code) => code in states);

@@ -2,7 +2,7 @@
 // literals to the layout table in src/mrz/layouts.ts: same keys, same order, same slices.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatMrz, parseMrz } from '../../src/mrz/index';
+import { formatMrz, parseMrz } from 'borderlink';
 import { LAYOUTS } from '../../src/mrz/layouts';
 import { documentOf, FORMATS, REFERENCE } from './arbitraries';
 

@@ -2,7 +2,7 @@
 // nothing and a holder under a notice read NO_HIT.
 import { describe, expect, it } from 'vitest';
 import { computeCheckDigit, formatMrz, MRZ_ISSUE_CODES, MRZ_ISSUE_SEVERITY, parseMrz } from '../../src/mrz/index';
-import type { IcaoMrzFormat, ParsedMrz } from '../../src/mrz/index';
+import type { IcaoMrzFormat, ParsedMrz } from 'borderlink';
 import { LAYOUTS } from '../../src/mrz/layouts';
 
 const referenceDate = new Date('2025-06-01T00:00:00Z');

@@ -3,8 +3,8 @@
 // check digit into a valid one the check-digit repair alone would not give; parseMrz never throws.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatMrz, parseMrz } from '../../src/mrz/index';
-import type { FormatMrzInput, IcaoMrzFormat, ParsedMrz } from '../../src/mrz/index';
+import { formatMrz, parseMrz } from 'borderlink';
+import type { FormatMrzInput, IcaoMrzFormat, ParsedMrz } from 'borderlink';
 import { LAYOUTS } from '../../src/mrz/layouts';
 import { documentOf, FORMATS, REFERENCE } from './arbitraries';
 

@@ -2,8 +2,8 @@
 // whitespace or marks inside a line, filler lost or doubled at the end of a line. Each repair is listed in
 // `corrections` with an OCR_CORRECTED issue, never made with `repair: false`, and never a silent choice.
 import { describe, expect, it } from 'vitest';
-import { formatMrz, parseMrz } from '../../src/mrz/index';
-import type { FormatMrzInput, MrzIssueCode, ParsedMrz } from '../../src/mrz/index';
+import { formatMrz, parseMrz } from 'borderlink';
+import type { FormatMrzInput, MrzIssueCode, ParsedMrz } from 'borderlink';
 
 const referenceDate = new Date('2025-06-01T00:00:00Z');
 const TD3 = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'] as const;

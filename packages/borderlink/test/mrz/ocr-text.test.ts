@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMrz } from '../../src/mrz/index';
+import { parseMrz } from 'borderlink';
 
 const td3 = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'];
 const referenceDate = new Date('2026-11-29T00:00:00Z');

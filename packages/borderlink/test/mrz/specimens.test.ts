@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeCheckDigit, formatMrz, isKnownStateCode, MRZ_ISSUE_CODES, parseMrz, STATE_CODES } from '../../src/mrz/index';
-import type { MrzIssueCode, ParsedMrz } from '../../src/mrz/index';
+import { computeCheckDigit, formatMrz, isKnownStateCode, MRZ_ISSUE_CODES, parseMrz, STATE_CODES } from 'borderlink';
+import type { MrzIssueCode, ParsedMrz } from 'borderlink';
 
 const REF = { referenceDate: new Date('2025-06-01T00:00:00Z') };
 

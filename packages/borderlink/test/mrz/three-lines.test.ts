@@ -2,7 +2,7 @@
 // like MRZ (a full TD1 line has no filler; the Swiss licence's first line is 9 characters). Reading a header line
 // before a TD3 (test/mrz/ocr-text.test.ts) must keep working.
 import { describe, expect, it } from 'vitest';
-import { formatMrz, parseMrz } from '../../src/mrz/index';
+import { formatMrz, parseMrz } from 'borderlink';
 
 const referenceDate = new Date('2025-06-01T00:00:00Z');
 const TD1 = {

@@ -6,8 +6,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildCheckResult, readCheckAnswer, readCheckJson } from '../../src/protocol/check-answer';
 import { HIT_KINDS, KNOWN_VALUES, MATCH_METHODS, WIRE_OUTCOME_STATUSES, checkResponseSchema } from '../../src/protocol/wire';
-import { SOURCES, type Source } from '../../src/queries/types';
-import { createClient, type Transport, type TransportResponse } from '../../src/index';
+import { SOURCES, type Source } from 'borderlink';
+import { createClient, type Transport, type TransportResponse } from 'borderlink';
 import { context, type Json } from './answers';
 
 /** Every planted string starts with this, so a leak into a warning path is easy to see. */

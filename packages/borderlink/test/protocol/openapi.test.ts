@@ -19,9 +19,9 @@ import {
 } from '../../src/protocol/wire';
 import { buildCheckResult, readCheckAnswer } from '../../src/protocol/check-answer';
 import { KNOWN_VALUES, WIRE_OUTCOME_STATUSES } from '../../src/protocol/wire';
-import { ProtocolError } from '../../src/errors/index';
+import { ProtocolError } from 'borderlink';
 import { computeVerdict, outcomesFor } from '../../src/queries/results';
-import { PURPOSES, SOURCES, type Source } from '../../src/queries/types';
+import { PURPOSES, SOURCES, type Source } from 'borderlink';
 import {
   CONFIRMATION_STATES,
   DOCUMENT_STATUSES,

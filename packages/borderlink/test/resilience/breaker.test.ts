@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CircuitOpenError, GatewayError } from '../../src/errors/index';
+import { CircuitOpenError, GatewayError } from 'borderlink';
 import { createExecutor, type ResilienceEvent } from '../../src/resilience/index';
 import { ManualClock, connectionReset, options, scriptedTransport, spec, type Step } from './fakes';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckResult } from '../../src/queries/types';
+import type { CheckResult } from 'borderlink';
 import { keyedHash } from '../../src/internal/hash';
 import { createCheckCache } from '../../src/resilience/index';
 import { ManualClock, options } from './fakes';

@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { AbortError, BorderlinkError, TimeoutError } from '../../src/errors/index';
+import { AbortError, BorderlinkError, TimeoutError } from 'borderlink';
 import { createExecutor, resolveResilienceOptions, systemClock } from '../../src/resilience/index';
 import { ManualClock, connectionReset, ok, options, scriptedTransport, spec } from './fakes';
 

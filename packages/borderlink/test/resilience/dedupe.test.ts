@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { AbortError } from '../../src/errors/index';
+import { AbortError } from 'borderlink';
 import { createDeduper } from '../../src/resilience/index';
 
 function gate<T>() {

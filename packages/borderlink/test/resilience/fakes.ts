@@ -1,8 +1,8 @@
 // Hand-written fakes for the resilience tests: a clock driven by hand and a transport that plays a script.
-import { ConnectionError, TimeoutError } from '../../src/errors/index';
+import { ConnectionError, TimeoutError } from 'borderlink';
 import { resolveResilienceOptions, type Clock, type ResilienceOptions } from '../../src/resilience/index';
 import type { CallSpec } from '../../src/resilience/types';
-import type { Transport, TransportRequest, TransportResponse } from '../../src/transport/types';
+import type { Transport, TransportRequest, TransportResponse } from 'borderlink';
 import { addAbortListener, removeAbortListener } from '../../src/internal/abort';
 import { decodeAnswer } from '../../src/protocol/decode';
 

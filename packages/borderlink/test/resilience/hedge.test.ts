@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors/index';
+import { InputError } from 'borderlink';
 import { createExecutor, type ResilienceEvent } from '../../src/resilience/index';
 import { ManualClock, ok, options, scriptedTransport, spec, type Step } from './fakes';
 

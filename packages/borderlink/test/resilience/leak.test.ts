@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { BorderlinkError } from '../../src/errors/index';
+import { BorderlinkError } from 'borderlink';
 import { createExecutor, resolveResilienceOptions, systemClock, type Clock } from '../../src/resilience/index';
 import { connectionReset, ok, scriptedTransport, spec, type Step } from './fakes';
 

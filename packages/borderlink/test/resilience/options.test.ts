@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/errors/index';
+import { ConfigError } from 'borderlink';
 import { resolveCallOptions, resolveResilienceOptions, type ResilienceOptions } from '../../src/resilience/index';
 
 describe('resolveResilienceOptions', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BorderlinkError, ConnectionError, ProtocolError, TimeoutError } from '../../src/errors/index';
+import { BorderlinkError, ConnectionError, ProtocolError, TimeoutError } from 'borderlink';
 import { createExecutor } from '../../src/resilience/index';
 import { ManualClock, options, scriptedTransport, spec, type Step } from './fakes';
 

@@ -7,7 +7,7 @@ import {
   ProtocolError,
   RateLimitError,
   TimeoutError,
-} from '../../src/errors/index';
+} from 'borderlink';
 import { createExecutor, type ResilienceEvent } from '../../src/resilience/index';
 import { backoffDelay } from '../../src/resilience/retry';
 import { ManualClock, connectionReset, ok, options, scriptedTransport, spec, type Step } from './fakes';

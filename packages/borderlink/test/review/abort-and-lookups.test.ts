@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addAbortListener, removeAbortListener } from '../../src/internal/abort';
-import { computeCheckDigit, isKnownStateCode } from '../../src/index';
+import { computeCheckDigit, isKnownStateCode } from 'borderlink';
 
 describe('abort listeners on a signal that has already aborted', () => {
   it('are still called (soon), unless removed first', async () => {

@@ -1,7 +1,7 @@
 // The audit event is the integrator's: editing it must not change which sources later checks ask.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, type BorderlinkClient } from '../../src/index';
-import { mockTransport } from '../../src/testing/index';
+import { createClient, type BorderlinkClient } from 'borderlink';
+import { mockTransport } from 'borderlink/testing';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
 const document = { documentNumber: 'ZZ0000001', issuingState: 'UTO', documentType: 'PASSPORT' } as const;

@@ -2,9 +2,9 @@
 // move the wanted passenger's HIT to the next row; a gateway that takes fewer items must still answer every row;
 // and the caller's own row ids must be present and unique.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, type BatchOutcome, type BorderlinkClient } from '../../src/index';
-import type { Transport, TransportRequest } from '../../src/transport/types';
-import { mockTransport } from '../../src/testing/index';
+import { createClient, type BatchOutcome, type BorderlinkClient } from 'borderlink';
+import type { Transport, TransportRequest } from 'borderlink';
+import { mockTransport } from 'borderlink/testing';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'MANIFEST_SCREENING' } as const;
 const doc = (documentNumber: string) => ({ kind: 'document', documentNumber, issuingState: 'UTO', documentType: 'PASSPORT' }) as const;

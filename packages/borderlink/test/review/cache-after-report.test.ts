@@ -1,8 +1,8 @@
 // Rule 1 and the cache: a NO_HIT the client cached must not be served after this client reported the document
 // lost or stolen; the gateway would now answer HIT.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, type BorderlinkClient } from '../../src/index';
-import type { Transport, TransportRequest, TransportResponse } from '../../src/transport/types';
+import { createClient, type BorderlinkClient } from 'borderlink';
+import type { Transport, TransportRequest, TransportResponse } from 'borderlink';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
 const document = { documentNumber: 'ZZ0000001', issuingState: 'UTO', documentType: 'PASSPORT' } as const;

@@ -1,7 +1,7 @@
 // Options of the wrong type are refused with a ConfigError when they are given, never a TypeError later, mid-check.
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, createClient, type BorderlinkClient } from '../../src/index';
-import { mockTransport } from '../../src/testing/index';
+import { ConfigError, createClient, type BorderlinkClient } from 'borderlink';
+import { mockTransport } from 'borderlink/testing';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
 const document = { documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' } as const;

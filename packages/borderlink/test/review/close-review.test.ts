@@ -3,7 +3,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AbortError, createClient, httpTransport } from '../../src/index';
+import { AbortError, createClient, httpTransport } from 'borderlink';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
 const cleanups: (() => Promise<void>)[] = [];

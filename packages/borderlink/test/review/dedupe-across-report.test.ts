@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createClient, type Transport } from '../../src/index';
-import { mockTransport } from '../../src/testing/index';
+import { createClient, type Transport } from 'borderlink';
+import { mockTransport } from 'borderlink/testing';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
 const doc = { documentNumber: 'UT9900001', issuingState: 'UTO', documentType: 'PASSPORT' } as const;

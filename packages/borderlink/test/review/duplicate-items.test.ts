@@ -1,7 +1,7 @@
 // Rule 1: a gateway answer that lists the same item twice must never read as clear, whichever copy comes first.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, type BorderlinkClient } from '../../src/index';
-import type { Transport, TransportRequest } from '../../src/transport/types';
+import { createClient, type BorderlinkClient } from 'borderlink';
+import type { Transport, TransportRequest } from 'borderlink';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
 const document = { documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' } as const;

@@ -2,7 +2,7 @@
 // POSSIBLE_HIT, and reported for a source the request did not name it still forbids NO_HIT. Over real sockets,
 // against a gateway that sends exactly the answer written here.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, httpTransport, isClear, type BorderlinkClient } from '../../src/index';
+import { createClient, httpTransport, isClear, type BorderlinkClient } from 'borderlink';
 import { answerEach, context, craftedGateway, passport, type Json } from '../protocol/answers';
 
 const open: { close(): Promise<void> }[] = [];

@@ -1,9 +1,9 @@
 // A check that joins an identical one in flight keeps its own deadline and its own abort; close() settles every
 // call in flight.
 import { afterEach, describe, expect, it } from 'vitest';
-import { AbortError, createClient, TimeoutError, type BorderlinkClient } from '../../src/index';
-import { mockTransport } from '../../src/testing/index';
-import type { Transport } from '../../src/transport/types';
+import { AbortError, createClient, TimeoutError, type BorderlinkClient } from 'borderlink';
+import { mockTransport } from 'borderlink/testing';
+import type { Transport } from 'borderlink';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
 const document = { documentNumber: 'X7654321', issuingState: 'UTO', documentType: 'PASSPORT' } as const;

@@ -1,7 +1,7 @@
 // parseMrz never throws on data, and throws only a RangeError for misused options; formatMrz throws a RangeError
 // naming the field for anything it cannot write. Neither may crash with a TypeError or write a malformed line.
 import { describe, expect, it } from 'vitest';
-import { formatMrz, parseMrz } from '../../src/index';
+import { formatMrz, parseMrz } from 'borderlink';
 
 const fields = {
   format: 'TD3',

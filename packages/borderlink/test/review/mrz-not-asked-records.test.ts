@@ -2,8 +2,8 @@
 // the same. An audit event that says NO_HIT for a traveller the officer was told is INCOMPLETE reads as a clear in
 // any later review.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, formatMrz, type AuditEvent, type BorderlinkClient } from '../../src/index';
-import { mockTransport } from '../../src/testing/index';
+import { createClient, formatMrz, type AuditEvent, type BorderlinkClient } from 'borderlink';
+import { mockTransport } from 'borderlink/testing';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
 

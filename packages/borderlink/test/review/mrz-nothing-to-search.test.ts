@@ -1,8 +1,8 @@
 // Rule 1 for MRZ checks: NOMINAL is never asked without a person, and a document without a usable number is never
 // sent; the sources that could not be asked read NOT_ASKED, and the verdict is never NO_HIT.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, formatMrz, MrzError, type BorderlinkClient } from '../../src/index';
-import { mockTransport, type Dataset, type MockTransport } from '../../src/testing/index';
+import { createClient, formatMrz, MrzError, type BorderlinkClient } from 'borderlink';
+import { mockTransport, type Dataset, type MockTransport } from 'borderlink/testing';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
 

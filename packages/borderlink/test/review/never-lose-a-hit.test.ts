@@ -2,7 +2,7 @@
 // in a batch (where the other rows are unaffected); an answer whose verdict fields are broken is never read as clear.
 // Over real sockets, against a gateway that sends exactly the answer written here.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, httpTransport, ProtocolError, type BatchOutcome, type BorderlinkClient, type CheckResult } from '../../src/index';
+import { createClient, httpTransport, ProtocolError, type BatchOutcome, type BorderlinkClient, type CheckResult } from 'borderlink';
 import { answerEach, context, craftedGateway, hits, item, linkedPassport, passport, vehicle, type CraftedAnswer, type CraftedRequest, type Json } from '../protocol/answers';
 
 const open: { close(): Promise<void> }[] = [];

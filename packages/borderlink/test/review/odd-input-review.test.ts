@@ -1,8 +1,8 @@
 // Odd input from a careless integrator: a row whose getter throws, option names that are the caller's data, a name
 // that is only an invisible filler letter. Each is a typed error about that one thing, naming fields, never values.
 import { afterEach, describe, expect, it } from 'vitest';
-import { BorderlinkError, ConfigError, createClient, InputError, type BatchItem, type BorderlinkClient } from '../../src/index';
-import { mockTransport } from '../../src/testing/index';
+import { BorderlinkError, ConfigError, createClient, InputError, type BatchItem, type BorderlinkClient } from 'borderlink';
+import { mockTransport } from 'borderlink/testing';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
 const person = (surname: string) => [{ kind: 'person' as const, surname, givenNames: [] }];

@@ -1,8 +1,8 @@
 // A transport answer without a headers object must not turn a write the gateway stored into a failure (the caller
 // would send it again under a new key), nor a 429/503 into a TypeError.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, GatewayError, type BorderlinkClient } from '../../src/index';
-import type { Transport, TransportResponse } from '../../src/transport/types';
+import { createClient, GatewayError, type BorderlinkClient } from 'borderlink';
+import type { Transport, TransportResponse } from 'borderlink';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
 const report = { documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT', status: 'STOLEN' } as const;

@@ -1,8 +1,8 @@
 // Rule 3: every attempt of a write carries the same headers, the idempotency key included, even when a transport
 // consumes headers from the request it is handed (moves the key into an envelope, deletes what it sends elsewhere).
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, type BorderlinkClient } from '../../src/index';
-import type { Transport, TransportRequest, TransportResponse } from '../../src/transport/types';
+import { createClient, type BorderlinkClient } from 'borderlink';
+import type { Transport, TransportRequest, TransportResponse } from 'borderlink';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
 const report = { documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT', status: 'STOLEN' } as const;

@@ -1,7 +1,7 @@
 // Rule 1: a source counts towards NO_HIT only when the request gave it something it can search.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, InputError, type BorderlinkClient } from '../../src/index';
-import { mockTransport, type MockTransport } from '../../src/testing/index';
+import { createClient, InputError, type BorderlinkClient } from 'borderlink';
+import { mockTransport, type MockTransport } from 'borderlink/testing';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
 const vehicle = { kind: 'vehicle', vin: 'WVWZZZ1JZXW000001' } as const;

@@ -1,7 +1,7 @@
 // borderlink/testing refuses options of the wrong type with a ConfigError, as its docs say, never a TypeError.
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/index';
-import { createGatewayHandler, createMockGateway, mockTransport, parseFaultSpec } from '../../src/testing/index';
+import { ConfigError } from 'borderlink';
+import { createGatewayHandler, createMockGateway, mockTransport, parseFaultSpec } from 'borderlink/testing';
 
 describe('testing helpers on options of the wrong type', () => {
   it.each([null, 5, 'x'])('mockTransport and createGatewayHandler refuse options %j', (options) => {

@@ -1,8 +1,8 @@
 // A log sink that throws must not change an answer: a check still resolves with its verdict, and every batch row
 // still comes out exactly once.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, type BorderlinkClient, type Logger } from '../../src/index';
-import { mockTransport } from '../../src/testing/index';
+import { createClient, type BorderlinkClient, type Logger } from 'borderlink';
+import { mockTransport } from 'borderlink/testing';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
 const specimen = { documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' } as const;

@@ -1,8 +1,8 @@
 // The mock and demo gateways match names by Unicode letters: a record written in Cyrillic or Greek answers HIT for the
 // same name, never NO_HIT because the name normalised to nothing.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, type BorderlinkClient } from '../../src/index';
-import { createGatewayHandler, mockTransport, type Dataset } from '../../src/testing/index';
+import { createClient, type BorderlinkClient } from 'borderlink';
+import { createGatewayHandler, mockTransport, type Dataset } from 'borderlink/testing';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'SECOND_LINE' } as const;
 const notice = { type: 'RED', reference: 'A-7/2026', requestingCountry: 'UTO' } as const;

@@ -1,8 +1,8 @@
 // Rule 3: a write whose 2xx answer is lost in transit (cut off, not JSON) is retried with the same idempotency key, so
 // the gateway replays what it stored; the natural retry never sends a new key and stores the report twice.
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProtocolError, createClient, httpTransport, type BorderlinkClient } from '../../src/index';
-import { createMockGateway, mockTransport, type Fault } from '../../src/testing/index';
+import { ProtocolError, createClient, httpTransport, type BorderlinkClient } from 'borderlink';
+import { createMockGateway, mockTransport, type Fault } from 'borderlink/testing';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
 const report = { documentNumber: 'UT5550001', issuingState: 'UTO', documentType: 'PASSPORT', status: 'LOST' } as const;

@@ -1,8 +1,8 @@
 // Rule 3: every write error says which key it was sent under, and a write whose answer was lost is retried with the
 // same key, so it is stored once.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, type BorderlinkClient, type BorderlinkError } from '../../src/index';
-import { mockTransport, type MockTransport } from '../../src/testing/index';
+import { createClient, type BorderlinkClient, type BorderlinkError } from 'borderlink';
+import { mockTransport, type MockTransport } from 'borderlink/testing';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
 const report = { documentNumber: 'AB1234567', issuingState: 'UTO', documentType: 'PASSPORT', status: 'LOST' } as const;

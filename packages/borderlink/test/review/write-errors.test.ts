@@ -1,8 +1,8 @@
 // Rule 3: every write error says which idempotency key it was sent under and whether it may have been stored, so
 // that the natural retry after a lost answer stores the report once.
 import { afterEach, describe, expect, it } from 'vitest';
-import { BorderlinkError, ConfigError, createClient, type BorderlinkClient } from '../../src/index';
-import { mockTransport, type MockTransport } from '../../src/testing/index';
+import { BorderlinkError, ConfigError, createClient, type BorderlinkClient } from 'borderlink';
+import { mockTransport, type MockTransport } from 'borderlink/testing';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
 const report = { documentNumber: 'AB1234567', issuingState: 'UTO', documentType: 'PASSPORT', status: 'LOST' } as const;

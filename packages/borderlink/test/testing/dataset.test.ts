@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/errors/index';
-import { createGatewayHandler, demoDataset, loadDataset } from '../../src/testing/index';
+import { ConfigError } from 'borderlink';
+import { createGatewayHandler, demoDataset, loadDataset } from 'borderlink/testing';
 import { checkBody, parseCheck, post } from './helpers';
 
 describe('loadDataset', () => {

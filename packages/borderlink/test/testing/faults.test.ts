@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BorderlinkError, ConfigError } from '../../src/errors/index';
+import { BorderlinkError, ConfigError } from 'borderlink';
 import { checkResponseSchema } from '../../src/protocol/wire';
-import { RANDOM_FAULT_MIX, createGatewayHandler, parseFaultSpec, type Fault, type FaultPlan } from '../../src/testing/index';
+import { RANDOM_FAULT_MIX, createGatewayHandler, parseFaultSpec, type Fault, type FaultPlan } from 'borderlink/testing';
 import { checkBody, context, parseCheck, passport, post } from './helpers';
 
 describe('parseFaultSpec', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkResponseSchema } from '../../src/protocol/wire';
-import { createMockGateway, parseFaultSpec, type FaultPlan, type MockGateway } from '../../src/testing/index';
+import { createMockGateway, parseFaultSpec, type FaultPlan, type MockGateway } from 'borderlink/testing';
 import { checkBody, context, parseCheck, passport } from './helpers';
 
 const open: MockGateway[] = [];

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { errorBodySchema, reportResponseSchema, withdrawalResponseSchema } from '../../src/protocol/wire';
-import type { OutcomeStatus } from '../../src/queries/types';
-import { createGatewayHandler, demoDataset, type Dataset } from '../../src/testing/index';
+import type { OutcomeStatus } from 'borderlink';
+import { createGatewayHandler, demoDataset, type Dataset } from 'borderlink/testing';
 import { checkBody, context, parseCheck, passport, post } from './helpers';
 
 function verdictOf(statuses: OutcomeStatus[]): string {

@@ -1,5 +1,5 @@
 import { checkResponseSchema } from '../../src/protocol/wire';
-import type { GatewayHandler, GatewayResponse } from '../../src/testing/index';
+import type { GatewayHandler, GatewayResponse } from 'borderlink/testing';
 
 export const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'TEST' } as const;
 

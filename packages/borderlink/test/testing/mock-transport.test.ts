@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AbortError, ConfigError, ConnectionError, TimeoutError } from '../../src/errors/index';
-import type { TransportRequest } from '../../src/transport/types';
-import { mockTransport } from '../../src/testing/index';
+import { AbortError, ConfigError, ConnectionError, TimeoutError } from 'borderlink';
+import type { TransportRequest } from 'borderlink';
+import { mockTransport } from 'borderlink/testing';
 import { checkBody, context, parseCheck, passport } from './helpers';
 
 const checkRequest = (overrides: Partial<TransportRequest> = {}): TransportRequest => ({

@@ -7,9 +7,9 @@ import type { TLSSocket } from 'node:tls';
 import { getGlobalDispatcher, setGlobalDispatcher, Agent } from 'undici';
 import type { Dispatcher } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AbortError, ConfigError, ConnectionError, ProtocolError, TimeoutError } from '../../src/errors/index';
-import { httpTransport } from '../../src/transport/index';
-import type { HttpTransportOptions, Transport, TransportRequest } from '../../src/transport/index';
+import { AbortError, ConfigError, ConnectionError, ProtocolError, TimeoutError } from 'borderlink';
+import { httpTransport } from 'borderlink';
+import type { HttpTransportOptions, Transport, TransportRequest } from 'borderlink';
 import { makeCertificates } from '../helpers/certs';
 
 interface Seen {
