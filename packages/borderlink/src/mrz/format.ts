@@ -101,7 +101,8 @@ const INPUT_KEYS: ReadonlySet<string> = new Set([
  */
 export function formatMrz(fields: FormatMrzInput): string[] {
   if (typeof fields !== 'object' || fields === null) fail('input', 'must be an object');
-  for (const key of Object.keys(fields)) if (!INPUT_KEYS.has(key)) fail(key, 'is not a field formatMrz knows');
+  // An unknown key is not repeated: it may be data (a document number given as a key).
+  for (const key of Object.keys(fields)) if (!INPUT_KEYS.has(key)) throw new RangeError('formatMrz: a field is not one formatMrz knows');
   const layout: CompiledLayout | undefined = Object.hasOwn(LAYOUTS, fields.format)
     ? LAYOUTS[fields.format]
     : undefined;

@@ -109,7 +109,9 @@ const engine = /* @__PURE__ */ (() => {
     }
     if (typeof options !== 'object' || options === null) throw new RangeError('parseMrz: options must be an object');
     for (const key in options) {
-      if (key !== 'repair' && key !== 'referenceDate') throw new RangeError(`parseMrz: unknown option "${key}"`);
+      // The key is not repeated: a caller's stray key may be data (a document number), and this engine has no rule
+      // of its own to tell an option name from data.
+      if (key !== 'repair' && key !== 'referenceDate') throw new RangeError('parseMrz: an option is not known (it takes repair and referenceDate)');
     }
     const repair = options.repair ?? true;
     const referenceDate = options.referenceDate;
