@@ -1,6 +1,8 @@
 // The plan of ARCHITECTURE.md, enforced: every import of packages/*/src against the table in rules.ts. The planted
 // trees below prove the checker catches each kind of violation, so a green run on the real tree means something.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkBoundaries, checkRulesTable, importsOf, NO_CYCLE, readSourceTree, type SourceTree, type ViolationKind } from './boundaries';
@@ -74,7 +76,9 @@ describe('the boundary checker', () => {
     [`${cli}/check.ts`]: `export const run = 1;\n`,
   };
   const tree = (files: Record<string, string>): SourceTree => ({ files: new Map(Object.entries(files)), packages });
-  const planted = (file: string, line: string) => tree({ ...clean, [file]: `${clean[file] ?? ''}${line}\n` });
+  // A triple-slash directive counts only above the first statement, so those plants go at the top.
+  const planted = (file: string, line: string, top = false) =>
+    tree({ ...clean, [file]: top ? `${line}\n${clean[file] ?? ''}` : `${clean[file] ?? ''}${line}\n` });
 
   it('finds nothing to say about a tree that keeps the rules', () => {
     expect(checkBoundaries(tree(clean), BOUNDARY_RULES)).toEqual([]);
@@ -108,8 +112,40 @@ describe('the boundary checker', () => {
     ]);
   });
 
+  it('reads triple-slash path and types references as imports, and a path reference as relative to the file', () => {
+    const text = [`/// <reference path="../b/b.ts" />`, `/// <reference types="vitest" />`, `/// <reference path="c.d.ts" />`, `export {};`, `/// <reference path="./not-a-directive.ts" />`].join('\n');
+    expect(importsOf('x.ts', text)).toEqual([
+      { specifier: '../b/b.ts', line: 1 },
+      { specifier: 'vitest', line: 2 },
+      { specifier: './c.d.ts', line: 3 },
+    ]);
+  });
+
+  it('reads each module loader a file gets hold of once, and no key or declared name called require', () => {
+    const text = [
+      `import { createRequire } from 'node:module';`,
+      `const load = createRequire(import.meta.url);`,
+      `const r = module.require;`,
+      `const s = require;`,
+      `const options = { require: true };`,
+      `interface O { require: boolean }`,
+      `const t = require('./t');`,
+    ].join('\n');
+    expect(importsOf('x.ts', text)).toEqual([
+      { specifier: 'node:module', line: 1 },
+      { specifier: 'createRequire', line: 1, loader: true },
+      { specifier: 'require', line: 3, loader: true },
+      { specifier: './t', line: 7 },
+    ]);
+  });
+
+  it('reads an import inside JSX in a .tsx file', () => {
+    // Read as plain TypeScript, `<a href="x">` is a broken type assertion and the import in it is lost.
+    expect(importsOf('x.tsx', `export const v = <a href="x">{import('./lazy')}</a>;\n`)).toEqual([{ specifier: './lazy', line: 1 }]);
+  });
+
   // Each planted line breaks one rule; the checker must name the file, the specifier and the rule.
-  const cases: { what: string; file: string; line: string; kind: ViolationKind; specifier: string; rule: string }[] = [
+  const cases: { what: string; file: string; line: string; kind: ViolationKind; specifier: string; rule: string; top?: boolean }[] = [
     { what: 'transport importing queries', file: `${lib}/transport/http.ts`, line: `import type { Subject } from '../queries/types';`, kind: 'folder', specifier: '../queries/types', rule: 'transport' },
     { what: 'transport importing the client by a dynamic import', file: `${lib}/transport/http.ts`, line: `const c = await import('../client/client');`, kind: 'folder', specifier: '../client/client', rule: 'transport' },
     { what: 'mrz importing errors', file: `${lib}/mrz/parse.ts`, line: `import { BorderlinkError } from '../errors/index';`, kind: 'folder', specifier: '../errors/index', rule: 'mrz' },
@@ -133,17 +169,25 @@ describe('the boundary checker', () => {
     { what: 'a builtin without its node: prefix', file: `${lib}/internal/abort.ts`, line: `import { createHash } from 'crypto';`, kind: 'package', specifier: 'crypto', rule: 'internal' },
     { what: 'an import leaving the source folders', file: `${lib}/client/client.ts`, line: `import { certs } from '../../test/helpers/certs';`, kind: 'outside', specifier: '../../test/helpers/certs', rule: 'client' },
     { what: 'an import whose module is computed', file: `${lib}/client/client.ts`, line: `const m = await import(name);`, kind: 'computed', specifier: '(computed)', rule: 'client' },
+    { what: 'transport reaching queries through a triple-slash path reference', file: `${lib}/transport/http.ts`, line: `/// <reference path="../queries/types.ts" />`, kind: 'folder', specifier: '../queries/types.ts', rule: 'transport', top: true },
+    { what: 'library code referencing the types of a devDependency', file: `${lib}/client/client.ts`, line: `/// <reference types="vitest" />`, kind: 'package', specifier: 'vitest', rule: 'client', top: true },
+    { what: 'transport loading queries through createRequire', file: `${lib}/transport/http.ts`, line: `import { createRequire } from 'node:module';\nconst load = createRequire(import.meta.url);\nexport const q = load('../queries/types');`, kind: 'loader', specifier: 'createRequire', rule: 'transport' },
+    { what: 'transport loading queries through module.require', file: `${lib}/transport/http.ts`, line: `export const q = module.require('../queries/types');`, kind: 'loader', specifier: 'require', rule: 'transport' },
+    { what: 'resilience calling require by another name', file: `${lib}/resilience/retry.ts`, line: `const load = require;\nexport const q = load('../queries/types');`, kind: 'loader', specifier: 'require', rule: 'resilience' },
+    { what: 'an import by an absolute path', file: `${lib}/client/client.ts`, line: `import { x } from '/work/elsewhere/x';`, kind: 'outside', specifier: '/work/elsewhere/x', rule: 'client' },
+    { what: 'a JavaScript file under src', file: `${lib}/internal/legacy.js`, line: `export const legacy = 1;`, kind: 'javascript', specifier: '', rule: 'internal' },
     { what: 'a folder without a rule', file: `${lib}/offline/outbox.ts`, line: `export const outbox = 1;`, kind: 'unlisted', specifier: '', rule: '(none)' },
     { what: 'a file at the top of src without a rule', file: `${lib}/utils.ts`, line: `export const util = 1;`, kind: 'unlisted', specifier: '', rule: '(none)' },
   ];
 
-  it.each(cases)('reports $what', ({ file, line, kind, specifier, rule }) => {
-    const violations = checkBoundaries(planted(file, line), BOUNDARY_RULES);
+  it.each(cases)('reports $what', ({ file, line, kind, specifier, rule, top }) => {
+    const violations = checkBoundaries(planted(file, line, top), BOUNDARY_RULES);
     const found = violations.find((v) => v.kind === kind && v.file === file && v.specifier === specifier);
     expect(found).toMatchObject({ kind, file, specifier, rule });
     expect(found?.message).toContain(file);
     if (specifier !== '') expect(found?.message).toContain(`'${specifier}'`);
     if (kind === 'unlisted') expect(found?.message).toMatch(/add it to ARCHITECTURE\.md and to the table in test\/architecture\/rules\.ts/);
+    else if (kind === 'javascript') expect(found?.message).toMatch(/is JavaScript: source under packages\/\*\/src is TypeScript/);
     else expect(found?.message).toContain(`rule '${rule}'`);
     // The clean tree is silent, so every other report is caused by the same planted line (a cycle it closes).
     expect(violations.filter((v) => v.kind !== 'cycle').length).toBe(1);
@@ -187,6 +231,56 @@ describe('the boundary checker', () => {
       { kind: 'cycle', file: 'packages/x/src/b/two.ts', specifier: '../a/one' },
     ]);
     expect(checkRulesTable(loose)).toEqual(["rule 'a' names 'b', which is not above it in the table"]);
+  });
+
+  describe('reading a tree on disk', () => {
+    // The clean miniature written out as a repository, plus `extra`; the checker's answer on what readSourceTree found.
+    const onDisk = (extra: Record<string, string>, folders: readonly string[] = []) => {
+      const dir = mkdtempSync(join(tmpdir(), 'boundaries-'));
+      try {
+        const write = (file: string, text: string) => {
+          mkdirSync(dirname(join(dir, file)), { recursive: true });
+          writeFileSync(join(dir, file), text);
+        };
+        write('tsconfig.json', JSON.stringify({ compilerOptions: { paths: { borderlink: [`./${lib}/index.ts`], 'borderlink/testing': [`./${lib}/testing/index.ts`] } } }));
+        write('packages/borderlink/package.json', JSON.stringify({ name: 'borderlink', dependencies: Object.fromEntries(packages[0]!.dependencies.map((d) => [d, '*'])), exports: { '.': './dist/index.js', './testing': './dist/testing/index.js' } }));
+        write('packages/cli/package.json', JSON.stringify({ name: '@borderlink/cli', dependencies: Object.fromEntries(packages[1]!.dependencies.map((d) => [d, '*'])) }));
+        for (const [file, text] of Object.entries({ ...clean, ...extra })) write(file, text);
+        for (const folder of folders) mkdirSync(join(dir, folder), { recursive: true });
+        const read = readSourceTree(dir);
+        return { files: [...read.files.keys()], violations: checkBoundaries(read, BOUNDARY_RULES) };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+
+    it('reads the clean tree as it was planted in memory', () => {
+      const { files, violations } = onDisk({});
+      expect(files.sort()).toEqual(Object.keys(clean).sort());
+      expect(violations).toEqual([]);
+    });
+
+    it.each(['mts', 'cts', 'tsx', 'd.ts'])('reads a .%s file under src and judges its imports', (ext) => {
+      const file = `${lib}/transport/extra.${ext}`;
+      const { violations } = onDisk({ [file]: `import type { Subject } from '../queries/types';\nexport type S = Subject;\n` });
+      expect(violations.filter((v) => v.kind !== 'cycle').map(({ kind, file, specifier, rule }) => ({ kind, file, specifier, rule }))).toEqual([
+        { kind: 'folder', file, specifier: '../queries/types', rule: 'transport' },
+      ]);
+    });
+
+    it.each(['js', 'mjs', 'cjs', 'jsx'])('reports a .%s file under src as JavaScript, and judges its imports too', (ext) => {
+      const file = `${lib}/transport/legacy.${ext}`;
+      const { violations } = onDisk({ [file]: `import { q } from '../queries/types';\nexport const x = q;\n` });
+      expect(violations.filter((v) => v.kind !== 'cycle').map(({ kind, file, specifier }) => ({ kind, file, specifier }))).toEqual([
+        { kind: 'javascript', file, specifier: '' },
+        { kind: 'folder', file, specifier: '../queries/types' },
+      ]);
+    });
+
+    it('reads no file under src that is not source, nor a folder named like one', () => {
+      const { files } = onDisk({ [`${lib}/queries/codes.json`]: '{}', [`${lib}/queries/README.md`]: '# q\n' }, [`${lib}/queries/odd.ts`]);
+      expect(files.sort()).toEqual(Object.keys(clean).sort());
+    });
   });
 
   it('refuses a table that names an unknown rule or a seam no rule covers', () => {

@@ -19,12 +19,12 @@ export interface WorkspacePackage {
 }
 
 export interface SourceTree {
-  /** Repository-relative posix path → text, for every .ts file under packages/x/src. */
+  /** Repository-relative posix path → text, for every source file (TypeScript or JavaScript) under packages/x/src. */
   readonly files: ReadonlyMap<string, string>;
   readonly packages: readonly WorkspacePackage[];
 }
 
-export type ViolationKind = 'folder' | 'package' | 'cycle' | 'unlisted' | 'outside' | 'computed';
+export type ViolationKind = 'folder' | 'package' | 'cycle' | 'unlisted' | 'outside' | 'computed' | 'loader' | 'javascript';
 
 export interface Violation {
   readonly kind: ViolationKind;
@@ -38,24 +38,80 @@ export interface Violation {
 }
 
 export interface ImportSite {
+  /** The module named, as written; for a `loader` site, the loader's name (`createRequire`, `require`). */
   readonly specifier: string | undefined;
   readonly line: number;
+  /**
+   * Set when the file gets at a module loader (`createRequire`, `module.require`, `require` passed around) instead
+   * of naming a module in an import form: what such a loader loads cannot be read off the text.
+   */
+  readonly loader?: true;
 }
 
 const RULES_FILE = 'test/architecture/rules.ts';
 /** The rule a cycle breaks: no two folders import each other, however far round. */
 export const NO_CYCLE = 'no folder cycle';
 
-/** Every module specifier a file names: import/export-from, `import x = require()`, `require()`, `import()` and `import('…')` types. */
+/** Every file extension read as source: TypeScript in all its module flavours, and JavaScript, to be refused. */
+export const SOURCE_FILE = /\.[cm]?[jt]sx?$/;
+const JAVASCRIPT_FILE = /\.[cm]?jsx?$/;
+
+function scriptKind(file: string): ts.ScriptKind {
+  if (file.endsWith('.tsx')) return ts.ScriptKind.TSX;
+  if (file.endsWith('.jsx')) return ts.ScriptKind.JSX;
+  return JAVASCRIPT_FILE.test(file) ? ts.ScriptKind.JS : ts.ScriptKind.TS;
+}
+
+/** Names under which a file reaches Node's module loader rather than an import form the checker can read. */
+const LOADERS = new Set(['require', 'createRequire']);
+
+/** Whether `node` is a loader name used as a value, other than as the callee of a plain `require('…')`. */
+function isLoaderUse(node: ts.Identifier): boolean {
+  if (!LOADERS.has(node.text)) return false;
+  const parent = node.parent;
+  // `createRequire` has no harmless use in library source: importing it is already the way round the imports.
+  if (node.text === 'createRequire') return true;
+  if (ts.isCallExpression(parent) && parent.expression === node) return false;
+  // A key or a declared name called `require` loads nothing; `x.require` and `{ require }` hand the loader on.
+  const declares =
+    (ts.isPropertyAssignment(parent) ||
+      ts.isPropertySignature(parent) ||
+      ts.isPropertyDeclaration(parent) ||
+      ts.isMethodDeclaration(parent) ||
+      ts.isMethodSignature(parent) ||
+      ts.isParameter(parent) ||
+      ts.isVariableDeclaration(parent) ||
+      ts.isBindingElement(parent)) &&
+    parent.name === node;
+  return !declares && !ts.isQualifiedName(parent);
+}
+
+/**
+ * Every module a file names: import/export-from, `import x = require()`, `require()`, `import()`, `import('…')` types
+ * and triple-slash `path`/`types` references (a path reference is relative to the file, as tsc reads it); and each
+ * loader the file gets hold of, once per name, at its first use.
+ */
 export function importsOf(file: string, text: string): ImportSite[] {
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(file));
   const sites: ImportSite[] = [];
+  const lineAt = (pos: number) => source.getLineAndCharacterOfPosition(pos).line + 1;
   const at = (node: ts.Node, specifier: ts.Node | undefined) =>
     sites.push({
       specifier: specifier !== undefined && ts.isStringLiteralLike(specifier) ? specifier.text : undefined,
-      line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1,
+      line: lineAt(node.getStart(source)),
     });
+  for (const reference of source.referencedFiles) {
+    const path = reference.fileName;
+    const relative = path.startsWith('.') || path.startsWith('/') ? path : `./${path}`;
+    sites.push({ specifier: relative, line: lineAt(reference.pos) });
+  }
+  for (const reference of source.typeReferenceDirectives) sites.push({ specifier: reference.fileName, line: lineAt(reference.pos) });
+  const loadersSeen = new Set<string>();
   const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node) && isLoaderUse(node) && !loadersSeen.has(node.text)) {
+      loadersSeen.add(node.text);
+      sites.push({ specifier: node.text, line: lineAt(node.getStart(source)), loader: true });
+    }
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier !== undefined) {
       at(node, node.moduleSpecifier);
     } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
@@ -72,7 +128,7 @@ export function importsOf(file: string, text: string): ImportSite[] {
     ts.forEachChild(node, visit);
   };
   visit(source);
-  return sites;
+  return sites.sort((a, b) => a.line - b.line);
 }
 
 const covers = (rule: BoundaryRule, file: string) => file === rule.path || file.startsWith(`${rule.path}/`);
@@ -123,6 +179,16 @@ export function checkBoundaries(tree: SourceTree, rules: readonly BoundaryRule[]
   const unlisted = new Map<string, string>();
   for (const file of [...tree.files.keys()].sort()) {
     const rule = ruleFor(rules, file);
+    if (JAVASCRIPT_FILE.test(file)) {
+      violations.push({
+        kind: 'javascript',
+        file,
+        line: 1,
+        specifier: '',
+        rule: rule?.name ?? '(none)',
+        message: `${file} is JavaScript: source under packages/*/src is TypeScript, so the compiler checks it and the rules can read its types`,
+      });
+    }
     if (rule === undefined) {
       const folder = unlistedFolder(file);
       if (!unlisted.has(folder)) unlisted.set(folder, file);
@@ -139,12 +205,20 @@ export function checkBoundaries(tree: SourceTree, rules: readonly BoundaryRule[]
         message: `${file}:${line} imports '${specifier}', against rule '${rule.name}': ${why}`,
       });
 
-    for (const { specifier, line } of importsOf(file, tree.files.get(file) ?? '')) {
+    for (const { specifier, line, loader } of importsOf(file, tree.files.get(file) ?? '')) {
       if (specifier === undefined) {
         say('computed', line, '(computed)', 'a computed specifier cannot be checked; name the module');
         continue;
       }
+      if (loader === true) {
+        say('loader', line, specifier, 'what a module loader obtained at run time loads cannot be checked; name the module in an import');
+        continue;
+      }
       if (specifier.startsWith('node:')) continue;
+      if (specifier.startsWith('/') || specifier.startsWith('file:')) {
+        say('outside', line, specifier, 'an absolute path names no folder of the rules table; import by a relative path');
+        continue;
+      }
 
       if (specifier.startsWith('.')) {
         const target = withoutExtension(posix.normalize(posix.join(posix.dirname(file), specifier)));
@@ -297,7 +371,7 @@ function folderCycles(edges: ReadonlyMap<string, ReadonlyMap<string, { file: str
   });
 }
 
-/** The real tree: every .ts file under packages/x/src, and each workspace package's dependencies and entry points. */
+/** The real tree: every source file under packages/x/src (see {@link SOURCE_FILE}), and each workspace package's dependencies and entry points. */
 export function readSourceTree(root: string): SourceTree {
   const files = new Map<string, string>();
   const packages: WorkspacePackage[] = [];
@@ -334,8 +408,9 @@ export function readSourceTree(root: string): SourceTree {
       continue;
     }
     for (const entry of entries.sort()) {
-      if (!entry.endsWith('.ts')) continue;
-      files.set(`packages/${dir}/src/${entry.split('\\').join('/')}`, readFileSync(posix.join(src, entry), 'utf8'));
+      const path = posix.join(src, entry.split('\\').join('/'));
+      if (!SOURCE_FILE.test(entry) || !statSync(path).isFile()) continue;
+      files.set(`packages/${dir}/src/${entry.split('\\').join('/')}`, readFileSync(path, 'utf8'));
     }
   }
   return { files, packages };
