@@ -23,5 +23,5 @@ export { defaultSources } from '../queries/validate';
 export { isNothingToSearch, toFieldIssues } from '../queries/validate';
 // A write's fingerprint for idempotency: key order must not make two equal bodies differ.
 export { canonicalJson } from '../internal/hash';
-// How a refused option is named without echoing a key that is data.
-export { optionName } from '../internal/option-name';
+// The one way to refuse an option, so the mock's factories word a refusal as the client does.
+export { optionError, parseOptions } from '../internal/options';

@@ -211,6 +211,26 @@ const datasetSchema = z.strictObject({
     .optional(),
 });
 
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
+const recordList = z.array(z.custom<object>(isObject, { error: 'must be an object' }), { error: 'must be an array of records' });
+
+/**
+ * A Dataset given as an option: its shape, not its records' fields, which are typed (and loadDataset checks a file's).
+ * @internal
+ */
+export const DATASET_OPTION = z.strictObject(
+  {
+    documents: recordList,
+    linkedDocuments: recordList,
+    persons: recordList,
+    vehicles: recordList,
+    dataAsOf: z
+      .custom<Dataset['dataAsOf']>((v) => typeof v === 'string' || isObject(v), { error: 'must be an ISO 8601 timestamp, or an object of them by source' })
+      .optional(),
+  } satisfies Record<keyof Dataset, z.ZodType>,
+  { error: 'must be a Dataset (documents, linkedDocuments, persons, vehicles)' },
+);
+
 /**
  * Validates a dataset read from a JSON file (text or already parsed). Missing record lists count as empty.
  * @throws {ConfigError} naming every bad field by path (e.g. `persons.2.dateOfBirth`), or saying the text is not JSON.

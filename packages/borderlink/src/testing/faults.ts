@@ -1,8 +1,9 @@
 // Scripted and seeded-random faults, so every failure a client must survive can be produced on demand. Each fault's
 // behaviour is one row of FAULTS: how a plan's entry is checked, and what it does before, during and after the
 // request is processed. The rest of the gateway asks the table, never a fault type.
+import { z } from 'zod';
 import { ConfigError, SOURCES, type OutcomeStatus, type Source } from 'borderlink';
-import { HEADERS, PATHS, optionName, spellValues } from '../protocol/index';
+import { HEADERS, PATHS, parseOptions, spellValues } from '../protocol/index';
 import { fail, jsonHeaders, type GatewayResponse, type Json } from './responses';
 
 /** The source statuses an `outcome` fault can give. */
@@ -47,8 +48,8 @@ export type Fault =
 
 /** What one type of fault does. Every part is optional: a fault without it does nothing at that step. */
 interface FaultRow<F extends Fault> {
-  /** Why a plan's fault of this type is malformed (the field and its rule), or undefined when it is sound. */
-  check?(fault: F): string | undefined;
+  /** The fields a fault of this type takes besides `type`, one rule each; a field not listed is refused. */
+  fields?: z.ZodRawShape;
   /** Milliseconds to wait before the request is processed (a client gone meanwhile leaves it unprocessed). */
   delayMs?(fault: F): number;
   /** Answers instead of processing the request: a write is not stored. */
@@ -75,20 +76,21 @@ const STATUS_CODES: Readonly<Record<number, string>> = {
   504: 'UPSTREAM_TIMEOUT',
 };
 
-const sourcesOk = (s: unknown) => s === undefined || (Array.isArray(s) && s.every((x) => SOURCES.includes(x as Source)));
-const sourcesRule = (s: unknown) => (sourcesOk(s) ? undefined : `sources must name ${spellValues(SOURCES)}`);
+const milliseconds = z.number({ error: 'must be a number of milliseconds, 0 or more' }).min(0, { error: 'must be a number of milliseconds, 0 or more' });
+const sources = z
+  .custom<Source[]>((s) => Array.isArray(s) && s.every((x) => SOURCES.includes(x as Source)), { error: `must name ${spellValues(SOURCES)}` })
+  .optional();
 /** A spoilt answer keeps a 2xx status, and answers 200 for an error (the body is what is spoilt). */
 const spoiltStatus = (response: GatewayResponse) => (response.status >= 200 && response.status < 300 ? response.status : 200);
 
 const FAULTS: { readonly [T in Fault['type']]: FaultRow<Extract<Fault, { type: T }>> } = {
   none: {},
   status: {
-    check(fault) {
-      if (!Number.isInteger(fault.status) || fault.status < 100 || fault.status > 599) return 'status must be an HTTP status';
-      if (fault.retryAfterMs !== undefined && !(Number.isFinite(fault.retryAfterMs) && fault.retryAfterMs >= 0)) {
-        return 'retryAfterMs must be a number of milliseconds';
-      }
-      return undefined;
+    fields: {
+      status: z.custom<number>((v) => Number.isInteger(v) && (v as number) >= 100 && (v as number) <= 599, { error: 'must be an HTTP status' }),
+      // Sent as given, whatever it holds: a test may need a header the client cannot read.
+      retryAfter: z.custom<number | string>((v) => typeof v === 'number' || typeof v === 'string', { error: 'must be a number or a string' }).optional(),
+      retryAfterMs: milliseconds.optional(),
     },
     stop(fault, requestId) {
       const extra: Record<string, string> = {};
@@ -101,7 +103,7 @@ const FAULTS: { readonly [T in Fault['type']]: FaultRow<Extract<Fault, { type: T
     stop: () => ({ status: 0, headers: {}, body: '', disconnect: 'before-answer' }),
   },
   delay: {
-    check: (fault) => (!Number.isFinite(fault.ms) || fault.ms < 0 ? 'ms must be a finite number of milliseconds' : undefined),
+    fields: { ms: milliseconds },
     delayMs: (fault) => fault.ms,
   },
   malformed: {
@@ -141,18 +143,15 @@ const FAULTS: { readonly [T in Fault['type']]: FaultRow<Extract<Fault, { type: T
     },
   },
   unavailable: {
-    check: (fault) => sourcesRule(fault.sources),
+    fields: { sources },
     outcomes: (fault) => ({ sources: fault.sources ?? SOURCES, status: 'UNAVAILABLE' }),
   },
   'missing-outcome': {
-    check: (fault) => sourcesRule(fault.sources),
+    fields: { sources },
     outcomes: (fault) => ({ sources: fault.sources ?? SOURCES, status: undefined }),
   },
   outcome: {
-    check(fault) {
-      if (!OUTCOME_FAULT_STATUSES.includes(fault.status)) return `status must be ${spellValues(OUTCOME_FAULT_STATUSES)}`;
-      return sourcesRule(fault.sources);
-    },
+    fields: { status: z.enum(OUTCOME_FAULT_STATUSES, { error: `must be ${spellValues(OUTCOME_FAULT_STATUSES)}` }), sources },
     outcomes: (fault) => ({ sources: fault.sources ?? SOURCES, status: fault.status }),
   },
   'lost-response': {
@@ -164,6 +163,39 @@ const rowOf = <F extends Fault>(fault: F): FaultRow<F> => FAULTS[fault.type] as 
 
 /** Every fault type. */
 export const FAULT_TYPES: readonly Fault['type'][] = Object.freeze(Object.keys(FAULTS) as Fault['type'][]);
+
+type FaultObject = z.ZodObject<{ type: z.ZodLiteral<Fault['type']> }>;
+
+/** One fault, by its row's fields: the one rule a plan given as options and a `--fault` spec are both held to. */
+const faultSchema = z.discriminatedUnion(
+  'type',
+  FAULT_TYPES.map((type) => z.strictObject({ type: z.literal(type), ...FAULTS[type].fields })) as unknown as [FaultObject, ...FaultObject[]],
+  { error: (issue) => (issue.code === 'invalid_union' ? `must be ${spellValues(FAULT_TYPES)}` : 'must be a fault (an object with a type)') },
+) as unknown as z.ZodType<Fault>;
+
+const faultList = z.array(faultSchema, { error: 'must be an array of faults' });
+
+const randomSchema = z.strictObject(
+  {
+    rate: z.number({ error: 'must be a number from 0 to 1' }).min(0, { error: 'must be a number from 0 to 1' }).max(1, { error: 'must be a number from 0 to 1' }),
+    faults: faultList.min(1, { error: 'must be a non-empty array of faults' }).optional(),
+    seed: z.custom<number>((v) => Number.isInteger(v), { error: 'must be an integer' }).optional(),
+  },
+  { error: 'must be an object' },
+);
+
+/** A fault plan given as an option (see {@link FaultPlan}). @internal */
+export const FAULT_PLAN_SCHEMA = z.union(
+  [
+    faultList,
+    z.strictObject({
+      sequence: faultList.optional(),
+      random: randomSchema.optional(),
+      paths: z.array(z.string({ error: 'must be a string' }), { error: 'must be an array of strings' }).optional(),
+    }),
+  ],
+  { error: 'must be an array of faults or an object' },
+) as unknown as z.ZodType<FaultPlan>;
 
 /** How long a fault holds the request before it is processed. @internal */
 export const faultDelayMs = (fault: Fault | undefined): number => (fault ? (rowOf(fault).delayMs?.(fault) ?? 0) : 0);
@@ -236,19 +268,9 @@ function seededRandom(seed: number): () => number {
   };
 }
 
-function checkFault(f: unknown, where: string): Fault {
-  const fault = f as Fault;
-  if (typeof f !== 'object' || f === null || !FAULT_TYPES.includes(fault.type)) {
-    throw new ConfigError(`Invalid fault plan: ${where} must be a fault with type ${FAULT_TYPES.join(', ')}`);
-  }
-  const why = rowOf(fault).check?.(fault);
-  if (why !== undefined) throw new ConfigError(`Invalid fault plan: ${where} ${why}`);
-  return fault;
-}
-
 /**
- * Picks the fault for each request of a plan. One per gateway; `setFaults` replaces it, starting the sequence and the
- * random draws afresh. @internal
+ * Picks the fault for each request of a plan, checked beforehand against {@link FAULT_PLAN_SCHEMA}. One per gateway;
+ * `setFaults` replaces it, starting the sequence and the random draws afresh. @internal
  */
 export class FaultSchedule {
   private readonly sequence: Fault[];
@@ -261,26 +283,12 @@ export class FaultSchedule {
 
   constructor(plan: FaultPlan = []) {
     const p = Array.isArray(plan) ? { sequence: plan } : plan;
-    if (typeof p !== 'object' || p === null) throw new ConfigError('Invalid fault plan: must be an array of faults or an object');
-    for (const key of Object.keys(p)) {
-      if (!['sequence', 'random', 'paths'].includes(key)) throw new ConfigError(`Invalid fault plan: ${optionName(key)} is not a known field`);
-    }
-    if (p.sequence !== undefined && !Array.isArray(p.sequence)) throw new ConfigError('Invalid fault plan: sequence must be an array of faults');
-    this.sequence = (p.sequence ?? []).map((f, i) => checkFault(f, `sequence.${i}`));
+    this.sequence = [...(p.sequence ?? [])];
     const r = p.random;
-    if (r !== undefined) {
-      if (typeof r !== 'object' || r === null) throw new ConfigError('Invalid fault plan: random must be an object');
-      if (!(typeof r.rate === 'number' && r.rate >= 0 && r.rate <= 1)) throw new ConfigError('Invalid fault plan: random.rate must be 0 to 1');
-      if (r.seed !== undefined && !Number.isInteger(r.seed)) throw new ConfigError('Invalid fault plan: random.seed must be an integer');
-      if (r.faults !== undefined && (!Array.isArray(r.faults) || r.faults.length === 0)) {
-        throw new ConfigError('Invalid fault plan: random.faults must be a non-empty array of faults');
-      }
-    }
     this.rate = r?.rate ?? 0;
-    this.pool = (r?.faults ?? RANDOM_FAULT_MIX).map((f, i) => checkFault(f, `random.faults.${i}`));
+    this.pool = [...(r?.faults ?? RANDOM_FAULT_MIX)];
     this.random = seededRandom(r?.seed ?? 1);
     if (p.paths !== undefined) {
-      if (!Array.isArray(p.paths) || !p.paths.every((x) => typeof x === 'string')) throw new ConfigError('Invalid fault plan: paths must be an array of strings');
       this.exact = new Set(p.paths.filter((x) => !x.endsWith('*')));
       this.prefixes = p.paths.filter((x) => x.endsWith('*')).map((x) => x.slice(0, -1));
     } else {
@@ -343,7 +351,13 @@ export function parseFaultSpec(spec: string): FaultPlan {
   let paths: string[] | undefined;
   const items = spec.split(',').map((s) => s.trim()).filter((s) => s !== '');
   items.forEach((item, index) => {
-    const bad = (why: string) => new ConfigError(`Invalid fault spec: item ${index + 1} (${item}) ${why}`);
+    const where = `Invalid fault spec: item ${index + 1} (${item})`;
+    const bad = (why: string) => new ConfigError(`${where} ${why}`);
+    // What an item says is held to the plan's rules, so a spec and a plan given as options accept the same faults.
+    const sound = <T>(schema: z.ZodType, value: T): T => {
+      parseOptions(where, schema, value);
+      return value;
+    };
     const [head = '', ...args] = item.split(':');
     const name = head.toLowerCase();
     if (name === 'paths') {
@@ -352,14 +366,14 @@ export function parseFaultSpec(spec: string): FaultPlan {
       return;
     }
     if (name === 'random') {
-      const rate = Number(args[0]);
-      if (args[0] === undefined || !(rate >= 0 && rate <= 1)) throw bad('needs a rate from 0 to 1, e.g. random:0.3');
-      random = { rate };
+      if (args[0] === undefined) throw bad('needs a rate from 0 to 1, e.g. random:0.3');
+      const drawn: { rate: number; seed?: number } = { rate: Number(args[0]) };
       for (const arg of args.slice(1)) {
         const m = /^seed=(-?\d+)$/.exec(arg);
         if (!m) throw bad('takes only seed=<integer>');
-        random.seed = Number(m[1]);
+        drawn.seed = Number(m[1]);
       }
+      random = sound(randomSchema, drawn);
       return;
     }
     const simple = Object.hasOwn(SIMPLE, name) ? SIMPLE[name] : undefined;
@@ -370,32 +384,26 @@ export function parseFaultSpec(spec: string): FaultPlan {
     }
     if (/^\d{3}$/.test(name)) {
       const fault: Fault & { type: 'status' } = { type: 'status', status: Number(name) };
-      if (fault.status < 100 || fault.status > 599) throw bad('is not an HTTP status');
       for (const arg of args) {
         const m = /^(retry-after|retry-after-ms)=(\d+)$/.exec(arg);
         if (!m) throw bad('takes only retry-after=<seconds> or retry-after-ms=<milliseconds>');
         if (m[1] === 'retry-after') fault.retryAfter = Number(m[2]);
         else fault.retryAfterMs = Number(m[2]);
       }
-      sequence.push(fault);
+      sequence.push(sound(faultSchema, fault));
       return;
     }
     if (name === 'delay') {
       if (args.length !== 1 || !/^\d+$/.test(args[0] ?? '')) throw bad('needs milliseconds, e.g. delay:2000');
-      sequence.push({ type: 'delay', ms: Number(args[0]) });
+      sequence.push(sound(faultSchema, { type: 'delay', ms: Number(args[0]) }));
       return;
     }
     const outcome = Object.hasOwn(OUTCOME, name) ? OUTCOME[name] : undefined;
     if (outcome || name === 'unavailable' || name === 'missing-outcome') {
       if (args.length > 1) throw bad('takes one list of sources, e.g. SLTD+TDAWN');
-      let sources: Source[] | undefined;
-      if (args[0] !== undefined) {
-        sources = args[0].split('+').map((s) => s.trim().toUpperCase()) as Source[];
-        if (!sources.every((s) => SOURCES.includes(s))) throw bad(`names a source other than ${spellValues(SOURCES)}`);
-      }
-      const src = sources ? { sources } : {};
-      if (outcome) sequence.push({ type: 'outcome', status: outcome, ...src });
-      else sequence.push({ type: name as 'unavailable' | 'missing-outcome', ...src });
+      const src = args[0] !== undefined ? { sources: args[0].split('+').map((s) => s.trim().toUpperCase()) as Source[] } : {};
+      const fault: Fault = outcome ? { type: 'outcome', status: outcome, ...src } : { type: name as 'unavailable' | 'missing-outcome', ...src };
+      sequence.push(sound(faultSchema, fault));
       return;
     }
     throw bad('is not a known fault');

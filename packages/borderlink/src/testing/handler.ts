@@ -2,11 +2,11 @@
 // the request recorded, the faults of the plan applied around it, and the request routed to the check answerer or
 // the write store.
 import { randomUUID } from 'node:crypto';
-import { ConfigError } from 'borderlink';
-import { HEADERS, optionName } from '../protocol/index';
+import { z } from 'zod';
+import { HEADERS, parseOptions } from '../protocol/index';
 import { createCheckAnswerer } from './check-answers';
-import { demoDataset, type Dataset } from './dataset';
-import { FaultSchedule, faultDelayMs, faultSpoil, faultStop, type FaultPlan } from './faults';
+import { DATASET_OPTION, demoDataset, type Dataset } from './dataset';
+import { FAULT_PLAN_SCHEMA, FaultSchedule, faultDelayMs, faultSpoil, faultStop, type FaultPlan } from './faults';
 import { DatasetIndex } from './matching';
 import type { GatewayRequest, GatewayResponse } from './responses';
 import { NOT_JSON, createRouter, pathOf, readBody } from './routing';
@@ -42,7 +42,7 @@ export interface GatewayOptions {
    * @default the part of `authorityId` before the first `-`: `UTO-POLICE` → `UTO`, `D-BKA` → `D`
    */
   issuerOf?: (authorityId: string) => string;
-  /** Requests kept in `requests`; older ones are dropped. @default 10000 */
+  /** Requests kept in `requests`, a whole number (0 keeps none); older ones are dropped. @default 10000 */
   maxRecordedRequests?: number;
 }
 
@@ -62,19 +62,35 @@ export interface GatewayHandler {
   readonly reports: StoredReport[];
   /** The dataset checks answer from (stored reports are not added to it). */
   readonly dataset: Dataset;
-  /** Replaces the fault plan; its sequence and random draws start afresh. Call with nothing to stop faults. */
+  /**
+   * Replaces the fault plan; its sequence and random draws start afresh. Call with nothing to stop faults.
+   * @throws {ConfigError} naming the first field of the plan that is unknown or wrong (e.g. `plan.0.status`).
+   */
   setFaults(plan?: FaultPlan): void;
 }
 
-const GATEWAY_OPTIONS = ['dataset', 'token', 'faults', 'latencyMs', 'issuerOf', 'maxRecordedRequests'];
+const LATENCY = 'must be a number of milliseconds, 0 or more';
 
-/** Refuses options nobody knows: a typo must not silently turn a feature off. @internal */
-export function refuseUnknownOptions(options: object, known: readonly string[], what: string): void {
-  if (typeof options !== 'object' || options === null) throw new ConfigError(`${what}: options must be an object`);
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new ConfigError(`${what}: ${optionName(key)} is not a known option`);
-  }
-}
+/**
+ * The options every gateway factory takes, one rule each. A factory's schema is strict: an unknown option must not
+ * silently turn a feature off. @internal
+ */
+export const SHARED_GATEWAY_OPTIONS = {
+  dataset: DATASET_OPTION.optional(),
+  token: z.string({ error: 'must be a string' }).optional(),
+  faults: FAULT_PLAN_SCHEMA.optional(),
+  latencyMs: z.number({ error: LATENCY }).min(0, { error: LATENCY }).optional(),
+};
+
+const RECORDED = 'must be a whole number of requests, 0 or more';
+
+const gatewayOptionsSchema = z.strictObject({
+  ...SHARED_GATEWAY_OPTIONS,
+  issuerOf: z.custom<(authorityId: string) => string>((v) => typeof v === 'function', { error: 'must be a function' }).optional(),
+  maxRecordedRequests: z.custom<number>((v) => Number.isSafeInteger(v) && (v as number) >= 0, { error: RECORDED }).optional(),
+} satisfies Record<keyof GatewayOptions, z.ZodType>);
+
+const setFaultsSchema = z.strictObject({ plan: FAULT_PLAN_SCHEMA.optional() });
 
 const defaultIssuerOf = (authorityId: string): string => authorityId.split('-')[0] ?? authorityId;
 
@@ -94,12 +110,15 @@ function wait(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
   });
 }
 
-/** Creates a gateway handler. Throws a ConfigError for an unknown option or a bad fault plan. */
+/**
+ * Creates a gateway handler.
+ * @throws {ConfigError} naming the first option that is unknown or wrong, a fault plan's fields included.
+ */
 export function createGatewayHandler(options: GatewayOptions = {}): GatewayHandler {
-  refuseUnknownOptions(options, GATEWAY_OPTIONS, 'createGatewayHandler');
+  // Checked, not taken from the parse: the handler keeps the caller's dataset and plan, not copies of them.
+  parseOptions('createGatewayHandler', gatewayOptionsSchema, options);
   const dataset = options.dataset ?? demoDataset;
   const latencyMs = options.latencyMs ?? 0;
-  if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new ConfigError('createGatewayHandler: latencyMs must be a finite number of milliseconds');
   const maxRecorded = options.maxRecordedRequests ?? 10_000;
   let schedule = new FaultSchedule(options.faults);
   const index = new DatasetIndex(dataset);
@@ -142,6 +161,7 @@ export function createGatewayHandler(options: GatewayOptions = {}): GatewayHandl
     reports: writes.reports,
     dataset,
     setFaults(plan?: FaultPlan) {
+      parseOptions('setFaults', setFaultsSchema, { plan });
       schedule = new FaultSchedule(plan);
     },
   });

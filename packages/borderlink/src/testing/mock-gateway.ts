@@ -2,10 +2,11 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { ConfigError } from 'borderlink';
+import { z } from 'zod';
+import { parseOptions } from '../protocol/index';
 import type { Dataset } from './dataset';
 import type { FaultPlan } from './faults';
-import { createGatewayHandler, refuseUnknownOptions, type GatewayHandler, type RecordedRequest, type StoredReport } from './handler';
+import { SHARED_GATEWAY_OPTIONS, createGatewayHandler, type GatewayHandler, type RecordedRequest, type StoredReport } from './handler';
 
 /** Options of {@link createMockGateway}. Unknown options are refused. */
 export interface MockGatewayOptions {
@@ -29,6 +30,24 @@ export interface MockGatewayOptions {
   token?: string;
 }
 
+const pem = z.custom<string | Buffer>((v) => typeof v === 'string' || Buffer.isBuffer(v), { error: 'must be PEM text (string or Buffer)' });
+const PORT = 'must be an integer from 0 to 65535';
+
+const mockGatewayOptionsSchema = z.strictObject({
+  ...SHARED_GATEWAY_OPTIONS,
+  port: z.custom<number>((v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535, { error: PORT }).optional(),
+  host: z.string({ error: 'must be a string' }).optional(),
+  tls: z
+    .strictObject(
+      { key: pem, cert: pem, ca: pem.optional(), requestCert: z.boolean({ error: 'must be a boolean' }).optional() } satisfies Record<
+        keyof NonNullable<MockGatewayOptions['tls']>,
+        z.ZodType
+      >,
+      { error: 'must be an object' },
+    )
+    .optional(),
+} satisfies Record<keyof MockGatewayOptions, z.ZodType>);
+
 /** A running mock gateway. */
 export interface MockGateway {
   /** Base URL, e.g. `http://127.0.0.1:53117`. */
@@ -47,6 +66,7 @@ export interface MockGateway {
 
 /**
  * Starts a protocol v1 mock gateway on a real socket.
+ * @throws {ConfigError} naming the first option that is unknown or wrong, a fault plan's fields included.
  * @example
  * ```ts
  * const gateway = await createMockGateway({ faults: parseFaultSpec('503,reset') });
@@ -59,9 +79,8 @@ export interface MockGateway {
  * ```
  */
 export async function createMockGateway(options: MockGatewayOptions = {}): Promise<MockGateway> {
-  refuseUnknownOptions(options, ['port', 'host', 'dataset', 'tls', 'faults', 'latencyMs', 'token'], 'createMockGateway');
+  parseOptions('createMockGateway', mockGatewayOptionsSchema, options);
   const { port = 0, host = '127.0.0.1', tls, ...handlerOptions } = options;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('createMockGateway: port must be 0 to 65535');
   const handle = createGatewayHandler(handlerOptions);
   const listener = (req: IncomingMessage, res: ServerResponse) => serve(handle, req, res);
   const server: Server = tls

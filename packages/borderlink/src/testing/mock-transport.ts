@@ -1,9 +1,11 @@
 // The gateway in-process: a Transport that calls the handler directly, with no sockets, honouring the transport
 // contract (timeouts, abort, connection failures) so the client's resilience layer sees what it would on a network.
 import { AbortError, ConfigError, ConnectionError, TimeoutError, type Transport, type TransportRequest, type TransportResponse } from 'borderlink';
+import { z } from 'zod';
+import { parseOptions } from '../protocol/index';
 import type { Dataset } from './dataset';
 import type { FaultPlan } from './faults';
-import { createGatewayHandler, refuseUnknownOptions, type RecordedRequest, type StoredReport } from './handler';
+import { SHARED_GATEWAY_OPTIONS, createGatewayHandler, type RecordedRequest, type StoredReport } from './handler';
 
 /** Options of {@link mockTransport}. Unknown options are refused. */
 export interface MockTransportOptions {
@@ -16,6 +18,8 @@ export interface MockTransportOptions {
   /** When set, requests need `authorization: Bearer <token>`. @default no check */
   token?: string;
 }
+
+const mockTransportOptionsSchema = z.strictObject(SHARED_GATEWAY_OPTIONS satisfies Record<keyof MockTransportOptions, z.ZodType>);
 
 /** A {@link Transport} served by an in-process mock gateway, with what it recorded. */
 export interface MockTransport extends Transport {
@@ -32,6 +36,7 @@ export interface MockTransport extends Transport {
  * A transport that answers from an in-process mock gateway: no sockets, no ports. `reset` and `lost-response` faults
  * reject with a {@link ConnectionError}; `timeoutMs` rejects with a {@link TimeoutError} (`scope: 'attempt'`); the
  * signal rejects with its reason (or an {@link AbortError}).
+ * @throws {ConfigError} naming the first option that is unknown or wrong, a fault plan's fields included.
  * @example
  * ```ts
  * const transport = mockTransport({ faults: [{ type: 'status', status: 503 }] });
@@ -39,7 +44,7 @@ export interface MockTransport extends Transport {
  * ```
  */
 export function mockTransport(options: MockTransportOptions = {}): MockTransport {
-  refuseUnknownOptions(options, ['dataset', 'latencyMs', 'faults', 'token'], 'mockTransport');
+  parseOptions('mockTransport', mockTransportOptionsSchema, options);
   const handle = createGatewayHandler(options);
   let closed = false;
 

@@ -204,6 +204,6 @@ describe('fault plans', () => {
       }
     })();
     expect(err).toBeInstanceOf(BorderlinkError);
-    expect((err as Error).message).toMatch(/latency is not a known option/);
+    expect((err as Error).message).toMatch(/option `latency` is not known/);
   });
 });
