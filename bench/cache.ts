@@ -1,6 +1,7 @@
 // The cache-hit path: get + copy of a typical answer, against a plain Map get of the same object in the same run
 // (alternating slices, so machine noise hits both alike). One JSON line per figure.
 import type { CheckResult } from '../packages/borderlink/src/queries/types';
+import { cacheTtlOf } from '../packages/borderlink/src/queries/results';
 import { keyedHash } from '../packages/borderlink/src/internal/hash';
 import { createCheckCache, resolveResilienceOptions } from '../packages/borderlink/src/resilience/index';
 import { SAMPLE_HIT } from './lib';
@@ -43,7 +44,8 @@ function compare(a: () => void, b: () => void, rounds: number, ms: number): [num
 
 export async function run(): Promise<void> {
   const secret = new Uint8Array(32).fill(1);
-  const cache = createCheckCache<CheckResult>(resolveResilienceOptions({ cache: { hitTtlMs: 60_000, noHitTtlMs: 60_000 } }));
+  const resolved = resolveResilienceOptions({ cache: { hitTtlMs: 60_000, noHitTtlMs: 60_000 } });
+  const cache = createCheckCache<CheckResult>(resolved, (r) => cacheTtlOf(r, resolved.cache));
   if (cache === undefined) throw new Error('cache is off');
   const keys = Array.from({ length: 1000 }, (_, i) => keyedHash(secret, `{"documentNumber":"X${i}","issuingState":"UTO"}`));
   const map = new Map<string, CheckResult>();

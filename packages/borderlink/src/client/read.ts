@@ -5,7 +5,7 @@ import { HEADERS, PATHS, type CheckRequestBody } from '../protocol/wire';
 import { buildCheckResult, readCheckAnswer } from '../protocol/check-answer';
 import { decodeAnswer } from '../protocol/decode';
 import { keyedHash } from '../internal/hash';
-import { finishResult, type PreparedCheck } from '../queries/results';
+import { cacheTtlOf, finishResult, type PreparedCheck } from '../queries/results';
 import type { CheckResult, QueryContext, Source, Subject } from '../queries/types';
 import { assertSourcesFit, defaultSources, inputError, parseInput, sourcesSchema } from '../queries/validate';
 import { createCheckCache, createDeduper, resolveCallOptions, type CheckCache, type Deduper, type ResolvedResilience } from '../resilience/index';
@@ -104,7 +104,8 @@ export class ReadPath {
     this.#deps = deps;
     this.#executor = deps.executor;
     this.#resilience = deps.resilience;
-    this.cache = createCheckCache<CheckResult>(deps.resilience);
+    const ttl = deps.resilience.cache;
+    this.cache = createCheckCache<CheckResult>(deps.resilience, (result) => cacheTtlOf(result, ttl));
     this.#dedupe = deps.resilience.dedupe ? createDeduper(deps.resilience.clock) : undefined;
   }
 

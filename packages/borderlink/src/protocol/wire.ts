@@ -5,8 +5,6 @@
 import { z } from 'zod';
 import type {
   CheckResult,
-  DocumentType,
-  ReportableStatus,
   WithdrawalReason,
   GatewayWarning,
   Hit,
@@ -27,7 +25,7 @@ import {
   printableAscii,
 } from '../queries/values';
 import { contextSchema, sourcesSchema, subjectsSchema } from '../queries/validate';
-import { documentReportSchema, idempotencyKeySchema, withdrawalSchema } from '../reports/index';
+import { documentReportSchema, idempotencyKeySchema, withdrawalSchema, type DocumentReport } from '../reports/index';
 
 export { HIT_KINDS, MATCH_METHODS, WIRE_OUTCOME_STATUSES } from '../queries/values';
 
@@ -236,15 +234,7 @@ export type _KindsMatch = Assert<(typeof HIT_KINDS)[number] extends Hit['kind'] 
 /** Body of `POST /v1/reports/documents`. */
 export interface DocumentReportRequestBody {
   context: QueryContext;
-  report: {
-    documentNumber: string;
-    issuingState: string;
-    documentType: DocumentType;
-    status: ReportableStatus;
-    incidentDate?: string;
-    incidentCountry?: string;
-    nationalReference?: string;
-  };
+  report: DocumentReport;
 }
 
 export type { WithdrawalReason } from '../queries/types';

@@ -5,6 +5,23 @@ import type { CheckResult, GatewayWarning, Hit, QueryContext, Source, SourceOutc
 
 const answered = new Set(['HIT', 'POSSIBLE_HIT', 'NO_HIT']);
 
+/**
+ * How long a result may be served again from the cache (0: never). Only a complete answer is stored: never
+ * `INCOMPLETE`, never one with a source that did not answer, and never a `NO_HIT` that a hit or another status
+ * contradicts (an inconsistent clear must not be served twice). `hitTtlMs` for HIT and POSSIBLE_HIT, `noHitTtlMs` for
+ * NO_HIT.
+ */
+export function cacheTtlOf(result: CheckResult, ttl: { readonly hitTtlMs: number; readonly noHitTtlMs: number }): number {
+  const { verdict, outcomes } = result;
+  if (verdict === 'INCOMPLETE' || outcomes.length === 0) return 0;
+  for (const o of outcomes) {
+    if (!answered.has(o.status)) return 0;
+    if (verdict === 'NO_HIT' && o.status !== 'NO_HIT') return 0;
+  }
+  if (verdict === 'NO_HIT') return result.hits.length === 0 ? ttl.noHitTtlMs : 0;
+  return ttl.hitTtlMs;
+}
+
 /** What else {@link computeVerdict} needs to know about the answer. */
 export interface VerdictOptions {
   /**

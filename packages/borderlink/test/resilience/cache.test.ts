@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from 'borderlink';
 import { keyedHash } from '../../src/internal/hash';
+import { cacheTtlOf } from '../../src/queries/results';
 import { createCheckCache } from '../../src/resilience/index';
 import { ManualClock, options } from './fakes';
 
 const secret = new Uint8Array(32).fill(7);
+
+/** The options, with the verdict rule's TTL as the client gives it. */
+function withRule(resolved: ReturnType<typeof options>): [ReturnType<typeof options>, (r: CheckResult) => number] {
+  return [resolved, (r) => cacheTtlOf(r, resolved.cache)];
+}
 
 function result(verdict: CheckResult['verdict'], statuses: CheckResult['outcomes'][number]['status'][] = ['NO_HIT']): CheckResult {
   return {
@@ -21,14 +27,14 @@ function result(verdict: CheckResult['verdict'], statuses: CheckResult['outcomes
 
 function setup(hitTtlMs: number, noHitTtlMs: number) {
   const clock = new ManualClock();
-  const cache = createCheckCache<CheckResult>(options(clock, { cache: { hitTtlMs, noHitTtlMs } }));
+  const cache = createCheckCache<CheckResult>(...withRule(options(clock, { cache: { hitTtlMs, noHitTtlMs } })));
   if (cache === undefined) throw new Error('cache off');
   return { clock, cache };
 }
 
 describe('the check cache', () => {
   it('is off unless a TTL is above 0', () => {
-    expect(createCheckCache(options(new ManualClock()))).toBeUndefined();
+    expect(createCheckCache(...withRule(options(new ManualClock())))).toBeUndefined();
   });
 
   it('never stores INCOMPLETE, nor an answer with a source that did not answer', () => {
@@ -88,7 +94,7 @@ describe('the check cache', () => {
 
   it('clears, and evicts the least recently used beyond max', () => {
     const clock = new ManualClock();
-    const cache = createCheckCache<CheckResult>(options(clock, { cache: { max: 2, noHitTtlMs: 60_000 } }))!;
+    const cache = createCheckCache<CheckResult>(...withRule(options(clock, { cache: { max: 2, noHitTtlMs: 60_000 } })))!;
     cache.set('a', result('NO_HIT'));
     cache.set('b', result('NO_HIT'));
     cache.get('a');
