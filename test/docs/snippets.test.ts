@@ -51,7 +51,7 @@ const markdownFiles = (): string[] =>
     .sort()
     .map((f) => join(docsDir, f));
 
-function compilerOptions(): ts.CompilerOptions {
+function compilerOptions(extra: ts.CompilerOptions = {}): ts.CompilerOptions {
   const configPath = join(root, 'tsconfig.json');
   const read = ts.readConfigFile(configPath, (p) => ts.sys.readFile(p));
   if (read.error) throw new Error(ts.flattenDiagnosticMessageText(read.error.messageText, '\n'));
@@ -64,6 +64,7 @@ function compilerOptions(): ts.CompilerOptions {
     moduleDetection: ts.ModuleDetectionKind.Force, // every snippet is a module: top-level await, no shared globals
     noUnusedLocals: false,
     noUnusedParameters: false,
+    ...extra,
   };
 }
 
@@ -73,7 +74,7 @@ interface Problem {
 }
 
 /** Writes the blocks to .tmp/snippets and type-checks them in one program. Problems are reported as doc.md:line. */
-function typecheck(blocks: Block[], dir = outDir): Problem[] {
+function typecheck(blocks: Block[], dir = outDir, extra: ts.CompilerOptions = {}): Problem[] {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const origin = new Map<string, Block>();
@@ -85,7 +86,7 @@ function typecheck(blocks: Block[], dir = outDir): Problem[] {
     writeFileSync(file, `${b.code}\n`);
     origin.set(resolve(file), b);
   }
-  const program = ts.createProgram([...origin.keys()], compilerOptions());
+  const program = ts.createProgram([...origin.keys()], compilerOptions(extra));
   return ts.getPreEmitDiagnostics(program).map((d) => {
     const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
     if (d.file === undefined || d.start === undefined) return { where: '(program)', message };
@@ -164,12 +165,30 @@ function brokenLinks(files: string[]): string[] {
 }
 
 const allBlocks = () => markdownFiles().flatMap((f) => codeBlocks(relative(docsDir, f), readFileSync(f, 'utf8')));
+/** The library's README, the first page a user copies from. */
+// A user's strict settings apply to the user's code: the library's own source, which the snippets resolve to here,
+// is built without exactOptionalPropertyTypes, so only problems in the snippets count.
+const inSnippets = (problems: Problem[]): Problem[] => problems.filter((p) => p.where.startsWith('docs/'));
+const readmeBlocks = () => codeBlocks('../README.md', readFileSync(join(root, 'packages', 'borderlink', 'README.md'), 'utf8'));
 
 describe('docs', () => {
   it('every complete ts snippet in docs/*.md compiles against the real API', () => {
     const blocks = allBlocks().filter(isComplete);
     expect(blocks.length).toBeGreaterThan(10);
     const problems = typecheck(blocks);
+    expect(problems.map((p) => `${p.where}: ${p.message}`).join('\n')).toBe('');
+  });
+
+  it("the library README's quick start compiles, under exactOptionalPropertyTypes too", () => {
+    const blocks = readmeBlocks().filter(isComplete);
+    expect(blocks.length).toBeGreaterThan(0);
+    expect(typecheck(blocks, join(root, '.tmp', 'snippets-readme')).map((p) => `${p.where}: ${p.message}`).join('\n')).toBe('');
+    const strict = inSnippets(typecheck(blocks, join(root, '.tmp', 'snippets-readme-exact'), { exactOptionalPropertyTypes: true }));
+    expect(strict.map((p) => `${p.where}: ${p.message}`).join('\n')).toBe('');
+  });
+
+  it('every complete ts snippet in docs/*.md compiles under exactOptionalPropertyTypes', () => {
+    const problems = inSnippets(typecheck(allBlocks().filter(isComplete), join(root, '.tmp', 'snippets-exact'), { exactOptionalPropertyTypes: true }));
     expect(problems.map((p) => `${p.where}: ${p.message}`).join('\n')).toBe('');
   });
 

@@ -48,7 +48,7 @@ export interface HttpTlsOptions {
    * @default none
    * @example passphrase: process.env.BORDERLINK_KEY_PASSPHRASE
    */
-  passphrase?: string;
+  passphrase?: string | undefined;
   /**
    * Server name for SNI and certificate verification, when it differs from the host in `baseUrl`
    * (e.g. the gateway is reached by IP address).
@@ -89,7 +89,7 @@ export interface HttpTransportOptions {
    * @default none (no authorization header is added)
    * @example token: process.env.BORDERLINK_TOKEN
    */
-  token?: string;
+  token?: string | undefined;
   /**
    * Headers sent on every request. A request's own header of the same name wins. `host`, `connection`,
    * `content-length`, `transfer-encoding`, `keep-alive`, `upgrade` and `expect` are refused, and so is
