@@ -106,10 +106,8 @@ const batchShape = {
   ordered: z.unknown().optional(),
   onProgress: fn<NonNullable<BatchOptions['onProgress']>>(),
   signal: z.unknown().optional(),
-  timeoutMs: z
-    .number({ error: 'must be a positive number of milliseconds' })
-    .refine((v) => Number.isFinite(v) && v > 0, { error: 'must be a positive number of milliseconds' })
-    .optional(),
+  // The same range as every other timeoutMs: each batch request is one call.
+  timeoutMs: RESILIENCE_OPTIONS_SHAPE.timeoutMs,
   context: contextSchema.optional(),
   total: z
     .number({ error: 'must be a whole number of rows, 0 or more' })
