@@ -300,7 +300,7 @@ const ICAO_SPECIAL: readonly (readonly [string, string])[] = [
 
 const SPECIMEN: readonly (readonly [string, string])[] = [['UTO', 'Utopia (ICAO specimen state)']];
 
-function buildTable(): ReadonlyMap<string, StateCodeInfo> {
+function buildTable(): Map<string, StateCodeInfo> {
   const table = new Map<string, StateCodeInfo>();
   const groups: readonly (readonly [readonly (readonly [string, string])[], StateCodeKind])[] = [
     [ISO_3166_ALPHA_3, 'iso'],
@@ -320,7 +320,19 @@ function buildTable(): ReadonlyMap<string, StateCodeInfo> {
  * @example
  * STATE_CODES.get('GBD') // { name: 'British Overseas Territories Citizen', kind: 'icao-special' }
  */
-export const STATE_CODES: ReadonlyMap<string, StateCodeInfo> = buildTable();
+export const STATE_CODES: ReadonlyMap<string, StateCodeInfo> = readOnly(buildTable());
+
+/**
+ * A Map whose set, delete and clear throw: the public table is the one the parser reads, so a caller must not be
+ * able to change what is accepted (a cast away of ReadonlyMap, or plain JavaScript, would otherwise do it).
+ */
+function readOnly<K, V>(entries: Map<K, V>): ReadonlyMap<K, V> {
+  const refuse = (): never => {
+    throw new TypeError('STATE_CODES is read-only');
+  };
+  const table = new Map<K, V>(entries);
+  return Object.freeze(Object.defineProperties(table, { set: { value: refuse }, delete: { value: refuse }, clear: { value: refuse } }));
+}
 
 /**
  * Whether `code` (with or without trailing `<` filler) is a known state code.

@@ -243,7 +243,9 @@ export type FaultPlan =
  * 429 with retry-after-ms 200), a reset, a lost response, a 1500 ms delay, a truncated and a malformed body, an
  * unavailable source and a source timeout.
  */
-export const RANDOM_FAULT_MIX: readonly Fault[] = Object.freeze([
+export const RANDOM_FAULT_MIX: readonly Fault[] = Object.freeze(
+  (
+    [
   { type: 'status', status: 503, retryAfterMs: 100 },
   { type: 'status', status: 500 },
   { type: 'status', status: 429, retryAfterMs: 200 },
@@ -254,7 +256,9 @@ export const RANDOM_FAULT_MIX: readonly Fault[] = Object.freeze([
   { type: 'malformed' },
   { type: 'unavailable' },
   { type: 'outcome', status: 'TIMEOUT' },
-] satisfies Fault[]);
+    ] satisfies Fault[]
+  ).map((fault) => Object.freeze(fault)),
+);
 
 /** mulberry32: small, fast, and the same sequence on every platform for a seed. */
 function seededRandom(seed: number): () => number {

@@ -1,8 +1,8 @@
 // Found on the final review of the restructuring: a rule checked in two places, and public tables a caller could
 // change at run time.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, createClient, type BatchItem } from 'borderlink';
-import { mockTransport } from 'borderlink/testing';
+import { ConfigError, createClient, isKnownStateCode, parseMrz, STATE_CODES, type BatchItem } from 'borderlink';
+import { mockTransport, RANDOM_FAULT_MIX } from 'borderlink/testing';
 
 const context = { authorityId: 'UTO-X', operatorId: 'o', purpose: 'TEST' } as const;
 const rows: BatchItem[] = [{ id: '1', subjects: [{ kind: 'document', documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' }] }];
@@ -19,5 +19,21 @@ describe("checkMany's timeoutMs", () => {
     expect(batch).toBeInstanceOf(ConfigError);
     expect((batch as ConfigError).message).toBe((single as ConfigError).message.replace('checkDocument', 'checkMany'));
     await client.close();
+  });
+});
+
+describe('the public tables', () => {
+  it('STATE_CODES cannot be changed at run time, so what the parser accepts stays as documented', () => {
+    const table = STATE_CODES as Map<string, unknown>;
+    expect(() => table.set('QQQ', { name: 'Nowhere', kind: 'iso' })).toThrow(TypeError);
+    expect(() => table.delete('UTO')).toThrow(TypeError);
+    expect(() => table.clear()).toThrow(TypeError);
+    expect(isKnownStateCode('QQQ')).toBe(false);
+    expect(isKnownStateCode('UTO')).toBe(true);
+    expect(parseMrz(['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10']).valid).toBe(true);
+  });
+
+  it("RANDOM_FAULT_MIX's faults cannot be changed at run time", () => {
+    for (const fault of RANDOM_FAULT_MIX) expect(Object.isFrozen(fault)).toBe(true);
   });
 });
