@@ -4,10 +4,10 @@ import { MrzError } from '../errors/index';
 import { parseOptions } from '../internal/options';
 import type { ParsedMrz } from '../mrz/index';
 import type { CheckResult, Source, Subject } from './types';
-import { dateSchema, documentQuerySchema, personQuerySchema, stateCodeSchema } from './validate';
+import { dateSchema, DEFAULT_SOURCES, documentQuerySchema, personQuerySchema, stateCodeSchema } from './validate';
 
 /** Sources an MRZ check asks: the document in SLTD and TDAWN, its holder in NOMINAL. */
-export const MRZ_SOURCES: readonly Source[] = Object.freeze(['SLTD', 'TDAWN', 'NOMINAL'] as const);
+export const MRZ_SOURCES: readonly Source[] = Object.freeze([...DEFAULT_SOURCES.document, ...DEFAULT_SOURCES.person]);
 
 /**
  * The answer to `checkMrz`: a {@link CheckResult} with what was read. When the MRZ was invalid and the call allowed it
@@ -75,7 +75,7 @@ export function searchFromMrz(parsed: ParsedMrz, allowInvalid: boolean): MrzSear
     documentType: doc.documentType,
   });
   if (document !== undefined) subjects.push(document);
-  else notAsked.push('SLTD', 'TDAWN');
+  else notAsked.push(...DEFAULT_SOURCES.document);
   // ICAO: a holder with one name has it as the primary identifier; a lone secondary identifier stands in for it.
   const surname = doc.surname || doc.givenNames.join(' ');
   const person = validated('person', {
@@ -87,7 +87,7 @@ export function searchFromMrz(parsed: ParsedMrz, allowInvalid: boolean): MrzSear
     ...(doc.nationality && stateCodeSchema.safeParse(doc.nationality).success ? { nationality: doc.nationality } : {}),
   });
   if (person !== undefined) subjects.push(person);
-  else notAsked.push('NOMINAL');
+  else notAsked.push(...DEFAULT_SOURCES.person);
   if (subjects.length === 0) {
     throw mrzError(parsed, (codes) => `Nothing in the MRZ can be searched: no usable document number or name${codes ? ` (${codes})` : ''}`);
   }
