@@ -1,7 +1,9 @@
 // A mock gateway in a process of its own, so that a benchmark's client and server do not share a thread:
 //   node --import tsx bench/gateway-process.ts --latency 20
 // Prints the gateway's URL as one line on stdout, then serves until SIGTERM, SIGINT or the end of stdin (the parent
-// went away), and closes the gateway.
+// went away), and closes the gateway. A line `stats` on stdin is answered with one JSON line on stdout: the requests
+// and check items the gateway has received, so a figure can say what work it stood for.
+import { createInterface } from 'node:readline';
 import { createMockGateway } from 'borderlink/testing';
 
 function latencyFromArgs(args: readonly string[]): number {
@@ -13,6 +15,21 @@ function latencyFromArgs(args: readonly string[]): number {
 }
 
 const gateway = await createMockGateway({ latencyMs: latencyFromArgs(process.argv.slice(2)) });
+// Counted as the gateway records each request: its list keeps only the latest ones, so the count is kept beside it.
+const seen = { requests: 0, items: 0 };
+const recorded = gateway.requests;
+const record = recorded.push.bind(recorded);
+recorded.push = (...entries: typeof recorded) => {
+  for (const entry of entries) {
+    seen.requests++;
+    const items = (entry.body as { items?: unknown } | undefined)?.items;
+    if (Array.isArray(items)) seen.items += items.length;
+  }
+  return record(...entries);
+};
+createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line.trim() === 'stats') process.stdout.write(`${JSON.stringify(seen)}\n`);
+});
 let stopping = false;
 const stop = (): void => {
   if (stopping) return;

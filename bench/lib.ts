@@ -4,9 +4,17 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { DocumentHit } from '../packages/borderlink/src/queries/types';
 
+/** What a gateway process received. */
+export interface GatewayStats {
+  requests: number;
+  items: number;
+}
+
 /** A mock gateway running in a child process. */
 export interface GatewayProcess {
   readonly url: string;
+  /** What the gateway has received so far: requests, and check items in them. */
+  stats(): Promise<GatewayStats>;
   /** Stops the child and waits for it to exit. */
   stop(): Promise<void>;
 }
@@ -33,12 +41,18 @@ export async function startGatewayProcess(latencyMs: number): Promise<GatewayPro
       reject(new Error(`the gateway process exited (code ${code}) before printing its URL`));
     });
   });
-  lines.close();
   return {
     url,
+    stats() {
+      return new Promise<GatewayStats>((resolve) => {
+        lines.once('line', (line) => resolve(JSON.parse(line) as GatewayStats));
+        child.stdin.write('stats\n');
+      });
+    },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
+      lines.close();
     },
   };
 }

@@ -13,6 +13,7 @@ export type { HttpTlsOptions, HttpTransportOptions, Transport, TransportRequest,
 export { isClear } from './queries/results';
 export { summarize } from './client/batch';
 export type { BatchItem, BatchOptions, BatchOutcome, BatchProgress, BatchSummary } from './client/batch';
+export type { BatchingOptions } from './client/batching';
 export {
   CONFIRMATION_STATES,
   DOCUMENT_STATUSES,

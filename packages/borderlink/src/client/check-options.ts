@@ -10,6 +10,10 @@ import type { QueryContext } from '../queries/types';
 import { RESILIENCE_OPTIONS_SHAPE, resolveCallOptions, type ResolvedResilience } from '../resilience/options';
 import type { Transport } from '../transport/types';
 import type { BatchOptions } from './batch';
+import type { BatchingOptions } from './batching';
+
+/** The longest a batched call waits for others: longer is a unit mistake for a check someone waits on. @unit milliseconds */
+const MAX_BATCH_DELAY_MS = 1000;
 import type { CallOptions, ClientOptions, WriteOptions } from './options';
 
 const isFunction = (v: unknown): v is (...args: never[]) => unknown => typeof v === 'function';
@@ -25,6 +29,11 @@ function isLogger(value: unknown): value is Logger {
   const l = value as Record<string, unknown>;
   return typeof l.error === 'function' && typeof l.warn === 'function' && typeof l.info === 'function' && typeof l.debug === 'function';
 }
+
+const integer = (min: number, max: number) => {
+  const problem = `must be an integer from ${min} to ${max}`;
+  return z.number({ error: problem }).refine((v) => Number.isInteger(v) && v >= min && v <= max, { error: problem }).optional();
+};
 
 /** The context's keys: their values are query input, checked by parseContext with an InputError. */
 const contextSchema = z.strictObject(
@@ -48,6 +57,18 @@ const clientOptionsSchema = z.strictObject({
       hashKey: z.custom<string | Uint8Array>((k) => typeof k === 'string' || k instanceof Uint8Array, { error: 'must be a string or a Uint8Array' }).optional(),
       includePersonalData: z.unknown().optional(),
     })
+    .optional(),
+  batching: z
+    .union(
+      [
+        z.literal(false),
+        z.strictObject({ maxItems: integer(1, MAX_ITEMS_PER_REQUEST), maxDelayMs: integer(0, MAX_BATCH_DELAY_MS) } satisfies Record<
+          keyof BatchingOptions,
+          z.ZodType
+        >),
+      ],
+      { error: 'must be an object or false' },
+    )
     .optional(),
   ...RESILIENCE_OPTIONS_SHAPE,
 });
@@ -94,11 +115,6 @@ export function checkWriteOptions(scope: string, options: WriteOptions | undefin
   parseOptions(scope, writeOptionsSchema, options);
   checkTiming(scope, options, resilience);
 }
-
-const integer = (min: number, max: number) => {
-  const problem = `must be an integer from ${min} to ${max}`;
-  return z.number({ error: problem }).refine((v) => Number.isInteger(v) && v >= min && v <= max, { error: problem }).optional();
-};
 
 const batchShape = {
   batchSize: integer(1, MAX_ITEMS_PER_REQUEST),

@@ -14,6 +14,7 @@ import type { Executor } from '../resilience/types';
 import { TRANSPORT_SECRETS, type Transport } from '../transport/types';
 import { Recorder } from './audit';
 import { runBatch, type BatchItem, type BatchOptions, type BatchOutcome } from './batch';
+import { resolveBatching, type ResolvedBatching } from './batching';
 import { checkClientOptions, checkEntryOptions, checkRows } from './check-options';
 import { contextResolver } from './context';
 import { Listeners } from './events';
@@ -39,14 +40,14 @@ import { WriteState } from './write-state';
  */
 export function createClient(options: ClientOptions): BorderlinkClient {
   checkClientOptions(options);
-  const { transport, context, onAudit, logLevel = 'off', logger, privacy = {}, ...resilienceInput } = options;
+  const { transport, context, onAudit, logLevel = 'off', logger, privacy = {}, batching, ...resilienceInput } = options;
   const recorder = new Recorder({
     onAudit,
     log: createLevelledLogger(logLevel, logger ?? console, secretsOf(transport)),
     hashKey: hashKeyFrom(privacy.hashKey),
     includePersonalData: privacy.includePersonalData === true,
   });
-  return new Client(transport, { ...context }, resolveResilienceOptions(resilienceInput), recorder);
+  return new Client(transport, { ...context }, resolveResilienceOptions(resilienceInput), recorder, resolveBatching(batching));
 }
 
 function secretsOf(transport: Transport): string[] {
@@ -63,14 +64,20 @@ class Client implements BorderlinkClient {
   readonly #contextFor: ReturnType<typeof contextResolver>;
   #closed = false;
 
-  constructor(transport: Transport, context: Partial<QueryContext>, resilience: ReturnType<typeof resolveResilienceOptions>, recorder: Recorder) {
+  constructor(
+    transport: Transport,
+    context: Partial<QueryContext>,
+    resilience: ReturnType<typeof resolveResilienceOptions>,
+    recorder: Recorder,
+    batching: ResolvedBatching | undefined,
+  ) {
     this.#transport = transport;
     this.#listeners = new Listeners(recorder.log);
     this.#executor = createExecutor(transport, resilience, { emit: (event) => this.#listeners.emit(event) });
     this.#contextFor = contextResolver(context);
     const assertOpen = () => this.#assertOpen();
     const parts = { executor: this.#executor, resilience, recorder, contextFor: this.#contextFor, assertOpen };
-    this.#reads = new ReadPath(parts);
+    this.#reads = new ReadPath({ ...parts, batching });
     const state = new WriteState(() => this.#reads.forget());
     this.#reads.consult(state);
     this.#writes = new Writes({ ...parts, state });

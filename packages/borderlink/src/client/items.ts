@@ -2,16 +2,26 @@
 // rule is strict and holds for the whole request: an answer under an id that was never sent, an asked item answered
 // twice or not at all means the gateway's numbering cannot be trusted, and no row of that request is believed (a
 // gateway that numbers one off would otherwise give the wanted passenger's HIT to the next row). The single check and
-// the batch both read their answers through it.
+// the batch both read their answers through it. Automatic batching reads through it too, with one difference of mode:
+// its items are separate calls, so an item left out fails only the calls that asked it (`missing: 'fails-item'`);
+// an unknown or repeated id still fails the whole request, since it shows the numbering itself is wrong.
 import { ProtocolError } from '../errors/index';
 import type { CheckItemResponse, CheckResponse } from '../protocol/wire';
 
+/** What an asked item left out of the answer fails: the whole request, or only that item (its caller reads it absent). @internal */
+export type MissingItem = 'fails-request' | 'fails-item';
+
 /**
  * The answer to each asked item, by item id.
- * @throws {ProtocolError} (not retryable) when the answers do not match the asked ids one to one.
+ * @throws {ProtocolError} (not retryable) when an answer's id was not asked or is repeated, and (in mode
+ * `fails-request`) when an asked item is not answered.
  * @internal
  */
-export function answersByItem<T extends { itemId: string }>(askedIds: readonly string[], answers: readonly T[]): Map<string, T> {
+export function answersByItem<T extends { itemId: string }>(
+  askedIds: readonly string[],
+  answers: readonly T[],
+  missing: MissingItem = 'fails-request',
+): Map<string, T> {
   const asked = new Set(askedIds);
   const byId = new Map<string, T>();
   for (const answer of answers) {
@@ -19,7 +29,7 @@ export function answersByItem<T extends { itemId: string }>(askedIds: readonly s
     if (byId.has(answer.itemId)) throw new ProtocolError('The gateway answered an asked item more than once', { retryable: false });
     byId.set(answer.itemId, answer);
   }
-  if (byId.size !== asked.size) throw new ProtocolError('The gateway answered without an item that was asked', { retryable: false });
+  if (missing === 'fails-request' && byId.size !== asked.size) throw new ProtocolError('The gateway answered without an item that was asked', { retryable: false });
   return byId;
 }
 

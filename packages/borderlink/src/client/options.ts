@@ -3,6 +3,7 @@ import type { Logger, LogLevel } from '../logging/logger';
 import type { QueryContext, Source } from '../queries/types';
 import type { ResilienceOptions } from '../resilience/index';
 import type { Transport } from '../transport/types';
+import type { BatchingOptions } from './batching';
 
 /** What the client may reveal about searched values. Nothing, unless the integrator opts in. */
 export interface PrivacyOptions {
@@ -50,6 +51,14 @@ export interface ClientOptions extends ResilienceOptions {
   logger?: Logger;
   /** @default { includePersonalData: false } */
   privacy?: PrivacyOptions;
+  /**
+   * Automatic batching: concurrent single checks under exactly the same context share one request (see
+   * {@link BatchingOptions}). Turn it on when many checks are in flight at once (lanes, kiosks, an API service); at
+   * one check in flight it adds nothing. `false` or absent: every single check is one request.
+   * @default off
+   * @example batching: { maxItems: 100, maxDelayMs: 0 }
+   */
+  batching?: BatchingOptions | false;
 }
 
 /**

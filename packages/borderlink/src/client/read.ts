@@ -14,9 +14,10 @@ import type { CallSpec, Executor } from '../resilience/types';
 import { VERSION } from '../version';
 import type { Recorder } from './audit';
 import type { BatchHost } from './batch';
+import { AutoBatcher, type Carried, type ResolvedBatching } from './batching';
 import { checkCallOptions } from './check-options';
 import type { ContextFor } from './context';
-import { answersByItem, ownCopy, type CheckAnswer } from './items';
+import { answersByItem, ownCopy, type CheckAnswer, type MissingItem } from './items';
 import type { CallOptions } from './options';
 import type { WriteState } from './write-state';
 
@@ -58,6 +59,7 @@ function checkRequest(
   askedIds: readonly string[],
   timing: { timeoutMs: number; attemptTimeoutMs: number },
   signal: AbortSignal | undefined,
+  missing: MissingItem = 'fails-request',
 ): CallSpec<CheckAnswer> {
   return {
     kind: 'read',
@@ -74,7 +76,7 @@ function checkRequest(
     requestId,
     decode: decodeAnswer('read', requestId, (response) => {
       const parsed = readCheckAnswer(response);
-      return { response: parsed, byItem: answersByItem(askedIds, parsed.items) };
+      return { response: parsed, byItem: answersByItem(askedIds, parsed.items, missing) };
     }),
     timeoutMs: timing.timeoutMs,
     attemptTimeoutMs: timing.attemptTimeoutMs,
@@ -89,6 +91,8 @@ export interface ReadDeps {
   recorder: Recorder;
   contextFor: ContextFor;
   assertOpen(): void;
+  /** Automatic batching of concurrent single checks, when on. */
+  batching?: ResolvedBatching | undefined;
 }
 
 /** The reads of one client: its executor, its cache and its table of checks in flight. @internal */
@@ -99,6 +103,7 @@ export class ReadPath {
   readonly cache: CheckCache<CheckResult> | undefined;
   #dedupe: Deduper | undefined;
   #writes: WriteState | undefined;
+  readonly #batcher: AutoBatcher | undefined;
 
   constructor(deps: ReadDeps) {
     this.#deps = deps;
@@ -107,6 +112,12 @@ export class ReadPath {
     const ttl = deps.resilience.cache;
     this.cache = createCheckCache<CheckResult>(deps.resilience, (result) => cacheTtlOf(result, ttl));
     this.#dedupe = deps.resilience.dedupe ? createDeduper(deps.resilience.clock) : undefined;
+    this.#batcher =
+      deps.batching === undefined
+        ? undefined
+        : new AutoBatcher(deps.batching, deps.resilience.clock, (body, requestId, askedIds, timing, signal) =>
+            this.#executor.execute<CheckAnswer>(checkRequest(body, requestId, askedIds, timing, signal, 'fails-item')),
+          );
   }
 
   /**
@@ -150,6 +161,7 @@ export class ReadPath {
    */
   forget(): void {
     if (this.#dedupe !== undefined) this.#dedupe = createDeduper(this.#resilience.clock);
+    this.#batcher?.forget();
     this.cache?.clear();
   }
 
@@ -174,25 +186,26 @@ export class ReadPath {
       }
     }
     const timing = resolveCallOptions(options, this.#resilience);
-    const send = (signal?: AbortSignal) =>
-      this.#executor.execute<CheckAnswer>(checkRequest(bodyText, requestId, SINGLE_ITEM, timing, signal ?? options?.signal));
-    // A check that joined another's request answers with that request's x-request-id: it is the one the gateway saw.
-    const { outcome, sentAs } =
+    const batcher = this.#batcher;
+    // With batching on, the check is one item of a request shared with the checks of its context in flight.
+    const send = (signal?: AbortSignal): Promise<Carried> =>
+      batcher !== undefined
+        ? batcher.run(prepared, timing, signal ?? options?.signal)
+        : this.#executor
+            .execute<CheckAnswer>(checkRequest(bodyText, requestId, SINGLE_ITEM, timing, signal ?? options?.signal))
+            .then((o) => ({ item: o.value.byItem.get('1')!, response: o.value.response, attempts: o.attempts, requestId }));
+    // A check that joined another's request (or shares a batch) answers with that request's x-request-id: it is the
+    // one the gateway saw.
+    const carried =
       dedupe !== undefined && key !== undefined
-        ? await dedupe.run(
-            key,
-            (signal) => send(signal).then((o) => ({ outcome: o, sentAs: requestId })),
-            options?.signal,
-            this.#resilience.clock.now() + timing.timeoutMs,
-          )
-        : { outcome: await send(), sentAs: requestId };
-    const item = outcome.value.byItem.get('1')!;
+        ? await dedupe.run(key, send, options?.signal, this.#resilience.clock.now() + timing.timeoutMs)
+        : await send();
     // The client's own id: the gateway's body id is its own field, checked, and never goes into the audit trail.
     const result = buildCheckResult(
-      ownCopy(item),
+      ownCopy(carried.item),
       prepared.sources,
-      { requestId: sentAs, attempts: outcome.attempts, durationMs: Math.round(performance.now() - started) },
-      outcome.value.response,
+      { requestId: carried.requestId, attempts: carried.attempts, durationMs: Math.round(performance.now() - started) },
+      carried.response,
     );
     if (cache !== undefined && key !== undefined && (this.#writes === undefined || this.#writes.settledSince(epoch))) cache.set(key, result);
     return finishResult(prepared, result);

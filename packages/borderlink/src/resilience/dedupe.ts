@@ -29,8 +29,11 @@ interface Shared {
   callers: number;
 }
 
-/** A copy of an error with its class, brand and every own property (a shared failure must not be edited through one caller). */
-function copyError(error: unknown): unknown {
+/**
+ * A copy of an error with its class, brand and every own property (a shared failure must not be edited through one
+ * caller). Automatic batching gives the calls of a failed request the same copies. @internal
+ */
+export function copyError(error: unknown): unknown {
   if (typeof error !== 'object' || error === null) return error;
   return Object.defineProperties(Object.create(Object.getPrototypeOf(error) as object) as object, Object.getOwnPropertyDescriptors(error));
 }
