@@ -1,22 +1,26 @@
 // The cache of complete check answers. The client keys it by a keyed hash of the canonical query (never the query
-// itself), so the map never holds a document number, name or plate as a key. Entries go in and come out as copies: a
-// caller that edits its result must not change what the next caller is served. What may be stored, and for how long,
+// itself), so the map never holds a document number, name or plate as a key. What may be stored, and for how long,
 // is the verdict rule's to say (queries/results.ts cacheTtlOf): the layer is given it, and knows no query type.
+//
+// A stored answer is a deep copy, frozen, made once when it is stored; a hit hands out a shallow wrapper over it: an
+// object and lists of its own (a caller may set a field, or push to a list, without touching the cache) whose
+// elements are the frozen parts, shared by every hit. A deep copy per hit was most of the cost of a cached check
+// (bench/cache.ts), and a frozen part cannot be edited through one caller's result into the next caller's.
 import { LRUCache } from 'lru-cache';
 import type { ResolvedResilience } from './options';
 
 /** What the cache stores: a JSON-shaped answer. */
 export type CacheableResult = object;
 
-/** A cached answer, as a fresh copy. */
+/** A cached answer: its own object and lists, over frozen elements shared with the cache. */
 export type CachedEntry<R extends CacheableResult = CacheableResult> = R;
 
 /** @internal */
 export interface CheckCache<R extends CacheableResult = CacheableResult> {
-  /** A copy of the answer stored under `key`, when there is one and its TTL has not passed. */
+  /** The answer stored under `key` (see above for what is shared), when there is one and its TTL has not passed. */
   get(key: string): CachedEntry<R> | undefined;
   /**
-   * Stores a copy of the answer for as long as the cache's `ttlOf` says; 0 stores nothing.
+   * Stores a frozen copy of the answer for as long as the cache's `ttlOf` says; 0 stores nothing.
    * @returns whether it was stored.
    */
   set(key: string, result: R): boolean;
@@ -24,16 +28,26 @@ export interface CheckCache<R extends CacheableResult = CacheableResult> {
   readonly size: number;
 }
 
-/** Deep copy of JSON-shaped data. Hand-written because structuredClone is several times slower on this hot path. */
-function copyPlain<V>(value: V): V {
+/** A deep, frozen copy of JSON-shaped data: the caller keeps its own value, and nobody can edit the copy. */
+function frozenCopy<V>(value: V): V {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
     const out = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = copyPlain(value[i]);
-    return out as V;
+    for (let i = 0; i < value.length; i++) out[i] = frozenCopy(value[i]);
+    return Object.freeze(out) as V;
   }
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(value)) out[k] = copyPlain((value as Record<string, unknown>)[k]);
+  for (const k of Object.keys(value)) out[k] = frozenCopy((value as Record<string, unknown>)[k]);
+  return Object.freeze(out) as V;
+}
+
+/** One hit's own object and lists over the stored, frozen elements. */
+function wrapperOf<V extends object>(stored: V): V {
+  const out: Record<string, unknown> = {};
+  for (const k in stored) {
+    const v: unknown = stored[k];
+    out[k] = Array.isArray(v) ? v.slice() : v;
+  }
   return out as V;
 }
 
@@ -53,12 +67,12 @@ export function createCheckCache<R extends CacheableResult = CacheableResult>(
   return {
     get(key) {
       const stored = lru.get(key);
-      return stored === undefined ? undefined : copyPlain(stored);
+      return stored === undefined ? undefined : wrapperOf(stored);
     },
     set(key, result) {
       const ttl = ttlOf(result);
       if (ttl <= 0) return false;
-      lru.set(key, copyPlain(result), { ttl });
+      lru.set(key, frozenCopy(result), { ttl });
       return true;
     },
     clear: () => lru.clear(),
