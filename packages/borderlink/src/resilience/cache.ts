@@ -2,9 +2,9 @@
 // itself), so the map never holds a document number, name or plate as a key. What may be stored, and for how long,
 // is the verdict rule's to say (queries/results.ts cacheTtlOf): the layer is given it, and knows no query type.
 //
-// A stored answer is a deep copy, frozen, made once when it is stored; a hit hands out a shallow wrapper over it: an
-// object and lists of its own (a caller may set a field, or push to a list, without touching the cache) whose
-// elements are the frozen parts, shared by every hit. A deep copy per hit was most of the cost of a cached check
+// A stored answer is a deep copy, made once when it is stored, whose parts are frozen; a hit hands out a shallow
+// wrapper over it: an object and lists of its own (a caller may set a field, or push to a list, without touching the
+// cache) whose elements are the frozen parts, shared by every hit. A deep copy per hit was most of the cost of a cached check
 // (bench/cache.ts), and a frozen part cannot be edited through one caller's result into the next caller's.
 import { LRUCache } from 'lru-cache';
 import type { ResolvedResilience } from './options';
@@ -41,14 +41,33 @@ function frozenCopy<V>(value: V): V {
   return Object.freeze(out) as V;
 }
 
-/** One hit's own object and lists over the stored, frozen elements. */
-function wrapperOf<V extends object>(stored: V): V {
-  const out: Record<string, unknown> = {};
-  for (const k in stored) {
-    const v: unknown = stored[k];
-    out[k] = Array.isArray(v) ? v.slice() : v;
+/** A stored answer and which of its fields are lists (found once, when it is stored). */
+interface Stored<R> {
+  readonly value: R;
+  readonly lists: readonly string[];
+}
+
+// The stored object and its top-level lists are never handed out (every hit gets its own), so only what lies inside
+// them is frozen: V8 keeps a frozen array in a slow representation that made each hit's copy of a list several times
+// dearer than the copy of a plain one.
+function storedOf<R extends object>(result: R): Stored<R> {
+  const value: Record<string, unknown> = {};
+  const lists: string[] = [];
+  for (const k of Object.keys(result)) {
+    const v = (result as Record<string, unknown>)[k];
+    if (Array.isArray(v)) {
+      lists.push(k);
+      value[k] = v.map(frozenCopy);
+    } else value[k] = frozenCopy(v);
   }
-  return out as V;
+  return { value: value as R, lists };
+}
+
+/** One hit's own object and lists over the stored, frozen elements. */
+function wrapperOf<R extends object>({ value, lists }: Stored<R>): R {
+  const out = { ...value } as Record<string, unknown>;
+  for (let i = 0; i < lists.length; i++) out[lists[i]!] = (out[lists[i]!] as unknown[]).slice();
+  return out as R;
 }
 
 /**
@@ -63,7 +82,7 @@ export function createCheckCache<R extends CacheableResult = CacheableResult>(
   if (options.hitTtlMs <= 0 && options.noHitTtlMs <= 0) return undefined;
   const clock = resolved.clock;
   // ttlResolution 0: read the clock on every get, with no timer of lru-cache's own (and the injected clock is obeyed).
-  const lru = new LRUCache<string, R>({ max: options.max, ttlResolution: 0, perf: { now: () => clock.now() } });
+  const lru = new LRUCache<string, Stored<R>>({ max: options.max, ttlResolution: 0, perf: { now: () => clock.now() } });
   return {
     get(key) {
       const stored = lru.get(key);
@@ -72,7 +91,7 @@ export function createCheckCache<R extends CacheableResult = CacheableResult>(
     set(key, result) {
       const ttl = ttlOf(result);
       if (ttl <= 0) return false;
-      lru.set(key, frozenCopy(result), { ttl });
+      lru.set(key, storedOf(result), { ttl });
       return true;
     },
     clear: () => lru.clear(),
