@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'undici';
 import { VERSION, createClient, httpTransport, type BorderlinkClient } from 'borderlink';
-import { cpuMsSince, round, startGatewayProcess, timedInFlight, type GatewayProcess, type GatewayStats } from './lib';
+import { cpuMsSince, round, startGatewayProcess, timedInFlight, type GatewayProcess, type GatewaySeen } from './lib';
 
 const ROUNDS = 10;
 const CONNECTIONS = 8;
@@ -35,11 +35,10 @@ const quantile = (xs: readonly number[], q: number): number => {
 const spread = (xs: readonly number[], digits = 2) => ({ min: round(Math.min(...xs), digits), max: round(Math.max(...xs), digits) });
 
 /** The gateway's counts during `work`. */
-async function counted(gateway: GatewayProcess, work: () => Promise<void>): Promise<GatewayStats> {
-  const before = await gateway.stats();
+async function counted(gateway: GatewayProcess, work: () => Promise<void>): Promise<GatewaySeen> {
+  await gateway.stats(); // each count is of what came since the last one
   await work();
-  const after = await gateway.stats();
-  return { requests: after.requests - before.requests, items: after.items - before.items };
+  return gateway.stats();
 }
 
 function sdkCheck(client: BorderlinkClient): () => Promise<void> {
@@ -99,9 +98,9 @@ async function throughput(gateway: GatewayProcess, on: () => Promise<void>, raw:
   const cpuMicros: number[] = [];
   let onMs = 0;
   let rawMs = 0;
-  const seenOn: GatewayStats = { requests: 0, items: 0 };
-  const seenRaw: GatewayStats = { requests: 0, items: 0 };
-  const add = (into: GatewayStats, s: GatewayStats) => {
+  const seenOn: GatewaySeen = { requests: 0, items: 0 };
+  const seenRaw: GatewaySeen = { requests: 0, items: 0 };
+  const add = (into: GatewaySeen, s: GatewaySeen) => {
     into.requests += s.requests;
     into.items += s.items;
   };

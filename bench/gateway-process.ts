@@ -2,7 +2,7 @@
 //   node --import tsx bench/gateway-process.ts --latency 20
 // Prints the gateway's URL as one line on stdout, then serves until SIGTERM, SIGINT or the end of stdin (the parent
 // went away), and closes the gateway. A line `stats` on stdin is answered with one JSON line on stdout: the requests
-// and check items the gateway has received, so a figure can say what work it stood for.
+// and check items the gateway received since the last `stats`, so a figure can say what work it stood for.
 import { createInterface } from 'node:readline';
 import { createMockGateway } from 'borderlink/testing';
 
@@ -28,7 +28,12 @@ recorded.push = (...entries: typeof recorded) => {
   return record(...entries);
 };
 createInterface({ input: process.stdin }).on('line', (line) => {
-  if (line.trim() === 'stats') process.stdout.write(`${JSON.stringify(seen)}\n`);
+  if (line.trim() !== 'stats') return;
+  // What the gateway saw since the last count, then the count starts again.
+  process.stdout.write(`${JSON.stringify(seen)}\n`);
+  seen.requests = 0;
+  seen.items = 0;
+  recorded.length = 0;
 });
 let stopping = false;
 const stop = (): void => {
@@ -40,5 +45,4 @@ process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 process.stdin.on('end', stop);
 process.stdin.on('error', stop);
-process.stdin.resume();
 process.stdout.write(`${gateway.url}\n`);

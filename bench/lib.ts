@@ -4,19 +4,19 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { DocumentHit } from '../packages/borderlink/src/queries/types';
 
-/** What a gateway process received. */
-export interface GatewayStats {
-  requests: number;
-  items: number;
-}
-
 /** A mock gateway running in a child process. */
 export interface GatewayProcess {
   readonly url: string;
-  /** What the gateway has received so far: requests, and check items in them. */
-  stats(): Promise<GatewayStats>;
+  /** What the gateway saw since the last call (or its start): requests, and check items across them. */
+  stats(): Promise<GatewaySeen>;
   /** Stops the child and waits for it to exit. */
   stop(): Promise<void>;
+}
+
+/** Requests and check items a gateway received. */
+export interface GatewaySeen {
+  requests: number;
+  items: number;
 }
 
 /**
@@ -41,18 +41,20 @@ export async function startGatewayProcess(latencyMs: number): Promise<GatewayPro
       reject(new Error(`the gateway process exited (code ${code}) before printing its URL`));
     });
   });
+  const answers: ((seen: GatewaySeen) => void)[] = [];
+  lines.on('line', (line) => answers.shift()?.(JSON.parse(line) as GatewaySeen));
   return {
     url,
     stats() {
-      return new Promise<GatewayStats>((resolve) => {
-        lines.once('line', (line) => resolve(JSON.parse(line) as GatewayStats));
+      return new Promise<GatewaySeen>((resolve) => {
+        answers.push(resolve);
         child.stdin.write('stats\n');
       });
     },
     async stop() {
+      lines.close();
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
-      lines.close();
     },
   };
 }
@@ -88,3 +90,11 @@ export const SAMPLE_HIT: DocumentHit = {
 };
 
 export const round = (x: number, digits = 0): number => Number(x.toFixed(digits));
+
+/** The median of `xs` and its spread (lowest and highest), for figures measured in alternating chunks. */
+export function medianAndSpread(xs: readonly number[], digits = 2): { median: number; low: number; high: number } {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { median: round(median, digits), low: round(sorted[0]!, digits), high: round(sorted[sorted.length - 1]!, digits) };
+}

@@ -3,7 +3,8 @@
 import type { AuditEvent, AuditSubject } from '../audit/index';
 import { BorderlinkError, ProtocolError } from '../errors/index';
 import { toAbortError } from '../internal/abort';
-import { canonicalJson, keyedHash } from '../internal/hash';
+import type { KeyObject } from 'node:crypto';
+import { canonicalJson, hashKeyObject, keyedHash } from '../internal/hash';
 import type { LevelledLogger } from '../logging/logger';
 import type { PreparedCheck } from '../queries/results';
 import type { CheckResult } from '../queries/types';
@@ -29,13 +30,14 @@ export interface RecorderOptions {
 /** @internal */
 export class Recorder {
   readonly log: LevelledLogger;
-  readonly hashKey: Uint8Array;
+  /** The hash key, imported once: audit hashes and cache keys reuse it on every call. */
+  readonly hashKey: KeyObject;
   readonly #options: RecorderOptions;
 
   constructor(options: RecorderOptions) {
     this.#options = options;
     this.log = options.log;
-    this.hashKey = options.hashKey;
+    this.hashKey = hashKeyObject(options.hashKey);
   }
 
   /** The error a call rejects with: always one of ours, with its request id and duration, logged once. */

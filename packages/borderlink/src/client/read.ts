@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { HEADERS, PATHS, type CheckRequestBody } from '../protocol/wire';
 import { buildCheckResult, readCheckAnswer } from '../protocol/check-answer';
 import { decodeAnswer } from '../protocol/decode';
+import { checkRequestText } from '../protocol/request-body';
 import { keyedHash } from '../internal/hash';
 import { cacheTtlOf, finishResult, type PreparedCheck } from '../queries/results';
 import type { CheckResult, QueryContext, Source, Subject } from '../queries/types';
@@ -174,7 +175,7 @@ export class ReadPath {
       items: [{ itemId: '1', subjects: prepared.subjects, sources: prepared.sources }],
     };
     // Validated input comes out of zod in schema order, so equal queries give equal text.
-    const bodyText = JSON.stringify(body);
+    const bodyText = checkRequestText(body.context, body.items);
     // Cache keys are keyed hashes: a cache outlives the request. The in-flight table may use the body itself, which
     // is in memory exactly as long as its entry.
     const key = cache !== undefined ? keyedHash(this.#deps.recorder.hashKey, bodyText) : dedupe !== undefined ? bodyText : undefined;
@@ -222,7 +223,7 @@ export class ReadPath {
       ...(finish !== undefined ? { finish } : {}),
       send: async (context, items, options) => {
         const requestId = randomUUID();
-        const body = JSON.stringify({ context, items } satisfies CheckRequestBody);
+        const body = checkRequestText(context, items);
         const timing = resolveCallOptions(options, this.#resilience);
         const outcome = await this.#executor.execute<CheckAnswer>(checkRequest(body, requestId, items.map((i) => i.itemId), timing, options.signal));
         return { response: outcome.value.response, byItem: outcome.value.byItem, attempts: outcome.attempts, requestId };

@@ -42,6 +42,33 @@ describe('the cache', () => {
     expect(transport.requests).toHaveLength(2);
   });
 
+  it('serves each cached check its own result over frozen parts: a caller cannot edit what the next caller is served', async () => {
+    const transport = mockTransport();
+    const client = make(transport, { cache: { hitTtlMs: 60_000, noHitTtlMs: 60_000 } });
+    const network = await client.checkDocument(specimen);
+    const first = await client.checkDocument(specimen);
+    const second = await client.checkDocument(specimen);
+    expect(transport.requests).toHaveLength(1);
+    expect(first.verdict).toBe('HIT');
+    expect(new Set([network.requestId, first.requestId, second.requestId]).size).toBe(3);
+    expect(Object.isFrozen(first)).toBe(false);
+    expect(Object.isFrozen(first.hits[0])).toBe(true);
+    expect(() => {
+      (first.hits[0]!.match as { score: number }).score = 0;
+    }).toThrow(TypeError);
+    first.hits.length = 0;
+    first.outcomes.push({ source: 'NOMINAL', status: 'NO_HIT' });
+    first.verdict = 'NO_HIT';
+    const third = await client.checkDocument(specimen);
+    expect(third.verdict).toBe('HIT');
+    expect(third.hits).toEqual(network.hits);
+    expect(third.outcomes).toEqual(network.outcomes);
+    // The result the network path handed out is the caller's own: editing it changes nothing cached.
+    network.hits[0]!.match.score = 0;
+    expect((await client.checkDocument(specimen)).hits[0]?.match.score).toBe(third.hits[0]?.match.score);
+    expect(third.hits[0]?.match.score).not.toBe(0);
+  });
+
   it('never caches an INCOMPLETE answer or an error', async () => {
     const transport = mockTransport({ faults: [{ type: 'unavailable', sources: ['TDAWN'] }, { type: 'status', status: 403 }] });
     const client = make(transport, { cache: { hitTtlMs: 60_000, noHitTtlMs: 60_000 } });

@@ -1,0 +1,95 @@
+// The body of `POST /v1/checks`, written from validated fields. A generic JSON.stringify walks a nested object of a
+// dozen keys on every check and was the largest single cost the profile showed on the hot path (bench/transport.ts);
+// the shape of a validated check is known, so the text is built field by field from the input schemas' own field
+// lists, in their order. The output is exactly JSON.stringify's for every validated body (a property test holds it to
+// that, unicode names and identifiers holding quotes or backslashes included), so equal checks still give equal
+// text, which the cache key relies on.
+import type { QueryContext, Subject } from '../queries/types';
+import { contextSchema, documentQuerySchema, personQuerySchema, vehicleQuerySchema } from '../queries/validate';
+import type { CheckItemRequest } from './wire';
+
+/**
+ * A string as JSON. Validated values are nearly always plain (no quote, backslash, control character or surrogate),
+ * and those need only the quotes; anything else goes through JSON.stringify, which escapes exactly as JSON requires
+ * (a lone surrogate as `\udXXX`).
+ */
+export function jsonString(value: string): string {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(value);
+  }
+  return `"${value}"`;
+}
+
+/** A field's value as JSON: a string, a list of strings, or an object written by its own field list. */
+type FieldWriter = (value: unknown) => string;
+
+// The field lists come from the schemas that validated the values, so a field added to a schema is written too.
+const PERSON_FIELDS = Object.keys(personQuerySchema.shape);
+const DOCUMENT_FIELDS = Object.keys(documentQuerySchema.shape);
+const VEHICLE_FIELDS = Object.keys(vehicleQuerySchema.shape);
+const CONTEXT_FIELDS = Object.keys(contextSchema.shape);
+
+function writeValue(value: unknown): string {
+  if (typeof value === 'string') return jsonString(value);
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + writeValue(value[i]);
+    return `${out}]`;
+  }
+  // Not reached by validated input (strings, lists of strings, the holder); kept exact for anything else.
+  return JSON.stringify(value) ?? 'null';
+}
+
+const writeHolder: FieldWriter = (value) => writeFields('{', value as Record<string, unknown>, PERSON_FIELDS, writeValue);
+
+/** `open` followed by each present field of `fields` as `"name":value`, and the closing brace. */
+function writeFields(open: string, from: Record<string, unknown>, fields: readonly string[], write: (value: unknown, name: string) => string): string {
+  let out = open;
+  let first = open === '{';
+  for (let i = 0; i < fields.length; i++) {
+    const name = fields[i]!;
+    const value = from[name];
+    if (value === undefined) continue;
+    out += `${first ? '' : ','}"${name}":${write(value, name)}`;
+    first = false;
+  }
+  return `${out}}`;
+}
+
+const documentValue = (value: unknown, name: string): string => (name === 'holder' ? writeHolder(value) : writeValue(value));
+
+const SUBJECT_WRITERS: Readonly<Record<Subject['kind'], (subject: Subject) => string>> = {
+  document: (s) => writeFields('{"kind":"document"', s as unknown as Record<string, unknown>, DOCUMENT_FIELDS, documentValue),
+  person: (s) => writeFields('{"kind":"person"', s as unknown as Record<string, unknown>, PERSON_FIELDS, writeValue),
+  vehicle: (s) => writeFields('{"kind":"vehicle"', s as unknown as Record<string, unknown>, VEHICLE_FIELDS, writeValue),
+};
+
+/** The JSON of one subject, `kind` first and then its fields in schema order (as the client builds it). */
+export function subjectJson(subject: Subject): string {
+  return SUBJECT_WRITERS[subject.kind](subject);
+}
+
+/** The JSON of a validated context. */
+export function contextJson(context: QueryContext): string {
+  return writeFields('{', context as unknown as Record<string, unknown>, CONTEXT_FIELDS, writeValue);
+}
+
+function itemJson(item: CheckItemRequest): string {
+  let out = `{"itemId":${jsonString(item.itemId)},"subjects":[`;
+  const { subjects, sources } = item;
+  for (let i = 0; i < subjects.length; i++) out += (i === 0 ? '' : ',') + subjectJson(subjects[i]!);
+  out += ']';
+  if (sources !== undefined) out += `,"sources":${writeValue(sources)}`;
+  return `${out}}`;
+}
+
+/**
+ * The text of `POST /v1/checks` for validated parts: the same as `JSON.stringify({ context, items })`.
+ * @internal
+ */
+export function checkRequestText(context: QueryContext, items: readonly CheckItemRequest[]): string {
+  let out = `{"context":${contextJson(context)},"items":[`;
+  for (let i = 0; i < items.length; i++) out += (i === 0 ? '' : ',') + itemJson(items[i]!);
+  return `${out}]}`;
+}
