@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONTEXT, SPECIMEN_MRZ, runCli } from './run';
+import { VERSION } from 'borderlink';
 
 const ANSI = /\u001b\[/;
 
@@ -173,6 +174,12 @@ describe.concurrent('borderlink --help and --version', () => {
     const { code, stdout } = await runCli(['--version']);
     expect(code).toBe(0);
     expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('prints exactly the version of the library it runs on', async () => {
+    const { code, stdout } = await runCli(['--version']);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${VERSION}\n`);
   });
 
   it('refuses an unknown command with exit 4', async () => {

@@ -1,7 +1,7 @@
 // Gateway text is untrusted input: an error code the gateway chose never reaches a message, toJSON() or the command's
 // error line unchecked, and the request id a gateway puts in its body never stands in for the client's own.
 import { afterEach, describe, expect, it } from 'vitest';
-import { errorLine } from '../src/main';
+import { errorLine } from '../src/command';
 import { errorFromResponse } from '../../borderlink/src/protocol/errors';
 import {
   BorderlinkError,

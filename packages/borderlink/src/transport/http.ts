@@ -3,9 +3,8 @@
  * `Dispatcher` the integrator gives (a proxy, a `MockAgent`).
  * @module
  */
-import { Pool } from 'undici';
 import { z } from 'zod';
-import type { Dispatcher } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
 import { BorderlinkError, ConfigError, ConnectionError, ProtocolError, TimeoutError } from '../errors/index';
 import { TRANSPORT_SECRETS, type Transport, type TransportRequest, type TransportResponse } from './types';
 import { addAbortListener, removeAbortListener, toAbortError } from '../internal/abort';
@@ -268,6 +267,70 @@ function tooLargeError(maxResponseBytes: number): ProtocolError {
 }
 
 /**
+ * The transport's own pool, opened on its first request: undici takes about 100 ms to load, more than the rest of
+ * borderlink together, and a process that never sends (a command answering `--help`, a lane application that parses
+ * MRZ before it checks) should not pay for it. Options are read and refused when the transport is created, as
+ * before; only the module is loaded late. Requests dispatched while it loads wait here in order and go to the pool
+ * once it exists; an attempt given up meanwhile is dropped by the pool unwritten, as any attempt that undici has not
+ * written yet. If undici cannot be loaded, each request fails with a {@link ConfigError} (an installation fault:
+ * retrying cannot mend it, and it says nothing about the gateway's health).
+ */
+class LazyPool {
+  private pool: Dispatcher | undefined = undefined;
+  private loading: Promise<void> | undefined = undefined;
+  private waiting: [Dispatcher.DispatchOptions, Dispatcher.DispatchHandler][] = [];
+  private destroyed: Promise<void> | undefined = undefined;
+
+  constructor(
+    private readonly origin: string,
+    private readonly options: Pool.Options,
+  ) {}
+
+  dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    if (this.pool !== undefined) return this.pool.dispatch(options, handler);
+    if (this.destroyed !== undefined) {
+      handler.onResponseError?.(undefined as never, closedError());
+      return false;
+    }
+    this.waiting.push([options, handler]);
+    this.loading ??= import('undici').then(
+      (undici) => this.opened(new undici.Pool(this.origin, this.options)),
+      (cause: unknown) => this.failWaiting(() => new ConfigError('httpTransport: the undici package could not be loaded', { cause })),
+    );
+    return false;
+  }
+
+  private opened(pool: Dispatcher): void {
+    if (this.destroyed !== undefined) {
+      void pool.destroy();
+      return this.failWaiting(closedError);
+    }
+    this.pool = pool;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const [options, handler] of waiting) pool.dispatch(options, handler);
+  }
+
+  private failWaiting(reason: () => Error): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const [, handler] of waiting) handler.onResponseError?.(undefined as never, reason());
+  }
+
+  destroy(): Promise<void> {
+    if (this.destroyed === undefined) {
+      if (this.pool !== undefined) this.destroyed = this.pool.destroy();
+      else {
+        // As undici's own destroy does: what was dispatched and not answered fails now, not once the module loaded.
+        this.failWaiting(closedError);
+        this.destroyed = this.loading === undefined ? Promise.resolve() : this.loading.then(() => undefined);
+      }
+    }
+    return this.destroyed;
+  }
+}
+
+/**
  * The transport's own queue in front of the undici dispatcher: at most `limit` attempts are handed to undici at once, the
  * rest wait here in order. undici cannot drop a request it was handed without destroying a connection (aborting a
  * request that has not been written closes its socket), so an attempt aborted while waiting must never reach it: a
@@ -282,7 +345,7 @@ class Lane {
   private pumping = false;
 
   constructor(
-    readonly pool: Dispatcher,
+    readonly pool: Pick<Dispatcher, 'dispatch'>,
     readonly limit: number,
     readonly maxResponseBytes: number,
     /** Attempts handed to a dispatcher the integrator owns, which close() must end without destroying it. */
@@ -643,7 +706,7 @@ export function httpTransport(options: HttpTransportOptions): Transport {
 
   const pool =
     dispatcher ??
-    new Pool(url.origin, {
+    new LazyPool(url.origin, {
       connections,
       keepAliveTimeout: keepAliveTimeoutMs,
       connect: { ...connect, timeout: connectTimeoutMs },
