@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { InputError, ProtocolError, TimeoutError } from '../errors/index';
 import { abortErrorFrom, addAbortListener, removeAbortListener } from '../internal/abort';
 import type { CheckItemResponse, CheckResponse } from '../protocol/wire';
-import type { PreparedCheck } from '../queries/results';
+import { checkRequestFromParts, withItemId } from '../protocol/request-body';
 import { copyError, type CallOutcome, type Clock } from '../resilience/index';
 import type { CheckAnswer } from './items';
 
@@ -74,6 +74,8 @@ export type SendItems = (
   signal: AbortSignal | undefined,
 ) => Promise<CallOutcome<CheckAnswer>>;
 
+const SINGLE_ITEM: readonly string[] = Object.freeze(['1']);
+
 /** One call waiting in a batch. Also its own abort listener (no closure per call). */
 class Waiter {
   done = false;
@@ -96,6 +98,8 @@ class Waiter {
 interface Entry {
   /** `{"subjects":…,"sources":…}`, the item without its id: also its identity within the batch. */
   readonly text: string;
+  /** The whole request with this item alone, numbered `1`, as the client already wrote it. */
+  readonly alone: string;
   readonly waiters: Waiter[];
   itemId: string;
 }
@@ -116,10 +120,10 @@ class Batch {
     readonly contextText: string,
   ) {}
 
-  add(text: string, deadlineAt: number, attemptTimeoutMs: number, signal: AbortSignal | undefined): Promise<Carried> {
+  add(text: string, alone: string, deadlineAt: number, attemptTimeoutMs: number, signal: AbortSignal | undefined): Promise<Carried> {
     let entry = this.entries.get(text);
     if (entry === undefined) {
-      entry = { text, waiters: [], itemId: '' };
+      entry = { text, alone, waiters: [], itemId: '' };
       this.entries.set(text, entry);
     }
     const target = entry;
@@ -164,12 +168,9 @@ class Batch {
     const now = clock.now();
     let latest = Number.NEGATIVE_INFINITY;
     let attemptTimeoutMs = 0;
-    const parts: string[] = [];
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
-      entry.itemId = String(i + 1);
-      // The item as validated and serialized once, with its id in front: the same text a generic stringify gives.
-      parts.push(`{"itemId":"${entry.itemId}",${entry.text.slice(1)}`);
+      entry.itemId = i === 0 ? '1' : String(i + 1);
       for (const w of entry.waiters) {
         if (w.done) continue;
         if (w.deadlineAt > latest) latest = w.deadlineAt;
@@ -184,14 +185,15 @@ class Batch {
     this.sent = true;
     this.requestId = randomUUID();
     this.#armDeadlines(clock, latest);
-    const body = `{"context":${this.contextText},"items":[${parts.join(',')}]}`;
+    // The items as validated and written once, each with its id in front; a lone item is the request its call wrote.
+    const body = entries.length === 1 ? entries[0]!.alone : checkRequestFromParts(this.contextText, entries.map((e) => withItemId(e.itemId, e.text)));
     // Only a call with a signal can leave before the request's own deadline (the latest of its calls'), so only then
     // may the request need aborting: an AbortController per request is otherwise a measurable cost for nothing.
     let withSignal = false;
     for (const entry of entries) for (const w of entry.waiters) if (!w.done && w.signal !== undefined) withSignal = true;
     const controller = withSignal ? new AbortController() : undefined;
     this.#controller = controller;
-    const askedIds = entries.map((e) => e.itemId);
+    const askedIds = entries.length === 1 ? SINGLE_ITEM : entries.map((e) => e.itemId);
     send(body, this.requestId, askedIds, { timeoutMs, attemptTimeoutMs: Math.min(attemptTimeoutMs, timeoutMs) }, controller?.signal).then(
       (outcome) => this.#answer(entries, outcome),
       (error: unknown) => this.#fail(entries, error, clock),
@@ -264,7 +266,7 @@ class Batch {
   /** Moves the waiting calls of `entries` (from a request refused as too large) into this new batch. */
   adopt(entries: readonly Entry[]): void {
     for (const entry of entries) {
-      const moved: Entry = { text: entry.text, waiters: [], itemId: '' };
+      const moved: Entry = { text: entry.text, alone: entry.alone, waiters: [], itemId: '' };
       for (const w of entry.waiters) {
         if (w.done) continue;
         const copy = new Waiter(this, moved, w.deadlineAt, w.attemptTimeoutMs, w.signal, w.resolve, w.reject);
@@ -304,14 +306,19 @@ export class AutoBatcher {
   }
 
   /**
-   * Adds one check to the request gathering for its context; it is sent when the turn ends (or `maxDelayMs` passes),
-   * or at once when the request is full or the call's deadline would come first.
+   * Adds one check to the request gathering for its context: `contextText` and `text` are the context and the item
+   * (without its id) as contextJson and checkItemText wrote them from validated input, so equal text is an equal
+   * context, an equal item; `alone` is the request of that item alone (singleCheckText). It is sent when the turn
+   * ends (or `maxDelayMs` passes), or at once when the request is full or the call's deadline would come first.
    */
-  run(prepared: PreparedCheck, timing: { timeoutMs: number; attemptTimeoutMs: number }, signal: AbortSignal | undefined): Promise<Carried> {
+  run(
+    contextText: string,
+    text: string,
+    alone: string,
+    timing: { timeoutMs: number; attemptTimeoutMs: number },
+    signal: AbortSignal | undefined,
+  ): Promise<Carried> {
     if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
-    // Validated context and items come out of zod in schema order: equal text is an equal context, an equal item.
-    const contextText = JSON.stringify(prepared.context);
-    const text = JSON.stringify({ subjects: prepared.subjects, sources: prepared.sources });
     const deadlineAt = this.clock.now() + timing.timeoutMs;
     const delay = this.#options.maxDelayMs;
     let batch = this.#gathering.get(contextText);
@@ -320,7 +327,7 @@ export class AutoBatcher {
       this.#gathering.set(contextText, batch);
       this.#schedule();
     }
-    const carried = batch.add(text, deadlineAt, timing.attemptTimeoutMs, signal);
+    const carried = batch.add(text, alone, deadlineAt, timing.attemptTimeoutMs, signal);
     if (batch.entries.size >= this.#maxItems || (delay > 0 && deadlineAt <= this.#flushAt)) this.#flush(contextText, batch);
     return carried;
   }

@@ -22,6 +22,7 @@ export function answersByItem<T extends { itemId: string }>(
   answers: readonly T[],
   missing: MissingItem = 'fails-request',
 ): Map<string, T> {
+  if (askedIds.length === 1) return answerToOne(askedIds[0]!, answers, missing);
   const asked = new Set(askedIds);
   const byId = new Map<string, T>();
   for (const answer of answers) {
@@ -30,6 +31,25 @@ export function answersByItem<T extends { itemId: string }>(
     byId.set(answer.itemId, answer);
   }
   if (missing === 'fails-request' && byId.size !== asked.size) throw new ProtocolError('The gateway answered without an item that was asked', { retryable: false });
+  return byId;
+}
+
+/**
+ * The same rule for one asked item (every single check, and a batch that gathered one call), without a set: the errors
+ * are the same ones, in the same order of the answers, as the general path gives (a property test holds the two
+ * together for any list of ids).
+ */
+function answerToOne<T extends { itemId: string }>(askedId: string, answers: readonly T[], missing: MissingItem): Map<string, T> {
+  let found: T | undefined;
+  for (let i = 0; i < answers.length; i++) {
+    const answer = answers[i]!;
+    if (answer.itemId !== askedId) throw new ProtocolError('The gateway answered an item that was not asked', { retryable: false });
+    if (found !== undefined) throw new ProtocolError('The gateway answered an asked item more than once', { retryable: false });
+    found = answer;
+  }
+  const byId = new Map<string, T>();
+  if (found !== undefined) byId.set(askedId, found);
+  else if (missing === 'fails-request') throw new ProtocolError('The gateway answered without an item that was asked', { retryable: false });
   return byId;
 }
 

@@ -1,10 +1,10 @@
 // The read path: prepare → cache and de-duplication → execute → match items → result. The single check and the batch
 // share the request (checkRequest) and the item-matching rule (answersByItem) it decodes with.
 import { randomUUID } from 'node:crypto';
-import { HEADERS, PATHS, type CheckRequestBody } from '../protocol/wire';
+import { HEADERS, PATHS } from '../protocol/wire';
 import { buildCheckResult, readCheckAnswer } from '../protocol/check-answer';
 import { decodeAnswer } from '../protocol/decode';
-import { checkRequestText } from '../protocol/request-body';
+import { checkItemText, checkRequestText, contextJson, singleCheckText } from '../protocol/request-body';
 import { keyedHash } from '../internal/hash';
 import { cacheTtlOf, finishResult, type PreparedCheck } from '../queries/results';
 import type { CheckResult, QueryContext, Source, Subject } from '../queries/types';
@@ -170,12 +170,11 @@ export class ReadPath {
   async #check(prepared: PreparedCheck, requestId: string, options: CallOptions | undefined, started: number): Promise<CheckResult> {
     const cache = this.cache;
     const dedupe = this.#dedupe;
-    const body: CheckRequestBody = {
-      context: prepared.context,
-      items: [{ itemId: '1', subjects: prepared.subjects, sources: prepared.sources }],
-    };
-    // Validated input comes out of zod in schema order, so equal queries give equal text.
-    const bodyText = checkRequestText(body.context, body.items);
+    // Validated input comes out of zod in schema order, so equal queries give equal text. The parts are written once:
+    // the single request is built from them, and with batching on they are the context's and the item's identity.
+    const contextText = contextJson(prepared.context);
+    const itemText = checkItemText(prepared.subjects, prepared.sources);
+    const bodyText = singleCheckText(contextText, itemText);
     // Cache keys are keyed hashes: a cache outlives the request. The in-flight table may use the body itself, which
     // is in memory exactly as long as its entry.
     const key = cache !== undefined ? keyedHash(this.#deps.recorder.hashKey, bodyText) : dedupe !== undefined ? bodyText : undefined;
@@ -191,7 +190,7 @@ export class ReadPath {
     // With batching on, the check is one item of a request shared with the checks of its context in flight.
     const send = (signal?: AbortSignal): Promise<Carried> =>
       batcher !== undefined
-        ? batcher.run(prepared, timing, signal ?? options?.signal)
+        ? batcher.run(contextText, itemText, bodyText, timing, signal ?? options?.signal)
         : this.#executor
             .execute<CheckAnswer>(checkRequest(bodyText, requestId, SINGLE_ITEM, timing, signal ?? options?.signal))
             .then((o) => ({ item: o.value.byItem.get('1')!, response: o.value.response, attempts: o.attempts, requestId }));

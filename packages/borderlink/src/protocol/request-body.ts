@@ -75,13 +75,36 @@ export function contextJson(context: QueryContext): string {
   return writeFields('{', context as unknown as Record<string, unknown>, CONTEXT_FIELDS, writeValue);
 }
 
-function itemJson(item: CheckItemRequest): string {
-  let out = `{"itemId":${jsonString(item.itemId)},"subjects":[`;
-  const { subjects, sources } = item;
+/**
+ * The JSON of a validated item without its id, `{"subjects":[…],"sources":[…]}`: what automatic batching uses as a
+ * check's identity within a request, and (behind an id) the item itself.
+ * @internal
+ */
+export function checkItemText(subjects: readonly Subject[], sources: readonly string[] | undefined): string {
+  let out = '{"subjects":[';
   for (let i = 0; i < subjects.length; i++) out += (i === 0 ? '' : ',') + subjectJson(subjects[i]!);
   out += ']';
   if (sources !== undefined) out += `,"sources":${writeValue(sources)}`;
   return `${out}}`;
+}
+
+/** `itemText` (from checkItemText) as the item `itemId`. @internal */
+export function withItemId(itemId: string, itemText: string): string {
+  return `{"itemId":${jsonString(itemId)},${itemText.slice(1)}`;
+}
+
+function itemJson(item: CheckItemRequest): string {
+  return withItemId(item.itemId, checkItemText(item.subjects, item.sources));
+}
+
+/**
+ * The text of `POST /v1/checks` from a context and items already written (contextJson, withItemId): the same as
+ * checkRequestText over the parts. A single check writes its parts once and sends them either alone or, with
+ * automatic batching, as one item among others.
+ * @internal
+ */
+export function checkRequestFromParts(contextText: string, itemTexts: readonly string[]): string {
+  return `{"context":${contextText},"items":[${itemTexts.join(',')}]}`;
 }
 
 /**
@@ -92,4 +115,13 @@ export function checkRequestText(context: QueryContext, items: readonly CheckIte
   let out = `{"context":${contextJson(context)},"items":[`;
   for (let i = 0; i < items.length; i++) out += (i === 0 ? '' : ',') + itemJson(items[i]!);
   return `${out}]}`;
+}
+
+/**
+ * A request of one item, numbered `1`, from its parts: the same text as checkRequestText(context, [{ itemId: '1',
+ * subjects, sources }]).
+ * @internal
+ */
+export function singleCheckText(contextText: string, itemText: string): string {
+  return `{"context":${contextText},"items":[{"itemId":"1",${itemText.slice(1)}]}`;
 }
