@@ -162,21 +162,30 @@ class Batch {
 
   /** Sends the calls still waiting; `clock.now()` is read once. */
   send(send: SendItems, clock: Clock): void {
+    // One pass over the calls: this runs for every request, a lone call's included (bench/batching.ts, 1 in flight).
     const entries: Entry[] = [];
-    for (const entry of this.entries.values()) if (entry.waiters.some((w) => !w.done)) entries.push(entry);
+    let latest = Number.NEGATIVE_INFINITY;
+    let earliest = Number.POSITIVE_INFINITY;
+    let attemptTimeoutMs = 0;
+    let withSignal = false;
+    for (const entry of this.entries.values()) {
+      let waiting = false;
+      const waiters = entry.waiters;
+      for (let k = 0; k < waiters.length; k++) {
+        const w = waiters[k]!;
+        if (w.done) continue;
+        waiting = true;
+        if (w.deadlineAt > latest) latest = w.deadlineAt;
+        if (w.deadlineAt < earliest) earliest = w.deadlineAt;
+        if (w.attemptTimeoutMs > attemptTimeoutMs) attemptTimeoutMs = w.attemptTimeoutMs;
+        if (w.signal !== undefined) withSignal = true;
+      }
+      if (!waiting) continue;
+      entry.itemId = entries.length === 0 ? '1' : String(entries.length + 1);
+      entries.push(entry);
+    }
     if (entries.length === 0) return;
     const now = clock.now();
-    let latest = Number.NEGATIVE_INFINITY;
-    let attemptTimeoutMs = 0;
-    for (let i = 0; i < entries.length; i++) {
-      const entry = entries[i]!;
-      entry.itemId = i === 0 ? '1' : String(i + 1);
-      for (const w of entry.waiters) {
-        if (w.done) continue;
-        if (w.deadlineAt > latest) latest = w.deadlineAt;
-        if (w.attemptTimeoutMs > attemptTimeoutMs) attemptTimeoutMs = w.attemptTimeoutMs;
-      }
-    }
     const timeoutMs = latest - now;
     if (!(timeoutMs > 0)) {
       for (const entry of entries) for (const w of entry.waiters) this.leave(w, ownDeadline());
@@ -184,13 +193,11 @@ class Batch {
     }
     this.sent = true;
     this.requestId = randomUUID();
-    this.#armDeadlines(clock, latest);
+    if (earliest < latest) this.#armDeadlines(clock, latest);
     // The items as validated and written once, each with its id in front; a lone item is the request its call wrote.
     const body = entries.length === 1 ? entries[0]!.alone : checkRequestFromParts(this.contextText, entries.map((e) => withItemId(e.itemId, e.text)));
     // Only a call with a signal can leave before the request's own deadline (the latest of its calls'), so only then
     // may the request need aborting: an AbortController per request is otherwise a measurable cost for nothing.
-    let withSignal = false;
-    for (const entry of entries) for (const w of entry.waiters) if (!w.done && w.signal !== undefined) withSignal = true;
     const controller = withSignal ? new AbortController() : undefined;
     this.#controller = controller;
     const askedIds = entries.length === 1 ? SINGLE_ITEM : entries.map((e) => e.itemId);
@@ -353,13 +360,15 @@ export class AutoBatcher {
   }
 
   #flushAt = Number.POSITIVE_INFINITY;
+  /** One closure per client, not one per request. */
+  readonly #flushAllNow = (): void => this.#flushAll();
 
   #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
     const delay = this.#options.maxDelayMs;
     if (delay === 0) {
-      setImmediate(() => this.#flushAll());
+      setImmediate(this.#flushAllNow);
     } else {
       this.#flushAt = this.clock.now() + delay;
       const timer = this.clock.setTimeout(() => this.#flushAll(), delay);
