@@ -315,7 +315,8 @@ export class AutoBatcher {
   /**
    * Adds one check to the request gathering for its context: `contextText` and `text` are the context and the item
    * (without its id) as contextJson and checkItemText wrote them from validated input, so equal text is an equal
-   * context, an equal item; `alone` is the request of that item alone (singleCheckText). It is sent when the turn
+   * context, an equal item; `alone` is the request of that item alone (singleCheckText); `deadlineAt` is the call's
+   * deadline on the batcher's clock. It is sent when the turn
    * ends (or `maxDelayMs` passes), or at once when the request is full or the call's deadline would come first.
    */
   run(
@@ -323,10 +324,10 @@ export class AutoBatcher {
     text: string,
     alone: string,
     timing: { timeoutMs: number; attemptTimeoutMs: number },
+    deadlineAt: number,
     signal: AbortSignal | undefined,
   ): Promise<Carried> {
     if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
-    const deadlineAt = this.clock.now() + timing.timeoutMs;
     const delay = this.#options.maxDelayMs;
     let batch = this.#gathering.get(contextText);
     if (batch === undefined) {

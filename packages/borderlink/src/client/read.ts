@@ -186,11 +186,13 @@ export class ReadPath {
       }
     }
     const timing = resolveCallOptions(options, this.#resilience);
+    // The call's own deadline, read once for the in-flight table and the batch.
+    const deadlineAt = this.#resilience.clock.now() + timing.timeoutMs;
     const batcher = this.#batcher;
     // With batching on, the check is one item of a request shared with the checks of its context in flight.
     const send = (signal?: AbortSignal): Promise<Carried> =>
       batcher !== undefined
-        ? batcher.run(contextText, itemText, bodyText, timing, signal ?? options?.signal)
+        ? batcher.run(contextText, itemText, bodyText, timing, deadlineAt, signal ?? options?.signal)
         : this.#executor
             .execute<CheckAnswer>(checkRequest(bodyText, requestId, SINGLE_ITEM, timing, signal ?? options?.signal))
             .then((o) => ({ item: o.value.byItem.get('1')!, response: o.value.response, attempts: o.attempts, requestId }));
@@ -198,7 +200,7 @@ export class ReadPath {
     // one the gateway saw.
     const carried =
       dedupe !== undefined && key !== undefined
-        ? await dedupe.run(key, send, options?.signal, this.#resilience.clock.now() + timing.timeoutMs)
+        ? await dedupe.run(key, send, options?.signal, deadlineAt)
         : await send();
     // The client's own id: the gateway's body id is its own field, checked, and never goes into the audit trail.
     const result = buildCheckResult(

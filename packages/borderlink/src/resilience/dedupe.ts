@@ -43,6 +43,8 @@ const JOIN_SLACK_MS = 250;
 
 export function createDeduper(clock: Clock = systemClock): Deduper {
   const inFlight = new Map<string, Shared>();
+  const joinSlack = (deadlineAt: number): number =>
+    Number.isFinite(deadlineAt) ? Math.min(JOIN_SLACK_MS, Math.max(0, deadlineAt - clock.now()) / 10) : 0;
 
   const startShared = (
     key: string,
@@ -77,11 +79,13 @@ export function createDeduper(clock: Clock = systemClock): Deduper {
       if (callerSignal?.aborted) return Promise.reject(abortErrorFrom(callerSignal));
       const existing = inFlight.get(key);
       // Identical checks a few milliseconds apart share a request: the joiner may end up to a tenth of its time
-      // (at most JOIN_SLACK_MS) before its own deadline, never more.
-      const slack = Number.isFinite(deadlineAt) ? Math.min(JOIN_SLACK_MS, Math.max(0, deadlineAt - clock.now()) / 10) : 0;
-      const joined = existing !== undefined && existing.deadlineAt + slack >= deadlineAt;
+      // (at most JOIN_SLACK_MS) before its own deadline, never more. Nearly every check finds nothing to join, and
+      // then needs neither the slack nor the clock.
+      const joined = existing !== undefined && existing.deadlineAt + joinSlack(deadlineAt) >= deadlineAt;
       const shared = joined ? existing : startShared(key, start, callerSignal !== undefined, deadlineAt);
       shared.callers++;
+      // The caller that started the request, with no signal: nothing can make it leave before the request ends.
+      if (!joined && callerSignal === undefined) return shared.promise as Promise<T>;
       // The caller that started the request has its deadline enforced by the request itself; a joiner whose
       // deadline comes before the shared one needs its own.
       const ownDeadline = joined && deadlineAt < shared.deadlineAt && Number.isFinite(deadlineAt);
