@@ -96,7 +96,7 @@ class Waiter {
 
 /** One item of a request: identical checks in one batch are one item, answered to each of its calls. */
 interface Entry {
-  /** `{"subjects":…,"sources":…}`, the item without its id: also its identity within the batch. */
+  /** `{"subjects":…,"sources":…}`, the item without its id. */
   readonly text: string;
   /** The whole request with this item alone, numbered `1`, as the client already wrote it. */
   readonly alone: string;
@@ -106,6 +106,11 @@ interface Entry {
 
 /** The calls of one context gathered for one request, then the request itself. */
 class Batch {
+  /**
+   * By the request of the item alone: within one context that is as exact an identity as the item's own text, and it
+   * is the string the in-flight table already hashed (a long string's hash is computed once and kept by the engine;
+   * a second one costs about as much as the rest of the batch bookkeeping of a call).
+   */
   readonly entries = new Map<string, Entry>();
   /** Calls still waiting. */
   live = 0;
@@ -121,10 +126,10 @@ class Batch {
   ) {}
 
   add(text: string, alone: string, deadlineAt: number, attemptTimeoutMs: number, signal: AbortSignal | undefined): Promise<Carried> {
-    let entry = this.entries.get(text);
+    let entry = this.entries.get(alone);
     if (entry === undefined) {
       entry = { text, alone, waiters: [], itemId: '' };
-      this.entries.set(text, entry);
+      this.entries.set(alone, entry);
     }
     const target = entry;
     return new Promise<Carried>((resolve, reject) => {
@@ -287,7 +292,7 @@ class Batch {
         moved.waiters.push(copy);
         this.live++;
       }
-      if (moved.waiters.length > 0) this.entries.set(moved.text, moved);
+      if (moved.waiters.length > 0) this.entries.set(moved.alone, moved);
     }
   }
 }
