@@ -377,8 +377,9 @@ export class AutoBatcher {
       setImmediate(this.#flushAllNow);
     } else {
       this.#flushAt = this.clock.now() + delay;
-      const timer = this.clock.setTimeout(() => this.#flushAll(), delay);
-      (timer as { unref?: () => void } | undefined)?.unref?.();
+      // Not unref'd: until it fires, nothing else may hold the process open for the calls gathered (no request exists
+      // yet), and a process that exits here drops checks without a word. It is at most MAX_BATCH_DELAY_MS long.
+      this.clock.setTimeout(() => this.#flushAll(), delay);
     }
   }
 

@@ -295,7 +295,11 @@ class LazyPool {
     this.waiting.push([options, handler]);
     this.loading ??= import('undici').then(
       (undici) => this.opened(new undici.Pool(this.origin, this.options)),
-      (cause: unknown) => this.failWaiting(() => new ConfigError('httpTransport: the undici package could not be loaded', { cause })),
+      (cause: unknown) => {
+        // The next request tries the load again and fails alike, rather than waiting on a load that is over.
+        this.loading = undefined;
+        this.failWaiting(() => new ConfigError('httpTransport: the undici package could not be loaded', { cause }));
+      },
     );
     return false;
   }
