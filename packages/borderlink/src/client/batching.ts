@@ -4,7 +4,7 @@
 // its item id alone (answersByItem, the one rule): an id never asked or answered twice means the numbering cannot be
 // trusted and no call of the request is believed; an item left out fails only the calls that asked it.
 import { randomUUID } from 'node:crypto';
-import { InputError, ProtocolError, TimeoutError } from '../errors/index';
+import { AbortError, InputError, ProtocolError, TimeoutError } from '../errors/index';
 import { abortErrorFrom, addAbortListener, removeAbortListener } from '../internal/abort';
 import type { CheckItemResponse, CheckResponse } from '../protocol/wire';
 import { checkRequestFromParts, withItemId } from '../protocol/request-body';
@@ -144,6 +144,11 @@ class Batch {
   /** The earliest deadline of the calls gathered so far. */
   get earliestDeadline(): number {
     return this.#earliest;
+  }
+
+  /** Ends every call still waiting in a request never sent, each with an error of its own. */
+  end(errorOf: () => unknown): void {
+    for (const entry of this.entries.values()) for (const waiter of entry.waiters) this.leave(waiter, errorOf());
   }
 
   /** A call ends before its request does (its abort or its deadline): the others go on without it. */
@@ -351,6 +356,16 @@ export class AutoBatcher {
    */
   forget(): void {
     this.#sendAll();
+  }
+
+  /**
+   * The client is closing: the calls still gathering end now, as the executor ends the calls it holds, rather than
+   * when the batching timer would have sent them to a closed executor (or never, on a clock whose timers never fire).
+   */
+  close(): void {
+    const batches = this.#gathering;
+    this.#gathering = new Map();
+    for (const batch of batches.values()) batch.end(() => new AbortError('The client was closed while the call was in flight'));
   }
 
   /** The gateway refused a request as too large: no later request is larger than `size`. */

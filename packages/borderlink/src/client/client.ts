@@ -151,6 +151,7 @@ class Client implements BorderlinkClient {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#reads.close();
     await this.#executor.close();
     await this.#transport.close();
   }

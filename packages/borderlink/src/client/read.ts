@@ -166,6 +166,11 @@ export class ReadPath {
     this.cache?.clear();
   }
 
+  /** The client is closing: calls gathered for a request not yet sent end now. */
+  close(): void {
+    this.#batcher?.close();
+  }
+
   /** One check of one item, served from the cache, joined to an identical check in flight, or sent. */
   async #check(prepared: PreparedCheck, requestId: string, options: CallOptions | undefined, started: number): Promise<CheckResult> {
     const cache = this.cache;

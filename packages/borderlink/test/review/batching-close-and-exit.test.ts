@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, type BorderlinkClient } from 'borderlink';
+import { AbortError, createClient, type BorderlinkClient } from 'borderlink';
 import { mockTransport } from 'borderlink/testing';
 
 const run = promisify(execFile);
@@ -51,16 +51,26 @@ describe('batched calls gathered and not yet sent', () => {
       const client = createClient({ transport: mockTransport(), context, clock, batching });
       clients.push(client);
       const settled: boolean[] = [false, false];
+      const errors: unknown[] = [];
       const calls = [client.checkDocument(doc(1)), client.checkDocument(doc(2))].map((p, i) =>
         p.then(
           () => (settled[i] = true),
-          () => (settled[i] = true),
+          (err: unknown) => {
+            errors.push(err);
+            settled[i] = true;
+          },
         ),
       );
       await client.close();
       for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
       expect(settled, `batching ${JSON.stringify(batching)}`).toEqual([true, true]);
       await Promise.all(calls);
+      // Ended as the executor ends the calls it holds: an AbortError each, never a check sent to a closed client.
+      if (batching !== false) {
+        expect(errors).toHaveLength(2);
+        for (const err of errors) expect(err).toBeInstanceOf(AbortError);
+        expect(errors[0]).not.toBe(errors[1]);
+      }
     }
   });
 });
