@@ -5,7 +5,7 @@ import { HEADERS, PATHS, type CheckRequestBody } from '../protocol/wire';
 import { buildCheckResult, readCheckAnswer } from '../protocol/check-answer';
 import { decodeAnswer } from '../protocol/decode';
 import { checkRequestText } from '../protocol/request-body';
-import { keyedHash } from '../internal/hash';
+import { memoryKey } from '../internal/hash';
 import { cacheTtlOf, finishResult, type PreparedCheck } from '../queries/results';
 import type { CheckResult, QueryContext, Source, Subject } from '../queries/types';
 import { assertSourcesFit, defaultSources, inputError, parseInput, sourcesSchema } from '../queries/validate';
@@ -178,7 +178,7 @@ export class ReadPath {
     const bodyText = checkRequestText(body.context, body.items);
     // Cache keys are keyed hashes: a cache outlives the request. The in-flight table may use the body itself, which
     // is in memory exactly as long as its entry.
-    const key = cache !== undefined ? keyedHash(this.#deps.recorder.hashKey, bodyText) : dedupe !== undefined ? bodyText : undefined;
+    const key = cache !== undefined ? memoryKey(this.#deps.recorder.memoryKeySecret, bodyText) : dedupe !== undefined ? bodyText : undefined;
     const epoch = this.#writes?.epoch ?? 0;
     if (cache !== undefined && key !== undefined) {
       const cached = cache.get(key);
