@@ -1,10 +1,10 @@
 // The read path: prepare → cache and de-duplication → execute → match items → result. The single check and the batch
 // share the request (checkRequest) and the item-matching rule (answersByItem) it decodes with.
 import { randomUUID } from 'node:crypto';
-import { HEADERS, PATHS, type CheckRequestBody } from '../protocol/wire';
+import { HEADERS, PATHS } from '../protocol/wire';
 import { buildCheckResult, readCheckAnswer } from '../protocol/check-answer';
 import { decodeAnswer } from '../protocol/decode';
-import { checkRequestText } from '../protocol/request-body';
+import { checkRequestText, singleCheckText } from '../protocol/request-body';
 import { memoryKey } from '../internal/hash';
 import { cacheTtlOf, finishResult, type PreparedCheck } from '../queries/results';
 import type { CheckResult, QueryContext, Source, Subject } from '../queries/types';
@@ -170,12 +170,8 @@ export class ReadPath {
   async #check(prepared: PreparedCheck, requestId: string, options: CallOptions | undefined, started: number): Promise<CheckResult> {
     const cache = this.cache;
     const dedupe = this.#dedupe;
-    const body: CheckRequestBody = {
-      context: prepared.context,
-      items: [{ itemId: '1', subjects: prepared.subjects, sources: prepared.sources }],
-    };
     // Validated input comes out of zod in schema order, so equal queries give equal text.
-    const bodyText = checkRequestText(body.context, body.items);
+    const bodyText = singleCheckText(prepared.context, prepared.subjects, prepared.sources);
     // Cache keys are keyed hashes: a cache outlives the request. The in-flight table may use the body itself, which
     // is in memory exactly as long as its entry.
     const key = cache !== undefined ? memoryKey(this.#deps.recorder.memoryKeySecret, bodyText) : dedupe !== undefined ? bodyText : undefined;
@@ -183,7 +179,13 @@ export class ReadPath {
     if (cache !== undefined && key !== undefined) {
       const cached = cache.get(key);
       if (cached !== undefined) {
-        return finishResult(prepared, { ...cached, requestId, attempts: 0, durationMs: Math.round(performance.now() - started), servedFrom: 'cache' });
+        // The hit's own object (see resilience/cache.ts): set in place rather than copied a second time.
+        const hit = cached as { -readonly [K in keyof CheckResult]: CheckResult[K] };
+        hit.requestId = requestId;
+        hit.attempts = 0;
+        hit.durationMs = Math.round(performance.now() - started);
+        hit.servedFrom = 'cache';
+        return finishResult(prepared, hit);
       }
     }
     const timing = resolveCallOptions(options, this.#resilience);

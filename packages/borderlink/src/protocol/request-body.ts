@@ -70,18 +70,41 @@ export function subjectJson(subject: Subject): string {
   return SUBJECT_WRITERS[subject.kind](subject);
 }
 
+// The client's own context is one frozen object shared by every call that brings none: its text is written once.
+let lastContext: QueryContext | undefined;
+let lastContextJson = '';
+
 /** The JSON of a validated context. */
 export function contextJson(context: QueryContext): string {
-  return writeFields('{', context as unknown as Record<string, unknown>, CONTEXT_FIELDS, writeValue);
+  if (context === lastContext) return lastContextJson;
+  const json = writeFields('{', context as unknown as Record<string, unknown>, CONTEXT_FIELDS, writeValue);
+  // Only a frozen context can be remembered by identity: nobody can change it under the text.
+  if (Object.isFrozen(context)) {
+    lastContext = context;
+    lastContextJson = json;
+  }
+  return json;
 }
 
 function itemJson(item: CheckItemRequest): string {
-  let out = `{"itemId":${jsonString(item.itemId)},"subjects":[`;
-  const { subjects, sources } = item;
+  return subjectsJson(`{"itemId":${jsonString(item.itemId)},"subjects":[`, item.subjects, item.sources);
+}
+
+function subjectsJson(open: string, subjects: readonly Subject[], sources: readonly string[] | undefined): string {
+  let out = open;
   for (let i = 0; i < subjects.length; i++) out += (i === 0 ? '' : ',') + subjectJson(subjects[i]!);
   out += ']';
   if (sources !== undefined) out += `,"sources":${writeValue(sources)}`;
   return `${out}}`;
+}
+
+/**
+ * The text of a single check, item `1`: the same as {@link checkRequestText} of that one item, written without the
+ * body and item objects (the cached path builds it on every check, to key the cache).
+ * @internal
+ */
+export function singleCheckText(context: QueryContext, subjects: readonly Subject[], sources: readonly string[]): string {
+  return `${subjectsJson(`{"context":${contextJson(context)},"items":[{"itemId":"1","subjects":[`, subjects, sources)}]}`;
 }
 
 /**

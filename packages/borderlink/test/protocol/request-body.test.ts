@@ -3,7 +3,7 @@
 // JSON.stringify's for every string at all.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkRequestText, jsonString } from '../../src/protocol/request-body';
+import { checkRequestText, jsonString, singleCheckText } from '../../src/protocol/request-body';
 import type { CheckRequestBody } from '../../src/protocol/wire';
 import type { QueryContext, Source, Subject } from '../../src/queries/types';
 import { DOCUMENT_TYPES, PURPOSES, SEXES, SOURCES } from '../../src/queries/values';
@@ -85,6 +85,21 @@ describe('the check request body', () => {
         const text = checkRequestText(b.context, b.items);
         expect(text).toBe(JSON.stringify(b));
         expect(JSON.parse(text)).toEqual(b);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('writes a single check, and a frozen context written once, as JSON.stringify does', () => {
+    fc.assert(
+      fc.property(body, fc.boolean(), (b, freeze) => {
+        const item = b.items[0]!;
+        const context = freeze ? Object.freeze({ ...b.context }) : b.context;
+        const sources = item.sources ?? ['SLTD'];
+        const expected = JSON.stringify({ context: b.context, items: [{ itemId: '1', subjects: item.subjects, sources }] });
+        expect(singleCheckText(context, item.subjects, sources)).toBe(expected);
+        // Twice: the second comes from the remembered text of a frozen context.
+        expect(singleCheckText(context, item.subjects, sources)).toBe(expected);
       }),
       { numRuns: 500 },
     );
