@@ -141,7 +141,13 @@ export class ReadPath {
       : prepareCheck(contextFor, search.subjects, requestSources ?? options?.sources, options?.context, search.notAsked);
     const requestId = randomUUID();
     try {
-      const result = await this.#check(prepared, requestId, options, started);
+      // Validated input comes out of zod in schema order, so equal queries give equal text.
+      const bodyText = singleCheckText(prepared.context, prepared.subjects, prepared.sources);
+      // Cache keys are keyed hashes: a cache outlives the request. The in-flight table may use the body itself, which
+      // is in memory exactly as long as its entry.
+      const key = this.cache !== undefined ? memoryKey(recorder.memoryKeySecret, bodyText) : this.#dedupe !== undefined ? bodyText : undefined;
+      // A hit is answered without a promise of its own: the cached path is synchronous up to the caller's await.
+      const result = this.#hit(prepared, key, requestId, started) ?? (await this.#check(prepared, requestId, options, started, bodyText, key));
       recorder.audit('CHECK', prepared, { requestId, result });
       return result;
     } catch (err) {
@@ -166,28 +172,31 @@ export class ReadPath {
     this.cache?.clear();
   }
 
-  /** One check of one item, served from the cache, joined to an identical check in flight, or sent. */
-  async #check(prepared: PreparedCheck, requestId: string, options: CallOptions | undefined, started: number): Promise<CheckResult> {
+  /** The cached answer to this check, as this call's result, when there is one. */
+  #hit(prepared: PreparedCheck, key: string | undefined, requestId: string, started: number): CheckResult | undefined {
+    const cached = key !== undefined ? this.cache?.get(key) : undefined;
+    if (cached === undefined) return undefined;
+    // The hit's own object (see resilience/cache.ts): set in place rather than copied a second time.
+    const hit = cached as { -readonly [K in keyof CheckResult]: CheckResult[K] };
+    hit.requestId = requestId;
+    hit.attempts = 0;
+    hit.durationMs = Math.round(performance.now() - started);
+    hit.servedFrom = 'cache';
+    return finishResult(prepared, hit);
+  }
+
+  /** One check of one item that the cache did not answer: joined to an identical check in flight, or sent. */
+  async #check(
+    prepared: PreparedCheck,
+    requestId: string,
+    options: CallOptions | undefined,
+    started: number,
+    bodyText: string,
+    key: string | undefined,
+  ): Promise<CheckResult> {
     const cache = this.cache;
     const dedupe = this.#dedupe;
-    // Validated input comes out of zod in schema order, so equal queries give equal text.
-    const bodyText = singleCheckText(prepared.context, prepared.subjects, prepared.sources);
-    // Cache keys are keyed hashes: a cache outlives the request. The in-flight table may use the body itself, which
-    // is in memory exactly as long as its entry.
-    const key = cache !== undefined ? memoryKey(this.#deps.recorder.memoryKeySecret, bodyText) : dedupe !== undefined ? bodyText : undefined;
     const epoch = this.#writes?.epoch ?? 0;
-    if (cache !== undefined && key !== undefined) {
-      const cached = cache.get(key);
-      if (cached !== undefined) {
-        // The hit's own object (see resilience/cache.ts): set in place rather than copied a second time.
-        const hit = cached as { -readonly [K in keyof CheckResult]: CheckResult[K] };
-        hit.requestId = requestId;
-        hit.attempts = 0;
-        hit.durationMs = Math.round(performance.now() - started);
-        hit.servedFrom = 'cache';
-        return finishResult(prepared, hit);
-      }
-    }
     const timing = resolveCallOptions(options, this.#resilience);
     const batcher = this.#batcher;
     // With batching on, the check is one item of a request shared with the checks of its context in flight.
