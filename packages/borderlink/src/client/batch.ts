@@ -117,8 +117,8 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
   if (options.signal?.aborted) throw abortErrorFrom(options.signal);
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
-  const iterator: Iterator<I> | AsyncIterator<I> =
-    Symbol.asyncIterator in Object(input) ? (input as AsyncIterable<I>)[Symbol.asyncIterator]() : (input as Iterable<I>)[Symbol.iterator]();
+  const isAsync = Symbol.asyncIterator in Object(input);
+  const iterator: Iterator<I> | AsyncIterator<I> = isAsync ? (input as AsyncIterable<I>)[Symbol.asyncIterator]() : (input as Iterable<I>)[Symbol.iterator]();
   let inputDone = false;
   let seq = 0;
   /** Set when the gateway answered 413 to a request of one row. */
@@ -126,8 +126,9 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
   const seenIds = new Set<string>();
   const counts = { done: 0, hits: 0, possibleHits: 0, incomplete: 0, errors: 0 };
 
-  // Finished rows waiting to be yielded; in ordered mode keyed by seq.
-  const ready: BatchOutcome<R>[] = [];
+  // Finished rows waiting to be yielded (from `readyHead` on); in ordered mode keyed by seq.
+  let ready: BatchOutcome<R>[] = [];
+  let readyHead = 0;
   const held = new Map<number, BatchOutcome<R>>();
   let nextSeq = 0;
   const inFlight = new Set<Promise<void>>();
@@ -159,7 +160,9 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
   const pull = async (): Promise<Row[]> => {
     const rows: Row[] = [];
     while (rows.length < batchSize && !inputDone) {
-      const next = await iterator.next();
+      // A plain iterable (an array, a generator) is read without an await per row: each was a turn of the microtask
+      // queue per row, where an ideal client has none.
+      const next = isAsync ? await iterator.next() : (iterator as Iterator<I>).next();
       if (next.done) {
         inputDone = true;
         break;
@@ -252,7 +255,7 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
       if (controller.signal.aborted) throw abortErrorFrom(controller.signal);
       // Back-pressure: pull more input only while fewer than `concurrency` requests are in flight and the rows
       // waiting to be read by the caller stay within one round of batches.
-      while (!inputDone && inFlight.size < concurrency && ready.length + held.size < batchSize * concurrency) {
+      while (!inputDone && inFlight.size < concurrency && ready.length - readyHead + held.size < batchSize * concurrency) {
         const rows = await pull();
         if (rows.length === 0) continue;
         const p: Promise<void> = sendBatch(rows).finally(() => {
@@ -261,8 +264,14 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
         });
         inFlight.add(p);
       }
-      while (ready.length > 0) {
-        yield ready.shift()!;
+      // Read by index, the list dropped once read: shift() moved the rest of the list on every row.
+      while (readyHead < ready.length) {
+        const outcome = ready[readyHead++]!;
+        if (readyHead === ready.length) {
+          ready = [];
+          readyHead = 0;
+        }
+        yield outcome;
         if (controller.signal.aborted) throw abortErrorFrom(controller.signal);
       }
       if (inputDone && inFlight.size === 0 && ready.length === 0) break;

@@ -6,7 +6,7 @@ import { createClient, InputError } from 'borderlink';
 import { mockTransport } from 'borderlink/testing';
 import { callOptionsAccepted } from '../../src/client/check-options';
 import { DOCUMENT_TYPES } from '../../src/queries/values';
-import { documentQuerySchema, parseInput, plainDocumentQuery } from '../../src/queries/validate';
+import { documentQuerySchema, parseInput, plainDocumentQuery, plainSubjects, subjectsSchema } from '../../src/queries/validate';
 
 const code = fc.oneof(
   fc.stringMatching(/^[A-Z0-9]{1,20}$/),
@@ -49,6 +49,26 @@ describe('the fast paths of a cached check', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('accepts a list of subjects only when the schema does, with the same value and key order', () => {
+    const subject = fc.oneof(
+      documentQuery.map((q) => (typeof q === 'object' && q !== null && !Array.isArray(q) ? { kind: 'document', ...q } : q)),
+      fc.record({ kind: fc.constantFrom('document', 'person', 'Document'), documentNumber: code, issuingState: state, documentType: type }),
+    );
+    const subjects = fc.oneof(fc.array(subject, { maxLength: 22 }), fc.array(fc.constant({ kind: 'document', documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' }), { maxLength: 22 }), fc.anything());
+    fc.assert(
+      fc.property(subjects, (value) => {
+        const plain = plainSubjects(value);
+        if (plain === undefined) return;
+        const parsed = subjectsSchema.safeParse(value);
+        expect(parsed.success).toBe(true);
+        expect(plain).toStrictEqual(parsed.data);
+        plain.forEach((s, i) => expect(Object.keys(s)).toStrictEqual(Object.keys(parsed.data![i]!)));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(plainSubjects([{ kind: 'document', documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' }])).toBeDefined();
   });
 
   it('takes the fast path for the plain document queries scanners give', () => {
