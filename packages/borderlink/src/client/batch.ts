@@ -89,6 +89,8 @@ export interface BatchHost {
 
 interface Row {
   seq: number;
+  /** The row's item id in its request: its seq, as text, written once. */
+  itemId: string;
   id: string;
   prepared?: PreparedCheck;
   extra?: unknown;
@@ -168,7 +170,8 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
         break;
       }
       const item = next.value as Partial<I> | undefined;
-      const row: Row = { seq: seq++, id: '' };
+      const row: Row = { seq, itemId: String(seq), id: '' };
+      seq++;
       try {
         // Read once, inside the row's try: a getter that throws fails its row, not the batch.
         const rawId: unknown = typeof item === 'object' && item !== null ? item.id : undefined;
@@ -208,7 +211,7 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
     // The gateway refused one row alone as too many: it takes none, and the rest are not sent to hear it again.
     if (tooManyForOne !== undefined) return failRows(rows, tooManyForOne);
     const context = rows[0]!.prepared!.context;
-    const items: CheckItemRequest[] = rows.map((r) => ({ itemId: String(r.seq), subjects: r.prepared!.subjects, sources: r.prepared!.sources }));
+    const items: CheckItemRequest[] = rows.map((r) => ({ itemId: r.itemId, subjects: r.prepared!.subjects, sources: r.prepared!.sources }));
     const sentAt = performance.now();
     try {
       // The answer was matched with answersByItem, as a single check's: an unknown, repeated or missing item id failed
@@ -216,7 +219,7 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
       const { response, byItem, attempts, requestId } = await host.send(context, items, { timeoutMs: options.timeoutMs, signal: controller.signal });
       const durationMs = Math.round(performance.now() - sentAt);
       for (const row of rows) {
-        const item = byItem.get(String(row.seq))!;
+        const item = byItem.get(row.itemId)!;
         // Each row reads its own item: one row's odd fields are warnings on that row alone.
         const result = finishResult(row.prepared!, buildCheckResult(item, row.prepared!.sources, { requestId, attempts, durationMs }, response));
         host.audit(row.prepared!, result, undefined, requestId);
