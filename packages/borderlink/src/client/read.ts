@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { HEADERS, PATHS } from '../protocol/wire';
 import { buildCheckResult, readCheckAnswer } from '../protocol/check-answer';
 import { decodeAnswer } from '../protocol/decode';
-import { checkRequestText, singleCheckText } from '../protocol/request-body';
+import { checkRequestText, contextJson, singleCheckTextOf, singleItemJson } from '../protocol/request-body';
 import { memoryKey } from '../internal/hash';
 import { cacheTtlOf, finishResult, type PreparedCheck } from '../queries/results';
 import type { CheckResult, QueryContext, Source, Subject } from '../queries/types';
@@ -142,12 +142,19 @@ export class ReadPath {
     const requestId = randomUUID();
     try {
       // Validated input comes out of zod in schema order, so equal queries give equal text.
-      const bodyText = singleCheckText(prepared.context, prepared.subjects, prepared.sources);
+      const itemText = singleItemJson(prepared.subjects, prepared.sources);
       // Cache keys are keyed hashes: a cache outlives the request. The in-flight table may use the body itself, which
       // is in memory exactly as long as its entry.
-      const key = this.cache !== undefined ? memoryKey(recorder.memoryKeySecret, bodyText) : this.#dedupe !== undefined ? bodyText : undefined;
-      // A hit is answered without a promise of its own: the cached path is synchronous up to the caller's await.
-      const result = this.#hit(prepared, key, requestId, started) ?? (await this.#check(prepared, requestId, options, started, bodyText, key));
+      const cacheKey = this.cache !== undefined ? memoryKey(recorder.memoryKeySecret, this.#contextKeyText(prepared.context) + itemText) : undefined;
+      // A hit is answered without a promise of its own, and without the request's text: the cached path is synchronous
+      // up to the caller's await.
+      const hit = this.#hit(prepared, cacheKey, requestId, started);
+      let result: CheckResult;
+      if (hit !== undefined) result = hit;
+      else {
+        const bodyText = singleCheckTextOf(prepared.context, itemText);
+        result = await this.#check(prepared, requestId, options, started, bodyText, cacheKey ?? (this.#dedupe !== undefined ? bodyText : undefined));
+      }
       recorder.audit('CHECK', prepared, { requestId, result });
       return result;
     } catch (err) {
@@ -171,6 +178,21 @@ export class ReadPath {
     this.#batcher?.forget();
     this.cache?.clear();
   }
+
+  /**
+   * What stands for the context in a cache key: its own keyed hash, 32 characters of fixed length (so no context and
+   * item text can give another's key text), the same for equal contexts. For the client's own context (one frozen
+   * object, see context.ts) it is made once, so each check hashes 32 characters for it rather than its JSON.
+   */
+  #contextKeyText(context: QueryContext): string {
+    const memo = this.#contextKey;
+    if (memo !== undefined && memo.context === context) return memo.text;
+    const text = memoryKey(this.#deps.recorder.memoryKeySecret, contextJson(context));
+    if (Object.isFrozen(context)) this.#contextKey = { context, text };
+    return text;
+  }
+
+  #contextKey: { context: QueryContext; text: string } | undefined;
 
   /** The cached answer to this check, as this call's result, when there is one. */
   #hit(prepared: PreparedCheck, key: string | undefined, requestId: string, started: number): CheckResult | undefined {

@@ -104,7 +104,17 @@ function subjectsJson(open: string, subjects: readonly Subject[], sources: reado
  * @internal
  */
 export function singleCheckText(context: QueryContext, subjects: readonly Subject[], sources: readonly string[]): string {
-  return `${subjectsJson(`{"context":${contextJson(context)},"items":[{"itemId":"1","subjects":[`, subjects, sources)}]}`;
+  return singleCheckTextOf(context, singleItemJson(subjects, sources));
+}
+
+/** The JSON of a single check's one item, `1` (what {@link singleCheckTextOf} puts after the context). @internal */
+export function singleItemJson(subjects: readonly Subject[], sources: readonly string[]): string {
+  return subjectsJson('{"itemId":"1","subjects":[', subjects, sources);
+}
+
+/** The text of a single check from its context and its item's JSON ({@link singleItemJson}). @internal */
+export function singleCheckTextOf(context: QueryContext, itemJson: string): string {
+  return `{"context":${contextJson(context)},"items":[${itemJson}]}`;
 }
 
 /**
