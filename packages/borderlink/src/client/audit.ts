@@ -4,7 +4,7 @@ import type { AuditEvent, AuditSubject } from '../audit/index';
 import { BorderlinkError, ProtocolError } from '../errors/index';
 import { toAbortError } from '../internal/abort';
 import type { KeyObject } from 'node:crypto';
-import { canonicalJson, hashKeyObject, keyedHash } from '../internal/hash';
+import { canonicalJson, hashKeyObject, keyedHash, memoryKeySecret, type MemoryKeySecret } from '../internal/hash';
 import type { LevelledLogger } from '../logging/logger';
 import type { PreparedCheck } from '../queries/results';
 import type { CheckResult } from '../queries/types';
@@ -32,12 +32,15 @@ export class Recorder {
   readonly log: LevelledLogger;
   /** The hash key, imported once: audit hashes and cache keys reuse it on every call. */
   readonly hashKey: KeyObject;
+  /** The same key, for the keys of in-memory maps (the answer cache): see memoryKey. */
+  readonly memoryKeySecret: MemoryKeySecret;
   readonly #options: RecorderOptions;
 
   constructor(options: RecorderOptions) {
     this.#options = options;
     this.log = options.log;
     this.hashKey = hashKeyObject(options.hashKey);
+    this.memoryKeySecret = memoryKeySecret(options.hashKey);
   }
 
   /** The error a call rejects with: always one of ours, with its request id and duration, logged once. */

@@ -89,6 +89,8 @@ export interface BatchHost {
 
 interface Row {
   seq: number;
+  /** The row's item id in its request: its seq, as text, written once. */
+  itemId: string;
   id: string;
   prepared?: PreparedCheck;
   extra?: unknown;
@@ -117,8 +119,8 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
   if (options.signal?.aborted) throw abortErrorFrom(options.signal);
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
-  const iterator: Iterator<I> | AsyncIterator<I> =
-    Symbol.asyncIterator in Object(input) ? (input as AsyncIterable<I>)[Symbol.asyncIterator]() : (input as Iterable<I>)[Symbol.iterator]();
+  const isAsync = Symbol.asyncIterator in Object(input);
+  const iterator: Iterator<I> | AsyncIterator<I> = isAsync ? (input as AsyncIterable<I>)[Symbol.asyncIterator]() : (input as Iterable<I>)[Symbol.iterator]();
   let inputDone = false;
   let seq = 0;
   /** Set when the gateway answered 413 to a request of one row. */
@@ -126,8 +128,9 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
   const seenIds = new Set<string>();
   const counts = { done: 0, hits: 0, possibleHits: 0, incomplete: 0, errors: 0 };
 
-  // Finished rows waiting to be yielded; in ordered mode keyed by seq.
-  const ready: BatchOutcome<R>[] = [];
+  // Finished rows waiting to be yielded (from `readyHead` on); in ordered mode keyed by seq.
+  let ready: BatchOutcome<R>[] = [];
+  let readyHead = 0;
   const held = new Map<number, BatchOutcome<R>>();
   let nextSeq = 0;
   const inFlight = new Set<Promise<void>>();
@@ -159,13 +162,16 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
   const pull = async (): Promise<Row[]> => {
     const rows: Row[] = [];
     while (rows.length < batchSize && !inputDone) {
-      const next = await iterator.next();
+      // A plain iterable (an array, a generator) is read without an await per row: each was a turn of the microtask
+      // queue per row, where an ideal client has none.
+      const next = isAsync ? await iterator.next() : (iterator as Iterator<I>).next();
       if (next.done) {
         inputDone = true;
         break;
       }
       const item = next.value as Partial<I> | undefined;
-      const row: Row = { seq: seq++, id: '' };
+      const row: Row = { seq, itemId: String(seq), id: '' };
+      seq++;
       try {
         // Read once, inside the row's try: a getter that throws fails its row, not the batch.
         const rawId: unknown = typeof item === 'object' && item !== null ? item.id : undefined;
@@ -205,7 +211,7 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
     // The gateway refused one row alone as too many: it takes none, and the rest are not sent to hear it again.
     if (tooManyForOne !== undefined) return failRows(rows, tooManyForOne);
     const context = rows[0]!.prepared!.context;
-    const items: CheckItemRequest[] = rows.map((r) => ({ itemId: String(r.seq), subjects: r.prepared!.subjects, sources: r.prepared!.sources }));
+    const items: CheckItemRequest[] = rows.map((r) => ({ itemId: r.itemId, subjects: r.prepared!.subjects, sources: r.prepared!.sources }));
     const sentAt = performance.now();
     try {
       // The answer was matched with answersByItem, as a single check's: an unknown, repeated or missing item id failed
@@ -213,7 +219,7 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
       const { response, byItem, attempts, requestId } = await host.send(context, items, { timeoutMs: options.timeoutMs, signal: controller.signal });
       const durationMs = Math.round(performance.now() - sentAt);
       for (const row of rows) {
-        const item = byItem.get(String(row.seq))!;
+        const item = byItem.get(row.itemId)!;
         // Each row reads its own item: one row's odd fields are warnings on that row alone.
         const result = finishResult(row.prepared!, buildCheckResult(item, row.prepared!.sources, { requestId, attempts, durationMs }, response));
         host.audit(row.prepared!, result, undefined, requestId);
@@ -252,7 +258,7 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
       if (controller.signal.aborted) throw abortErrorFrom(controller.signal);
       // Back-pressure: pull more input only while fewer than `concurrency` requests are in flight and the rows
       // waiting to be read by the caller stay within one round of batches.
-      while (!inputDone && inFlight.size < concurrency && ready.length + held.size < batchSize * concurrency) {
+      while (!inputDone && inFlight.size < concurrency && ready.length - readyHead + held.size < batchSize * concurrency) {
         const rows = await pull();
         if (rows.length === 0) continue;
         const p: Promise<void> = sendBatch(rows).finally(() => {
@@ -261,8 +267,14 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
         });
         inFlight.add(p);
       }
-      while (ready.length > 0) {
-        yield ready.shift()!;
+      // Read by index, the list dropped once read: shift() moved the rest of the list on every row.
+      while (readyHead < ready.length) {
+        const outcome = ready[readyHead++]!;
+        if (readyHead === ready.length) {
+          ready = [];
+          readyHead = 0;
+        }
+        yield outcome;
         if (controller.signal.aborted) throw abortErrorFrom(controller.signal);
       }
       if (inputDone && inFlight.size === 0 && ready.length === 0) break;

@@ -102,12 +102,38 @@ function checkTiming(scope: string, options: CallOptions | WriteOptions, resilie
   resolveCallOptions(options, resilience, scope);
 }
 
+const CALL_OPTION_KEYS: ReadonlySet<string> = new Set(Object.keys(callOptionsSchema.shape));
+const CONTEXT_KEYS: ReadonlySet<string> = new Set(Object.keys(contextSchema.shape));
+
+/** Whether every key of `value` (walked as zod walks a strict object's: `for…in`) is one of `known`. */
+function onlyKnownKeys(value: object, known: ReadonlySet<string>): boolean {
+  for (const key in value) if (!known.has(key)) return false;
+  return true;
+}
+
+/**
+ * Whether a read call's options are plainly what {@link callOptionsSchema} accepts: an object of known keys, a context
+ * of known keys (its values are checked as query input), a signal that is an AbortSignal. The schema accepts exactly
+ * these; anything else goes to it, for its wording of the error. A zod parse per call showed on the cached path.
+ */
+function plainCallOptions(options: unknown): boolean {
+  if (typeof options !== 'object' || options === null || Array.isArray(options) || !onlyKnownKeys(options, CALL_OPTION_KEYS)) return false;
+  const { context, signal } = options as CallOptions;
+  if (context !== undefined && (typeof context !== 'object' || context === null || Array.isArray(context) || !onlyKnownKeys(context, CONTEXT_KEYS))) {
+    return false;
+  }
+  return signal === undefined || signal instanceof AbortSignal;
+}
+
 /** Checks a read call's options (`scope` is the method). @throws {ConfigError} naming the option. */
 export function checkCallOptions(scope: string, options: CallOptions | undefined, resilience: ResolvedResilience): void {
   if (options === undefined) return;
-  parseOptions(scope, callOptionsSchema, options);
+  if (!plainCallOptions(options)) parseOptions(scope, callOptionsSchema, options);
   checkTiming(scope, options, resilience);
 }
+
+/** The call-option pre-check, for the test that holds it to the schema. @internal */
+export const callOptionsAccepted = { plain: plainCallOptions, schema: (options: unknown) => callOptionsSchema.safeParse(options).success };
 
 /** Checks a write's options. @throws {ConfigError} naming the option. */
 export function checkWriteOptions(scope: string, options: WriteOptions | undefined, resilience: ResolvedResilience): void {

@@ -7,7 +7,7 @@ import { hashKeyFrom } from '../internal/hash';
 import { createLevelledLogger } from '../logging/logger';
 import type { MrzBatchItem, MrzCheckOptions, MrzCheckResult } from '../queries/mrz-check';
 import type { CheckResult, DocumentQuery, PersonQuery, QueryContext, Subject, VehicleQuery } from '../queries/types';
-import { documentQuerySchema, parseInput, parseSubjects, personQuerySchema, vehicleQuerySchema } from '../queries/validate';
+import { documentQuerySchema, parseInput, parseSubjects, personQuerySchema, plainDocumentQuery, vehicleQuerySchema } from '../queries/validate';
 import type { DocumentReport, ReportResult, WithdrawalRequest, WithdrawalResult } from '../reports/index';
 import { createExecutor, resolveResilienceOptions } from '../resilience/index';
 import type { Executor } from '../resilience/types';
@@ -48,6 +48,13 @@ export function createClient(options: ClientOptions): BorderlinkClient {
     includePersonalData: privacy.includePersonalData === true,
   });
   return new Client(transport, { ...context }, resolveResilienceOptions(resilienceInput), recorder, resolveBatching(batching));
+}
+
+/** A document query as a subject: the plainly valid ones without zod, every other through the schema (and its errors). */
+function documentSubject(document: unknown): Subject {
+  const plain = plainDocumentQuery(document);
+  if (plain !== undefined) return { kind: 'document', documentNumber: plain.documentNumber, issuingState: plain.issuingState, documentType: plain.documentType };
+  return { kind: 'document', ...parseInput(documentQuerySchema, document) } as Subject;
 }
 
 function secretsOf(transport: Transport): string[] {
@@ -98,7 +105,7 @@ class Client implements BorderlinkClient {
   }
 
   checkDocument(document: DocumentQuery, options?: CallOptions): Promise<CheckResult> {
-    return this.#reads.checkOne('checkDocument', () => [{ kind: 'document', ...parseInput(documentQuerySchema, document) } as Subject], options);
+    return this.#reads.checkOne('checkDocument', () => [documentSubject(document)], options);
   }
 
   checkPerson(person: PersonQuery, options?: CallOptions): Promise<CheckResult> {

@@ -11,6 +11,7 @@ export function contextResolver(base: Partial<QueryContext>): ContextFor {
   let valid: QueryContext | undefined;
   return (callContext) => {
     if (callContext !== undefined) return parseContext({ ...base, ...callContext });
-    return (valid ??= parseContext(base));
+    // Frozen: every call without a context of its own shares it, and its JSON is written once (protocol/request-body.ts).
+    return (valid ??= Object.freeze(parseContext(base)));
   };
 }

@@ -8,7 +8,8 @@ import type { BatchingOptions } from './batching';
 /** What the client may reveal about searched values. Nothing, unless the integrator opts in. */
 export interface PrivacyOptions {
   /**
-   * Key of the keyed hash (HMAC-SHA256) that identifies searched subjects in audit events and cache keys. Give a
+   * Key of the keyed hashes that identify searched subjects in audit events (HMAC-SHA256) and cache keys (SHA-256 of
+   * the key followed by the query, compared in memory only). Give a
    * stable secret to correlate audit events across restarts; by default a random key lives as long as the client.
    * At least 16 bytes (a string counts its UTF-8 bytes): a shorter key is a `ConfigError`, since anyone holding the
    * audit log could recompute the hashes of a short key by search.

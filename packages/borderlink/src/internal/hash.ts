@@ -1,5 +1,5 @@
 // Keyed hashes of searched values: audit events and cache keys say *which* query without holding the query.
-import { createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createHmac, createSecretKey, hash, randomBytes, type KeyObject } from 'node:crypto';
 import { optionError } from './options';
 
 /** JSON with sorted keys, so equal queries give equal text whatever the key order. */
@@ -19,6 +19,35 @@ export function canonicalJson(value: unknown): string {
  */
 export function keyedHash(key: Uint8Array | KeyObject, text: string): string {
   return createHmac('sha256', key).update(text).digest('hex').slice(0, 32);
+}
+
+/**
+ * The secret for {@link memoryKey}: the key's bytes as hex, made once per client. A string, so the hash is one call
+ * over one string, with no buffer made per call.
+ */
+export type MemoryKeySecret = string & { readonly memoryKeySecret: true };
+
+/** The secret of {@link memoryKey} under `key`. */
+export function memoryKeySecret(key: Uint8Array): MemoryKeySecret {
+  return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('hex') as MemoryKeySecret;
+}
+
+/**
+ * SHA-256 of the secret followed by `text`, hex, truncated to 128 bits: the key of an in-memory map (the answer
+ * cache), one `crypto.hash` call (a fresh HMAC per call was most of the cost of a cached check, bench/cache.ts).
+ *
+ * Why this is enough where an HMAC is not needed: the key is only compared for equality with other keys made in the
+ * same process under the same secret, never sent, stored or used to prove anything. What it must give is (a) equal
+ * texts give equal keys, which any hash does, and (b) the key reveals nothing about the text to someone without the
+ * secret (a heap dump, a debug print of the map), including by search over likely document numbers: without the 256-bit
+ * secret that search cannot recompute a single key, since SHA-256 is one-way and the secret is part of its input. The
+ * weakness an HMAC closes, length extension, lets someone who holds one key forge the key of a longer text; that
+ * only matters for authentication, and a forged key here would point at an entry nobody else can read either.
+ * Audit hashes, which leave the process and which a reader may recompute under the same secret, stay HMAC
+ * ({@link keyedHash}).
+ */
+export function memoryKey(secret: MemoryKeySecret, text: string): string {
+  return hash('sha256', secret + text).slice(0, 32);
 }
 
 /** The key as a KeyObject, made once and reused for every hash under it. */

@@ -70,9 +70,20 @@ export function subjectJson(subject: Subject): string {
   return SUBJECT_WRITERS[subject.kind](subject);
 }
 
+// The client's own context is one frozen object shared by every call that brings none: its text is written once.
+let lastContext: QueryContext | undefined;
+let lastContextJson = '';
+
 /** The JSON of a validated context. */
 export function contextJson(context: QueryContext): string {
-  return writeFields('{', context as unknown as Record<string, unknown>, CONTEXT_FIELDS, writeValue);
+  if (context === lastContext) return lastContextJson;
+  const json = writeFields('{', context as unknown as Record<string, unknown>, CONTEXT_FIELDS, writeValue);
+  // Only a frozen context can be remembered by identity: nobody can change it under the text.
+  if (Object.isFrozen(context)) {
+    lastContext = context;
+    lastContextJson = json;
+  }
+  return json;
 }
 
 /**

@@ -2,7 +2,7 @@
 // the only thing an InputError carries about the input.
 import { z } from 'zod';
 import { InputError, type FieldIssue } from '../errors/index';
-import type { QueryContext, Source, Subject } from './types';
+import type { DocumentQuery, QueryContext, Source, Subject } from './types';
 import { DOCUMENT_NUMBER, DOCUMENT_TYPES, PURPOSES, SEXES, SOURCES, STATE_CODE, VIN, printableAscii, spellValues } from './values';
 
 const upper = (v: string) => v.trim().toUpperCase();
@@ -116,6 +116,46 @@ function vehicleNeedsKey(v: { vin?: string | undefined; plate?: string | undefin
 }
 
 export const documentQuerySchema = z.strictObject(documentFields);
+
+const DOCUMENT_TYPE_SET: ReadonlySet<unknown> = new Set(DOCUMENT_TYPES);
+
+/** Whether `v` is `min` to `max` characters A-Z (and 0-9 with `digits`): then trimming and upper-casing leave it as is. */
+function isPlainCode(v: unknown, max: number, digits: boolean): v is string {
+  if (typeof v !== 'string' || v.length === 0 || v.length > max) return false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (!((c >= 0x41 && c <= 0x5a) || (digits && c >= 0x30 && c <= 0x39))) return false;
+  }
+  return true;
+}
+
+/**
+ * The document query when it is plainly valid (the three fields, already upper case and untrimmed, no holder),
+ * with exactly the value {@link documentQuerySchema} gives it; otherwise undefined, and the schema decides (and words
+ * the error). zod's object parse was the largest cost of a cached check after the key (bench/cache.ts). The keys are
+ * walked as zod walks them (`for…in`, inherited enumerable keys included), so a key the schema would refuse is never
+ * let through here. A property test holds the two to the same answer. @internal
+ */
+export function plainDocumentQuery(value: unknown): { documentNumber: string; issuingState: string; documentType: DocumentQuery['documentType'] } | undefined {
+  return plainDocumentFields(value, false);
+}
+
+function plainDocumentFields(
+  value: unknown,
+  withKind: boolean,
+): { documentNumber: string; issuingState: string; documentType: DocumentQuery['documentType'] } | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  let n = 0;
+  for (const key in value) {
+    if (key !== 'documentNumber' && key !== 'issuingState' && key !== 'documentType' && !(withKind && key === 'kind')) return undefined;
+    n++;
+  }
+  if (n !== (withKind ? 4 : 3)) return undefined;
+  if (withKind && (value as { kind?: unknown }).kind !== 'document') return undefined;
+  const { documentNumber, issuingState, documentType } = value as Record<string, unknown>;
+  if (!isPlainCode(documentNumber, 20, true) || !isPlainCode(issuingState, 3, false) || !DOCUMENT_TYPE_SET.has(documentType)) return undefined;
+  return { documentNumber, issuingState, documentType: documentType as DocumentQuery['documentType'] };
+}
 export const personQuerySchema = z.strictObject(personFields);
 export const vehicleQuerySchema = z.strictObject(vehicleFields).superRefine(vehicleNeedsKey);
 
@@ -197,7 +237,23 @@ export function parseContext(value: Partial<QueryContext>): QueryContext {
 }
 
 export function parseSubjects(value: unknown): Subject[] {
-  return parseInput(subjectsSchema, value, 'subjects') as Subject[];
+  return plainSubjects(value) ?? (parseInput(subjectsSchema, value, 'subjects') as Subject[]);
+}
+
+/**
+ * The subjects when every one is a plainly valid document subject (see {@link plainDocumentQuery}), with exactly the
+ * value {@link subjectsSchema} gives them; otherwise undefined, and the schema decides. A manifest row is nearly
+ * always one passport, and zod's parse of it was the largest cost per row of checkMany. @internal
+ */
+export function plainSubjects(value: unknown): Subject[] | undefined {
+  if (!Array.isArray(value) || value.length === 0 || value.length > 20) return undefined;
+  const out: Subject[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const d = plainDocumentFields(value[i], true);
+    if (d === undefined) return undefined;
+    out.push({ kind: 'document', documentNumber: d.documentNumber, issuingState: d.issuingState, documentType: d.documentType });
+  }
+  return out;
 }
 
 /** The sources a subject is checked in when the caller names none. */

@@ -76,8 +76,8 @@ export interface BreakerOptions {
 }
 
 /**
- * The client's cache of complete check answers. Off unless a TTL is above 0. Keys are keyed hashes (HMAC-SHA256) of
- * the query, never the searched values. Only complete answers are stored: an `INCOMPLETE` verdict never is.
+ * The client's cache of complete check answers. Off unless a TTL is above 0. Keys are keyed hashes (SHA-256 under
+ * `privacy.hashKey`) of the query, never the searched values. Only complete answers are stored: an `INCOMPLETE` verdict never is.
  */
 export interface CacheOptions {
   /** Most answers kept; the least recently used go first. @default 10000 */

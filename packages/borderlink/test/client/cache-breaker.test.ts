@@ -42,6 +42,22 @@ describe('the cache', () => {
     expect(transport.requests).toHaveLength(2);
   });
 
+  it('serves a check whose own context equals the client’s from the same entry, and never another context’s', async () => {
+    const transport = mockTransport();
+    const client = make(transport, { cache: { hitTtlMs: 60_000, noHitTtlMs: 60_000 } });
+    await client.checkDocument(clean);
+    const same = await client.checkDocument(clean, { context: { operatorId: context.operatorId } });
+    expect(same.servedFrom).toBe('cache');
+    expect(transport.requests).toHaveLength(1);
+    const other = await client.checkDocument(clean, { context: { operatorId: 'officer-0043' } });
+    expect(other.servedFrom).toBe('network');
+    expect(transport.requests).toHaveLength(2);
+    expect((transport.requests[1]!.body as { context: { operatorId: string } }).context.operatorId).toBe('officer-0043');
+    expect((await client.checkDocument(clean, { context: { operatorId: 'officer-0043' } })).servedFrom).toBe('cache');
+    expect((await client.checkDocument(clean, { context: { purpose: 'INVESTIGATION' } })).servedFrom).toBe('network');
+    expect(transport.requests).toHaveLength(3);
+  });
+
   it('serves each cached check its own result over frozen parts: a caller cannot edit what the next caller is served', async () => {
     const transport = mockTransport();
     const client = make(transport, { cache: { hitTtlMs: 60_000, noHitTtlMs: 60_000 } });

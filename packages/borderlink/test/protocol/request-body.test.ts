@@ -105,6 +105,21 @@ describe('the check request body', () => {
     );
   });
 
+  it('writes a single check, and a frozen context written once, as JSON.stringify does', () => {
+    fc.assert(
+      fc.property(body, fc.boolean(), (b, freeze) => {
+        const item = b.items[0]!;
+        const context = freeze ? Object.freeze({ ...b.context }) : b.context;
+        const sources = item.sources ?? ['SLTD'];
+        const expected = JSON.stringify({ context: b.context, items: [{ itemId: '1', subjects: item.subjects, sources }] });
+        expect(singleCheckText(contextJson(context), checkItemText(item.subjects, sources))).toBe(expected);
+        // Twice: the second comes from the remembered text of a frozen context.
+        expect(singleCheckText(contextJson(context), checkItemText(item.subjects, sources))).toBe(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('writes a document holder, a location and an identifier with a quote and a backslash', () => {
     const b: CheckRequestBody = {
       context: parseInput(contextSchema, { authorityId: 'A"\\B', operatorId: 'o-1', purpose: 'BORDER_CHECK', locationId: 'GATE"7' }) as QueryContext,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from 'borderlink';
-import { keyedHash } from '../../src/internal/hash';
+import { createHash } from 'node:crypto';
+import { keyedHash, memoryKey, memoryKeySecret } from '../../src/internal/hash';
 import { cacheTtlOf } from '../../src/queries/results';
 import { createCheckCache } from '../../src/resilience/index';
 import { ManualClock, options } from './fakes';
@@ -90,6 +91,19 @@ describe('the check cache', () => {
     expect(key).not.toContain('L898902C3');
     expect(keyedHash(secret, canonical)).toBe(key);
     expect(keyedHash(new Uint8Array(32).fill(8), canonical)).not.toBe(key);
+  });
+
+  // The client keys its cache with memoryKey (client/read.ts): a keyed SHA-256, compared for equality in memory only.
+  it('keys the client cache by a keyed hash that holds no raw value, equal for equal text and different per secret', () => {
+    const canonical = '{"documentNumber":"L898902C3","issuingState":"UTO"}';
+    const key = memoryKey(memoryKeySecret(secret), canonical);
+    expect(key).toMatch(/^[0-9a-f]{32}$/);
+    expect(key).not.toContain('L898902C3');
+    expect(memoryKey(memoryKeySecret(secret), canonical)).toBe(key);
+    expect(memoryKey(memoryKeySecret(new Uint8Array(32).fill(8)), canonical)).not.toBe(key);
+    expect(memoryKey(memoryKeySecret(secret), canonical.replace('C3', 'C4'))).not.toBe(key);
+    // Without the secret, the key is not the plain hash of the text: a search over likely values cannot recompute it.
+    expect(createHash('sha256').update(canonical).digest('hex').slice(0, 32)).not.toBe(key);
   });
 
   it('clears, and evicts the least recently used beyond max', () => {
