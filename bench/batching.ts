@@ -6,22 +6,17 @@
 // Every call checks a document never checked before, so neither de-duplication nor a cache can help. The two sides
 // alternate in chunks, ABBA, and each figure is the median of the per-round ratios with their spread; each is printed
 // with what the gateway received for it (requests, items), so no figure can be won by skipping work.
-import { randomUUID } from 'node:crypto';
 import { Pool } from 'undici';
-import { VERSION, createClient, httpTransport, type BorderlinkClient } from 'borderlink';
-import { cpuMsSince, round, startGatewayProcess, timedInFlight, type GatewayProcess, type GatewaySeen } from './lib';
+import { createClient, httpTransport, type BorderlinkClient } from 'borderlink';
+import { BENCH_CONTEXT, bareCheck, cpuMsSince, freshNumber, round, startGatewayProcess, timedInFlight, type GatewayProcess, type GatewaySeen } from './lib';
 
 const ROUNDS = 10;
 const CONNECTIONS = 8;
 const THROUGHPUT_TARGET = 5;
 const LATENCY_TOLERANCE = 0.05;
 
-const context = { authorityId: 'UTO-POLICE', operatorId: 'bench-0001', purpose: 'BORDER_CHECK' } as const;
-const userAgent = `borderlink/${VERSION}`;
+const context = BENCH_CONTEXT;
 
-let serial = 0;
-/** A document number no earlier call used. */
-const freshNumber = (): string => `B${(serial++).toString(36).toUpperCase().padStart(9, '0')}`;
 
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -49,20 +44,7 @@ function sdkCheck(client: BorderlinkClient): () => Promise<void> {
 }
 
 function rawCheck(pool: Pool): () => Promise<void> {
-  return async () => {
-    const body = JSON.stringify({
-      context,
-      items: [{ itemId: '1', subjects: [{ kind: 'document', documentNumber: freshNumber(), issuingState: 'UTO', documentType: 'PASSPORT' }], sources: ['SLTD', 'TDAWN'] }],
-    });
-    const response = await pool.request({
-      path: '/v1/checks',
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': randomUUID(), 'user-agent': userAgent },
-      body,
-    });
-    const json = JSON.parse(await response.body.text()) as { items?: unknown[] };
-    if (response.statusCode !== 200 || json.items?.length !== 1) throw new Error(`bench: unexpected answer ${response.statusCode}`);
-  };
+  return () => bareCheck(pool, freshNumber());
 }
 
 export async function run(): Promise<void> {

@@ -1,7 +1,10 @@
 // What the socket benchmarks share: a gateway in a child process, and a fixed number of calls in flight.
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { Pool } from 'undici';
+import { VERSION } from 'borderlink';
 import type { DocumentHit } from '../packages/borderlink/src/queries/types';
 
 /** A mock gateway running in a child process. */
@@ -97,4 +100,30 @@ export function medianAndSpread(xs: readonly number[], digits = 2): { median: nu
   const mid = sorted.length >> 1;
   const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
   return { median: round(median, digits), low: round(sorted[0]!, digits), high: round(sorted[sorted.length - 1]!, digits) };
+}
+
+/** The query context every socket benchmark sends, the SDK and the bare client alike. */
+export const BENCH_CONTEXT = { authorityId: 'UTO-POLICE', operatorId: 'bench-0001', purpose: 'BORDER_CHECK' } as const;
+
+let serial = 0;
+/** A document number no earlier call of this process used, so neither de-duplication nor a cache can help. */
+export const freshNumber = (): string => `B${(serial++).toString(36).toUpperCase().padStart(9, '0')}`;
+
+/**
+ * The baseline of the socket benchmarks: a bare undici `Pool.request` posting one single-item check, with the headers
+ * the SDK sends, and reading its answer.
+ */
+export async function bareCheck(pool: Pool, documentNumber: string): Promise<void> {
+  const body = JSON.stringify({
+    context: BENCH_CONTEXT,
+    items: [{ itemId: '1', subjects: [{ kind: 'document', documentNumber, issuingState: 'UTO', documentType: 'PASSPORT' }], sources: ['SLTD', 'TDAWN'] }],
+  });
+  const response = await pool.request({
+    path: '/v1/checks',
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-request-id': randomUUID(), 'user-agent': `borderlink/${VERSION}` },
+    body,
+  });
+  const json = JSON.parse(await response.body.text()) as { items?: unknown[] };
+  if (response.statusCode !== 200 || json.items?.length !== 1) throw new Error(`bench: unexpected answer ${response.statusCode}`);
 }

@@ -6,10 +6,9 @@
 // ratios with their spread: these machines drift on sub-second scales. Each figure says what the gateway saw from each
 // side (requests, items), so no side can win by skipping work. At 64 in flight the calls share 4 connections, so most
 // wait: the SDK in its transport's own queue, undici in its pool's.
-import { randomUUID } from 'node:crypto';
 import { Pool } from 'undici';
-import { VERSION, createClient, httpTransport } from 'borderlink';
-import { cpuMsSince, medianAndSpread, round, startGatewayProcess, timedInFlight, type GatewaySeen } from './lib';
+import { createClient, httpTransport } from 'borderlink';
+import { BENCH_CONTEXT, bareCheck, cpuMsSince, freshNumber, medianAndSpread, round, startGatewayProcess, timedInFlight, type GatewaySeen } from './lib';
 
 const ROUNDS = 20;
 const PER_CHUNK = 500;
@@ -21,12 +20,8 @@ const SHAPES = [
   { concurrency: 64, connections: 4, target: 0.95 },
 ] as const;
 
-const context = { authorityId: 'UTO-POLICE', operatorId: 'bench-0001', purpose: 'BORDER_CHECK' } as const;
-const userAgent = `borderlink/${VERSION}`;
+const context = BENCH_CONTEXT;
 
-let serial = 0;
-/** A document number no earlier call used. */
-const freshNumber = (): string => `B${(serial++).toString(36).toUpperCase().padStart(9, '0')}`;
 
 export async function run(): Promise<void> {
   for (const { concurrency, connections, target } of SHAPES) await measure(concurrency, connections, target);
@@ -41,20 +36,7 @@ async function measure(concurrency: number, connections: number, target: number)
       const result = await client.checkDocument({ documentNumber: freshNumber(), issuingState: 'UTO', documentType: 'PASSPORT' });
       if (result.verdict !== 'NO_HIT') throw new Error(`bench: unexpected verdict ${result.verdict}`);
     };
-    const raw = async (): Promise<void> => {
-      const body = JSON.stringify({
-        context,
-        items: [{ itemId: '1', subjects: [{ kind: 'document', documentNumber: freshNumber(), issuingState: 'UTO', documentType: 'PASSPORT' }], sources: ['SLTD', 'TDAWN'] }],
-      });
-      const response = await pool.request({
-        path: '/v1/checks',
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-request-id': randomUUID(), 'user-agent': userAgent },
-        body,
-      });
-      const json = JSON.parse(await response.body.text()) as { items?: unknown[] };
-      if (response.statusCode !== 200 || json.items?.length !== 1) throw new Error(`bench: unexpected answer ${response.statusCode}`);
-    };
+    const raw = (): Promise<void> => bareCheck(pool, freshNumber());
 
     // Warm-up: connections open and code optimised. Measured: after 500 calls the SDK still spent about 70 µs of CPU
     // per call, after 5,000 about 41 µs; the JIT needs thousands of calls, not hundreds.
