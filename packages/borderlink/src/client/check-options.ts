@@ -3,6 +3,7 @@
 // only named here, so each rule stays written once.
 import { z } from 'zod';
 import type { AuditEvent } from '../audit/index';
+import { isAbortSignal } from '../internal/abort';
 import { optionError, parseOptions } from '../internal/options';
 import type { Logger } from '../logging/logger';
 import { MAX_ITEMS_PER_REQUEST } from '../protocol/wire';
@@ -83,7 +84,7 @@ export function checkClientOptions(options: unknown): asserts options is ClientO
 
 const callShape = {
   context: contextSchema.optional(),
-  signal: z.instanceof(AbortSignal, { error: 'must be an AbortSignal' }).optional(),
+  signal: z.custom<AbortSignal>(isAbortSignal, { error: 'must be an AbortSignal' }).optional(),
   // Ranges are the resilience layer's (resolveCallOptions): only named here.
   timeoutMs: z.unknown().optional(),
   attemptTimeoutMs: z.unknown().optional(),
@@ -122,7 +123,7 @@ function plainCallOptions(options: unknown): boolean {
   if (context !== undefined && (typeof context !== 'object' || context === null || Array.isArray(context) || !onlyKnownKeys(context, CONTEXT_KEYS))) {
     return false;
   }
-  return signal === undefined || signal instanceof AbortSignal;
+  return signal === undefined || isAbortSignal(signal);
 }
 
 /** Checks a read call's options (`scope` is the method). @throws {ConfigError} naming the option. */

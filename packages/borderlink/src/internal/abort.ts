@@ -16,6 +16,22 @@ export function abortErrorFrom(signal: AbortSignal): BorderlinkError {
   return toAbortError(signal.reason);
 }
 
+const abortedOf = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted')!.get!;
+
+/**
+ * Whether `value` is a real AbortSignal. `instanceof` alone passes `Object.create(AbortSignal.prototype)`, whose
+ * `aborted` then throws a TypeError deep inside a call; the platform's own getter tells the two apart.
+ */
+export function isAbortSignal(value: unknown): value is AbortSignal {
+  if (!(value instanceof AbortSignal)) return false;
+  try {
+    abortedOf.call(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A function, or an object with `handleEvent` (so hot paths need not make a closure per call). */
 export type AbortListener = { handleEvent(): void } | (() => void);
 

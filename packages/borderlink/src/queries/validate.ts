@@ -133,8 +133,8 @@ function isPlainCode(v: unknown, max: number, digits: boolean): v is string {
  * The document query when it is plainly valid (the three fields, already upper case and untrimmed, no holder),
  * with exactly the value {@link documentQuerySchema} gives it; otherwise undefined, and the schema decides (and words
  * the error). zod's object parse was the largest cost of a cached check after the key (bench/cache.ts). The keys are
- * walked as zod walks them (`for…in`, inherited enumerable keys included), so a key the schema would refuse is never
- * let through here. A property test holds the two to the same answer. @internal
+ * walked as zod walks them (`for…in`, inherited enumerable keys included) and a field is present when zod finds it
+ * present (`in`), so a key the schema would refuse is never let through here. A property test holds the two to the same answer. @internal
  */
 export function plainDocumentQuery(value: unknown): { documentNumber: string; issuingState: string; documentType: DocumentQuery['documentType'] } | undefined {
   return plainDocumentFields(value, false);
@@ -151,6 +151,8 @@ function plainDocumentFields(
     n++;
   }
   if (n !== (withKind ? 4 : 3)) return undefined;
+  // zod tells a present field by `in` (a Proxy's has trap may disagree with the keys it lists): ask it the same way.
+  if (!('documentNumber' in value && 'issuingState' in value && 'documentType' in value && (!withKind || 'kind' in value))) return undefined;
   if (withKind && (value as { kind?: unknown }).kind !== 'document') return undefined;
   const { documentNumber, issuingState, documentType } = value as Record<string, unknown>;
   if (!isPlainCode(documentNumber, 20, true) || !isPlainCode(issuingState, 3, false) || !DOCUMENT_TYPE_SET.has(documentType)) return undefined;
@@ -202,8 +204,11 @@ export function toFieldIssues(error: Pick<z.ZodError, 'issues'>, input: unknown,
       const n = issue.keys.length;
       return [{ path: path || '(root)', message: n === 1 ? 'holds a field that is not known' : `holds ${n} fields that are not known` }];
     }
-    // zod does not tell a missing field from a wrong type in every code path: look at the input itself.
-    const missing = (issue.code === 'invalid_type' || issue.code === 'invalid_value') && valueAt(input, issue.path) === undefined;
+    // zod does not tell a missing field from a wrong type in every code path: look at the input itself. Its
+    // `nonoptional` issue is a field it found absent (`in`), whatever a read of it gives.
+    const missing =
+      (issue.code === 'invalid_type' && issue.expected === 'nonoptional') ||
+      ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && valueAt(input, issue.path) === undefined);
     return [{ path: path || '(root)', message: missing ? 'is required' : issue.message }];
   });
 }
