@@ -5,7 +5,9 @@ import { InputError, type FieldIssue } from '../errors/index';
 import type { DocumentQuery, QueryContext, Source, Subject } from './types';
 import { DOCUMENT_NUMBER, DOCUMENT_TYPES, PURPOSES, SEXES, SOURCES, STATE_CODE, VIN, printableAscii, spellValues } from './values';
 
-const upper = (v: string) => v.trim().toUpperCase();
+// Only a to z are upper-cased: toUpperCase also folds look-alikes into ASCII (ſ → S, ı → I, ß → SS, ﬀ → FF), which
+// would search for a value the document does not hold instead of refusing it.
+const upper = (v: string) => v.trim().replace(/[a-z]+/g, (letters) => letters.toUpperCase());
 
 export const stateCodeSchema = z
   .string({ error: 'must be a string' })
