@@ -247,8 +247,11 @@ export class ReadPath {
         ? await dedupe.run(key, send, options?.signal, deadlineAt)
         : await send();
     // The client's own id: the gateway's body id is its own field, checked, and never goes into the audit trail.
+    // A request's answer is built for it alone (readCheckAnswer makes new objects): it needs a copy only when it went to
+    // more than one call, joined in the in-flight table or as one item of a batch answered to several calls.
+    const item = batcher !== undefined || (dedupe !== undefined && dedupe.isShared(carried)) ? ownCopy(carried.item) : carried.item;
     const result = buildCheckResult(
-      ownCopy(carried.item),
+      item,
       prepared.sources,
       { requestId: carried.requestId, attempts: carried.attempts, durationMs: Math.round(performance.now() - started) },
       carried.response,

@@ -18,6 +18,12 @@ export interface Deduper {
    * is not joined (it would fail this caller early): a new one is started and takes its place for later callers.
    */
   run<T>(key: string, start: (signal: AbortSignal | undefined) => Promise<T>, callerSignal?: AbortSignal, deadlineAt?: number): Promise<T>;
+  /**
+   * Whether `value`, as run gave it out, went to more than one caller (so each must copy it before changing it). A
+   * value nobody joined is the caller's alone and needs no copy. Read it once the value is in hand: no caller can join
+   * after that.
+   */
+  isShared(value: unknown): boolean;
   /** Requests in flight. */
   readonly size: number;
 }
@@ -27,6 +33,8 @@ interface Shared {
   readonly promise: Promise<unknown>;
   readonly deadlineAt: number;
   callers: number;
+  /** A second caller joined: the value goes to more than one caller. */
+  joined: boolean;
 }
 
 /**
@@ -43,6 +51,9 @@ const JOIN_SLACK_MS = 250;
 
 export function createDeduper(clock: Clock = systemClock): Deduper {
   const inFlight = new Map<string, Shared>();
+  // The values of joined requests. Marked when the request settles, before any caller's own continuation runs (that
+  // reaction was registered first), and no caller can join after it, since the entry leaves the table then too.
+  const sharedValues = new WeakSet<object>();
   const joinSlack = (deadlineAt: number): number =>
     Number.isFinite(deadlineAt) ? Math.min(JOIN_SLACK_MS, Math.max(0, deadlineAt - clock.now()) / 10) : 0;
 
@@ -60,11 +71,14 @@ export function createDeduper(clock: Clock = systemClock): Deduper {
     } catch (error) {
       promise = Promise.reject(error);
     }
-    const shared: Shared = { controller, promise, deadlineAt, callers: 0 };
+    const shared: Shared = { controller, promise, deadlineAt, callers: 0, joined: false };
     const remove = (): void => {
       if (inFlight.get(key) === shared) inFlight.delete(key);
     };
-    promise.then(remove, remove);
+    promise.then((value) => {
+      if (shared.joined && typeof value === 'object' && value !== null) sharedValues.add(value);
+      remove();
+    }, remove);
     inFlight.set(key, shared);
     return shared;
   };
@@ -84,6 +98,7 @@ export function createDeduper(clock: Clock = systemClock): Deduper {
       const joined = existing !== undefined && existing.deadlineAt + joinSlack(deadlineAt) >= deadlineAt;
       const shared = joined ? existing : startShared(key, start, callerSignal !== undefined, deadlineAt);
       shared.callers++;
+      if (joined) shared.joined = true;
       // The caller that started the request, with no signal: nothing can make it leave before the request ends.
       if (!joined && callerSignal === undefined) return shared.promise as Promise<T>;
       // The caller that started the request has its deadline enforced by the request itself; a joiner whose
@@ -133,6 +148,9 @@ export function createDeduper(clock: Clock = systemClock): Deduper {
           },
         );
       });
+    },
+    isShared(value: unknown): boolean {
+      return typeof value === 'object' && value !== null && sharedValues.has(value);
     },
     get size() {
       return inFlight.size;

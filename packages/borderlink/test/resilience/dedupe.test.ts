@@ -32,6 +32,25 @@ describe('dedupe', () => {
     expect(started).toBe(1);
   });
 
+  it('tells a value two callers got from one only its caller got', async () => {
+    const dedupe = createDeduper();
+    const g = gate<{ n: number }>();
+    const a = dedupe.run('k', () => g.promise);
+    const b = dedupe.run('k', () => g.promise);
+    g.resolve({ n: 1 });
+    const [va, vb] = await Promise.all([a, b]);
+    expect(dedupe.isShared(va)).toBe(true);
+    expect(dedupe.isShared(vb)).toBe(true);
+    const alone = await dedupe.run('k', () => Promise.resolve({ n: 2 }));
+    expect(dedupe.isShared(alone)).toBe(false);
+    // The caller that started the request reads it right after its await: a joiner that came before it settled counts.
+    const h = gate<{ n: number }>();
+    const first = dedupe.run('j', () => h.promise).then((v) => dedupe.isShared(v));
+    void dedupe.run('j', () => h.promise);
+    h.resolve({ n: 3 });
+    expect(await first).toBe(true);
+  });
+
   it('gives every caller the shared failure', async () => {
     const dedupe = createDeduper();
     const g = gate<string>();
