@@ -1,7 +1,7 @@
 // The innermost layers: one attempt's timeout, and the transport itself. What an answer means (its status, its body)
 // is the call's own decode function: this layer knows only which statuses refuse a write before it is stored.
 import { BorderlinkError, ConnectionError, ProtocolError, TimeoutError } from '../errors/index';
-import type { Transport, TransportRequest, TransportResponse } from '../transport/types';
+import { KEEPS_HEADERS, type Transport, type TransportRequest, type TransportResponse } from '../transport/types';
 import { abortErrorFrom, type Answer, type Call, type Layer, type Send } from './call';
 import type { Emitter } from './events';
 import type { Clock } from './options';
@@ -41,17 +41,18 @@ const REFUSED_UNSTORED: ReadonlySet<number> = new Set([400, 401, 403, 404, 409, 
 
 /** Sends one attempt and turns its answer into the decoded value or the error the decoder gives for it. */
 export function fromTransport(transport: Transport, clock: Clock, emitter: Emitter): Send {
+  const keepsHeaders = KEEPS_HEADERS.has(transport);
   return <T>(call: Call<T>, attempt: { signal: AbortSignal | undefined; timeoutMs?: number }) => {
     const n = ++call.attempts;
     const spec = call.spec;
     const base = spec.request;
     // Built field by field rather than spread: this runs once per attempt on the hot path, and a literal of one
     // shape is several times cheaper. Each attempt gets its own headers: a transport that edits them must not change
-    // the next attempt's.
+    // the next attempt's (httpTransport never edits them, so it needs no copy).
     const request: TransportRequest = {
       method: base.method,
       path: base.path,
-      headers: Object.assign({}, base.headers),
+      headers: keepsHeaders ? base.headers : Object.assign({}, base.headers),
       timeoutMs: attempt.timeoutMs ?? Math.max(1, Math.floor(call.deadlineAt - clock.now())),
     };
     if (base.body !== undefined) request.body = base.body;

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { Dispatcher, Pool } from 'undici';
 import { BorderlinkError, ConfigError, ConnectionError, ProtocolError, TimeoutError } from '../errors/index';
-import { TRANSPORT_SECRETS, type Transport, type TransportRequest, type TransportResponse } from './types';
+import { KEEPS_HEADERS, TRANSPORT_SECRETS, type Transport, type TransportRequest, type TransportResponse } from './types';
 import { addAbortListener, removeAbortListener, toAbortError } from '../internal/abort';
 import { optionError, parseOptions } from '../internal/options';
 
@@ -759,5 +759,6 @@ export function httpTransport(options: HttpTransportOptions): Transport {
     },
   };
   if (token !== undefined) Object.defineProperty(transport, TRANSPORT_SECRETS, { value: Object.freeze([token]) });
+  KEEPS_HEADERS.add(transport);
   return transport;
 }

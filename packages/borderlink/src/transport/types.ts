@@ -72,3 +72,9 @@ export interface Transport {
  * `[redacted]` wherever they would appear. `httpTransport` lists its token.
  */
 export const TRANSPORT_SECRETS: unique symbol = Symbol.for('borderlink.transport.secrets') as never;
+
+/**
+ * Transports known never to change a request's headers object (httpTransport builds its own from it): an attempt
+ * hands them the call's headers as they are instead of a copy per attempt. @internal
+ */
+export const KEEPS_HEADERS: WeakSet<Transport> = new WeakSet<Transport>();
