@@ -134,6 +134,17 @@ describe('httpTransport: what goes on the wire', () => {
     });
   });
 
+  it("leaves the request's headers object as it was given (attempts share it without a copy)", async () => {
+    const server = await startServer();
+    const transport = transportFor({ baseUrl: server.url, token: 't0k3n', headers: { 'x-static': 's' } });
+    const headers = Object.freeze({ 'x-request-id': 'r1' });
+    const response = await transport.send({ method: 'POST', path: '/v1/checks', headers, body: '{}', timeoutMs: 5000 });
+    expect(response.status).toBe(200);
+    expect(headers).toEqual({ 'x-request-id': 'r1' });
+    expect(server.seen[0]!.headers['content-type']).toBe('application/json');
+    expect(server.seen[0]!.headers.authorization).toBe('Bearer t0k3n');
+  });
+
   it('prefixes every path with the path of baseUrl', async () => {
     const gw = await startServer();
     const transport = transportFor({ baseUrl: `${gw.url}/national/api/` });
