@@ -6,7 +6,7 @@ import { buildCheckResult, readCheckAnswer } from '../packages/borderlink/src/pr
 import { checkResponseSchema, type CheckItemResponse } from '../packages/borderlink/src/protocol/wire';
 import type { Source } from '../packages/borderlink/src/queries/types';
 import type { Transport, TransportResponse } from '../packages/borderlink/src/transport/types';
-import { SAMPLE_HIT } from './lib';
+import { SAMPLE_HIT, callsPerSec, callsPerSecAsync } from './lib';
 
 const NO_HIT = {
   requestId: '6f1c2a4e-0000-4000-8000-000000000001',
@@ -60,29 +60,8 @@ function jsonOnly(response: TransportResponse) {
   return JSON.parse(response.body) as unknown;
 }
 
-function rate(fn: () => unknown, ms: number): number {
-  let count = 0;
-  const start = performance.now();
-  let now = start;
-  while (now - start < ms) {
-    for (let i = 0; i < 200; i++) fn();
-    count += 200;
-    now = performance.now();
-  }
-  return (count * 1000) / (now - start);
-}
-
-async function rateAsync(fn: () => Promise<unknown>, ms: number): Promise<number> {
-  let count = 0;
-  const start = performance.now();
-  let now = start;
-  while (now - start < ms) {
-    for (let i = 0; i < 100; i++) await fn();
-    count += 100;
-    now = performance.now();
-  }
-  return (count * 1000) / (now - start);
-}
+const rate = (fn: () => unknown, ms: number): number => callsPerSec(fn, ms, 200);
+const rateAsync = (fn: () => Promise<unknown>, ms: number): Promise<number> => callsPerSecAsync(fn, ms, 100);
 
 export async function run(): Promise<void> {
   {

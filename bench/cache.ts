@@ -9,7 +9,7 @@ import type { CheckResult } from '../packages/borderlink/src/queries/types';
 import { cacheTtlOf } from '../packages/borderlink/src/queries/results';
 import { memoryKey, memoryKeySecret } from '../packages/borderlink/src/internal/hash';
 import { createCheckCache, resolveResilienceOptions } from '../packages/borderlink/src/resilience/index';
-import { SAMPLE_HIT } from './lib';
+import { SAMPLE_HIT, callsPerSec, callsPerSecAsync } from './lib';
 
 const RESULT: CheckResult = {
   verdict: 'HIT',
@@ -25,29 +25,8 @@ const RESULT: CheckResult = {
   servedFrom: 'network',
 };
 
-function rate(fn: () => void, ms: number): number {
-  let count = 0;
-  const start = performance.now();
-  let now = start;
-  while (now - start < ms) {
-    for (let i = 0; i < 500; i++) fn();
-    count += 500;
-    now = performance.now();
-  }
-  return (count * 1000) / (now - start);
-}
-
-async function rateAsync(fn: () => Promise<unknown>, ms: number): Promise<number> {
-  let count = 0;
-  const start = performance.now();
-  let now = start;
-  while (now - start < ms) {
-    for (let i = 0; i < 500; i++) await fn();
-    count += 500;
-    now = performance.now();
-  }
-  return (count * 1000) / (now - start);
-}
+const rate = (fn: () => unknown, ms: number): number => callsPerSec(fn, ms, 500);
+const rateAsync = (fn: () => Promise<unknown>, ms: number): Promise<number> => callsPerSecAsync(fn, ms, 500);
 
 function compare(a: () => void, b: () => void, rounds: number, ms: number): [number, number] {
   let ra = 0;

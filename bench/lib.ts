@@ -127,3 +127,29 @@ export async function bareCheck(pool: Pool, documentNumber: string): Promise<voi
   const json = JSON.parse(await response.body.text()) as { items?: unknown[] };
   if (response.statusCode !== 200 || json.items?.length !== 1) throw new Error(`bench: unexpected answer ${response.statusCode}`);
 }
+
+/** Calls of `fn` per second over `ms` milliseconds, the clock read once every `lap` calls. */
+export function callsPerSec(fn: () => unknown, ms: number, lap: number): number {
+  let count = 0;
+  const start = performance.now();
+  let now = start;
+  while (now - start < ms) {
+    for (let i = 0; i < lap; i++) fn();
+    count += lap;
+    now = performance.now();
+  }
+  return (count * 1000) / (now - start);
+}
+
+/** As {@link callsPerSec}, each call awaited before the next. */
+export async function callsPerSecAsync(fn: () => Promise<unknown>, ms: number, lap: number): Promise<number> {
+  let count = 0;
+  const start = performance.now();
+  let now = start;
+  while (now - start < ms) {
+    for (let i = 0; i < lap; i++) await fn();
+    count += lap;
+    now = performance.now();
+  }
+  return (count * 1000) / (now - start);
+}

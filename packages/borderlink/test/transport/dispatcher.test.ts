@@ -17,11 +17,11 @@ import {
   type BorderlinkClient,
   type HttpTransportOptions,
   type Transport,
-  type TransportRequest,
 } from 'borderlink';
 import { createMockGateway, type MockGateway } from 'borderlink/testing';
 import { answerEach, hits, item } from '../protocol/answers';
 import { makeCertificates } from '../helpers/certs';
+import { get, rejection } from '../helpers/requests';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
@@ -111,18 +111,6 @@ function transportFor(options: HttpTransportOptions): Transport {
   return transport;
 }
 
-function get(path = '/v1/status', extra: Partial<TransportRequest> = {}): TransportRequest {
-  return { method: 'GET', path, headers: {}, timeoutMs: 5000, ...extra };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 /** A server that reads each request and never answers it; counts requests. */
 async function silentServer(): Promise<{ url: string; requests: () => number }> {

@@ -9,8 +9,9 @@ import type { Dispatcher } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AbortError, ConfigError, ConnectionError, ProtocolError, TimeoutError } from 'borderlink';
 import { httpTransport } from 'borderlink';
-import type { HttpTransportOptions, Transport, TransportRequest } from 'borderlink';
+import type { HttpTransportOptions, Transport } from 'borderlink';
 import { makeCertificates } from '../helpers/certs';
+import { get, rejection } from '../helpers/requests';
 
 interface Seen {
   method: string | undefined;
@@ -83,18 +84,6 @@ function transportFor(options: HttpTransportOptions): Transport {
   return transport;
 }
 
-function get(path = '/v1/status', extra: Partial<TransportRequest> = {}): TransportRequest {
-  return { method: 'GET', path, headers: {}, timeoutMs: 5000, ...extra };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 /** A port nothing listens on: bound once, then released. */
 async function closedPort(): Promise<number> {
