@@ -33,6 +33,7 @@ export const BOUNDARY_RULES: readonly BoundaryRule[] = [
   { name: 'transport', path: `${lib}/transport`, folders: ['errors', 'internal'], packages: 'dependencies' },
   { name: 'queries', path: `${lib}/queries`, folders: ['errors', 'internal', 'mrz'], packages: 'dependencies' },
   { name: 'reports', path: `${lib}/reports`, folders: ['errors', 'internal', 'queries'], packages: 'dependencies' },
+  { name: 'stores', path: `${lib}/stores`, folders: ['queries'], packages: [] },
   {
     name: 'audit',
     path: `${lib}/audit`,
@@ -42,7 +43,7 @@ export const BOUNDARY_RULES: readonly BoundaryRule[] = [
   {
     name: 'protocol',
     path: `${lib}/protocol`,
-    folders: ['errors', 'internal', 'transport', 'queries', 'reports'],
+    folders: ['errors', 'internal', 'transport', 'queries', 'reports', 'stores'],
     packages: 'dependencies',
   },
   {
@@ -54,14 +55,14 @@ export const BOUNDARY_RULES: readonly BoundaryRule[] = [
   {
     name: 'client',
     path: `${lib}/client`,
-    folders: ['errors', 'mrz', 'version', 'internal', 'logging', 'transport', 'queries', 'reports', 'audit', 'protocol', 'resilience'],
+    folders: ['errors', 'mrz', 'version', 'internal', 'logging', 'transport', 'queries', 'reports', 'stores', 'audit', 'protocol', 'resilience'],
     packages: 'dependencies',
   },
   // The `borderlink` entry point: re-exports only, and nothing public from internal/.
   {
     name: 'index',
     path: `${lib}/index.ts`,
-    folders: ['errors', 'mrz', 'version', 'logging', 'transport', 'queries', 'reports', 'audit', 'protocol', 'resilience', 'client'],
+    folders: ['errors', 'mrz', 'version', 'logging', 'transport', 'queries', 'reports', 'stores', 'audit', 'protocol', 'resilience', 'client'],
     packages: [],
   },
   // `borderlink/testing` builds on the public API like any user, plus one seam: the wire schemas and paths the mock

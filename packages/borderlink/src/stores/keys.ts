@@ -1,0 +1,79 @@
+// The lookup keys of the offline copy: one rule, used both when a record is stored and when a query looks it up, so
+// the two can never drift apart. The copy matches exactly (after the normalisation below); fuzzy matching stays
+// online. A store keeps these keys only as keyed hashes.
+import type { Source, Subject } from '../queries/types';
+import type { OfflineRecord } from './types';
+
+/** Document numbers: case, spaces and the MRZ filler `<` do not count. */
+const documentNumber = (v: string): string => v.replace(/[\s<]+/g, '').toUpperCase();
+/** State codes: case and surrounding spaces do not count. */
+const state = (v: string): string => v.trim().toUpperCase();
+/** VINs: case and spaces do not count. */
+const vin = (v: string): string => v.replace(/\s+/g, '').toUpperCase();
+/** Plates: case, spaces and hyphens do not count. */
+const plate = (v: string): string => v.replace(/[\s-]+/g, '').toUpperCase();
+/**
+ * Names: case, accents, hyphens, apostrophes and repeated spaces do not count. Letters of every script are kept, so a
+ * name never normalises to nothing.
+ */
+function name(v: string): string {
+  return v
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toUpperCase()
+    .replace(/[^\p{L}]+/gu, ' ')
+    .trim();
+}
+/** A full date of birth; a partial one (`1974`, `1974-08`) cannot be matched exactly. */
+const FULL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+// Each key starts with what it is keyed on, and its parts are joined by a character no normalised part contains.
+const documentKey = (number: string, issuingState: string): string => `doc\u0000${state(issuingState)}\u0000${documentNumber(number)}`;
+const vinKey = (v: string): string => `vin\u0000${vin(v)}`;
+const plateKey = (country: string, p: string): string => `plate\u0000${state(country)}\u0000${plate(p)}`;
+const personKey = (surname: string, givenNames: readonly string[], dateOfBirth: string): string =>
+  `person\u0000${name(surname)}\u0000${givenNames.map(name).filter((g) => g !== '').join(' ')}\u0000${dateOfBirth}`;
+
+/** The keys a record is found by in the copy. A record without the fields of a key has none of it. @internal */
+export function offlineKeysOf(record: OfflineRecord): string[] {
+  switch (record.source) {
+    case 'SLTD':
+    case 'TDAWN': {
+      const { documentNumber: n, issuingState: s } = record.document;
+      return n && s ? [documentKey(n, s)] : [];
+    }
+    case 'NOMINAL': {
+      const { surname, givenNames, dateOfBirth } = record.person;
+      return surname && dateOfBirth && FULL_DATE.test(dateOfBirth) && name(surname) !== '' ? [personKey(surname, givenNames ?? [], dateOfBirth)] : [];
+    }
+    case 'SMV': {
+      const keys: string[] = [];
+      const { vin: v, plate: p, registrationCountry: c } = record.vehicle;
+      if (v) keys.push(vinKey(v));
+      if (p && c) keys.push(plateKey(c, p));
+      return keys;
+    }
+  }
+}
+
+/**
+ * The keys a subject is looked up by in one source's copy: empty when the copy cannot answer for it (a person without
+ * a full date of birth, a subject of another kind), so the source must not read `NO_HIT` from the copy. @internal
+ */
+export function offlineKeysOfSubject(subject: Subject, source: Source): string[] {
+  switch (subject.kind) {
+    case 'document':
+      return source === 'SLTD' || source === 'TDAWN' ? [documentKey(subject.documentNumber, subject.issuingState)] : [];
+    case 'person':
+      return source === 'NOMINAL' && subject.dateOfBirth !== undefined && FULL_DATE.test(subject.dateOfBirth) && name(subject.surname) !== ''
+        ? [personKey(subject.surname, subject.givenNames ?? [], subject.dateOfBirth)]
+        : [];
+    case 'vehicle': {
+      if (source !== 'SMV') return [];
+      const keys: string[] = [];
+      if (subject.vin !== undefined) keys.push(vinKey(subject.vin));
+      if (subject.plate !== undefined && subject.registrationCountry !== undefined) keys.push(plateKey(subject.registrationCountry, subject.plate));
+      return keys;
+    }
+  }
+}
