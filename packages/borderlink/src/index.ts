@@ -5,6 +5,33 @@
  */
 export { createClient } from './client/index';
 export type { BorderlinkClient, CallOptions, CheckRequest, ClientEvent, ClientEventType, ClientOptions, PrivacyOptions, WriteOptions } from './client/index';
+export type {
+  DeliveredEvent,
+  LateHitEvent,
+  OfflineHandle,
+  OfflineOptions,
+  OfflineReason,
+  OutboxHandle,
+  OutboxOptions,
+  PendingWrite,
+  QueuedEvent,
+  QueuedWrite,
+  RejectedEvent,
+  WriteAnswer,
+} from './client/index';
+export { offlineKeysOf, offlineKeysOfSubject } from './stores/index';
+export type {
+  ApplyProgress,
+  OfflineRecord,
+  OfflineRecordBase,
+  OfflineStore,
+  OutboxEntry,
+  OutboxStore,
+  RescreenEntry,
+  SnapshotChange,
+  SnapshotEnd,
+  SourceState,
+} from './stores/index';
 
 export { httpTransport } from './transport/index';
 export { TRANSPORT_SECRETS } from './transport/types';
@@ -43,6 +70,7 @@ export type {
   Match,
   Notice,
   NoticeType,
+  OfflineNote,
   OutcomeStatus,
   PersonHit,
   PersonQuery,

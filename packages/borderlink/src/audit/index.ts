@@ -29,7 +29,10 @@ export interface AuditEvent {
   at: string;
   /** The `x-request-id` the client sent for the call (never an id the gateway put in its answer). */
   requestId: string;
-  action: 'CHECK' | 'REPORT' | 'WITHDRAW';
+  /** `RESCREEN`: a check the offline copy answered, sent again online once the gateway answered (see `rescreenOf`). */
+  action: 'CHECK' | 'RESCREEN' | 'REPORT' | 'WITHDRAW';
+  /** For a `RESCREEN`: the `requestId` of the check the offline copy answered. */
+  rescreenOf?: string;
   authorityId: string;
   operatorId: string;
   purpose: Purpose;
@@ -40,7 +43,7 @@ export interface AuditEvent {
   sources?: Source[];
   /** The verdict, for a check that got an answer. */
   verdict?: Verdict;
-  /** `OK`, or the error code the call failed with. */
+  /** `OK`, `QUEUED` (a write kept in the outbox, to be replayed), or the error code the call failed with. */
   outcome: 'OK' | string;
   /** The hits' ids, for a check. */
   hitIds: string[];
@@ -48,6 +51,6 @@ export interface AuditEvent {
   recordId?: string;
   durationMs: number;
   attempts: number;
-  /** `cache` when a check was answered from the client's cache. */
-  servedFrom?: 'network' | 'cache';
+  /** `cache` when a check was answered from the client's cache, `offline` from the client's offline copy. */
+  servedFrom?: 'network' | 'cache' | 'offline';
 }

@@ -17,6 +17,10 @@ export interface AuditInfo {
   recordId?: string;
   attempts?: number;
   durationMs?: number;
+  /** The event's outcome when it is neither `OK` nor an error's code: `QUEUED` for a write kept in the outbox. */
+  outcome?: 'QUEUED';
+  /** For a re-screen: the request id of the check the offline copy answered. */
+  rescreenOf?: string;
 }
 
 /** @internal */
@@ -92,11 +96,12 @@ export class Recorder {
       ...(context.locationId !== undefined ? { locationId: context.locationId } : {}),
       subjects,
       // A copy: the default lists are shared constants, and the event is the integrator's to edit.
-      ...(action === 'CHECK' ? { sources: [...prepared.sources] } : {}),
+      ...(action === 'CHECK' || action === 'RESCREEN' ? { sources: [...prepared.sources] } : {}),
       ...(info.result !== undefined ? { verdict: info.result.verdict, servedFrom: info.result.servedFrom } : {}),
-      outcome: info.error?.code ?? 'OK',
+      outcome: info.outcome ?? info.error?.code ?? 'OK',
       hitIds: info.result?.hits.map((h) => h.hitId) ?? [],
       ...(info.recordId !== undefined ? { recordId: info.recordId } : {}),
+      ...(info.rescreenOf !== undefined ? { rescreenOf: info.rescreenOf } : {}),
       durationMs: info.result?.durationMs ?? info.durationMs ?? info.error?.durationMs ?? 0,
       attempts: info.result?.attempts ?? info.attempts ?? info.error?.attempts ?? 0,
     };

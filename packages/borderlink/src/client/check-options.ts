@@ -12,6 +12,10 @@ import { RESILIENCE_OPTIONS_SHAPE, resolveCallOptions, type ResolvedResilience }
 import type { Transport } from '../transport/types';
 import type { BatchOptions } from './batch';
 import type { BatchingOptions } from './batching';
+import type { OfflineOptions } from './offline';
+import type { OutboxOptions } from './outbox';
+import { SOURCES } from '../queries/values';
+import type { OfflineStore, OutboxStore } from '../stores/types';
 
 /** The longest a batched call waits for others: longer is a unit mistake for a check someone waits on. @unit milliseconds */
 const MAX_BATCH_DELAY_MS = 1000;
@@ -30,6 +34,17 @@ function isLogger(value: unknown): value is Logger {
   const l = value as Record<string, unknown>;
   return typeof l.error === 'function' && typeof l.warn === 'function' && typeof l.info === 'function' && typeof l.debug === 'function';
 }
+
+/** A day: a longer interval is a unit mistake (seconds given as milliseconds the other way round). @unit milliseconds */
+const MAX_INTERVAL_MS = 24 * 60 * 60 * 1000;
+/** Thirty days: a longer staleness or re-screening window is a unit mistake, and past every legal limit. @unit milliseconds */
+const MAX_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
+
+const hasMethods = (value: unknown, names: readonly string[]): boolean =>
+  typeof value === 'object' && value !== null && names.every((n) => typeof (value as Record<string, unknown>)[n] === 'function');
+const isOutboxStore = (v: unknown): v is OutboxStore => hasMethods(v, ['enqueue', 'pending', 'attempted', 'delivered', 'rejected']);
+const isOfflineStore = (v: unknown): v is OfflineStore =>
+  hasMethods(v, ['apply', 'lookup', 'state', 'inventory', 'keepForRescreen', 'rescreenDue', 'settleRescreen']);
 
 const integer = (min: number, max: number) => {
   const problem = `must be an integer from ${min} to ${max}`;
@@ -69,6 +84,31 @@ const clientOptionsSchema = z.strictObject({
         >),
       ],
       { error: 'must be an object or false' },
+    )
+    .optional(),
+  outbox: z
+    .strictObject(
+      {
+        store: z.custom<OutboxStore>(isOutboxStore, { error: 'must be an OutboxStore (enqueue, pending, attempted, delivered, rejected)' }),
+        flushIntervalMs: integer(1, MAX_INTERVAL_MS),
+      } satisfies Record<keyof OutboxOptions, z.ZodType>,
+      { error: 'must be an object' },
+    )
+    .optional(),
+  offline: z
+    .strictObject(
+      {
+        store: z.custom<OfflineStore>(isOfflineStore, { error: 'must be an OfflineStore (apply, lookup, state, inventory, …)' }),
+        mode: z.enum(['fallback', 'first'], { error: 'must be fallback or first' }).optional(),
+        maxStalenessMs: integer(0, MAX_WINDOW_MS),
+        rescreenWindowMs: integer(0, MAX_WINDOW_MS),
+        syncIntervalMs: integer(0, MAX_INTERVAL_MS),
+        sources: z
+          .array(z.enum(SOURCES, { error: `must list sources (${SOURCES.join(', ')})` }), { error: 'must be an array of sources' })
+          .min(1, { error: 'must list at least one source' })
+          .optional(),
+      } satisfies Record<keyof OfflineOptions, z.ZodType>,
+      { error: 'must be an object' },
     )
     .optional(),
   ...RESILIENCE_OPTIONS_SHAPE,

@@ -23,6 +23,11 @@ import type { CallOptions, ClientOptions, WriteOptions } from './options';
 import { prepareCheck, ReadPath } from './read';
 import type { BorderlinkClient, CheckRequest, ClientEvent, ClientEventType } from './types';
 import { Writes } from './writes';
+import { OfflineCopy, resolveOffline, type OfflineOptions } from './offline';
+import { Outbox, type OutboxHandle, type OutboxOptions, type QueuedWrite } from './outbox';
+import { SOURCES } from '../queries/values';
+import type { SourceState } from '../stores/types';
+import type { OfflineHandle } from './types';
 import { WriteState } from './write-state';
 
 /**
@@ -38,16 +43,19 @@ import { WriteState } from './write-state';
  * await client.close();
  * ```
  */
-export function createClient(options: ClientOptions): BorderlinkClient {
+export function createClient(options: ClientOptions & { outbox: OutboxOptions }): BorderlinkClient<true>;
+export function createClient(options: ClientOptions & { outbox?: undefined }): BorderlinkClient;
+export function createClient(options: ClientOptions): BorderlinkClient<boolean>;
+export function createClient(options: ClientOptions): BorderlinkClient<boolean> {
   checkClientOptions(options);
-  const { transport, context, onAudit, logLevel = 'off', logger, privacy = {}, batching, ...resilienceInput } = options;
+  const { transport, context, onAudit, logLevel = 'off', logger, privacy = {}, batching, outbox, offline, ...resilienceInput } = options;
   const recorder = new Recorder({
     onAudit,
     log: createLevelledLogger(logLevel, logger ?? console, secretsOf(transport)),
     hashKey: hashKeyFrom(privacy.hashKey),
     includePersonalData: privacy.includePersonalData === true,
   });
-  return new Client(transport, { ...context }, resolveResilienceOptions(resilienceInput), recorder, resolveBatching(batching));
+  return new Client(transport, { ...context }, resolveResilienceOptions(resilienceInput), recorder, resolveBatching(batching), outbox, offline);
 }
 
 /** A document query as a subject: the plainly valid ones without zod, every other through the schema (and its errors). */
@@ -62,13 +70,15 @@ function secretsOf(transport: Transport): string[] {
   return Array.isArray(listed) ? listed.filter((s): s is string => typeof s === 'string' && s.length > 0) : [];
 }
 
-class Client implements BorderlinkClient {
+class Client implements BorderlinkClient<boolean> {
   readonly #transport: Transport;
   readonly #executor: Executor;
   readonly #listeners: Listeners;
   readonly #reads: ReadPath;
   readonly #writes: Writes;
   readonly #contextFor: ReturnType<typeof contextResolver>;
+  readonly #outbox: Outbox | undefined;
+  readonly #offline: OfflineCopy | undefined;
   #closed = false;
 
   constructor(
@@ -77,6 +87,8 @@ class Client implements BorderlinkClient {
     resilience: ReturnType<typeof resolveResilienceOptions>,
     recorder: Recorder,
     batching: ResolvedBatching | undefined,
+    outbox: OutboxOptions | undefined,
+    offline: OfflineOptions | undefined,
   ) {
     this.#transport = transport;
     this.#listeners = new Listeners(recorder.log);
@@ -84,10 +96,37 @@ class Client implements BorderlinkClient {
     this.#contextFor = contextResolver(context);
     const assertOpen = () => this.#assertOpen();
     const parts = { executor: this.#executor, resilience, recorder, contextFor: this.#contextFor, assertOpen };
-    this.#reads = new ReadPath({ ...parts, batching });
+    const emit = (event: ClientEvent) => this.#listeners.emit(event);
+    const copy = resolveOffline(offline, SOURCES);
+    this.#offline =
+      copy === undefined ? undefined : new OfflineCopy(copy, { checkOnline: (entry) => this.#reads.checkOnline(entry), emit });
+    this.#reads = new ReadPath({ ...parts, batching, offline: this.#offline });
     const state = new WriteState(() => this.#reads.forget());
     this.#reads.consult(state);
-    this.#writes = new Writes({ ...parts, state });
+    const { clock } = resilience;
+    this.#outbox =
+      outbox === undefined
+        ? undefined
+        : new Outbox(outbox, {
+            send: (entry) => this.#writes.replay(entry),
+            emit,
+            setTimeout: (fn, ms) => clock.setTimeout(fn, ms),
+            clearTimeout: (h) => clock.clearTimeout(h),
+          });
+    this.#writes = new Writes({ ...parts, state, outbox: this.#outbox });
+  }
+
+  get outbox(): OutboxHandle | undefined {
+    return this.#outbox;
+  }
+
+  get offline(): OfflineHandle | undefined {
+    const copy = this.#offline;
+    if (copy === undefined) return undefined;
+    return {
+      inventory: (): SourceState[] => copy.options.store.inventory(),
+      rescreen: () => copy.rescreen(),
+    };
   }
 
   get cache() {
@@ -143,11 +182,11 @@ class Client implements BorderlinkClient {
     return checkManyMrz(this.#reads, this.#contextFor, () => this.#assertOpen(), items, options);
   }
 
-  reportDocument(report: DocumentReport, options?: WriteOptions): Promise<ReportResult> {
+  reportDocument(report: DocumentReport, options?: WriteOptions): Promise<ReportResult | QueuedWrite> {
     return this.#writes.reportDocument(report, options);
   }
 
-  withdrawReport(request: WithdrawalRequest, options?: WriteOptions): Promise<WithdrawalResult> {
+  withdrawReport(request: WithdrawalRequest, options?: WriteOptions): Promise<WithdrawalResult | QueuedWrite> {
     return this.#writes.withdrawReport(request, options);
   }
 
@@ -158,6 +197,8 @@ class Client implements BorderlinkClient {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#outbox?.close();
+    this.#offline?.close();
     this.#reads.close();
     await this.#executor.close();
     await this.#transport.close();

@@ -4,6 +4,8 @@ import type { QueryContext, Source } from '../queries/types';
 import type { ResilienceOptions } from '../resilience/index';
 import type { Transport } from '../transport/types';
 import type { BatchingOptions } from './batching';
+import type { OutboxOptions } from './outbox';
+import type { OfflineOptions } from './offline';
 
 /** What the client may reveal about searched values. Nothing, unless the integrator opts in. */
 export interface PrivacyOptions {
@@ -60,6 +62,18 @@ export interface ClientOptions extends ResilienceOptions {
    * @example batching: { maxItems: 100, maxDelayMs: 0 }
    */
   batching?: BatchingOptions | false;
+  /**
+   * A durable outbox for writes (see {@link OutboxOptions}): a report or withdrawal the gateway cannot take is kept on
+   * disk and answered as `QueuedWrite`, then replayed in order under the same idempotency key.
+   * @default none: such a write rejects with its error
+   */
+  outbox?: OutboxOptions;
+  /**
+   * An offline copy of the sources (see {@link OfflineOptions}): it answers when the gateway cannot (or first), every
+   * such outcome says `servedFrom: 'offline'`, and what it answered is re-screened online when the link returns.
+   * @default none: a check the gateway cannot answer rejects with its error
+   */
+  offline?: OfflineOptions;
 }
 
 /**

@@ -21,6 +21,9 @@ import type { ContextFor } from './context';
 import { answersByItem, ownCopy, type CheckAnswer, type MissingItem } from './items';
 import type { CallOptions } from './options';
 import type { WriteState } from './write-state';
+import { gatewayUnreachable, offlineHitsOf, OfflineCopy } from './offline';
+import type { RescreenEntry } from '../stores/types';
+import type { BorderlinkError } from '../errors/index';
 
 /** @internal */
 export const USER_AGENT = `borderlink/${VERSION}`;
@@ -94,6 +97,8 @@ export interface ReadDeps {
   assertOpen(): void;
   /** Automatic batching of concurrent single checks, when on. */
   batching?: ResolvedBatching | undefined;
+  /** The offline copy, when the client has one. */
+  offline?: OfflineCopy | undefined;
 }
 
 /** The reads of one client: its executor, its cache and its table of checks in flight. @internal */
@@ -157,13 +162,76 @@ export class ReadPath {
         const contextText = contextJson(prepared.context);
         const bodyText = singleCheckText(contextText, itemText);
         const key = cacheKey ?? (this.#dedupe !== undefined ? bodyText : undefined);
-        result = await this.#check(prepared, requestId, options, started, { contextText, itemText, bodyText }, key);
+        const online = () => this.#check(prepared, requestId, options, started, { contextText, itemText, bodyText }, key);
+        const offline = this.#deps.offline;
+        result = offline === undefined ? await online() : await this.#withCopy(offline, prepared, requestId, started, online);
       }
       recorder.audit('CHECK', prepared, { requestId, result });
       return result;
     } catch (err) {
       const error = recorder.failed(err, requestId, started);
       recorder.audit('CHECK', prepared, { requestId, error });
+      throw error;
+    }
+  }
+
+  /**
+   * A check with the offline copy beside it. `first`: the copy answers at once when its answer is complete, and the
+   * check goes online in the background (a hit only online is a late hit). Otherwise online, and the copy answers when
+   * the gateway cannot; each answer from the copy is kept for re-screening.
+   */
+  async #withCopy(offline: OfflineCopy, prepared: PreparedCheck, requestId: string, started: number, online: () => Promise<CheckResult>): Promise<CheckResult> {
+    if (offline.options.mode === 'first') {
+      const { result, keptAs } = offline.answer(prepared, requestId, started, 'OFFLINE_FIRST');
+      if (OfflineCopy.isComplete(result)) {
+        // The online check that follows is a query of its own: its own request id and its own audit event (RESCREEN).
+        const entry: RescreenEntry = {
+          id: keptAs ?? '',
+          requestId,
+          checkedAt: Date.now(),
+          context: prepared.context,
+          subjects: prepared.subjects,
+          sources: prepared.sources,
+          offlineHits: offlineHitsOf(result),
+        };
+        this.checkOnline(entry).then(
+          (answer) => {
+            offline.settle(entry, keptAs, answer);
+            offline.linkUp();
+          },
+          // Kept: re-screened when the gateway answers again.
+          () => undefined,
+        );
+        return result;
+      }
+      if (keptAs !== undefined) offline.options.store.settleRescreen(keptAs);
+    }
+    try {
+      const result = await online();
+      offline.linkUp();
+      return result;
+    } catch (err) {
+      if (!gatewayUnreachable(err)) throw err;
+      return offline.answer(prepared, requestId, started, (err as BorderlinkError).code).result;
+    }
+  }
+
+  /** A check the offline copy answered, sent again online only (no cache, no table, no copy) under its own context. */
+  async checkOnline(entry: RescreenEntry): Promise<CheckResult> {
+    const started = performance.now();
+    const requestId = randomUUID();
+    const prepared: PreparedCheck = { context: entry.context, subjects: entry.subjects, sources: entry.sources };
+    const { recorder } = this.#deps;
+    try {
+      const itemText = checkItemText(prepared.subjects, prepared.sources);
+      const contextText = contextJson(prepared.context);
+      const bodyText = singleCheckText(contextText, itemText);
+      const result = await this.#check(prepared, requestId, undefined, started, { contextText, itemText, bodyText }, undefined);
+      recorder.audit('RESCREEN', prepared, { requestId, result, rescreenOf: entry.requestId });
+      return result;
+    } catch (err) {
+      const error = recorder.failed(err, requestId, started);
+      recorder.audit('RESCREEN', prepared, { requestId, error, rescreenOf: entry.requestId });
       throw error;
     }
   }

@@ -5,6 +5,9 @@ import type { DocumentReport, ReportResult, WithdrawalRequest, WithdrawalResult 
 import type { BreakerEvent, HedgeEvent, RequestEvent, ResponseEvent, RetryEvent } from '../resilience/index';
 import type { BatchItem, BatchOptions, BatchOutcome } from './batch';
 import type { CallOptions, WriteOptions } from './options';
+import type { DeliveredEvent, OutboxHandle, QueuedEvent, QueuedWrite, RejectedEvent } from './outbox';
+import type { LateHitEvent } from './offline';
+import type { SourceState } from '../stores/types';
 
 /**
  * A combined check of several subjects in one request.
@@ -26,12 +29,32 @@ export interface CheckRequest {
 }
 
 /** Events a client emits, for observability. None holds personal data. */
-export type ClientEvent = RequestEvent | ResponseEvent | RetryEvent | HedgeEvent | BreakerEvent;
+export type ClientEvent = RequestEvent | ResponseEvent | RetryEvent | HedgeEvent | BreakerEvent | QueuedEvent | DeliveredEvent | RejectedEvent | LateHitEvent;
+
+/** The offline copy as the client shows it (`createClient({ offline })`). */
+export interface OfflineHandle {
+  /** Where the copy of each synced source stands: the inventory a state must keep of its offline copies. */
+  inventory(): SourceState[];
+  /**
+   * Sends the checks the copy answered (within `rescreenWindowMs`) again online now; a hit found only online is a
+   * `lateHit` event. Runs by itself whenever the gateway answers again; resolves with how many were re-screened.
+   */
+  rescreen(): Promise<number>;
+}
 /** The names of {@link ClientEvent}s. */
 export type ClientEventType = ClientEvent['type'];
 
-/** The client. Create it once per gateway and reuse it: it keeps connections, the breaker and the cache. */
-export interface BorderlinkClient {
+/**
+ * A write's answer: stored, or, for a client with an `outbox`, {@link QueuedWrite} when the gateway could not take it.
+ * `Queues` is `true` for a client created with an `outbox`.
+ */
+export type WriteAnswer<R, Queues extends boolean> = Queues extends true ? R | QueuedWrite : R;
+
+/**
+ * The client. Create it once per gateway and reuse it: it keeps connections, the breaker and the cache. `Queues` is
+ * `true` when it was created with an `outbox`: its writes may then answer `QueuedWrite`.
+ */
+export interface BorderlinkClient<Queues extends boolean = false> {
   /**
    * Checks a travel document in SLTD and TDAWN.
    * @example
@@ -99,9 +122,13 @@ export interface BorderlinkClient {
    * Reports a document the authority's state issued as lost, stolen or revoked. Sent with one idempotency key on
    * every attempt.
    */
-  reportDocument(report: DocumentReport, options?: WriteOptions): Promise<ReportResult>;
+  reportDocument(report: DocumentReport, options?: WriteOptions): Promise<WriteAnswer<ReportResult, Queues>>;
   /** Withdraws a report (the document was recovered, or reported in error). */
-  withdrawReport(request: WithdrawalRequest, options?: WriteOptions): Promise<WithdrawalResult>;
+  withdrawReport(request: WithdrawalRequest, options?: WriteOptions): Promise<WriteAnswer<WithdrawalResult, Queues>>;
+  /** The durable outbox, when the client was created with one (`outbox` option); `undefined` otherwise. */
+  readonly outbox: Queues extends true ? OutboxHandle : OutboxHandle | undefined;
+  /** The offline copy, when the client was created with one (`offline` option); `undefined` otherwise. */
+  readonly offline: OfflineHandle | undefined;
   /**
    * Listens to an event; returns a function that stops listening.
    * @example

@@ -25,6 +25,9 @@ import type { ContextFor } from './context';
 import type { WriteOptions } from './options';
 import { USER_AGENT } from './read';
 import type { WriteState } from './write-state';
+import { gatewayUnreachable } from './offline';
+import type { Outbox, QueuedWrite } from './outbox';
+import type { OutboxEntry } from '../stores/types';
 
 /** What the writes need from the client. @internal */
 export interface WriteDeps {
@@ -34,6 +37,8 @@ export interface WriteDeps {
   recorder: Recorder;
   state: WriteState;
   assertOpen(): void;
+  /** The durable outbox, when the client has one. */
+  outbox?: Outbox | undefined;
 }
 
 type ResponseSchema = typeof reportResponseSchema | typeof withdrawalResponseSchema;
@@ -57,10 +62,10 @@ export class Writes {
     this.#deps = deps;
   }
 
-  async reportDocument(report: DocumentReport, options?: WriteOptions): Promise<ReportResult> {
+  async reportDocument(report: DocumentReport, options?: WriteOptions): Promise<ReportResult | QueuedWrite> {
     const { parsed, idempotencyKey } = this.#checkWrite('reportDocument', options, () => parseInput(documentReportSchema, report, 'report') as DocumentReport);
     const subject = { kind: 'document', documentNumber: parsed.documentNumber, issuingState: parsed.issuingState, documentType: parsed.documentType } as Subject;
-    const { value, ...meta } = await this.#write(
+    const written = await this.#write(
       'REPORT',
       [subject],
       PATHS.documentReports,
@@ -69,12 +74,14 @@ export class Writes {
       options,
       idempotencyKey,
     );
-    return { recordId: value.recordId, createdAt: value.createdAt, ...meta };
+    if (written.status === 'QUEUED') return written;
+    const { value, status, ...meta } = written;
+    return { status, recordId: value.recordId, createdAt: value.createdAt, ...meta };
   }
 
-  async withdrawReport(request: WithdrawalRequest, options?: WriteOptions): Promise<WithdrawalResult> {
+  async withdrawReport(request: WithdrawalRequest, options?: WriteOptions): Promise<WithdrawalResult | QueuedWrite> {
     const { parsed, idempotencyKey } = this.#checkWrite('withdrawReport', options, () => parseInput(withdrawalSchema, request) as WithdrawalRequest);
-    const { value, ...meta } = await this.#write(
+    const written = await this.#write(
       'WITHDRAW',
       [],
       PATHS.withdrawal(parsed.recordId),
@@ -84,7 +91,9 @@ export class Writes {
       idempotencyKey,
       parsed.recordId,
     );
-    return { recordId: value.recordId, withdrawnAt: value.withdrawnAt, ...meta };
+    if (written.status === 'QUEUED') return written;
+    const { value, status, ...meta } = written;
+    return { status, recordId: value.recordId, withdrawnAt: value.withdrawnAt, ...meta };
   }
 
   /**
@@ -121,8 +130,11 @@ export class Writes {
     options: WriteOptions | undefined,
     idempotencyKey: string,
     recordId?: string,
-  ): Promise<{ value: z.output<S>; replayed: boolean; idempotencyKey: string; requestId: string; attempts: number; durationMs: number }> {
-    const { executor, recorder } = this.#deps;
+  ): Promise<
+    | { status: 'STORED'; value: z.output<S>; replayed: boolean; idempotencyKey: string; requestId: string; attempts: number; durationMs: number }
+    | QueuedWrite
+  > {
+    const { recorder, outbox } = this.#deps;
     const started = performance.now();
     const requestId = randomUUID();
     let context: QueryContext;
@@ -132,29 +144,27 @@ export class Writes {
       throw writeError(err, idempotencyKey);
     }
     const prepared = { context, subjects, sources: [] };
+    const body = JSON.stringify(bodyFor(context));
+    const kind: OutboxEntry['kind'] = action === 'REPORT' ? 'report' : 'withdrawal';
+    const queue = (reason: string, attempts: number): QueuedWrite => {
+      const queued = outbox!.queue({ idempotencyKey, kind, path, body }, reason);
+      recorder.audit(action, prepared, { requestId, ...(recordId !== undefined ? { recordId } : {}), outcome: 'QUEUED', attempts, durationMs: Math.round(performance.now() - started) });
+      return queued;
+    };
+    // Writes leave in order: while older ones wait in the outbox, a new one queues behind them.
+    if (outbox?.hasPending() === true) {
+      const queued = queue('OUTBOX_NOT_EMPTY', 0);
+      outbox.linkUp();
+      return queued;
+    }
     return this.#deps.state.run(async () => {
       try {
-        const outcome = await executor.execute<z.output<S>>({
-          kind: 'write',
-          request: {
-            method: 'POST',
-            path,
-            headers: {
-              [HEADERS.contentType]: 'application/json',
-              [HEADERS.requestId]: requestId,
-              [HEADERS.idempotencyKey]: idempotencyKey,
-              [HEADERS.userAgent]: USER_AGENT,
-            },
-            body: JSON.stringify(bodyFor(context)),
-          },
-          requestId,
-          ...resolveCallOptions(options, this.#deps.resilience),
-          signal: options?.signal,
-          decode: decodeAnswer('write', requestId, (response) => parseBody(response, schema, false) as z.output<S>),
-        });
+        const outcome = await this.#send(path, body, idempotencyKey, requestId, schema, options);
         const durationMs = Math.round(performance.now() - started);
         recorder.audit(action, prepared, { requestId, recordId: outcome.value.recordId, attempts: outcome.attempts, durationMs });
+        outbox?.linkUp();
         return {
+          status: 'STORED' as const,
           value: outcome.value,
           replayed: outcome.response.headers[HEADERS.idempotentReplayed] === 'true',
           idempotencyKey,
@@ -165,9 +175,66 @@ export class Writes {
       } catch (err) {
         const error = recorder.failed(err, requestId, started);
         writeError(error, idempotencyKey);
+        // Durable before it is answered: once the caller hears QUEUED, the write survives a crash.
+        if (outbox !== undefined && gatewayUnreachable(error)) return queue(error.code, error.attempts ?? 0);
         recorder.audit(action, prepared, { requestId, ...(recordId !== undefined ? { recordId } : {}), error });
         throw error;
       }
     });
   }
+
+  /** One write request: the same idempotency key and a new request id on every attempt of it. */
+  #send<S extends ResponseSchema>(path: string, body: string, idempotencyKey: string, requestId: string, schema: S, options: WriteOptions | undefined) {
+    return this.#deps.executor.execute<z.output<S>>({
+      kind: 'write',
+      request: {
+        method: 'POST',
+        path,
+        headers: {
+          [HEADERS.contentType]: 'application/json',
+          [HEADERS.requestId]: requestId,
+          [HEADERS.idempotencyKey]: idempotencyKey,
+          [HEADERS.userAgent]: USER_AGENT,
+        },
+        body,
+      },
+      requestId,
+      ...resolveCallOptions(options, this.#deps.resilience),
+      signal: options?.signal,
+      decode: decodeAnswer('write', requestId, (response) => parseBody(response, schema, false) as z.output<S>),
+    });
+  }
+
+  /**
+   * Replays one queued write exactly as it was queued: its path, its body (the original context included: who, for
+   * which authority and why stay those of the call that made it) and its idempotency key. One audit event per replay.
+   */
+  async replay(entry: OutboxEntry): Promise<{ recordId: string; replayed: boolean }> {
+    const { recorder } = this.#deps;
+    const started = performance.now();
+    const requestId = randomUUID();
+    const schema = entry.kind === 'report' ? reportResponseSchema : withdrawalResponseSchema;
+    const prepared = replayedCall(entry);
+    try {
+      const outcome = await this.#send(entry.path, entry.body, entry.idempotencyKey, requestId, schema, undefined);
+      const durationMs = Math.round(performance.now() - started);
+      recorder.audit(prepared.action, prepared, { requestId, recordId: outcome.value.recordId, attempts: outcome.attempts, durationMs });
+      return { recordId: outcome.value.recordId, replayed: outcome.response.headers[HEADERS.idempotentReplayed] === 'true' };
+    } catch (err) {
+      const error = recorder.failed(err, requestId, started);
+      writeError(error, entry.idempotencyKey);
+      recorder.audit(prepared.action, prepared, { requestId, error });
+      throw error;
+    }
+  }
+}
+
+/** What the audit event of a replay says: the queued body's own context and subject (the body is ours, written at queue time). */
+function replayedCall(entry: OutboxEntry): { action: 'REPORT' | 'WITHDRAW'; context: QueryContext; subjects: Subject[]; sources: [] } {
+  const body = JSON.parse(entry.body) as { context: QueryContext; report?: DocumentReport };
+  const subjects: Subject[] =
+    body.report !== undefined
+      ? [{ kind: 'document', documentNumber: body.report.documentNumber, issuingState: body.report.issuingState, documentType: body.report.documentType } as Subject]
+      : [];
+  return { action: entry.kind === 'report' ? 'REPORT' : 'WITHDRAW', context: body.context, subjects, sources: [] };
 }

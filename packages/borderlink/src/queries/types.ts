@@ -145,7 +145,21 @@ export interface SourceOutcome {
   status: OutcomeStatus;
   /** When the source's data was last updated (ISO 8601), when it said. */
   dataAsOf?: string;
+  /** `offline` when the client's offline copy answered for the source, not the gateway (see docs/offline.md). */
+  servedFrom?: 'offline';
+  /** Why an answer from the offline copy is what it is; see {@link OfflineNote}. */
+  offlineNote?: OfflineNote;
 }
+
+/**
+ * What an outcome answered from the offline copy says about itself. `EXACT_MATCH_ONLY`: a person's `NO_HIT` from the
+ * copy, which matches names exactly (fuzzy matching is the gateway's). The others come with `UNAVAILABLE` (or
+ * `ERROR`), never with `NO_HIT`: `NOT_SYNCED` (the source was never synced), `COPY_TOO_OLD` (found nothing, and the copy
+ * is older than `maxStalenessMs`), `CANNOT_SEARCH_OFFLINE` (nothing in the query the copy can match exactly, such as a
+ * person without a full date of birth), `NOT_KEPT_OFFLINE` (the source is not among the copy's `sources`),
+ * `STORE_FAILED` (the store could not be read).
+ */
+export type OfflineNote = 'EXACT_MATCH_ONLY' | 'NOT_SYNCED' | 'COPY_TOO_OLD' | 'CANNOT_SEARCH_OFFLINE' | 'NOT_KEPT_OFFLINE' | 'STORE_FAILED';
 
 /**
  * How a hit matched the query. `method` and `score` decide the verdict and are always there; a hit whose method or
@@ -316,6 +330,14 @@ export interface CheckResult {
   attempts: number;
   /** Milliseconds from the start of the call to the answer. */
   durationMs: number;
-  /** `cache` when the answer came from the client's cache (only when the cache is turned on). */
-  servedFrom: 'network' | 'cache';
+  /**
+   * `cache` when the answer came from the client's cache (only when the cache is turned on); `offline` when the
+   * client's offline copy answered (only with the `offline` option; each outcome then says so too).
+   */
+  servedFrom: 'network' | 'cache' | 'offline';
+  /**
+   * Why the offline copy answered: the code of the error the gateway's request ended with (`CONNECTION_FAILED`,
+   * `TIMEOUT`, `CIRCUIT_OPEN`, a 5xx's code), or `OFFLINE_FIRST` in `first` mode. Only when `servedFrom` is `offline`.
+   */
+  offlineReason?: string;
 }

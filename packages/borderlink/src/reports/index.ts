@@ -34,6 +34,8 @@ export interface DocumentReport {
 
 /** What a stored report gives back. */
 export interface ReportResult {
+  /** The gateway stored it (a write kept in the outbox instead is a `QueuedWrite`, `status: 'QUEUED'`). */
+  status: 'STORED';
   /** The record's id in the gateway: keep it to withdraw the report. */
   recordId: string;
   createdAt: string;
@@ -54,6 +56,8 @@ export interface WithdrawalRequest {
 
 /** What a withdrawal gives back. */
 export interface WithdrawalResult {
+  /** The gateway stored the withdrawal (a write kept in the outbox instead is a `QueuedWrite`, `status: 'QUEUED'`). */
+  status: 'STORED';
   recordId: string;
   withdrawnAt: string;
   replayed: boolean;

@@ -34,7 +34,15 @@ const plateKey = (country: string, p: string): string => `plate\u0000${state(cou
 const personKey = (surname: string, givenNames: readonly string[], dateOfBirth: string): string =>
   `person\u0000${name(surname)}\u0000${givenNames.map(name).filter((g) => g !== '').join(' ')}\u0000${dateOfBirth}`;
 
-/** The keys a record is found by in the copy. A record without the fields of a key has none of it. @internal */
+/**
+ * The keys a record is found by in an offline copy: what an {@link OfflineStore} indexes it by (as keyed hashes). A
+ * record without the fields of a key has none of it. Implement a store with this and {@link offlineKeysOfSubject},
+ * so records and queries are normalised by the same rule.
+ * @example
+ * ```ts
+ * offlineKeysOf({ source: 'SMV', recordId: 'SMV-1', ownerCountry: 'D', vehicle: { vin: 'WVWZZZ1JZXW000001' } }); // one key
+ * ```
+ */
 export function offlineKeysOf(record: OfflineRecord): string[] {
   switch (record.source) {
     case 'SLTD':
@@ -58,7 +66,7 @@ export function offlineKeysOf(record: OfflineRecord): string[] {
 
 /**
  * The keys a subject is looked up by in one source's copy: empty when the copy cannot answer for it (a person without
- * a full date of birth, a subject of another kind), so the source must not read `NO_HIT` from the copy. @internal
+ * a full date of birth, a subject of another kind), so the source must not read `NO_HIT` from the copy.
  */
 export function offlineKeysOfSubject(subject: Subject, source: Source): string[] {
   switch (subject.kind) {

@@ -112,9 +112,12 @@ export interface OfflineStore {
   state(source: Source): SourceState | undefined;
   /** Where every synced source stands. */
   inventory(): SourceState[];
-  /** Keeps a check answered offline, to re-screen it online. */
-  keepForRescreen(entry: Omit<RescreenEntry, 'id'>): void;
-  /** Checks kept for re-screening and not yet settled, oldest first, checked at or after `since` (epoch ms). */
+  /** Keeps a check answered offline, durably, to re-screen it online; returns the entry's id. */
+  keepForRescreen(entry: Omit<RescreenEntry, 'id'>): string;
+  /**
+   * Checks kept for re-screening and not yet settled, oldest first, checked at or after `since` (epoch ms). Entries
+   * checked before `since` are past the window: they are dropped, never returned.
+   */
   rescreenDue(since: number, limit: number): RescreenEntry[];
   /** The entry was re-screened online (or is past the window): it is never sent again. */
   settleRescreen(id: string): void;

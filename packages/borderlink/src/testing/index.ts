@@ -20,3 +20,5 @@ export { mockTransport } from './mock-transport';
 export type { MockTransport, MockTransportOptions } from './mock-transport';
 export { createMockGateway } from './mock-gateway';
 export type { MockGateway, MockGatewayOptions } from './mock-gateway';
+export { memoryOfflineStore } from './memory-store';
+export type { MemoryOfflineStore, MemoryOutboxStore } from './memory-store';

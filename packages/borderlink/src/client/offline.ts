@@ -1,0 +1,355 @@
+// The offline copy, as the client uses it: answering a check from the copy when the gateway cannot (or first), the
+// staleness rule that keeps an old copy from ever reading clear, and re-screening online what the copy answered. The
+// store itself is behind the OfflineStore contract (stores/types.ts); `borderlink/offline` has the SQLite one.
+import { randomUUID } from 'node:crypto';
+import { CircuitOpenError, ConnectionError, GatewayError, TimeoutError, type BorderlinkError } from '../errors/index';
+import { computeVerdict, type PreparedCheck } from '../queries/results';
+import type { CheckResult, Hit, Source, SourceOutcome, Subject } from '../queries/types';
+import { offlineKeysOfSubject } from '../stores/keys';
+import type { OfflineRecord, OfflineStore, RescreenEntry, SourceState } from '../stores/types';
+
+/** Two days: the longest the Schengen rules let a state keep an offline technical copy without refreshing it. */
+export const DEFAULT_MAX_STALENESS_MS = 48 * 60 * 60 * 1000;
+/** Three days: NCIC re-matches the inquiries of the last 72 hours against records entered since ("delayed hit"). */
+export const DEFAULT_RESCREEN_WINDOW_MS = 72 * 60 * 60 * 1000;
+
+/**
+ * The offline copy a client answers from when the gateway cannot be reached (`createClient({ offline })`). Open a
+ * store with `openOfflineStore` from `borderlink/offline`, keep it synced with `client.offline.sync()` (or
+ * `syncIntervalMs`), and see docs/offline.md for when to use each mode.
+ * @example
+ * ```ts
+ * import { openOfflineStore } from 'borderlink/offline';
+ * const store = openOfflineStore({ path: '/var/lib/lane/copy.db', hmacKey, encryptionKey });
+ * const client = createClient({ transport, context, offline: { store, mode: 'fallback' } });
+ * ```
+ */
+export interface OfflineOptions {
+  /** The copy: `openOfflineStore()` from `borderlink/offline`, or your own {@link OfflineStore}. */
+  store: OfflineStore;
+  /**
+   * `fallback`: the gateway answers; the copy answers only when the gateway cannot (a connection error, a timeout, an
+   * open circuit, a 5xx after the retries). `first`: the copy answers at once when it can give a complete answer, and
+   * the same check goes online in the background (a hit found online only is a `lateHit` event); when the copy cannot
+   * answer completely, the check goes online as in `fallback`.
+   * @default 'fallback'
+   */
+  mode?: 'fallback' | 'first';
+  /**
+   * How old a copy may be for its `NO_HIT` to count: past it, a source the copy finds nothing in reads `UNAVAILABLE`
+   * (so the verdict is `INCOMPLETE`). A `HIT` from the copy counts whatever its age. The age is measured from the
+   * older of the snapshot's `dataAsOf` and the time it was applied here, so a gateway's clock cannot make a copy
+   * younger than it is.
+   * @unit milliseconds @default 172800000 (48 hours)
+   */
+  maxStalenessMs?: number;
+  /**
+   * Checks answered from the copy are kept (encrypted) and sent again online once the gateway answers, for this
+   * long after they were made; an online hit the copy did not have raises a `lateHit` event.
+   * @unit milliseconds @default 259200000 (72 hours)
+   */
+  rescreenWindowMs?: number;
+  /** Sync the copy every so often (the first sync at once). `0` or absent: only when `client.offline.sync()` is called. @unit milliseconds @default 0 */
+  syncIntervalMs?: number;
+  /** The sources kept offline and synced. @default every source */
+  sources?: Source[];
+}
+
+/** Why the copy answered instead of the gateway: the error's code, or `OFFLINE_FIRST`. */
+export type OfflineReason = BorderlinkError['code'] | 'OFFLINE_FIRST';
+
+/** Whether the gateway could not be reached or could not answer, so the copy may answer instead. @internal */
+export function gatewayUnreachable(err: unknown): boolean {
+  return err instanceof ConnectionError || err instanceof TimeoutError || err instanceof CircuitOpenError || err instanceof GatewayError;
+}
+
+/** What a source's copy is worth now: never synced, too old for a clear answer, or fresh. */
+function ageOf(state: SourceState | undefined, now: number, maxStalenessMs: number): 'not-synced' | 'stale' | 'fresh' {
+  if (state === undefined) return 'not-synced';
+  const dataAsOf = Date.parse(state.dataAsOf);
+  const syncedAt = Date.parse(state.syncedAt);
+  // An unreadable time is no time: the copy cannot show it is young enough.
+  if (!Number.isFinite(dataAsOf) || !Number.isFinite(syncedAt)) return 'stale';
+  return now - Math.min(dataAsOf, syncedAt) <= maxStalenessMs ? 'fresh' : 'stale';
+}
+
+const matchedFieldsOf = (subject: Subject): string[] =>
+  subject.kind === 'document'
+    ? ['documentNumber', 'issuingState']
+    : subject.kind === 'person'
+      ? ['surname', 'givenNames', 'dateOfBirth']
+      : subject.vin !== undefined
+        ? ['vin']
+        : ['plate', 'registrationCountry'];
+
+/** A record of the copy as a hit: an exact match, unconfirmed (a hit is a lead until its owner confirms it). */
+function hitOf(record: OfflineRecord, subject: Subject, index: number): Hit {
+  const base = {
+    hitId: `offline-${index + 1}`,
+    source: record.source,
+    recordId: record.recordId,
+    ownerCountry: record.ownerCountry,
+    match: { method: 'EXACT' as const, score: 1, matchedFields: matchedFieldsOf(subject) },
+    ...(record.actionToBeTaken !== undefined ? { actionToBeTaken: record.actionToBeTaken } : {}),
+    confirmation: { state: 'UNCONFIRMED' },
+  };
+  switch (record.source) {
+    case 'SLTD':
+      return { ...base, kind: 'document', document: { ...record.document } };
+    case 'TDAWN':
+      return { ...base, kind: 'linked-document', document: { ...record.document }, notice: { ...record.notice } };
+    case 'NOMINAL':
+      return { ...base, kind: 'person', person: { ...record.person }, notice: { ...record.notice } };
+    case 'SMV':
+      return { ...base, kind: 'vehicle', vehicle: { ...record.vehicle } };
+  }
+}
+
+/** The copy's answer for one requested source, and the hits it found there. */
+function answerSource(
+  store: OfflineStore,
+  source: Source,
+  subjects: readonly Subject[],
+  now: number,
+  maxStalenessMs: number,
+  hits: Hit[],
+): SourceOutcome {
+  let state: SourceState | undefined;
+  try {
+    state = store.state(source);
+  } catch {
+    return { source, status: 'ERROR', servedFrom: 'offline', offlineNote: 'STORE_FAILED' };
+  }
+  const age = ageOf(state, now, maxStalenessMs);
+  if (state === undefined || age === 'not-synced') return { source, status: 'UNAVAILABLE', servedFrom: 'offline', offlineNote: 'NOT_SYNCED' };
+  const dataAsOf = state.dataAsOf;
+  let searched = false;
+  let found = 0;
+  try {
+    for (const subject of subjects) {
+      const seen = new Set<string>();
+      for (const key of offlineKeysOfSubject(subject, source)) {
+        searched = true;
+        for (const record of store.lookup(source, key)) {
+          // A record found by two keys of one subject (a vehicle's VIN and plate) is one hit.
+          if (record.source !== source || seen.has(record.recordId)) continue;
+          seen.add(record.recordId);
+          hits.push(hitOf(record, subject, hits.length));
+          found++;
+        }
+      }
+    }
+  } catch {
+    return { source, status: 'ERROR', servedFrom: 'offline', dataAsOf, offlineNote: 'STORE_FAILED' };
+  }
+  // Nothing the copy can search exactly (a person without a full date of birth): never clear.
+  if (!searched) return { source, status: 'UNAVAILABLE', servedFrom: 'offline', dataAsOf, offlineNote: 'CANNOT_SEARCH_OFFLINE' };
+  if (found > 0) return { source, status: 'HIT', servedFrom: 'offline', dataAsOf };
+  if (age === 'stale') return { source, status: 'UNAVAILABLE', servedFrom: 'offline', dataAsOf, offlineNote: 'COPY_TOO_OLD' };
+  return source === 'NOMINAL'
+    ? { source, status: 'NO_HIT', servedFrom: 'offline', dataAsOf, offlineNote: 'EXACT_MATCH_ONLY' }
+    : { source, status: 'NO_HIT', servedFrom: 'offline', dataAsOf };
+}
+
+/** Options with the defaults. @internal */
+export interface ResolvedOffline {
+  readonly store: OfflineStore;
+  readonly mode: 'fallback' | 'first';
+  readonly maxStalenessMs: number;
+  readonly rescreenWindowMs: number;
+  readonly syncIntervalMs: number;
+  readonly sources: readonly Source[];
+}
+
+/** Fills in the defaults of options already checked by the client's schema. @internal */
+export function resolveOffline(input: OfflineOptions | undefined, allSources: readonly Source[]): ResolvedOffline | undefined {
+  if (input === undefined) return undefined;
+  return Object.freeze({
+    store: input.store,
+    mode: input.mode ?? 'fallback',
+    maxStalenessMs: input.maxStalenessMs ?? DEFAULT_MAX_STALENESS_MS,
+    rescreenWindowMs: input.rescreenWindowMs ?? DEFAULT_RESCREEN_WINDOW_MS,
+    syncIntervalMs: input.syncIntervalMs ?? 0,
+    sources: Object.freeze([...(input.sources ?? allSources)]),
+  });
+}
+
+/**
+ * The copy's answer to a prepared check: one outcome per requested source, every one marked `servedFrom: 'offline'`
+ * with the copy's `dataAsOf`, and the verdict by the one verdict rule. @internal
+ */
+export function offlineResult(
+  offline: ResolvedOffline,
+  prepared: PreparedCheck,
+  meta: { requestId: string; durationMs: number; reason: OfflineReason },
+  now: number = Date.now(),
+): CheckResult {
+  const hits: Hit[] = [];
+  const outcomes = prepared.sources.map((source) =>
+    offline.sources.includes(source)
+      ? answerSource(offline.store, source, prepared.subjects, now, offline.maxStalenessMs, hits)
+      : ({ source, status: 'UNAVAILABLE', servedFrom: 'offline', offlineNote: 'NOT_KEPT_OFFLINE' } satisfies SourceOutcome),
+  );
+  return {
+    verdict: computeVerdict(outcomes, hits),
+    hits,
+    outcomes,
+    requestId: meta.requestId,
+    warnings: [],
+    attempts: 0,
+    durationMs: meta.durationMs,
+    servedFrom: 'offline',
+    offlineReason: meta.reason,
+  };
+}
+
+/** The records the copy answered as hits, per source: an online hit on any other record is a late hit. */
+export function offlineHitsOf(result: CheckResult): RescreenEntry['offlineHits'] {
+  return result.hits.map((h) => ({ source: h.source, recordId: h.recordId }));
+}
+
+/** The hits of an online answer that the copy's answer did not have. @internal */
+export function lateHitsOf(online: CheckResult, offlineHits: RescreenEntry['offlineHits']): Hit[] {
+  return online.hits.filter((h) => !offlineHits.some((o) => o.source === h.source && o.recordId === h.recordId));
+}
+
+/** A new id for a re-screen request. @internal */
+export const rescreenRequestId = (): string => randomUUID();
+
+/** A hit found online for a check the offline copy had answered without it: act on it now. No personal data. */
+export interface LateHitEvent {
+  type: 'lateHit';
+  /** The request id of the check the copy answered (its audit event's `requestId`). */
+  requestId: string;
+  /** When that check was made (ISO 8601). */
+  checkedAt: string;
+  /** Who made it, for which authority. */
+  operatorId: string;
+  authorityId: string;
+  locationId?: string;
+  /** The request id of the online re-screen that found the hit. */
+  rescreenRequestId: string;
+  /** The online verdict: `HIT` or `POSSIBLE_HIT`. */
+  verdict: CheckResult['verdict'];
+  /** The records found online that the copy did not answer with. */
+  records: { source: Source; recordId: string }[];
+}
+
+/** What the copy needs from the client. @internal */
+export interface OfflineDeps {
+  /** The same check online only (no cache, no copy), under the original context; audited as `RESCREEN`. */
+  checkOnline(entry: RescreenEntry): Promise<CheckResult>;
+  emit(event: LateHitEvent): void;
+}
+
+/** The client's side of the offline copy: answering from it, keeping what it answered, re-screening. @internal */
+export class OfflineCopy {
+  readonly options: ResolvedOffline;
+  readonly #deps: OfflineDeps;
+  #rescreening: Promise<number> | undefined;
+  #closed = false;
+
+  constructor(options: ResolvedOffline, deps: OfflineDeps) {
+    this.options = options;
+    this.#deps = deps;
+  }
+
+  /**
+   * The copy's answer to a check, kept durably for re-screening before it is returned. `reason`: the code of the error
+   * the online request ended with, or `OFFLINE_FIRST`.
+   */
+  answer(prepared: PreparedCheck, requestId: string, started: number, reason: OfflineReason): { result: CheckResult; keptAs: string | undefined } {
+    const result = offlineResult(this.options, prepared, { requestId, durationMs: Math.round(performance.now() - started), reason });
+    let keptAs: string | undefined;
+    try {
+      keptAs = this.options.store.keepForRescreen({
+        requestId,
+        checkedAt: Date.now(),
+        context: prepared.context,
+        subjects: prepared.subjects,
+        sources: prepared.sources,
+        offlineHits: offlineHitsOf(result),
+      });
+    } catch {
+      // The answer stands (a HIT must not be lost to a full disk); what could not be kept cannot be re-screened.
+    }
+    return { result, keptAs };
+  }
+
+  /** Whether the copy's answer is complete enough to give at once in `first` mode (never an answer that says INCOMPLETE). */
+  static isComplete(result: CheckResult): boolean {
+    return result.verdict !== 'INCOMPLETE';
+  }
+
+  /**
+   * Compares an online answer with what the copy answered: a hit online on a record the copy did not answer with is a
+   * late hit. Settles the entry either way.
+   */
+  settle(entry: Pick<RescreenEntry, 'requestId' | 'checkedAt' | 'context' | 'offlineHits'>, id: string | undefined, online: CheckResult): void {
+    if (id !== undefined) {
+      try {
+        this.options.store.settleRescreen(id);
+      } catch {
+        // Sent again later: a re-screen found twice is one event more, never a hit less.
+      }
+    }
+    const late = lateHitsOf(online, entry.offlineHits);
+    if (late.length === 0) return;
+    const { context } = entry;
+    this.#deps.emit({
+      type: 'lateHit',
+      requestId: entry.requestId,
+      checkedAt: new Date(entry.checkedAt).toISOString(),
+      operatorId: context.operatorId,
+      authorityId: context.authorityId,
+      ...(context.locationId !== undefined ? { locationId: context.locationId } : {}),
+      rescreenRequestId: online.requestId,
+      verdict: online.verdict,
+      records: late.map((h) => ({ source: h.source, recordId: h.recordId })),
+    });
+  }
+
+  /** The gateway answered: re-screen what the copy answered meanwhile (one run at a time). */
+  linkUp(): void {
+    if (this.#rescreening === undefined && !this.#closed) void this.rescreen();
+  }
+
+  /**
+   * Sends the checks the copy answered within the window again online, oldest first, until none is left or the gateway
+   * cannot be reached; resolves with how many were re-screened.
+   */
+  rescreen(): Promise<number> {
+    this.#rescreening ??= this.#drain().finally(() => {
+      this.#rescreening = undefined;
+    });
+    return this.#rescreening;
+  }
+
+  async #drain(): Promise<number> {
+    let done = 0;
+    for (;;) {
+      if (this.#closed) return done;
+      const due = this.options.store.rescreenDue(Date.now() - this.options.rescreenWindowMs, 16);
+      if (due.length === 0) return done;
+      for (const entry of due) {
+        if (this.#closed) return done;
+        let online: CheckResult;
+        try {
+          online = await this.#deps.checkOnline(entry);
+        } catch (err) {
+          // The link is still down, or the check cannot be answered now: try again on the next sign of a link.
+          if (gatewayUnreachable(err)) return done;
+          // Anything else (a refusal of this very check) would fail every time: settled, so it does not block the rest.
+          this.options.store.settleRescreen(entry.id);
+          continue;
+        }
+        this.settle(entry, entry.id, online);
+        done++;
+      }
+    }
+  }
+
+  close(): void {
+    this.#closed = true;
+  }
+}

@@ -1,0 +1,200 @@
+// The durable outbox: a write the gateway could not take is queued on disk under its idempotency key and replayed in
+// order, with the same key and the same body, until the gateway stores it or refuses it for good. Rule 3 across
+// restarts: the key is the write's identity, so a replay after a crash (even one between the gateway's answer and the
+// local "delivered" mark) is stored once.
+import { AuthenticationError, BorderlinkError, RateLimitError } from '../errors/index';
+import type { OutboxEntry, OutboxStore } from '../stores/types';
+import { gatewayUnreachable } from './offline';
+
+/**
+ * Queue the writes the gateway cannot take (`createClient({ outbox })`): a report or withdrawal that ends in a
+ * connection error, a timeout, an open circuit or a 5xx after its retries is kept on disk and resolves as
+ * {@link QueuedWrite}; the outbox replays it in order, under the same idempotency key, when the gateway answers again.
+ * @example
+ * ```ts
+ * import { openOfflineStore } from 'borderlink/offline';
+ * const store = openOfflineStore({ path: '/var/lib/lane/copy.db', hmacKey, encryptionKey });
+ * const client = createClient({ transport, context, outbox: { store: store.outbox } });
+ * client.on('delivered', (e) => markSent(e.idempotencyKey));
+ * client.on('rejected', (e) => showToSupervisor(e.idempotencyKey, e.code));
+ * ```
+ */
+export interface OutboxOptions {
+  /** Where queued writes are kept: `store.outbox` of `openOfflineStore()`, or your own {@link OutboxStore}. */
+  store: OutboxStore;
+  /** How often the queue is replayed while it holds writes (also after every write the gateway took). @unit milliseconds @default 30000 */
+  flushIntervalMs?: number;
+}
+
+/** A write queued in the outbox instead of stored: it will be replayed under `idempotencyKey`. */
+export interface QueuedWrite {
+  status: 'QUEUED';
+  /** The key it is queued and replayed under: keep it to match the `delivered` or `rejected` event. */
+  idempotencyKey: string;
+  /** When it was queued (ISO 8601). */
+  queuedAt: string;
+  /** The code of the error that made it queue (`CONNECTION_FAILED`, `TIMEOUT`, `CIRCUIT_OPEN`, a 5xx's code), or `OUTBOX_NOT_EMPTY` when older writes were still waiting: writes leave in order. */
+  reason: string;
+}
+
+/** A queued write, as `client.outbox.pending()` lists it: no body (it holds personal data). */
+export interface PendingWrite {
+  idempotencyKey: string;
+  kind: OutboxEntry['kind'];
+  /** ISO 8601. */
+  queuedAt: string;
+  /** Replays tried so far. */
+  attempts: number;
+}
+
+/** The outbox's events. */
+export interface QueuedEvent {
+  type: 'queued';
+  idempotencyKey: string;
+  kind: OutboxEntry['kind'];
+  reason: string;
+}
+/** A queued write reached the gateway and was stored (or had been stored already: `replayed`). */
+export interface DeliveredEvent {
+  type: 'delivered';
+  idempotencyKey: string;
+  kind: OutboxEntry['kind'];
+  recordId: string;
+  replayed: boolean;
+}
+/** The gateway refused a queued write for good (a 4xx such as `NOT_ISSUER`): show it to a person; it is not retried. */
+export interface RejectedEvent {
+  type: 'rejected';
+  idempotencyKey: string;
+  kind: OutboxEntry['kind'];
+  /** The error's code, e.g. `NOT_ISSUER`, `INVALID_REQUEST`, `NOT_FOUND`. */
+  code: string;
+}
+
+/** The outbox as the client shows it. */
+export interface OutboxHandle {
+  /** Queued writes not yet delivered nor rejected, oldest first. */
+  pending(): PendingWrite[];
+  /** Replays the queue now, in order, until it is empty or the gateway cannot be reached; resolves with how many left it. */
+  flush(): Promise<{ delivered: number; rejected: number; pending: number }>;
+}
+
+/**
+ * Whether a failed replay is a refusal for good. A missing or wrong token and a rate limit are the sender's state, not
+ * the write's: they keep it queued, as does anything that says the gateway could not be reached.
+ * @internal
+ */
+export function isRejection(err: unknown): err is BorderlinkError {
+  if (!(err instanceof BorderlinkError)) return false;
+  if (gatewayUnreachable(err) || err instanceof AuthenticationError || err instanceof RateLimitError) return false;
+  return err.status !== undefined && err.status >= 400 && err.status < 500;
+}
+
+/** What the outbox needs from the client. @internal */
+export interface OutboxDeps {
+  /** Sends one queued write, exactly as queued; resolves with the record id and whether it was a replay. */
+  send(entry: OutboxEntry): Promise<{ recordId: string; replayed: boolean }>;
+  emit(event: QueuedEvent | DeliveredEvent | RejectedEvent): void;
+  /** Timers of the client's clock. */
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** The client's outbox: queueing, ordered replay, one replay at a time. @internal */
+export class Outbox implements OutboxHandle {
+  readonly #store: OutboxStore;
+  readonly #deps: OutboxDeps;
+  readonly #intervalMs: number;
+  #flushing: Promise<{ delivered: number; rejected: number; pending: number }> | undefined;
+  #timer: unknown;
+  #closed = false;
+
+  constructor(options: OutboxOptions, deps: OutboxDeps) {
+    this.#store = options.store;
+    this.#deps = deps;
+    this.#intervalMs = options.flushIntervalMs ?? 30_000;
+    // Writes queued before a restart are replayed without waiting for a new one.
+    if (this.#store.pending(1).length > 0) this.#schedule(0);
+  }
+
+  /** Whether older writes are still waiting: a new write then queues behind them. */
+  hasPending(): boolean {
+    return this.#store.pending(1).length > 0;
+  }
+
+  /** Queues a write durably and answers for it. */
+  queue(entry: Omit<OutboxEntry, 'attempts' | 'queuedAt'>, reason: string): QueuedWrite {
+    const queuedAt = Date.now();
+    this.#store.enqueue({ ...entry, queuedAt });
+    this.#deps.emit({ type: 'queued', idempotencyKey: entry.idempotencyKey, kind: entry.kind, reason });
+    this.#schedule(this.#intervalMs);
+    return { status: 'QUEUED', idempotencyKey: entry.idempotencyKey, queuedAt: new Date(queuedAt).toISOString(), reason };
+  }
+
+  pending(): PendingWrite[] {
+    return this.#store.pending().map((e) => ({
+      idempotencyKey: e.idempotencyKey,
+      kind: e.kind,
+      queuedAt: new Date(e.queuedAt).toISOString(),
+      attempts: e.attempts,
+    }));
+  }
+
+  /** The gateway took a write: the link is back, so replay what waits. */
+  linkUp(): void {
+    if (this.#flushing === undefined && this.hasPending()) this.#schedule(0);
+  }
+
+  flush(): Promise<{ delivered: number; rejected: number; pending: number }> {
+    this.#flushing ??= this.#drain().finally(() => {
+      this.#flushing = undefined;
+    });
+    return this.#flushing;
+  }
+
+  async #drain(): Promise<{ delivered: number; rejected: number; pending: number }> {
+    let delivered = 0;
+    let rejected = 0;
+    while (!this.#closed) {
+      const [entry] = this.#store.pending(1);
+      if (entry === undefined) break;
+      try {
+        const { recordId, replayed } = await this.#deps.send(entry);
+        this.#store.delivered(entry.idempotencyKey);
+        delivered++;
+        this.#deps.emit({ type: 'delivered', idempotencyKey: entry.idempotencyKey, kind: entry.kind, recordId, replayed });
+      } catch (err) {
+        if (isRejection(err)) {
+          this.#store.rejected(entry.idempotencyKey, err.code);
+          rejected++;
+          this.#deps.emit({ type: 'rejected', idempotencyKey: entry.idempotencyKey, kind: entry.kind, code: err.code });
+          continue;
+        }
+        // Still unreachable (or not ours to decide): the write stays first in line, and everything behind it waits.
+        this.#store.attempted(entry.idempotencyKey);
+        this.#schedule(this.#intervalMs);
+        break;
+      }
+    }
+    return { delivered, rejected, pending: this.#store.pending().length };
+  }
+
+  #schedule(ms: number): void {
+    if (this.#closed) return;
+    if (this.#timer !== undefined) {
+      if (ms > 0) return;
+      this.#deps.clearTimeout(this.#timer);
+    }
+    this.#timer = this.#deps.setTimeout(() => {
+      this.#timer = undefined;
+      void this.flush();
+    }, ms);
+    (this.#timer as { unref?: () => void } | undefined)?.unref?.();
+  }
+
+  close(): void {
+    this.#closed = true;
+    if (this.#timer !== undefined) this.#deps.clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}
