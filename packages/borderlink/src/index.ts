@@ -8,7 +8,7 @@ export type { BorderlinkClient, CallOptions, CheckRequest, ClientEvent, ClientEv
 
 export { httpTransport } from './transport/index';
 export { TRANSPORT_SECRETS } from './transport/types';
-export type { HttpTlsOptions, HttpTransportOptions, Transport, TransportRequest, TransportResponse } from './transport/index';
+export type { HttpTlsOptions, HttpTransportOptions, StreamedResponse, StreamRequest, Transport, TransportRequest, TransportResponse } from './transport/index';
 
 export { isClear } from './queries/results';
 export { summarize } from './client/batch';
