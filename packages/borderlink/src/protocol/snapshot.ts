@@ -29,6 +29,7 @@ import {
   MAX_LIST_LENGTH,
   MAX_TEXT_LENGTH,
   PATHS,
+  SNAPSHOT_CURSOR_EXPIRED_STATUS,
   WIRE_SOURCES,
   documentRecordSchema,
   noticeSchema,
@@ -36,12 +37,7 @@ import {
   vehicleRecordSchema,
 } from './wire';
 
-/** The media type of a snapshot answer: one JSON object per line. */
-export const SNAPSHOT_CONTENT_TYPE = 'application/x-ndjson';
-/** The `error.code` of a 410 to a delta: the gateway no longer knows the cursor, and a full snapshot must be taken. */
-export const SNAPSHOT_CURSOR_EXPIRED = 'SNAPSHOT_CURSOR_EXPIRED';
-/** The status of {@link SNAPSHOT_CURSOR_EXPIRED}. */
-export const SNAPSHOT_CURSOR_EXPIRED_STATUS = 410;
+export { SNAPSHOT_CONTENT_TYPE, SNAPSHOT_CURSOR_EXPIRED, SNAPSHOT_CURSOR_EXPIRED_STATUS } from './wire';
 /** A cursor: opaque to the client, printable ASCII without spaces, 1 to 1024 characters. */
 export const SNAPSHOT_CURSOR = printableAscii(1, 1024);
 /** A full snapshot's `contentHash`. */

@@ -41,6 +41,13 @@ export const PATHS = Object.freeze({
     `/v1/snapshots/${encodeURIComponent(source)}${since === undefined ? '' : `?since=${encodeURIComponent(since)}`}`,
 });
 
+/** The media type of a snapshot answer: one JSON object per line. */
+export const SNAPSHOT_CONTENT_TYPE = 'application/x-ndjson';
+/** The `error.code` of a 410 to a delta: the gateway no longer knows the cursor, and a full snapshot must be taken. */
+export const SNAPSHOT_CURSOR_EXPIRED = 'SNAPSHOT_CURSOR_EXPIRED';
+/** The status of {@link SNAPSHOT_CURSOR_EXPIRED}. */
+export const SNAPSHOT_CURSOR_EXPIRED_STATUS = 410;
+
 /**
  * Where a `GET` carries its context (it has no body): one header per field of `context`, each held to the same rule
  * as the body's field (rule 4: a request without them is not sent, and a gateway refuses it).
