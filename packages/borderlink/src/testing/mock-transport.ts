@@ -92,27 +92,22 @@ export function mockTransport(options: MockTransportOptions = {}): MockTransport
         gone.abort();
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      handle({ method: request.method, path: request.path, headers: request.headers, body: request.body ?? '', signal: gone.signal })
-        .then((res) => {
-          if (res.disconnect === 'before-answer') throw new ConnectionError('The connection was reset before the answer');
-          return read(res);
-        })
-        .then(
-          (answer) => finish(() => resolve(answer)),
-          (err: unknown) =>
-            finish(() => reject(err instanceof ConnectionError ? err : new ConnectionError('The mock gateway failed', { cause: err }))),
-        );
+      const failed = (err: unknown) => finish(() => reject(new ConnectionError('The mock gateway failed', { cause: err })));
+      handle({ method: request.method, path: request.path, headers: request.headers, body: request.body ?? '', signal: gone.signal }).then((res) => {
+        if (res.disconnect === 'before-answer') {
+          finish(() => reject(new ConnectionError('The connection was reset before the answer')));
+          return;
+        }
+        const answer = read(res);
+        // A streamed answer read whole (send) takes its time within the attempt; any other is handed over at once.
+        if (answer instanceof Promise) answer.then((a) => finish(() => resolve(a)), failed);
+        else finish(() => resolve(answer));
+      }, failed);
     });
   }
 
   function send(request: TransportRequest): Promise<TransportResponse> {
-    return attempt(request, async (res) => {
-      if (res.stream === undefined) return { status: res.status, headers: res.headers, body: res.body };
-      // Read whole, as an HTTP transport's send reads it; a cut one is what arrived before the cut.
-      let body = '';
-      for await (const part of res.stream) body += part;
-      return { status: res.status, headers: res.headers, body };
-    }) as Promise<TransportResponse>;
+    return attempt(request, (res) => (res.stream === undefined ? { status: res.status, headers: res.headers, body: res.body } : readWhole(res, res.stream))) as Promise<TransportResponse>;
   }
 
   function stream(request: StreamRequest): Promise<StreamedResponse> {
@@ -136,6 +131,13 @@ export function mockTransport(options: MockTransportOptions = {}): MockTransport
       closed = true;
     },
   };
+}
+
+/** A streamed answer read whole, as an HTTP transport's send reads it; a cut one is what arrived before the cut. */
+async function readWhole(res: GatewayResponse, stream: AsyncIterable<string>): Promise<TransportResponse> {
+  let body = '';
+  for await (const part of stream) body += part;
+  return { status: res.status, headers: res.headers, body };
 }
 
 async function* whole(body: string): AsyncGenerator<Uint8Array, void, undefined> {
