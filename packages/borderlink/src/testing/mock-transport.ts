@@ -44,6 +44,7 @@ export interface MockTransport extends Transport {
   upsertRecord: GatewayHandler['upsertRecord'];
   /** See {@link GatewayHandler.removeRecord}. */
   removeRecord: GatewayHandler['removeRecord'];
+  /** See {@link Transport.stream}: a snapshot's answer part by part, as the in-process gateway makes it. */
   stream(request: StreamRequest): Promise<StreamedResponse>;
 }
 
