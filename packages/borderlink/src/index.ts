@@ -35,7 +35,7 @@ export type {
 
 export { httpTransport } from './transport/index';
 export { TRANSPORT_SECRETS } from './transport/types';
-export type { HttpTlsOptions, HttpTransportOptions, Transport, TransportRequest, TransportResponse } from './transport/index';
+export type { HttpTlsOptions, HttpTransportOptions, StreamedResponse, StreamRequest, Transport, TransportRequest, TransportResponse } from './transport/index';
 
 export { isClear } from './queries/results';
 export { summarize } from './client/batch';

@@ -64,6 +64,24 @@ describe.concurrent('borderlink gateway', () => {
     }
   });
 
+  it('serves the snapshots of its dataset: full, then a delta after the cursor, the context in headers', async () => {
+    const gateway = await startGateway([]);
+    try {
+      const headers = { 'x-authority-id': 'UTO-POLICE', 'x-operator-id': 'ops', 'x-purpose': 'TEST' };
+      const full = await fetch(`${gateway.url}/v1/snapshots/SLTD`, { headers });
+      expect(full.status).toBe(200);
+      expect(full.headers.get('content-type')).toBe('application/x-ndjson');
+      const lines = (await full.text()).trim().split('\n').map((l) => JSON.parse(l));
+      expect(lines.map((l) => l.op)).toEqual(['upsert', 'upsert', 'end']);
+      expect(lines[2]).toMatchObject({ source: 'SLTD', full: true, changes: 2, recordCount: 2 });
+      const delta = await fetch(`${gateway.url}/v1/snapshots/SLTD?since=${encodeURIComponent(lines[2].cursor)}`, { headers });
+      expect((await delta.text()).trim().split('\n').map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ op: 'end', full: false, changes: 0 })]);
+      expect((await fetch(`${gateway.url}/v1/snapshots/SLTD`)).status).toBe(400);
+    } finally {
+      await gateway.stop();
+    }
+  });
+
   it('refuses a bad fault spec with exit 4', async () => {
     const { code, stdout, stderr } = await runCli(['gateway', '--port', '0', '--faults', 'explode']);
     expect(code).toBe(4);

@@ -97,6 +97,24 @@ const DESCRIPTIVE_FIELDS = Object.freeze({
   } as Readonly<Record<Hit['kind'], readonly DescriptiveField[]>>,
 });
 
+/**
+ * The descriptive fields of a snapshot's record (protocol/snapshot.ts), which describe what a hit answered from the
+ * offline copy shows: read by the rules of a hit's, so the copy and the network describe a record alike. @internal
+ */
+export const RECORD_FIELDS = Object.freeze({
+  /** `ownerCountry` and `actionToBeTaken`, as in every hit. */
+  base: DESCRIPTIVE_FIELDS.hit.slice(0, 2),
+  document: DOCUMENT_RECORD,
+  notice: NOTICE,
+  person: PERSON_RECORD,
+  vehicle: VEHICLE_RECORD,
+});
+
+/** What could be read of `from`'s descriptive `fields`, into `into`; a field that could not is left out. @internal */
+export function readDescriptiveFields(from: Json, fields: readonly DescriptiveField[], into: Json): void {
+  readFields(from, fields, '', into, new Reading());
+}
+
 const HIT_BEFORE_MATCH = DESCRIPTIVE_FIELDS.hit.slice(0, 1);
 const HIT_AFTER_MATCH = DESCRIPTIVE_FIELDS.hit.slice(1);
 

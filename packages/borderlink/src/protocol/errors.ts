@@ -15,7 +15,7 @@ import {
   type FieldIssue,
 } from '../errors/index';
 import type { TransportResponse } from '../transport/types';
-import { HEADERS } from './wire';
+import { CONTEXT_HEADERS, HEADERS, SNAPSHOT_CURSOR_EXPIRED } from './wire';
 
 /** The shape of a gateway error code the client keeps; any other `error.code` is kept as `UNKNOWN`. */
 export const GATEWAY_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
@@ -33,6 +33,7 @@ export const PROTOCOL_ERROR_CODES: ReadonlySet<string> = new Set([
   'INTERNAL',
   'UPSTREAM_UNAVAILABLE',
   'UPSTREAM_TIMEOUT',
+  SNAPSHOT_CURSOR_EXPIRED,
 ]);
 
 const MAX_DETAILS = 100;
@@ -59,7 +60,8 @@ const PROTOCOL_FIELDS = new Set([
   'body', 'headers', 'idempotency-key', 'authorization', 'x-request-id', 'context', 'authorityId', 'operatorId', 'purpose',
   'locationId', 'items', 'itemId', 'subjects', 'sources', 'kind', 'documentNumber', 'issuingState', 'documentType',
   'holder', 'surname', 'givenNames', 'dateOfBirth', 'sex', 'nationality', 'vin', 'plate', 'registrationCountry',
-  'report', 'status', 'incidentDate', 'incidentCountry', 'nationalReference', 'reason', 'recordId',
+  'report', 'status', 'incidentDate', 'incidentCountry', 'nationalReference', 'reason', 'recordId', 'since',
+  ...Object.values(CONTEXT_HEADERS),
 ]);
 
 function safePath(path: string): string {

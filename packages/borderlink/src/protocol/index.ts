@@ -5,6 +5,7 @@
  * @module
  */
 export {
+  CONTEXT_HEADERS,
   HEADERS,
   KNOWN_VALUES,
   MAX_ITEMS_PER_REQUEST,
@@ -25,3 +26,13 @@ export { isNothingToSearch, toFieldIssues } from '../queries/validate';
 export { canonicalJson } from '../internal/hash';
 // The one way to refuse an option, so the mock's factories word a refusal as the client does.
 export { optionError, parseOptions } from '../internal/options';
+// The snapshot wire: what a gateway answers `GET /v1/snapshots/{source}` with, and how it reads the context of a GET.
+export {
+  SNAPSHOT_CONTENT_TYPE,
+  SNAPSHOT_CURSOR,
+  SNAPSHOT_CURSOR_EXPIRED,
+  SNAPSHOT_CURSOR_EXPIRED_STATUS,
+  contextHeaderPath,
+  contextOfHeaders,
+} from './snapshot';
+export type { OfflineRecord, SnapshotChange, SnapshotEnd } from '../stores/types';

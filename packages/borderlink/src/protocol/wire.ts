@@ -36,7 +36,28 @@ export const PATHS = Object.freeze({
   checks: '/v1/checks',
   documentReports: '/v1/reports/documents',
   withdrawal: (recordId: string) => `/v1/reports/documents/${encodeURIComponent(recordId)}/withdrawal`,
+  /** `GET`: the snapshot of one source; `since` (a cursor) asks for the changes after it. */
+  snapshot: (source: Source, since?: string) =>
+    `/v1/snapshots/${encodeURIComponent(source)}${since === undefined ? '' : `?since=${encodeURIComponent(since)}`}`,
 });
+
+/** The media type of a snapshot answer: one JSON object per line. */
+export const SNAPSHOT_CONTENT_TYPE = 'application/x-ndjson';
+/** The `error.code` of a 410 to a delta: the gateway no longer knows the cursor, and a full snapshot must be taken. */
+export const SNAPSHOT_CURSOR_EXPIRED = 'SNAPSHOT_CURSOR_EXPIRED';
+/** The status of {@link SNAPSHOT_CURSOR_EXPIRED}. */
+export const SNAPSHOT_CURSOR_EXPIRED_STATUS = 410;
+
+/**
+ * Where a `GET` carries its context (it has no body): one header per field of `context`, each held to the same rule
+ * as the body's field (rule 4: a request without them is not sent, and a gateway refuses it).
+ */
+export const CONTEXT_HEADERS = Object.freeze({
+  authorityId: 'x-authority-id',
+  operatorId: 'x-operator-id',
+  purpose: 'x-purpose',
+  locationId: 'x-location-id',
+} as const satisfies Record<keyof QueryContext, string>);
 
 export const HEADERS = Object.freeze({
   authorization: 'authorization',
@@ -47,6 +68,10 @@ export const HEADERS = Object.freeze({
   contentType: 'content-type',
   retryAfter: 'retry-after',
   retryAfterMs: 'retry-after-ms',
+  authorityId: CONTEXT_HEADERS.authorityId,
+  operatorId: CONTEXT_HEADERS.operatorId,
+  purpose: CONTEXT_HEADERS.purpose,
+  locationId: CONTEXT_HEADERS.locationId,
 });
 
 /** One item of `POST /v1/checks`. */
@@ -118,19 +143,38 @@ const optionalText = text.optional();
 
 const outcomeSchema = z.object({ source, status: outcomeStatus, dataAsOf: optionalText });
 
-const notice = z.object({
+/** A notice as protocol v1 describes it, in a hit and in a snapshot's record. */
+export const noticeSchema = z.object({
   type: noticeType,
   reference: text,
   requestingCountry: text,
   charges: texts.optional(),
 });
-const documentRecord = z.object({
+/** A document record as protocol v1 describes it, in a hit and in a snapshot's record. */
+export const documentRecordSchema = z.object({
   documentNumber: text,
   issuingState: text,
   documentType,
   status: documentStatus,
   incidentDate: optionalText,
   incidentCountry: optionalText,
+});
+/** A person record as protocol v1 describes it, in a hit and in a snapshot's record. */
+export const personRecordSchema = z.object({
+  surname: text,
+  givenNames: texts,
+  dateOfBirth: text,
+  nationalities: texts,
+});
+/** A vehicle record as protocol v1 describes it, in a hit and in a snapshot's record. */
+export const vehicleRecordSchema = z.object({
+  vin: text,
+  plate: text,
+  make: text,
+  model: text,
+  colour: text,
+  theftDate: text,
+  registrationCountry: text,
 });
 const hitBase = {
   hitId: id,
@@ -146,31 +190,18 @@ const hitBase = {
   confirmation: z.object({ state: z.enum(KNOWN_VALUES.confirmationState) }),
 };
 const hitSchema = z.discriminatedUnion('kind', [
-  z.object({ ...hitBase, kind: z.literal('document'), document: documentRecord }),
-  z.object({ ...hitBase, kind: z.literal('linked-document'), document: documentRecord, notice }),
+  z.object({ ...hitBase, kind: z.literal('document'), document: documentRecordSchema }),
+  z.object({ ...hitBase, kind: z.literal('linked-document'), document: documentRecordSchema, notice: noticeSchema }),
   z.object({
     ...hitBase,
     kind: z.literal('person'),
-    person: z.object({
-      surname: text,
-      givenNames: texts,
-      dateOfBirth: text,
-      nationalities: texts,
-    }),
-    notice,
+    person: personRecordSchema,
+    notice: noticeSchema,
   }),
   z.object({
     ...hitBase,
     kind: z.literal('vehicle'),
-    vehicle: z.object({
-      vin: text,
-      plate: text,
-      make: text,
-      model: text,
-      colour: text,
-      theftDate: text,
-      registrationCountry: text,
-    }),
+    vehicle: vehicleRecordSchema,
   }),
 ]);
 

@@ -14,8 +14,11 @@ import type { DocumentRecord, Notice, PersonRecord, QueryContext, Source, Subjec
 export interface OfflineRecordBase {
   /** The record's identifier in its source. */
   recordId: string;
-  /** The state that owns the record and confirms a hit. */
-  ownerCountry: string;
+  /**
+   * The state that owns the record and confirms a hit. Descriptive, as in a hit: `undefined` when the snapshot's value
+   * could not be read (the record is kept).
+   */
+  ownerCountry?: string;
   /** What the owner asks the officer to do, e.g. `SEIZE_DOCUMENT`. */
   actionToBeTaken?: string;
 }

@@ -2,19 +2,13 @@
 // hit per record found.
 import { SOURCES, type FieldIssue, type Hit, type OutcomeStatus, type Source, type SourceOutcome, type Subject } from 'borderlink';
 import { MAX_ITEMS_PER_REQUEST, defaultSources } from '../protocol/index';
-import type { Dataset } from './dataset';
 import { faultOutcomes, type Fault } from './faults';
 import type { DatasetIndex, Found } from './matching';
 import { checkContext, checkItem } from './requests';
 import { fail, invalid, isObject, respond, type GatewayResponse, type Json } from './responses';
 
 /** Answers check requests from `index`; hit ids are unique over the answerer's life. @internal */
-export function createCheckAnswerer(dataset: Dataset, index: DatasetIndex) {
-  const startedAt = new Date().toISOString();
-  const asOf = {} as Record<Source, string>;
-  for (const s of SOURCES) {
-    asOf[s] = typeof dataset.dataAsOf === 'string' ? dataset.dataAsOf : (dataset.dataAsOf?.[s] ?? startedAt);
-  }
+export function createCheckAnswerer(index: DatasetIndex) {
   let hitCounter = 0;
 
   function toHit(f: Found): Hit {
@@ -94,7 +88,7 @@ export function createCheckAnswerer(dataset: Dataset, index: DatasetIndex) {
         }
         status = 'POSSIBLE_HIT';
       }
-      outcomes.push({ source, status, dataAsOf: asOf[source] });
+      outcomes.push({ source, status, dataAsOf: index.dataAsOf(source) });
     }
     const hits: Hit[] = [];
     for (const f of best.values()) if (!spoiled?.has(f.source)) hits.push(toHit(f));

@@ -37,6 +37,23 @@ export interface DatasetPerson extends DatasetRecordBase, Required<PersonRecord>
 export interface DatasetVehicle extends DatasetRecordBase, Required<VehicleRecord> {}
 
 /**
+ * One record of a {@link Dataset} with its source: what `upsertRecord` of a mock gateway takes. Its `recordId` is unique
+ * in the gateway (a record of its source with that id is replaced).
+ * @example
+ * ```ts
+ * gateway.upsertRecord({
+ *   source: 'SLTD', recordId: 'SLTD-UTO-0099', documentNumber: 'X1234567', issuingState: 'UTO',
+ *   documentType: 'PASSPORT', status: 'STOLEN',
+ * });
+ * ```
+ */
+export type DatasetRecord =
+  | ({ source: 'SLTD' } & DatasetDocument)
+  | ({ source: 'TDAWN' } & DatasetLinkedDocument)
+  | ({ source: 'NOMINAL' } & DatasetPerson)
+  | ({ source: 'SMV' } & DatasetVehicle);
+
+/**
  * What a mock gateway answers from. Pass your own to `createMockGateway({ dataset })` or `mockTransport({ dataset })`,
  * or read one from a JSON file with {@link loadDataset}.
  * @example
@@ -175,41 +192,69 @@ const documentFields = {
   incidentDate: isoDate.optional(),
   incidentCountry: state.optional(),
 };
+/** The fields of a record of each source: the one rule a dataset file and a record given to `upsertRecord` keep. */
+const RECORD_FIELDS = {
+  SLTD: documentFields,
+  TDAWN: { ...documentFields, notice: noticeSchema },
+  NOMINAL: {
+    ...base,
+    surname: text,
+    givenNames: z.array(text),
+    dateOfBirth: isoDate,
+    nationalities: z.array(state),
+    notice: noticeSchema,
+  },
+  SMV: {
+    ...base,
+    vin: z.string({ error: 'must be a string' }).regex(VIN, { error: 'must be 17 characters A-Z or 0-9, without I, O or Q' }),
+    plate: text,
+    make: text,
+    model: text,
+    colour: text,
+    theftDate: isoDate,
+    registrationCountry: state,
+  },
+} satisfies Record<Source, z.ZodRawShape>;
+
 const datasetSchema = z.strictObject({
-  documents: z.array(z.strictObject(documentFields)).default([]),
-  linkedDocuments: z.array(z.strictObject({ ...documentFields, notice: noticeSchema })).default([]),
-  persons: z
-    .array(
-      z.strictObject({
-        ...base,
-        surname: text,
-        givenNames: z.array(text),
-        dateOfBirth: isoDate,
-        nationalities: z.array(state),
-        notice: noticeSchema,
-      }),
-    )
-    .default([]),
-  vehicles: z
-    .array(
-      z.strictObject({
-        ...base,
-        vin: z.string({ error: 'must be a string' }).regex(VIN, { error: 'must be 17 characters A-Z or 0-9, without I, O or Q' }),
-        plate: text,
-        make: text,
-        model: text,
-        colour: text,
-        theftDate: isoDate,
-        registrationCountry: state,
-      }),
-    )
-    .default([]),
+  documents: z.array(z.strictObject(RECORD_FIELDS.SLTD)).default([]),
+  linkedDocuments: z.array(z.strictObject(RECORD_FIELDS.TDAWN)).default([]),
+  persons: z.array(z.strictObject(RECORD_FIELDS.NOMINAL)).default([]),
+  vehicles: z.array(z.strictObject(RECORD_FIELDS.SMV)).default([]),
   dataAsOf: z
     .union([z.iso.datetime({ offset: true }), z.partialRecord(z.enum(SOURCES), z.iso.datetime({ offset: true }))], {
       error: 'must be an ISO 8601 timestamp, or an object of them by source',
     })
     .optional(),
 });
+
+const recordSchema = z.discriminatedUnion(
+  'source',
+  SOURCES.map((source) => z.strictObject({ source: z.literal(source), ...RECORD_FIELDS[source] })) as unknown as [
+    z.ZodObject<{ source: z.ZodLiteral<Source> }>,
+    ...z.ZodObject<{ source: z.ZodLiteral<Source> }>[],
+  ],
+  { error: (issue) => (issue.code === 'invalid_union' ? `must be ${spellValues(SOURCES)}` : 'must be a record (an object with a source)') },
+);
+
+/** Why a dataset or a record was refused: the first issues by path, never a value. */
+function refusal(what: string, error: z.ZodError, value: unknown): ConfigError {
+  const issues = toFieldIssues(error, value);
+  const shown = issues.slice(0, 10).map((i) => `${i.path} ${i.message}`);
+  const more = issues.length > shown.length ? `; and ${issues.length - shown.length} more` : '';
+  return new ConfigError(`Invalid ${what}: ${shown.join('; ')}${more}`);
+}
+
+/**
+ * A record given to a gateway's `upsertRecord`, held to the rules of a dataset file's records.
+ * @throws {ConfigError} naming every bad field by path (e.g. `dateOfBirth`), never its value.
+ * @internal
+ */
+export function parseDatasetRecord(record: unknown): DatasetRecord {
+  const parsed = recordSchema.safeParse(record);
+  if (!parsed.success) throw refusal('record', parsed.error, record);
+  return parsed.data as DatasetRecord;
+}
 
 const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
 const recordList = z.array(z.custom<object>(isObject, { error: 'must be an object' }), { error: 'must be an array of records' });
@@ -250,12 +295,7 @@ export function loadDataset(json: string | unknown): Dataset {
     }
   }
   const parsed = datasetSchema.safeParse(value);
-  if (!parsed.success) {
-    const issues = toFieldIssues(parsed.error, value);
-    const shown = issues.slice(0, 10).map((i) => `${i.path} ${i.message}`);
-    const more = issues.length > shown.length ? `; and ${issues.length - shown.length} more` : '';
-    throw new ConfigError(`Invalid dataset: ${shown.join('; ')}${more}`);
-  }
+  if (!parsed.success) throw refusal('dataset', parsed.error, value);
   const ids = new Set<string>();
   const data = parsed.data;
   for (const list of [data.documents, data.linkedDocuments, data.persons, data.vehicles] as { recordId: string }[][]) {

@@ -33,9 +33,13 @@ export type Fault =
   | { type: 'delay'; ms: number }
   /** A 200 whose body is not JSON. */
   | { type: 'malformed' }
-  /** A 200 whose body is cut off mid-JSON (over HTTP the content-length promises more, then the connection closes). */
+  /**
+   * A 200 whose body is cut off mid-JSON (over HTTP the content-length promises more, then the connection closes). A
+   * streamed answer (a snapshot) is sent up to the middle of its last part, which holds its end line, and the
+   * connection closes before the answer is complete (in-process: its body throws a ConnectionError).
+   */
   | { type: 'truncated' }
-  /** A 200 of valid JSON that breaks the response schema. */
+  /** A 200 of valid JSON that breaks the response schema; a snapshot gets a first line of no op protocol v1 knows. */
   | { type: 'off-schema' }
   /** A normal answer, but these sources' outcomes are `UNAVAILABLE` and their hits left out (all sources when none are named). */
   | { type: 'unavailable'; sources?: Source[] }
@@ -115,6 +119,9 @@ const FAULTS: { readonly [T in Fault['type']]: FaultRow<Extract<Fault, { type: T
   },
   truncated: {
     spoil(_fault, response, _path, requestId) {
+      if (response.stream !== undefined) {
+        return { status: spoiltStatus(response), headers: response.headers, body: '', stream: cutInLastPart(response.stream), disconnect: 'mid-body' };
+      }
       const full = response.body;
       return {
         status: spoiltStatus(response),
@@ -127,6 +134,9 @@ const FAULTS: { readonly [T in Fault['type']]: FaultRow<Extract<Fault, { type: T
   },
   'off-schema': {
     spoil(_fault, response, path, requestId) {
+      if (response.stream !== undefined) {
+        return { status: spoiltStatus(response), headers: response.headers, body: '', stream: afterLine('{"op":"unexpected"}\n', response.stream) };
+      }
       let body: Json = { unexpected: true };
       if (response.status >= 200 && response.status < 300) {
         body = JSON.parse(response.body) as Json;
@@ -158,6 +168,22 @@ const FAULTS: { readonly [T in Fault['type']]: FaultRow<Extract<Fault, { type: T
     spoil: (_fault, response) => ({ ...response, disconnect: 'before-answer' }),
   },
 };
+
+/** A streamed body up to the middle of its last part: the end of the answer never arrives. */
+async function* cutInLastPart(parts: AsyncIterable<string>): AsyncGenerator<string, void, undefined> {
+  let held: string | undefined;
+  for await (const part of parts) {
+    if (held !== undefined) yield held;
+    held = part;
+  }
+  if (held !== undefined) yield held.slice(0, Math.max(1, Math.floor(held.length / 2)));
+}
+
+/** `line`, then a streamed body. */
+async function* afterLine(line: string, parts: AsyncIterable<string>): AsyncGenerator<string, void, undefined> {
+  yield line;
+  yield* parts;
+}
 
 const rowOf = <F extends Fault>(fault: F): FaultRow<F> => FAULTS[fault.type] as FaultRow<F>;
 

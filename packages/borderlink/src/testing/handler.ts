@@ -3,13 +3,15 @@
 // the write store.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { HEADERS, parseOptions } from '../protocol/index';
+import { ConfigError, SOURCES, type Source } from 'borderlink';
+import { HEADERS, parseOptions, spellValues } from '../protocol/index';
 import { createCheckAnswerer } from './check-answers';
-import { DATASET_OPTION, demoDataset, type Dataset } from './dataset';
+import { DATASET_OPTION, demoDataset, parseDatasetRecord, type Dataset, type DatasetRecord } from './dataset';
 import { FAULT_PLAN_SCHEMA, FaultSchedule, faultDelayMs, faultSpoil, faultStop, type FaultPlan } from './faults';
 import { DatasetIndex } from './matching';
 import type { GatewayRequest, GatewayResponse } from './responses';
 import { NOT_JSON, createRouter, pathOf, readBody } from './routing';
+import { createSnapshotAnswerer } from './snapshots';
 import { createWriteStore, type StoredReport } from './write-store';
 import { fail } from './responses';
 
@@ -60,13 +62,36 @@ export interface GatewayHandler {
   readonly requests: RecordedRequest[];
   /** Document reports stored, oldest first. */
   readonly reports: StoredReport[];
-  /** The dataset checks answer from (stored reports are not added to it). */
+  /** The dataset the gateway started from (reports, withdrawals and the records changed since are not in it). */
   readonly dataset: Dataset;
   /**
    * Replaces the fault plan; its sequence and random draws start afresh. Call with nothing to stop faults.
    * @throws {ConfigError} naming the first field of the plan that is unknown or wrong (e.g. `plan.0.status`).
    */
   setFaults(plan?: FaultPlan): void;
+  /**
+   * Adds a record to its source, or replaces the source's record with its id: checks find it at once, and the next
+   * snapshot delta of its source carries it. A report stored through `POST /v1/reports/documents` is added the same
+   * way, and a withdrawal removes its record (from checks, and as a delete in the next delta).
+   * @throws {ConfigError} naming the first field that breaks the rules of a dataset file's records, or when another
+   * source holds a record with its id.
+   * @example
+   * ```ts
+   * gateway.upsertRecord({ source: 'SMV', recordId: 'SMV-UTO-0099', vin: 'WVWZZZ1JZXW000099', plate: 'XY-999 ZZ',
+   *   make: 'SKODA', model: 'OCTAVIA', colour: 'GREY', theftDate: '2026-11-30', registrationCountry: 'UTO' });
+   * ```
+   */
+  upsertRecord(record: DatasetRecord): void;
+  /**
+   * Removes a record: checks no longer find it, and the next snapshot delta of its source deletes it.
+   * @returns false when the source holds no record with this id.
+   * @throws {ConfigError} when `source` is not a source.
+   * @example
+   * ```ts
+   * gateway.removeRecord('SLTD', 'SLTD-UTO-0002');
+   * ```
+   */
+  removeRecord(source: Source, recordId: string): boolean;
 }
 
 const LATENCY = 'must be a number of milliseconds, 0 or more';
@@ -91,6 +116,10 @@ const gatewayOptionsSchema = z.strictObject({
 } satisfies Record<keyof GatewayOptions, z.ZodType>);
 
 const setFaultsSchema = z.strictObject({ plan: FAULT_PLAN_SCHEMA.optional() });
+const removeRecordSchema = z.strictObject({
+  source: z.enum(SOURCES, { error: `must be ${spellValues(SOURCES)}` }),
+  recordId: z.string({ error: 'must be a string' }),
+});
 
 const defaultIssuerOf = (authorityId: string): string => authorityId.split('-')[0] ?? authorityId;
 
@@ -123,7 +152,13 @@ export function createGatewayHandler(options: GatewayOptions = {}): GatewayHandl
   let schedule = new FaultSchedule(options.faults);
   const index = new DatasetIndex(dataset);
   const writes = createWriteStore(index, options.issuerOf ?? defaultIssuerOf);
-  const route = createRouter({ token: options.token, checks: createCheckAnswerer(dataset, index), report: writes.report, withdrawal: writes.withdrawal });
+  const route = createRouter({
+    token: options.token,
+    checks: createCheckAnswerer(index),
+    report: writes.report,
+    withdrawal: writes.withdrawal,
+    snapshot: createSnapshotAnswerer(index),
+  });
   const requests: RecordedRequest[] = [];
 
   const handle = async (req: GatewayRequest): Promise<GatewayResponse> => {
@@ -163,6 +198,16 @@ export function createGatewayHandler(options: GatewayOptions = {}): GatewayHandl
     setFaults(plan?: FaultPlan) {
       parseOptions('setFaults', setFaultsSchema, { plan });
       schedule = new FaultSchedule(plan);
+    },
+    upsertRecord(record: DatasetRecord) {
+      const parsed = parseDatasetRecord(record);
+      const holder = index.sourceOf(parsed.recordId);
+      if (holder !== undefined && holder !== parsed.source) throw new ConfigError('Invalid record: recordId is used by a record of another source');
+      index.upsert(parsed);
+    },
+    removeRecord(source: Source, recordId: string) {
+      parseOptions('removeRecord', removeRecordSchema, { source, recordId });
+      return index.remove(source, recordId);
     },
   });
 }

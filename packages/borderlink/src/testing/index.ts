@@ -1,10 +1,13 @@
 /**
  * `borderlink/testing`: a protocol v1 mock gateway, in-process (`mockTransport`) or on a socket
- * (`createMockGateway`), with scriptable faults and a synthetic demo dataset on the ICAO specimen state UTO.
+ * (`createMockGateway`), with scriptable faults, records that can change while it runs (and snapshots of them, full
+ * and deltas), a synthetic demo dataset on the ICAO specimen state UTO and large synthetic datasets for benchmarks.
  * @module
  */
 export { demoDataset, loadDataset } from './dataset';
-export type { Dataset, DatasetDocument, DatasetLinkedDocument, DatasetPerson, DatasetVehicle, DatasetRecordBase } from './dataset';
+export type { Dataset, DatasetDocument, DatasetLinkedDocument, DatasetPerson, DatasetRecord, DatasetVehicle, DatasetRecordBase } from './dataset';
+export { syntheticDataset } from './synthetic';
+export type { SyntheticDatasetOptions } from './synthetic';
 export { FAULT_TYPES, OUTCOME_FAULT_STATUSES, RANDOM_FAULT_MIX, parseFaultSpec } from './faults';
 export type { Fault, FaultPlan } from './faults';
 export { createGatewayHandler } from './handler';

@@ -1,15 +1,19 @@
-// The mock gateway's indexes and matching rules. Every lookup is a Map get (no scan of the dataset per query): the
-// gateway is used in throughput benchmarks, so this is the hot path.
-import type {
-  DocumentQuery,
-  DocumentRecord,
-  Match,
-  PersonQuery,
-  PersonRecord,
-  VehicleQuery,
-  VehicleRecord,
+// The mock gateway's records as they are now, indexed, with the sequence of their changes. Every lookup is a Map get
+// (no scan of the dataset per query): the gateway is used in throughput benchmarks, so this is the hot path. Every
+// change (a record added, replaced, removed or withdrawn) goes through this one class, which gives it the next
+// sequence number: a check sees it at once, and the next snapshot delta carries it (snapshots.ts).
+import {
+  SOURCES,
+  type DocumentQuery,
+  type DocumentRecord,
+  type Match,
+  type PersonQuery,
+  type PersonRecord,
+  type Source,
+  type VehicleQuery,
+  type VehicleRecord,
 } from 'borderlink';
-import type { Dataset, DatasetDocument, DatasetLinkedDocument, DatasetPerson, DatasetVehicle } from './dataset';
+import type { Dataset, DatasetDocument, DatasetLinkedDocument, DatasetPerson, DatasetRecord, DatasetVehicle } from './dataset';
 
 // The records as the mock sends them: every field protocol v1 requires is there.
 type FullDocument = Required<Omit<DocumentRecord, 'incidentDate' | 'incidentCountry'>> & Pick<DocumentRecord, 'incidentDate' | 'incidentCountry'>;
@@ -28,8 +32,10 @@ interface EntryBase {
   recordId: string;
   ownerCountry: string;
   actionToBeTaken: string | undefined;
-  /** Set when the record was withdrawn: it no longer hits. */
+  /** Set when the record was withdrawn: it no longer hits, and snapshots no longer hold it. */
   withdrawnAt?: string;
+  /** The sequence number of its last change. */
+  seq: number;
 }
 /** @internal */
 export interface DocumentEntry extends EntryBase {
@@ -51,6 +57,22 @@ export interface PersonEntry extends EntryBase {
 /** @internal */
 export interface VehicleEntry extends EntryBase {
   vehicle: FullVehicle;
+}
+/** Any record, by source. @internal */
+export type Entry =
+  | ({ source: 'SLTD' } & DocumentEntry)
+  | ({ source: 'TDAWN' } & LinkedEntry)
+  | ({ source: 'NOMINAL' } & PersonEntry)
+  | ({ source: 'SMV' } & VehicleEntry);
+
+/** The records of a source a snapshot holds: all of them, or what changed after a sequence number. @internal */
+export interface SnapshotRecords {
+  /** The last sequence number they include. */
+  upTo: number;
+  /** Records of the source held at `upTo`. */
+  recordCount: number;
+  /** Each changed record once, in the order of their last change: its entry, or its id when it is gone. */
+  changes: (Entry | string)[];
 }
 
 const EXACT = (matchedFields: string[]): Match => ({ method: 'EXACT', score: 1, matchedFields });
@@ -76,6 +98,7 @@ export function normaliseName(v: string): string {
 }
 const stateKey = (v: string): string => v.trim().toUpperCase();
 const documentKey = (number: string, state: string): string => `${normaliseDocumentNumber(number)}|${stateKey(state)}`;
+const plateKey = (plate: string, country: string): string => `${normalisePlate(plate)}|${stateKey(country)}`;
 
 /** Whether two strings are at most one insertion, deletion or substitution apart. */
 export function withinOneEdit(a: string, b: string): boolean {
@@ -95,83 +118,232 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-/** The dataset, indexed for lookups, plus the reports stored since the gateway started. @internal */
+function pull<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (!list) return;
+  const at = list.indexOf(value);
+  if (at !== -1) list.splice(at, 1);
+  if (list.length === 0) map.delete(key);
+}
+
+/** A dataset record with its source beside it, not in it (the dataset's lists are not copied). */
+type Tagged =
+  | { source: 'SLTD'; record: DatasetDocument }
+  | { source: 'TDAWN'; record: DatasetLinkedDocument }
+  | { source: 'NOMINAL'; record: DatasetPerson }
+  | { source: 'SMV'; record: DatasetVehicle };
+
+const tagged = (record: DatasetRecord): Tagged => ({ source: record.source, record }) as Tagged;
+
+const perSource = <T>(make: () => T): Record<Source, T> => Object.fromEntries(SOURCES.map((s) => [s, make()])) as Record<Source, T>;
+
+/** The dataset, indexed for lookups, with every change since the gateway started. @internal */
 export class DatasetIndex {
   private readonly documents = new Map<string, DocumentEntry[]>();
-  private readonly documentsById = new Map<string, DocumentEntry>();
   private readonly linked = new Map<string, LinkedEntry[]>();
   private readonly bySurname = new Map<string, PersonEntry[]>();
   private readonly byDateOfBirth = new Map<string, PersonEntry[]>();
   private readonly byVin = new Map<string, VehicleEntry[]>();
   private readonly byPlate = new Map<string, VehicleEntry[]>();
+  /** Every record by source and id, withdrawn ones included (a withdrawal is answered again for them). */
+  private readonly ids = perSource(() => new Map<string, Entry>());
+  /** Records removed, by source: id → the sequence number of the removal. */
+  private readonly removed = perSource(() => new Map<string, number>());
+  /** Records held (not withdrawn), by source. */
+  private readonly held = perSource(() => 0);
+  private readonly asOf: Record<Source, string>;
+  private seq = 0;
 
   constructor(dataset: Dataset) {
-    for (const d of dataset.documents) this.addDocument(d);
-    for (const d of dataset.linkedDocuments) this.addLinked(d);
-    for (const p of dataset.persons) this.addPerson(p);
-    for (const v of dataset.vehicles) this.addVehicle(v);
+    const startedAt = new Date().toISOString();
+    this.asOf = perSource(() => startedAt);
+    for (const s of SOURCES) this.asOf[s] = typeof dataset.dataAsOf === 'string' ? dataset.dataAsOf : (dataset.dataAsOf?.[s] ?? startedAt);
+    for (const d of dataset.documents) this.add({ source: 'SLTD', record: d });
+    for (const d of dataset.linkedDocuments) this.add({ source: 'TDAWN', record: d });
+    for (const p of dataset.persons) this.add({ source: 'NOMINAL', record: p });
+    for (const v of dataset.vehicles) this.add({ source: 'SMV', record: v });
   }
 
-  addDocument(d: DatasetDocument): DocumentEntry {
-    const entry: DocumentEntry = {
-      recordId: d.recordId,
-      ownerCountry: d.ownerCountry ?? d.issuingState,
-      actionToBeTaken: d.actionToBeTaken,
-      document: documentRecord(d),
-    };
-    push(this.documents, documentKey(d.documentNumber, d.issuingState), entry);
-    this.documentsById.set(d.recordId, entry);
+  /** The last sequence number given. */
+  get sequence(): number {
+    return this.seq;
+  }
+
+  /** When `source`'s data was last updated: the dataset's time, or its last change since. */
+  dataAsOf(source: Source): string {
+    return this.asOf[source];
+  }
+
+  /** The source that holds a record with this id, if any (withdrawn ones included). */
+  sourceOf(recordId: string): Source | undefined {
+    return SOURCES.find((s) => this.ids[s].has(recordId));
+  }
+
+  /** Adds a record, or replaces the one of its source with its id (a withdrawn one is then held again). */
+  upsert(record: DatasetRecord): Entry {
+    this.drop(record.source, record.recordId);
+    this.removed[record.source].delete(record.recordId);
+    const entry = this.add(tagged(record));
+    this.asOf[record.source] = new Date().toISOString();
     return entry;
+  }
+
+  /** Removes a record; false when its source holds none with this id. */
+  remove(source: Source, recordId: string): boolean {
+    if (!this.drop(source, recordId)) return false;
+    this.removed[source].set(recordId, ++this.seq);
+    this.asOf[source] = new Date().toISOString();
+    return true;
+  }
+
+  /** Withdraws an SLTD record: it no longer hits, and the next delta deletes it. Its withdrawal time. */
+  withdraw(entry: DocumentEntry): string {
+    if (entry.withdrawnAt === undefined) {
+      entry.withdrawnAt = new Date().toISOString();
+      entry.seq = ++this.seq;
+      this.held.SLTD--;
+      this.asOf.SLTD = entry.withdrawnAt;
+    }
+    return entry.withdrawnAt;
   }
 
   /** An SLTD record by its id (withdrawn ones included). */
   documentById(recordId: string): DocumentEntry | undefined {
-    return this.documentsById.get(recordId);
+    const entry = this.ids.SLTD.get(recordId);
+    return entry?.source === 'SLTD' ? entry : undefined;
   }
 
-  private addLinked(d: DatasetLinkedDocument): void {
-    push(this.linked, documentKey(d.documentNumber, d.issuingState), {
-      recordId: d.recordId,
-      ownerCountry: d.ownerCountry ?? d.issuingState,
-      actionToBeTaken: d.actionToBeTaken,
-      document: documentRecord(d),
-      notice: d.notice,
-    });
+  /**
+   * The records of `source` a snapshot holds, as they are now: all of them (`since` undefined), or each record changed
+   * after sequence number `since` once, in its last state. Gathered at once, so a change made while the answer streams
+   * goes to the next delta, never half into this one.
+   */
+  snapshot(source: Source, since?: number): SnapshotRecords {
+    const changes: (Entry | string)[] = [];
+    if (since === undefined) {
+      for (const entry of this.ids[source].values()) if (entry.withdrawnAt === undefined) changes.push(entry);
+    } else {
+      const seqs: number[] = [];
+      for (const entry of this.ids[source].values()) {
+        if (entry.seq <= since) continue;
+        changes.push(entry.withdrawnAt === undefined ? entry : entry.recordId);
+        seqs.push(entry.seq);
+      }
+      for (const [recordId, seq] of this.removed[source]) {
+        if (seq <= since) continue;
+        changes.push(recordId);
+        seqs.push(seq);
+      }
+      const order = seqs.map((_, i) => i).sort((a, b) => seqs[a]! - seqs[b]!);
+      const sorted = order.map((i) => changes[i]!);
+      changes.length = 0;
+      changes.push(...sorted);
+    }
+    return { upTo: this.seq, recordCount: this.held[source], changes };
   }
 
-  private addPerson(p: DatasetPerson): void {
-    const givenNames = p.givenNames.map(normaliseName).filter((n) => n !== '');
-    const entry: PersonEntry = {
-      recordId: p.recordId,
-      ownerCountry: p.ownerCountry ?? p.notice.requestingCountry,
-      actionToBeTaken: p.actionToBeTaken,
-      person: { surname: p.surname, givenNames: p.givenNames, dateOfBirth: p.dateOfBirth, nationalities: p.nationalities },
-      notice: p.notice,
-      surnameKey: normaliseName(p.surname),
-      givenKey: givenNames.join(' '),
-      givenSet: new Set(givenNames.flatMap((n) => n.split(' '))),
+  /** The document entry of a report, once stored. */
+  addDocument(d: DatasetDocument): DocumentEntry {
+    return this.upsert({ source: 'SLTD', ...d }) as DocumentEntry;
+  }
+
+  private add(tag: Tagged): Entry {
+    const { record } = tag;
+    const base = {
+      recordId: record.recordId,
+      actionToBeTaken: record.actionToBeTaken,
+      seq: ++this.seq,
     };
-    push(this.bySurname, entry.surnameKey, entry);
-    push(this.byDateOfBirth, p.dateOfBirth, entry);
+    let entry: Entry;
+    switch (tag.source) {
+      case 'SLTD': {
+        const record = tag.record;
+        const e: Entry = { source: 'SLTD', ...base, ownerCountry: record.ownerCountry ?? record.issuingState, document: documentRecord(record) };
+        push(this.documents, documentKey(record.documentNumber, record.issuingState), e);
+        entry = e;
+        break;
+      }
+      case 'TDAWN': {
+        const record = tag.record;
+        const e: Entry = {
+          source: 'TDAWN',
+          ...base,
+          ownerCountry: record.ownerCountry ?? record.issuingState,
+          document: documentRecord(record),
+          notice: record.notice,
+        };
+        push(this.linked, documentKey(record.documentNumber, record.issuingState), e);
+        entry = e;
+        break;
+      }
+      case 'NOMINAL': {
+        const record = tag.record;
+        const givenNames = record.givenNames.map(normaliseName).filter((n) => n !== '');
+        const e: Entry = {
+          source: 'NOMINAL',
+          ...base,
+          ownerCountry: record.ownerCountry ?? record.notice.requestingCountry,
+          person: { surname: record.surname, givenNames: record.givenNames, dateOfBirth: record.dateOfBirth, nationalities: record.nationalities },
+          notice: record.notice,
+          surnameKey: normaliseName(record.surname),
+          givenKey: givenNames.join(' '),
+          givenSet: new Set(givenNames.flatMap((n) => n.split(' '))),
+        };
+        push(this.bySurname, e.surnameKey, e);
+        push(this.byDateOfBirth, record.dateOfBirth, e);
+        entry = e;
+        break;
+      }
+      case 'SMV': {
+        const record = tag.record;
+        const e: Entry = {
+          source: 'SMV',
+          ...base,
+          ownerCountry: record.ownerCountry ?? record.registrationCountry,
+          vehicle: {
+            vin: record.vin,
+            plate: record.plate,
+            make: record.make,
+            model: record.model,
+            colour: record.colour,
+            theftDate: record.theftDate,
+            registrationCountry: record.registrationCountry,
+          },
+        };
+        push(this.byVin, normaliseVin(record.vin), e);
+        push(this.byPlate, plateKey(record.plate, record.registrationCountry), e);
+        entry = e;
+        break;
+      }
+    }
+    this.ids[tag.source].set(record.recordId, entry);
+    this.held[tag.source]++;
+    return entry;
   }
 
-  private addVehicle(v: DatasetVehicle): void {
-    const entry: VehicleEntry = {
-      recordId: v.recordId,
-      ownerCountry: v.ownerCountry ?? v.registrationCountry,
-      actionToBeTaken: v.actionToBeTaken,
-      vehicle: {
-        vin: v.vin,
-        plate: v.plate,
-        make: v.make,
-        model: v.model,
-        colour: v.colour,
-        theftDate: v.theftDate,
-        registrationCountry: v.registrationCountry,
-      },
-    };
-    push(this.byVin, normaliseVin(v.vin), entry);
-    push(this.byPlate, `${normalisePlate(v.plate)}|${stateKey(v.registrationCountry)}`, entry);
+  /** Takes a record out of every index; false when there was none. */
+  private drop(source: Source, recordId: string): boolean {
+    const entry = this.ids[source].get(recordId);
+    if (entry === undefined) return false;
+    this.ids[source].delete(recordId);
+    if (entry.withdrawnAt === undefined) this.held[source]--;
+    switch (entry.source) {
+      case 'SLTD':
+        pull(this.documents, documentKey(entry.document.documentNumber, entry.document.issuingState), entry);
+        break;
+      case 'TDAWN':
+        pull(this.linked, documentKey(entry.document.documentNumber, entry.document.issuingState), entry);
+        break;
+      case 'NOMINAL':
+        pull(this.bySurname, entry.surnameKey, entry);
+        pull(this.byDateOfBirth, entry.person.dateOfBirth, entry);
+        break;
+      case 'SMV':
+        pull(this.byVin, normaliseVin(entry.vehicle.vin), entry);
+        pull(this.byPlate, plateKey(entry.vehicle.plate, entry.vehicle.registrationCountry), entry);
+        break;
+    }
+    return true;
   }
 
   /** SLTD: number and issuing state; EXACT when both are as stored, NORMALISED when only case, spaces or `<` differ. */
@@ -232,7 +404,7 @@ export class DatasetIndex {
       }
     }
     if (q.plate !== undefined && q.registrationCountry !== undefined) {
-      for (const entry of this.byPlate.get(`${normalisePlate(q.plate)}|${stateKey(q.registrationCountry)}`) ?? []) {
+      for (const entry of this.byPlate.get(plateKey(q.plate, q.registrationCountry)) ?? []) {
         if (found.has(entry)) continue;
         out.push({ source: 'SMV', kind: 'vehicle', entry, match: NORMALISED(['plate', 'registrationCountry']) });
       }

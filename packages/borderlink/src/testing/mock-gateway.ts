@@ -6,7 +6,14 @@ import { z } from 'zod';
 import { parseOptions } from '../protocol/index';
 import type { Dataset } from './dataset';
 import type { FaultPlan } from './faults';
-import { SHARED_GATEWAY_OPTIONS, createGatewayHandler, type GatewayHandler, type RecordedRequest, type StoredReport } from './handler';
+import {
+  SHARED_GATEWAY_OPTIONS,
+  createGatewayHandler,
+  type GatewayHandler,
+  type GatewayResponse,
+  type RecordedRequest,
+  type StoredReport,
+} from './handler';
 
 /** Options of {@link createMockGateway}. Unknown options are refused. */
 export interface MockGatewayOptions {
@@ -60,6 +67,10 @@ export interface MockGateway {
   readonly dataset: Dataset;
   /** Replaces the fault plan; its sequence and random draws start afresh. Call with nothing to stop faults. */
   setFaults(plan?: FaultPlan): void;
+  /** See {@link GatewayHandler.upsertRecord}. */
+  upsertRecord: GatewayHandler['upsertRecord'];
+  /** See {@link GatewayHandler.removeRecord}. */
+  removeRecord: GatewayHandler['removeRecord'];
   /** Stops listening and closes every connection, idle keep-alive ones included. */
   close(): Promise<void>;
 }
@@ -114,6 +125,8 @@ export async function createMockGateway(options: MockGatewayOptions = {}): Promi
     reports: handle.reports,
     dataset: handle.dataset,
     setFaults: handle.setFaults,
+    upsertRecord: handle.upsertRecord,
+    removeRecord: handle.removeRecord,
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -144,6 +157,8 @@ function serve(handle: GatewayHandler, req: IncomingMessage, res: ServerResponse
         if (res.destroyed) return;
         if (answer.disconnect === 'before-answer') {
           req.socket.destroy();
+        } else if (answer.stream !== undefined) {
+          void writeStream(answer, answer.stream, req, res);
         } else if (answer.disconnect === 'mid-body') {
           res.writeHead(answer.status, { ...answer.headers, 'content-length': String(answer.declaredLength) });
           res.write(answer.body, () => req.socket.destroy());
@@ -155,4 +170,45 @@ function serve(handle: GatewayHandler, req: IncomingMessage, res: ServerResponse
       () => req.socket.destroy(),
     );
   });
+}
+
+/** Resolves once `res` can take more, or is closed. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+/**
+ * Writes a streamed answer part by part (chunked), each part made only once the connection has taken the one before:
+ * a slow client holds the gateway back instead of the answer piling up in memory. A client gone stops it.
+ */
+async function writeStream(answer: GatewayResponse, parts: AsyncIterable<string>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  res.writeHead(answer.status, answer.headers);
+  let written: Promise<void> = Promise.resolve();
+  try {
+    for await (const part of parts) {
+      if (res.destroyed) return;
+      if (part === '') continue;
+      let more = true;
+      written = new Promise((resolve) => {
+        more = res.write(part, () => resolve());
+      });
+      if (!more) await drained(res);
+    }
+  } catch {
+    req.socket.destroy();
+    return;
+  }
+  if (res.destroyed) return;
+  if (answer.disconnect === 'mid-body') {
+    await written;
+    req.socket.destroy();
+  } else res.end();
 }

@@ -2,7 +2,7 @@
 // client refuses to send and takes what it sends. Messages name the path and the rule, never the value.
 import type { FieldIssue } from 'borderlink';
 import type { z } from 'zod';
-import { HEADERS, REQUEST_SCHEMAS, isNothingToSearch, toFieldIssues } from '../protocol/index';
+import { HEADERS, REQUEST_SCHEMAS, contextHeaderPath, contextOfHeaders, isNothingToSearch, toFieldIssues } from '../protocol/index';
 import { normaliseDocumentNumber, normalisePlate, normaliseVin } from './matching';
 import { isObject } from './responses';
 
@@ -47,6 +47,13 @@ function asCompared(value: unknown): unknown {
 /** Checks `context` of any request. */
 export function checkContext(v: unknown, issues: FieldIssue[]): void {
   validate(REQUEST_SCHEMAS.context, known(v, CONTEXT_KEYS), 'context', issues);
+}
+
+/** Checks the context of a `GET`, from its headers, by the rules of a body's `context`; issues name the headers. */
+export function checkContextHeaders(headers: Record<string, string | undefined>, issues: FieldIssue[]): void {
+  const found: FieldIssue[] = [];
+  validate(REQUEST_SCHEMAS.context, contextOfHeaders(headers), 'context', found);
+  for (const issue of found) issues.push({ path: contextHeaderPath(issue.path), message: issue.message });
 }
 
 /** Checks one item of `POST /v1/checks`; `itemIds` catches repeated ids across the request. */

@@ -15,14 +15,21 @@ export interface GatewayRequest {
   signal?: AbortSignal;
 }
 
-/** The gateway's answer. `disconnect` tells the socket layer how to break the connection for a fault. */
+/**
+ * The gateway's answer. `disconnect` tells the socket layer how to break the connection for a fault. A snapshot's
+ * answer streams: `stream` gives its body in parts, written one by one as the connection takes them, and `body` is
+ * then empty.
+ */
 export interface GatewayResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** The body in parts, made as they are written (never whole in memory); `body` is empty beside it. @default none */
+  stream?: AsyncIterable<string>;
   /**
    * `before-answer`: destroy the connection instead of answering (`reset`, `lost-response`). `mid-body`: send the
-   * headers with `content-length: declaredLength`, then `body` (shorter), then destroy (`truncated`).
+   * headers with `content-length: declaredLength`, then `body` (shorter), then destroy (`truncated`); with `stream`,
+   * send the headers and the parts it gives, then destroy before the answer is complete.
    */
   disconnect?: 'before-answer' | 'mid-body';
   /** Bytes the `content-length` header promises when `disconnect` is `mid-body`. */

@@ -4,6 +4,7 @@ import type { Fault } from './faults';
 import { fail, invalid, type GatewayRequest, type GatewayResponse } from './responses';
 
 const WITHDRAWAL_PATH = /^\/v1\/reports\/documents\/([^/]+)\/withdrawal$/;
+const SNAPSHOT_PATH = /^\/v1\/snapshots\/([^/]+)$/;
 
 /** A body that is not JSON. @internal */
 export const NOT_JSON = Symbol('not JSON');
@@ -24,6 +25,12 @@ export const pathOf = (target: string): string => {
   return q === -1 ? target : target.slice(0, q);
 };
 
+/** The query string without its `?`; empty when there is none. */
+const queryOf = (target: string): string => {
+  const q = target.indexOf('?');
+  return q === -1 ? '' : target.slice(q + 1);
+};
+
 /** What the router hands each path to. @internal */
 export interface Routes {
   /** When set, every request needs `authorization: Bearer <token>`. */
@@ -31,6 +38,7 @@ export interface Routes {
   checks(body: unknown, requestId: string, fault: Fault | undefined): GatewayResponse;
   report(req: GatewayRequest, path: string, body: unknown, requestId: string): GatewayResponse;
   withdrawal(req: GatewayRequest, path: string, recordId: string, body: unknown, requestId: string): GatewayResponse;
+  snapshot(req: GatewayRequest, source: string, query: string, requestId: string): GatewayResponse;
 }
 
 /** The router of protocol v1's paths. @internal */
@@ -38,6 +46,18 @@ export function createRouter(routes: Routes) {
   return function route(req: GatewayRequest, path: string, body: unknown, requestId: string, fault: Fault | undefined): GatewayResponse {
     if (routes.token !== undefined && req.headers[HEADERS.authorization] !== `Bearer ${routes.token}`) {
       return fail(401, requestId, 'UNAUTHENTICATED', 'A valid bearer token is required');
+    }
+    const snapshot = SNAPSHOT_PATH.exec(path);
+    if (snapshot !== null) {
+      // A GET has no body: its context is in its headers (snapshots.ts).
+      if (req.method !== 'GET') return fail(405, requestId, 'METHOD_NOT_ALLOWED', 'Only GET is allowed on this path', undefined, { allow: 'GET' });
+      let source: string;
+      try {
+        source = decodeURIComponent(snapshot[1]!);
+      } catch {
+        return fail(404, requestId, 'NOT_FOUND', 'No such source');
+      }
+      return routes.snapshot(req, source, queryOf(req.path), requestId);
     }
     const known = path === PATHS.checks || path === PATHS.documentReports || WITHDRAWAL_PATH.test(path);
     if (!known) return fail(404, requestId, 'NOT_FOUND', 'No such path in protocol v1');

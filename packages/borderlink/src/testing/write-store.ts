@@ -103,14 +103,14 @@ export function createWriteStore(index: DatasetIndex, issuerOf: (authorityId: st
         return fail(403, requestId, 'NOT_ISSUER', 'Only the issuing state may withdraw this record');
       }
       const stored = reportsById.get(recordId);
-      if (entry.withdrawnAt === undefined) {
-        entry.withdrawnAt = new Date().toISOString();
-        if (stored) {
-          stored.withdrawnAt = entry.withdrawnAt;
-          stored.withdrawalReason = b.reason;
-        }
+      const first = entry.withdrawnAt === undefined;
+      // Through the index: the record stops hitting, and the next snapshot delta deletes it.
+      const withdrawnAt = index.withdraw(entry);
+      if (first && stored) {
+        stored.withdrawnAt = withdrawnAt;
+        stored.withdrawalReason = b.reason;
       }
-      return { status: 200, body: { recordId, withdrawnAt: entry.withdrawnAt, reason: stored?.withdrawalReason ?? b.reason } };
+      return { status: 200, body: { recordId, withdrawnAt, reason: stored?.withdrawalReason ?? b.reason } };
     });
   }
 

@@ -5,8 +5,16 @@
  */
 import { z } from 'zod';
 import type { Dispatcher, Pool } from 'undici';
-import { BorderlinkError, ConfigError, ConnectionError, ProtocolError, TimeoutError } from '../errors/index';
-import { KEEPS_HEADERS, TRANSPORT_SECRETS, type Transport, type TransportRequest, type TransportResponse } from './types';
+import { AbortError, BorderlinkError, ConfigError, ConnectionError, ProtocolError, TimeoutError } from '../errors/index';
+import {
+  KEEPS_HEADERS,
+  TRANSPORT_SECRETS,
+  type StreamedResponse,
+  type StreamRequest,
+  type Transport,
+  type TransportRequest,
+  type TransportResponse,
+} from './types';
 import { addAbortListener, removeAbortListener, toAbortError } from '../internal/abort';
 import { optionError, parseOptions } from '../internal/options';
 
@@ -168,7 +176,7 @@ export interface HttpTransportOptions {
   dispatcher?: Dispatcher;
 }
 
-const defaults = { connections: 8, keepAliveTimeoutMs: 4000, connectTimeoutMs: 10_000, maxResponseBytes: 4 * 1024 * 1024 } as const;
+const defaults = { connections: 8, keepAliveTimeoutMs: 4000, connectTimeoutMs: 10_000, maxResponseBytes: 4 * 1024 * 1024, idleTimeoutMs: 30_000 } as const;
 
 /**
  * The most `maxResponseBytes` may be. UTF-8 never decodes to more UTF-16 units than it has bytes, so a capped body
@@ -253,7 +261,7 @@ function abortReason(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : toAbortError(signal.reason);
 }
 
-function onAttemptTimeout(attempt: Attempt): void {
+function onAttemptTimeout(attempt: Attempt | StreamAttempt): void {
   attempt.fail(new TimeoutError(`The attempt timed out after ${attempt.timeoutMs} ms`, { scope: 'attempt' }));
 }
 
@@ -344,8 +352,8 @@ class LazyPool {
 class Lane {
   /** Attempts handed to undici and not yet finished there (`onResponseEnd` or `onResponseError`). */
   active = 0;
-  head: Attempt | undefined = undefined;
-  tail: Attempt | undefined = undefined;
+  head: LaneEntry | undefined = undefined;
+  tail: LaneEntry | undefined = undefined;
   private pumping = false;
 
   constructor(
@@ -353,10 +361,10 @@ class Lane {
     readonly limit: number,
     readonly maxResponseBytes: number,
     /** Attempts handed to a dispatcher the integrator owns, which close() must end without destroying it. */
-    readonly inFlight: Set<Attempt> | undefined,
+    readonly inFlight: Set<LaneEntry> | undefined,
   ) {}
 
-  enter(attempt: Attempt, options: Dispatcher.DispatchOptions): void {
+  enter(attempt: LaneEntry, options: Dispatcher.DispatchOptions): void {
     if (this.active < this.limit && this.head === undefined) {
       this.active += 1;
       attempt.dispatched = true;
@@ -372,7 +380,7 @@ class Lane {
   }
 
   /** Takes a waiting attempt out of the queue. */
-  leave(attempt: Attempt): void {
+  leave(attempt: LaneEntry): void {
     const { prev, next } = attempt;
     if (prev === undefined) this.head = next;
     else prev.next = next;
@@ -384,7 +392,7 @@ class Lane {
   }
 
   /** undici is done with a dispatched attempt: its slot goes to the longest-waiting attempt still waiting. */
-  release(attempt: Attempt): void {
+  release(attempt: LaneEntry): void {
     if (!attempt.dispatched) return;
     attempt.dispatched = false;
     this.active -= 1;
@@ -434,6 +442,18 @@ class Lane {
   }
 }
 
+/** What the lane queues and dispatches: a `send` attempt or a `stream` one. */
+interface LaneEntry extends Dispatcher.DispatchHandler {
+  /** Handed to undici; cleared when undici is done with it. */
+  dispatched: boolean;
+  /** The request, while the attempt waits in the lane's queue. */
+  queued: Dispatcher.DispatchOptions | undefined;
+  prev: LaneEntry | undefined;
+  next: LaneEntry | undefined;
+  /** Gives up: the attempt rejects (or its body throws) with `reason`, and undici drops or aborts the request. */
+  fail(reason: Error): void;
+}
+
 /**
  * One attempt: the undici handler, the abort listener (`handleEvent`), the timer's argument and its queue entry in
  * one object. The hot path allocates this, the promise and its executor, and nothing else per call — measured: an
@@ -442,7 +462,7 @@ class Lane {
  * The promise settles exactly once, through `settle()`: on the decoded answer, on an error, on the timeout or on the
  * abort. Separately, `lane.release` runs exactly once for a dispatched attempt, when undici is done with it.
  */
-class Attempt implements Dispatcher.DispatchHandler {
+class Attempt implements LaneEntry {
   resolve!: (response: TransportResponse) => void;
   reject!: (reason: Error) => void;
   settled = false;
@@ -450,8 +470,8 @@ class Attempt implements Dispatcher.DispatchHandler {
   dispatched = false;
   /** The request, while the attempt waits in the lane's queue. */
   queued: Dispatcher.DispatchOptions | undefined = undefined;
-  prev: Attempt | undefined = undefined;
-  next: Attempt | undefined = undefined;
+  prev: LaneEntry | undefined = undefined;
+  next: LaneEntry | undefined = undefined;
   controller: Dispatcher.DispatchController | undefined = undefined;
   /** Why we gave up after dispatching but before undici handed us a controller; applied in `onRequestStart`. */
   abortedWith: Error | undefined = undefined;
@@ -546,6 +566,243 @@ class Attempt implements Dispatcher.DispatchHandler {
       this.reject(toTransportError(err, this.status !== 0));
     }
     this.lane.release(this);
+  }
+}
+
+/** Body bytes received and not yet read past which the connection is paused until the reader catches up. */
+const STREAM_HIGH_WATER = 1024 * 1024;
+/** A paused connection resumes once the bytes not yet read are fewer than this. */
+const STREAM_LOW_WATER = 256 * 1024;
+
+/** A streaming body: an iterator over the attempt's parts, for one reader. */
+function bodyOf(attempt: StreamAttempt): AsyncIterable<Uint8Array> {
+  const iterator: AsyncIterableIterator<Uint8Array> = {
+    next: () => attempt.read(),
+    return: () => attempt.cancel(),
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}
+
+/** A body read whole, handed over as the one part of a streamed answer. */
+async function* onePart(body: Buffer): AsyncGenerator<Uint8Array, void, undefined> {
+  if (body.length > 0) yield body;
+}
+
+/**
+ * One streamed attempt (`transport.stream`): the undici handler, the abort listener, the timer's argument, the
+ * queue entry and, once a 2xx answer's headers are in, the iterator of its body, in one object.
+ *
+ * Until the headers arrive it behaves as {@link Attempt} (the same timeout, abort and queue rules). A 2xx body then
+ * streams: parts wait here until the reader takes them, and past {@link STREAM_HIGH_WATER} bytes unread the
+ * connection is paused (TCP pushes back on the gateway), so memory stays bounded however large the answer and however
+ * slow its reader. undici's body timeout is the idle timeout: it counts only while the connection is not paused, so
+ * a slow reader never looks like a silent gateway. Any other status is read whole and bounded by `maxResponseBytes`,
+ * as `send` reads it.
+ */
+class StreamAttempt implements LaneEntry {
+  resolve!: (response: StreamedResponse) => void;
+  reject!: (reason: Error) => void;
+  /** The answer's promise has settled: a 2xx's headers, the whole of another answer, or a failure. */
+  settled = false;
+  dispatched = false;
+  queued: Dispatcher.DispatchOptions | undefined = undefined;
+  prev: LaneEntry | undefined = undefined;
+  next: LaneEntry | undefined = undefined;
+  controller: Dispatcher.DispatchController | undefined = undefined;
+  abortedWith: Error | undefined = undefined;
+  timer: NodeJS.Timeout | undefined = undefined;
+  status = 0;
+  headers: Record<string, string | undefined> = {};
+  /** A non-2xx body, read whole. */
+  parts: Buffer[] = [];
+  length = 0;
+  /** A 2xx answer: its body streams to the reader. */
+  streaming = false;
+  /** Parts received and not yet read, and their bytes. */
+  chunks: Buffer[] = [];
+  buffered = 0;
+  /** undici is done with the body (its end, or an error). */
+  finished = false;
+  /** Why the body ended early, thrown to the reader after the parts received before it. */
+  failure: Error | undefined = undefined;
+  /** Nothing more goes to the reader: it read the end or the failure, left the loop, or the attempt was given up. */
+  closed = false;
+  /** The reader waiting for the next part. */
+  waiting: { resolve: (result: IteratorResult<Uint8Array>) => void; reject: (reason: Error) => void } | undefined = undefined;
+
+  constructor(
+    readonly lane: Lane,
+    readonly signal: AbortSignal | undefined,
+    readonly timeoutMs: number,
+    readonly idleTimeoutMs: number,
+  ) {}
+
+  private detach(): void {
+    if (this.signal !== undefined) removeAbortListener(this.signal, this);
+  }
+
+  fail(reason: Error): void {
+    if (this.settled) return this.stop(reason, true);
+    this.settled = true;
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.detach();
+    this.parts = [];
+    this.reject(reason);
+    if (this.queued !== undefined) this.lane.leave(this);
+    else if (this.controller !== undefined) this.controller.abort(reason);
+    else if (this.dispatched) this.abortedWith = reason;
+  }
+
+  /** Ends a streaming body early: the parts not read are dropped, and the reader gets `reason` when `tell`. */
+  private stop(reason: Error, tell: boolean): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.detach();
+    this.chunks = [];
+    this.buffered = 0;
+    if (!this.finished) this.controller?.abort(reason);
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    if (!tell) return waiting?.resolve({ value: undefined, done: true });
+    if (waiting !== undefined) waiting.reject(reason);
+    else this.failure = reason;
+  }
+
+  /** The caller's signal fired. */
+  handleEvent(): void {
+    if (this.signal !== undefined) this.fail(abortReason(this.signal));
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    if (this.abortedWith !== undefined) throw this.abortedWith;
+    this.controller = controller;
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    if (this.settled) return;
+    this.status = statusCode;
+    for (const name in headers) {
+      const value = headers[name];
+      if (typeof value !== 'string' && value !== undefined) headers[name] = value.join(', ');
+    }
+    this.headers = headers as Record<string, string | undefined>;
+    if (statusCode >= 200 && statusCode < 300) {
+      this.settled = true;
+      this.streaming = true;
+      clearTimeout(this.timer);
+      this.resolve({ status: statusCode, headers: this.headers, body: bodyOf(this) });
+      return;
+    }
+    const declared = headers['content-length'];
+    if (declared !== undefined && Number(declared) > this.lane.maxResponseBytes) this.fail(tooLargeError(this.lane.maxResponseBytes));
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.streaming) {
+      if (this.closed) return;
+      const waiting = this.waiting;
+      if (waiting !== undefined) {
+        this.waiting = undefined;
+        return waiting.resolve({ value: chunk, done: false });
+      }
+      this.chunks.push(chunk);
+      this.buffered += chunk.length;
+      if (this.buffered > STREAM_HIGH_WATER && !controller.paused) controller.pause();
+      return;
+    }
+    if (this.settled) return;
+    const length = this.length + chunk.length;
+    if (length > this.lane.maxResponseBytes) return this.fail(tooLargeError(this.lane.maxResponseBytes));
+    this.length = length;
+    this.parts.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    if (this.streaming) {
+      this.finished = true;
+      const waiting = this.waiting;
+      if (waiting !== undefined && !this.closed) {
+        this.waiting = undefined;
+        this.closed = true;
+        this.detach();
+        waiting.resolve({ value: undefined, done: true });
+      }
+    } else if (!this.settled) {
+      let body: Buffer;
+      try {
+        body = Buffer.concat(this.parts, this.length);
+      } catch (cause) {
+        this.fail(new ProtocolError("The gateway's answer could not be read", { retryable: true, cause }));
+        this.lane.release(this);
+        return;
+      }
+      this.settled = true;
+      this.closed = true;
+      clearTimeout(this.timer);
+      this.detach();
+      this.parts = [];
+      this.resolve({ status: this.status, headers: this.headers, body: onePart(body) });
+    }
+    this.lane.release(this);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, err: Error): void {
+    if (!this.settled) {
+      this.settled = true;
+      this.closed = true;
+      clearTimeout(this.timer);
+      this.detach();
+      this.parts = [];
+      this.reject(toTransportError(err, this.status !== 0));
+    } else if (this.streaming && !this.closed) {
+      this.finished = true;
+      const code = (err as { code?: unknown }).code;
+      const reason =
+        code === 'UND_ERR_BODY_TIMEOUT'
+          ? new TimeoutError(`The gateway sent no part of its answer for ${this.idleTimeoutMs} ms`, { scope: 'attempt', cause: err })
+          : toTransportError(err, true);
+      const waiting = this.waiting;
+      if (waiting !== undefined) {
+        this.waiting = undefined;
+        this.closed = true;
+        this.detach();
+        waiting.reject(reason);
+      } else this.failure = reason;
+    }
+    this.lane.release(this);
+  }
+
+  /** The reader pulls the next part; a pull may resume a paused connection. */
+  read(): Promise<IteratorResult<Uint8Array>> {
+    const chunk = this.chunks.shift();
+    if (chunk !== undefined) {
+      this.buffered -= chunk.length;
+      if (this.buffered < STREAM_LOW_WATER && this.controller?.paused === true && !this.closed) this.controller.resume();
+      return Promise.resolve({ value: chunk, done: false });
+    }
+    const failure = this.failure;
+    if (failure !== undefined) {
+      this.failure = undefined;
+      this.closed = true;
+      this.detach();
+      return Promise.reject(failure);
+    }
+    if (this.closed || this.finished) {
+      this.closed = true;
+      this.detach();
+      return Promise.resolve({ value: undefined, done: true });
+    }
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+    });
+  }
+
+  /** The reader left the loop: the rest of the answer is not read, and the connection is closed. */
+  cancel(): Promise<IteratorResult<Uint8Array>> {
+    this.stop(new AbortError('The reader stopped reading the answer'), false);
+    return Promise.resolve({ value: undefined, done: true });
   }
 }
 
@@ -719,6 +976,14 @@ export function httpTransport(options: HttpTransportOptions): Transport {
   const origin = url.origin;
   let closing: Promise<void> | undefined;
 
+  /** The headers sent: the static ones, the request's over them, then the token over everything. */
+  const headersOf = (request: TransportRequest): Record<string, string> => {
+    const headers: Record<string, string> = staticHeaders === undefined ? { ...request.headers } : { ...staticHeaders, ...request.headers };
+    if (request.body !== undefined && headers['content-type'] === undefined) headers['content-type'] = 'application/json';
+    if (authorization !== undefined) headers.authorization = authorization;
+    return headers;
+  };
+
   const transport: Transport = {
     endpoint: url.origin + prefix,
 
@@ -730,10 +995,7 @@ export function httpTransport(options: HttpTransportOptions): Transport {
         return Promise.reject(new TimeoutError('The attempt had no time left', { scope: 'attempt' }));
       }
 
-      const headers: Record<string, string> = staticHeaders === undefined ? { ...request.headers } : { ...staticHeaders, ...request.headers };
-      if (body !== undefined && headers['content-type'] === undefined) headers['content-type'] = 'application/json';
-      if (authorization !== undefined) headers.authorization = authorization;
-
+      const headers = headersOf(request);
       const attempt = new Attempt(lane, signal, timeoutMs);
       const promise = new Promise<TransportResponse>((resolve, reject) => {
         attempt.resolve = resolve;
@@ -742,6 +1004,35 @@ export function httpTransport(options: HttpTransportOptions): Transport {
       attempt.timer = setTimeout(onAttemptTimeout, Math.min(timeoutMs, maxTimerMs), attempt);
       if (signal !== undefined) addAbortListener(signal, attempt);
       lane.enter(attempt, { origin, path: prefix + request.path, method: request.method, headers, body });
+      return promise;
+    },
+
+    stream(request: StreamRequest): Promise<StreamedResponse> {
+      if (closing !== undefined) return Promise.reject(closedError());
+      const { signal, timeoutMs, body } = request;
+      if (signal?.aborted) return Promise.reject(abortReason(signal));
+      if (!(timeoutMs > 0)) {
+        return Promise.reject(new TimeoutError('The attempt had no time left', { scope: 'attempt' }));
+      }
+      const idleTimeoutMs = request.idleTimeoutMs ?? defaults.idleTimeoutMs;
+      if (!(typeof idleTimeoutMs === 'number' && idleTimeoutMs > 0)) {
+        return Promise.reject(new ConfigError('httpTransport: stream() `idleTimeoutMs` must be a positive number of milliseconds'));
+      }
+      const attempt = new StreamAttempt(lane, signal, timeoutMs, idleTimeoutMs);
+      const promise = new Promise<StreamedResponse>((resolve, reject) => {
+        attempt.resolve = resolve;
+        attempt.reject = reject;
+      });
+      attempt.timer = setTimeout(onAttemptTimeout, Math.min(timeoutMs, maxTimerMs), attempt);
+      if (signal !== undefined) addAbortListener(signal, attempt);
+      lane.enter(attempt, {
+        origin,
+        path: prefix + request.path,
+        method: request.method,
+        headers: headersOf(request),
+        body,
+        bodyTimeout: Math.min(idleTimeoutMs, maxTimerMs),
+      });
       return promise;
     },
 

@@ -1,3 +1,3 @@
-export type { Transport, TransportRequest, TransportResponse } from './types';
+export type { StreamedResponse, StreamRequest, Transport, TransportRequest, TransportResponse } from './types';
 export { httpTransport } from './http';
 export type { HttpTlsOptions, HttpTransportOptions } from './http';

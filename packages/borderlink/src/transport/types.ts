@@ -63,8 +63,68 @@ export interface Transport {
    */
   readonly endpoint: string;
   send(request: TransportRequest): Promise<TransportResponse>;
+  /**
+   * Sends one attempt whose answer may be too large to hold in memory (a snapshot of a source) and hands its body
+   * over as it arrives. Optional: the client falls back to {@link Transport.send} when a transport has none (and then
+   * holds the whole answer in memory, within whatever limit `send` has). The contract is `send`'s, except that:
+   * - `timeoutMs` bounds the time until the answer's status and headers arrive (its time in a queue included), not
+   *   the body; `idleTimeoutMs` bounds each wait for the next part of a 2xx body;
+   * - a 2xx body is handed over in parts as they arrive, not bounded in size: a failure while it streams (a broken
+   *   connection, the idle timeout, the signal) is thrown by the body's iterator, typed as `send` would reject
+   *   (`ConnectionError`, `TimeoutError`, the signal's reason);
+   * - any other status is read whole and bounded as `send` reads it, before the promise resolves; its body then
+   *   yields that one part.
+   *
+   * Read the body to its end, or leave the loop early (`break`, `return`, a throw), which cancels the rest of the
+   * answer and releases the connection.
+   * @example
+   * ```ts
+   * const answer = await transport.stream!({ method: 'GET', path: '/v1/snapshots/SLTD', headers, timeoutMs: 10_000 });
+   * for await (const part of answer.body) bytes += part.length;
+   * ```
+   */
+  stream?(request: StreamRequest): Promise<StreamedResponse>;
   /** Releases connections and timers. The client calls it from `client.close()`. */
   close(): Promise<void>;
+}
+
+/**
+ * One streamed attempt: a {@link TransportRequest} whose `timeoutMs` bounds the time to the answer's headers, and
+ * whose body may take as long as it keeps coming.
+ * @example
+ * ```ts
+ * { method: 'GET', path: '/v1/snapshots/SLTD?since=djE6…', headers: { 'x-request-id': '…' }, timeoutMs: 10_000, idleTimeoutMs: 30_000 }
+ * ```
+ */
+export interface StreamRequest extends TransportRequest {
+  /**
+   * Longest wait for the next part of a 2xx body while the reader is ready for it. When it passes, the body's
+   * iterator throws a {@link TimeoutError} (`scope: 'attempt'`) and the connection is closed.
+   * @unit milliseconds
+   * @default 30000
+   */
+  idleTimeoutMs?: number;
+}
+
+/**
+ * The gateway's answer to a streamed attempt, whatever its status. Non-2xx answers are resolved, not thrown, as by
+ * `send`.
+ * @example
+ * ```ts
+ * const answer = await transport.stream!(request);
+ * if (answer.status !== 200) throw new Error(`status ${answer.status}`);
+ * for await (const part of answer.body) parser.write(part);
+ * ```
+ */
+export interface StreamedResponse {
+  status: number;
+  /** Lower-case header names. */
+  headers: Record<string, string | undefined>;
+  /**
+   * The body as it arrives, in parts; iterate it once. A 2xx body streams (unbounded; the reader bounds what it
+   * keeps); any other status has been read whole, bounded as `send` bounds it, and yields it as one part.
+   */
+  body: AsyncIterable<Uint8Array>;
 }
 
 /**

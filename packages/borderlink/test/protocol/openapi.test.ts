@@ -5,8 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { errorFromResponse } from '../../src/protocol/errors';
+import { PROTOCOL_ERROR_CODES, errorFromResponse } from '../../src/protocol/errors';
 import {
+  CONTEXT_HEADERS,
   HEADERS,
   MAX_ITEMS_PER_REQUEST,
   PATHS,
@@ -19,7 +20,17 @@ import {
 } from '../../src/protocol/wire';
 import { buildCheckResult, readCheckAnswer } from '../../src/protocol/check-answer';
 import { KNOWN_VALUES, WIRE_OUTCOME_STATUSES } from '../../src/protocol/wire';
-import { ProtocolError } from 'borderlink';
+import { ProtocolError, type Transport } from 'borderlink';
+import {
+  SNAPSHOT_CURSOR_EXPIRED,
+  SNAPSHOT_CURSOR_EXPIRED_STATUS,
+  SNAPSHOT_LINE_SCHEMAS,
+  fetchSnapshot,
+  offlineRecordSchema,
+  readSnapshot,
+  snapshotLineSchema,
+} from '../../src/protocol/snapshot';
+import { createHash } from 'node:crypto';
 import { computeVerdict, outcomesFor } from '../../src/queries/results';
 import { PURPOSES, SOURCES, type Source } from 'borderlink';
 import {
@@ -50,6 +61,12 @@ const doc: Json = parse(readFileSync(new URL('../../docs/openapi.yaml', import.m
 const markdown = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8');
 
 const schemas: Record<string, Json> = doc.components.schemas;
+
+/** The one method of each path: a snapshot is a GET (it has no body), everything else a POST. */
+const methodOf = (path: string): 'get' | 'post' => (path === snapshotPath ? 'get' : 'post');
+const snapshotPath = PATHS.snapshot('SOURCE_PLACEHOLDER' as Source).replace('SOURCE_PLACEHOLDER', '{source}');
+/** The operation of a path. */
+const operationOf = (path: string): Json => doc.paths[path][methodOf(path)];
 
 function deref(node: Json): Json {
   let n = node;
@@ -131,14 +148,13 @@ describe('docs/openapi.yaml', () => {
     expect(doc.info.version).toBe(PROTOCOL_VERSION);
   });
 
-  it('has exactly the paths of PATHS, each a POST only', () => {
+  it('has exactly the paths of PATHS, each with its one method (GET for a snapshot, else POST)', () => {
     const placeholder = 'RECORD_ID_PLACEHOLDER';
-    const fromCode = Object.values(PATHS)
-      .map((p) => (typeof p === 'function' ? p(placeholder).replace(placeholder, '{recordId}') : p))
-      .sort();
+    const fromCode = [PATHS.checks, PATHS.documentReports, PATHS.withdrawal(placeholder).replace(placeholder, '{recordId}'), snapshotPath].sort();
+    expect(Object.keys(PATHS).sort()).toEqual(['checks', 'documentReports', 'snapshot', 'withdrawal']);
     expect(Object.keys(doc.paths).sort()).toEqual(fromCode);
     for (const [path, item] of Object.entries<Json>(doc.paths)) {
-      expect(Object.keys(item), path).toEqual(['post']);
+      expect(Object.keys(item), path).toEqual([methodOf(path)]);
       expect(path.startsWith(`/${PROTOCOL_VERSION}/`)).toBe(true);
     }
   });
@@ -185,7 +201,8 @@ describe('docs/openapi.yaml', () => {
       HitKind: [[...HIT_KINDS], hitOptions.map((o) => o.shape.kind.value as string)],
       Sex: [[...SEXES], zodEnum(subjectOf('person').shape.sex)],
       WithdrawalReason: [[...WITHDRAWAL_REASONS], zodEnum(withdrawalSchema.shape.reason)],
-      ErrorCode: [errorCodesFromCode()],
+      // The codes of the errors the client raises, and the one it reads as an answer (a delta's 410).
+      ErrorCode: [[...errorCodesFromCode(), SNAPSHOT_CURSOR_EXPIRED].sort(), [...PROTOCOL_ERROR_CODES].sort()],
     };
   }
 
@@ -340,7 +357,7 @@ describe('docs/openapi.yaml', () => {
   });
 
   describe('examples are what the code sends and accepts', () => {
-    const op = (path: string) => doc.paths[path].post;
+    const op = operationOf;
     const requestExamples = (path: string) => Object.entries<Json>(op(path).requestBody.content['application/json'].examples);
     const responseExamples = (path: string, status: string) => {
       const content = deref(op(path).responses[status]).content['application/json'];
@@ -391,19 +408,35 @@ describe('docs/openapi.yaml', () => {
     });
 
     it('error responses: every example has the code the client derives from its status', () => {
-      for (const [path, item] of Object.entries<Json>(doc.paths)) {
-        for (const [status, response] of Object.entries<Json>(item.post.responses)) {
+      for (const path of Object.keys(doc.paths)) {
+        for (const [status, response] of Object.entries<Json>(operationOf(path).responses)) {
           if (Number(status) < 400) continue;
           const bodies = responseExamples(path, status);
           expect(bodies.length, `${path} ${status}`).toBeGreaterThan(0);
           for (const body of bodies) {
             errorBodySchema.parse(body);
             expect(schemas.ErrorCode.enum).toContain(body.error.code);
+            // A delta's 410 is read as an answer (take a full snapshot), checked below.
+            if (path === snapshotPath && Number(status) === SNAPSHOT_CURSOR_EXPIRED_STATUS) continue;
             const err = errorFromResponse({ status: Number(status), headers: {}, body: JSON.stringify(body) }, true);
             expect(err.code, `${path} ${status} ${deref(response).description}`).toBe(body.error.code);
           }
         }
       }
+    });
+
+    it('snapshots: the 410 example to a delta is read as cursor-expired, and to a full request as an error', async () => {
+      const [body] = responseExamples(snapshotPath, String(SNAPSHOT_CURSOR_EXPIRED_STATUS));
+      expect(body.error.code).toBe(SNAPSHOT_CURSOR_EXPIRED);
+      const transport: Transport = {
+        endpoint: 'test://',
+        send: async () => ({ status: SNAPSHOT_CURSOR_EXPIRED_STATUS, headers: {}, body: JSON.stringify(body) }),
+        close: async () => {},
+      };
+      const context = { authorityId: 'MDA-BPOL', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
+      const since = op(snapshotPath).parameters.find((p: Json) => p.name === 'since').example;
+      expect(await fetchSnapshot(transport, { source: 'SLTD', since, context, timeoutMs: 1000 })).toMatchObject({ kind: 'cursor-expired' });
+      await expect(fetchSnapshot(transport, { source: 'SLTD', context, timeoutMs: 1000 })).rejects.toMatchObject({ code: 'GATEWAY_ERROR', status: 410 });
     });
   });
 
@@ -540,8 +573,8 @@ describe('docs/openapi.yaml', () => {
   it('carries the headers of HEADERS', () => {
     const headerParams = Object.values<Json>(doc.components.parameters).filter((p) => p.in === 'header').map((p) => p.name);
     const responseHeaders = new Set<string>();
-    for (const item of Object.values<Json>(doc.paths)) {
-      for (const response of Object.values<Json>(item.post.responses)) {
+    for (const path of Object.keys(doc.paths)) {
+      for (const response of Object.values<Json>(operationOf(path).responses)) {
         for (const name of Object.keys(deref(response).headers ?? {})) responseHeaders.add(name);
       }
     }
@@ -549,17 +582,200 @@ describe('docs/openapi.yaml', () => {
     // authorization is the bearer scheme; content-type is the request body's media type.
     const documented = [...headerParams, ...responseHeaders, HEADERS.authorization, HEADERS.contentType].sort();
     expect(documented).toEqual([...Object.values(HEADERS)].sort());
-    for (const [path, item] of Object.entries<Json>(doc.paths)) {
-      const names = item.post.parameters.map((p: Json) => deref(p).name);
+    for (const path of Object.keys(doc.paths)) {
+      const names = operationOf(path).parameters.map((p: Json) => deref(p).name);
       expect(names, path).toContain(HEADERS.requestId);
-      expect(names.includes(HEADERS.idempotencyKey), path).toBe(path !== PATHS.checks);
+      expect(names.includes(HEADERS.idempotencyKey), path).toBe(path !== PATHS.checks && path !== snapshotPath);
+      // A GET has no body: its context is in its headers, one per field of the context, required as the field is.
+      for (const [field, header] of Object.entries(CONTEXT_HEADERS)) {
+        const param = operationOf(path).parameters.map(deref).find((p: Json) => p.name === header);
+        if (methodOf(path) === 'post') expect(param, `${path} ${header}`).toBeUndefined();
+        else expect(param?.required, `${path} ${header}`).toBe(zodKeys(contextSchema).required.includes(field));
+      }
+    }
+  });
+});
+
+describe('snapshot lines: docs/openapi.yaml and the reader of the code', () => {
+  const lineKinds = Object.entries<string>(schemas.SnapshotLine.discriminator.mapping);
+  const recordKinds = Object.entries<string>(schemas.OfflineRecord.discriminator.mapping);
+  const recordOptions: Json[] = (offlineRecordSchema as Json).options;
+  const recordOf = (source: string): Json => recordOptions.find((o) => o.shape.source.value === source);
+  const shape = (f: { properties: Record<string, Json>; required: string[] }) => ({ properties: Object.keys(f.properties).sort(), required: f.required });
+
+  it('maps every op of the code and every source, and only those', () => {
+    expect(lineKinds.map(([op]) => op).sort()).toEqual(Object.keys(SNAPSHOT_LINE_SCHEMAS).sort());
+    expect(schemas.SnapshotLine.oneOf.length).toBe(lineKinds.length);
+    expect(recordKinds.map(([source]) => source).sort()).toEqual([...SOURCES].sort());
+    expect(schemas.OfflineRecord.oneOf.length).toBe(recordKinds.length);
+  });
+
+  for (const [op, ref] of lineKinds) {
+    it(`the ${op} line has the fields of SNAPSHOT_LINE_SCHEMAS`, () => {
+      const f = flatten({ $ref: ref });
+      expect(shape(f)).toEqual(zodKeys(SNAPSHOT_LINE_SCHEMAS[op as keyof typeof SNAPSHOT_LINE_SCHEMAS]));
+      expect(f.properties.op.const).toBe(op);
+    });
+  }
+  for (const [source, ref] of recordKinds) {
+    it(`a record of ${source} has the fields of offlineRecordSchema, its parts too`, () => {
+      const zod = recordOf(source);
+      const f = flatten({ $ref: ref });
+      expect(shape(f)).toEqual(zodKeys(zod));
+      expect(f.properties.source.const).toBe(source);
+      for (const part of ['document', 'person', 'vehicle', 'notice']) {
+        if (!(part in zod.shape)) continue;
+        expect(shape(flatten(f.properties[part])), `${source}.${part}`).toEqual(zodKeys(zod.shape[part]));
+      }
+    });
+  }
+
+  /** The lines as one NDJSON text. */
+  const ndjson = (lines: Json[]) => lines.map((l) => `${JSON.stringify(l)}\n`).join('');
+  /** A full snapshot's answer of `changes`: the lines, then a valid end line. */
+  const fullAnswer = (source: string, changes: Json[], end: Json = {}) => {
+    const text = ndjson(changes);
+    const hash = `sha256:${createHash('sha256').update(text).digest('hex')}`;
+    const last = { op: 'end', source, cursor: 'c-1', dataAsOf: '2026-12-01T06:00:00Z', full: true, changes: changes.length, recordCount: changes.length, contentHash: hash, ...end };
+    for (const [k, v] of Object.entries(end)) if (v === undefined) delete (last as Json)[k];
+    return text + `${JSON.stringify(last)}\n`;
+  };
+  const read = async (text: string, source: string, since?: string) => {
+    const out: Json[] = [];
+    for await (const line of readSnapshot([text].values() as unknown as AsyncIterable<string>, { source: source as Source, since })) out.push(line);
+    return out;
+  };
+  const readFails = async (text: string, source: string, since?: string): Promise<ProtocolError> => {
+    try {
+      await read(text, source, since);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ProtocolError);
+      return err as ProtocolError;
+    }
+    throw new Error('expected the answer to be refused');
+  };
+
+  it('examples parse with the strict schemas, and the reader gives each line as it is', async () => {
+    const examples = operationOf(snapshotPath).responses['200'].content['application/x-ndjson'].examples;
+    expect(Object.keys(examples).sort()).toEqual(['delta', 'full']);
+    const since = operationOf(snapshotPath).parameters.find((p: Json) => p.name === 'since').example;
+    for (const [name, { value }] of Object.entries<Json>(examples)) {
+      const lines = (value as string).split('\n').filter((l) => l !== '').map((l) => snapshotLineSchema.parse(JSON.parse(l)));
+      expect(await read(value, 'SLTD', name === 'full' ? undefined : since), name).toEqual(lines);
+    }
+  });
+
+  /** A value the schema allows (see instance above), with a date-time where the format asks for one. */
+  function lineInstance(node: Json, all: boolean): Json {
+    const s = deref(node);
+    if (s.allOf) return Object.assign({}, ...s.allOf.map((part: Json) => lineInstance(part, all)));
+    if ('const' in s) return s.const;
+    if (s.enum) return s.enum[0];
+    if (s['x-known-values']) return all ? 'A_VALUE_NOT_LISTED' : s['x-known-values'][0];
+    if (s.type === 'object') {
+      const out: Json = {};
+      for (const [k, v] of Object.entries<Json>(s.properties ?? {})) if (all || (s.required ?? []).includes(k)) out[k] = lineInstance(v, all);
+      return out;
+    }
+    if (s.type === 'array') return [lineInstance(s.items, all)];
+    if (s.type === 'string') return 'x';
+    throw new Error(`no instance for ${JSON.stringify(s).slice(0, 80)}`);
+  }
+  /** Every property under a schema, with its path and whether it is strict. */
+  function lineProperties(node: Json, at: string[] = []): { path: string[]; schema: Json; strict: boolean }[] {
+    const s = deref(node);
+    if (!(s.allOf || s.properties)) return [];
+    const f = flatten(s);
+    const out: { path: string[]; schema: Json; strict: boolean }[] = [];
+    for (const [k, v] of Object.entries<Json>(f.properties)) {
+      const path = [...at, k];
+      out.push({ path, schema: v, strict: v['x-strict'] === true });
+      const inner = deref(v);
+      if (inner.type === 'object' || inner.allOf) out.push(...lineProperties(inner, path));
+    }
+    return out;
+  }
+  function invalidValue(node: Json): unknown {
+    const s = deref(node);
+    if (s.enum || 'const' in s) return 'NOT_IN_PROTOCOL_V1';
+    if (s.type === 'string') return s.minLength ? '' : 12345;
+    if (s.type === 'array') return 'not a list';
+    return 'not an object';
+  }
+  const setAt = (target: Json, path: string[], value: unknown) => {
+    const parent = path.slice(0, -1).reduce((o, k) => o[k], target);
+    if (value === undefined) delete parent[path[path.length - 1]!];
+    else parent[path[path.length - 1]!] = value;
+  };
+
+  describe('records: the reader enforces exactly what the document marks x-strict', () => {
+    for (const [source, ref] of recordKinds) {
+      for (const all of [false, true]) {
+        it(`keeps a ${source} record with ${all ? 'every property, open enums holding values they do not list' : 'only the required properties'}`, async () => {
+          const record = lineInstance({ $ref: ref }, all);
+          expect(await read(fullAnswer(source, [{ op: 'upsert', record }]), source)).toEqual([
+            { op: 'upsert', record },
+            expect.objectContaining({ op: 'end', changes: 1 }),
+          ]);
+        });
+      }
+      for (const property of lineProperties({ $ref: ref })) {
+        const path = `record.${property.path.join('.')}`;
+        if (property.strict) {
+          for (const [how, value] of [['invalid', invalidValue(property.schema)], ['missing', undefined]] as const) {
+            it(`refuses the whole answer when a ${source} record's ${property.path.join('.')} is ${how}, naming line and field`, async () => {
+              const record = lineInstance({ $ref: ref }, true);
+              setAt(record, property.path, value);
+              const err = await readFails(fullAnswer(source, [{ op: 'upsert', record: lineInstance({ $ref: ref }, true) }, { op: 'upsert', record }]), source);
+              expect(err.issues).toEqual([{ path: `lines.2.${path}`, message: expect.any(String) }]);
+              expect(err.message).toContain(`line 2, ${path}`);
+              expect(err.retryable).toBe(false);
+            });
+          }
+        } else {
+          it(`keeps a ${source} record whose ${property.path.join('.')} is of the wrong type, leaving it out`, async () => {
+            const record = lineInstance({ $ref: ref }, true);
+            const type = deref(property.schema).type;
+            setAt(record, property.path, type === 'array' ? 'not a list' : type === 'object' || deref(property.schema).allOf ? 'not an object' : 12345);
+            const expected = lineInstance({ $ref: ref }, true);
+            setAt(expected, property.path, type === 'object' ? {} : undefined);
+            const [line] = await read(fullAnswer(source, [{ op: 'upsert', record }]), source);
+            expect(line).toEqual({ op: 'upsert', record: expected });
+          });
+        }
+      }
+    }
+  });
+
+  describe('delete and end lines: every field is strict', () => {
+    const record = lineInstance({ $ref: schemas.OfflineRecord.discriminator.mapping.SLTD }, true);
+    for (const property of lineProperties(schemas.SnapshotDelete)) {
+      for (const [how, value] of [['invalid', invalidValue(property.schema)], ['missing', undefined]] as const) {
+        it(`refuses a delete line whose ${property.path.join('.')} is ${how}`, async () => {
+          expect(property.strict).toBe(true);
+          const line: Json = { op: 'delete', source: 'SLTD', recordId: 'SLTD-1' };
+          setAt(line, property.path, value);
+          const text = `${ndjson([line])}${JSON.stringify({ op: 'end', source: 'SLTD', cursor: 'c-2', dataAsOf: '2026-12-01T06:00:00Z', full: false, changes: 1, recordCount: 0 })}\n`;
+          const err = await readFails(text, 'SLTD', 'c-1');
+          expect(err.issues).toEqual([{ path: `lines.1.${property.path.join('.')}`, message: expect.any(String) }]);
+        });
+      }
+    }
+    for (const property of lineProperties(schemas.SnapshotEnd)) {
+      for (const [how, value] of [['invalid', invalidValue(property.schema)], ['missing', undefined]] as const) {
+        it(`refuses a full snapshot whose end line's ${property.path.join('.')} is ${how}`, async () => {
+          expect(property.strict).toBe(true);
+          const err = await readFails(fullAnswer('SLTD', [{ op: 'upsert', record }], { [property.path[0]!]: value }), 'SLTD');
+          expect(err.issues).toEqual([{ path: `lines.2.${property.path.join('.')}`, message: expect.any(String) }]);
+        });
+      }
     }
   });
 });
 
 describe('docs/protocol.md', () => {
   it('has a section per path', () => {
-    for (const path of Object.keys(doc.paths)) expect(markdown).toContain(`## POST ${path}\n`);
+    for (const path of Object.keys(doc.paths)) expect(markdown).toContain(`## ${methodOf(path).toUpperCase()} ${path}\n`);
   });
 
   it('names every header of HEADERS', () => {
@@ -575,8 +791,8 @@ describe('docs/protocol.md', () => {
   it('has a classification row for every error status and code of the OpenAPI document', () => {
     expect(rows.length).toBeGreaterThan(10);
     const statuses = new Set<number>();
-    for (const item of Object.values<Json>(doc.paths)) {
-      for (const s of Object.keys(item.post.responses)) if (Number(s) >= 400) statuses.add(Number(s));
+    for (const path of Object.keys(doc.paths)) {
+      for (const s of Object.keys(operationOf(path).responses)) if (Number(s) >= 400) statuses.add(Number(s));
     }
     for (const s of statuses) expect(rows.map((r) => r.status), `status ${s}`).toContain(s);
     expect([...new Set(rows.map((r) => r.code).filter((c) => c !== '—'))].sort()).toEqual([...schemas.ErrorCode.enum].sort());
