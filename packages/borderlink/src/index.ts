@@ -17,6 +17,11 @@ export type {
   QueuedEvent,
   QueuedWrite,
   RejectedEvent,
+  SourceSyncResult,
+  SyncEvent,
+  SyncFailedEvent,
+  SyncOptions,
+  SyncProgressEvent,
   WriteAnswer,
 } from './client/index';
 export { offlineKeysOf, offlineKeysOfSubject } from './stores/index';

@@ -28,6 +28,11 @@ import { Outbox, type OutboxHandle, type OutboxOptions, type QueuedWrite } from 
 import { SOURCES } from '../queries/values';
 import type { SourceState } from '../stores/types';
 import type { OfflineHandle } from './types';
+import { Sync } from './sync';
+import { fetchSnapshot } from '../protocol/snapshot';
+import { BorderlinkError, ProtocolError } from '../errors/index';
+import { USER_AGENT } from './read';
+import { HEADERS } from '../protocol/wire';
 import { WriteState } from './write-state';
 
 /**
@@ -79,6 +84,7 @@ class Client implements BorderlinkClient<boolean> {
   readonly #contextFor: ReturnType<typeof contextResolver>;
   readonly #outbox: Outbox | undefined;
   readonly #offline: OfflineCopy | undefined;
+  readonly #sync: Sync | undefined;
   #closed = false;
 
   constructor(
@@ -114,6 +120,32 @@ class Client implements BorderlinkClient<boolean> {
             clearTimeout: (h) => clock.clearTimeout(h),
           });
     this.#writes = new Writes({ ...parts, state, outbox: this.#outbox });
+    this.#sync =
+      copy === undefined
+        ? undefined
+        : new Sync(
+            {
+              store: copy.store,
+              sources: copy.sources,
+              // A snapshot is a query like any other: it says who asks, for which authority and why (the client's context).
+              fetch: async (source, since, signal) =>
+                fetchSnapshot(transport, {
+                  source,
+                  since,
+                  context: this.#contextFor(undefined),
+                  timeoutMs: resilience.timeoutMs,
+                  signal,
+                  headers: { [HEADERS.userAgent]: USER_AGENT },
+                }),
+              emit,
+              linkUp: () => {
+                this.#offline?.linkUp();
+                this.#outbox?.linkUp();
+              },
+              toError: (err) => (err instanceof BorderlinkError ? err : new ProtocolError('The sync failed unexpectedly', { cause: err })),
+            },
+            copy.syncIntervalMs,
+          );
   }
 
   get outbox(): OutboxHandle | undefined {
@@ -123,9 +155,11 @@ class Client implements BorderlinkClient<boolean> {
   get offline(): OfflineHandle | undefined {
     const copy = this.#offline;
     if (copy === undefined) return undefined;
+    const sync = this.#sync!;
     return {
       inventory: (): SourceState[] => copy.options.store.inventory(),
       rescreen: () => copy.rescreen(),
+      sync: (options) => sync.run(options),
     };
   }
 
@@ -199,6 +233,7 @@ class Client implements BorderlinkClient<boolean> {
     this.#closed = true;
     this.#outbox?.close();
     this.#offline?.close();
+    this.#sync?.close();
     this.#reads.close();
     await this.#executor.close();
     await this.#transport.close();

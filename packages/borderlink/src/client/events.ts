@@ -3,7 +3,7 @@ import type { LevelledLogger } from '../logging/logger';
 import { checkListener } from './check-options';
 import type { ClientEvent, ClientEventType } from './types';
 
-const EVENT_TYPES: ReadonlySet<string> = new Set<ClientEventType>(['request', 'response', 'retry', 'hedge', 'breaker', 'queued', 'delivered', 'rejected', 'lateHit']);
+const EVENT_TYPES: ReadonlySet<string> = new Set<ClientEventType>(['request', 'response', 'retry', 'hedge', 'breaker', 'queued', 'delivered', 'rejected', 'lateHit', 'sync', 'syncProgress', 'syncFailed']);
 
 /** @internal */
 export class Listeners {

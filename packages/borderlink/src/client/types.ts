@@ -7,6 +7,7 @@ import type { BatchItem, BatchOptions, BatchOutcome } from './batch';
 import type { CallOptions, WriteOptions } from './options';
 import type { DeliveredEvent, OutboxHandle, QueuedEvent, QueuedWrite, RejectedEvent } from './outbox';
 import type { LateHitEvent } from './offline';
+import type { SourceSyncResult, SyncEvent, SyncFailedEvent, SyncOptions, SyncProgressEvent } from './sync';
 import type { SourceState } from '../stores/types';
 
 /**
@@ -29,7 +30,7 @@ export interface CheckRequest {
 }
 
 /** Events a client emits, for observability. None holds personal data. */
-export type ClientEvent = RequestEvent | ResponseEvent | RetryEvent | HedgeEvent | BreakerEvent | QueuedEvent | DeliveredEvent | RejectedEvent | LateHitEvent;
+export type ClientEvent = RequestEvent | ResponseEvent | RetryEvent | HedgeEvent | BreakerEvent | QueuedEvent | DeliveredEvent | RejectedEvent | LateHitEvent | SyncEvent | SyncProgressEvent | SyncFailedEvent;
 
 /** The offline copy as the client shows it (`createClient({ offline })`). */
 export interface OfflineHandle {
@@ -40,6 +41,17 @@ export interface OfflineHandle {
    * `lateHit` event. Runs by itself whenever the gateway answers again; resolves with how many were re-screened.
    */
   rescreen(): Promise<number>;
+  /**
+   * Brings the copy up to date, one source after the other: a full snapshot the first time (or when the gateway no
+   * longer knows the stored cursor), a delta from the cursor afterwards. Each source's snapshot is applied as one step:
+   * a sync cut half way (a lost link, a killed process) leaves that source's previous copy whole. Never rejects: each
+   * source says how it went (and a `sync` or `syncFailed` event). A sync already running is joined.
+   * @example
+   * ```ts
+   * for (const r of await client.offline!.sync()) if (!r.ok) console.warn(r.source, r.error.code);
+   * ```
+   */
+  sync(options?: SyncOptions): Promise<SourceSyncResult[]>;
 }
 /** The names of {@link ClientEvent}s. */
 export type ClientEventType = ClientEvent['type'];

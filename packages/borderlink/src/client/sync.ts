@@ -1,0 +1,134 @@
+// Keeping the offline copy current: a full snapshot on first use, deltas from the stored cursor afterwards, each
+// applied by the store as one step (a sync cut half way leaves the previous copy), one source at a time, and on a
+// timer when the integrator asks for one.
+import { ProtocolError, type BorderlinkError } from '../errors/index';
+import type { Source } from '../queries/types';
+import type { OfflineStore, SnapshotChange, SnapshotEnd } from '../stores/types';
+
+/** A source's snapshot was applied: the copy of it now stands here. */
+export interface SyncEvent {
+  type: 'sync';
+  source: Source;
+  /** `true` when the whole copy of the source was replaced; `false` for a delta. */
+  full: boolean;
+  /** Lines applied (records added, changed or removed). */
+  changes: number;
+  recordCount: number;
+  dataAsOf: string;
+}
+
+/** Progress of a snapshot being applied (every 10,000 lines and at the end), for a progress bar. */
+export interface SyncProgressEvent {
+  type: 'syncProgress';
+  source: Source;
+  changes: number;
+}
+
+/** A source's sync failed; the copy of it is as it was before. */
+export interface SyncFailedEvent {
+  type: 'syncFailed';
+  source: Source;
+  /** The error's code, e.g. `CONNECTION_FAILED`, `PROTOCOL_ERROR`. */
+  code: string;
+}
+
+/** How one source's sync went. */
+export type SourceSyncResult =
+  | { source: Source; ok: true; full: boolean; changes: number; recordCount: number; dataAsOf: string }
+  | { source: Source; ok: false; error: BorderlinkError };
+
+/** Options of `client.offline.sync()`. */
+export interface SyncOptions {
+  /** The sources to sync. @default the copy's `sources` */
+  sources?: Source[];
+  /** Stops the sync; the source being applied keeps its previous copy. */
+  signal?: AbortSignal;
+}
+
+/** One snapshot request: the lines, or word that the cursor is no longer known (then a full snapshot is taken). @internal */
+export type FetchSnapshot = (
+  source: Source,
+  since: string | undefined,
+  signal: AbortSignal | undefined,
+) => Promise<{ kind: 'snapshot'; lines: AsyncIterable<SnapshotChange | SnapshotEnd> } | { kind: 'cursor-expired' }>;
+
+const PROGRESS_EVERY = 10_000;
+
+/** What a sync needs from the client. @internal */
+export interface SyncDeps {
+  store: OfflineStore;
+  sources: readonly Source[];
+  fetch: FetchSnapshot;
+  emit(event: SyncEvent | SyncProgressEvent | SyncFailedEvent): void;
+  /** A source was synced: the gateway answers, so what waits (re-screening, the outbox) may go. */
+  linkUp(): void;
+  /** Turns anything thrown into the client's typed error. */
+  toError(err: unknown): BorderlinkError;
+}
+
+/** Syncs one source: from its cursor, or whole when it has none or the gateway no longer knows it. */
+async function syncSource(deps: SyncDeps, source: Source, signal: AbortSignal | undefined): Promise<SourceSyncResult> {
+  try {
+    const since = deps.store.state(source)?.cursor;
+    let answer = await deps.fetch(source, since, signal);
+    if (answer.kind === 'cursor-expired') {
+      if (since === undefined) throw new ProtocolError('The gateway refused a full snapshot as if it had a cursor');
+      answer = await deps.fetch(source, undefined, signal);
+      if (answer.kind === 'cursor-expired') throw new ProtocolError('The gateway refused a full snapshot as if it had a cursor');
+    }
+    const end = await deps.store.apply(source, answer.lines, ({ changes }) => {
+      if (changes % PROGRESS_EVERY === 0) deps.emit({ type: 'syncProgress', source, changes });
+    });
+    deps.emit({ type: 'syncProgress', source, changes: end.changes });
+    deps.emit({ type: 'sync', source, full: end.full, changes: end.changes, recordCount: end.recordCount, dataAsOf: end.dataAsOf });
+    return { source, ok: true, full: end.full, changes: end.changes, recordCount: end.recordCount, dataAsOf: end.dataAsOf };
+  } catch (err) {
+    const error = deps.toError(err);
+    deps.emit({ type: 'syncFailed', source, code: error.code });
+    return { source, ok: false, error };
+  }
+}
+
+/** The client's syncs: one at a time, on demand and on a timer. @internal */
+export class Sync {
+  readonly #deps: SyncDeps;
+  #running: Promise<SourceSyncResult[]> | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
+
+  constructor(deps: SyncDeps, intervalMs: number) {
+    this.#deps = deps;
+    if (intervalMs > 0) {
+      const tick = () => {
+        this.#timer = undefined;
+        void this.run().finally(() => {
+          if (!this.#closed) this.#timer = setTimeout(tick, intervalMs).unref();
+        });
+      };
+      this.#timer = setTimeout(tick, 0).unref();
+    }
+  }
+
+  /** Syncs the sources one after the other; a sync already running is joined. Never rejects: each source says how it went. */
+  run(options: SyncOptions = {}): Promise<SourceSyncResult[]> {
+    this.#running ??= this.#all(options).finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  async #all(options: SyncOptions): Promise<SourceSyncResult[]> {
+    const results: SourceSyncResult[] = [];
+    for (const source of options.sources ?? this.#deps.sources) {
+      if (this.#closed) break;
+      results.push(await syncSource(this.#deps, source, options.signal));
+    }
+    if (results.some((r) => r.ok)) this.#deps.linkUp();
+    return results;
+  }
+
+  close(): void {
+    this.#closed = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+  }
+}
