@@ -64,6 +64,18 @@ export type {
 
 export type { DocumentReport, ReportResult, WithdrawalReason, WithdrawalRequest, WithdrawalResult } from './reports/index';
 export type { AuditEvent, AuditSubject } from './audit/index';
+export type {
+  ApplyProgress,
+  OfflineRecord,
+  OfflineRecordBase,
+  OfflineStore,
+  OutboxEntry,
+  OutboxStore,
+  RescreenEntry,
+  SnapshotChange,
+  SnapshotEnd,
+  SourceState,
+} from './stores/index';
 export type { Logger, LogLevel } from './logging/logger';
 export type {
   BreakerEvent,
