@@ -6,9 +6,9 @@ import { SOURCES } from '../queries/values';
 import { offlineKeysOf } from '../stores/keys';
 import type { ApplyProgress, OfflineRecord, SnapshotChange, SnapshotEnd, SourceState } from '../stores/types';
 import { HASH_BYTES, type StoreKeys } from './crypto';
-import { isSqliteError, type SqliteDatabase, type SqliteStatement } from './driver';
+import type { SqliteDatabase, SqliteStatement } from './driver';
 import { readLine, snapshotMismatch } from './records';
-import { COPY_IDS, createStaging, tableSet, tableSetOf, type TableSet } from './schema';
+import { COPY_IDS, createLookupView, createStaging, lookupView, tableSet, tableSetOf, type TableSet } from './schema';
 import { endWriter, startWriter, writerAlive } from './writers';
 
 /** Lines staged per transaction: appends only, so a larger batch buys little and holds the event loop longer. */
@@ -72,18 +72,19 @@ function* keyChunks(keys: Uint8Array): Generator<Uint8Array> {
 export class OfflineCopy {
   readonly #db: SqliteDatabase;
   readonly #keys: StoreKeys;
-  /** The prepared lookup of each copy, for the table set it was prepared on. */
-  readonly #lookups = new Map<number, { epoch: number; statement: SqliteStatement }>();
+  /**
+   * The prepared lookup of each copy, on its view: when the view moves to another table set (here or in another
+   * process), SQLite prepares the statement again before its next step, so it never reads a set that is not the copy.
+   */
+  readonly #lookups = new Map<number, SqliteStatement>();
   /** Sources with a snapshot being applied by this store: a second one at once is refused. */
   readonly #applying = new Set<Source>();
-  readonly #epochOf: SqliteStatement;
   readonly #copyRow: SqliteStatement;
   readonly #states: SqliteStatement;
 
   constructor(db: SqliteDatabase, keys: StoreKeys) {
     this.#db = db;
     this.#keys = keys;
-    this.#epochOf = db.prepare('SELECT epoch FROM copies WHERE id = ?').pluck();
     this.#copyRow = db.prepare('SELECT epoch, gen, max_id, cursor, data_as_of, synced_at, record_count, writer, writer_beat FROM copies WHERE id = ?');
     this.#states = db.prepare('SELECT source, cursor, data_as_of, synced_at, record_count FROM copies WHERE epoch IS NOT NULL ORDER BY id');
   }
@@ -91,60 +92,22 @@ export class OfflineCopy {
   lookup(source: Source, key: string): OfflineRecord[] {
     const copy = copyIdOf(source);
     if (typeof key !== 'string') throw new InputError('key must be a string', [{ path: 'key', message: 'must be a string' }]);
-    const k = this.#keys.hash(source, key);
-    // Another process may replace the copy's table set between our statements: the lookup reads which set is the
-    // copy in the same statement as the records, and starts again on the new set if it moved.
-    for (let tries = 0; tries < 3; tries++) {
-      let prepared = this.#lookups.get(copy);
-      if (prepared === undefined) {
-        const epoch = this.#epochOf.get(copy) as number | null | undefined;
-        if (epoch === null || epoch === undefined) return [];
-        prepared = this.#prepareLookup(copy, epoch);
-      }
-      let rows: unknown[][];
-      try {
-        rows = prepared.statement.all(copy, k, copy) as unknown[][];
-      } catch (err) {
-        if (isSqliteError(err) && /no such table/.test(err.message)) {
-          this.#lookups.delete(copy);
-          continue;
-        }
-        throw err;
-      }
-      const marker = rows.find((row) => row[1] === null);
-      if (marker === undefined || marker[0] !== prepared.epoch) {
-        this.#lookups.delete(copy);
-        if (marker === undefined || marker[0] === null) return [];
-        continue;
-      }
-      const records: OfflineRecord[] = [];
-      for (const [, rid, payload] of rows) {
-        if (rid === null) continue;
-        const text = this.#keys.open('record', rid as Uint8Array, payload as Uint8Array);
-        if (text === undefined) throw new StoreError(`A record of the ${source} copy does not open under the store's keys: the file was changed or damaged`, { code: 'STORE_UNREADABLE' });
-        const record = JSON.parse(text) as OfflineRecord;
-        // The key index is not sealed: a record is answered for a key only if it has that key itself.
-        if (record.source === source && offlineKeysOf(record).includes(key)) records.push(record);
-      }
-      return records;
+    let statement = this.#lookups.get(copy);
+    if (statement === undefined) {
+      statement = this.#db.prepare(`SELECT rid, payload FROM ${lookupView(copy)} WHERE k = ?`).raw();
+      this.#lookups.set(copy, statement);
     }
-    throw new StoreError(`The ${source} copy was replaced three times during one lookup`, { code: 'STORE_FAILED' });
-  }
-
-  #prepareLookup(copy: number, epoch: number): { epoch: number; statement: SqliteStatement } {
-    const t = tableSet(epoch);
-    const statement = this.#db
-      .prepare(
-        `SELECT epoch, NULL, NULL FROM copies WHERE id = ?
-         UNION ALL
-         SELECT NULL, r.rid, r.payload FROM ${t.keys} k CROSS JOIN ${t.versions} r CROSS JOIN copies s
-         WHERE k.k = ? AND r.id = k.id AND s.id = ? AND r.born <= s.gen AND r.payload IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM ${t.deaths} d WHERE d.id = r.id AND d.died <= s.gen)`,
-      )
-      .raw();
-    const prepared = { epoch, statement };
-    this.#lookups.set(copy, prepared);
-    return prepared;
+    const rows = statement.all(this.#keys.hash(source, key)) as [Uint8Array, Uint8Array][];
+    if (rows.length === 0) return [];
+    const records: OfflineRecord[] = [];
+    for (const [rid, payload] of rows) {
+      const text = this.#keys.open('record', rid, payload);
+      if (text === undefined) throw new StoreError(`A record of the ${source} copy does not open under the store's keys: the file was changed or damaged`, { code: 'STORE_UNREADABLE' });
+      const record = JSON.parse(text) as OfflineRecord;
+      // The key index is not sealed: a record is answered for a key only if it has that key itself.
+      if (record.source === source && offlineKeysOf(record).includes(key)) records.push(record);
+    }
+    return records;
   }
 
   state(source: Source): SourceState | undefined {
@@ -262,7 +225,7 @@ export class OfflineCopy {
         const rid = this.#keys.hash(source, `id\u0000${change.record.recordId}`);
         const keys = offlineKeysOf(change.record);
         maxKeys = Math.max(maxKeys, keys.length);
-        const hashed = keys.length === 0 ? NO_KEYS : Buffer.concat(keys.map((key) => this.#keys.hash(source, key)));
+        const hashed = keys.length === 0 ? NO_KEYS : keys.length === 1 ? this.#keys.hash(source, keys[0]!) : Buffer.concat(keys.map((key) => this.#keys.hash(source, key)));
         batch.push({ rid, keys: hashed, payload: this.#keys.seal('record', rid, JSON.stringify(change.record)) });
       } else {
         deletes += 1;
@@ -311,9 +274,9 @@ export class OfflineCopy {
         this.#db
           .prepare('UPDATE copies SET epoch = ?, gen = ?, max_id = ?, cursor = ?, data_as_of = ?, synced_at = ?, record_count = ?, writer = NULL, writer_beat = NULL WHERE id = ?')
           .run(t.n, start.gen + 1, maxId, staged.end.cursor, staged.end.dataAsOf, new Date().toISOString(), count, copy);
+        this.#db.exec(createLookupView(copy, t));
       })
       .immediate();
-    this.#lookups.delete(copy);
   }
 
   /** A delta: merged into the copy's set as the next generation, which one update then makes the copy. */

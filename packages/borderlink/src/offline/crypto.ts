@@ -23,6 +23,8 @@ export class StoreKeys {
   readonly #aes: KeyObject;
   readonly #ivs = Buffer.allocUnsafe(IV_BYTES * IV_POOL);
   #ivNext = IV_POOL;
+  /** The additional data of the seal being made or opened: OpenSSL has taken it once `setAAD` returns. */
+  #aad = Buffer.allocUnsafe(1 + 64);
 
   constructor(hmacKey: Uint8Array, encryptionKey: Uint8Array) {
     this.#hmac = createSecretKey(Uint8Array.from(hmacKey));
@@ -51,10 +53,17 @@ export class StoreKeys {
     const iv = this.#ivs.subarray(this.#ivNext * IV_BYTES, (this.#ivNext + 1) * IV_BYTES);
     this.#ivNext += 1;
     const cipher = createCipheriv('aes-256-gcm', this.#aes, iv);
-    cipher.setAAD(additionalData(domain, rowKey));
+    cipher.setAAD(this.#additionalData(domain, rowKey));
     const body = cipher.update(plaintext, 'utf8');
     const last = cipher.final();
     return Buffer.concat([iv, body, last, cipher.getAuthTag()]);
+  }
+
+  #additionalData(domain: SealDomain, rowKey: Uint8Array): Buffer {
+    if (this.#aad.length < 1 + rowKey.length) this.#aad = Buffer.allocUnsafe(1 + rowKey.length);
+    this.#aad[0] = DOMAIN_BYTE[domain];
+    this.#aad.set(rowKey, 1);
+    return this.#aad.subarray(0, 1 + rowKey.length);
   }
 
   /** The plaintext of a sealed payload; `undefined` when it does not open under this key, domain and row key. */
@@ -63,7 +72,7 @@ export class StoreKeys {
     const bytes = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.#aes, bytes.subarray(0, IV_BYTES));
-      decipher.setAAD(additionalData(domain, rowKey));
+      decipher.setAAD(this.#additionalData(domain, rowKey));
       decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
       const text = decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES), undefined, 'utf8');
       return text + decipher.final('utf8');
@@ -73,12 +82,6 @@ export class StoreKeys {
   }
 }
 
-function additionalData(domain: SealDomain, rowKey: Uint8Array): Buffer {
-  const aad = Buffer.allocUnsafe(1 + rowKey.length);
-  aad[0] = DOMAIN_BYTE[domain];
-  aad.set(rowKey, 1);
-  return aad;
-}
 
 /** Constant-time equality of two byte strings of any length. */
 export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

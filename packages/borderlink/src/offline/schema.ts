@@ -6,8 +6,9 @@
 // nobody reads (`staging` says whose it is), in short transactions, so nothing waits on a sync and a kill leaves only
 // a set to drop. A full snapshot's set, once indexed, becomes the copy in one update of `copies`; a delta is merged
 // into the copy's set as versions born in the next generation, with deaths of the versions they replace, and
-// `copies.gen` moving to that generation makes the whole delta visible at once. Lookups read `copies` in the same
-// statement, so they always see one committed generation.
+// `copies.gen` moving to that generation makes the whole delta visible at once. Lookups go through one view per copy
+// (`lookup_<copy id>`), moved to the new set in the same transaction as `copies`; the view reads `copies.gen` in the
+// same statement, so a lookup sees one committed generation of one set, whichever process moved it.
 import type { Source } from '../queries/types';
 import { SOURCES } from '../queries/values';
 
@@ -76,6 +77,25 @@ export function tableSet(n: number): TableSet {
 export function tableSetOf(name: string): number | undefined {
   const match = /^[vkd]_(\d+)$/.exec(name);
   return match === null ? undefined : Number(match[1]);
+}
+
+/** The view a copy is looked up through. */
+export const lookupView = (copy: number): string => `lookup_${Math.trunc(copy)}`;
+
+/**
+ * The view of a copy onto table set `t`: the visible versions (born by the copy's generation, not dead by it) by
+ * lookup key. With no set, a view of nothing. Named columns only: the planner flattens it into the lookup, so a key
+ * that is not there costs one seek in the key index.
+ */
+export function createLookupView(copy: number, t: TableSet | undefined): string {
+  const view = lookupView(copy);
+  const body =
+    t === undefined
+      ? 'SELECT NULL AS k, NULL AS rid, NULL AS payload WHERE 0'
+      : `SELECT k.k AS k, r.rid AS rid, r.payload AS payload FROM ${t.keys} k CROSS JOIN ${t.versions} r CROSS JOIN copies s
+         WHERE r.id = k.id AND s.id = ${Math.trunc(copy)} AND r.born <= s.gen AND r.payload IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM ${t.deaths} d WHERE d.id = r.id AND d.died <= s.gen)`;
+  return `DROP VIEW IF EXISTS ${view}; CREATE VIEW ${view} AS ${body};`;
 }
 
 /** A set being staged: versions only, appended in stream order, no index (so appending costs no index upkeep). */

@@ -12,7 +12,7 @@ import { INSTALL_HINT, isSqliteError, loadSqlite, type SqliteDatabase, type Sqli
 import { parseStoreOptions, type OfflineStoreOptions } from './options';
 import { SqliteOutbox } from './outbox';
 import { RescreenQueue } from './rescreen';
-import { COPY_IDS, CREATE_SCHEMA, SCHEMA_VERSION } from './schema';
+import { COPY_IDS, CREATE_SCHEMA, SCHEMA_VERSION, createLookupView } from './schema';
 
 /** How long a write waits for another process's write to finish before it fails. @unit milliseconds */
 const BUSY_TIMEOUT_MS = 5000;
@@ -139,9 +139,12 @@ function prepareFile(db: SqliteDatabase, keys: StoreKeys): void {
     throw optionError('openOfflineStore', 'encryptionKey', 'is not the key this store was created with: the keys do not match this store');
   }
   if ((db.prepare('SELECT count(*) FROM copies').pluck().get() as number) < SOURCES.length) {
+    // A source this version knows and the file does not yet (a new file, or one written before the source existed).
     const add = db.prepare('INSERT INTO copies (id, source) VALUES (?, ?) ON CONFLICT DO NOTHING');
     db.transaction(() => {
-      for (const [source, id] of COPY_IDS) add.run(id, source);
+      for (const [source, id] of COPY_IDS) {
+        if (add.run(id, source).changes === 1) db.exec(createLookupView(id, undefined));
+      }
     }).immediate();
   }
 }
