@@ -19,8 +19,8 @@ const STAGE_BATCH = 4096;
  * the price of a longer hold of the event loop (about 10 µs a row).
  */
 const MERGE_BATCH = 16_384;
-/** Versions removed per transaction when the dead ones are collected. */
-const COLLECT_BATCH = 8192;
+/** Dead versions removed per transaction when they are collected (about 30 µs each: a short hold of the event loop). */
+const COLLECT_BATCH = 2048;
 const NO_KEYS = Buffer.alloc(0);
 
 /** One staged line: a version to add (`payload`), or a record to remove (`payload` null). */
@@ -63,6 +63,18 @@ export function copyIdOf(source: unknown): number {
 
 const busy = (source: Source, why: string) => new StoreError(`The ${source} copy is busy: ${why}`, { code: 'STORE_BUSY' });
 
+/**
+ * The statement that adds the lookup keys of the versions of `t` matching `where` (each `?` in it bound once per key
+ * position) to its key table, in key order.
+ */
+function keysFrom(t: TableSet, maxKeys: number, where: string): string {
+  const parts = Array.from({ length: maxKeys }, (_, i) => {
+    const at = i * HASH_BYTES;
+    return `SELECT substr(keys, ${at + 1}, ${HASH_BYTES}) AS k, id FROM ${t.versions} ${where === '' ? 'WHERE' : `${where} AND`} length(keys) > ${at}`;
+  });
+  return `INSERT INTO ${t.keys} (k, id) SELECT k, id FROM (${parts.join(' UNION ALL ')}) ORDER BY k, id`;
+}
+
 /** Each lookup key of a version, from its `keys` column (the hashes end to end). */
 function* keyChunks(keys: Uint8Array): Generator<Uint8Array> {
   for (let at = 0; at + HASH_BYTES <= keys.length; at += HASH_BYTES) yield keys.subarray(at, at + HASH_BYTES);
@@ -76,9 +88,11 @@ export class OfflineCopy {
    * The prepared lookup of each copy, on its view: when the view moves to another table set (here or in another
    * process), SQLite prepares the statement again before its next step, so it never reads a set that is not the copy.
    */
-  readonly #lookups = new Map<number, SqliteStatement>();
+  readonly #lookups = new Map<Source, SqliteStatement>();
   /** Sources with a snapshot being applied by this store: a second one at once is refused. */
   readonly #applying = new Set<Source>();
+  /** Each copy's collection of the versions its last delta made dead, running after the apply returned. */
+  readonly #collecting = new Map<number, Promise<void>>();
   readonly #copyRow: SqliteStatement;
   readonly #states: SqliteStatement;
 
@@ -90,13 +104,13 @@ export class OfflineCopy {
   }
 
   lookup(source: Source, key: string): OfflineRecord[] {
-    const copy = copyIdOf(source);
-    if (typeof key !== 'string') throw new InputError('key must be a string', [{ path: 'key', message: 'must be a string' }]);
-    let statement = this.#lookups.get(copy);
+    let statement = this.#lookups.get(source);
     if (statement === undefined) {
+      const copy = copyIdOf(source);
       statement = this.#db.prepare(`SELECT rid, payload FROM ${lookupView(copy)} WHERE k = ?`).raw();
-      this.#lookups.set(copy, statement);
+      this.#lookups.set(source, statement);
     }
+    if (typeof key !== 'string') throw new InputError('key must be a string', [{ path: 'key', message: 'must be a string' }]);
     const rows = statement.all(this.#keys.hash(source, key)) as [Uint8Array, Uint8Array][];
     if (rows.length === 0) return [];
     const records: OfflineRecord[] = [];
@@ -138,6 +152,7 @@ export class OfflineCopy {
     this.#applying.add(source);
     const writer = startWriter();
     try {
+      await this.#collecting.get(copy);
       await this.#dropAbandoned();
       await this.#collect(copy);
       const start = this.#copyRow.get(copy) as CopyRow;
@@ -161,8 +176,10 @@ export class OfflineCopy {
   }
 
   /**
-   * After the copy moved: drop the set it left (a full snapshot's) or the delta's staged set, and collect the
-   * versions the move made dead. Never fails: what is left is dead to every lookup, and the next apply collects it.
+   * After the copy moved: drop the set it left (a full snapshot's) or the delta's staged set, at once (disk and what
+   * the set held are freed before the apply returns), then collect the versions the move made dead, after it returns
+   * (they are dead to every lookup, and removing them costs more than the merge did). Never fails: what is left is
+   * invisible, and the next apply drops and collects it again.
    */
   async #afterMove(copy: number, start: CopyRow, staging: TableSet): Promise<void> {
     try {
@@ -171,10 +188,14 @@ export class OfflineCopy {
         await yieldToLoop();
         this.#dropSet(n);
       }
-      await this.#collect(copy);
     } catch {
-      // See above.
+      return;
     }
+    const collecting = this.#collect(copy).catch(() => undefined);
+    this.#collecting.set(copy, collecting);
+    void collecting.then(() => {
+      if (this.#collecting.get(copy) === collecting) this.#collecting.delete(copy);
+    });
   }
 
   /** A new table set registered as staged by `writer`. */
@@ -259,10 +280,9 @@ export class OfflineCopy {
     if (twice || staged.deletes > 0) await step(`DELETE FROM ${t.versions} WHERE payload IS NULL`);
     const count = twice || staged.deletes > 0 ? (this.#db.prepare(`SELECT count(*) FROM ${t.versions}`).pluck().get() as number) : staged.upserts;
     if (count !== staged.end.recordCount) throw snapshotMismatch(source, `its end line counts ${staged.end.recordCount} records and it holds ${count}`);
-    const parts = Array.from({ length: staged.maxKeys }, (_, i) => `SELECT substr(keys, ${i * HASH_BYTES + 1}, ${HASH_BYTES}) AS k, id FROM ${t.versions} WHERE length(keys) > ${i * HASH_BYTES}`);
     await step(`CREATE TABLE ${t.keys} (k BLOB NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (k, id)) STRICT, WITHOUT ROWID`);
     // Sorted first, so the key index is written in order, once, rather than page by random page.
-    if (parts.length > 0) await step(`INSERT INTO ${t.keys} (k, id) SELECT k, id FROM (${parts.join(' UNION ALL ')}) ORDER BY k, id`);
+    if (staged.maxKeys > 0) await step(keysFrom(t, staged.maxKeys, ''));
     await step(`CREATE TABLE ${t.deaths} (id INTEGER PRIMARY KEY, died INTEGER NOT NULL) STRICT`);
     const maxId = (this.#db.prepare(`SELECT coalesce(max(id), 0) FROM ${t.versions}`).pluck().get() as number) ?? 0;
     this.#db
@@ -300,30 +320,30 @@ export class OfflineCopy {
       this.#relaxed(() => this.#db.exec(`CREATE INDEX ${s.versions}_rid ON ${s.versions} (rid, id)`));
       await yieldToLoop();
       const page = this.#db.prepare(`SELECT id, rid, keys, payload FROM ${s.versions} WHERE (rid, id) > (?, ?) ORDER BY rid, id LIMIT ?`).raw();
+      // The record's living version, from the record id index alone (no read of the version's row).
       const current = this.#db
-        .prepare(`SELECT v.id, v.born, v.keys FROM ${live.versions} v WHERE v.rid = ? AND NOT EXISTS (SELECT 1 FROM ${live.deaths} d WHERE d.id = v.id) ORDER BY v.id DESC LIMIT 1`)
-        .raw();
+        .prepare(`SELECT v.id FROM ${live.versions} v WHERE v.rid = ? AND NOT EXISTS (SELECT 1 FROM ${live.deaths} d WHERE d.id = v.id) ORDER BY v.id DESC LIMIT 1`)
+        .pluck();
       const insertVersion = this.#db.prepare(`INSERT INTO ${live.versions} (id, rid, born, keys, payload) VALUES (?, ?, ?, ?, ?)`);
-      const insertKey = this.#db.prepare(`INSERT INTO ${live.keys} (k, id) VALUES (?, ?)`);
       const insertDeath = this.#db.prepare(`INSERT INTO ${live.deaths} (id, died) VALUES (?, ?)`);
-      const removeVersion = this.#removeVersion(live);
+      // A version this merge added has no lookup keys yet: they are added after the merge.
+      const removeAdded = this.#db.prepare(`DELETE FROM ${live.versions} WHERE id = ?`);
       let nextId = start.max_id + 1;
       let net = 0;
       let after: [Uint8Array, number] = [NO_KEYS, 0];
       const merge = this.#db.transaction((rows: unknown[][]) => {
         own();
         for (const [, rid, keys, payload] of rows as [number, Buffer, Buffer, Buffer | null][]) {
-          const found = current.get(rid) as [number, number, Buffer] | undefined;
+          const found = current.get(rid) as number | undefined;
           if (found !== undefined) {
-            // A version this merge added (the record twice in the delta) was never seen: it goes. An older one dies
-            // with the generation the delta makes.
-            if (found[1] === born) removeVersion(found[0], found[2]);
-            else insertDeath.run(found[0], born);
+            // A version this merge added (the record twice in the delta; its id is past the copy's) was never seen:
+            // it goes. An older one dies with the generation the delta makes.
+            if (found > start.max_id) removeAdded.run(found);
+            else insertDeath.run(found, born);
             net -= 1;
           }
           if (payload !== null) {
             insertVersion.run(nextId, rid, born, keys, payload);
-            for (const k of keyChunks(keys)) insertKey.run(k, nextId);
             nextId += 1;
             net += 1;
           }
@@ -340,6 +360,13 @@ export class OfflineCopy {
       const count = start.record_count + net;
       if (count !== staged.end.recordCount) {
         throw snapshotMismatch(source, `its end line counts ${staged.end.recordCount} records and the copy would hold ${count} (the copy missed a change: take a full snapshot)`);
+      }
+      // The new versions' lookup keys, sorted first: the merge above went in record id order, which is random in the
+      // key index; sorted, each page of it is written once. Invisible until the generation moves, like the rest.
+      if (staged.maxKeys > 0) {
+        own();
+        this.#relaxed(() => this.#db.prepare(keysFrom(live, staged.maxKeys, 'WHERE id > ?')).run(...Array.from({ length: staged.maxKeys }, () => start.max_id)));
+        await yieldToLoop();
       }
       this.#db
         .transaction(() => {
@@ -388,24 +415,37 @@ export class OfflineCopy {
     this.#db.prepare(`DELETE FROM ${t.deaths} WHERE died > ?`).run(start.gen);
   }
 
-  /** Removes the versions of the copy that no generation from its current one on can see. */
+  /**
+   * Removes the versions of the copy that no generation from its current one on can see, a range of them per
+   * transaction, each step one statement over the range (SQLite sorts what it removes, so each page is visited once).
+   */
   async #collect(copy: number): Promise<void> {
     const row = this.#copyRow.get(copy) as CopyRow;
     if (row.epoch === null) return;
     const t = tableSet(row.epoch);
-    const dead = this.#db.prepare(`SELECT d.id, v.keys FROM ${t.deaths} d JOIN ${t.versions} v ON v.id = d.id WHERE d.died <= ? LIMIT ?`).raw();
-    const removeVersion = this.#removeVersion(t);
-    const removeDeath = this.#db.prepare(`DELETE FROM ${t.deaths} WHERE id = ?`);
-    const batch = this.#db.transaction((rows: [number, Buffer][]) => {
-      for (const [id, keys] of rows) {
-        removeVersion(id, keys);
-        removeDeath.run(id);
-      }
+    const range = this.#db.prepare(`SELECT min(id), max(id) FROM (SELECT id FROM ${t.deaths} WHERE died <= ? AND id > ? ORDER BY id LIMIT ?)`).raw();
+    const keysPerVersion = this.#db.prepare(
+      `SELECT coalesce(max(length(v.keys)), 0) FROM ${t.deaths} d CROSS JOIN ${t.versions} v ON v.id = d.id WHERE d.id BETWEEN ? AND ? AND d.died <= ?`,
+    ).pluck();
+    // The statement removing the lookup key at each position of the versions' `keys`, made when first needed.
+    const removeKeys: SqliteStatement[] = [];
+    const removeKeysAt = (i: number): SqliteStatement =>
+      (removeKeys[i] ??= this.#db.prepare(
+        `DELETE FROM ${t.keys} WHERE (k, id) IN (SELECT substr(v.keys, ${i * HASH_BYTES + 1}, ${HASH_BYTES}), v.id FROM ${t.deaths} d CROSS JOIN ${t.versions} v ON v.id = d.id WHERE d.id BETWEEN ? AND ? AND d.died <= ? AND length(v.keys) > ${i * HASH_BYTES})`,
+      ));
+    const removeVersions = this.#db.prepare(`DELETE FROM ${t.versions} WHERE id IN (SELECT id FROM ${t.deaths} WHERE id BETWEEN ? AND ? AND died <= ?)`);
+    const removeDeaths = this.#db.prepare(`DELETE FROM ${t.deaths} WHERE id BETWEEN ? AND ? AND died <= ?`);
+    const batch = this.#db.transaction((low: number, high: number) => {
+      const positions = Math.ceil((keysPerVersion.get(low, high, row.gen) as number) / HASH_BYTES);
+      for (let i = 0; i < positions; i++) removeKeysAt(i).run(low, high, row.gen);
+      removeVersions.run(low, high, row.gen);
+      removeDeaths.run(low, high, row.gen);
     });
-    for (;;) {
-      const rows = dead.all(row.gen, COLLECT_BATCH) as [number, Buffer][];
-      if (rows.length === 0) break;
-      this.#relaxed(() => batch(rows));
+    for (let after = 0; this.#db.open; ) {
+      const [low, high] = range.get(row.gen, after, COLLECT_BATCH) as [number | null, number | null];
+      if (low === null || high === null) break;
+      this.#relaxed(() => batch(low, high));
+      after = high;
       await yieldToLoop();
     }
   }

@@ -1,7 +1,7 @@
 // The SQLite offline store on real files: snapshots applied whole or not at all, exact lookups of every source, the
 // re-screen queue, the outbox, and the refusals (options, keys, files) that keep a store from silently finding nothing.
 import { writeFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, InputError, ProtocolError, StoreError, type Subject } from 'borderlink';
 import { openOfflineStore, type SqliteOfflineStore } from 'borderlink/offline';
 import { loadSqlite } from '../../src/offline/driver';
@@ -100,6 +100,41 @@ describe('applying snapshots', () => {
     await store.apply('SLTD', snapshot('SLTD', [upsert(passport('SLTD-0', 'MOVED0000'))], 5, { full: false, cursor: 'three' }));
     expect(find('SLTD', doc('P00000000'))).toEqual([]);
     expect(find('SLTD', doc('MOVED0000'))).toEqual(['SLTD-0']);
+    expect(store.checkIntegrity().ok).toBe(true);
+  });
+
+  it('keeps only the living versions once a delta is applied: the replaced ones go with their lookup keys', async () => {
+    await store.apply('SMV', snapshot('SMV', Array.from({ length: 20 }, (_, i) => upsert(vehicle(`V-${i}`, `VIN${i}`, `P ${i}`))), 20));
+    const delta = [
+      ...Array.from({ length: 5 }, (_, i) => upsert(vehicle(`V-${i}`, `VIN${i}`, `NEW ${i}`))),
+      ...Array.from({ length: 5 }, (_, i) => remove('SMV', `V-${i + 5}`)),
+      upsert(vehicle('V-99', 'VIN99', 'P 99')),
+    ];
+    await store.apply('SMV', snapshot('SMV', delta, 16, { full: false }));
+    const raw = new Database(files.path, { readonly: true });
+    const epoch = raw.prepare("SELECT epoch FROM copies WHERE source = 'SMV'").pluck().get() as number;
+    const count = (table: string) => raw.prepare(`SELECT count(*) FROM ${table}_${epoch}`).pluck().get();
+    // The dead versions are collected after the apply returned.
+    await vi.waitFor(() => expect([count('v'), count('k'), count('d')]).toEqual([16, 32, 0]));
+    raw.close();
+    expect(find('SMV', { kind: 'vehicle', plate: 'P 1', registrationCountry: 'UTO' })).toEqual([]);
+    expect(find('SMV', { kind: 'vehicle', plate: 'NEW 1', registrationCountry: 'UTO' })).toEqual(['V-1']);
+    expect(find('SMV', { kind: 'vehicle', vin: 'VIN1' })).toEqual(['V-1']);
+    expect(find('SMV', { kind: 'vehicle', vin: 'VIN6' })).toEqual([]);
+  });
+
+  it('collects at the next apply what a store closed during its collection left dead', async () => {
+    await store.apply('SLTD', snapshot('SLTD', passports(6000).map(upsert), 6000));
+    await store.apply('SLTD', snapshot('SLTD', passports(5000).map((r) => remove('SLTD', r.recordId)), 1000, { full: false }));
+    store.close();
+    store = open(files.path);
+    expect(find('SLTD', doc('P00000001'))).toEqual([]);
+    expect(find('SLTD', doc('P00005001'))).toEqual(['SLTD-5001']);
+    await store.apply('SLTD', snapshot('SLTD', [], 1000, { full: false }));
+    const raw = new Database(files.path, { readonly: true });
+    const epoch = raw.prepare("SELECT epoch FROM copies WHERE source = 'SLTD'").pluck().get() as number;
+    await vi.waitFor(() => expect(raw.prepare(`SELECT (SELECT count(*) FROM v_${epoch}) + (SELECT count(*) FROM d_${epoch})`).pluck().get()).toBe(1000));
+    raw.close();
     expect(store.checkIntegrity().ok).toBe(true);
   });
 
