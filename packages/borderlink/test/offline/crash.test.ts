@@ -30,6 +30,9 @@ function random(seed: number): () => number {
 interface Run {
   /** Lines the child printed, in order. */
   said: string[];
+  /** When it printed the end line's marker and `done`, in milliseconds from `start`. */
+  endReadMs?: number;
+  doneMs?: number;
   /** Whether it was killed before it finished. */
   killed: boolean;
 }
@@ -52,16 +55,19 @@ function runChild(path: string, killAt?: (said: readonly string[], sinceStartMs:
         killed = proc.kill('SIGKILL');
       }
     };
+    const at: { endReadMs?: number; doneMs?: number } = {};
     createInterface({ input: proc.stdout }).on('line', (line) => {
       said.push(line);
       if (line.startsWith('start')) startedAt = performance.now();
+      if (startedAt !== undefined && line === 'end-read') at.endReadMs = performance.now() - startedAt;
+      if (startedAt !== undefined && line === 'done') at.doneMs = performance.now() - startedAt;
       consider();
     });
     const timer = setInterval(consider, 5);
     proc.on('exit', (code, signal) => {
       clearInterval(timer);
-      if (signal === 'SIGKILL' && killed) resolve({ said, killed: true });
-      else if (code === 0) resolve({ said, killed: false });
+      if (signal === 'SIGKILL' && killed) resolve({ said, killed: true, ...at });
+      else if (code === 0) resolve({ said, killed: false, ...at });
       else reject(new Error(`the child exited with ${code ?? signal}: ${errors}`));
     });
   });
@@ -87,9 +93,13 @@ function answering(store: SqliteOfflineStore, context: string): 'X' | 'Y' {
 let files: ReturnType<typeof scratch>;
 beforeAll(async () => {
   files = scratch();
-  // The first copy, X, whole: a run nobody kills.
-  await runChild(files.path);
+  // The first copy, X, whole: a run nobody kills, which also says how long a sync takes here.
+  const first = await runChild(files.path);
+  took.full = { doneMs: first.doneMs ?? 1000, finishMs: (first.doneMs ?? 1000) - (first.endReadMs ?? 0) };
 });
+
+/** How long the last sync of each kind that was not killed took: all of it, and from the end line on. */
+const took = { full: { doneMs: 1000, finishMs: 300 }, delta: { doneMs: 1500, finishMs: 600 } };
 afterAll(() => files.done());
 
 describe('a sync killed with SIGKILL', () => {
@@ -114,7 +124,7 @@ describe('a sync killed with SIGKILL', () => {
         // Every other run: at a random time into the sync; else a random moment after the end line was read, while
         // the copy is indexed, merged and moved.
         const afterEnd = i % 2 === 1;
-        const delayMs = afterEnd ? next() ** 2 * 1200 : 20 + next() * 1500;
+        const delayMs = next() * 0.9 * (afterEnd ? took[kind].finishMs : took[kind].doneMs);
         let endSeenAt: number | undefined;
         run = await runChild(files.path, (said, sinceStart) => {
           if (!afterEnd) return sinceStart >= delayMs;
@@ -125,6 +135,7 @@ describe('a sync killed with SIGKILL', () => {
         what = `${kind} ${cut ? 'killed' : 'not killed in time'} ${afterEnd ? 'after the end line +' : 'at'} ${Math.round(delayMs)} ms (${run.said.at(-1)})`;
         if (cut) kills[kind] += 1;
       }
+      if (run.doneMs !== undefined && run.endReadMs !== undefined) took[kind] = { doneMs: run.doneMs, finishMs: run.doneMs - run.endReadMs };
       moments.push(what);
       store = open(files.path);
       const context = `seed ${seed}, run ${i}: ${what}`;
