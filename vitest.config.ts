@@ -9,6 +9,7 @@ export default defineConfig({
     alias: [
       { find: /^borderlink$/, replacement: src('index.ts') },
       { find: /^borderlink\/testing$/, replacement: src('testing/index.ts') },
+      { find: /^borderlink\/offline$/, replacement: src('offline/index.ts') },
     ],
   },
   test: {

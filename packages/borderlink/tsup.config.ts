@@ -13,9 +13,15 @@ const testing = {
   dts: { compilerOptions: { paths: { borderlink: ['./src/index.ts'] } } },
 } satisfies Options;
 
+// borderlink/offline carries what it needs of ours (its errors are branded, so instanceof holds across entry points)
+// and loads better-sqlite3 itself, with a createRequire on its own URL: `shims` gives the CJS build that URL.
+const offline = { ...common, entry: { 'offline/index': 'src/offline/index.ts' }, shims: true } satisfies Options;
+
 export default defineConfig([
   { ...common, entry: { index: 'src/index.ts' }, format: ['esm'], clean: true },
   { ...common, entry: { index: 'src/index.ts' }, format: ['cjs'], noExternal: esmOnly },
   { ...testing, format: ['esm'] },
   { ...testing, format: ['cjs'], noExternal: esmOnly },
+  { ...offline, format: ['esm'] },
+  { ...offline, format: ['cjs'] },
 ]);

@@ -45,6 +45,7 @@ describe('the boundary checker', () => {
       dir: 'packages/borderlink',
       name: 'borderlink',
       dependencies: ['lru-cache', 'mrz', 'p-retry', 'undici', 'zod'],
+      optionalPeers: ['better-sqlite3'],
       entryPoints: new Map([
         ['borderlink', `${lib}/index.ts`],
         ['borderlink/testing', `${lib}/testing/index.ts`],
@@ -65,6 +66,8 @@ describe('the boundary checker', () => {
     [`${lib}/queries/verdict.ts`]: `import { z } from 'zod';\nimport type { Subject } from './types';\nimport { parseMrz } from '../mrz/index';\n`,
     [`${lib}/reports/index.ts`]: `type S = import('../queries/types').Subject;\nexport type { S };\n`,
     [`${lib}/audit/index.ts`]: `import type { Subject } from '../queries/types';\n`,
+    [`${lib}/stores/types.ts`]: `import type { Subject } from '../queries/types';\nexport type Store = { subject: Subject };\n`,
+    [`${lib}/offline/store.ts`]: `import { createRequire } from 'node:module';\nimport type Database from 'better-sqlite3';\nimport { z } from 'zod';\nimport { BorderlinkError } from '../errors/index';\nimport type { Store } from '../stores/types';\nexport function load(): typeof Database {\n  const require = createRequire(import.meta.url);\n  return require('better-sqlite3');\n}\n`,
     [`${lib}/protocol/index.ts`]: `import { z } from 'zod';\nimport type { Subject } from '../queries/types';\nexport * from '../reports/index';\nimport type { TransportResponse } from '../transport/http';\n`,
     [`${lib}/resilience/retry.ts`]: `import pRetry from 'p-retry';\nimport type { Transport } from '../transport/http';\nimport { abort } from '../internal/abort';\n`,
     [`${lib}/client/client.ts`]: `import { VERSION } from '../version';\nimport { retry } from '../resilience/retry';\nimport { LRUCache } from 'lru-cache';\nconst decode = () => import('../protocol/index');\n`,
@@ -133,9 +136,26 @@ describe('the boundary checker', () => {
     ].join('\n');
     expect(importsOf('x.ts', text)).toEqual([
       { specifier: 'node:module', line: 1 },
-      { specifier: 'createRequire', line: 1, loader: true },
+      { specifier: 'createRequire', line: 2, loader: true },
       { specifier: 'require', line: 3, loader: true },
       { specifier: './t', line: 7 },
+    ]);
+  });
+
+  it('reads a require a file makes its own with createRequire as a require, each of its calls an import', () => {
+    const text = [
+      `import { createRequire } from 'node:module';`,
+      `export function load() {`,
+      `  const require = createRequire(import.meta.url);`,
+      `  return [require('better-sqlite3'), require('./local')];`,
+      `}`,
+      `let require2 = createRequire(import.meta.url);`,
+    ].join('\n');
+    expect(importsOf('x.ts', text)).toEqual([
+      { specifier: 'node:module', line: 1 },
+      { specifier: 'better-sqlite3', line: 4 },
+      { specifier: './local', line: 4 },
+      { specifier: 'createRequire', line: 6, loader: true },
     ]);
   });
 
@@ -176,7 +196,12 @@ describe('the boundary checker', () => {
     { what: 'resilience calling require by another name', file: `${lib}/resilience/retry.ts`, line: `const load = require;\nexport const q = load('../queries/types');`, kind: 'loader', specifier: 'require', rule: 'resilience' },
     { what: 'an import by an absolute path', file: `${lib}/client/client.ts`, line: `import { x } from '/work/elsewhere/x';`, kind: 'outside', specifier: '/work/elsewhere/x', rule: 'client' },
     { what: 'a JavaScript file under src', file: `${lib}/internal/legacy.js`, line: `export const legacy = 1;`, kind: 'javascript', specifier: '', rule: 'internal' },
-    { what: 'a folder without a rule', file: `${lib}/offline/outbox.ts`, line: `export const outbox = 1;`, kind: 'unlisted', specifier: '', rule: '(none)' },
+    { what: 'a folder without a rule', file: `${lib}/manifests/paxlst.ts`, line: `export const paxlst = 1;`, kind: 'unlisted', specifier: '', rule: '(none)' },
+    { what: 'library code beside offline importing its optional peer', file: `${lib}/client/client.ts`, line: `import Database from 'better-sqlite3';`, kind: 'package', specifier: 'better-sqlite3', rule: 'client' },
+    { what: 'offline importing a dependency it does not need', file: `${lib}/offline/store.ts`, line: `import { Pool } from 'undici';`, kind: 'package', specifier: 'undici', rule: 'offline' },
+    { what: 'offline importing the client', file: `${lib}/offline/store.ts`, line: `import { createClient } from '../client/client';`, kind: 'folder', specifier: '../client/client', rule: 'offline' },
+    { what: 'the entry point re-exporting offline', file: `${lib}/index.ts`, line: `export * from './offline/store';`, kind: 'folder', specifier: './offline/store', rule: 'index' },
+    { what: 'offline calling createRequire without making its own require', file: `${lib}/offline/store.ts`, line: `export const q = createRequire(import.meta.url)('../client/client');`, kind: 'loader', specifier: 'createRequire', rule: 'offline' },
     { what: 'a file at the top of src without a rule', file: `${lib}/utils.ts`, line: `export const util = 1;`, kind: 'unlisted', specifier: '', rule: '(none)' },
   ];
 
@@ -186,6 +211,7 @@ describe('the boundary checker', () => {
     expect(found).toMatchObject({ kind, file, specifier, rule });
     expect(found?.message).toContain(file);
     if (specifier !== '') expect(found?.message).toContain(`'${specifier}'`);
+    if (specifier === 'better-sqlite3') expect(found?.message).toContain('better-sqlite3 is an optional peer of borderlink, installed only by a user of offline: no other folder may import it');
     if (kind === 'unlisted') expect(found?.message).toMatch(/add it to ARCHITECTURE\.md and to the table in test\/architecture\/rules\.ts/);
     else if (kind === 'javascript') expect(found?.message).toMatch(/is JavaScript: source under packages\/\*\/src is TypeScript/);
     else expect(found?.message).toContain(`rule '${rule}'`);
@@ -235,7 +261,7 @@ describe('the boundary checker', () => {
 
   describe('reading a tree on disk', () => {
     // The clean miniature written out as a repository, plus `extra`; the checker's answer on what readSourceTree found.
-    const onDisk = (extra: Record<string, string>, folders: readonly string[] = []) => {
+    const onDisk = (extra: Record<string, string>, folders: readonly string[] = [], { optionalPeer = true, peers = {} as Record<string, string> } = {}) => {
       const dir = mkdtempSync(join(tmpdir(), 'boundaries-'));
       try {
         const write = (file: string, text: string) => {
@@ -243,7 +269,16 @@ describe('the boundary checker', () => {
           writeFileSync(join(dir, file), text);
         };
         write('tsconfig.json', JSON.stringify({ compilerOptions: { paths: { borderlink: [`./${lib}/index.ts`], 'borderlink/testing': [`./${lib}/testing/index.ts`] } } }));
-        write('packages/borderlink/package.json', JSON.stringify({ name: 'borderlink', dependencies: Object.fromEntries(packages[0]!.dependencies.map((d) => [d, '*'])), exports: { '.': './dist/index.js', './testing': './dist/testing/index.js' } }));
+        write(
+          'packages/borderlink/package.json',
+          JSON.stringify({
+            name: 'borderlink',
+            dependencies: Object.fromEntries(packages[0]!.dependencies.map((d) => [d, '*'])),
+            peerDependencies: { 'better-sqlite3': '*', ...peers },
+            peerDependenciesMeta: { 'better-sqlite3': { optional: optionalPeer } },
+            exports: { '.': './dist/index.js', './testing': './dist/testing/index.js' },
+          }),
+        );
         write('packages/cli/package.json', JSON.stringify({ name: '@borderlink/cli', dependencies: Object.fromEntries(packages[1]!.dependencies.map((d) => [d, '*'])) }));
         for (const [file, text] of Object.entries({ ...clean, ...extra })) write(file, text);
         for (const folder of folders) mkdirSync(join(dir, folder), { recursive: true });
@@ -258,6 +293,16 @@ describe('the boundary checker', () => {
       const { files, violations } = onDisk({});
       expect(files.sort()).toEqual(Object.keys(clean).sort());
       expect(violations).toEqual([]);
+    });
+
+    it('reads optional peers from peerDependenciesMeta, and a peer not marked optional is not one', () => {
+      const file = `${lib}/offline/store.ts`;
+      expect(onDisk({}, [], { optionalPeer: false }).violations.map(({ kind, file, specifier }) => ({ kind, file, specifier }))).toEqual([
+        { kind: 'package', file, specifier: 'better-sqlite3' },
+        { kind: 'package', file, specifier: 'better-sqlite3' },
+      ]);
+      const planted = { [`${lib}/offline/store.ts`]: `${clean[file]}import pg from 'pg';\n` };
+      expect(onDisk(planted, [], { peers: { pg: '*' } }).violations.map((v) => v.specifier)).toEqual(['pg']);
     });
 
     it.each(['mts', 'cts', 'tsx', 'd.ts'])('reads a .%s file under src and judges its imports', (ext) => {

@@ -14,6 +14,11 @@ export interface WorkspacePackage {
   readonly name: string;
   /** Names in `dependencies` (not dev, not peer). */
   readonly dependencies: readonly string[];
+  /**
+   * Names in `peerDependencies` marked optional in `peerDependenciesMeta`: installed only by a user who wants what
+   * needs them, so only the rules that name them (`optionalPeers`) may import them.
+   */
+  readonly optionalPeers?: readonly string[];
   /** Public entry specifier (`borderlink/testing`) → the source file it stands for. */
   readonly entryPoints: ReadonlyMap<string, string>;
 }
@@ -65,12 +70,33 @@ function scriptKind(file: string): ts.ScriptKind {
 /** Names under which a file reaches Node's module loader rather than an import form the checker can read. */
 const LOADERS = new Set(['require', 'createRequire']);
 
+/**
+ * `const require = createRequire(…)`: a require of the file's own, under the name the checker reads every
+ * `require('…')` call by, so what it loads is judged as any import. (`createRequire` is how a CommonJS optional peer
+ * is loaded synchronously from ESM, when it is needed and not before.)
+ */
+function isOwnRequire(call: ts.Node): boolean {
+  const declaration = call.parent;
+  return (
+    ts.isCallExpression(call) &&
+    ts.isVariableDeclaration(declaration) &&
+    declaration.initializer === call &&
+    ts.isIdentifier(declaration.name) &&
+    declaration.name.text === 'require' &&
+    ts.isVariableDeclarationList(declaration.parent) &&
+    (declaration.parent.flags & ts.NodeFlags.Const) !== 0
+  );
+}
+
 /** Whether `node` is a loader name used as a value, other than as the callee of a plain `require('…')`. */
 function isLoaderUse(node: ts.Identifier): boolean {
   if (!LOADERS.has(node.text)) return false;
   const parent = node.parent;
-  // `createRequire` has no harmless use in library source: importing it is already the way round the imports.
-  if (node.text === 'createRequire') return true;
+  if (node.text === 'createRequire') {
+    // Named in its import, or called to make the file's own `require`; any other use hands a loader on unread.
+    if (ts.isImportSpecifier(parent) && parent.name === node) return false;
+    return !(ts.isCallExpression(parent) && parent.expression === node && isOwnRequire(parent));
+  }
   if (ts.isCallExpression(parent) && parent.expression === node) return false;
   // A key or a declared name called `require` loads nothing; `x.require` and `{ require }` hand the loader on.
   const declares =
@@ -256,11 +282,18 @@ export function checkBoundaries(tree: SourceTree, rules: readonly BoundaryRule[]
         continue;
       }
       const dependencies = own?.dependencies ?? [];
-      const allowed = rule.packages === 'dependencies' ? dependencies : rule.packages.filter((p) => dependencies.includes(p));
+      const optionalPeers = own?.optionalPeers ?? [];
+      const allowed = [
+        ...(rule.packages === 'dependencies' ? dependencies : rule.packages.filter((p) => dependencies.includes(p))),
+        ...(rule.optionalPeers ?? []).filter((p) => optionalPeers.includes(p)),
+      ];
       if (!allowed.includes(name)) {
+        const peerOf = rules.filter((r) => r.optionalPeers?.includes(name)).map((r) => r.name);
         const why = isBuiltin(specifier)
           ? `a builtin is imported as 'node:${specifier}'`
-          : !dependencies.includes(name)
+          : optionalPeers.includes(name)
+            ? `${name} is an optional peer of ${own?.name ?? 'its package'}, installed only by a user of ${peerOf.length === 0 ? 'no folder' : peerOf.join(', ')}: no other folder may import it`
+            : !dependencies.includes(name)
             ? `${name} is not in the dependencies of ${own?.name ?? 'its package'} (devDependencies and other packages' dependencies are not installed for its users)`
             : `${rule.name} may import the packages ${list(allowed)} only`;
         say('package', line, specifier, why);
@@ -379,7 +412,13 @@ export function readSourceTree(root: string): SourceTree {
   const paths = (tsconfig.config?.compilerOptions?.paths ?? {}) as Record<string, string[]>;
   for (const dir of readdirSync(posix.join(root, 'packages')).sort()) {
     const manifestPath = posix.join(root, 'packages', dir, 'package.json');
-    let manifest: { name: string; dependencies?: Record<string, string>; exports?: Record<string, unknown> };
+    let manifest: {
+      name: string;
+      dependencies?: Record<string, string>;
+      peerDependencies?: Record<string, string>;
+      peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+      exports?: Record<string, unknown>;
+    };
     try {
       manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
     } catch {
@@ -397,6 +436,7 @@ export function readSourceTree(root: string): SourceTree {
       dir: `packages/${dir}`,
       name: manifest.name,
       dependencies: Object.keys(manifest.dependencies ?? {}),
+      optionalPeers: Object.keys(manifest.peerDependencies ?? {}).filter((name) => manifest.peerDependenciesMeta?.[name]?.optional === true),
       entryPoints,
     });
     const src = posix.join(root, 'packages', dir, 'src');

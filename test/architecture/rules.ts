@@ -15,6 +15,11 @@ export interface BoundaryRule {
    * (never a devDependency, never another package's dependency); a list narrows that further.
    */
   readonly packages: 'dependencies' | readonly string[];
+  /**
+   * Optional peer dependencies of its package it may import besides `packages` (each must be marked optional in that
+   * package.json): what a user installs only to use this folder, so no other folder may load it.
+   */
+  readonly optionalPeers?: readonly string[];
   /** May import our workspace packages by their public entry points (`borderlink`, `borderlink/testing`). */
   readonly entryPoints?: boolean;
   /** Single files of other folders it may import although their folder is not in `folders`: a declared seam. */
@@ -57,6 +62,15 @@ export const BOUNDARY_RULES: readonly BoundaryRule[] = [
     path: `${lib}/client`,
     folders: ['errors', 'mrz', 'version', 'internal', 'logging', 'transport', 'queries', 'reports', 'stores', 'audit', 'protocol', 'resilience'],
     packages: 'dependencies',
+  },
+  // `borderlink/offline`: the SQLite store, the one folder that may load better-sqlite3 (an optional peer). Nothing
+  // imports it: the client reaches a store through the contracts of stores/ only.
+  {
+    name: 'offline',
+    path: `${lib}/offline`,
+    folders: ['errors', 'internal', 'queries', 'stores'],
+    packages: ['zod'],
+    optionalPeers: ['better-sqlite3'],
   },
   // The `borderlink` entry point: re-exports only, and nothing public from internal/.
   {

@@ -1,7 +1,9 @@
 // Runs the *built* package both ways, as a user's ESM and CJS code would load it. `npm test` builds before vitest.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { VERSION } from 'borderlink';
 
@@ -53,6 +55,37 @@ describe('the built package', () => {
        console.log(JSON.stringify([e instanceof TimeoutError, e instanceof BorderlinkError, new TimeoutError('y') instanceof cjs.TimeoutError, e instanceof cjs.ConnectionError]));`,
     ]);
     expect(JSON.parse(out)).toEqual([true, true, true, false]);
+  });
+
+  it('never loads better-sqlite3 from the borderlink entry point, nor from borderlink/testing, built as ESM and CJS', () => {
+    // Every file each entry point loads, following its relative imports (a chunk would be one).
+    const loaded = (file: string, seen = new Set<string>()): Set<string> => {
+      if (seen.has(file)) return seen;
+      seen.add(file);
+      const text = readFileSync(file, 'utf8');
+      for (const [, spec] of text.matchAll(/(?:from\s*|require\(|import\()\s*["'](\.{1,2}\/[^"']+)["']/g)) loaded(fileURLToPath(new URL(spec!, pathToFileURL(file))), seen);
+      return seen;
+    };
+    for (const entry of ['index.js', 'index.cjs', 'testing/index.js', 'testing/index.cjs']) {
+      for (const file of loaded(`${root}/packages/borderlink/dist/${entry}`)) expect(readFileSync(file, 'utf8')).not.toContain('better-sqlite3');
+    }
+    const out = run(['--input-type=commonjs', '-e', `require('borderlink'); require('borderlink/testing'); console.log(Object.keys(require.cache).filter((k) => k.includes('better-sqlite3')).length)`]);
+    expect(out.trim()).toBe('0');
+  });
+
+  it('opens an offline store from the built borderlink/offline, as ESM and as CommonJS', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'borderlink-built-offline-'));
+    try {
+      const use = (load: string, file: string) => `${load}
+const store = openOfflineStore({ path: ${JSON.stringify(join(dir, file))}, hmacKey: Buffer.alloc(32, 1), encryptionKey: Buffer.alloc(32, 2) });
+store.outbox.enqueue({ idempotencyKey: 'k-1', kind: 'report', path: '/v1/reports', body: '{}', queuedAt: 1 });
+console.log(JSON.stringify([store.outbox.pending().length, store.checkIntegrity().ok]));
+store.close();`;
+      expect(JSON.parse(run(['--input-type=module', '-e', use(`import { openOfflineStore } from 'borderlink/offline';`, 'esm.db')]))).toEqual([1, true]);
+      expect(JSON.parse(run(['--input-type=commonjs', '-e', use(`const { openOfflineStore } = require('borderlink/offline');`, 'cjs.db')]))).toEqual([1, true]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('says the same version as package.json', () => {

@@ -77,7 +77,7 @@ describe('the packed packages pass the linters', () => {
     expect(run(bin('publint'), ['run', commandTarball, '--strict'], root)).toMatch(/All good/);
   });
 
-  it('passes @arethetypeswrong/cli on every resolution (node10, node16 from CJS and ESM, bundler) for both entry points', () => {
+  it('passes @arethetypeswrong/cli on every resolution (node10, node16 from CJS and ESM, bundler) for every entry point', () => {
     // attw exits non-zero on any problem in the profile, and execFileSync then throws; `strict` checks every resolution.
     const report = JSON.parse(run(bin('attw'), [tarball, '--profile', 'strict', '--format', 'json'], root)) as {
       problems?: Record<string, unknown[]>;
@@ -92,19 +92,22 @@ describe('the packed packages pass the linters', () => {
       'node16-esm': '/node_modules/borderlink/dist/index.d.ts',
       bundler: '/node_modules/borderlink/dist/index.d.ts',
     });
-    expect(types('./testing')).toEqual({
-      node10: '/node_modules/borderlink/dist/testing/index.d.cts',
-      'node16-cjs': '/node_modules/borderlink/dist/testing/index.d.cts',
-      'node16-esm': '/node_modules/borderlink/dist/testing/index.d.ts',
-      bundler: '/node_modules/borderlink/dist/testing/index.d.ts',
-    });
+    for (const entry of ['testing', 'offline']) {
+      expect(types(`./${entry}`)).toEqual({
+        node10: `/node_modules/borderlink/dist/${entry}/index.d.cts`,
+        'node16-cjs': `/node_modules/borderlink/dist/${entry}/index.d.cts`,
+        'node16-esm': `/node_modules/borderlink/dist/${entry}/index.d.ts`,
+        bundler: `/node_modules/borderlink/dist/${entry}/index.d.ts`,
+      });
+    }
   });
 });
 
 describe('the packed library', () => {
-  it('ships only dist/, the guides, the node10 stub for borderlink/testing, the README, CHANGELOG, SECURITY and LICENSE', () => {
+  it('ships only dist/, the guides, the node10 stubs for borderlink/testing and borderlink/offline, the README, CHANGELOG, SECURITY and LICENSE', () => {
     const files = run('tar', ['-tzf', tarball], root).trim().split('\n');
-    expect(files.every((f) => /^package\/(dist\/|docs\/[a-z-]+\.(md|yaml)$|testing\/package\.json$|(README|CHANGELOG|SECURITY)\.md$|package\.json$|LICENSE$)/.test(f))).toBe(true);
+    expect(files.every((f) => /^package\/(dist\/|docs\/[a-z-]+\.(md|yaml)$|(testing|offline)\/package\.json$|(README|CHANGELOG|SECURITY)\.md$|package\.json$|LICENSE$)/.test(f))).toBe(true);
+    expect(files).toEqual(expect.arrayContaining(['package/testing/package.json', 'package/offline/package.json']));
     expect(files.some((f) => f.startsWith('package/src/') || f.startsWith('package/test/'))).toBe(false);
   });
 
@@ -131,16 +134,33 @@ describe('the packed library', () => {
     expect(out.trim()).toBe('HIT');
   });
 
+  // better-sqlite3 is an optional peer: npm does not install it, so this project shows what a user without it sees.
+  it('says what to install when borderlink/offline opens a store without better-sqlite3, from ESM and CommonJS', () => {
+    expect(existsSync(join(library, 'node_modules', 'better-sqlite3'))).toBe(false);
+    const open = `try { openOfflineStore({ path: 'x.db', hmacKey: Buffer.alloc(32, 1), encryptionKey: Buffer.alloc(32, 2) }); } catch (e) { console.log(e.name + ': ' + e.message); }`;
+    const said = 'ConfigError: openOfflineStore: the offline store needs better-sqlite3, an optional peer dependency of borderlink: npm install better-sqlite3@12';
+    expect(run(process.execPath, ['--input-type=module', '-e', `import { openOfflineStore } from 'borderlink/offline'; ${open}`], library).trim()).toBe(said);
+    expect(run(process.execPath, ['--input-type=commonjs', '-e', `const { openOfflineStore } = require('borderlink/offline'); ${open}`], library).trim()).toBe(said);
+    expect(existsSync(join(library, 'x.db'))).toBe(false);
+  });
+
   it('works from CommonJS', () => {
     const out = run(process.execPath, ['--input-type=commonjs', '-e', `const { createClient } = require('borderlink'); const { mockTransport } = require('borderlink/testing'); ${make} ${check}`], library);
     expect(out.trim()).toBe('HIT');
   });
 });
 
-// One consumer, written against both entry points: it fails to compile if either entry point's types do not resolve
+// One consumer, written against every entry point: it fails to compile if either entry point's types do not resolve
 // or do not say what the code uses (noImplicitAny turns an unresolved module into an error).
 const consumer = `import { createClient, isClear, TimeoutError, type CheckResult } from 'borderlink';
 import { mockTransport, createMockGateway, type MockGateway } from 'borderlink/testing';
+import { openOfflineStore, type OfflineStoreOptions, type SqliteOfflineStore } from 'borderlink/offline';
+export function offline(options: OfflineStoreOptions): number {
+  const store: SqliteOfflineStore = openOfflineStore(options);
+  const count = store.inventory().reduce((sum, s) => sum + s.recordCount, 0) + store.outbox.pending(10).length;
+  store.close();
+  return count;
+}
 const client = createClient({ transport: mockTransport(), context: { authorityId: 'UTO-X', operatorId: 'o', purpose: 'TEST' } });
 export async function lane(): Promise<boolean> {
   const result: CheckResult = await client.checkDocument({ documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' });
@@ -161,7 +181,7 @@ const resolutions = [
 ] as const;
 
 describe('a TypeScript consumer of the packed library', () => {
-  it.each(resolutions)('type-checks under $name resolution, for both entry points', ({ name, options, files }) => {
+  it.each(resolutions)('type-checks under $name resolution, for every entry point', ({ name, options, files }) => {
     const dir = join(library, `ts-${name}`);
     mkdirSync(dir);
     for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);

@@ -126,9 +126,10 @@ export {
   PermissionError,
   ProtocolError,
   RateLimitError,
+  StoreError,
   TimeoutError,
 } from './errors/index';
-export type { BorderlinkErrorOptions, FieldIssue, GatewayErrorCode, InputErrorCode } from './errors/index';
+export type { BorderlinkErrorOptions, FieldIssue, GatewayErrorCode, InputErrorCode, StoreErrorCode } from './errors/index';
 
 export { MrzError } from './errors/index';
 export type { MrzErrorIssue } from './errors/index';

@@ -1,0 +1,91 @@
+// The durable outbox: writes the gateway could not take, in order, each under its own idempotency key. A queued
+// write holds a report (a document number, who reported it), so it is sealed; the key is found by its keyed hash.
+// A write that left the queue keeps a row without its body, so queuing the same key again stays a no-op.
+import { InputError, StoreError } from '../errors/index';
+import type { OutboxEntry, OutboxStore } from '../stores/types';
+import type { StoreKeys } from './crypto';
+import type { SqliteDatabase, SqliteStatement } from './driver';
+
+/** How many queued writes `pending()` lists when no limit is given. */
+export const DEFAULT_PENDING_LIMIT = 1000;
+
+const KINDS: readonly OutboxEntry['kind'][] = ['report', 'withdrawal'];
+const refuse = (path: string, message: string) => new InputError(`${path} ${message}`, [{ path, message }]);
+const text = (value: unknown, path: string): string => {
+  if (typeof value !== 'string' || value === '') throw refuse(path, 'must be a non-empty string');
+  return value;
+};
+
+/** What is sealed of a queued write. */
+type Sealed = Pick<OutboxEntry, 'idempotencyKey' | 'kind' | 'body' | 'path'>;
+
+/** The outbox on one connection. @internal */
+export class SqliteOutbox implements OutboxStore {
+  readonly #keys: StoreKeys;
+  readonly #insert: SqliteStatement;
+  readonly #pending: SqliteStatement;
+  readonly #attempted: SqliteStatement;
+  readonly #leave: SqliteStatement;
+  readonly #guard: <T>(work: () => T) => T;
+
+  constructor(db: SqliteDatabase, keys: StoreKeys, guard: <T>(work: () => T) => T) {
+    this.#keys = keys;
+    this.#guard = guard;
+    this.#insert = db.prepare('INSERT INTO outbox (ikey, queued_at, payload) VALUES (?, ?, ?) ON CONFLICT (ikey) DO NOTHING');
+    this.#pending = db.prepare("SELECT ikey, queued_at, attempts, payload FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?").raw();
+    this.#attempted = db.prepare("UPDATE outbox SET attempts = attempts + 1 WHERE ikey = ? AND state = 'pending'");
+    this.#leave = db.prepare("UPDATE outbox SET state = ?, payload = ? WHERE ikey = ? AND state = 'pending'");
+  }
+
+  enqueue(entry: Omit<OutboxEntry, 'attempts'>): void {
+    this.#guard(() => {
+      if (typeof entry !== 'object' || entry === null) throw refuse('entry', 'must be an object');
+      const sealed: Sealed = {
+        idempotencyKey: text(entry.idempotencyKey, 'entry.idempotencyKey'),
+        kind: entry.kind,
+        body: text(entry.body, 'entry.body'),
+        path: text(entry.path, 'entry.path'),
+      };
+      if (!KINDS.includes(entry.kind)) throw refuse('entry.kind', "must be 'report' or 'withdrawal'");
+      if (typeof entry.queuedAt !== 'number' || !Number.isFinite(entry.queuedAt)) throw refuse('entry.queuedAt', 'must be a time in epoch milliseconds');
+      const ikey = this.#ikey(sealed.idempotencyKey);
+      // Committed with synchronous = FULL: on the disk when this returns.
+      this.#insert.run(ikey, Math.trunc(entry.queuedAt), this.#keys.seal('outbox', ikey, JSON.stringify(sealed)));
+    });
+  }
+
+  pending(limit: number = DEFAULT_PENDING_LIMIT): OutboxEntry[] {
+    return this.#guard(() => {
+      if (!Number.isSafeInteger(limit) || limit < 1) throw refuse('limit', 'must be a positive integer');
+      return (this.#pending.all(limit) as [Buffer, number, number, Buffer][]).map(([ikey, queuedAt, attempts, payload]) => {
+        const opened = this.#keys.open('outbox', ikey, payload);
+        if (opened === undefined) throw new StoreError("A queued write does not open under the store's keys: the file was changed or damaged", { code: 'STORE_UNREADABLE' });
+        const sealed = JSON.parse(opened) as Sealed;
+        return { idempotencyKey: sealed.idempotencyKey, kind: sealed.kind, body: sealed.body, path: sealed.path, queuedAt, attempts };
+      });
+    });
+  }
+
+  attempted(idempotencyKey: string): void {
+    this.#guard(() => void this.#attempted.run(this.#ikey(text(idempotencyKey, 'idempotencyKey'))));
+  }
+
+  delivered(idempotencyKey: string): void {
+    this.#guard(() => {
+      const ikey = this.#ikey(text(idempotencyKey, 'idempotencyKey'));
+      this.#leave.run('delivered', this.#keys.seal('outbox', ikey, '{}'), ikey);
+    });
+  }
+
+  rejected(idempotencyKey: string, code: string): void {
+    this.#guard(() => {
+      const ikey = this.#ikey(text(idempotencyKey, 'idempotencyKey'));
+      // The gateway's code is kept sealed: text of a code's shape can still be a document number.
+      this.#leave.run('rejected', this.#keys.seal('outbox', ikey, JSON.stringify({ code: text(code, 'code') })), ikey);
+    });
+  }
+
+  #ikey(idempotencyKey: string): Buffer {
+    return this.#keys.hash('outbox', idempotencyKey);
+  }
+}

@@ -1,0 +1,235 @@
+// openOfflineStore: one SQLite file for the copy, the re-screen queue and the outbox, opened, checked and wired.
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { BorderlinkError, ConfigError, StoreError } from '../errors/index';
+import { optionError } from '../internal/options';
+import type { Source } from '../queries/types';
+import { SOURCES } from '../queries/values';
+import type { ApplyProgress, OfflineRecord, OfflineStore, OutboxStore, RescreenEntry, SnapshotChange, SnapshotEnd, SourceState } from '../stores/types';
+import { OfflineCopy } from './copy';
+import { StoreKeys, sameBytes } from './crypto';
+import { INSTALL_HINT, isSqliteError, loadSqlite, type SqliteDatabase, type SqliteDatabaseConstructor } from './driver';
+import { parseStoreOptions, type OfflineStoreOptions } from './options';
+import { SqliteOutbox } from './outbox';
+import { RescreenQueue } from './rescreen';
+import { COPY_IDS, CREATE_SCHEMA, SCHEMA_VERSION, createLookupView } from './schema';
+
+/** How long a write waits for another process's write to finish before it fails. @unit milliseconds */
+const BUSY_TIMEOUT_MS = 5000;
+/** SQLite's page cache: the bound of what a sync holds in memory, whatever the snapshot's size. @unit KiB */
+const CACHE_KIB = 65_536;
+/** The text the keys are checked against when the file is opened again. */
+const KEY_CHECK = 'borderlink offline store: key check v1';
+const KEY_CHECK_ROW = Buffer.from('keyCheck');
+
+/** What `PRAGMA integrity_check` found. */
+export interface IntegrityReport {
+  /** `true` when SQLite found the file whole. */
+  ok: boolean;
+  /** What SQLite found wrong (pages, indexes; never a value), empty when `ok`. */
+  problems: string[];
+}
+
+/**
+ * The SQLite offline store: the copy of the sources ({@link OfflineStore}) and, on the same file, the durable
+ * outbox (`outbox`). Pass it to `createClient({ offline: { store }, outbox: store.outbox })`.
+ */
+export interface SqliteOfflineStore extends OfflineStore {
+  /** The durable outbox, on the same file. */
+  readonly outbox: OutboxStore;
+  /**
+   * Runs SQLite's `PRAGMA integrity_check` over the whole file: for a health check, and after a crash.
+   * @example
+   * ```ts
+   * if (!store.checkIntegrity().ok) alertOperator('the offline store is damaged: restore it or sync it afresh');
+   * ```
+   */
+  checkIntegrity(): IntegrityReport;
+}
+
+/**
+ * Opens (or creates) the offline store at `options.path`: the offline copy of the sources, the checks kept for
+ * re-screening and the durable outbox, on one SQLite file through the optional peer dependency `better-sqlite3`
+ * (`npm install better-sqlite3@12`). Nothing readable is kept: lookup keys are keyed hashes under `hmacKey`, and what
+ * a hit shows, a kept check and a queued write are sealed with AES-256-GCM under `encryptionKey`. Opening a store
+ * again with other keys is refused, never a store that silently finds nothing.
+ *
+ * The file is in WAL mode, every write of the queues is on the disk when its call returns (`synchronous = FULL`),
+ * and a sync killed half way leaves the previous copy whole. Several processes may open the same file.
+ * @throws {ConfigError} for a refused option (named, never its value), keys that do not match the store, a file that
+ * is not a borderlink store, or a missing `better-sqlite3` (saying what to install).
+ * @example
+ * ```ts
+ * import { createClient } from 'borderlink';
+ * import { openOfflineStore } from 'borderlink/offline';
+ *
+ * const store = openOfflineStore({
+ *   path: '/var/lib/border-lane/offline.db',
+ *   hmacKey: Buffer.from(process.env.BORDERLINK_HMAC_KEY ?? '', 'base64'),
+ *   encryptionKey: Buffer.from(process.env.BORDERLINK_ENCRYPTION_KEY ?? '', 'base64'),
+ * });
+ * console.log(store.inventory()); // when each source was last synced, its cursor, its record count
+ * ```
+ */
+export function openOfflineStore(options: OfflineStoreOptions): SqliteOfflineStore {
+  const checked = parseStoreOptions(options);
+  return openWith(loadSqlite(), checked);
+}
+
+/** {@link openOfflineStore} on a given driver, once the options are checked. @internal */
+export function openWith(Database: SqliteDatabaseConstructor, options: OfflineStoreOptions): SqliteOfflineStore {
+  // better-sqlite3 refuses a missing folder with a TypeError of its own; say it as the option it is.
+  if (!existsSync(dirname(resolve(options.path)))) throw optionError('openOfflineStore', 'path', 'is in a folder that does not exist');
+  let db: SqliteDatabase;
+  try {
+    db = new Database(options.path, { timeout: BUSY_TIMEOUT_MS });
+  } catch (err) {
+    if (isSqliteError(err)) throw optionError('openOfflineStore', 'path', `names a file SQLite cannot open or create (${err.code})`);
+    throw new ConfigError(`openOfflineStore: better-sqlite3 is installed but its native part did not load: rebuild it (npm rebuild better-sqlite3) or reinstall it (${INSTALL_HINT})`, { cause: err });
+  }
+  try {
+    const keys = new StoreKeys(options.hmacKey, options.encryptionKey);
+    prepareFile(db, keys);
+    return new Store(db, keys);
+  } catch (err) {
+    db.close();
+    if (isSqliteError(err)) {
+      if (err.code === 'SQLITE_NOTADB') throw optionError('openOfflineStore', 'path', 'is not a SQLite file');
+      throw new StoreError(`openOfflineStore: SQLite failed opening the store (${err.code})`, { code: 'STORE_FAILED', cause: err });
+    }
+    throw err;
+  }
+}
+
+/** Sets the file's modes, creates the layout in a new file, and checks the version and the keys of an old one. */
+function prepareFile(db: SqliteDatabase, keys: StoreKeys): void {
+  if (db.pragma('journal_mode = WAL', { simple: true }) !== 'wal') {
+    throw optionError('openOfflineStore', 'path', 'is on a file system where SQLite cannot keep a write-ahead log');
+  }
+  db.pragma('synchronous = FULL');
+  db.pragma(`cache_size = -${CACHE_KIB}`);
+  const hasMeta = () => db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'").get() !== undefined;
+  if (!hasMeta()) {
+    db.transaction(() => {
+      // Another process may have created it since we looked.
+      if (hasMeta()) return;
+      if ((db.prepare('SELECT count(*) FROM sqlite_schema').pluck().get() as number) > 0) {
+        throw optionError('openOfflineStore', 'path', 'is a SQLite file that is not a borderlink offline store');
+      }
+      db.exec(CREATE_SCHEMA);
+      const set = db.prepare('INSERT INTO meta (name, value) VALUES (?, ?)');
+      set.run('schemaVersion', SCHEMA_VERSION);
+      set.run('nextTable', 1);
+      set.run('hmacCheck', keys.mac(KEY_CHECK));
+      set.run('sealCheck', keys.seal('meta', KEY_CHECK_ROW, KEY_CHECK));
+    }).immediate();
+  }
+  const meta = new Map((db.prepare('SELECT name, value FROM meta').raw().all() as [string, unknown][]).map(([name, value]) => [name, value]));
+  const version = meta.get('schemaVersion');
+  if (typeof version !== 'number') throw optionError('openOfflineStore', 'path', 'is a SQLite file that is not a borderlink offline store');
+  if (version > SCHEMA_VERSION) {
+    throw optionError('openOfflineStore', 'path', `is a store of a newer borderlink (layout ${version}; this version reads layout ${SCHEMA_VERSION}): upgrade borderlink`);
+  }
+  const hmacCheck = meta.get('hmacCheck');
+  if (!(hmacCheck instanceof Uint8Array) || !sameBytes(hmacCheck, keys.mac(KEY_CHECK))) {
+    throw optionError('openOfflineStore', 'hmacKey', 'is not the key this store was created with: the keys do not match this store');
+  }
+  const sealCheck = meta.get('sealCheck');
+  if (!(sealCheck instanceof Uint8Array) || keys.open('meta', KEY_CHECK_ROW, sealCheck) !== KEY_CHECK) {
+    throw optionError('openOfflineStore', 'encryptionKey', 'is not the key this store was created with: the keys do not match this store');
+  }
+  if ((db.prepare('SELECT count(*) FROM copies').pluck().get() as number) < SOURCES.length) {
+    // A source this version knows and the file does not yet (a new file, or one written before the source existed).
+    const add = db.prepare('INSERT INTO copies (id, source) VALUES (?, ?) ON CONFLICT DO NOTHING');
+    db.transaction(() => {
+      for (const [source, id] of COPY_IDS) {
+        if (add.run(id, source).changes === 1) db.exec(createLookupView(id, undefined));
+      }
+    }).immediate();
+  }
+}
+
+class Store implements SqliteOfflineStore {
+  readonly #db: SqliteDatabase;
+  readonly #copy: OfflineCopy;
+  readonly #rescreen: RescreenQueue;
+  readonly outbox: OutboxStore;
+  #closed = false;
+
+  constructor(db: SqliteDatabase, keys: StoreKeys) {
+    this.#db = db;
+    this.#copy = new OfflineCopy(db, keys);
+    this.#rescreen = new RescreenQueue(db, keys);
+    this.outbox = new SqliteOutbox(db, keys, (work) => this.#guard(work));
+  }
+
+  /** Runs `work` on the open file; a closed store and SQLite's own failures become our errors. */
+  #guard<T>(work: () => T): T {
+    if (this.#closed) throw new ConfigError('The offline store is closed');
+    try {
+      return work();
+    } catch (err) {
+      throw this.#translate(err);
+    }
+  }
+
+  #translate(err: unknown): unknown {
+    if (err instanceof BorderlinkError) return err;
+    if (this.#closed) return new ConfigError('The offline store is closed');
+    if (isSqliteError(err)) return new StoreError(`SQLite failed (${err.code})`, { code: 'STORE_FAILED', cause: err });
+    return err;
+  }
+
+  lookup(source: Source, key: string): OfflineRecord[] {
+    // The hot path of an offline check: the guard written out, without a closure per call.
+    if (this.#closed) throw new ConfigError('The offline store is closed');
+    try {
+      return this.#copy.lookup(source, key);
+    } catch (err) {
+      throw this.#translate(err);
+    }
+  }
+
+  async apply(source: Source, lines: AsyncIterable<SnapshotChange | SnapshotEnd>, onProgress?: (progress: ApplyProgress) => void): Promise<SnapshotEnd> {
+    if (this.#closed) throw new ConfigError('The offline store is closed');
+    try {
+      return await this.#copy.apply(source, lines, onProgress);
+    } catch (err) {
+      throw this.#translate(err);
+    }
+  }
+
+  state(source: Source): SourceState | undefined {
+    return this.#guard(() => this.#copy.state(source));
+  }
+
+  inventory(): SourceState[] {
+    return this.#guard(() => this.#copy.inventory());
+  }
+
+  keepForRescreen(entry: Omit<RescreenEntry, 'id'>): string {
+    return this.#guard(() => this.#rescreen.keep(entry));
+  }
+
+  rescreenDue(since: number, limit: number): RescreenEntry[] {
+    return this.#guard(() => this.#rescreen.due(since, limit));
+  }
+
+  settleRescreen(id: string): void {
+    this.#guard(() => this.#rescreen.settle(id));
+  }
+
+  checkIntegrity(): IntegrityReport {
+    return this.#guard(() => {
+      const lines = this.#db.pragma('integrity_check', { simple: false }) as { integrity_check: string }[];
+      const problems = lines.map((line) => line.integrity_check).filter((line) => line !== 'ok');
+      return { ok: problems.length === 0, problems };
+    });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#db.close();
+  }
+}
