@@ -114,7 +114,11 @@ export interface OfflineStore {
   inventory(): SourceState[];
   /** Keeps a check answered offline, to re-screen it online. */
   keepForRescreen(entry: Omit<RescreenEntry, 'id'>): void;
-  /** Checks kept for re-screening and not yet settled, oldest first, checked at or after `since` (epoch ms). */
+  /**
+   * Checks kept for re-screening and not yet settled, oldest first, checked at or after `since` (epoch ms), at most
+   * `limit` (1 to 10,000) of them. Those checked before `since` are past the re-screening window: the store drops
+   * them (they are never due again, and a query is not kept longer than it is of use).
+   */
   rescreenDue(since: number, limit: number): RescreenEntry[];
   /** The entry was re-screened online (or is past the window): it is never sent again. */
   settleRescreen(id: string): void;
@@ -145,7 +149,10 @@ export interface OutboxStore {
    * changes nothing.
    */
   enqueue(entry: Omit<OutboxEntry, 'attempts'>): void;
-  /** Queued writes not yet delivered nor rejected, oldest first. */
+  /**
+   * Queued writes not yet delivered nor rejected, oldest first, at most `limit` of them.
+   * @param limit - How many at most. @default 1000
+   */
   pending(limit?: number): OutboxEntry[];
   /** A replay was tried and did not get an answer: counted. */
   attempted(idempotencyKey: string): void;
