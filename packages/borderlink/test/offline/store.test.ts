@@ -496,7 +496,7 @@ describe('opening a store', () => {
     store = open(files.path);
   });
 
-  it('is in WAL mode with a full sync on every commit', () => {
+  it('leaves the file in WAL mode (synchronous = FULL is a setting of the connection, not of the file)', () => {
     const raw = new Database(files.path);
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     raw.close();
