@@ -183,7 +183,7 @@ const headerName = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const headerValue = /^[\t\x20-\x7e\x80-\xff]*$/;
 const visibleAscii = /^[\x21-\x7e]+$/;
 
-/** Node clamps longer timers to 1 ms; an attempt is never meant to wait that long anyway. */
+/** Node clamps longer timers to 1 ms: a later deadline is reached by arming again. */
 const maxTimerMs = 2_147_483_647;
 
 /**
@@ -253,8 +253,76 @@ function abortReason(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : toAbortError(signal.reason);
 }
 
-function onAttemptTimeout(attempt: Attempt): void {
-  attempt.fail(new TimeoutError(`The attempt timed out after ${attempt.timeoutMs} ms`, { scope: 'attempt' }));
+function attemptTimedOut(attempt: Attempt): TimeoutError {
+  return new TimeoutError(`The attempt timed out after ${attempt.timeoutMs} ms`, { scope: 'attempt' });
+}
+
+/**
+ * Every attempt's timeout on one Node timer per transport, armed for the earliest deadline of the attempts it watches.
+ *
+ * Why not a timer per attempt: a cleared Node timer still holds its callback's arguments, so each one held its
+ * attempt, and through it the call's promises, until a full collection. Once V8 allocates timers in the old
+ * generation (it decides so from survival rates while the process warms up, so one run does and the next does not),
+ * every such timer keeps its attempt's objects alive through the young collections, and those keep the next ones: a
+ * check's garbage then lived until a full collection. Measured over a dispatcher that answers at once: 16 µs of client
+ * CPU per check instead of 7.5.
+ *
+ * The attempts form a doubly linked list (O(1) in and out, nothing hashed) whose links are cleared as each leaves, so a
+ * finished attempt points at nothing. An attempt that ends does not clear the timer; the timer fires at most once per
+ * deadline it was armed for, re-arms for the earliest deadline still watched, and stops when none is left. It holds
+ * the process open only while some attempt is watched, as the timer of each attempt did.
+ */
+class AttemptClock {
+  private head: Attempt | undefined = undefined;
+  private timer: NodeJS.Timeout | undefined = undefined;
+  private armedFor = Number.POSITIVE_INFINITY;
+  private readonly onTimer = (): void => this.fire();
+
+  watch(attempt: Attempt): void {
+    const expiresAt = performance.now() + attempt.timeoutMs;
+    attempt.expiresAt = expiresAt;
+    const wasIdle = this.head === undefined;
+    attempt.timerNext = this.head;
+    if (this.head !== undefined) this.head.timerPrev = attempt;
+    this.head = attempt;
+    attempt.timed = true;
+    if (expiresAt < this.armedFor) this.arm(expiresAt);
+    else if (wasIdle) this.timer?.ref();
+  }
+
+  unwatch(attempt: Attempt): void {
+    if (!attempt.timed) return;
+    attempt.timed = false;
+    const { timerPrev, timerNext } = attempt;
+    if (timerPrev === undefined) this.head = timerNext;
+    else timerPrev.timerNext = timerNext;
+    if (timerNext !== undefined) timerNext.timerPrev = timerPrev;
+    attempt.timerPrev = undefined;
+    attempt.timerNext = undefined;
+    // Nothing left to time out: an armed timer must not keep the process open on its own.
+    if (this.head === undefined) this.timer?.unref();
+  }
+
+  private arm(at: number): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.armedFor = at;
+    this.timer = setTimeout(this.onTimer, Math.min(maxTimerMs, Math.max(1, Math.ceil(at - performance.now()))));
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    this.armedFor = Number.POSITIVE_INFINITY;
+    const now = performance.now();
+    let expired: Attempt[] | undefined;
+    let next = Number.POSITIVE_INFINITY;
+    for (let a = this.head; a !== undefined; a = a.timerNext) {
+      if (a.expiresAt <= now) (expired ??= []).push(a);
+      else if (a.expiresAt < next) next = a.expiresAt;
+    }
+    // Failing an attempt takes it out of the list, so the expired are gathered first.
+    if (expired !== undefined) for (const a of expired) a.fail(attemptTimedOut(a));
+    if (next !== Number.POSITIVE_INFINITY) this.arm(next);
+  }
 }
 
 /**
@@ -352,15 +420,41 @@ class Lane {
     readonly pool: Pick<Dispatcher, 'dispatch'>,
     readonly limit: number,
     readonly maxResponseBytes: number,
-    /** Attempts handed to a dispatcher the integrator owns, which close() must end without destroying it. */
-    readonly inFlight: Set<Attempt> | undefined,
+    /**
+     * Whether the lane tracks the attempts it handed to undici: on a dispatcher the integrator owns, which close() must
+     * end without destroying it.
+     */
+    readonly tracksInFlight: boolean,
+    readonly clock: AttemptClock,
   ) {}
+
+  /** Attempts handed to the integrator's dispatcher and not finished there (linked, as the queue is: see AttemptClock). */
+  private flying: Attempt | undefined = undefined;
+  private flyingCount = 0;
+
+  private takeOff(attempt: Attempt): void {
+    attempt.dispatched = true;
+    if (!this.tracksInFlight) return;
+    attempt.flightNext = this.flying;
+    if (this.flying !== undefined) this.flying.flightPrev = attempt;
+    this.flying = attempt;
+    this.flyingCount += 1;
+  }
+
+  private land(attempt: Attempt): void {
+    const { flightPrev, flightNext } = attempt;
+    if (flightPrev === undefined) this.flying = flightNext;
+    else flightPrev.flightNext = flightNext;
+    if (flightNext !== undefined) flightNext.flightPrev = flightPrev;
+    attempt.flightPrev = undefined;
+    attempt.flightNext = undefined;
+    this.flyingCount -= 1;
+  }
 
   enter(attempt: Attempt, options: Dispatcher.DispatchOptions): void {
     if (this.active < this.limit && this.head === undefined) {
       this.active += 1;
-      attempt.dispatched = true;
-      this.inFlight?.add(attempt);
+      this.takeOff(attempt);
       this.pool.dispatch(options, attempt);
       return;
     }
@@ -388,9 +482,9 @@ class Lane {
     if (!attempt.dispatched) return;
     attempt.dispatched = false;
     this.active -= 1;
-    if (this.inFlight !== undefined) {
-      this.inFlight.delete(attempt);
-      if (this.inFlight.size === 0) this.onIdle?.();
+    if (this.tracksInFlight) {
+      this.land(attempt);
+      if (this.flyingCount === 0) this.onIdle?.();
     }
     // A dispatch can call back into release synchronously (undici errors a request at once on a closed pool); the
     // outer loop carries on, so the stack stays flat however long the queue.
@@ -402,8 +496,7 @@ class Lane {
         const options = next.queued!;
         this.leave(next);
         this.active += 1;
-        next.dispatched = true;
-        this.inFlight?.add(next);
+        this.takeOff(next);
         this.pool.dispatch(options, next);
       }
     } finally {
@@ -419,12 +512,13 @@ class Lane {
    * `reason`) and resolves once undici is done with each, leaving the dispatcher itself open.
    */
   abortInFlight(reason: () => Error): Promise<void> {
-    const inFlight = this.inFlight!;
-    if (inFlight.size === 0) return Promise.resolve();
+    if (this.flyingCount === 0) return Promise.resolve();
     const idle = new Promise<void>((resolve) => {
       this.onIdle = resolve;
     });
-    for (const attempt of [...inFlight]) attempt.fail(reason());
+    const flying: Attempt[] = [];
+    for (let a = this.flying; a !== undefined; a = a.flightNext) flying.push(a);
+    for (const attempt of flying) attempt.fail(reason());
     return idle;
   }
 
@@ -435,8 +529,8 @@ class Lane {
 }
 
 /**
- * One attempt: the undici handler, the abort listener (`handleEvent`), the timer's argument and its queue entry in
- * one object. The hot path allocates this, the promise and its executor, and nothing else per call — measured: an
+ * One attempt: the undici handler, the abort listener (`handleEvent`), its entry in the transport's AttemptClock and
+ * its queue entry in one object. The hot path allocates this, the promise and its executor, and nothing else per call — measured: an
  * `AbortSignal` plus `Pool.request` per call cost about a third of the throughput.
  *
  * The promise settles exactly once, through `settle()`: on the decoded answer, on an error, on the timeout or on the
@@ -455,7 +549,14 @@ class Attempt implements Dispatcher.DispatchHandler {
   controller: Dispatcher.DispatchController | undefined = undefined;
   /** Why we gave up after dispatching but before undici handed us a controller; applied in `onRequestStart`. */
   abortedWith: Error | undefined = undefined;
-  timer: NodeJS.Timeout | undefined = undefined;
+  /** In the AttemptClock's list, until the attempt settles. */
+  timed = false;
+  expiresAt = 0;
+  timerPrev: Attempt | undefined = undefined;
+  timerNext: Attempt | undefined = undefined;
+  /** In the lane's list of attempts on the integrator's dispatcher. */
+  flightPrev: Attempt | undefined = undefined;
+  flightNext: Attempt | undefined = undefined;
   status = 0;
   headers: Record<string, string | undefined> = {};
   first: Buffer | undefined = undefined;
@@ -471,7 +572,7 @@ class Attempt implements Dispatcher.DispatchHandler {
   /** Clears everything that could outlive the attempt. Every settle path goes through here first. */
   private settle(): void {
     this.settled = true;
-    clearTimeout(this.timer);
+    this.lane.clock.unwatch(this);
     if (this.signal !== undefined) removeAbortListener(this.signal, this);
     this.first = undefined;
     this.rest = undefined;
@@ -715,7 +816,7 @@ export function httpTransport(options: HttpTransportOptions): Transport {
       keepAliveTimeout: keepAliveTimeoutMs,
       connect: { ...connect, timeout: connectTimeoutMs },
     });
-  const lane = new Lane(pool, connections, maxResponseBytes, dispatcher === undefined ? undefined : new Set());
+  const lane = new Lane(pool, connections, maxResponseBytes, dispatcher !== undefined, new AttemptClock());
   const origin = url.origin;
   let closing: Promise<void> | undefined;
 
@@ -739,7 +840,7 @@ export function httpTransport(options: HttpTransportOptions): Transport {
         attempt.resolve = resolve;
         attempt.reject = reject;
       });
-      attempt.timer = setTimeout(onAttemptTimeout, Math.min(timeoutMs, maxTimerMs), attempt);
+      lane.clock.watch(attempt);
       if (signal !== undefined) addAbortListener(signal, attempt);
       lane.enter(attempt, { origin, path: prefix + request.path, method: request.method, headers, body });
       return promise;

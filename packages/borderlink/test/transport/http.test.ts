@@ -292,6 +292,29 @@ describe('httpTransport: failures', () => {
     expect(elapsed).toBeLessThan(5000);
   });
 
+  it('times out each attempt at its own deadline: a short one sent after a long one, and a long one after a short', async () => {
+    const gw = await startServer((req, res, seen) => {
+      if (seen.url === '/v1/fast') echo(req, res, seen);
+      // anything else: never answers
+    });
+    const transport = transportFor({ baseUrl: gw.url, connections: 4 });
+    const baseline = activeTimeouts();
+
+    // The transport is idle with its timer set for a deadline of 60 s: a later attempt of 50 ms must not wait for it.
+    await transport.send(get('/v1/fast', { timeoutMs: 60_000 }));
+    const started = performance.now();
+    let longEnded = false;
+    const long = rejection(transport.send(get('/v1/long', { timeoutMs: 400 }))).finally(() => (longEnded = true));
+    const short = await rejection(transport.send(get('/v1/short', { timeoutMs: 50 })));
+    expect(short).toBeInstanceOf(TimeoutError);
+    expect(longEnded).toBe(false);
+    // The timer was set for the short deadline, which has passed: the long attempt still ends at its own.
+    expect(await long).toBeInstanceOf(TimeoutError);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(350);
+    // Nothing left to time out: no timer holds the process open.
+    expect(activeTimeouts()).toBeLessThanOrEqual(baseline);
+  });
+
   it('times out an attempt still queued behind a busy connection, and never sends it later', async () => {
     const gw = await startServer((req, res, seen) => {
       if (seen.url !== '/v1/slow') echo(req, res, seen);
