@@ -17,10 +17,10 @@ import {
   type WithdrawalRequest,
   type WithdrawalResult,
 } from '../reports/index';
-import { resolveCallOptions, type ResolvedResilience } from '../resilience/index';
+import type { ResolvedResilience } from '../resilience/index';
 import type { Executor } from '../resilience/types';
 import type { Recorder } from './audit';
-import { checkWriteOptions } from './check-options';
+import { checkWriteOptions, readWriteOptions, type CheckedWriteOptions } from './check-options';
 import type { ContextFor } from './context';
 import type { WriteOptions } from './options';
 import { USER_AGENT } from './read';
@@ -58,7 +58,7 @@ export class Writes {
   }
 
   async reportDocument(report: DocumentReport, options?: WriteOptions): Promise<ReportResult> {
-    const { parsed, idempotencyKey } = this.#checkWrite('reportDocument', options, () => parseInput(documentReportSchema, report, 'report') as DocumentReport);
+    const { parsed, idempotencyKey, checked } = this.#checkWrite('reportDocument', options, () => parseInput(documentReportSchema, report, 'report') as DocumentReport);
     const subject = { kind: 'document', documentNumber: parsed.documentNumber, issuingState: parsed.issuingState, documentType: parsed.documentType } as Subject;
     const { value, ...meta } = await this.#write(
       'REPORT',
@@ -66,21 +66,21 @@ export class Writes {
       PATHS.documentReports,
       (context) => ({ context, report: parsed }),
       reportResponseSchema,
-      options,
+      checked,
       idempotencyKey,
     );
     return { recordId: value.recordId, createdAt: value.createdAt, ...meta };
   }
 
   async withdrawReport(request: WithdrawalRequest, options?: WriteOptions): Promise<WithdrawalResult> {
-    const { parsed, idempotencyKey } = this.#checkWrite('withdrawReport', options, () => parseInput(withdrawalSchema, request) as WithdrawalRequest);
+    const { parsed, idempotencyKey, checked } = this.#checkWrite('withdrawReport', options, () => parseInput(withdrawalSchema, request) as WithdrawalRequest);
     const { value, ...meta } = await this.#write(
       'WITHDRAW',
       [],
       PATHS.withdrawal(parsed.recordId),
       (context) => ({ context, reason: parsed.reason }),
       withdrawalResponseSchema,
-      options,
+      checked,
       idempotencyKey,
       parsed.recordId,
     );
@@ -89,15 +89,17 @@ export class Writes {
 
   /**
    * Checks a write's options and input. The idempotency key is settled first, so that every error of the write,
-   * even one refused before sending, says which key it was (and that nothing was stored).
+   * even one refused before sending, says which key it was (and that nothing was stored). Each option is read once,
+   * first: the key an error names is the key that would have been sent.
    */
-  #checkWrite<T>(scope: string, options: WriteOptions | undefined, parse: () => T): { parsed: T; idempotencyKey: string } {
-    const given = typeof options === 'object' && options !== null ? (options as { idempotencyKey?: unknown }).idempotencyKey : undefined;
+  #checkWrite<T>(scope: string, options: WriteOptions | undefined, parse: () => T): { parsed: T; idempotencyKey: string; checked: CheckedWriteOptions } {
+    const read = readWriteOptions(options);
+    const given = read?.idempotencyKey;
     let idempotencyKey: string;
+    let checked: CheckedWriteOptions;
     try {
-      checkWriteOptions(scope, options, this.#deps.resilience);
-      idempotencyKey =
-        options?.idempotencyKey === undefined ? randomUUID() : (parseInput(idempotencyKeySchema, options.idempotencyKey, 'idempotencyKey') as string);
+      checked = checkWriteOptions(scope, options, read, this.#deps.resilience);
+      idempotencyKey = given === undefined ? randomUUID() : (parseInput(idempotencyKeySchema, given, 'idempotencyKey') as string);
     } catch (err) {
       // Refused before sending: still say which key the caller gave, when it gave a usable one.
       if (typeof given === 'string' && idempotencyKeySchema.safeParse(given).success) writeError(err, given);
@@ -105,7 +107,7 @@ export class Writes {
     }
     try {
       this.#deps.assertOpen();
-      return { parsed: parse(), idempotencyKey };
+      return { parsed: parse(), idempotencyKey, checked };
     } catch (err) {
       throw writeError(err, idempotencyKey);
     }
@@ -118,7 +120,7 @@ export class Writes {
     path: string,
     bodyFor: (context: QueryContext) => unknown,
     schema: S,
-    options: WriteOptions | undefined,
+    options: CheckedWriteOptions,
     idempotencyKey: string,
     recordId?: string,
   ): Promise<{ value: z.output<S>; replayed: boolean; idempotencyKey: string; requestId: string; attempts: number; durationMs: number }> {
@@ -127,7 +129,7 @@ export class Writes {
     const requestId = randomUUID();
     let context: QueryContext;
     try {
-      context = this.#deps.contextFor(options?.context);
+      context = this.#deps.contextFor(options.context);
     } catch (err) {
       throw writeError(err, idempotencyKey);
     }
@@ -148,8 +150,9 @@ export class Writes {
             body: JSON.stringify(bodyFor(context)),
           },
           requestId,
-          ...resolveCallOptions(options, this.#deps.resilience),
-          signal: options?.signal,
+          timeoutMs: options.timing.timeoutMs,
+          attemptTimeoutMs: options.timing.attemptTimeoutMs,
+          signal: options.signal,
           decode: decodeAnswer('write', requestId, (response) => parseBody(response, schema, false) as z.output<S>),
         });
         const durationMs = Math.round(performance.now() - started);
