@@ -831,9 +831,16 @@ export function httpTransport(options: HttpTransportOptions): Transport {
         return Promise.reject(new TimeoutError('The attempt had no time left', { scope: 'attempt' }));
       }
 
-      const headers: Record<string, string> = staticHeaders === undefined ? { ...request.headers } : { ...staticHeaders, ...request.headers };
-      if (body !== undefined && headers['content-type'] === undefined) headers['content-type'] = 'application/json';
-      if (authorization !== undefined) headers.authorization = authorization;
+      // The request's own headers go to the transport's own pool as they are when nothing is to be added (undici only
+      // reads them); otherwise, and on an integrator's dispatcher (whose interceptors may edit them), a copy, so the
+      // caller's object is never changed.
+      let headers = request.headers;
+      const addType = body !== undefined && headers['content-type'] === undefined;
+      if (dispatcher !== undefined || staticHeaders !== undefined || authorization !== undefined || addType) {
+        headers = staticHeaders === undefined ? { ...headers } : { ...staticHeaders, ...headers };
+        if (addType) headers['content-type'] = 'application/json';
+        if (authorization !== undefined) headers.authorization = authorization;
+      }
 
       const attempt = new Attempt(lane, signal, timeoutMs);
       const promise = new Promise<TransportResponse>((resolve, reject) => {
