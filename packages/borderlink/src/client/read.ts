@@ -61,6 +61,7 @@ function checkRequest(
   timing: { timeoutMs: number; attemptTimeoutMs: number },
   signal: AbortSignal | undefined,
   missing: MissingItem = 'fails-request',
+  startedAt?: number,
 ): CallSpec<CheckAnswer> {
   return {
     kind: 'read',
@@ -82,6 +83,7 @@ function checkRequest(
     timeoutMs: timing.timeoutMs,
     attemptTimeoutMs: timing.attemptTimeoutMs,
     signal,
+    startedAt,
   };
 }
 
@@ -235,15 +237,16 @@ export class ReadPath {
     const dedupe = this.#dedupe;
     const epoch = this.#writes?.epoch ?? 0;
     const { timing, signal: callSignal } = options;
-    // The call's own deadline, read once for the in-flight table and the batch.
-    const deadlineAt = this.#resilience.clock.now() + timing.timeoutMs;
+    // The call's own deadline, read once for the in-flight table, the batch and (as its start) the executor.
+    const now = this.#resilience.clock.now();
+    const deadlineAt = now + timing.timeoutMs;
     const batcher = this.#batcher;
     // With batching on, the check is one item of a request shared with the checks of its context in flight.
     const send = (signal?: AbortSignal): Promise<Carried> =>
       batcher !== undefined
         ? batcher.run(contextText, itemText, bodyText, timing, deadlineAt, signal ?? callSignal)
         : this.#executor
-            .execute<CheckAnswer>(checkRequest(bodyText, requestId, SINGLE_ITEM, timing, signal ?? callSignal))
+            .execute<CheckAnswer>(checkRequest(bodyText, requestId, SINGLE_ITEM, timing, signal ?? callSignal, 'fails-request', now))
             .then((o) => ({ item: o.value.byItem.get('1')!, response: o.value.response, attempts: o.attempts, requestId }));
     // A check that joined another's request (or shares a batch) answers with that request's x-request-id: it is the
     // one the gateway saw.
