@@ -7,7 +7,7 @@ import { isAbortSignal } from '../internal/abort';
 import { optionError, parseOptions } from '../internal/options';
 import type { Logger } from '../logging/logger';
 import { MAX_ITEMS_PER_REQUEST } from '../protocol/wire';
-import type { QueryContext } from '../queries/types';
+import type { QueryContext, Source } from '../queries/types';
 import { RESILIENCE_OPTIONS_SHAPE, resolveCallOptions, type ResolvedResilience } from '../resilience/options';
 import type { Transport } from '../transport/types';
 import type { BatchOptions } from './batch';
@@ -19,6 +19,7 @@ import type { OfflineStore, OutboxStore } from '../stores/types';
 
 /** The longest a batched call waits for others: longer is a unit mistake for a check someone waits on. @unit milliseconds */
 const MAX_BATCH_DELAY_MS = 1000;
+import type { MrzCheckOptions } from '../queries/mrz-check';
 import type { CallOptions, ClientOptions, WriteOptions } from './options';
 
 const isFunction = (v: unknown): v is (...args: never[]) => unknown => typeof v === 'function';
@@ -51,16 +52,35 @@ const integer = (min: number, max: number) => {
   return z.number({ error: problem }).refine((v) => Number.isInteger(v) && v >= min && v <= max, { error: problem }).optional();
 };
 
+/**
+ * Whether `value` is an object of the kind an object literal makes (its prototype `Object.prototype` or null). A
+ * Date, a Map or a class instance has no own keys a context could hold, or holds them beside behaviour of its own:
+ * merged, it would read as an empty context or as something it was not meant to be.
+ */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+const NOT_PLAIN_CONTEXT = 'must be a plain object (authorityId, operatorId, purpose, locationId)';
+
 /** The context's keys: their values are query input, checked by parseContext with an InputError. */
-const contextSchema = z.strictObject(
-  {
-    authorityId: z.unknown().optional(),
-    operatorId: z.unknown().optional(),
-    purpose: z.unknown().optional(),
-    locationId: z.unknown().optional(),
-  } satisfies Record<keyof QueryContext, z.ZodType>,
-  { error: (issue) => (issue.input === undefined ? 'is required (authorityId, operatorId, purpose)' : 'must be an object') },
-);
+const contextShape = {
+  authorityId: z.unknown().optional(),
+  operatorId: z.unknown().optional(),
+  purpose: z.unknown().optional(),
+  locationId: z.unknown().optional(),
+} satisfies Record<keyof QueryContext, z.ZodType>;
+
+/** A context option: a plain object of the context's keys (a non-object is refused by the object's own wording). */
+const contextSchema = z
+  .custom<unknown>((v) => typeof v !== 'object' || v === null || Array.isArray(v) || isPlainObject(v), { error: NOT_PLAIN_CONTEXT })
+  .pipe(
+    z.strictObject(contextShape, {
+      error: (issue) => (issue.input === undefined ? 'is required (authorityId, operatorId, purpose)' : 'must be an object'),
+    }),
+  );
 
 const clientOptionsSchema = z.strictObject({
   transport: z.custom<Transport>(isTransport, { error: 'must be a Transport (endpoint, send, close)' }),
@@ -139,17 +159,51 @@ const mrzShape = {
   referenceDate: z.custom<Date>((d) => d instanceof Date && !Number.isNaN(d.getTime()), { error: 'must be a valid Date' }).optional(),
 };
 
-function checkTiming(scope: string, options: CallOptions | WriteOptions, resilience: ResolvedResilience): void {
-  resolveCallOptions(options, resilience, scope);
-}
-
-const CALL_OPTION_KEYS: ReadonlySet<string> = new Set(Object.keys(callOptionsSchema.shape));
-const CONTEXT_KEYS: ReadonlySet<string> = new Set(Object.keys(contextSchema.shape));
+const CALL_OPTION_NAMES = Object.keys(callOptionsSchema.shape) as (keyof CallOptions)[];
+const CALL_OPTION_KEYS: ReadonlySet<string> = new Set(CALL_OPTION_NAMES);
+const WRITE_OPTION_NAMES = Object.keys(writeOptionsSchema.shape) as (keyof WriteOptions)[];
+const WRITE_OPTION_KEYS: ReadonlySet<string> = new Set(WRITE_OPTION_NAMES);
+const CONTEXT_KEYS: ReadonlySet<string> = new Set(Object.keys(contextShape));
 
 /** Whether every key of `value` (walked as zod walks a strict object's: `for…in`) is one of `known`. */
 function onlyKnownKeys(value: object, known: ReadonlySet<string>): boolean {
-  for (const key in value) if (!known.has(key)) return false;
-  return true;
+  return unknownKey(value, known) === undefined;
+}
+
+/** The first key of `value`, walked as {@link onlyKnownKeys} walks it, that is not one of `known`. */
+function unknownKey(value: object, known: ReadonlySet<string>): string | undefined {
+  for (const key in value) if (!known.has(key)) return key;
+  return undefined;
+}
+
+/**
+ * The options `names` of a call's options object, each read once into a plain object of ours, or undefined when
+ * `options` is not an object (the check refuses it). A getter or a Proxy is asked once: the value checked is the
+ * value the call uses, never a second answer. A plain context is copied the same way, its own keys read once (as the
+ * merge over the client's context reads them); anything else given as `context` is kept for the schema to refuse.
+ */
+function readOptionsOnce<K extends string>(options: unknown, names: readonly K[]): Partial<Record<K, unknown>> | undefined {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return undefined;
+  const given = options as Record<string, unknown>;
+  const out: Partial<Record<K, unknown>> = {};
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    const value = given[name];
+    if (value !== undefined) out[name] = value;
+  }
+  const context = (out as { context?: unknown }).context;
+  if (isPlainObject(context)) (out as { context?: unknown }).context = { ...context };
+  return out;
+}
+
+/** Refuses options that are not an object, or that hold a key no option of `known` has (the first such key named). */
+function refuseShape(scope: string, options: unknown, known: ReadonlySet<string>, schema: z.ZodType): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    parseOptions(scope, schema, options);
+    throw optionError(scope, '', 'must be an object');
+  }
+  const key = unknownKey(options, known);
+  if (key !== undefined) throw optionError(scope, [key], 'is not known');
 }
 
 /**
@@ -160,27 +214,85 @@ function onlyKnownKeys(value: object, known: ReadonlySet<string>): boolean {
 function plainCallOptions(options: unknown): boolean {
   if (typeof options !== 'object' || options === null || Array.isArray(options) || !onlyKnownKeys(options, CALL_OPTION_KEYS)) return false;
   const { context, signal } = options as CallOptions;
-  if (context !== undefined && (typeof context !== 'object' || context === null || Array.isArray(context) || !onlyKnownKeys(context, CONTEXT_KEYS))) {
-    return false;
-  }
+  if (context !== undefined && (!isPlainObject(context) || !onlyKnownKeys(context, CONTEXT_KEYS))) return false;
   return signal === undefined || isAbortSignal(signal);
 }
 
-/** Checks a read call's options (`scope` is the method). @throws {ConfigError} naming the option. */
-export function checkCallOptions(scope: string, options: CallOptions | undefined, resilience: ResolvedResilience): void {
-  if (options === undefined) return;
-  if (!plainCallOptions(options)) parseOptions(scope, callOptionsSchema, options);
-  checkTiming(scope, options, resilience);
+/** A read call's options as checked: each read once from the caller's object. The call uses only these. @internal */
+export interface CheckedCallOptions {
+  readonly context: Partial<QueryContext> | undefined;
+  readonly signal: AbortSignal | undefined;
+  /** Checked against the subjects when the check is prepared. */
+  readonly sources: Source[] | undefined;
+  readonly timing: Readonly<{ timeoutMs: number; attemptTimeoutMs: number }>;
+}
+
+/** The checked options of a call that gave none. @internal */
+export function noCallOptions(resilience: ResolvedResilience): CheckedCallOptions {
+  return Object.freeze({ context: undefined, signal: undefined, sources: undefined, timing: Object.freeze(resolveCallOptions(undefined, resilience)) });
+}
+
+/**
+ * Reads a read call's options once and checks what it read (`scope` is the method).
+ * @throws {ConfigError} naming the option.
+ */
+export function checkCallOptions(scope: string, options: CallOptions | undefined, resilience: ResolvedResilience): CheckedCallOptions | undefined {
+  if (options === undefined) return undefined;
+  // An unknown key is refused first, as the schema refuses it, without reading any value.
+  refuseShape(scope, options, CALL_OPTION_KEYS, callOptionsSchema);
+  const given = readOptionsOnce(options, CALL_OPTION_NAMES)!;
+  if (!plainCallOptions(given)) parseOptions(scope, callOptionsSchema, given);
+  const checked = given as CallOptions;
+  return {
+    context: checked.context,
+    signal: checked.signal,
+    sources: checked.sources,
+    timing: Object.freeze(resolveCallOptions(checked, resilience, scope)),
+  };
 }
 
 /** The call-option pre-check, for the test that holds it to the schema. @internal */
 export const callOptionsAccepted = { plain: plainCallOptions, schema: (options: unknown) => callOptionsSchema.safeParse(options).success };
 
-/** Checks a write's options. @throws {ConfigError} naming the option. */
-export function checkWriteOptions(scope: string, options: WriteOptions | undefined, resilience: ResolvedResilience): void {
-  if (options === undefined) return;
-  parseOptions(scope, writeOptionsSchema, options);
-  checkTiming(scope, options, resilience);
+/** A write's options, each read once from the caller's object (see {@link readWriteOptions}). @internal */
+export type WriteOptionsRead = Partial<Record<keyof WriteOptions, unknown>>;
+
+/**
+ * A write's options, each read once, before anything is checked: an error of the write says which idempotency key the
+ * caller gave, the key read here and nowhere else. Undefined when there are none, or they are not an object.
+ */
+export function readWriteOptions(options: WriteOptions | undefined): WriteOptionsRead | undefined {
+  return options === undefined ? undefined : readOptionsOnce(options, WRITE_OPTION_NAMES);
+}
+
+/** A write's options as checked; the idempotency key is checked as query input by the write itself. @internal */
+export interface CheckedWriteOptions {
+  readonly context: Partial<QueryContext> | undefined;
+  readonly signal: AbortSignal | undefined;
+  readonly idempotencyKey: unknown;
+  readonly timing: Readonly<{ timeoutMs: number; attemptTimeoutMs: number }>;
+}
+
+/**
+ * Checks a write's options: `given` is what {@link readWriteOptions} read of `options`, and the only thing used.
+ * @throws {ConfigError} naming the option.
+ */
+export function checkWriteOptions(
+  scope: string,
+  options: WriteOptions | undefined,
+  given: WriteOptionsRead | undefined,
+  resilience: ResolvedResilience,
+): CheckedWriteOptions {
+  if (options === undefined) return { context: undefined, signal: undefined, idempotencyKey: undefined, timing: resolveCallOptions(undefined, resilience) };
+  refuseShape(scope, options, WRITE_OPTION_KEYS, writeOptionsSchema);
+  parseOptions(scope, writeOptionsSchema, given);
+  const checked = given as WriteOptions;
+  return {
+    context: checked.context,
+    signal: checked.signal,
+    idempotencyKey: checked.idempotencyKey,
+    timing: resolveCallOptions(checked, resilience, scope),
+  };
 }
 
 const batchShape = {
@@ -202,6 +314,23 @@ const batchOptionsSchema = z.strictObject(batchShape);
 /** What a method checks when it is called. */
 const batchEntrySchema = z.object({ context: contextSchema.optional() });
 const mrzBatchEntrySchema = z.object({ context: contextSchema.optional(), ...mrzShape });
+
+const MRZ_CALL_OPTION_NAMES = [...CALL_OPTION_NAMES, ...(Object.keys(mrzShape) as (keyof MrzCheckOptions)[])];
+const MRZ_CALL_OPTION_KEYS: ReadonlySet<string> = new Set(MRZ_CALL_OPTION_NAMES);
+
+/**
+ * checkMrz's options, each read once: the MRZ ones and the context checked now, before the MRZ is read, and the
+ * call's own (a plain object of ours) handed to the read path, which checks them as any check's.
+ * @throws {ConfigError} naming the option.
+ * @internal
+ */
+export function checkMrzCallOptions(scope: string, options: unknown): { mrz: MrzCheckOptions; call: CallOptions } {
+  refuseShape(scope, options, MRZ_CALL_OPTION_KEYS, mrzBatchEntrySchema);
+  const given = readOptionsOnce(options, MRZ_CALL_OPTION_NAMES)!;
+  parseOptions(scope, mrzBatchEntrySchema, given);
+  const { allowInvalidMrz, repair, referenceDate, ...call } = given as CallOptions & MrzCheckOptions;
+  return { mrz: { allowInvalidMrz, repair, referenceDate }, call };
+}
 
 /**
  * The options checked as soon as a method is called, before its input is read: that they are an object, the context,

@@ -4,7 +4,7 @@ import { parseMrz, type ParsedMrz, type ParseMrzOptions } from '../mrz/index';
 import { MRZ_SOURCES, searchFromMrz, type MrzBatchItem, type MrzCheckOptions, type MrzCheckResult } from '../queries/mrz-check';
 import { inputError } from '../queries/validate';
 import { runBatch, type BatchOptions, type BatchOutcome } from './batch';
-import { checkEntryOptions, checkRows } from './check-options';
+import { checkEntryOptions, checkMrzCallOptions, checkRows } from './check-options';
 import type { ContextFor } from './context';
 import type { CallOptions } from './options';
 import { prepareCheck, type ReadPath } from './read';
@@ -19,17 +19,11 @@ function parseOptionsOf({ repair, referenceDate }: MrzCheckOptions): ParseMrzOpt
 
 /** client.checkMrz. @internal */
 export async function checkMrz(reads: ReadPath, input: string | readonly string[], options: CallOptions & MrzCheckOptions = {}): Promise<MrzCheckResult> {
-  // The MRZ options are checked with the call's own, before the MRZ is read.
-  checkEntryOptions('checkMrz', options, true);
-  const { allowInvalidMrz, repair, referenceDate, ...callOptions } = options;
+  // The MRZ options are checked with the call's own, before the MRZ is read; each is read once, here.
+  const { mrz, call } = checkMrzCallOptions('checkMrz', options);
   mrzInput(input);
-  const parsed = parseMrz(input, parseOptionsOf({ repair, referenceDate }));
-  const result = await reads.checkOne(
-    'checkMrz',
-    () => searchFromMrz(parsed, allowInvalidMrz === true),
-    callOptions,
-    callOptions.sources ?? [...MRZ_SOURCES],
-  );
+  const parsed = parseMrz(input, parseOptionsOf(mrz));
+  const result = await reads.checkOne('checkMrz', () => searchFromMrz(parsed, mrz.allowInvalidMrz === true), call, call.sources ?? [...MRZ_SOURCES]);
   return { ...result, mrz: parsed };
 }
 

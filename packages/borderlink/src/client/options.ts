@@ -43,7 +43,8 @@ export interface ClientOptions extends ResilienceOptions {
   transport: Transport;
   /**
    * Who asks, for which authority, and why: merged under each call's `context`. `authorityId`, `operatorId` and
-   * `purpose` must be present after the merge, or the call is refused with an `InputError` and nothing is sent.
+   * `purpose` must be present after the merge, or the call is refused with an `InputError` and nothing is sent. A
+   * plain object (an object literal): a Date, a Map or a class instance is refused with a `ConfigError`.
    */
   context: Partial<QueryContext>;
   /** Receives one {@link AuditEvent} per call, success or failure. Exceptions it throws are ignored. */
@@ -84,7 +85,10 @@ export interface ClientOptions extends ResilienceOptions {
  * ```
  */
 export interface CallOptions {
-  /** Merged over the client's context for this call. */
+  /**
+   * Merged over the client's context for this call. A plain object, as the client's: anything else is refused with a
+   * `ConfigError` naming `context`.
+   */
   context?: Partial<QueryContext>;
   /** Aborts the call; it then rejects with an `AbortError` (or the signal's reason). */
   signal?: AbortSignal;

@@ -16,7 +16,7 @@ import { VERSION } from '../version';
 import type { Recorder } from './audit';
 import type { BatchHost } from './batch';
 import { AutoBatcher, type Carried, type ResolvedBatching } from './batching';
-import { checkCallOptions } from './check-options';
+import { checkCallOptions, noCallOptions, type CheckedCallOptions } from './check-options';
 import type { ContextFor } from './context';
 import { answersByItem, ownCopy, type CheckAnswer, type MissingItem } from './items';
 import type { CallOptions } from './options';
@@ -64,6 +64,7 @@ function checkRequest(
   timing: { timeoutMs: number; attemptTimeoutMs: number },
   signal: AbortSignal | undefined,
   missing: MissingItem = 'fails-request',
+  startedAt?: number,
 ): CallSpec<CheckAnswer> {
   return {
     kind: 'read',
@@ -85,6 +86,7 @@ function checkRequest(
     timeoutMs: timing.timeoutMs,
     attemptTimeoutMs: timing.attemptTimeoutMs,
     signal,
+    startedAt,
   };
 }
 
@@ -110,11 +112,14 @@ export class ReadPath {
   #dedupe: Deduper | undefined;
   #writes: WriteState | undefined;
   readonly #batcher: AutoBatcher | undefined;
+  /** The checked options of a call that gives none: one frozen object for all of them. */
+  readonly #noOptions: CheckedCallOptions;
 
   constructor(deps: ReadDeps) {
     this.#deps = deps;
     this.#executor = deps.executor;
     this.#resilience = deps.resilience;
+    this.#noOptions = noCallOptions(deps.resilience);
     const ttl = deps.resilience.cache;
     this.cache = createCheckCache<CheckResult>(deps.resilience, (result) => cacheTtlOf(result, ttl));
     this.#dedupe = deps.resilience.dedupe ? createDeduper(deps.resilience.clock) : undefined;
@@ -137,13 +142,15 @@ export class ReadPath {
     requestSources?: Source[],
   ): Promise<CheckResult> {
     const started = performance.now();
-    checkCallOptions(scope, options, this.#resilience);
+    // From here on the call's options are the ones read and checked once (a getter is not asked again).
+    const checked = checkCallOptions(scope, options, this.#resilience) ?? this.#noOptions;
     this.#deps.assertOpen();
     const search = subjectsOf();
     const { contextFor, recorder } = this.#deps;
+    const sources = requestSources ?? checked.sources;
     const prepared = Array.isArray(search)
-      ? prepareCheck(contextFor, search, requestSources ?? options?.sources, options?.context)
-      : prepareCheck(contextFor, search.subjects, requestSources ?? options?.sources, options?.context, search.notAsked);
+      ? prepareCheck(contextFor, search, sources, checked.context)
+      : prepareCheck(contextFor, search.subjects, sources, checked.context, search.notAsked);
     const requestId = randomUUID();
     try {
       // Validated input comes out of zod in schema order, so equal queries give equal text.
@@ -162,7 +169,7 @@ export class ReadPath {
         const contextText = contextJson(prepared.context);
         const bodyText = singleCheckText(contextText, itemText);
         const key = cacheKey ?? (this.#dedupe !== undefined ? bodyText : undefined);
-        const online = () => this.#check(prepared, requestId, options, started, { contextText, itemText, bodyText }, key);
+        const online = () => this.#check(prepared, requestId, checked, started, { contextText, itemText, bodyText }, key);
         const offline = this.#deps.offline;
         result = offline === undefined ? await online() : await this.#withCopy(offline, prepared, requestId, started, online);
       }
@@ -226,7 +233,7 @@ export class ReadPath {
       const itemText = checkItemText(prepared.subjects, prepared.sources);
       const contextText = contextJson(prepared.context);
       const bodyText = singleCheckText(contextText, itemText);
-      const result = await this.#check(prepared, requestId, undefined, started, { contextText, itemText, bodyText }, undefined);
+      const result = await this.#check(prepared, requestId, this.#noOptions, started, { contextText, itemText, bodyText }, undefined);
       recorder.audit('RESCREEN', prepared, { requestId, result, rescreenOf: entry.requestId });
       return result;
     } catch (err) {
@@ -288,7 +295,7 @@ export class ReadPath {
   async #check(
     prepared: PreparedCheck,
     requestId: string,
-    options: CallOptions | undefined,
+    options: CheckedCallOptions,
     started: number,
     text: { contextText: string; itemText: string; bodyText: string },
     key: string | undefined,
@@ -297,22 +304,23 @@ export class ReadPath {
     const cache = this.cache;
     const dedupe = this.#dedupe;
     const epoch = this.#writes?.epoch ?? 0;
-    const timing = resolveCallOptions(options, this.#resilience);
-    // The call's own deadline, read once for the in-flight table and the batch.
-    const deadlineAt = this.#resilience.clock.now() + timing.timeoutMs;
+    const { timing, signal: callSignal } = options;
+    // The call's own deadline, read once for the in-flight table, the batch and (as its start) the executor.
+    const now = this.#resilience.clock.now();
+    const deadlineAt = now + timing.timeoutMs;
     const batcher = this.#batcher;
     // With batching on, the check is one item of a request shared with the checks of its context in flight.
     const send = (signal?: AbortSignal): Promise<Carried> =>
       batcher !== undefined
-        ? batcher.run(contextText, itemText, bodyText, timing, deadlineAt, signal ?? options?.signal)
+        ? batcher.run(contextText, itemText, bodyText, timing, deadlineAt, signal ?? callSignal)
         : this.#executor
-            .execute<CheckAnswer>(checkRequest(bodyText, requestId, SINGLE_ITEM, timing, signal ?? options?.signal))
+            .execute<CheckAnswer>(checkRequest(bodyText, requestId, SINGLE_ITEM, timing, signal ?? callSignal, 'fails-request', now))
             .then((o) => ({ item: o.value.byItem.get('1')!, response: o.value.response, attempts: o.attempts, requestId }));
     // A check that joined another's request (or shares a batch) answers with that request's x-request-id: it is the
     // one the gateway saw.
     const carried =
       dedupe !== undefined && key !== undefined
-        ? await dedupe.run(key, send, options?.signal, deadlineAt)
+        ? await dedupe.run(key, send, callSignal, deadlineAt)
         : await send();
     // The client's own id: the gateway's body id is its own field, checked, and never goes into the audit trail.
     // A request's answer is built for it alone (readCheckAnswer makes new objects): it needs a copy only when it went to

@@ -20,7 +20,7 @@ import {
 import { resolveCallOptions, type ResolvedResilience } from '../resilience/index';
 import type { Executor } from '../resilience/types';
 import type { Recorder } from './audit';
-import { checkWriteOptions } from './check-options';
+import { checkWriteOptions, readWriteOptions, type CheckedWriteOptions } from './check-options';
 import type { ContextFor } from './context';
 import type { WriteOptions } from './options';
 import { USER_AGENT } from './read';
@@ -63,7 +63,7 @@ export class Writes {
   }
 
   async reportDocument(report: DocumentReport, options?: WriteOptions): Promise<ReportResult | QueuedWrite> {
-    const { parsed, idempotencyKey } = this.#checkWrite('reportDocument', options, () => parseInput(documentReportSchema, report, 'report') as DocumentReport);
+    const { parsed, idempotencyKey, checked } = this.#checkWrite('reportDocument', options, () => parseInput(documentReportSchema, report, 'report') as DocumentReport);
     const subject = { kind: 'document', documentNumber: parsed.documentNumber, issuingState: parsed.issuingState, documentType: parsed.documentType } as Subject;
     const written = await this.#write(
       'REPORT',
@@ -71,7 +71,7 @@ export class Writes {
       PATHS.documentReports,
       (context) => ({ context, report: parsed }),
       reportResponseSchema,
-      options,
+      checked,
       idempotencyKey,
     );
     if (written.status === 'QUEUED') return written;
@@ -80,14 +80,14 @@ export class Writes {
   }
 
   async withdrawReport(request: WithdrawalRequest, options?: WriteOptions): Promise<WithdrawalResult | QueuedWrite> {
-    const { parsed, idempotencyKey } = this.#checkWrite('withdrawReport', options, () => parseInput(withdrawalSchema, request) as WithdrawalRequest);
+    const { parsed, idempotencyKey, checked } = this.#checkWrite('withdrawReport', options, () => parseInput(withdrawalSchema, request) as WithdrawalRequest);
     const written = await this.#write(
       'WITHDRAW',
       [],
       PATHS.withdrawal(parsed.recordId),
       (context) => ({ context, reason: parsed.reason }),
       withdrawalResponseSchema,
-      options,
+      checked,
       idempotencyKey,
       parsed.recordId,
     );
@@ -98,15 +98,17 @@ export class Writes {
 
   /**
    * Checks a write's options and input. The idempotency key is settled first, so that every error of the write,
-   * even one refused before sending, says which key it was (and that nothing was stored).
+   * even one refused before sending, says which key it was (and that nothing was stored). Each option is read once,
+   * first: the key an error names is the key that would have been sent.
    */
-  #checkWrite<T>(scope: string, options: WriteOptions | undefined, parse: () => T): { parsed: T; idempotencyKey: string } {
-    const given = typeof options === 'object' && options !== null ? (options as { idempotencyKey?: unknown }).idempotencyKey : undefined;
+  #checkWrite<T>(scope: string, options: WriteOptions | undefined, parse: () => T): { parsed: T; idempotencyKey: string; checked: CheckedWriteOptions } {
+    const read = readWriteOptions(options);
+    const given = read?.idempotencyKey;
     let idempotencyKey: string;
+    let checked: CheckedWriteOptions;
     try {
-      checkWriteOptions(scope, options, this.#deps.resilience);
-      idempotencyKey =
-        options?.idempotencyKey === undefined ? randomUUID() : (parseInput(idempotencyKeySchema, options.idempotencyKey, 'idempotencyKey') as string);
+      checked = checkWriteOptions(scope, options, read, this.#deps.resilience);
+      idempotencyKey = given === undefined ? randomUUID() : (parseInput(idempotencyKeySchema, given, 'idempotencyKey') as string);
     } catch (err) {
       // Refused before sending: still say which key the caller gave, when it gave a usable one.
       if (typeof given === 'string' && idempotencyKeySchema.safeParse(given).success) writeError(err, given);
@@ -114,7 +116,7 @@ export class Writes {
     }
     try {
       this.#deps.assertOpen();
-      return { parsed: parse(), idempotencyKey };
+      return { parsed: parse(), idempotencyKey, checked };
     } catch (err) {
       throw writeError(err, idempotencyKey);
     }
@@ -127,7 +129,7 @@ export class Writes {
     path: string,
     bodyFor: (context: QueryContext) => unknown,
     schema: S,
-    options: WriteOptions | undefined,
+    options: CheckedWriteOptions,
     idempotencyKey: string,
     recordId?: string,
   ): Promise<
@@ -139,7 +141,7 @@ export class Writes {
     const requestId = randomUUID();
     let context: QueryContext;
     try {
-      context = this.#deps.contextFor(options?.context);
+      context = this.#deps.contextFor(options.context);
     } catch (err) {
       throw writeError(err, idempotencyKey);
     }
@@ -159,7 +161,7 @@ export class Writes {
     }
     return this.#deps.state.run(async () => {
       try {
-        const outcome = await this.#send(path, body, idempotencyKey, requestId, schema, options);
+        const outcome = await this.#send(path, body, idempotencyKey, requestId, schema, options.timing, options.signal);
         const durationMs = Math.round(performance.now() - started);
         recorder.audit(action, prepared, { requestId, recordId: outcome.value.recordId, attempts: outcome.attempts, durationMs });
         outbox?.linkUp();
@@ -184,7 +186,15 @@ export class Writes {
   }
 
   /** One write request: the same idempotency key and a new request id on every attempt of it. */
-  #send<S extends ResponseSchema>(path: string, body: string, idempotencyKey: string, requestId: string, schema: S, options: WriteOptions | undefined) {
+  #send<S extends ResponseSchema>(
+    path: string,
+    body: string,
+    idempotencyKey: string,
+    requestId: string,
+    schema: S,
+    timing: Readonly<{ timeoutMs: number; attemptTimeoutMs: number }>,
+    signal: AbortSignal | undefined,
+  ) {
     return this.#deps.executor.execute<z.output<S>>({
       kind: 'write',
       request: {
@@ -199,8 +209,9 @@ export class Writes {
         body,
       },
       requestId,
-      ...resolveCallOptions(options, this.#deps.resilience),
-      signal: options?.signal,
+      timeoutMs: timing.timeoutMs,
+      attemptTimeoutMs: timing.attemptTimeoutMs,
+      signal,
       decode: decodeAnswer('write', requestId, (response) => parseBody(response, schema, false) as z.output<S>),
     });
   }
@@ -216,7 +227,7 @@ export class Writes {
     const schema = entry.kind === 'report' ? reportResponseSchema : withdrawalResponseSchema;
     const prepared = replayedCall(entry);
     try {
-      const outcome = await this.#send(entry.path, entry.body, entry.idempotencyKey, requestId, schema, undefined);
+      const outcome = await this.#send(entry.path, entry.body, entry.idempotencyKey, requestId, schema, resolveCallOptions(undefined, this.#deps.resilience), undefined);
       const durationMs = Math.round(performance.now() - started);
       recorder.audit(prepared.action, prepared, { requestId, recordId: outcome.value.recordId, attempts: outcome.attempts, durationMs });
       return { recordId: outcome.value.recordId, replayed: outcome.response.headers[HEADERS.idempotentReplayed] === 'true' };

@@ -15,6 +15,7 @@ import { checkResultOf } from '../queries/results';
 import type { CheckResult, GatewayWarning, Hit, Source, SourceOutcome } from '../queries/types';
 import type { TransportResponse } from '../transport/types';
 import { readJson } from './body';
+import { readCleanCheckText } from './clean-answer';
 import {
   GATEWAY_REQUEST_ID,
   HIT_KINDS,
@@ -307,12 +308,13 @@ export function readCheckJson(json: unknown, status: number): CheckResponse {
 }
 
 /**
- * Reads a 2xx answer to `POST /v1/checks`.
+ * Reads a 2xx answer to `POST /v1/checks`: a clean answer straight from its text (clean-answer.ts), any other through
+ * JSON.parse and readCheckJson, which give the same value for a clean one.
  * @throws {ProtocolError} retryable when the body is not JSON; not retryable when it is not an object with an `items`
  * array of objects that each have a string `itemId`.
  */
 export function readCheckAnswer(response: TransportResponse): CheckResponse {
-  return readCheckJson(readJson(response), response.status);
+  return readCleanCheckText(response.body) ?? readCheckJson(readJson(response), response.status);
 }
 
 function hasHitFrom(hits: readonly Hit[], source: Source): boolean {

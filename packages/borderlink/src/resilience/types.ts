@@ -25,6 +25,11 @@ export interface CallSpec<T> {
   attemptTimeoutMs?: number | undefined;
   /** The caller's signal. */
   signal?: AbortSignal | undefined;
+  /**
+   * When the call started, on the executor's clock, when the caller has just read it (so the clock is read once per
+   * call, not twice): the deadline counts from there. @default the time `execute` is called
+   */
+  startedAt?: number | undefined;
 }
 
 /** What a successful call gives back. @internal */

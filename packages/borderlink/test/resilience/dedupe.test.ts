@@ -125,6 +125,45 @@ describe('dedupe', () => {
     expect(await dedupe.run('k', () => Promise.resolve('fresh'))).toBe('fresh');
   });
 
+  it('keeps every key of thousands in flight apart, each shared by its own callers, and forgets them all', async () => {
+    // Enough keys to grow the table several times, with long common prefixes as request bodies have.
+    const dedupe = createDeduper();
+    const gates = new Map<string, ReturnType<typeof gate<string>>>();
+    let started = 0;
+    const keys = Array.from({ length: 3000 }, (_, i) => `{"context":{},"items":[{"documentNumber":"D${i}"}]}`);
+    const start = (key: string) => () => {
+      started++;
+      const g = gate<string>();
+      gates.set(key, g);
+      return g.promise;
+    };
+    const callers = keys.flatMap((key) => [dedupe.run(key, start(key)), dedupe.run(key, start(key))]);
+    expect(started).toBe(keys.length);
+    expect(dedupe.size).toBe(keys.length);
+    for (const key of keys) gates.get(key)!.resolve(key);
+    const answers = await Promise.all(callers);
+    expect(answers).toEqual(keys.flatMap((key) => [key, key]));
+    expect(dedupe.size).toBe(0);
+  });
+
+  it('lets later callers join the request that replaced one with an earlier deadline, and counts the key once', async () => {
+    const dedupe = createDeduper();
+    const short = gate<string>();
+    const long = gate<string>();
+    const now = performance.now();
+    const a = dedupe.run('k', () => short.promise, undefined, now + 1000);
+    // Ten seconds later than `a`: past what a joiner may give up, so it starts its own request.
+    const b = dedupe.run('k', () => long.promise, undefined, now + 11_000);
+    const c = dedupe.run('k', () => Promise.resolve('a third request'), undefined, now + 11_000);
+    expect(dedupe.size).toBe(1);
+    short.resolve('short');
+    expect(await a).toBe('short');
+    expect(dedupe.size).toBe(1);
+    long.resolve('long');
+    expect(await Promise.all([b, c])).toEqual(['long', 'long']);
+    expect(dedupe.size).toBe(0);
+  });
+
   it('refuses a caller whose signal is already aborted, without starting anything', async () => {
     const dedupe = createDeduper();
     let started = 0;
