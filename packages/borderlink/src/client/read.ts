@@ -112,11 +112,12 @@ export class ReadPath {
     this.#resilience = deps.resilience;
     const ttl = deps.resilience.cache;
     this.cache = createCheckCache<CheckResult>(deps.resilience, (result) => cacheTtlOf(result, ttl));
-    this.#dedupe = deps.resilience.dedupe ? createDeduper(deps.resilience.clock) : undefined;
+    // With batching on, identical checks are joined by the batcher, on the item's text (see batching.ts).
+    this.#dedupe = deps.resilience.dedupe && deps.batching === undefined ? createDeduper(deps.resilience.clock) : undefined;
     this.#batcher =
       deps.batching === undefined
         ? undefined
-        : new AutoBatcher(deps.batching, deps.resilience.clock, (body, requestId, askedIds, timing, signal) =>
+        : new AutoBatcher(deps.batching, deps.resilience.clock, deps.resilience.dedupe, (body, requestId, askedIds, timing, signal) =>
             this.#executor.execute<CheckAnswer>(checkRequest(body, requestId, askedIds, timing, signal, 'fails-item')),
           );
   }
@@ -151,13 +152,12 @@ export class ReadPath {
       const hit = this.#hit(prepared, cacheKey, requestId, started);
       let result: CheckResult;
       if (hit !== undefined) result = hit;
-      else {
-        // The parts are written once: the single request is built from them, and with batching on they are the
-        // context's and the item's identity.
-        const contextText = contextJson(prepared.context);
-        const bodyText = singleCheckText(contextText, itemText);
+      else if (this.#batcher !== undefined) {
+        result = await this.#batched(this.#batcher, prepared, options, started, contextJson(prepared.context), itemText, cacheKey);
+      } else {
+        const bodyText = singleCheckText(contextJson(prepared.context), itemText);
         const key = cacheKey ?? (this.#dedupe !== undefined ? bodyText : undefined);
-        result = await this.#check(prepared, requestId, options, started, { contextText, itemText, bodyText }, key);
+        result = await this.#check(prepared, requestId, options, started, bodyText, key);
       }
       recorder.audit('CHECK', prepared, { requestId, result });
       return result;
@@ -222,34 +222,28 @@ export class ReadPath {
     requestId: string,
     options: CallOptions | undefined,
     started: number,
-    text: { contextText: string; itemText: string; bodyText: string },
+    bodyText: string,
     key: string | undefined,
   ): Promise<CheckResult> {
-    const { contextText, itemText, bodyText } = text;
     const cache = this.cache;
     const dedupe = this.#dedupe;
     const epoch = this.#writes?.epoch ?? 0;
     const timing = resolveCallOptions(options, this.#resilience);
-    // The call's own deadline, read once for the in-flight table and the batch.
+    // The call's own deadline, read once for the in-flight table.
     const deadlineAt = this.#resilience.clock.now() + timing.timeoutMs;
-    const batcher = this.#batcher;
-    // With batching on, the check is one item of a request shared with the checks of its context in flight.
     const send = (signal?: AbortSignal): Promise<Carried> =>
-      batcher !== undefined
-        ? batcher.run(contextText, itemText, bodyText, timing, deadlineAt, signal ?? options?.signal)
-        : this.#executor
-            .execute<CheckAnswer>(checkRequest(bodyText, requestId, SINGLE_ITEM, timing, signal ?? options?.signal))
-            .then((o) => ({ item: o.value.byItem.get('1')!, response: o.value.response, attempts: o.attempts, requestId }));
-    // A check that joined another's request (or shares a batch) answers with that request's x-request-id: it is the
-    // one the gateway saw.
+      this.#executor
+        .execute<CheckAnswer>(checkRequest(bodyText, requestId, SINGLE_ITEM, timing, signal ?? options?.signal))
+        .then((o) => ({ item: o.value.byItem.get('1')!, response: o.value.response, attempts: o.attempts, requestId }));
+    // A check that joined another's request answers with that request's x-request-id: it is the one the gateway saw.
     const carried =
       dedupe !== undefined && key !== undefined
         ? await dedupe.run(key, send, options?.signal, deadlineAt)
         : await send();
     // The client's own id: the gateway's body id is its own field, checked, and never goes into the audit trail.
     // A request's answer is built for it alone (readCheckAnswer makes new objects): it needs a copy only when it went to
-    // more than one call, joined in the in-flight table or as one item of a batch answered to several calls.
-    const item = batcher !== undefined || (dedupe !== undefined && dedupe.isShared(carried)) ? ownCopy(carried.item) : carried.item;
+    // more than one call joined in the in-flight table.
+    const item = dedupe !== undefined && dedupe.isShared(carried) ? ownCopy(carried.item) : carried.item;
     const result = buildCheckResult(
       item,
       prepared.sources,
@@ -257,6 +251,36 @@ export class ReadPath {
       carried.response,
     );
     if (cache !== undefined && key !== undefined && (this.#writes === undefined || this.#writes.settledSince(epoch))) cache.set(key, result);
+    return finishResult(prepared, result);
+  }
+
+  /**
+   * One check that the cache did not answer, as one item of a request shared with the checks of its context in flight
+   * (automatic batching). The batcher joins identical checks on the item's text and hands each call an answer of its
+   * own, so neither the in-flight table nor a copy is needed here.
+   */
+  async #batched(
+    batcher: AutoBatcher,
+    prepared: PreparedCheck,
+    options: CallOptions | undefined,
+    started: number,
+    contextText: string,
+    itemText: string,
+    cacheKey: string | undefined,
+  ): Promise<CheckResult> {
+    const epoch = this.#writes?.epoch ?? 0;
+    const timing = resolveCallOptions(options, this.#resilience);
+    const deadlineAt = this.#resilience.clock.now() + timing.timeoutMs;
+    const carried = await batcher.run(contextText, itemText, timing, deadlineAt, options?.signal);
+    // The x-request-id of the request that carried the call: it is the one the gateway saw.
+    const result = buildCheckResult(
+      carried.item,
+      prepared.sources,
+      { requestId: carried.requestId, attempts: carried.attempts, durationMs: Math.round(performance.now() - started) },
+      carried.response,
+    );
+    const cache = this.cache;
+    if (cache !== undefined && cacheKey !== undefined && (this.#writes === undefined || this.#writes.settledSince(epoch))) cache.set(cacheKey, result);
     return finishResult(prepared, result);
   }
 
