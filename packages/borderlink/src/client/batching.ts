@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { AbortError, InputError, ProtocolError, TimeoutError } from '../errors/index';
 import { abortErrorFrom, addAbortListener, removeAbortListener } from '../internal/abort';
 import type { CheckItemResponse, CheckResponse } from '../protocol/wire';
-import { checkRequestFromParts, singleCheckText, withItemId } from '../protocol/request-body';
+import { numberedCheckRequest, singleCheckText } from '../protocol/request-body';
 import { copyError, mayJoin, type CallOutcome, type Clock } from '../resilience/index';
 import { ownCopy, type CheckAnswer } from './items';
 
@@ -112,12 +112,13 @@ class Entry {
 }
 
 /**
- * The calls of one context: the request gathering, and the items of its requests in flight that a call may still join
- * (by their text; only with joining on). A lane lives while it holds either.
+ * The calls of one context: the request gathering, and (only with joining on) its requests in flight, oldest first,
+ * whose items a call may still join. A lane lives while it holds either. The requests are listed rather than each
+ * item: a request is listed and unlisted once, and its items are found in its own map by their text.
  */
 class Lane {
   gathering: Batch | undefined;
-  readonly inFlight = new Map<string, Entry>();
+  readonly inFlight: Batch[] = [];
   constructor(readonly contextText: string) {}
 }
 
@@ -188,9 +189,9 @@ class Batch {
     if (waiter.done) return false;
     waiter.done = true;
     this.live--;
-    // An item nobody waits for is no longer joined: its request may be aborted, and the next identical check starts
-    // afresh, as in the in-flight table.
-    if (--waiter.entry.live === 0 && this.sent) this.owner.unlist(this.lane, waiter.entry);
+    waiter.entry.live--;
+    // A request nobody waits for is no longer joined: it may be aborted, and the next identical check starts afresh.
+    if (this.live === 0 && this.sent) this.owner.unlist(this);
     if (waiter.signal !== undefined) removeAbortListener(waiter.signal, waiter);
     return true;
   }
@@ -230,13 +231,12 @@ class Batch {
     if (earliest < latest) this.#armDeadlines(clock);
     const contextText = this.lane.contextText;
     // The items as validated and written once, each with its id in front.
-    const body =
-      entries.length === 1 ? singleCheckText(contextText, entries[0]!.text) : checkRequestFromParts(contextText, entries.map((e) => withItemId(e.itemId, e.text)));
+    const body = entries.length === 1 ? singleCheckText(contextText, entries[0]!.text) : numberedCheckRequest(contextText, entries);
     // Only a call with a signal can leave before the request's own deadline (the latest of its calls'), so only then
     // may the request need aborting: an AbortController per request is otherwise a measurable cost for nothing.
     const controller = withSignal ? new AbortController() : undefined;
     this.#controller = controller;
-    if (this.owner.joins) for (const entry of entries) this.lane.inFlight.set(entry.text, entry);
+    if (this.owner.joins) this.lane.inFlight.push(this);
     const askedIds = entries.length === 1 ? SINGLE_ITEM : entries.map((e) => e.itemId);
     send(body, this.requestId, askedIds, { timeoutMs, attemptTimeoutMs: Math.min(attemptTimeoutMs, timeoutMs) }, controller?.signal).then(
       (outcome) => this.#answer(entries, outcome),
@@ -273,6 +273,7 @@ class Batch {
 
   #answer(entries: readonly Entry[], outcome: CallOutcome<CheckAnswer>): void {
     this.#stopTimer(this.owner.clock);
+    this.owner.unlist(this);
     const { response, byItem } = outcome.value;
     for (const entry of entries) {
       const item = byItem.get(entry.itemId);
@@ -292,6 +293,7 @@ class Batch {
 
   #fail(entries: readonly Entry[], error: unknown, clock: Clock): void {
     this.#stopTimer(clock);
+    this.owner.unlist(this);
     if (this.live === 0) return;
     // A gateway that takes fewer items per request says so with 413: the calls go again in two halves, down to one
     // item a request (the halving rule of checkMany), and later requests are no larger than what it took.
@@ -379,9 +381,9 @@ export class AutoBatcher {
     }
     let batch = lane.gathering;
     const entry = batch?.entries.get(text);
-    if (entry === undefined && lane.inFlight.size > 0) {
-      const sent = lane.inFlight.get(text);
-      if (sent !== undefined && mayJoin(sent.batch.deadlineAt, deadlineAt, this.clock)) return sent.batch.join(sent, deadlineAt, timing.attemptTimeoutMs, signal);
+    if (entry === undefined && lane.inFlight.length > 0) {
+      const joined = this.#joinInFlight(lane, text, deadlineAt, timing.attemptTimeoutMs, signal);
+      if (joined !== undefined) return joined;
     }
     if (batch === undefined) {
       batch = new Batch(this, lane);
@@ -393,9 +395,28 @@ export class AutoBatcher {
     return carried;
   }
 
-  /** An item of a request in flight has no call waiting any more: it is not joined from now on. */
-  unlist(lane: Lane, entry: Entry): void {
-    if (lane.inFlight.get(entry.text) === entry) lane.inFlight.delete(entry.text);
+  /**
+   * The identical item of the latest request in flight that asked it, when the call may join it (mayJoin), as the
+   * in-flight table keeps the latest request for a key: a request that would end too soon is not joined, and the
+   * call's own request takes its place for later calls. An item whose calls all left is not joined either.
+   */
+  #joinInFlight(lane: Lane, text: string, deadlineAt: number, attemptTimeoutMs: number, signal: AbortSignal | undefined): Promise<Carried> | undefined {
+    const requests = lane.inFlight;
+    for (let i = requests.length - 1; i >= 0; i--) {
+      const request = requests[i]!;
+      const entry = request.entries.get(text);
+      if (entry === undefined) continue;
+      return entry.live > 0 && mayJoin(request.deadlineAt, deadlineAt, this.clock) ? request.join(entry, deadlineAt, attemptTimeoutMs, signal) : undefined;
+    }
+    return undefined;
+  }
+
+  /** A request is answered, failed or left by every call: none of its items is joined from now on. */
+  unlist(batch: Batch): void {
+    const lane = batch.lane;
+    const i = lane.inFlight.indexOf(batch);
+    if (i === -1) return;
+    lane.inFlight.splice(i, 1);
     this.#dropIfIdle(lane);
   }
 
@@ -472,6 +493,6 @@ export class AutoBatcher {
   }
 
   #dropIfIdle(lane: Lane): void {
-    if (lane.gathering === undefined && lane.inFlight.size === 0 && this.#lanes.get(lane.contextText) === lane) this.#lanes.delete(lane.contextText);
+    if (lane.gathering === undefined && lane.inFlight.length === 0 && this.#lanes.get(lane.contextText) === lane) this.#lanes.delete(lane.contextText);
   }
 }
