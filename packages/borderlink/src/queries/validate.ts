@@ -178,6 +178,23 @@ export const sourcesSchema = z
   .min(1, { error: 'must name at least one source' })
   .refine((s) => new Set(s).size === s.length, { error: 'must not repeat a source' });
 
+const SOURCE_SET: ReadonlySet<unknown> = new Set(SOURCES);
+
+/**
+ * Whether {@link sourcesSchema} accepts `value`, without zod: a list of 1 to 4 sources of protocol v1, none repeated.
+ * The mock gateway reads every item's sources with it (zod and its messages only for a list it refuses); a property
+ * test holds it to the schema's answer for any input. @internal
+ */
+export function isPlainSourceList(value: unknown): boolean {
+  if (!Array.isArray(value) || value.length === 0 || value.length > SOURCES.length) return false;
+  for (let i = 0; i < value.length; i++) {
+    const source: unknown = value[i];
+    if (!SOURCE_SET.has(source)) return false;
+    for (let k = 0; k < i; k++) if (value[k] === source) return false;
+  }
+  return true;
+}
+
 export const subjectsSchema = z
   .array(subjectSchema, { error: 'must be an array of subjects' })
   .min(1, { error: 'must hold at least one subject' })
@@ -252,6 +269,16 @@ export function parseSubjects(value: unknown): Subject[] {
  * value {@link subjectsSchema} gives them; otherwise undefined, and the schema decides. A manifest row is nearly
  * always one passport, and zod's parse of it was the largest cost per row of checkMany. @internal
  */
+/**
+ * Whether {@link plainSubjects} takes `value`: every subject a plainly valid document subject, so the schema accepts
+ * the list as it is. For the mock gateway, which needs the answer but no copy. @internal
+ */
+export function isPlainSubjectList(value: unknown): boolean {
+  if (!Array.isArray(value) || value.length === 0 || value.length > 20) return false;
+  for (let i = 0; i < value.length; i++) if (plainDocumentFields(value[i], true) === undefined) return false;
+  return true;
+}
+
 export function plainSubjects(value: unknown): Subject[] | undefined {
   if (!Array.isArray(value) || value.length === 0 || value.length > 20) return undefined;
   const out: Subject[] = [];
