@@ -59,8 +59,20 @@ function writeFields(open: string, from: Record<string, unknown>, fields: readon
 
 const documentValue = (value: unknown, name: string): string => (name === 'holder' ? writeHolder(value) : writeValue(value));
 
+// Nearly every check is a document without a holder: its three fields, in the schema's order, go through one template
+// (half the cost of the walk over the field list). Only while the schema lists exactly these fields; else the walk.
+const PLAIN_DOCUMENT_FIELDS = DOCUMENT_FIELDS.join() === 'documentNumber,issuingState,documentType,holder';
+
+function writeDocument(s: Subject & { kind: 'document' }): string {
+  const { documentNumber, issuingState, documentType } = s;
+  if (PLAIN_DOCUMENT_FIELDS && s.holder === undefined && typeof documentNumber === 'string' && typeof issuingState === 'string' && typeof documentType === 'string') {
+    return `{"kind":"document","documentNumber":${jsonString(documentNumber)},"issuingState":${jsonString(issuingState)},"documentType":${jsonString(documentType)}}`;
+  }
+  return writeFields('{"kind":"document"', s as unknown as Record<string, unknown>, DOCUMENT_FIELDS, documentValue);
+}
+
 const SUBJECT_WRITERS: Readonly<Record<Subject['kind'], (subject: Subject) => string>> = {
-  document: (s) => writeFields('{"kind":"document"', s as unknown as Record<string, unknown>, DOCUMENT_FIELDS, documentValue),
+  document: (s) => writeDocument(s as Subject & { kind: 'document' }),
   person: (s) => writeFields('{"kind":"person"', s as unknown as Record<string, unknown>, PERSON_FIELDS, writeValue),
   vehicle: (s) => writeFields('{"kind":"vehicle"', s as unknown as Record<string, unknown>, VEHICLE_FIELDS, writeValue),
 };
@@ -92,20 +104,21 @@ export function contextJson(context: QueryContext): string {
  * @internal
  */
 export function checkItemText(subjects: readonly Subject[], sources: readonly string[] | undefined): string {
-  let out = '{"subjects":[';
+  return writeItem('{', subjects, sources);
+}
+
+/** `open` (`{` and any fields before them), then the subjects and the sources of an item, and the closing brace. */
+function writeItem(open: string, subjects: readonly Subject[], sources: readonly string[] | undefined): string {
+  let out = `${open}"subjects":[`;
   for (let i = 0; i < subjects.length; i++) out += (i === 0 ? '' : ',') + subjectJson(subjects[i]!);
   out += ']';
   if (sources !== undefined) out += `,"sources":${writeValue(sources)}`;
   return `${out}}`;
 }
 
-/** `itemText` (from checkItemText) as the item `itemId`. */
-function withItemId(itemId: string, itemText: string): string {
-  return `{"itemId":${jsonString(itemId)},${itemText.slice(1)}`;
-}
-
+/** An item with its id in front, written in one pass (checkMany writes one per row). */
 function itemJson(item: CheckItemRequest): string {
-  return withItemId(item.itemId, checkItemText(item.subjects, item.sources));
+  return writeItem(`{"itemId":${jsonString(item.itemId)},`, item.subjects, item.sources);
 }
 
 /**
