@@ -5,7 +5,7 @@ import { setMaxListeners } from 'node:events';
 import { AbortError, BorderlinkError, ConfigError, InputError, ProtocolError } from '../errors/index';
 import { abortErrorFrom } from '../internal/abort';
 import { buildCheckResult } from '../protocol/check-answer';
-import type { CheckItemRequest } from '../protocol/wire';
+import type { ItemRow } from '../protocol/request-body';
 import { finishResult, type PreparedCheck } from '../queries/results';
 import { inputError } from '../queries/validate';
 import type { CheckResult, QueryContext, Source, Subject, Verdict } from '../queries/types';
@@ -81,7 +81,7 @@ export interface BatchHost {
   /** Sends one request of rows; its answer is matched to the rows' item ids by answersByItem. */
   send(
     context: QueryContext,
-    items: CheckItemRequest[],
+    rows: readonly ItemRow[],
     options: { timeoutMs: number | undefined; signal: AbortSignal },
   ): Promise<CheckAnswer & { attempts: number; requestId: string }>;
   audit(prepared: PreparedCheck, result: CheckResult | undefined, error: BorderlinkError | undefined, requestId: string): void;
@@ -211,17 +211,17 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
     // The gateway refused one row alone as too many: it takes none, and the rest are not sent to hear it again.
     if (tooManyForOne !== undefined) return failRows(rows, tooManyForOne);
     const context = rows[0]!.prepared!.context;
-    const items: CheckItemRequest[] = rows.map((r) => ({ itemId: r.itemId, subjects: r.prepared!.subjects, sources: r.prepared!.sources }));
     const sentAt = performance.now();
     try {
       // The answer was matched with answersByItem, as a single check's: an unknown, repeated or missing item id failed
       // the whole request, so every row has its item here.
-      const { response, byItem, attempts, requestId } = await host.send(context, items, { timeoutMs: options.timeoutMs, signal: controller.signal });
-      const durationMs = Math.round(performance.now() - sentAt);
+      const { response, byItem, attempts, requestId } = await host.send(context, rows, { timeoutMs: options.timeoutMs, signal: controller.signal });
+      // The same for every row of the request: one object, read (not kept) by each row's result.
+      const meta = { requestId, attempts, durationMs: Math.round(performance.now() - sentAt) };
       for (const row of rows) {
         const item = byItem.get(row.itemId)!;
         // Each row reads its own item: one row's odd fields are warnings on that row alone.
-        const result = finishResult(row.prepared!, buildCheckResult(item, row.prepared!.sources, { requestId, attempts, durationMs }, response));
+        const result = finishResult(row.prepared!, buildCheckResult(item, row.prepared!.sources, meta, response));
         host.audit(row.prepared!, result, undefined, requestId);
         emit(row, { id: row.id, result: (host.finish ? host.finish(result, row.extra) : result) as R });
       }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { HEADERS, PATHS } from '../protocol/wire';
 import { buildCheckResult, readCheckAnswer } from '../protocol/check-answer';
 import { decodeAnswer } from '../protocol/decode';
-import { checkItemText, checkRequestText, contextJson, singleCheckText } from '../protocol/request-body';
+import { checkItemText, checkRowsText, contextJson, singleCheckText } from '../protocol/request-body';
 import { memoryKey } from '../internal/hash';
 import { cacheTtlOf, finishResult, type PreparedCheck } from '../queries/results';
 import type { CheckResult, QueryContext, Source, Subject } from '../queries/types';
@@ -296,15 +296,17 @@ export class ReadPath {
     return {
       prepare,
       ...(finish !== undefined ? { finish } : {}),
-      send: async (context, items, options) => {
+      send: async (context, rows, options) => {
         const requestId = randomUUID();
-        const body = checkRequestText(context, items);
+        const body = checkRowsText(context, rows);
         const timing = resolveCallOptions(options, this.#resilience);
-        const outcome = await this.#executor.execute<CheckAnswer>(checkRequest(body, requestId, items.map((i) => i.itemId), timing, options.signal));
+        const outcome = await this.#executor.execute<CheckAnswer>(checkRequest(body, requestId, rows.map((r) => r.itemId), timing, options.signal));
         return { response: outcome.value.response, byItem: outcome.value.byItem, attempts: outcome.attempts, requestId };
       },
       audit: (prepared, result, error, requestId) => {
         if (error !== undefined) recorder.batchRowFailed(error, requestId);
+        // Nothing to record (no audit sink, no info log): no event to make, once per row of a manifest.
+        if (!recorder.records) return;
         // Two literals rather than spreads: this runs once per row of a manifest.
         recorder.audit('CHECK', prepared, result !== undefined ? { requestId, result } : error !== undefined ? { requestId, error } : { requestId });
       },
