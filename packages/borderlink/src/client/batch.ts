@@ -181,8 +181,10 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
         // Ids are how the caller ties an answer to a traveller: a missing or repeated one could put a HIT on the
         // wrong row. Kept for the whole run (a few dozen bytes a row), since a repeat may come at any distance.
         if (id === '') throw inputError([{ path: 'id', message: 'is required (a non-empty string)' }]);
-        if (seenIds.has(id)) throw inputError([{ path: 'id', message: 'repeats the id of an earlier row' }]);
-        seenIds.add(id);
+        // One lookup, not two (has, then add): a set of every id of a manifest is out of the cache, and each lookup
+        // was a measurable share of a row.
+        const known = seenIds.size;
+        if (seenIds.add(id).size === known) throw inputError([{ path: 'id', message: 'repeats the id of an earlier row' }]);
         const { prepared, extra } = host.prepare(item, options.context);
         row.prepared = prepared;
         row.extra = extra;

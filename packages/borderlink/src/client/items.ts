@@ -27,8 +27,9 @@ export function answersByItem<T extends { itemId: string }>(
   const byId = new Map<string, T>();
   for (const answer of answers) {
     if (!asked.has(answer.itemId)) throw new ProtocolError('The gateway answered an item that was not asked', { retryable: false });
-    if (byId.has(answer.itemId)) throw new ProtocolError('The gateway answered an asked item more than once', { retryable: false });
-    byId.set(answer.itemId, answer);
+    // Set and compare the size rather than ask first: one lookup per answer (the map is dropped when this throws).
+    const before = byId.size;
+    if (byId.set(answer.itemId, answer).size === before) throw new ProtocolError('The gateway answered an asked item more than once', { retryable: false });
   }
   if (missing === 'fails-request' && byId.size !== asked.size) throw new ProtocolError('The gateway answered without an item that was asked', { retryable: false });
   return byId;
