@@ -14,11 +14,16 @@ import type { CheckItemRequest } from './wire';
  * (a lone surrogate as `\udXXX`).
  */
 export function jsonString(value: string): string {
+  return isPlainText(value) ? `"${value}"` : JSON.stringify(value);
+}
+
+/** Whether `value` goes into JSON between quotes as it is: no quote, backslash, control character or surrogate. */
+function isPlainText(value: string): boolean {
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(value);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return false;
   }
-  return `"${value}"`;
+  return true;
 }
 
 /** A field's value as JSON: a string, a list of strings, or an object written by its own field list. */
@@ -71,6 +76,40 @@ function writeDocument(s: Subject & { kind: 'document' }): string {
   return writeFields('{"kind":"document"', s as unknown as Record<string, unknown>, DOCUMENT_FIELDS, documentValue);
 }
 
+/**
+ * A whole item of one plain document (no holder, every value plain text, see isPlainText) behind `open`, as one
+ * template: each string addition is an allocation, and this one has nine where the general walk had some thirty
+ * (bench/manifest.ts: the additions were the largest cost of writing a row). Undefined for any other item.
+ */
+function plainDocumentItem(open: string, subjects: readonly Subject[], sources: string): string | undefined {
+  if (!PLAIN_DOCUMENT_FIELDS || subjects.length !== 1) return undefined;
+  const s = subjects[0]!;
+  if (s.kind !== 'document' || s.holder !== undefined) return undefined;
+  const { documentNumber, issuingState, documentType } = s;
+  if (typeof documentNumber !== 'string' || typeof issuingState !== 'string' || typeof documentType !== 'string') return undefined;
+  if (!isPlainText(documentNumber) || !isPlainText(issuingState) || !isPlainText(documentType)) return undefined;
+  return `${open}"subjects":[{"kind":"document","documentNumber":"${documentNumber}","issuingState":"${issuingState}","documentType":"${documentType}"}],"sources":${sources}}`;
+}
+
+// The sources of a check are nearly always one of the default lists: the last list's text is kept, by its content
+// (the lists are not frozen, so never by identity alone).
+let lastSources: readonly string[] = [];
+let lastSourcesJson = '[]';
+
+/** The JSON of a validated list of sources. */
+function sourcesJson(sources: readonly string[]): string {
+  const last = lastSources;
+  if (sources.length === last.length) {
+    let same = true;
+    for (let i = 0; i < sources.length; i++) if (sources[i] !== last[i]) same = false;
+    if (same) return lastSourcesJson;
+  }
+  const json = writeValue(sources);
+  lastSources = [...sources];
+  lastSourcesJson = json;
+  return json;
+}
+
 const SUBJECT_WRITERS: Readonly<Record<Subject['kind'], (subject: Subject) => string>> = {
   document: (s) => writeDocument(s as Subject & { kind: 'document' }),
   person: (s) => writeFields('{"kind":"person"', s as unknown as Record<string, unknown>, PERSON_FIELDS, writeValue),
@@ -109,16 +148,21 @@ export function checkItemText(subjects: readonly Subject[], sources: readonly st
 
 /** `open` (`{` and any fields before them), then the subjects and the sources of an item, and the closing brace. */
 function writeItem(open: string, subjects: readonly Subject[], sources: readonly string[] | undefined): string {
+  if (sources !== undefined) {
+    const sourcesText = sourcesJson(sources);
+    const plain = plainDocumentItem(open, subjects, sourcesText);
+    if (plain !== undefined) return plain;
+  }
   let out = `${open}"subjects":[`;
   for (let i = 0; i < subjects.length; i++) out += (i === 0 ? '' : ',') + subjectJson(subjects[i]!);
   out += ']';
-  if (sources !== undefined) out += `,"sources":${writeValue(sources)}`;
+  if (sources !== undefined) out += `,"sources":${sourcesJson(sources)}`;
   return `${out}}`;
 }
 
 /** An item with its id in front, written in one pass (checkMany writes one per row, from the row's own parts). @internal */
 export function checkItemJson(itemId: string, subjects: readonly Subject[], sources: readonly string[] | undefined): string {
-  return writeItem(`{"itemId":${jsonString(itemId)},`, subjects, sources);
+  return writeItem(isPlainText(itemId) ? `{"itemId":"${itemId}",` : `{"itemId":${JSON.stringify(itemId)},`, subjects, sources);
 }
 
 function itemJson(item: CheckItemRequest): string {
