@@ -92,9 +92,9 @@ interface Row {
   /** The row's item id in its request: its seq, as text, written once. */
   itemId: string;
   id: string;
-  prepared?: PreparedCheck;
-  extra?: unknown;
-  error?: BorderlinkError;
+  prepared: PreparedCheck | undefined;
+  extra: unknown;
+  error: BorderlinkError | undefined;
 }
 
 /**
@@ -170,7 +170,8 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
         break;
       }
       const item = next.value as Partial<I> | undefined;
-      const row: Row = { seq, itemId: String(seq), id: '' };
+      // Every field from the start: one shape for all rows, its fields in the object itself.
+      const row: Row = { seq, itemId: String(seq), id: '', prepared: undefined, extra: undefined, error: undefined };
       seq++;
       try {
         // Read once, inside the row's try: a getter that throws fails its row, not the batch.

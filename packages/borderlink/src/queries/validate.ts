@@ -158,7 +158,10 @@ function plainDocumentFields(
   if (withKind && (value as { kind?: unknown }).kind !== 'document') return undefined;
   const { documentNumber, issuingState, documentType } = value as Record<string, unknown>;
   if (!isPlainCode(documentNumber, 20, true) || !isPlainCode(issuingState, 3, false) || !DOCUMENT_TYPE_SET.has(documentType)) return undefined;
-  return { documentNumber, issuingState, documentType: documentType as DocumentQuery['documentType'] };
+  // With its kind, the subject itself (kind first, as the schema gives it): no second object to copy it into.
+  return withKind
+    ? ({ kind: 'document', documentNumber, issuingState, documentType: documentType as DocumentQuery['documentType'] } as { documentNumber: string; issuingState: string; documentType: DocumentQuery['documentType'] })
+    : { documentNumber, issuingState, documentType: documentType as DocumentQuery['documentType'] };
 }
 export const personQuerySchema = z.strictObject(personFields);
 export const vehicleQuerySchema = z.strictObject(vehicleFields).superRefine(vehicleNeedsKey);
@@ -281,11 +284,16 @@ export function isPlainSubjectList(value: unknown): boolean {
 
 export function plainSubjects(value: unknown): Subject[] | undefined {
   if (!Array.isArray(value) || value.length === 0 || value.length > 20) return undefined;
+  // One subject is the common case (a manifest row): its list is made at its size.
+  if (value.length === 1) {
+    const d = plainDocumentFields(value[0], true);
+    return d === undefined ? undefined : [d as Subject];
+  }
   const out: Subject[] = [];
   for (let i = 0; i < value.length; i++) {
     const d = plainDocumentFields(value[i], true);
     if (d === undefined) return undefined;
-    out.push({ kind: 'document', documentNumber: d.documentNumber, issuingState: d.issuingState, documentType: d.documentType });
+    out.push(d as Subject);
   }
   return out;
 }
