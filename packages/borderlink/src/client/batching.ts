@@ -105,7 +105,6 @@ class Entry {
   live = 0;
   readonly waiters: Waiter[] = [];
   constructor(
-    readonly batch: Batch,
     /** `{"subjects":…,"sources":…}`, the item without its id, as checkItemText wrote it from validated input. */
     readonly text: string,
   ) {}
@@ -145,7 +144,7 @@ class Batch {
   add(entry: Entry | undefined, text: string, deadlineAt: number, attemptTimeoutMs: number, signal: AbortSignal | undefined): Promise<Carried> {
     let target = entry;
     if (target === undefined) {
-      target = new Entry(this, text);
+      target = new Entry(text);
       this.entries.set(text, target);
     }
     return this.#wait(target, deadlineAt, attemptTimeoutMs, signal);
@@ -320,7 +319,7 @@ class Batch {
   /** Moves the waiting calls of `entries` (from a request refused as too large) into this new batch. */
   adopt(entries: readonly Entry[]): void {
     for (const entry of entries) {
-      const moved = new Entry(this, entry.text);
+      const moved = new Entry(entry.text);
       for (const w of entry.waiters) {
         if (w.done) continue;
         const copy = new Waiter(this, moved, w.deadlineAt, w.attemptTimeoutMs, w.signal, w.resolve, w.reject);
