@@ -67,6 +67,11 @@ export class Recorder {
     if (log.enabled('error')) log.log('error', 'batch row failed', { requestId, code: error.code, attempts: error.attempts });
   }
 
+  /** Whether {@link audit} does anything: an audit sink, or a log at level info. */
+  get records(): boolean {
+    return this.#options.onAudit !== undefined || this.log.enabled('info');
+  }
+
   audit(action: AuditEvent['action'], prepared: PreparedCheck, info: AuditInfo): void {
     const { onAudit, includePersonalData } = this.#options;
     const log = this.log;

@@ -3,13 +3,17 @@
 // result and error, and the request is aborted only when every call it carries has left. A call's answer is found by
 // its item id alone (answersByItem, the one rule): an id never asked or answered twice means the numbering cannot be
 // trusted and no call of the request is believed; an item left out fails only the calls that asked it.
+// Identical checks are joined here, by the item's text, rather than in the in-flight table: one item per request for
+// the calls gathered, and (with `dedupe` on) a call may join an identical item of a request already in flight, by the
+// table's own rule (mayJoin) and with the table's guarantees: its own deadline, its own abort, and a request aborted only
+// when every call it carries has left.
 import { randomUUID } from 'node:crypto';
 import { AbortError, InputError, ProtocolError, TimeoutError } from '../errors/index';
 import { abortErrorFrom, addAbortListener, removeAbortListener } from '../internal/abort';
 import type { CheckItemResponse, CheckResponse } from '../protocol/wire';
-import { checkRequestFromParts, withItemId } from '../protocol/request-body';
-import { copyError, type CallOutcome, type Clock } from '../resilience/index';
-import type { CheckAnswer } from './items';
+import { numberedCheckRequest, singleCheckText } from '../protocol/request-body';
+import { copyError, mayJoin, type CallOutcome, type Clock } from '../resilience/index';
+import { ownCopy, type CheckAnswer } from './items';
 
 /**
  * Automatic batching of concurrent single checks (`checkDocument`, `checkPerson`, `checkVehicle`, `check`,
@@ -57,7 +61,7 @@ export function resolveBatching(input: BatchingOptions | false | undefined): Res
   return Object.freeze({ maxItems: input.maxItems ?? BATCHING_DEFAULTS.maxItems, maxDelayMs: input.maxDelayMs ?? BATCHING_DEFAULTS.maxDelayMs });
 }
 
-/** One call's share of a request: its item's answer, and the request that carried it. @internal */
+/** One call's share of a request: its item's answer (its own to edit), and the request that carried it. @internal */
 export interface Carried {
   item: CheckItemResponse;
   response: CheckResponse;
@@ -94,56 +98,74 @@ class Waiter {
   }
 }
 
-/** One item of a request: identical checks in one batch are one item, answered to each of its calls. */
-interface Entry {
-  /** `{"subjects":…,"sources":…}`, the item without its id. */
-  readonly text: string;
-  /** The whole request with this item alone, numbered `1`, as the client already wrote it. */
-  readonly alone: string;
-  readonly waiters: Waiter[];
-  itemId: string;
+/** One item of a request: identical checks are one item, answered to each of its calls. */
+class Entry {
+  itemId = '';
+  /** Its calls still waiting. */
+  live = 0;
+  readonly waiters: Waiter[] = [];
+  constructor(
+    /** `{"subjects":…,"sources":…}`, the item without its id, as checkItemText wrote it from validated input. */
+    readonly text: string,
+  ) {}
+}
+
+/**
+ * The calls of one context: the request gathering, and (only with joining on) its requests in flight, oldest first,
+ * whose items a call may still join. A lane lives while it holds either. The requests are listed rather than each
+ * item: a request is listed and unlisted once, and its items are found in its own map by their text.
+ */
+class Lane {
+  gathering: Batch | undefined;
+  readonly inFlight: Batch[] = [];
+  constructor(readonly contextText: string) {}
 }
 
 /** The calls of one context gathered for one request, then the request itself. */
 class Batch {
-  /**
-   * By the request of the item alone: within one context that is as exact an identity as the item's own text, and it
-   * is the string the in-flight table already hashed (a long string's hash is computed once and kept by the engine;
-   * a second one costs about as much as the rest of the batch bookkeeping of a call).
-   */
+  /** By the item's text: within one context equal text is an equal check. */
   readonly entries = new Map<string, Entry>();
   /** Calls still waiting. */
   live = 0;
   sent = false;
   requestId = '';
+  /** Once sent, the deadline the request runs to: the latest of its calls' when it was sent. */
+  deadlineAt = Number.POSITIVE_INFINITY;
   #controller: AbortController | undefined;
   #timer: unknown;
-  #earliest = Number.POSITIVE_INFINITY;
+  #timerAt = Number.POSITIVE_INFINITY;
 
   constructor(
     readonly owner: AutoBatcher,
-    readonly contextText: string,
+    readonly lane: Lane,
   ) {}
 
-  add(text: string, alone: string, deadlineAt: number, attemptTimeoutMs: number, signal: AbortSignal | undefined): Promise<Carried> {
-    let entry = this.entries.get(alone);
-    if (entry === undefined) {
-      entry = { text, alone, waiters: [], itemId: '' };
-      this.entries.set(alone, entry);
+  /** Adds a call to the item `entry` of this gathering request (found by its text), or to a new one when undefined. */
+  add(entry: Entry | undefined, text: string, deadlineAt: number, attemptTimeoutMs: number, signal: AbortSignal | undefined): Promise<Carried> {
+    let target = entry;
+    if (target === undefined) {
+      target = new Entry(text);
+      this.entries.set(text, target);
     }
-    const target = entry;
-    return new Promise<Carried>((resolve, reject) => {
-      const waiter = new Waiter(this, target, deadlineAt, attemptTimeoutMs, signal, resolve, reject);
-      target.waiters.push(waiter);
-      this.live++;
-      if (deadlineAt < this.#earliest) this.#earliest = deadlineAt;
-      if (signal !== undefined) addAbortListener(signal, waiter);
-    });
+    return this.#wait(target, deadlineAt, attemptTimeoutMs, signal);
   }
 
-  /** The earliest deadline of the calls gathered so far. */
-  get earliestDeadline(): number {
-    return this.#earliest;
+  /** A call joins the item `entry` of this request, already sent (mayJoin said it may). */
+  join(entry: Entry, deadlineAt: number, attemptTimeoutMs: number, signal: AbortSignal | undefined): Promise<Carried> {
+    const carried = this.#wait(entry, deadlineAt, attemptTimeoutMs, signal);
+    // A joiner whose deadline comes before the request's leaves at its own.
+    if (deadlineAt < this.deadlineAt && deadlineAt < this.#timerAt) this.#armDeadlines(this.owner.clock);
+    return carried;
+  }
+
+  #wait(entry: Entry, deadlineAt: number, attemptTimeoutMs: number, signal: AbortSignal | undefined): Promise<Carried> {
+    return new Promise<Carried>((resolve, reject) => {
+      const waiter = new Waiter(this, entry, deadlineAt, attemptTimeoutMs, signal, resolve, reject);
+      entry.waiters.push(waiter);
+      entry.live++;
+      this.live++;
+      if (signal !== undefined) addAbortListener(signal, waiter);
+    });
   }
 
   /** Ends every call still waiting in a request never sent, each with an error of its own. */
@@ -166,6 +188,9 @@ class Batch {
     if (waiter.done) return false;
     waiter.done = true;
     this.live--;
+    waiter.entry.live--;
+    // A request nobody waits for is no longer joined: it may be aborted, and the next identical check starts afresh.
+    if (this.live === 0 && this.sent) this.owner.unlist(this);
     if (waiter.signal !== undefined) removeAbortListener(waiter.signal, waiter);
     return true;
   }
@@ -179,18 +204,16 @@ class Batch {
     let attemptTimeoutMs = 0;
     let withSignal = false;
     for (const entry of this.entries.values()) {
-      let waiting = false;
+      if (entry.live === 0) continue;
       const waiters = entry.waiters;
       for (let k = 0; k < waiters.length; k++) {
         const w = waiters[k]!;
         if (w.done) continue;
-        waiting = true;
         if (w.deadlineAt > latest) latest = w.deadlineAt;
         if (w.deadlineAt < earliest) earliest = w.deadlineAt;
         if (w.attemptTimeoutMs > attemptTimeoutMs) attemptTimeoutMs = w.attemptTimeoutMs;
         if (w.signal !== undefined) withSignal = true;
       }
-      if (!waiting) continue;
       entry.itemId = entries.length === 0 ? '1' : String(entries.length + 1);
       entries.push(entry);
     }
@@ -202,14 +225,17 @@ class Batch {
       return;
     }
     this.sent = true;
+    this.deadlineAt = latest;
     this.requestId = randomUUID();
-    if (earliest < latest) this.#armDeadlines(clock, latest);
-    // The items as validated and written once, each with its id in front; a lone item is the request its call wrote.
-    const body = entries.length === 1 ? entries[0]!.alone : checkRequestFromParts(this.contextText, entries.map((e) => withItemId(e.itemId, e.text)));
+    if (earliest < latest) this.#armDeadlines(clock);
+    const contextText = this.lane.contextText;
+    // The items as validated and written once, each with its id in front.
+    const body = entries.length === 1 ? singleCheckText(contextText, entries[0]!.text) : numberedCheckRequest(contextText, entries);
     // Only a call with a signal can leave before the request's own deadline (the latest of its calls'), so only then
     // may the request need aborting: an AbortController per request is otherwise a measurable cost for nothing.
     const controller = withSignal ? new AbortController() : undefined;
     this.#controller = controller;
+    if (this.owner.joins) this.lane.inFlight.push(this);
     const askedIds = entries.length === 1 ? SINGLE_ITEM : entries.map((e) => e.itemId);
     send(body, this.requestId, askedIds, { timeoutMs, attemptTimeoutMs: Math.min(attemptTimeoutMs, timeoutMs) }, controller?.signal).then(
       (outcome) => this.#answer(entries, outcome),
@@ -221,15 +247,19 @@ class Batch {
    * The request runs to its latest call's deadline; calls whose deadline comes sooner leave at theirs. One timer per
    * request, re-armed for the next deadline, rather than one per call.
    */
-  #armDeadlines(clock: Clock, latest: number): void {
+  #armDeadlines(clock: Clock): void {
+    this.#stopTimer(clock);
+    const latest = this.deadlineAt;
     let next = Number.POSITIVE_INFINITY;
     for (const entry of this.entries.values()) for (const w of entry.waiters) if (!w.done && w.deadlineAt < latest && w.deadlineAt < next) next = w.deadlineAt;
     if (next === Number.POSITIVE_INFINITY) return;
+    this.#timerAt = next;
     this.#timer = clock.setTimeout(() => {
       this.#timer = undefined;
+      this.#timerAt = Number.POSITIVE_INFINITY;
       const now = clock.now();
       for (const entry of this.entries.values()) for (const w of entry.waiters) if (!w.done && w.deadlineAt <= now) this.leave(w, ownDeadline());
-      if (this.live > 0) this.#armDeadlines(clock, latest);
+      if (this.live > 0) this.#armDeadlines(clock);
     }, Math.max(0, next - clock.now()));
     (this.#timer as { unref?: () => void } | undefined)?.unref?.();
   }
@@ -237,19 +267,24 @@ class Batch {
   #stopTimer(clock: Clock): void {
     if (this.#timer !== undefined) clock.clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
   }
 
   #answer(entries: readonly Entry[], outcome: CallOutcome<CheckAnswer>): void {
     this.#stopTimer(this.owner.clock);
+    this.owner.unlist(this);
     const { response, byItem } = outcome.value;
     for (const entry of entries) {
       const item = byItem.get(entry.itemId);
+      // The first call of an item takes the answer as read (readCheckAnswer made it for this request alone); each
+      // other call gets its own copy, made here, before any of them can see it.
+      let given = 0;
       for (const w of entry.waiters) {
         if (!this.#settle(w)) continue;
         if (item === undefined) {
           w.reject(new ProtocolError('The gateway answered without an item that was asked', { retryable: false, requestId: this.requestId, attempts: outcome.attempts }));
         } else {
-          w.resolve({ item, response, attempts: outcome.attempts, requestId: this.requestId });
+          w.resolve({ item: given++ === 0 ? item : ownCopy(item), response, attempts: outcome.attempts, requestId: this.requestId });
         }
       }
     }
@@ -257,15 +292,16 @@ class Batch {
 
   #fail(entries: readonly Entry[], error: unknown, clock: Clock): void {
     this.#stopTimer(clock);
+    this.owner.unlist(this);
     if (this.live === 0) return;
     // A gateway that takes fewer items per request says so with 413: the calls go again in two halves, down to one
     // item a request (the halving rule of checkMany), and later requests are no larger than what it took.
     if (error instanceof InputError && error.code === 'TOO_MANY_ITEMS') {
-      const waiting = entries.filter((e) => e.waiters.some((w) => !w.done));
+      const waiting = entries.filter((e) => e.live > 0);
       if (waiting.length > 1) {
         const half = Math.ceil(waiting.length / 2);
         this.owner.lowerMaxItems(half);
-        for (const part of [waiting.slice(0, half), waiting.slice(half)]) this.owner.resend(this.contextText, part);
+        for (const part of [waiting.slice(0, half), waiting.slice(half)]) this.owner.resend(this.lane, part);
         return;
       }
     }
@@ -283,21 +319,18 @@ class Batch {
   /** Moves the waiting calls of `entries` (from a request refused as too large) into this new batch. */
   adopt(entries: readonly Entry[]): void {
     for (const entry of entries) {
-      const moved: Entry = { text: entry.text, alone: entry.alone, waiters: [], itemId: '' };
+      const moved = new Entry(entry.text);
       for (const w of entry.waiters) {
         if (w.done) continue;
         const copy = new Waiter(this, moved, w.deadlineAt, w.attemptTimeoutMs, w.signal, w.resolve, w.reject);
-        // The old waiter is done (it no longer counts in the old request); its call now waits here.
-        w.done = true;
-        w.batch.live--;
-        if (w.signal !== undefined) {
-          removeAbortListener(w.signal, w);
-          addAbortListener(w.signal, copy);
-        }
+        // The old waiter is settled without an answer (it no longer counts in the old request); its call now waits here.
+        w.batch.#settle(w);
+        if (copy.signal !== undefined) addAbortListener(copy.signal, copy);
         moved.waiters.push(copy);
+        moved.live++;
         this.live++;
       }
-      if (moved.waiters.length > 0) this.entries.set(moved.alone, moved);
+      if (moved.live > 0) this.entries.set(moved.text, moved);
     }
   }
 }
@@ -306,56 +339,94 @@ function ownDeadline(): TimeoutError {
   return new TimeoutError('The call did not complete within its deadline', { scope: 'call' });
 }
 
-/** The batches of one client, one gathering per context. @internal */
+/** The batches of one client, one lane per context. @internal */
 export class AutoBatcher {
   readonly clock: Clock;
+  /** A call may join an identical item of a request in flight (the client's `dedupe` option). */
+  readonly joins: boolean;
   readonly #options: ResolvedBatching;
   readonly #send: SendItems;
   #maxItems: number;
-  #gathering = new Map<string, Batch>();
+  #lanes = new Map<string, Lane>();
   #scheduled = false;
 
-  constructor(options: ResolvedBatching, clock: Clock, send: SendItems) {
+  constructor(options: ResolvedBatching, clock: Clock, joins: boolean, send: SendItems) {
     this.#options = options;
     this.#maxItems = options.maxItems;
     this.clock = clock;
+    this.joins = joins;
     this.#send = send;
   }
 
   /**
    * Adds one check to the request gathering for its context: `contextText` and `text` are the context and the item
    * (without its id) as contextJson and checkItemText wrote them from validated input, so equal text is an equal
-   * context, an equal item; `alone` is the request of that item alone (singleCheckText); `deadlineAt` is the call's
-   * deadline on the batcher's clock. It is sent when the turn
-   * ends (or `maxDelayMs` passes), or at once when the request is full or the call's deadline would come first.
+   * context, an equal item; `deadlineAt` is the call's deadline on the batcher's clock. An identical check gathered
+   * already is the same item; one in a request in flight is joined when mayJoin allows. The request is sent when the
+   * turn ends (or `maxDelayMs` passes), or at once when it is full or the call's deadline would come first.
    */
   run(
     contextText: string,
     text: string,
-    alone: string,
     timing: { timeoutMs: number; attemptTimeoutMs: number },
     deadlineAt: number,
     signal: AbortSignal | undefined,
   ): Promise<Carried> {
     if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
-    const delay = this.#options.maxDelayMs;
-    let batch = this.#gathering.get(contextText);
+    let lane = this.#lanes.get(contextText);
+    if (lane === undefined) {
+      lane = new Lane(contextText);
+      this.#lanes.set(contextText, lane);
+    }
+    let batch = lane.gathering;
+    const entry = batch?.entries.get(text);
+    if (entry === undefined && lane.inFlight.length > 0) {
+      const joined = this.#joinInFlight(lane, text, deadlineAt, timing.attemptTimeoutMs, signal);
+      if (joined !== undefined) return joined;
+    }
     if (batch === undefined) {
-      batch = new Batch(this, contextText);
-      this.#gathering.set(contextText, batch);
+      batch = new Batch(this, lane);
+      lane.gathering = batch;
       this.#schedule();
     }
-    const carried = batch.add(text, alone, deadlineAt, timing.attemptTimeoutMs, signal);
-    if (batch.entries.size >= this.#maxItems || (delay > 0 && deadlineAt <= this.#flushAt)) this.#flush(contextText, batch);
+    const carried = batch.add(entry, text, deadlineAt, timing.attemptTimeoutMs, signal);
+    if (batch.entries.size >= this.#maxItems || (this.#options.maxDelayMs > 0 && deadlineAt <= this.#flushAt)) this.#flush(lane);
     return carried;
   }
 
   /**
+   * The identical item of the latest request in flight that asked it, when the call may join it (mayJoin), as the
+   * in-flight table keeps the latest request for a key: a request that would end too soon is not joined, and the
+   * call's own request takes its place for later calls. An item whose calls all left is not joined either.
+   */
+  #joinInFlight(lane: Lane, text: string, deadlineAt: number, attemptTimeoutMs: number, signal: AbortSignal | undefined): Promise<Carried> | undefined {
+    const requests = lane.inFlight;
+    for (let i = requests.length - 1; i >= 0; i--) {
+      const request = requests[i]!;
+      const entry = request.entries.get(text);
+      if (entry === undefined) continue;
+      return entry.live > 0 && mayJoin(request.deadlineAt, deadlineAt, this.clock) ? request.join(entry, deadlineAt, attemptTimeoutMs, signal) : undefined;
+    }
+    return undefined;
+  }
+
+  /** A request is answered, failed or left by every call: none of its items is joined from now on. */
+  unlist(batch: Batch): void {
+    const lane = batch.lane;
+    const i = lane.inFlight.indexOf(batch);
+    if (i === -1) return;
+    lane.inFlight.splice(i, 1);
+    this.#dropIfIdle(lane);
+  }
+
+  /**
    * A write started or ended: the checks gathered so far are sent now, and checks from now on gather in requests of
-   * their own, never sharing an item with one that started before (see write-state.ts).
+   * their own, never sharing an item with one that started before (see write-state.ts): the lanes, and with them the
+   * items in flight that could be joined, start afresh.
    */
   forget(): void {
     this.#sendAll();
+    this.#lanes = new Map();
   }
 
   /**
@@ -363,9 +434,13 @@ export class AutoBatcher {
    * when the batching timer would have sent them to a closed executor (or never, on a clock whose timers never fire).
    */
   close(): void {
-    const batches = this.#gathering;
-    this.#gathering = new Map();
-    for (const batch of batches.values()) batch.end(() => new AbortError('The client was closed while the call was in flight'));
+    const lanes = this.#lanes;
+    this.#lanes = new Map();
+    for (const lane of lanes.values()) {
+      const batch = lane.gathering;
+      lane.gathering = undefined;
+      batch?.end(() => new AbortError('The client was closed while the call was in flight'));
+    }
   }
 
   /** The gateway refused a request as too large: no later request is larger than `size`. */
@@ -374,8 +449,8 @@ export class AutoBatcher {
   }
 
   /** Sends again, at once, the calls of a request the gateway refused as too large. */
-  resend(contextText: string, entries: readonly Entry[]): void {
-    const batch = new Batch(this, contextText);
+  resend(lane: Lane, entries: readonly Entry[]): void {
+    const batch = new Batch(this, lane);
     batch.adopt(entries);
     batch.send(this.#send, this.clock);
   }
@@ -394,13 +469,16 @@ export class AutoBatcher {
       this.#flushAt = this.clock.now() + delay;
       // Not unref'd: until it fires, nothing else may hold the process open for the calls gathered (no request exists
       // yet), and a process that exits here drops checks without a word. It is at most MAX_BATCH_DELAY_MS long.
-      this.clock.setTimeout(() => this.#flushAll(), delay);
+      this.clock.setTimeout(this.#flushAllNow, delay);
     }
   }
 
-  #flush(contextText: string, batch: Batch): void {
-    if (this.#gathering.get(contextText) === batch) this.#gathering.delete(contextText);
+  #flush(lane: Lane): void {
+    const batch = lane.gathering;
+    if (batch === undefined) return;
+    lane.gathering = undefined;
     batch.send(this.#send, this.clock);
+    this.#dropIfIdle(lane);
   }
 
   #flushAll(): void {
@@ -410,9 +488,10 @@ export class AutoBatcher {
   }
 
   #sendAll(): void {
-    const batches = this.#gathering;
-    if (batches.size === 0) return;
-    this.#gathering = new Map();
-    for (const batch of batches.values()) batch.send(this.#send, this.clock);
+    for (const lane of this.#lanes.values()) this.#flush(lane);
+  }
+
+  #dropIfIdle(lane: Lane): void {
+    if (lane.gathering === undefined && lane.inFlight.length === 0 && this.#lanes.get(lane.contextText) === lane) this.#lanes.delete(lane.contextText);
   }
 }

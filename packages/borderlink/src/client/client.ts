@@ -7,7 +7,7 @@ import { hashKeyFrom } from '../internal/hash';
 import { createLevelledLogger } from '../logging/logger';
 import type { MrzBatchItem, MrzCheckOptions, MrzCheckResult } from '../queries/mrz-check';
 import type { CheckResult, DocumentQuery, PersonQuery, QueryContext, Subject, VehicleQuery } from '../queries/types';
-import { documentQuerySchema, parseInput, parseSubjects, personQuerySchema, plainDocumentQuery, vehicleQuerySchema } from '../queries/validate';
+import { documentQuerySchema, parseInput, parseSubjects, personQuerySchema, plainQuerySubject, vehicleQuerySchema } from '../queries/validate';
 import type { DocumentReport, ReportResult, WithdrawalRequest, WithdrawalResult } from '../reports/index';
 import { createExecutor, resolveResilienceOptions } from '../resilience/index';
 import type { Executor } from '../resilience/types';
@@ -64,10 +64,17 @@ export function createClient(options: ClientOptions): BorderlinkClient<boolean> 
 }
 
 /** A document query as a subject: the plainly valid ones without zod, every other through the schema (and its errors). */
+// A query the fast paths of validate.ts read is not parsed by zod; any other is, and zod words its error.
 function documentSubject(document: unknown): Subject {
-  const plain = plainDocumentQuery(document);
-  if (plain !== undefined) return { kind: 'document', documentNumber: plain.documentNumber, issuingState: plain.issuingState, documentType: plain.documentType };
-  return { kind: 'document', ...parseInput(documentQuerySchema, document) } as Subject;
+  return plainQuerySubject('document', document) ?? ({ kind: 'document', ...parseInput(documentQuerySchema, document) } as Subject);
+}
+
+function personSubject(person: unknown): Subject {
+  return plainQuerySubject('person', person) ?? ({ kind: 'person', ...parseInput(personQuerySchema, person) } as Subject);
+}
+
+function vehicleSubject(vehicle: unknown): Subject {
+  return plainQuerySubject('vehicle', vehicle) ?? ({ kind: 'vehicle', ...parseInput(vehicleQuerySchema, vehicle) } as Subject);
 }
 
 function secretsOf(transport: Transport): string[] {
@@ -182,11 +189,11 @@ class Client implements BorderlinkClient<boolean> {
   }
 
   checkPerson(person: PersonQuery, options?: CallOptions): Promise<CheckResult> {
-    return this.#reads.checkOne('checkPerson', () => [{ kind: 'person', ...parseInput(personQuerySchema, person) } as Subject], options);
+    return this.#reads.checkOne('checkPerson', () => [personSubject(person)], options);
   }
 
   checkVehicle(vehicle: VehicleQuery, options?: CallOptions): Promise<CheckResult> {
-    return this.#reads.checkOne('checkVehicle', () => [{ kind: 'vehicle', ...parseInput(vehicleQuerySchema, vehicle) } as Subject], options);
+    return this.#reads.checkOne('checkVehicle', () => [vehicleSubject(vehicle)], options);
   }
 
   check(request: CheckRequest, options?: CallOptions): Promise<CheckResult> {

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { HEADERS, PATHS } from '../protocol/wire';
 import { buildCheckResult, readCheckAnswer } from '../protocol/check-answer';
 import { decodeAnswer } from '../protocol/decode';
-import { checkItemText, checkRequestText, contextJson, singleCheckText } from '../protocol/request-body';
+import { checkItemText, checkRowsText, contextJson, singleCheckText } from '../protocol/request-body';
 import { memoryKey } from '../internal/hash';
 import { cacheTtlOf, finishResult, type PreparedCheck } from '../queries/results';
 import type { CheckResult, QueryContext, Source, Subject } from '../queries/types';
@@ -122,11 +122,12 @@ export class ReadPath {
     this.#noOptions = noCallOptions(deps.resilience);
     const ttl = deps.resilience.cache;
     this.cache = createCheckCache<CheckResult>(deps.resilience, (result) => cacheTtlOf(result, ttl));
-    this.#dedupe = deps.resilience.dedupe ? createDeduper(deps.resilience.clock) : undefined;
+    // With batching on, identical checks are joined by the batcher, on the item's text (see batching.ts).
+    this.#dedupe = deps.resilience.dedupe && deps.batching === undefined ? createDeduper(deps.resilience.clock) : undefined;
     this.#batcher =
       deps.batching === undefined
         ? undefined
-        : new AutoBatcher(deps.batching, deps.resilience.clock, (body, requestId, askedIds, timing, signal) =>
+        : new AutoBatcher(deps.batching, deps.resilience.clock, deps.resilience.dedupe, (body, requestId, askedIds, timing, signal) =>
             this.#executor.execute<CheckAnswer>(checkRequest(body, requestId, askedIds, timing, signal, 'fails-item')),
           );
   }
@@ -151,7 +152,9 @@ export class ReadPath {
     const prepared = Array.isArray(search)
       ? prepareCheck(contextFor, search, sources, checked.context)
       : prepareCheck(contextFor, search.subjects, sources, checked.context, search.notAsked);
-    const requestId = randomUUID();
+    // A batched call answered by the gateway takes the id of the request that carried it: its own is made only when it
+    // is answered from the cache or the offline copy, or fails (a UUID per call was a measurable share of a batched check).
+    let requestId = this.#batcher === undefined ? randomUUID() : '';
     try {
       // Validated input comes out of zod in schema order, so equal queries give equal text.
       const itemText = checkItemText(prepared.subjects, prepared.sources);
@@ -164,20 +167,26 @@ export class ReadPath {
       let result: CheckResult;
       if (hit !== undefined) result = hit;
       else {
-        // The parts are written once: the single request is built from them, and with batching on they are the
-        // context's and the item's identity.
-        const contextText = contextJson(prepared.context);
-        const bodyText = singleCheckText(contextText, itemText);
-        const key = cacheKey ?? (this.#dedupe !== undefined ? bodyText : undefined);
-        const online = () => this.#check(prepared, requestId, checked, started, { contextText, itemText, bodyText }, key);
+        const batcher = this.#batcher;
+        let online: () => Promise<CheckResult>;
+        if (batcher !== undefined) {
+          const contextText = contextJson(prepared.context);
+          online = () => this.#batched(batcher, prepared, checked, started, contextText, itemText, cacheKey);
+        } else {
+          const bodyText = singleCheckText(contextJson(prepared.context), itemText);
+          const key = cacheKey ?? (this.#dedupe !== undefined ? bodyText : undefined);
+          online = () => this.#check(prepared, requestId, checked, started, bodyText, key);
+        }
         const offline = this.#deps.offline;
-        result = offline === undefined ? await online() : await this.#withCopy(offline, prepared, requestId, started, online);
+        // An answer from the copy is this call's own: it carries an id of its own even when batched.
+        result = offline === undefined ? await online() : await this.#withCopy(offline, prepared, (requestId ||= randomUUID()), started, online);
       }
       recorder.audit('CHECK', prepared, { requestId, result });
       return result;
     } catch (err) {
-      const error = recorder.failed(err, requestId, started);
-      recorder.audit('CHECK', prepared, { requestId, error });
+      const error = recorder.failed(err, requestId || (requestId = randomUUID()), started);
+      // A batched call's event names the request that carried it, as its error does (its own id when none did).
+      recorder.audit('CHECK', prepared, { requestId: this.#batcher === undefined ? requestId : (error.requestId ?? requestId), error });
       throw error;
     }
   }
@@ -233,7 +242,7 @@ export class ReadPath {
       const itemText = checkItemText(prepared.subjects, prepared.sources);
       const contextText = contextJson(prepared.context);
       const bodyText = singleCheckText(contextText, itemText);
-      const result = await this.#check(prepared, requestId, this.#noOptions, started, { contextText, itemText, bodyText }, undefined);
+      const result = await this.#check(prepared, requestId, this.#noOptions, started, bodyText, undefined);
       recorder.audit('RESCREEN', prepared, { requestId, result, rescreenOf: entry.requestId });
       return result;
     } catch (err) {
@@ -273,13 +282,13 @@ export class ReadPath {
 
   #contextKey: { context: QueryContext; text: string } | undefined;
 
-  /** The cached answer to this check, as this call's result, when there is one. */
+  /** The cached answer to this check, as this call's result, when there is one; `requestId` '' (batched) makes one. */
   #hit(prepared: PreparedCheck, key: string | undefined, requestId: string, started: number): CheckResult | undefined {
     const cached = key !== undefined ? this.cache?.get(key) : undefined;
     if (cached === undefined) return undefined;
     // The hit's own object (see resilience/cache.ts): set in place rather than copied a second time.
     const hit = cached as { -readonly [K in keyof CheckResult]: CheckResult[K] };
-    hit.requestId = requestId;
+    hit.requestId = requestId === '' ? randomUUID() : requestId;
     hit.attempts = 0;
     hit.durationMs = Math.round(performance.now() - started);
     hit.servedFrom = 'cache';
@@ -297,35 +306,29 @@ export class ReadPath {
     requestId: string,
     options: CheckedCallOptions,
     started: number,
-    text: { contextText: string; itemText: string; bodyText: string },
+    bodyText: string,
     key: string | undefined,
   ): Promise<CheckResult> {
-    const { contextText, itemText, bodyText } = text;
     const cache = this.cache;
     const dedupe = this.#dedupe;
     const epoch = this.#writes?.epoch ?? 0;
     const { timing, signal: callSignal } = options;
-    // The call's own deadline, read once for the in-flight table, the batch and (as its start) the executor.
+    // The call's own deadline, read once for the in-flight table and (as its start) the executor.
     const now = this.#resilience.clock.now();
     const deadlineAt = now + timing.timeoutMs;
-    const batcher = this.#batcher;
-    // With batching on, the check is one item of a request shared with the checks of its context in flight.
     const send = (signal?: AbortSignal): Promise<Carried> =>
-      batcher !== undefined
-        ? batcher.run(contextText, itemText, bodyText, timing, deadlineAt, signal ?? callSignal)
-        : this.#executor
-            .execute<CheckAnswer>(checkRequest(bodyText, requestId, SINGLE_ITEM, timing, signal ?? callSignal, 'fails-request', now))
-            .then((o) => ({ item: o.value.byItem.get('1')!, response: o.value.response, attempts: o.attempts, requestId }));
-    // A check that joined another's request (or shares a batch) answers with that request's x-request-id: it is the
-    // one the gateway saw.
+      this.#executor
+        .execute<CheckAnswer>(checkRequest(bodyText, requestId, SINGLE_ITEM, timing, signal ?? callSignal, 'fails-request', now))
+        .then((o) => ({ item: o.value.byItem.get('1')!, response: o.value.response, attempts: o.attempts, requestId }));
+    // A check that joined another's request answers with that request's x-request-id: it is the one the gateway saw.
     const carried =
       dedupe !== undefined && key !== undefined
         ? await dedupe.run(key, send, callSignal, deadlineAt)
         : await send();
     // The client's own id: the gateway's body id is its own field, checked, and never goes into the audit trail.
     // A request's answer is built for it alone (readCheckAnswer makes new objects): it needs a copy only when it went to
-    // more than one call, joined in the in-flight table or as one item of a batch answered to several calls.
-    const item = batcher !== undefined || (dedupe !== undefined && dedupe.isShared(carried)) ? ownCopy(carried.item) : carried.item;
+    // more than one call joined in the in-flight table.
+    const item = dedupe !== undefined && dedupe.isShared(carried) ? ownCopy(carried.item) : carried.item;
     const result = buildCheckResult(
       item,
       prepared.sources,
@@ -333,6 +336,36 @@ export class ReadPath {
       carried.response,
     );
     if (cache !== undefined && key !== undefined && (this.#writes === undefined || this.#writes.settledSince(epoch))) cache.set(key, result);
+    return finishResult(prepared, result);
+  }
+
+  /**
+   * One check that the cache did not answer, as one item of a request shared with the checks of its context in flight
+   * (automatic batching). The batcher joins identical checks on the item's text and hands each call an answer of its
+   * own, so neither the in-flight table nor a copy is needed here.
+   */
+  async #batched(
+    batcher: AutoBatcher,
+    prepared: PreparedCheck,
+    options: CheckedCallOptions,
+    started: number,
+    contextText: string,
+    itemText: string,
+    cacheKey: string | undefined,
+  ): Promise<CheckResult> {
+    const epoch = this.#writes?.epoch ?? 0;
+    const { timing } = options;
+    const deadlineAt = this.#resilience.clock.now() + timing.timeoutMs;
+    const carried = await batcher.run(contextText, itemText, timing, deadlineAt, options.signal);
+    // The x-request-id of the request that carried the call: it is the one the gateway saw.
+    const result = buildCheckResult(
+      carried.item,
+      prepared.sources,
+      { requestId: carried.requestId, attempts: carried.attempts, durationMs: Math.round(performance.now() - started) },
+      carried.response,
+    );
+    const cache = this.cache;
+    if (cache !== undefined && cacheKey !== undefined && (this.#writes === undefined || this.#writes.settledSince(epoch))) cache.set(cacheKey, result);
     return finishResult(prepared, result);
   }
 
@@ -345,15 +378,17 @@ export class ReadPath {
     return {
       prepare,
       ...(finish !== undefined ? { finish } : {}),
-      send: async (context, items, options) => {
+      send: async (context, rows, options) => {
         const requestId = randomUUID();
-        const body = checkRequestText(context, items);
+        const body = checkRowsText(context, rows);
         const timing = resolveCallOptions(options, this.#resilience);
-        const outcome = await this.#executor.execute<CheckAnswer>(checkRequest(body, requestId, items.map((i) => i.itemId), timing, options.signal));
+        const outcome = await this.#executor.execute<CheckAnswer>(checkRequest(body, requestId, rows.map((r) => r.itemId), timing, options.signal));
         return { response: outcome.value.response, byItem: outcome.value.byItem, attempts: outcome.attempts, requestId };
       },
       audit: (prepared, result, error, requestId) => {
         if (error !== undefined) recorder.batchRowFailed(error, requestId);
+        // Nothing to record (no audit sink, no info log): no event to make, once per row of a manifest.
+        if (!recorder.records) return;
         // Two literals rather than spreads: this runs once per row of a manifest.
         recorder.audit('CHECK', prepared, result !== undefined ? { requestId, result } : error !== undefined ? { requestId, error } : { requestId });
       },

@@ -22,6 +22,8 @@ export { DOCUMENT_NUMBER, STATE_CODE, VIN, printableAscii, spellValues } from '.
 export { defaultSources } from '../queries/validate';
 // How a gateway's 400 names bad fields: by path and rule, never by value.
 export { isNothingToSearch, toFieldIssues } from '../queries/validate';
+// What the schemas take without running them, so a gateway under load reads a plain item as cheaply as the client writes it.
+export { isPlainSourceList, isPlainSubjectList } from '../queries/validate';
 // A write's fingerprint for idempotency: key order must not make two equal bodies differ.
 export { canonicalJson } from '../internal/hash';
 // The one way to refuse an option, so the mock's factories word a refusal as the client does.

@@ -7,7 +7,28 @@ import { DOCUMENT_NUMBER, DOCUMENT_TYPES, PURPOSES, SEXES, SOURCES, STATE_CODE, 
 
 // Only a to z are upper-cased: toUpperCase also folds look-alikes into ASCII (ſ → S, ı → I, ß → SS, ﬀ → FF), which
 // would search for a value the document does not hold instead of refusing it.
-const upper = (v: string) => v.trim().replace(/[a-z]+/g, (letters) => letters.toUpperCase());
+const upper = (v: string) => {
+  const t = v.trim();
+  // Nearly every code comes upper case already: the replace (a regular expression and a callback) only when needed.
+  return hasAsciiLower(t) ? t.replace(/[a-z]+/g, (letters) => letters.toUpperCase()) : t;
+};
+
+function hasAsciiLower(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 0x61 && c <= 0x7a) return true;
+  }
+  return false;
+}
+
+/** Whether `v` holds an ASCII letter: then it holds a letter that is no Hangul filler (a name's usual case). */
+function hasAsciiLetter(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i) | 0x20;
+    if (c >= 0x61 && c <= 0x7a) return true;
+  }
+  return false;
+}
 
 export const stateCodeSchema = z
   .string({ error: 'must be a string' })
@@ -48,7 +69,7 @@ const HANGUL_FILLERS = /[\u115F\u1160\u3164\uFFA0]/g;
  * ```
  */
 export function hasNameLetter(value: string): boolean {
-  return /\p{L}/u.test(value.replace(HANGUL_FILLERS, ''));
+  return hasAsciiLetter(value) || /\p{L}/u.test(value.replace(HANGUL_FILLERS, ''));
 }
 
 /**
@@ -61,6 +82,11 @@ export const NOTHING_TO_SEARCH = Object.freeze({ nothingToSearch: true });
 export const isNothingToSearch = (issue: z.core.$ZodIssue): boolean =>
   issue.code === 'custom' && (issue.params as { nothingToSearch?: boolean } | undefined)?.nothingToSearch === true;
 
+/** What a name may hold, once trimmed. */
+const NAME_CHARACTERS = /^[\p{L}\p{M}' .,-]+$/u;
+/** A plate once trimmed and upper-cased. */
+const PLATE = /^[A-Z0-9][A-Z0-9 -]{0,14}$/;
+
 const name = z
   .string({ error: 'must be a string' })
   .transform((v) => v.trim())
@@ -69,7 +95,7 @@ const name = z
       .string()
       .min(1, { error: 'must not be empty' })
       .max(100, { error: 'must be at most 100 characters' })
-      .regex(/^[\p{L}\p{M}' .,-]+$/u, { error: 'must hold letters, spaces, hyphens or apostrophes only' })
+      .regex(NAME_CHARACTERS, { error: 'must hold letters, spaces, hyphens or apostrophes only' })
       // `-`, `.`, `'` or a combining mark alone are the usual placeholders for an unknown name: nothing to search.
       // Hangul fillers are letters to Unicode but print as blanks: a name of them is still empty.
       .refine(hasNameLetter, { error: 'must hold at least one letter', params: NOTHING_TO_SEARCH }),
@@ -104,7 +130,7 @@ const vehicleFields = {
   plate: z
     .string({ error: 'must be a string' })
     .transform(upper)
-    .pipe(z.string().regex(/^[A-Z0-9][A-Z0-9 -]{0,14}$/, { error: 'must be 1 to 15 letters, digits, spaces or hyphens' }))
+    .pipe(z.string().regex(PLATE, { error: 'must be 1 to 15 letters, digits, spaces or hyphens' }))
     .optional(),
   registrationCountry: stateCodeSchema.optional(),
 };
@@ -132,8 +158,8 @@ function isPlainCode(v: unknown, max: number, digits: boolean): v is string {
 }
 
 /**
- * The document query when it is plainly valid (the three fields, already upper case and untrimmed, no holder),
- * with exactly the value {@link documentQuerySchema} gives it; otherwise undefined, and the schema decides (and words
+ * The document query when it is plainly valid (the three fields, no holder), with exactly the value
+ * {@link documentQuerySchema} gives it; otherwise undefined, and the schema decides (and words
  * the error). zod's object parse was the largest cost of a cached check after the key (bench/cache.ts). The keys are
  * walked as zod walks them (`for…in`, inherited enumerable keys included) and a field is present when zod finds it
  * present (`in`), so a key the schema would refuse is never let through here. A property test holds the two to the same answer. @internal
@@ -145,6 +171,7 @@ export function plainDocumentQuery(value: unknown): { documentNumber: string; is
 function plainDocumentFields(
   value: unknown,
   withKind: boolean,
+  asIs = false,
 ): { documentNumber: string; issuingState: string; documentType: DocumentQuery['documentType'] } | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   let n = 0;
@@ -156,10 +183,180 @@ function plainDocumentFields(
   // zod tells a present field by `in` (a Proxy's has trap may disagree with the keys it lists): ask it the same way.
   if (!('documentNumber' in value && 'issuingState' in value && 'documentType' in value && (!withKind || 'kind' in value))) return undefined;
   if (withKind && (value as { kind?: unknown }).kind !== 'document') return undefined;
-  const { documentNumber, issuingState, documentType } = value as Record<string, unknown>;
-  if (!isPlainCode(documentNumber, 20, true) || !isPlainCode(issuingState, 3, false) || !DOCUMENT_TYPE_SET.has(documentType)) return undefined;
-  return { documentNumber, issuingState, documentType: documentType as DocumentQuery['documentType'] };
+  const { documentNumber: rawNumber, issuingState: rawState, documentType } = value as Record<string, unknown>;
+  // Codes already as the schema leaves them are taken as they are; others (unless `asIs`) through the schema's own
+  // transform and pattern, from the same reads (each field is read once).
+  const documentNumber = isPlainCode(rawNumber, 20, true) ? rawNumber : asIs ? undefined : plainUpper(rawNumber, DOCUMENT_NUMBER);
+  const issuingState = isPlainCode(rawState, 3, false) ? rawState : asIs ? undefined : plainUpper(rawState, STATE_CODE);
+  if (documentNumber === undefined || issuingState === undefined || !DOCUMENT_TYPE_SET.has(documentType)) return undefined;
+  // With its kind, the subject itself (kind first, as the schema gives it): no second object to copy it into.
+  return withKind
+    ? ({ kind: 'document', documentNumber, issuingState, documentType: documentType as DocumentQuery['documentType'] } as { documentNumber: string; issuingState: string; documentType: DocumentQuery['documentType'] })
+    : { documentNumber, issuingState, documentType: documentType as DocumentQuery['documentType'] };
 }
+// The fast paths of the other queries (persons, vehicles, documents with a holder) run each field through the schema's
+// own rules (the same transforms, patterns and functions), read as zod reads a strict object; anything they are not
+// sure of they leave to the schema, which words the error. Property tests hold them to the schema's value.
+const PERSON_KEYS = Object.keys(personFields);
+const VEHICLE_KEYS = Object.keys(vehicleFields);
+const DOCUMENT_KEYS = Object.keys(documentFields);
+const SEX_SET: ReadonlySet<unknown> = new Set(SEXES);
+
+/**
+ * The fields of `value` as zod reads a strict object with these keys (and `kind` first when `withKind`): each field
+ * zod finds present (`in`) read once. Undefined when `value` is not a plain object, lists a key (`for…in`, inherited
+ * ones included) the object does not know, or has a present field that reads undefined (a default, or an explicit
+ * undefined kept as such: the schema's to say).
+ */
+function strictFields(value: unknown, keys: readonly string[], withKind: boolean): Record<string, unknown> | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  for (const key in value) if (!keys.includes(key) && !(withKind && key === 'kind')) return undefined;
+  const fields: Record<string, unknown> = {};
+  if (withKind) {
+    if (!('kind' in value)) return undefined;
+    fields.kind = (value as Record<string, unknown>).kind;
+  }
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (!(key in value)) continue;
+    const field = (value as Record<string, unknown>)[key];
+    if (field === undefined) return undefined;
+    fields[key] = field;
+  }
+  return fields;
+}
+
+/** A name as the `name` schema gives it (trimmed), when it accepts it. */
+function plainName(v: unknown): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  const t = v.trim();
+  if (t.length < 1 || t.length > 100) return undefined;
+  // A name of ASCII letters, spaces and ' . , - (most manifests): the pattern and the letter rule, without the
+  // Unicode regular expressions. Anything else goes through them.
+  let letter = false;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    const lower = c | 0x20;
+    if (lower >= 0x61 && lower <= 0x7a) letter = true;
+    else if (c !== 0x20 && c !== 0x27 && c !== 0x2c && c !== 0x2d && c !== 0x2e) return NAME_CHARACTERS.test(t) && hasNameLetter(t) ? t : undefined;
+  }
+  return letter ? t : undefined;
+}
+
+/** A code as a `string → upper → pattern` schema gives it, when it accepts it. */
+function plainUpper(v: unknown, pattern: RegExp): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  const u = upper(v);
+  return pattern.test(u) ? u : undefined;
+}
+
+/** The person fields of `f` (from strictFields) as the person schema gives them, written into `out` in its order. */
+function personInto(f: Record<string, unknown>, out: Record<string, unknown>): boolean {
+  const surname = plainName(f.surname);
+  if (surname === undefined) return false;
+  out.surname = surname;
+  let givenNames: string[] = [];
+  if ('givenNames' in f) {
+    const given = f.givenNames;
+    if (!Array.isArray(given) || given.length > 10) return false;
+    givenNames = new Array<string>(given.length);
+    for (let i = 0; i < given.length; i++) {
+      const n = plainName(given[i]);
+      if (n === undefined) return false;
+      givenNames[i] = n;
+    }
+  }
+  out.givenNames = givenNames;
+  if ('dateOfBirth' in f) {
+    const date = f.dateOfBirth;
+    if (typeof date !== 'string' || !isCalendarDate(date)) return false;
+    out.dateOfBirth = date;
+  }
+  if ('sex' in f) {
+    if (!SEX_SET.has(f.sex)) return false;
+    out.sex = f.sex;
+  }
+  if ('nationality' in f) {
+    const nationality = plainUpper(f.nationality, STATE_CODE);
+    if (nationality === undefined) return false;
+    out.nationality = nationality;
+  }
+  return true;
+}
+
+function plainPersonOf(value: unknown, withKind: boolean): Record<string, unknown> | undefined {
+  const f = strictFields(value, PERSON_KEYS, withKind);
+  if (f === undefined || (withKind && f.kind !== 'person')) return undefined;
+  const out: Record<string, unknown> = withKind ? { kind: 'person' } : {};
+  return personInto(f, out) ? out : undefined;
+}
+
+function plainVehicleOf(value: unknown, withKind: boolean): Record<string, unknown> | undefined {
+  const f = strictFields(value, VEHICLE_KEYS, withKind);
+  if (f === undefined || (withKind && f.kind !== 'vehicle')) return undefined;
+  const out: Record<string, unknown> = withKind ? { kind: 'vehicle' } : {};
+  if ('vin' in f) {
+    const vin = plainUpper(f.vin, VIN);
+    if (vin === undefined) return undefined;
+    out.vin = vin;
+  }
+  if ('plate' in f) {
+    const plate = plainUpper(f.plate, PLATE);
+    if (plate === undefined) return undefined;
+    out.plate = plate;
+  }
+  if ('registrationCountry' in f) {
+    const country = plainUpper(f.registrationCountry, STATE_CODE);
+    if (country === undefined) return undefined;
+    out.registrationCountry = country;
+  }
+  // vehicleNeedsKey, on the values as parsed (no present field is undefined here).
+  if (out.vin === undefined && out.plate === undefined) return undefined;
+  if (out.plate !== undefined && out.registrationCountry === undefined) return undefined;
+  return out;
+}
+
+function plainDocumentOf(value: unknown, withKind: boolean): Record<string, unknown> | undefined {
+  // A document without a holder (nearly all) has a path of its own; either path reads each field once.
+  if (typeof value !== 'object' || value === null || !('holder' in value)) return plainDocumentFields(value, withKind);
+  const f = strictFields(value, DOCUMENT_KEYS, withKind);
+  if (f === undefined || (withKind && f.kind !== 'document')) return undefined;
+  const documentNumber = plainUpper(f.documentNumber, DOCUMENT_NUMBER);
+  const issuingState = plainUpper(f.issuingState, STATE_CODE);
+  if (documentNumber === undefined || issuingState === undefined || !DOCUMENT_TYPE_SET.has(f.documentType)) return undefined;
+  const out: Record<string, unknown> = withKind ? { kind: 'document', documentNumber, issuingState } : { documentNumber, issuingState };
+  out.documentType = f.documentType;
+  if ('holder' in f) {
+    const holder = plainPersonOf(f.holder, false);
+    if (holder === undefined) return undefined;
+    out.holder = holder;
+  }
+  return out;
+}
+
+const PLAIN_OF: Readonly<Record<Subject['kind'], (value: unknown, withKind: boolean) => Record<string, unknown> | undefined>> = {
+  document: plainDocumentOf,
+  person: plainPersonOf,
+  vehicle: plainVehicleOf,
+};
+
+/**
+ * The subject of a query of `kind` (what checkDocument, checkPerson and checkVehicle take, without its kind), with
+ * exactly the value `{ kind, ...schema }` gives it, when the query's schema surely accepts it; otherwise undefined,
+ * and the schema decides (and words the error). @internal
+ */
+export function plainQuerySubject(kind: Subject['kind'], value: unknown): Subject | undefined {
+  const fields = PLAIN_OF[kind](value, false);
+  return fields === undefined ? undefined : ({ kind, ...fields } as Subject);
+}
+
+/** One subject (with its kind) as {@link subjectSchema} gives it, when it surely accepts it. */
+function plainSubject(value: unknown): Subject | undefined {
+  const kind = typeof value === 'object' && value !== null ? (value as { kind?: unknown }).kind : undefined;
+  if (kind !== 'document' && kind !== 'person' && kind !== 'vehicle') return undefined;
+  return PLAIN_OF[kind](value, true) as Subject | undefined;
+}
+
 export const personQuerySchema = z.strictObject(personFields);
 export const vehicleQuerySchema = z.strictObject(vehicleFields).superRefine(vehicleNeedsKey);
 
@@ -177,6 +374,23 @@ export const sourcesSchema = z
   .array(z.enum(SOURCES, { error: `must be ${spellValues(SOURCES)}` }))
   .min(1, { error: 'must name at least one source' })
   .refine((s) => new Set(s).size === s.length, { error: 'must not repeat a source' });
+
+const SOURCE_SET: ReadonlySet<unknown> = new Set(SOURCES);
+
+/**
+ * Whether {@link sourcesSchema} accepts `value`, without zod: a list of 1 to 4 sources of protocol v1, none repeated.
+ * The mock gateway reads every item's sources with it (zod and its messages only for a list it refuses); a property
+ * test holds it to the schema's answer for any input. @internal
+ */
+export function isPlainSourceList(value: unknown): boolean {
+  if (!Array.isArray(value) || value.length === 0 || value.length > SOURCES.length) return false;
+  for (let i = 0; i < value.length; i++) {
+    const source: unknown = value[i];
+    if (!SOURCE_SET.has(source)) return false;
+    for (let k = 0; k < i; k++) if (value[k] === source) return false;
+  }
+  return true;
+}
 
 export const subjectsSchema = z
   .array(subjectSchema, { error: 'must be an array of subjects' })
@@ -248,17 +462,34 @@ export function parseSubjects(value: unknown): Subject[] {
 }
 
 /**
- * The subjects when every one is a plainly valid document subject (see {@link plainDocumentQuery}), with exactly the
- * value {@link subjectsSchema} gives them; otherwise undefined, and the schema decides. A manifest row is nearly
+ * The subjects when every one is plainly valid (documents, with or without a holder, persons and vehicles, each read
+ * by the fast paths above), with exactly the value {@link subjectsSchema} gives them; otherwise undefined, and the
+ * schema decides. A manifest row is nearly
  * always one passport, and zod's parse of it was the largest cost per row of checkMany. @internal
  */
+/**
+ * Whether every subject of `value` is a document subject of the three fields whose codes are already as the schema
+ * leaves them (no holder), so that the schema accepts the list as it is. For the mock gateway, which needs the answer
+ * but no copy. @internal
+ */
+export function isPlainSubjectList(value: unknown): boolean {
+  if (!Array.isArray(value) || value.length === 0 || value.length > 20) return false;
+  for (let i = 0; i < value.length; i++) if (plainDocumentFields(value[i], true, true) === undefined) return false;
+  return true;
+}
+
 export function plainSubjects(value: unknown): Subject[] | undefined {
   if (!Array.isArray(value) || value.length === 0 || value.length > 20) return undefined;
+  // One subject is the common case (a manifest row): its list is made at its size.
+  if (value.length === 1) {
+    const d = plainSubject(value[0]);
+    return d === undefined ? undefined : [d];
+  }
   const out: Subject[] = [];
   for (let i = 0; i < value.length; i++) {
-    const d = plainDocumentFields(value[i], true);
+    const d = plainSubject(value[i]);
     if (d === undefined) return undefined;
-    out.push({ kind: 'document', documentNumber: d.documentNumber, issuingState: d.issuingState, documentType: d.documentType });
+    out.push(d);
   }
   return out;
 }

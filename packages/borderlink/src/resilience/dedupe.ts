@@ -128,13 +128,23 @@ export function copyError(error: unknown): unknown {
 /** The most a joiner's deadline may lie past the shared request's. @unit milliseconds */
 const JOIN_SLACK_MS = 250;
 
+/**
+ * Whether a caller whose own deadline is `deadlineAt` may join a request in flight that runs to `requestDeadlineAt`:
+ * identical checks a few milliseconds apart share a request, and the joiner may end up to a tenth of its time (at
+ * most JOIN_SLACK_MS) before its own deadline, never more. The in-flight table and automatic batching join by this one
+ * rule. The clock is read only when the request would end first. @internal
+ */
+export function mayJoin(requestDeadlineAt: number, deadlineAt: number, clock: Clock): boolean {
+  if (requestDeadlineAt >= deadlineAt) return true;
+  const slack = Number.isFinite(deadlineAt) ? Math.min(JOIN_SLACK_MS, Math.max(0, deadlineAt - clock.now()) / 10) : 0;
+  return requestDeadlineAt + slack >= deadlineAt;
+}
+
 export function createDeduper(clock: Clock = systemClock): Deduper {
   const inFlight = new InFlightTable();
   // The values of joined requests. Marked when the request settles, before any caller's own continuation runs (that
   // reaction was registered first), and no caller can join after it, since the entry leaves the table then too.
   const sharedValues = new WeakSet<object>();
-  const joinSlack = (deadlineAt: number): number =>
-    Number.isFinite(deadlineAt) ? Math.min(JOIN_SLACK_MS, Math.max(0, deadlineAt - clock.now()) / 10) : 0;
 
   const startShared = (
     key: string,
@@ -175,10 +185,8 @@ export function createDeduper(clock: Clock = systemClock): Deduper {
       if (callerSignal?.aborted) return Promise.reject(abortErrorFrom(callerSignal));
       const hash = hashOf(key);
       const existing = inFlight.get(key, hash);
-      // Identical checks a few milliseconds apart share a request: the joiner may end up to a tenth of its time
-      // (at most JOIN_SLACK_MS) before its own deadline, never more. Nearly every check finds nothing to join, and
-      // then needs neither the slack nor the clock.
-      const joined = existing !== undefined && existing.deadlineAt + joinSlack(deadlineAt) >= deadlineAt;
+      // Nearly every check finds nothing to join, and then needs neither the slack nor the clock.
+      const joined = existing !== undefined && mayJoin(existing.deadlineAt, deadlineAt, clock);
       const shared = joined ? existing : startShared(key, hash, start, callerSignal !== undefined, deadlineAt, existing);
       shared.callers++;
       if (joined) shared.joined = true;

@@ -29,5 +29,5 @@ export {
 } from './events';
 export { isRetryable, breakerVerdict } from './classify';
 export { createCheckCache, type CacheableResult, type CachedEntry, type CheckCache } from './cache';
-export { copyError, createDeduper, type Deduper } from './dedupe';
+export { copyError, createDeduper, mayJoin, type Deduper } from './dedupe';
 export type { CallOutcome, CallSpec, Executor } from './types';

@@ -34,53 +34,62 @@ export function createCheckAnswerer(index: DatasetIndex) {
     }
   }
 
+  // Every item of every check request passes here: the sets and maps below are made only when an item needs them.
   function answerItem(item: Json, fault: Fault | undefined) {
     const subjects = item.subjects as Subject[];
     const sources = (item.sources as Source[] | undefined) ?? defaultSources(subjects);
     const found: Found[] = [];
-    const want = (s: Source) => sources.includes(s);
+    const sltd = sources.includes('SLTD');
+    const tdawn = sources.includes('TDAWN');
+    const nominal = sources.includes('NOMINAL');
+    const smv = sources.includes('SMV');
     // A source that was given nothing it can search answers ERROR, never NO_HIT.
-    const searched = new Set<Source>();
+    let searched: Set<Source> | undefined;
+    const search = (source: Source) => (searched ??= new Set<Source>()).add(source);
     for (const subject of subjects) {
       if (subject.kind === 'document') {
-        if (want('SLTD')) {
+        if (sltd) {
           index.findDocuments(subject, found);
-          searched.add('SLTD');
+          search('SLTD');
         }
-        if (want('TDAWN')) {
+        if (tdawn) {
           index.findLinkedDocuments(subject, found);
-          searched.add('TDAWN');
+          search('TDAWN');
         }
-        if (want('NOMINAL') && subject.holder && index.findPersons(subject.holder, found)) searched.add('NOMINAL');
+        if (nominal && subject.holder && index.findPersons(subject.holder, found)) search('NOMINAL');
       } else if (subject.kind === 'person') {
-        if (want('NOMINAL') && index.findPersons(subject, found)) searched.add('NOMINAL');
-      } else if (want('SMV')) {
+        if (nominal && index.findPersons(subject, found)) search('NOMINAL');
+      } else if (smv) {
         index.findVehicles(subject, found);
-        searched.add('SMV');
+        search('SMV');
       }
     }
     // The same record reached twice (two subjects, or a VIN and a plate) is one hit: keep the better match.
-    const best = new Map<string, Found>();
-    for (const f of found) {
-      const key = `${f.source}|${f.entry.recordId}`;
-      const prior = best.get(key);
-      if (!prior || f.match.score > prior.match.score) best.set(key, f);
+    let best: Found[] = found;
+    if (found.length > 1) {
+      const byRecord = new Map<string, Found>();
+      for (const f of found) {
+        const key = `${f.source}|${f.entry.recordId}`;
+        const prior = byRecord.get(key);
+        if (!prior || f.match.score > prior.match.score) byRecord.set(key, f);
+      }
+      best = [...byRecord.values()];
     }
     const spoilt = faultOutcomes(fault);
     const spoiled = spoilt ? new Set<Source>(spoilt.sources) : undefined;
     const outcomes: SourceOutcome[] = [];
     for (const source of SOURCES) {
-      if (!want(source)) continue;
+      if (!sources.includes(source)) continue;
       if (spoiled?.has(source)) {
         if (spoilt!.status !== undefined) outcomes.push({ source, status: spoilt!.status });
         continue;
       }
-      if (!searched.has(source)) {
+      if (searched === undefined || !searched.has(source)) {
         outcomes.push({ source, status: 'ERROR' });
         continue;
       }
       let status: OutcomeStatus = 'NO_HIT';
-      for (const f of best.values()) {
+      for (const f of best) {
         if (f.source !== source) continue;
         if (f.match.method !== 'FUZZY') {
           status = 'HIT';
@@ -91,7 +100,7 @@ export function createCheckAnswerer(index: DatasetIndex) {
       outcomes.push({ source, status, dataAsOf: index.dataAsOf(source) });
     }
     const hits: Hit[] = [];
-    for (const f of best.values()) if (!spoiled?.has(f.source)) hits.push(toHit(f));
+    for (const f of best) if (!spoiled?.has(f.source)) hits.push(toHit(f));
     if (hits.length > 1) hits.sort((a, b) => SOURCES.indexOf(a.source) - SOURCES.indexOf(b.source));
     return { itemId: item.itemId as string, outcomes, hits };
   }

@@ -78,8 +78,19 @@ export interface SnapshotRecords {
 const EXACT = (matchedFields: string[]): Match => ({ method: 'EXACT', score: 1, matchedFields });
 const NORMALISED = (matchedFields: string[]): Match => ({ method: 'NORMALISED', score: 1, matchedFields });
 
+/** Whether `v` holds A-Z and 0-9 only: what every normaliser of codes below leaves as it is. */
+function isUpperAlnum(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (!((c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39))) return false;
+  }
+  return true;
+}
+
+// Each code is looked up several times per query and nearly always comes as the client validated it (upper case, no
+// spaces): that is returned as it is, without a regular expression and a new string each time.
 /** Document numbers: case, spaces and MRZ filler `<` do not count. */
-export const normaliseDocumentNumber = (v: string): string => v.replace(/[\s<]+/g, '').toUpperCase();
+export const normaliseDocumentNumber = (v: string): string => (isUpperAlnum(v) ? v : v.replace(/[\s<]+/g, '').toUpperCase());
 /** Plates: case, spaces and hyphens do not count. */
 export const normalisePlate = (v: string): string => v.replace(/[\s-]+/g, '').toUpperCase();
 /** VINs: case and spaces do not count. */
@@ -96,7 +107,7 @@ export function normaliseName(v: string): string {
     .replace(/[^\p{L}]+/gu, ' ')
     .trim();
 }
-const stateKey = (v: string): string => v.trim().toUpperCase();
+const stateKey = (v: string): string => (isUpperAlnum(v) ? v : v.trim().toUpperCase());
 const documentKey = (number: string, state: string): string => `${normaliseDocumentNumber(number)}|${stateKey(state)}`;
 const plateKey = (plate: string, country: string): string => `${normalisePlate(plate)}|${stateKey(country)}`;
 

@@ -2,7 +2,7 @@
 // client refuses to send and takes what it sends. Messages name the path and the rule, never the value.
 import type { FieldIssue } from 'borderlink';
 import type { z } from 'zod';
-import { HEADERS, REQUEST_SCHEMAS, contextHeaderPath, contextOfHeaders, isNothingToSearch, toFieldIssues } from '../protocol/index';
+import { HEADERS, REQUEST_SCHEMAS, contextHeaderPath, contextOfHeaders, isNothingToSearch, isPlainSourceList, isPlainSubjectList, toFieldIssues } from '../protocol/index';
 import { normaliseDocumentNumber, normalisePlate, normaliseVin } from './matching';
 import { isObject } from './responses';
 
@@ -73,9 +73,14 @@ export function checkItem(v: unknown, index: number, itemIds: Set<string>, issue
     itemIds.add(id);
   }
   const subjects = v.subjects;
-  const compared = Array.isArray(subjects) ? subjects.map((s) => asCompared(known(s, isObject(s) ? SUBJECT_KEYS.get(s.kind) : undefined))) : subjects;
-  validate(REQUEST_SCHEMAS.subjects, compared, `${path}.subjects`, issues);
-  if (v.sources !== undefined) validate(REQUEST_SCHEMAS.sources, v.sources, `${path}.sources`, issues);
+  // What a client nearly always sends: plain document subjects of known fields only, already as the gateway compares
+  // them, which the schema takes as they are (isPlainSubjectList, property-tested against it). Those need neither the
+  // copies below nor zod; anything else is read the whole way, with the schema's messages.
+  if (!isPlainSubjectList(subjects)) {
+    const compared = Array.isArray(subjects) ? subjects.map((s) => asCompared(known(s, isObject(s) ? SUBJECT_KEYS.get(s.kind) : undefined))) : subjects;
+    validate(REQUEST_SCHEMAS.subjects, compared, `${path}.subjects`, issues);
+  }
+  if (v.sources !== undefined && !isPlainSourceList(v.sources)) validate(REQUEST_SCHEMAS.sources, v.sources, `${path}.sources`, issues);
 }
 
 /** Checks `report` of `POST /v1/reports/documents`. */

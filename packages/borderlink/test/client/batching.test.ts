@@ -318,6 +318,32 @@ describe('automatic batching', () => {
     );
   });
 
+  it('gives a failed call an audit event with the id of the request that carried it, as its error has', async () => {
+    const events: AuditEvent[] = [];
+    const transport = mockTransport({ faults: [{ type: 'status', status: 503 }] });
+    const client = make(transport, { retry: false, onAudit: (e) => events.push(e) });
+    const errors = await Promise.all([client.checkDocument(doc(1)), client.checkDocument(doc(2))].map((p) => p.catch((e: unknown) => e as GatewayError)));
+    const sentId = transport.requests[0]!.headers['x-request-id'];
+    expect(errors.map((e) => e.requestId)).toEqual([sentId, sentId]);
+    expect(events.map((e) => [e.requestId, e.outcome])).toEqual([
+      [sentId, 'UPSTREAM_UNAVAILABLE'],
+      [sentId, 'UPSTREAM_UNAVAILABLE'],
+    ]);
+  });
+
+  it('gives a call that fails before any request carried it an id of its own, in its error and its audit event', async () => {
+    const events: AuditEvent[] = [];
+    const transport = mockTransport();
+    const client = make(transport, { onAudit: (e) => events.push(e) });
+    const call = client.checkDocument(doc(1)).catch((e: unknown) => e as AbortError);
+    await client.close();
+    const error = await call;
+    expect(error).toBeInstanceOf(AbortError);
+    expect(error.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(events.map((e) => e.requestId)).toEqual([error.requestId]);
+    expect(transport.requests).toHaveLength(0);
+  });
+
   it('keeps the cache: a batched answer is cached, and a cached check is not sent', async () => {
     const transport = mockTransport();
     const client = make(transport, { cache: { noHitTtlMs: 60_000 } });

@@ -3,7 +3,7 @@
 // JSON.stringify's for every string at all.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkItemText, checkRequestFromParts, checkRequestText, contextJson, jsonString, singleCheckText, withItemId } from '../../src/protocol/request-body';
+import { checkItemText, checkRequestText, checkRowsText, contextJson, jsonString, numberedCheckRequest, singleCheckText } from '../../src/protocol/request-body';
 import type { CheckRequestBody } from '../../src/protocol/wire';
 import type { QueryContext, Source, Subject } from '../../src/queries/types';
 import { DOCUMENT_TYPES, PURPOSES, SEXES, SOURCES } from '../../src/queries/values';
@@ -96,10 +96,22 @@ describe('the check request body', () => {
         const contextText = contextJson(b.context);
         const itemTexts = b.items.map((item) => checkItemText(item.subjects, item.sources));
         const whole = checkRequestText(b.context, b.items);
-        expect(checkRequestFromParts(contextText, b.items.map((item, i) => withItemId(item.itemId, itemTexts[i]!)))).toBe(whole);
+        // The body arbitrary numbers its items 1 to n, as a batch does.
+        expect(numberedCheckRequest(contextText, itemTexts.map((text) => ({ text })))).toBe(whole);
         const first = b.items[0]!;
         expect(singleCheckText(contextText, itemTexts[0]!)).toBe(checkRequestText(b.context, [{ ...first, itemId: '1' }]));
         expect(itemTexts[0]).toBe(JSON.stringify({ subjects: first.subjects, sources: first.sources }));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('writes the request of checkMany rows from their own parts as JSON.stringify writes the items', () => {
+    fc.assert(
+      fc.property(body, (b) => {
+        const items = b.items.map((item) => ({ ...item, sources: item.sources ?? ['SLTD'] }));
+        const rows = items.map((item) => ({ itemId: item.itemId, prepared: { subjects: item.subjects, sources: item.sources } }));
+        expect(checkRowsText(b.context, rows)).toBe(JSON.stringify({ context: b.context, items }));
       }),
       { numRuns: 300 },
     );

@@ -5,8 +5,17 @@ import { describe, expect, it } from 'vitest';
 import { createClient, InputError } from 'borderlink';
 import { mockTransport } from 'borderlink/testing';
 import { callOptionsAccepted } from '../../src/client/check-options';
-import { DOCUMENT_TYPES } from '../../src/queries/values';
-import { documentQuerySchema, parseInput, plainDocumentQuery, plainSubjects, subjectsSchema } from '../../src/queries/validate';
+import { DOCUMENT_TYPES, SOURCES } from '../../src/queries/values';
+import {
+  documentQuerySchema,
+  isPlainSourceList,
+  isPlainSubjectList,
+  parseInput,
+  plainDocumentQuery,
+  plainSubjects,
+  sourcesSchema,
+  subjectsSchema,
+} from '../../src/queries/validate';
 
 const code = fc.oneof(
   fc.stringMatching(/^[A-Z0-9]{1,20}$/),
@@ -24,6 +33,16 @@ const documentQuery = fc.oneof(
   fc.record({ documentNumber: code, issuingState: state, documentType: type }, { requiredKeys: [] }),
   fc.record({ documentNumber: code, issuingState: state, documentType: type, holder: fc.constantFrom(undefined, { surname: 'ERIKSSON' }) }),
   fc.record({ documentNumber: code, issuingState: state, documentType: type, extra: fc.anything() }),
+  fc.anything(),
+);
+
+const subject = fc.oneof(
+  documentQuery.map((q) => (typeof q === 'object' && q !== null && !Array.isArray(q) ? { kind: 'document', ...q } : q)),
+  fc.record({ kind: fc.constantFrom('document', 'person', 'Document'), documentNumber: code, issuingState: state, documentType: type }),
+);
+const subjects = fc.oneof(
+  fc.array(subject, { maxLength: 22 }),
+  fc.array(fc.constant({ kind: 'document', documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' }), { maxLength: 22 }),
   fc.anything(),
 );
 
@@ -52,11 +71,6 @@ describe('the fast paths of a cached check', () => {
   });
 
   it('accepts a list of subjects only when the schema does, with the same value and key order', () => {
-    const subject = fc.oneof(
-      documentQuery.map((q) => (typeof q === 'object' && q !== null && !Array.isArray(q) ? { kind: 'document', ...q } : q)),
-      fc.record({ kind: fc.constantFrom('document', 'person', 'Document'), documentNumber: code, issuingState: state, documentType: type }),
-    );
-    const subjects = fc.oneof(fc.array(subject, { maxLength: 22 }), fc.array(fc.constant({ kind: 'document', documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' }), { maxLength: 22 }), fc.anything());
     fc.assert(
       fc.property(subjects, (value) => {
         const plain = plainSubjects(value);
@@ -69,6 +83,42 @@ describe('the fast paths of a cached check', () => {
       { numRuns: 3000 },
     );
     expect(plainSubjects([{ kind: 'document', documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' }])).toBeDefined();
+  });
+
+  it('tells a list of subjects the schema takes as it is, for the mock gateway, only when it does', () => {
+    fc.assert(
+      fc.property(subjects, (value) => {
+        const plain = isPlainSubjectList(value);
+        if (!plain) return;
+        expect(plainSubjects(value)).toBeDefined();
+        const parsed = subjectsSchema.safeParse(value);
+        expect(parsed.success).toBe(true);
+        // As it is: the gateway validates the subjects without a copy, so the schema's value must be the input's, field
+        // for field in the same order (JSON's view: an input without a prototype is the same data).
+        expect(JSON.stringify(parsed.data)).toBe(JSON.stringify(value));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('tells a list of sources the schema accepts exactly when it does, for any input', () => {
+    const source = fc.oneof(fc.constantFrom(...SOURCES), fc.constantFrom('sltd', 'SLTD ', '', 'OTHER', 'constructor'), fc.anything());
+    const lists = fc.oneof(
+      fc.array(source, { maxLength: 6 }),
+      fc.array(fc.constantFrom(...SOURCES), { maxLength: 6 }),
+      fc.uniqueArray(fc.constantFrom(...SOURCES), { minLength: 1 }),
+      fc.anything(),
+    );
+    fc.assert(
+      fc.property(lists, (value) => {
+        expect(isPlainSourceList(value)).toBe(sourcesSchema.safeParse(value).success);
+      }),
+      { numRuns: 5000 },
+    );
+    expect(isPlainSourceList(['SLTD', 'TDAWN'])).toBe(true);
+    expect(isPlainSourceList(['SLTD', 'SLTD'])).toBe(false);
+    // eslint-disable-next-line no-sparse-arrays
+    expect(isPlainSourceList([, 'SLTD'])).toBe(false);
   });
 
   it('takes the fast path for the plain document queries scanners give', () => {
