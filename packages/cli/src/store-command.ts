@@ -75,7 +75,8 @@ async function check(args: string[]): Promise<number> {
       process.stdout.write(`${jsonLine(report, false)}\n`);
     } else {
       const paint = createPaint(colourWanted(process.stdout));
-      const problems = terminalSafe(report.problems);
+      // SQLite writes several findings into one row, a line each: split before the line breaks are stripped.
+      const problems = terminalSafe(report.problems.flatMap((p) => p.split('\n')).filter((p) => p.trim() !== ''));
       const lines = report.ok
         ? [paint.green('The store file is whole (SQLite integrity_check: ok).')]
         : [paint.red(`SQLite integrity_check found ${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}: restore the file or sync a new one`), ...problems.map((p) => `  ${p}`)];
