@@ -4,7 +4,7 @@
 // went away), and closes the gateway. A line `stats` on stdin is answered with one JSON line on stdout: the requests
 // and check items the gateway received since the last `stats`, so a figure can say what work it stood for.
 import { createInterface } from 'node:readline';
-import { createMockGateway } from 'borderlink/testing';
+import { createMockGateway, syntheticDataset } from 'borderlink/testing';
 
 function latencyFromArgs(args: readonly string[]): number {
   const i = args.indexOf('--latency');
@@ -14,7 +14,20 @@ function latencyFromArgs(args: readonly string[]): number {
   return ms;
 }
 
-const gateway = await createMockGateway({ latencyMs: latencyFromArgs(process.argv.slice(2)) });
+/** `--synthetic N`: N generated stolen documents instead of the demo dataset (for the sync benchmark). */
+function syntheticFromArgs(args: readonly string[]): number | undefined {
+  const i = args.indexOf('--synthetic');
+  if (i === -1) return undefined;
+  const n = Number(args[i + 1]);
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error('--synthetic needs a whole number of records');
+  return n;
+}
+
+const synthetic = syntheticFromArgs(process.argv.slice(2));
+const gateway = await createMockGateway({
+  latencyMs: latencyFromArgs(process.argv.slice(2)),
+  ...(synthetic !== undefined ? { dataset: syntheticDataset({ documents: synthetic }) } : {}),
+});
 // Counted as the gateway records each request: its list keeps only the latest ones, so the count is kept beside it.
 const seen = { requests: 0, items: 0 };
 const recorded = gateway.requests;
@@ -28,6 +41,17 @@ recorded.push = (...entries: typeof recorded) => {
   return record(...entries);
 };
 createInterface({ input: process.stdin }).on('line', (line) => {
+  // `change N`: N of its documents change status (a delta of N records for the next sync), answered with one JSON line.
+  const change = /^change (\d+)$/.exec(line.trim());
+  if (change) {
+    const n = Math.min(Number(change[1]), gateway.dataset.documents.length);
+    for (let i = 0; i < n; i++) {
+      const d = gateway.dataset.documents[i]!;
+      gateway.upsertRecord({ ...d, source: 'SLTD', status: d.status === 'LOST' ? 'STOLEN' : 'LOST' });
+    }
+    process.stdout.write(`${JSON.stringify({ changed: n })}\n`);
+    return;
+  }
   if (line.trim() !== 'stats') return;
   // What the gateway saw since the last count, then the count starts again.
   process.stdout.write(`${JSON.stringify(seen)}\n`);

@@ -12,6 +12,8 @@ export interface GatewayProcess {
   readonly url: string;
   /** What the gateway saw since the last call (or its start): requests, and check items across them. */
   stats(): Promise<GatewaySeen>;
+  /** Sends one command line to the gateway process (see gateway-process.ts) and resolves with its JSON answer. */
+  ask(line: string): Promise<unknown>;
   /** Stops the child and waits for it to exit. */
   stop(): Promise<void>;
 }
@@ -26,9 +28,9 @@ export interface GatewaySeen {
  * Starts bench/gateway-process.ts in a child process (`node --import tsx`) and waits for the URL it prints. The
  * child also exits when our end of its stdin closes, so it cannot outlive a benchmark that crashes.
  */
-export async function startGatewayProcess(latencyMs: number): Promise<GatewayProcess> {
+export async function startGatewayProcess(latencyMs: number, extraArgs: readonly string[] = []): Promise<GatewayProcess> {
   const script = fileURLToPath(new URL('./gateway-process.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, '--latency', String(latencyMs)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, '--latency', String(latencyMs), ...extraArgs], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -44,16 +46,17 @@ export async function startGatewayProcess(latencyMs: number): Promise<GatewayPro
       reject(new Error(`the gateway process exited (code ${code}) before printing its URL`));
     });
   });
-  const answers: ((seen: GatewaySeen) => void)[] = [];
-  lines.on('line', (line) => answers.shift()?.(JSON.parse(line) as GatewaySeen));
+  const answers: ((answer: unknown) => void)[] = [];
+  lines.on('line', (line) => answers.shift()?.(JSON.parse(line)));
+  const ask = (command: string): Promise<unknown> =>
+    new Promise((resolve) => {
+      answers.push(resolve);
+      child.stdin.write(`${command}\n`);
+    });
   return {
     url,
-    stats() {
-      return new Promise<GatewaySeen>((resolve) => {
-        answers.push(resolve);
-        child.stdin.write('stats\n');
-      });
-    },
+    stats: () => ask('stats') as Promise<GatewaySeen>,
+    ask,
     async stop() {
       lines.close();
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

@@ -14,9 +14,9 @@ import { endWriter, startWriter, writerAlive } from './writers';
 /** Lines staged per transaction: appends only, so a larger batch buys little and holds the event loop longer. */
 const STAGE_BATCH = 4096;
 /**
- * Versions merged per transaction. Each one lands at a random place of two large indexes, and every commit writes out
- * each index page it touched: larger batches touch each page once for more rows (fewer bytes written per row), at
- * the price of a longer hold of the event loop (about 10 µs a row).
+ * Versions merged per transaction, in record id order. Every commit writes out each page of the record id index it
+ * touched: a larger batch touches each page once for more rows (fewer bytes written per row), at the price of a
+ * longer hold of the event loop (about 10 µs a row).
  */
 const MERGE_BATCH = 16_384;
 /** Dead versions removed per transaction when they are collected (about 30 µs each: a short hold of the event loop). */
@@ -372,9 +372,10 @@ export class OfflineCopy {
         .transaction(() => {
           own();
           this.#db.prepare('DELETE FROM staging WHERE tbl = ? AND writer = ?').run(s.n, writer);
-          this.#db
+          const moved = this.#db
             .prepare('UPDATE copies SET gen = ?, max_id = ?, cursor = ?, data_as_of = ?, synced_at = ?, record_count = ?, writer = NULL, writer_beat = NULL WHERE id = ? AND gen = ?')
             .run(born, nextId - 1, staged.end.cursor, staged.end.dataAsOf, new Date().toISOString(), count, copy, start.gen);
+          if (moved.changes !== 1) throw busy(source, 'another sync moved the copy meanwhile');
         })
         .immediate();
     } catch (err) {

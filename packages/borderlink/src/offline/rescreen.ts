@@ -19,7 +19,10 @@ export class RescreenQueue {
   readonly #due: SqliteStatement;
   readonly #settle: SqliteStatement;
 
+  readonly #db: SqliteDatabase;
+
   constructor(db: SqliteDatabase, keys: StoreKeys) {
+    this.#db = db;
     this.#keys = keys;
     this.#insert = db.prepare('INSERT INTO rescreen (id, checked_at, payload) VALUES (?, ?, ?)');
     this.#expire = db.prepare('DELETE FROM rescreen WHERE checked_at < ?');
@@ -44,7 +47,19 @@ export class RescreenQueue {
       sources: entry.sources,
       offlineHits: entry.offlineHits,
     };
-    this.#insert.run(id, Math.trunc(entry.checkedAt), this.#keys.seal('rescreen', Buffer.from(id), JSON.stringify(kept)));
+    const sealed = this.#keys.seal('rescreen', Buffer.from(id), JSON.stringify(kept));
+    // Kept once per check answered offline, so it must not wait for the disk (a full sync costs milliseconds a
+    // commit): committed to the WAL, it survives the process being killed; only a power cut before the next full sync
+    // (any outbox write, any sync's last step, a checkpoint) can lose it, and never leaves the file broken.
+    if (this.#db.inTransaction) this.#insert.run(id, Math.trunc(entry.checkedAt), sealed);
+    else {
+      this.#db.pragma('synchronous = NORMAL');
+      try {
+        this.#insert.run(id, Math.trunc(entry.checkedAt), sealed);
+      } finally {
+        this.#db.pragma('synchronous = FULL');
+      }
+    }
     return id;
   }
 

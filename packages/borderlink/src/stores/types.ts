@@ -115,11 +115,15 @@ export interface OfflineStore {
   state(source: Source): SourceState | undefined;
   /** Where every synced source stands. */
   inventory(): SourceState[];
-  /** Keeps a check answered offline, durably, to re-screen it online; returns the entry's id. */
+  /**
+   * Keeps a check answered offline, to re-screen it online; returns the entry's id. The SQLite store commits it to
+   * its write-ahead log without waiting for the disk: a killed process keeps it, a power cut may lose the last ones.
+   */
   keepForRescreen(entry: Omit<RescreenEntry, 'id'>): string;
   /**
-   * Checks kept for re-screening and not yet settled, oldest first, checked at or after `since` (epoch ms). Entries
-   * checked before `since` are past the window: they are dropped, never returned.
+   * Checks kept for re-screening and not yet settled, oldest first, checked at or after `since` (epoch ms), at most
+   * `limit` (1 to 10,000) of them. Those checked before `since` are past the re-screening window: the store drops
+   * them (they are never due again, and a query is not kept longer than it is of use).
    */
   rescreenDue(since: number, limit: number): RescreenEntry[];
   /** The entry was re-screened online (or is past the window): it is never sent again. */
@@ -151,7 +155,10 @@ export interface OutboxStore {
    * changes nothing.
    */
   enqueue(entry: Omit<OutboxEntry, 'attempts'>): void;
-  /** Queued writes not yet delivered nor rejected, oldest first. */
+  /**
+   * Queued writes not yet delivered nor rejected, oldest first, at most `limit` of them.
+   * @param limit - How many at most. @default 1000
+   */
   pending(limit?: number): OutboxEntry[];
   /** A replay was tried and did not get an answer: counted. */
   attempted(idempotencyKey: string): void;

@@ -1,12 +1,22 @@
 // The process crash.test.ts kills: opens the store at argv[2] and moves its SLTD copy to the other of two copies, X
-// and Y, by a full snapshot (from X) or by a delta (from Y), printing where it is as it goes.
-//   node --import tsx apply-child.ts <path>
+// and Y, by a full snapshot (from X) or by a delta (from Y), printing where it is as it goes; or, with `outbox`,
+// queues writes one after another, printing each key once enqueue returned.
+//   node --import tsx apply-child.ts <path> [outbox]
 import type { SnapshotChange, SnapshotEnd } from '../../src/stores/types';
 import { openOfflineStore } from '../../src/offline/index';
 import { COPY_SIZE, copyRecords } from './crash-copies';
 import { KEYS } from './fixtures';
 
 const store = openOfflineStore({ path: process.argv[2]!, ...KEYS });
+if (process.argv[3] === 'outbox') {
+  process.stdout.write('start outbox\n');
+  for (let i = store.outbox.pending(100_000).length; ; i++) {
+    const idempotencyKey = `k-${String(i).padStart(6, '0')}`;
+    store.outbox.enqueue({ idempotencyKey, kind: 'report', path: '/v1/reports', body: JSON.stringify({ n: i }), queuedAt: Date.now() });
+    process.stdout.write(`queued ${idempotencyKey}\n`);
+    if (i % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+}
 const from = store.state('SLTD')?.cursor;
 const to = from === 'X' ? 'Y' : 'X';
 

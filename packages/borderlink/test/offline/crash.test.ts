@@ -2,6 +2,7 @@
 // full one, or a delta of 60,000 changes) is killed with SIGKILL at random moments, four times each, among them after
 // it read the end line (while the copy is indexed, merged and moved). After each kill the file passes SQLite's integrity check and answers
 // for exactly one of the two copies, all of it; a sync that is not killed then applies over what the kills left.
+// And a process queuing writes in the outbox, killed the same way, loses none that enqueue returned for.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
@@ -41,9 +42,9 @@ interface Run {
  * Runs the child on `path`; `killAt` picks, from what the child said so far, whether to kill it now (it is asked after
  * every line and every 5 ms).
  */
-function runChild(path: string, killAt?: (said: readonly string[], sinceStartMs: number) => boolean): Promise<Run> {
+function runChild(path: string, killAt?: (said: readonly string[], sinceStartMs: number) => boolean, mode: string[] = []): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, path], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', child, path, ...mode], { stdio: ['ignore', 'pipe', 'pipe'] });
     const said: string[] = [];
     let startedAt: number | undefined;
     let killed = false;
@@ -167,4 +168,32 @@ describe('a sync killed with SIGKILL', () => {
     raw.close();
     expect(sets).toEqual([`d_${epoch}`, `k_${epoch}`, `v_${epoch}`]);
   }, 300_000);
+
+  it('keeps every write enqueue returned for, once and in order, whenever the kill lands', async () => {
+    const outbox = scratch();
+    try {
+      const seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
+      const next = random(seed);
+      const acknowledged: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const delayMs = 30 + next() * 300;
+        const run = await runChild(outbox.path, (_, sinceStart) => sinceStart >= delayMs, ['outbox']);
+        expect(run.killed).toBe(true);
+        acknowledged.push(...run.said.filter((line) => line.startsWith('queued ')).map((line) => line.slice('queued '.length)));
+        const store = open(outbox.path);
+        const context = `seed ${seed}, run ${i}, killed at ${Math.round(delayMs)} ms`;
+        expect(store.checkIntegrity(), context).toEqual({ ok: true, problems: [] });
+        const pending = store.outbox.pending(100_000).map((e) => e.idempotencyKey);
+        store.close();
+        // What the child was told was queued is there; at most the one it was queuing when killed is there besides.
+        expect(pending.slice(0, acknowledged.length), context).toEqual(acknowledged);
+        expect(pending.length - acknowledged.length, context).toBeLessThanOrEqual(1);
+        expect(new Set(pending).size, context).toBe(pending.length);
+        acknowledged.splice(0, acknowledged.length, ...pending);
+      }
+      expect(acknowledged.length).toBeGreaterThan(10);
+    } finally {
+      outbox.done();
+    }
+  }, 120_000);
 });

@@ -308,6 +308,31 @@ describe('lookups during a sync', () => {
     expect(find('SLTD', doc('P00000004'))).toEqual(full ? [] : ['SLTD-4']);
   });
 
+  it('refuse, as busy, a sync that would move a copy another store on the file moved since it began', async () => {
+    await store.apply('SLTD', snapshot('SLTD', passports(10).map(upsert), 10, { cursor: 'one' }));
+    const other = open(files.path);
+    try {
+      let release!: () => void;
+      const paused = new Promise<void>((resolve) => (release = resolve));
+      async function* slow(): AsyncGenerator<SnapshotChange | SnapshotEnd> {
+        yield upsert(passport('SLTD-50', 'P00000050'));
+        await paused;
+        yield end('SLTD', { changes: 1, recordCount: 1, cursor: 'slow' });
+      }
+      const first = store.apply('SLTD', slow());
+      await other.apply('SLTD', snapshot('SLTD', [remove('SLTD', 'SLTD-1')], 9, { full: false, cursor: 'two' }));
+      release();
+      const error = await refusal(first);
+      expect(error).toBeInstanceOf(StoreError);
+      expect((error as StoreError).code).toBe('STORE_BUSY');
+      expect(store.state('SLTD')).toMatchObject({ cursor: 'two', recordCount: 9 });
+      expect(find('SLTD', doc('P00000050'))).toEqual([]);
+      expect(find('SLTD', doc('P00000002'))).toEqual(['SLTD-2']);
+    } finally {
+      other.close();
+    }
+  });
+
   it('see the copy another process moved, on the table set it moved to', async () => {
     const other = open(files.path);
     try {
@@ -471,7 +496,7 @@ describe('opening a store', () => {
     store = open(files.path);
   });
 
-  it('is in WAL mode with a full sync on every commit', () => {
+  it('leaves the file in WAL mode (synchronous = FULL is a setting of the connection, not of the file)', () => {
     const raw = new Database(files.path);
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     raw.close();
