@@ -2,6 +2,7 @@
 // socket: the copy answers when the gateway is gone and says so; a copy too old never reads clear; what the copy
 // answered is re-screened by the next sync (a record added meanwhile is a late hit); a source that fails is named.
 import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, type TestContext } from 'vitest';
 import { createMockGateway, demoDataset, type MockGateway } from 'borderlink/testing';
 import { CONTEXT, runCli, startGateway, type CliResult } from './run';
@@ -242,6 +243,22 @@ describe.concurrent('borderlink sync', () => {
     expect(json.stderr).toBe('');
     expect(jsonLines(json.stdout).map((l) => l.type)).toEqual(['syncProgress', 'sync', 'summary']);
     expect((await runCli(['sync', '--store', store, '--gateway', g.url, ...CONTEXT, '--no-progress'], { env: keys.env })).stderr).toBe('');
+  });
+
+  it('draws a progress bar on a terminal (marked DEMO on the demo gateway) and clears it before the results; none with --json', async () => {
+    const keys = storeKeys();
+    const terminal = ['--require', fileURLToPath(new URL('./fixtures/stderr-tty.cjs', import.meta.url))];
+    const text = await runCli(['sync', '--store', newStore()], { env: keys.env, nodeArgs: terminal });
+    expectExit(text, 0);
+    expect(text.stderr).toContain('DEMO │ syncing SLTD (1 of 4) · 0 changes applied');
+    expect(text.stderr).toMatch(/syncing SMV \(4 of 4\)/);
+    // Cleared at the end: the last thing drawn is the erasure of the line.
+    expect(text.stderr.endsWith('\u001b[2K')).toBe(true);
+    expect(text.stderr).not.toContain('{');
+    expect(text.stdout).toContain('Synced the demo dataset: 4 of 4 sources');
+    const json = await runCli(['sync', '--store', newStore(), '--json'], { env: keys.env, nodeArgs: terminal });
+    expectExit(json, 0);
+    expect(json.stderr).toBe('');
   });
 
   it('refuses an unknown source without quoting it (exit 4)', async () => {
