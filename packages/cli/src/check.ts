@@ -140,7 +140,7 @@ export async function runCheck(args: string[]): Promise<number> {
       const answered = kept !== undefined && (await copy.store.settled(kept, (integerFlag(values.timeout, '--timeout', 1, 600_000) ?? DEFAULT_TIMEOUT_MS) + 1000));
       const late = lateHits.find((e) => e.requestId === result.requestId);
       if (values.json) process.stdout.write(`${jsonLine({ online: { answered, lateHit: late ?? null } }, demo)}\n`);
-      else process.stdout.write(`${humanText(onlineText(answered, late, demo, paint), demo, paint)}\n`);
+      else process.stdout.write(`${humanText(onlineText(answered, late, kept !== undefined && !demo, paint), demo, paint)}\n`);
       if (late !== undefined) exitCode = worseExitCode(exitCode, EXIT.HIT);
     }
     return exitCode;
@@ -210,7 +210,7 @@ function offlineCopyJson(result: CheckResult, view: CopyView) {
 }
 
 /** What the online check that followed an answer from the copy (`first`) said. */
-function onlineText(answered: boolean, event: LateHitEvent | undefined, demo: boolean, paint: Paint): string {
+function onlineText(answered: boolean, event: LateHitEvent | undefined, kept: boolean, paint: Paint): string {
   if (event !== undefined) {
     // Record ids are the gateway's text.
     const late = terminalSafe(event);
@@ -222,6 +222,6 @@ function onlineText(answered: boolean, event: LateHitEvent | undefined, demo: bo
     ].join('\n');
   }
   if (answered) return `\n${paint.dim('The gateway answered the same check too, and found no record the copy did not have.')}`;
-  const kept = demo ? '' : '; the check is kept, and sent again online by the next borderlink sync';
-  return `\n${paint.yellow(`The gateway did not answer the same check in time${kept}.`)}`;
+  const then = kept ? '; the check is kept, and sent again online by the next borderlink sync' : '';
+  return `\n${paint.yellow(`The gateway did not answer the same check in time${then}.`)}`;
 }

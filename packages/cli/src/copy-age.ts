@@ -1,7 +1,7 @@
 // How old a copy is, and what an answer from it says about itself, in the words the command prints.
 import type { OfflineNote, SourceState } from 'borderlink';
 
-/** The limit the library applies when none is given: the Schengen rules' 48 hours for an offline copy. @unit hours */
+/** The command's staleness limit when none is given, the library's default too: the Schengen rules' 48 hours. @unit hours */
 export const DEFAULT_MAX_STALENESS_HOURS = 48;
 
 /**

@@ -201,6 +201,23 @@ describe.concurrent('borderlink check --offline-store, against a gateway in this
   });
 });
 
+describe.concurrent('borderlink check --offline-mode first, when the gateway is slow', () => {
+  it('says the gateway did not answer in time, and the next sync sends the kept check online', async (test) => {
+    const keys = storeKeys();
+    const store = newStore();
+    const g = await gateway(test);
+    expectExit(await runCli(['sync', '--store', store, '--gateway', g.url, ...CONTEXT], { env: keys.env }), 0);
+    g.setFaults({ random: { rate: 1, faults: [{ type: 'delay', ms: 5000 }] }, paths: ['/v1/checks'] });
+    const slow = await runCli([...UNKNOWN, '--offline-store', store, '--offline-mode', 'first', '--gateway', g.url, ...CONTEXT, '--timeout', '500'], { env: keys.env });
+    expectExit(slow, 0);
+    expect(slow.stdout).toContain('The gateway did not answer the same check in time; the check is kept, and sent again online by the next borderlink sync.');
+    g.setFaults();
+    const sync = await runCli(['sync', '--store', store, '--gateway', g.url, ...CONTEXT, '--json'], { env: keys.env });
+    expectExit(sync, 0);
+    expect(jsonLines(sync.stdout).at(-1)).toMatchObject({ type: 'summary', rescreened: 1, lateHits: 0 });
+  });
+});
+
 describe.concurrent('borderlink sync', () => {
   it('names a source that failed with its error code, keeps its copy, syncs the others, and exits 5', async (test) => {
     const keys = storeKeys();
