@@ -97,6 +97,7 @@ The offline copy (made and kept current by borderlink sync):
                        INCOMPLETE (exit 3). A HIT from the copy is a HIT whatever its age.
                        0 to 720 (default ${DEFAULT_MAX_STALENESS_HOURS})
   Checks the copy answered are kept (encrypted) and re-screened online by the next borderlink sync.
+
 ${connection}
 ${storeKeys}
 ${common}
