@@ -213,6 +213,19 @@ describe('the packed command, installed with the library', () => {
     expect(libraryManifest.version).toMatch(/^\d+\.\d+\.\d+/);
   });
 
+  it('installs no better-sqlite3 with the command, and a command that needs the store says what to install', () => {
+    expect(existsSync(join(both, 'node_modules', 'better-sqlite3'))).toBe(false);
+    const keys = { BORDERLINK_STORE_HMAC_KEY: 'a'.repeat(64), BORDERLINK_STORE_ENCRYPTION_KEY: 'b'.repeat(64) };
+    const result = spawnSync(join(both, 'node_modules', '.bin', 'borderlink'), ['store', 'inventory', '--store', join(both, 'package.json')], {
+      cwd: both,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BORDERLINK_'))), ...keys, NO_COLOR: '1' },
+    });
+    expect(result.status).toBe(4);
+    expect(result.stderr).toContain('npm install better-sqlite3@12');
+  });
+
   it('checks the specimen on the demo gateway and exits 1 for its HIT', () => {
     const lines = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'];
     const result = spawnSync(join(both, 'node_modules', '.bin', 'borderlink'), ['check', '--mrz', ...lines], {

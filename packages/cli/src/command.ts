@@ -7,12 +7,18 @@ import { EXIT, exitCodeForError } from './exit-codes';
 import { runGateway } from './gateway';
 import { HELP } from './help';
 import { runMrz } from './mrz';
+import { runOutbox } from './outbox';
 import { OutputError, jsonLine, stripUnsafe } from './output';
 import { runScreen } from './screen';
+import { runStore } from './store-command';
+import { runSync } from './sync';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   check: runCheck,
   screen: runScreen,
+  sync: runSync,
+  outbox: runOutbox,
+  store: runStore,
   gateway: runGateway,
   mrz: runMrz,
 };
@@ -54,7 +60,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (command === 'help') {
     const topic = rest.join(' ');
-    const text = HELP[topic || 'main'];
+    // Own keys only: `help constructor` is no topic.
+    const text = Object.hasOwn(HELP, topic || 'main') ? HELP[topic || 'main'] : undefined;
     if (text === undefined) throw new UsageError('no help on that: try borderlink --help');
     process.stdout.write(`${text}\n`);
     return 0;
@@ -62,7 +69,7 @@ export async function run(argv: string[]): Promise<number> {
   const handler = COMMANDS[command];
   if (handler === undefined) throw new UsageError(`unknown command${/^[a-z-]{1,20}$/.test(command) ? ` ${command}` : ''} (see borderlink --help)`);
   if (rest.includes('--help') || rest.includes('-h')) {
-    const sub = command === 'mrz' && (rest[0] === 'parse' || rest[0] === 'make') ? `mrz ${rest[0]}` : command;
+    const sub = rest[0] !== undefined && Object.hasOwn(HELP, `${command} ${rest[0]}`) ? `${command} ${rest[0]}` : command;
     process.stdout.write(`${HELP[sub] ?? HELP.main}\n`);
     return 0;
   }

@@ -3,11 +3,12 @@
 // say so, on every line.
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { createClient, type BorderlinkClient } from 'borderlink';
+import { createClient, type BorderlinkClient, type ClientOptions } from 'borderlink';
 import { PURPOSES, type Purpose, type QueryContext } from 'borderlink';
 import { mockTransport } from 'borderlink/testing';
 import { httpTransport, type HttpTlsOptions } from 'borderlink';
 import { UsageError, choiceFlag, integerFlag } from './args';
+import { STORE_KEY_VARIABLES } from './store-keys';
 
 /** Flags of the commands that check (check, screen). */
 export const CONNECTION_OPTIONS = {
@@ -40,7 +41,8 @@ export interface ConnectionFlags {
 export const DEMO_NOTICE = 'DEMO GATEWAY — synthetic data, not a real check';
 
 export interface Connection {
-  client: BorderlinkClient;
+  /** `BorderlinkClient<boolean>`: a command that passes an outbox gets writes that may answer QUEUED. */
+  client: BorderlinkClient<boolean>;
   /** True when answers come from the embedded demo gateway. */
   demo: boolean;
 }
@@ -76,19 +78,24 @@ const VARIABLE_NAME = /^BORDERLINK_[A-Z0-9_]{1,40}$/;
  * What says a real gateway is meant: a connection flag, or any `BORDERLINK_*` variable, even set to the empty
  * string (a deploy whose URL came out empty, or a misspelt `BORDERLINK_GATEWAY_ULR`). Only when this is empty may the
  * demo gateway answer: a configuration that went wrong must never screen real travellers against synthetic data.
+ * The offline store's key variables, by their exact names, are not about a gateway: the demo keeps a copy too, and
+ * the store itself remembers whether its copy came from the demo (store.ts), so the two never answer for each other.
  */
 function gatewayIntent(flags: ConnectionFlags, env: NodeJS.ProcessEnv): string[] {
   const given = Object.keys(CONNECTION_OPTIONS).filter((name) => flags[name as keyof ConnectionFlags] !== undefined).map((name) => `--${name}`);
   const variables = Object.keys(env)
     // In any case: `borderlink_gateway_url` is a typo for the real thing, not a reason to answer from demo data.
-    .filter((name) => name.toUpperCase().startsWith('BORDERLINK_'))
+    .filter((name) => name.toUpperCase().startsWith('BORDERLINK_') && !STORE_KEY_VARIABLES.includes(name))
     .sort()
     .map((name) => (VARIABLE_NAME.test(name) ? `${name}${env[name] === '' ? '=""' : ''}` : 'a BORDERLINK_ variable'));
   return [...new Set([...given, ...variables])];
 }
 
-/** Builds the client the flags and environment ask for. */
-export async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): Promise<Connection> {
+/**
+ * The URL of the gateway the flags and environment name, or `undefined` for the demo gateway.
+ * @throws {UsageError} when something about a gateway is configured without its URL.
+ */
+function gatewayUrl(flags: ConnectionFlags, env: NodeJS.ProcessEnv): string | undefined {
   if (flags.gateway === '') throw new UsageError('--gateway needs the URL of the gateway');
   const url = flags.gateway ?? (env.BORDERLINK_GATEWAY_URL || undefined);
   const intent = gatewayIntent(flags, env);
@@ -99,6 +106,20 @@ export async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv = p
         'the demo gateway answers only when no BORDERLINK_ variable and no connection flag is set',
     );
   }
+  return url;
+}
+
+/** Whether the flags and environment leave the demo gateway to answer (by the rule of {@link connect}). */
+export function demoWanted(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): boolean {
+  return gatewayUrl(flags, env) === undefined;
+}
+
+/** What a command adds to the client it connects with: the offline copy, the outbox. */
+export type ClientExtras = Pick<ClientOptions, 'offline' | 'outbox'>;
+
+/** Builds the client the flags and environment ask for. */
+export async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env, extras: ClientExtras = {}): Promise<Connection> {
+  const url = gatewayUrl(flags, env);
   const demo = url === undefined;
   const given = {
     authorityId: flags.authority ?? (env.BORDERLINK_AUTHORITY || undefined),
@@ -124,7 +145,7 @@ export async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv = p
   const timeoutMs = integerFlag(flags.timeout, '--timeout', 1, 600_000);
 
   if (demo) {
-    const client = createClient({ transport: mockTransport(), context, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+    const client = createClient({ transport: mockTransport(), context, ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...extras });
     return { client, demo: true };
   }
 
@@ -137,6 +158,6 @@ export async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv = p
     ...(token !== undefined ? { token } : {}),
     ...(Object.keys(tls).length > 0 ? { tls } : {}),
   });
-  const client = createClient({ transport, context, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+  const client = createClient({ transport, context, ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...extras });
   return { client, demo: false };
 }

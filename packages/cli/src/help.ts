@@ -1,10 +1,12 @@
 // The --help texts. Kept beside each other so the exit-code table and the environment are written once.
 import { DOCUMENT_TYPES, PURPOSES, SEXES, SOURCES } from 'borderlink';
+import { DEFAULT_MAX_STALENESS_HOURS } from './copy-age';
 import { EXIT_CODES } from './exit-codes';
+import { STORE_KEYS } from './store-keys';
 
 const exitTable = EXIT_CODES.map((e) => `  ${e.code}  ${e.meaning}`).join('\n');
 
-const connection = `Where to check (check, screen):
+const connection = `Where to check (check, screen, sync, outbox flush):
   --gateway URL        the national gateway (env BORDERLINK_GATEWAY_URL). Only when no connection flag
                        and no BORDERLINK_ variable at all is set (not even to ""), the embedded DEMO
                        gateway answers from synthetic data, and every line of its answers says so;
@@ -23,6 +25,17 @@ const connection = `Where to check (check, screen):
 const common = `  --debug              show the stack of an unexpected error
   -h, --help           this help`;
 
+const [hmac, encryption] = STORE_KEYS;
+
+const storeKeys = `The store's keys come from the environment, never from a flag (flags land in shell history and ps):
+  ${hmac.variable.padEnd(33)}key of the keyed hashes the copy is looked up by
+  ${encryption.variable.padEnd(33)}key (AES-256-GCM) of what the store keeps encrypted
+each 32 random bytes written as 64 hex digits or in base64 (openssl rand -hex 32); or set
+${hmac.file} and ${encryption.file} to files holding them (as that text, or
+the 32 bytes themselves). A store file is opened with the keys it was made with, or not at all.
+The store needs better-sqlite3, an optional peer dependency: npm install better-sqlite3@12 (beside
+@borderlink/cli; npm install -g better-sqlite3@12 when the command is installed globally).`;
+
 export const HELP: Record<string, string> = {
   main: `borderlink: check travel documents, persons and vehicles against law-enforcement databases
 (${SOURCES.join(', ')}) through a national gateway.
@@ -31,6 +44,10 @@ Usage:
   borderlink check --mrz LINE1 LINE2 [LINE3]     check the document and holder of an MRZ
   borderlink check document|person|vehicle …    check one subject
   borderlink screen MANIFEST.csv|.jsonl|-        screen a manifest, JSON lines out
+  borderlink sync --store PATH [--sources …]     sync the offline copy, re-screen what it answered
+  borderlink check … --offline-store PATH        answer from the copy when the gateway cannot
+  borderlink outbox list|flush --store PATH      the writes queued for the gateway: list, send
+  borderlink store inventory|check --store PATH  the copy's inventory; the file's integrity
   borderlink gateway [--port 8080] …             run the mock gateway for development
   borderlink mrz parse LINE1 LINE2 [LINE3]       read an MRZ: fields, check digits, repairs
   borderlink mrz make --format TD3 …             write an MRZ
@@ -46,7 +63,9 @@ Exit codes:
 ${exitTable}
 
 Environment: BORDERLINK_GATEWAY_URL, BORDERLINK_TOKEN, BORDERLINK_AUTHORITY, BORDERLINK_OPERATOR,
-BORDERLINK_PURPOSE, BORDERLINK_LOCATION; NO_COLOR turns colour off, FORCE_COLOR on.
+BORDERLINK_PURPOSE, BORDERLINK_LOCATION; the offline store's keys ${hmac.variable} and
+${encryption.variable} (or their _FILE variables; these alone never count as a gateway
+configured); NO_COLOR turns colour off, FORCE_COLOR on.
 Errors are one line on stderr, "borderlink: …", and never quote what was searched. Control
 characters and bidi overrides in what the gateway sends are removed before anything is printed.`,
 
@@ -56,6 +75,7 @@ characters and bidi overrides in what the gateway sends are removed before anyth
   borderlink check document --number N --state UTO --type ${DOCUMENT_TYPES.join('|')}
   borderlink check person --surname S [--given G]… [--dob YYYY-MM-DD] [--sex ${SEXES.filter((s) => s !== 'UNSPECIFIED').join('|')}] [--nationality UTO]
   borderlink check vehicle --vin VIN | --plate PLATE --country UTO
+  any of them with --offline-store PATH [--offline-mode fallback|first] [--max-staleness-hours N]
 
 The verdict comes first: HIT, POSSIBLE_HIT, INCOMPLETE or NO_HIT, then each hit with its status,
 owner country, notice and the action to be taken, then each source's answer (and, for an MRZ, its
@@ -64,11 +84,100 @@ issues and the characters repaired).
   --json               the CheckResult as one JSON object ("gateway": "demo" on demo answers)
   --strict             MRZ: judge the characters as read, no OCR repair
   --allow-invalid-mrz  MRZ: check the fields as read even when check digits fail
+
+The offline copy (made and kept current by borderlink sync):
+  --offline-store PATH the copy answers when the gateway cannot (a connection error, a timeout, a
+                       5xx): the answer then says OFFLINE COPY and why, each source's data-as-of and
+                       age, and its notes (EXACT_MATCH_ONLY, COPY_TOO_OLD, NOT_SYNCED, …); --json adds
+                       "servedFrom": "offline" and "offlineCopy": { reason, sources: [{ ageSeconds, … }] }
+  --offline-mode M     fallback (default): the gateway, and the copy when it cannot answer; first: the
+                       copy at once, then the same check online (waited for, up to --timeout): a record
+                       found only online is a LATE HIT (exit 1; with --json a second line { "online" })
+  --max-staleness-hours N  a copy older than this gives no clear answer: a source it finds nothing in is
+                       INCOMPLETE (exit 3). A HIT from the copy is a HIT whatever its age.
+                       0 to 720 (default ${DEFAULT_MAX_STALENESS_HOURS})
+  Checks the copy answered are kept (encrypted) and re-screened online by the next borderlink sync.
+
 ${connection}
+${storeKeys}
 ${common}
 
 Exit codes:
 ${exitTable}`,
+
+  sync: `Usage:
+  borderlink sync --store PATH [--sources ${SOURCES.join(',')}] [--json] [--no-progress]
+
+Brings the offline copy in PATH up to date, one source after the other: a full snapshot the first
+time (the file is made when missing), deltas after. A source whose sync fails keeps its previous copy
+whole, and each source says how it went. Then the checks the copy answered within the last 72 hours
+go online again: a record found only online is a LATE HIT, with the check's request, time, operator
+and authority.
+
+Progress: a bar on a terminal; otherwise JSON lines on stderr ({"type":"syncProgress","source",
+"changes"}). With --json, stdout has JSON lines only: the progress, each source's {"type":"sync"} or
+{"type":"syncFailed","code"}, each {"type":"lateHit"}, and last {"type":"summary","sources",
+"rescreened","lateHits"} (a failed source with its error's code and message).
+
+With nothing configured it syncs the demo dataset of the DEMO gateway, and says so on every line. The
+store then holds a demo copy (synthetic data): a real gateway never answers from it nor syncs into it,
+and the demo gateway never uses a real one (exit 4: use another store file).
+
+  --store PATH         the store file (SQLite; made when missing, in a folder that exists)
+  --sources LIST       the sources to sync, separated by commas (default all)
+  --json               JSON lines on stdout
+  --no-progress        no bar, no progress lines
+${connection}
+${storeKeys}
+${common}
+
+Exit code: 0 every source synced; 1 a re-screen found a late hit; 5 a source could not be synced (its
+error code is named; the others are synced); 4 a bad command line, keys or store; 130 after Ctrl-C.`,
+
+  outbox: `Usage:
+  borderlink outbox list --store PATH [--json]
+  borderlink outbox flush --store PATH --gateway URL --authority ID --operator ID --purpose P [--json]
+
+The writes (reports and withdrawals) a client queued in the store's outbox when the gateway could
+not take them.
+
+list: for each, oldest first, its idempotency key, kind, when it was queued and how many replays were
+tried; never its body (it holds personal data). With --json, one JSON line per write.
+
+flush: sends them to the gateway, in order, each under its own idempotency key (a write the gateway
+had stored already is stored once), and prints per key: delivered (with the record id), or REJECTED
+with the gateway's code (e.g. NOT_ISSUER: show it to a person; it is not sent again); then the writes
+still pending. With --json: {"type":"delivered"|"rejected"|"pending", "idempotencyKey", …} lines and a
+last {"type":"summary","delivered","rejected","pending"}. Only to a real gateway: the demo gateway
+would take the writes, and they would reach nobody.
+
+  --store PATH         the store file
+  --json               JSON lines
+${connection}
+${storeKeys}
+${common}
+
+Exit code: list 0; flush 0 when every write was delivered, 5 when one was rejected or stays pending;
+4 a bad command line, keys or store (or no real gateway for flush).`,
+
+  store: `Usage:
+  borderlink store inventory --store PATH [--json]
+  borderlink store check --store PATH [--json]
+
+inventory: the record a state keeps of its offline copy: for each source, when it was last synced,
+its cursor, its record count, its data-as-of and its age (past ${DEFAULT_MAX_STALENESS_HOURS} h, by default, what it does not
+find is no clear answer), whether it is a demo copy, and the writes pending in the outbox. With
+--json: { "sources": [{ "source", "synced", "syncedAt", "cursor", "recordCount", "dataAsOf",
+"ageSeconds", "origin" }], "outboxPending" }.
+
+check: SQLite's integrity_check over the whole file (after a crash, or as a health check).
+
+  --store PATH         the store file
+  --json               one JSON object
+${storeKeys}
+${common}
+
+Exit code: 0; check: 5 when the file is damaged; 4 a bad command line, keys or store.`,
 
   screen: `Usage:
   borderlink screen MANIFEST.csv|MANIFEST.jsonl|- [--out FILE] [--batch-size 100] [--concurrency 4]
@@ -143,5 +252,10 @@ make prints the lines (formats TD1, TD2, TD3, MRVA, MRVB; --sex M, F, X or <).
 ${common}`,
 };
 
-HELP['mrz parse'] = HELP.mrz!;
-HELP['mrz make'] = HELP.mrz!;
+for (const [command, subs] of [
+  ['mrz', ['parse', 'make']],
+  ['outbox', ['list', 'flush']],
+  ['store', ['inventory', 'check']],
+] as const) {
+  for (const sub of subs) HELP[`${command} ${sub}`] = HELP[command]!;
+}

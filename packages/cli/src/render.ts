@@ -1,7 +1,8 @@
 // What an officer reads: the verdict first, then each hit with what to do, then each source's answer.
 import type { MrzCheckDigitName, ParsedMrz } from 'borderlink';
-import type { CheckResult, Hit, OutcomeStatus, Verdict } from 'borderlink';
+import type { CheckResult, Hit, OutcomeStatus, Source, SourceState, Verdict } from 'borderlink';
 import { DEMO_NOTICE } from './connection';
+import { DEFAULT_MAX_STALENESS_HOURS, ageText, copyAgeMs, noteText, reasonText } from './copy-age';
 import { terminalSafe } from './output';
 import type { Paint } from './terminal';
 
@@ -75,19 +76,42 @@ function hitLines(hit: Hit, index: number, count: number, paint: Paint): string[
   return lines;
 }
 
+/** What the command knows of the offline copy a check may be answered from. */
+export interface CopyView {
+  /** Where each synced source's copy stands (from the store), for its age. */
+  states: Partial<Record<Source, SourceState>>;
+  /** The staleness limit the check was made with. @unit hours */
+  maxStalenessHours: number;
+  /** @unit epoch milliseconds */
+  now: number;
+}
+
+/** The line that says the answer came from the offline copy, not the gateway. */
+export const OFFLINE_NOTICE = 'OFFLINE COPY — answered from the offline copy, not the gateway';
+
 /** The human answer to a check. Every gateway string in it has been through terminalSafe(). */
-export function renderCheck(answer: CheckResult & { mrz?: ParsedMrz }, demo: boolean, paint: Paint): string {
+export function renderCheck(answer: CheckResult & { mrz?: ParsedMrz }, demo: boolean, paint: Paint, copy?: CopyView): string {
   const result = terminalSafe(answer);
+  const offline = result.servedFrom === 'offline';
   const lines = [verdictLine(result.verdict, paint)];
   if (demo) lines.push(paint.yellow(DEMO_NOTICE));
+  if (offline) lines.push(paint.yellow(`${OFFLINE_NOTICE}: ${reasonText(result.offlineReason)}`));
   result.hits.forEach((hit, i) => lines.push('', ...hitLines(hit, i, result.hits.length, paint)));
   lines.push('', paint.bold('Sources'));
   for (const o of result.outcomes) {
-    lines.push(`  ${o.source.padEnd(9)}${statusColour(o.status, paint).padEnd(paint.enabled ? 24 : 14)}${o.dataAsOf ? paint.dim(`data as of ${o.dataAsOf}`) : ''}`.trimEnd());
+    let about = o.dataAsOf ? `data as of ${o.dataAsOf}` : '';
+    if (o.servedFrom === 'offline') {
+      const state = copy?.states[o.source];
+      const age = state !== undefined ? ` · age ${ageText(copyAgeMs(state, copy!.now))}` : '';
+      about = `offline copy${about ? ` · ${about}` : ''}${age}`;
+    }
+    lines.push(`  ${o.source.padEnd(9)}${statusColour(o.status, paint).padEnd(paint.enabled ? 24 : 14)}${about ? paint.dim(about) : ''}`.trimEnd());
+    if (o.offlineNote !== undefined) lines.push(`${' '.repeat(16)}${paint.yellow(noteText(o.offlineNote, copy?.maxStalenessHours ?? DEFAULT_MAX_STALENESS_HOURS))}`);
   }
   if (result.mrz !== undefined) lines.push('', ...mrzSummary(result.mrz, paint));
   const attempts = result.attempts === 1 ? '1 attempt' : `${result.attempts} attempts`;
-  lines.push('', paint.dim(`request ${result.requestId} · ${result.durationMs} ms · ${attempts}${result.servedFrom === 'cache' ? ' · from cache' : ''}`));
+  const from = result.servedFrom === 'cache' ? ' · from cache' : offline ? ' · from the offline copy' : '';
+  lines.push('', paint.dim(`request ${result.requestId} · ${result.durationMs} ms · ${attempts}${from}`));
   return lines.join('\n');
 }
 
