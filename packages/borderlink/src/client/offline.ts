@@ -3,7 +3,7 @@
 // store itself is behind the OfflineStore contract (stores/types.ts); `borderlink/offline` has the SQLite one.
 import { randomUUID } from 'node:crypto';
 import { CircuitOpenError, ConnectionError, GatewayError, TimeoutError, type BorderlinkError } from '../errors/index';
-import { computeVerdict, type PreparedCheck } from '../queries/results';
+import { computeVerdict, finishResult, type PreparedCheck } from '../queries/results';
 import type { CheckResult, Hit, Source, SourceOutcome, Subject } from '../queries/types';
 import { offlineKeysOfSubject } from '../stores/keys';
 import type { OfflineRecord, OfflineStore, RescreenEntry, SourceState } from '../stores/types';
@@ -176,7 +176,8 @@ export function resolveOffline(input: OfflineOptions | undefined, allSources: re
 
 /**
  * The copy's answer to a prepared check: one outcome per requested source, every one marked `servedFrom: 'offline'`
- * with the copy's `dataAsOf`, and the verdict by the one verdict rule. @internal
+ * with the copy's `dataAsOf`, and the verdict by the one verdict rule; requested sources that could not be asked (an
+ * MRZ's holder without a usable name) put back as `NOT_ASKED`, as for an online answer, so never clear. @internal
  */
 export function offlineResult(
   offline: ResolvedOffline,
@@ -190,7 +191,7 @@ export function offlineResult(
       ? answerSource(offline.store, source, prepared.subjects, now, offline.maxStalenessMs, hits)
       : ({ source, status: 'UNAVAILABLE', servedFrom: 'offline', offlineNote: 'NOT_KEPT_OFFLINE' } satisfies SourceOutcome),
   );
-  return {
+  return finishResult(prepared, {
     verdict: computeVerdict(outcomes, hits),
     hits,
     outcomes,
@@ -200,7 +201,7 @@ export function offlineResult(
     durationMs: meta.durationMs,
     servedFrom: 'offline',
     offlineReason: meta.reason,
-  };
+  });
 }
 
 /** The records the copy answered as hits, per source: an online hit on any other record is a late hit. */

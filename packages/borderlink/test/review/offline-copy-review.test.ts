@@ -1,0 +1,59 @@
+// Review of the offline copy as the client answers from it, over real sockets (the mock gateway, gone or there): an
+// answer from the copy obeys the same rules as an online one.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createClient, formatMrz, httpTransport, type AuditEvent, type OfflineRecord, type SnapshotChange, type SnapshotEnd, type Source } from 'borderlink';
+import { createMockGateway, memoryOfflineStore } from 'borderlink/testing';
+
+const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
+
+let closers: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of closers.reverse()) await c();
+  closers = [];
+});
+
+async function deadUrl(): Promise<string> {
+  const g = await createMockGateway();
+  const url = g.url;
+  await g.close();
+  return url;
+}
+
+async function* full(source: Source, records: OfflineRecord[]): AsyncIterable<SnapshotChange | SnapshotEnd> {
+  for (const record of records) yield { op: 'upsert', record };
+  yield { op: 'end', source, cursor: 'c1', dataAsOf: new Date().toISOString(), full: true, changes: records.length, recordCount: records.length };
+}
+
+const named = formatMrz({
+  format: 'TD3', documentCode: 'P', issuingState: 'UTO', documentNumber: 'ZZ1234567', surname: 'ERIKSSON',
+  givenNames: ['ANNA'], nationality: 'UTO', birthDate: '1974-08-12', sex: 'F', expiryDate: '2032-04-15',
+});
+/** The same MRZ with its name field all filler: checked only with allowInvalidMrz, and NOMINAL cannot be asked. */
+const nameless = [`${named[0]!.slice(0, 5)}${'<'.repeat(39)}`, named[1]!];
+
+describe('an MRZ check answered from the copy', () => {
+  it('reads INCOMPLETE, never NO_HIT, when its holder could not be searched (fallback)', async () => {
+    const store = memoryOfflineStore();
+    for (const s of ['SLTD', 'TDAWN', 'NOMINAL'] as const) await store.apply(s, full(s, []));
+    const audits: AuditEvent[] = [];
+    const client = createClient({ transport: httpTransport({ baseUrl: await deadUrl() }), context, retry: { retries: 0 }, offline: { store }, onAudit: (e) => audits.push(e) });
+    closers.push(() => client.close());
+    const result = await client.checkMrz(nameless, { allowInvalidMrz: true });
+    expect(result.servedFrom).toBe('offline');
+    expect(result.verdict).toBe('INCOMPLETE');
+    expect(result.outcomes.find((o) => o.source === 'NOMINAL')).toMatchObject({ status: 'NOT_ASKED' });
+    expect(audits.at(-1)).toMatchObject({ action: 'CHECK', verdict: 'INCOMPLETE' });
+  });
+
+  it("goes online in mode 'first' rather than answer NO_HIT for a holder it could not search", async () => {
+    const store = memoryOfflineStore();
+    for (const s of ['SLTD', 'TDAWN', 'NOMINAL'] as const) await store.apply(s, full(s, []));
+    const g = await createMockGateway();
+    closers.push(() => g.close());
+    const client = createClient({ transport: httpTransport({ baseUrl: g.url }), context, retry: { retries: 0 }, offline: { store, mode: 'first' } });
+    closers.push(() => client.close());
+    const result = await client.checkMrz(nameless, { allowInvalidMrz: true });
+    expect(result.verdict).toBe('INCOMPLETE');
+    expect(result.servedFrom).toBe('network');
+  });
+});
