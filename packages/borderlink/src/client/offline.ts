@@ -2,7 +2,17 @@
 // staleness rule that keeps an old copy from ever reading clear, and re-screening online what the copy answered. The
 // store itself is behind the OfflineStore contract (stores/types.ts); `borderlink/offline` has the SQLite one.
 import { randomUUID } from 'node:crypto';
-import { CircuitOpenError, ConnectionError, GatewayError, TimeoutError, type BorderlinkError } from '../errors/index';
+import {
+  AbortError,
+  AuthenticationError,
+  BorderlinkError,
+  CircuitOpenError,
+  ConnectionError,
+  GatewayError,
+  InputError,
+  RateLimitError,
+  TimeoutError,
+} from '../errors/index';
 import { computeVerdict, finishResult, type PreparedCheck } from '../queries/results';
 import type { CheckResult, Hit, Source, SourceOutcome, Subject } from '../queries/types';
 import { offlineKeysOfSubject } from '../stores/keys';
@@ -61,6 +71,31 @@ export type OfflineReason = BorderlinkError['code'] | 'OFFLINE_FIRST';
 /** Whether the gateway could not be reached or could not answer, so the copy may answer instead. @internal */
 export function gatewayUnreachable(err: unknown): boolean {
   return err instanceof ConnectionError || err instanceof TimeoutError || err instanceof CircuitOpenError || err instanceof GatewayError;
+}
+
+/**
+ * Whether a request that failed so can be sent again later unchanged and be answered: the gateway could not be reached,
+ * or refused the sender rather than the request (a missing or wrong token, a rate limit). What waits in the outbox and
+ * the re-screen queue stays there through these. @internal
+ */
+export function waitsForLink(err: unknown): boolean {
+  return gatewayUnreachable(err) || err instanceof AuthenticationError || err instanceof RateLimitError;
+}
+
+/** Whether the gateway refused this very request for good (a 4xx other than 401 and 429): sent again, it gets the same. @internal */
+export function isRefusal(err: unknown): err is BorderlinkError {
+  return err instanceof BorderlinkError && !waitsForLink(err) && err.status !== undefined && err.status >= 400 && err.status < 500;
+}
+
+/**
+ * What a failed re-screen means for its entry: `stop` the run and keep it (the link, the sender, the client closing),
+ * `settle` it (the gateway refused this check for good, or it no longer passes as input), or `skip` it for this run and
+ * keep it for the next (an answer that broke the protocol: one such entry must not hold up the others).
+ */
+function afterFailure(err: unknown, closed: boolean): 'stop' | 'settle' | 'skip' {
+  if (closed || err instanceof AbortError || waitsForLink(err)) return 'stop';
+  if (isRefusal(err) || err instanceof InputError) return 'settle';
+  return 'skip';
 }
 
 /** What a source's copy is worth now: never synced, too old for a clear answer, or fresh. */
@@ -214,6 +249,25 @@ export function lateHitsOf(online: CheckResult, offlineHits: RescreenEntry['offl
   return online.hits.filter((h) => !offlineHits.some((o) => o.source === h.source && o.recordId === h.recordId));
 }
 
+const isLead = (status: string): boolean => status === 'HIT' || status === 'POSSIBLE_HIT';
+
+/**
+ * Whether an online answer holds a lead the copy's answer did not: a hit on a record the copy did not answer with, a
+ * source that says it holds a record where the copy found none (its hit unreadable, or none sent), or a lead verdict
+ * where the copy found nothing at all (a source not asked said HIT). @internal
+ */
+export function hasLateLead(online: CheckResult, offlineHits: RescreenEntry['offlineHits'], late: readonly Hit[]): boolean {
+  if (late.length > 0) return true;
+  if (!isLead(online.verdict)) return false;
+  if (offlineHits.length === 0) return true;
+  return online.outcomes.some((o) => isLead(o.status) && !offlineHits.some((h) => h.source === o.source));
+}
+
+/** Entries asked of the store per step of a re-screen run, beside those already tried in it. */
+const RESCREEN_BATCH = 16;
+/** The most entries asked of the store at once (the SQLite store's bound). */
+const MAX_RESCREEN_FETCH = 10_000;
+
 /** A new id for a re-screen request. @internal */
 export const rescreenRequestId = (): string => randomUUID();
 
@@ -232,7 +286,10 @@ export interface LateHitEvent {
   rescreenRequestId: string;
   /** The online verdict: `HIT` or `POSSIBLE_HIT`. */
   verdict: CheckResult['verdict'];
-  /** The records found online that the copy did not answer with. */
+  /**
+   * The records found online that the copy did not answer with. Empty when the lead has no record that could be read
+   * (a source answered `HIT` and its hit could not be read): check the traveller again online.
+   */
   records: { source: Source; recordId: string }[];
 }
 
@@ -248,6 +305,8 @@ export class OfflineCopy {
   readonly options: ResolvedOffline;
   readonly #deps: OfflineDeps;
   #rescreening: Promise<number> | undefined;
+  /** Entries being checked online now (a re-screen, or the background check of mode `first`): never sent twice at once. */
+  readonly #inFlight = new Set<string>();
   #closed = false;
 
   constructor(options: ResolvedOffline, deps: OfflineDeps) {
@@ -283,19 +342,13 @@ export class OfflineCopy {
   }
 
   /**
-   * Compares an online answer with what the copy answered: a hit online on a record the copy did not answer with is a
-   * late hit. Settles the entry either way.
+   * Compares an online answer with what the copy answered: a lead online that the copy's answer did not have is a late
+   * hit. Settles the entry either way.
    */
   settle(entry: Pick<RescreenEntry, 'requestId' | 'checkedAt' | 'context' | 'offlineHits'>, id: string | undefined, online: CheckResult): void {
-    if (id !== undefined) {
-      try {
-        this.options.store.settleRescreen(id);
-      } catch {
-        // Sent again later: a re-screen found twice is one event more, never a hit less.
-      }
-    }
+    if (id !== undefined) this.forget(id);
     const late = lateHitsOf(online, entry.offlineHits);
-    if (late.length === 0) return;
+    if (!hasLateLead(online, entry.offlineHits, late)) return;
     const { context } = entry;
     this.#deps.emit({
       type: 'lateHit',
@@ -310,9 +363,38 @@ export class OfflineCopy {
     });
   }
 
+  /** The entry is settled: never sent again. A store that cannot say so now sends it again later (one event more, never a hit less). */
+  forget(id: string): void {
+    try {
+      this.options.store.settleRescreen(id);
+    } catch {
+      // See above.
+    }
+  }
+
+  /**
+   * Mode `first`: the check the copy answered goes online in the background at once; its answer settles the entry
+   * (kept as `keptAs`), and a failure leaves it to the next re-screen run.
+   */
+  checkInBackground(entry: RescreenEntry, keptAs: string | undefined): void {
+    if (keptAs !== undefined) this.#inFlight.add(keptAs);
+    const done = () => {
+      if (keptAs !== undefined) this.#inFlight.delete(keptAs);
+    };
+    this.#deps.checkOnline(entry).then(
+      (answer) => {
+        done();
+        this.settle(entry, keptAs, answer);
+        this.linkUp();
+      },
+      done,
+    );
+  }
+
   /** The gateway answered: re-screen what the copy answered meanwhile (one run at a time). */
   linkUp(): void {
-    if (this.#rescreening === undefined && !this.#closed) void this.rescreen();
+    // Nobody awaits a run started here: a store that fails is seen by the next `rescreen()` call instead.
+    if (this.#rescreening === undefined && !this.#closed) this.rescreen().catch(() => undefined);
   }
 
   /**
@@ -328,22 +410,34 @@ export class OfflineCopy {
 
   async #drain(): Promise<number> {
     let done = 0;
+    // Every entry is tried once per run, whatever becomes of it (a store that cannot settle it shows it again).
+    const tried = new Set<string>();
     for (;;) {
       if (this.#closed) return done;
-      const due = this.options.store.rescreenDue(Date.now() - this.options.rescreenWindowMs, 16);
+      const wanted = Math.min(RESCREEN_BATCH + tried.size + this.#inFlight.size, MAX_RESCREEN_FETCH);
+      const due = this.options.store
+        .rescreenDue(Date.now() - this.options.rescreenWindowMs, wanted)
+        .filter((e) => !tried.has(e.id) && !this.#inFlight.has(e.id));
       if (due.length === 0) return done;
       for (const entry of due) {
         if (this.#closed) return done;
+        // Taken by the background check of a check made meanwhile.
+        if (this.#inFlight.has(entry.id)) continue;
+        tried.add(entry.id);
+        this.#inFlight.add(entry.id);
         let online: CheckResult;
         try {
           online = await this.#deps.checkOnline(entry);
         } catch (err) {
-          // The link is still down, or the check cannot be answered now: try again on the next sign of a link.
-          if (gatewayUnreachable(err)) return done;
-          // Anything else (a refusal of this very check) would fail every time: settled, so it does not block the rest.
-          this.options.store.settleRescreen(entry.id);
+          this.#inFlight.delete(entry.id);
+          const next = afterFailure(err, this.#closed);
+          // The link is still down (or the client is closing): try again on the next sign of a link.
+          if (next === 'stop') return done;
+          // A refusal of this very check would fail every time: settled, so it does not hold up the rest.
+          if (next === 'settle') this.forget(entry.id);
           continue;
         }
+        this.#inFlight.delete(entry.id);
         this.settle(entry, entry.id, online);
         done++;
       }

@@ -2,9 +2,9 @@
 // order, with the same key and the same body, until the gateway stores it or refuses it for good. Rule 3 across
 // restarts: the key is the write's identity, so a replay after a crash (even one between the gateway's answer and the
 // local "delivered" mark) is stored once.
-import { AuthenticationError, BorderlinkError, RateLimitError } from '../errors/index';
+import type { BorderlinkError } from '../errors/index';
 import type { OutboxEntry, OutboxStore } from '../stores/types';
-import { gatewayUnreachable } from './offline';
+import { isRefusal } from './offline';
 
 /**
  * Queue the writes the gateway cannot take (`createClient({ outbox })`): a report or withdrawal that ends in a
@@ -85,9 +85,7 @@ export interface OutboxHandle {
  * @internal
  */
 export function isRejection(err: unknown): err is BorderlinkError {
-  if (!(err instanceof BorderlinkError)) return false;
-  if (gatewayUnreachable(err) || err instanceof AuthenticationError || err instanceof RateLimitError) return false;
-  return err.status !== undefined && err.status >= 400 && err.status < 500;
+  return isRefusal(err);
 }
 
 /** What the outbox needs from the client. @internal */

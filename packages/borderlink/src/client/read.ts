@@ -194,17 +194,10 @@ export class ReadPath {
           sources: prepared.sources,
           offlineHits: offlineHitsOf(result),
         };
-        this.checkOnline(entry).then(
-          (answer) => {
-            offline.settle(entry, keptAs, answer);
-            offline.linkUp();
-          },
-          // Kept: re-screened when the gateway answers again.
-          () => undefined,
-        );
+        offline.checkInBackground(entry, keptAs);
         return result;
       }
-      if (keptAs !== undefined) offline.options.store.settleRescreen(keptAs);
+      if (keptAs !== undefined) offline.forget(keptAs);
     }
     try {
       const result = await online();
