@@ -1,7 +1,7 @@
 // Review of the offline copy as the client answers from it, over real sockets (the mock gateway, gone or there): an
 // answer from the copy obeys the same rules as an online one.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, formatMrz, httpTransport, type AuditEvent, type OfflineRecord, type SnapshotChange, type SnapshotEnd, type Source } from 'borderlink';
+import { createClient, formatMrz, httpTransport, StoreError, type AuditEvent, type OfflineStore, type OfflineRecord, type SnapshotChange, type SnapshotEnd, type Source } from 'borderlink';
 import { createMockGateway, memoryOfflineStore } from 'borderlink/testing';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
@@ -55,5 +55,25 @@ describe('an MRZ check answered from the copy', () => {
     const result = await client.checkMrz(nameless, { allowInvalidMrz: true });
     expect(result.verdict).toBe('INCOMPLETE');
     expect(result.servedFrom).toBe('network');
+  });
+});
+
+describe("mode 'first' with a store that fails", () => {
+  it('goes online when the copy cannot answer completely, though the store cannot settle what it kept', async () => {
+    const inner = memoryOfflineStore();
+    await inner.apply('SLTD', full('SLTD', []));
+    const store: OfflineStore = {
+      ...inner,
+      settleRescreen: () => {
+        throw new StoreError('SQLite failed (SQLITE_IOERR)', { code: 'STORE_FAILED' });
+      },
+    };
+    const g = await createMockGateway();
+    closers.push(() => g.close());
+    const client = createClient({ transport: httpTransport({ baseUrl: g.url }), context, retry: { retries: 0 }, offline: { store, mode: 'first' } });
+    closers.push(() => client.close());
+    // TDAWN was never synced: the copy's answer is INCOMPLETE, so the check goes online.
+    const result = await client.checkDocument({ documentNumber: 'ZZ0000001', issuingState: 'UTO', documentType: 'PASSPORT' });
+    expect(result).toMatchObject({ servedFrom: 'network', verdict: 'NO_HIT' });
   });
 });
