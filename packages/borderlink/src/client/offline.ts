@@ -68,9 +68,14 @@ export interface OfflineOptions {
 /** Why the copy answered instead of the gateway: the error's code, or `OFFLINE_FIRST`. */
 export type OfflineReason = BorderlinkError['code'] | 'OFFLINE_FIRST';
 
-/** Whether the gateway could not be reached or could not answer, so the copy may answer instead. @internal */
+/**
+ * Whether the gateway could not be reached or could not answer, so the copy may answer instead (and a write may
+ * queue): a connection error, a timeout, an open circuit, a 5xx, a 408, or a status that is no answer of the gateway's
+ * (a 3xx from a captive portal). A 4xx protocol v1 does not list is still the gateway refusing the request. @internal
+ */
 export function gatewayUnreachable(err: unknown): boolean {
-  return err instanceof ConnectionError || err instanceof TimeoutError || err instanceof CircuitOpenError || err instanceof GatewayError;
+  if (err instanceof GatewayError) return err.status === undefined || err.status === 408 || err.status < 400 || err.status >= 500;
+  return err instanceof ConnectionError || err instanceof TimeoutError || err instanceof CircuitOpenError;
 }
 
 /**

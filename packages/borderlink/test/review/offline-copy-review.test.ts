@@ -1,8 +1,9 @@
 // Review of the offline copy as the client answers from it, over real sockets (the mock gateway, gone or there): an
 // answer from the copy obeys the same rules as an online one.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, formatMrz, httpTransport, StoreError, type AuditEvent, type OfflineStore, type OfflineRecord, type SnapshotChange, type SnapshotEnd, type Source } from 'borderlink';
+import { BorderlinkError, createClient, formatMrz, httpTransport, StoreError, type AuditEvent, type OfflineStore, type OfflineRecord, type SnapshotChange, type SnapshotEnd, type Source } from 'borderlink';
 import { createMockGateway, memoryOfflineStore } from 'borderlink/testing';
+import { startHostileGateway } from '../hostile/server';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
 
@@ -75,5 +76,32 @@ describe("mode 'first' with a store that fails", () => {
     // TDAWN was never synced: the copy's answer is INCOMPLETE, so the check goes online.
     const result = await client.checkDocument({ documentNumber: 'ZZ0000001', issuingState: 'UTO', documentType: 'PASSPORT' });
     expect(result).toMatchObject({ servedFrom: 'network', verdict: 'NO_HIT' });
+  });
+});
+
+describe('a gateway that refuses a check', () => {
+  it('with a 4xx protocol v1 does not list is not answered from the copy: it is the gateway refusing, not a lost link', async () => {
+    const store = memoryOfflineStore();
+    for (const s of ['SLTD', 'TDAWN'] as const) await store.apply(s, full(s, []));
+    const g = await startHostileGateway();
+    closers.push(() => g.close());
+    g.answer(() => ({ status: 422, headers: [['content-type', 'application/json']], body: '{"error":{"code":"UNPROCESSABLE","message":"no"}}' }));
+    const client = createClient({ transport: httpTransport({ baseUrl: g.url }), context, retry: { retries: 0 }, offline: { store } });
+    closers.push(() => client.close());
+    const err = await client.checkDocument({ documentNumber: 'ZZ0000001', issuingState: 'UTO', documentType: 'PASSPORT' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BorderlinkError);
+    expect((err as BorderlinkError).status).toBe(422);
+  });
+
+  it('with a 503 is answered from the copy', async () => {
+    const store = memoryOfflineStore();
+    for (const s of ['SLTD', 'TDAWN'] as const) await store.apply(s, full(s, []));
+    const g = await startHostileGateway();
+    closers.push(() => g.close());
+    g.answer(() => ({ status: 503, headers: [['content-type', 'application/json']], body: '{"error":{"code":"UPSTREAM_UNAVAILABLE","message":"no"}}' }));
+    const client = createClient({ transport: httpTransport({ baseUrl: g.url }), context, retry: { retries: 0 }, offline: { store } });
+    closers.push(() => client.close());
+    const result = await client.checkDocument({ documentNumber: 'ZZ0000001', issuingState: 'UTO', documentType: 'PASSPORT' });
+    expect(result).toMatchObject({ servedFrom: 'offline', offlineReason: 'UPSTREAM_UNAVAILABLE', verdict: 'NO_HIT' });
   });
 });
