@@ -1,6 +1,7 @@
 // The durable outbox: writes the gateway could not take, in order, each under its own idempotency key. A queued
 // write holds a report (a document number, who reported it), so it is sealed; the key is found by its keyed hash.
-// A write that left the queue keeps a row without its body, so queuing the same key again stays a no-op.
+// A write that left the queue keeps a row without its body (its state, and a rejection's code, sealed) until the same
+// key is queued again: then it is queued anew at the end, since the caller is told QUEUED and must hear of it again.
 import { InputError, StoreError } from '../errors/index';
 import type { OutboxEntry, OutboxStore } from '../stores/types';
 import type { StoreKeys } from './crypto';
@@ -23,6 +24,8 @@ type Sealed = Pick<OutboxEntry, 'idempotencyKey' | 'kind' | 'body' | 'path'>;
 export class SqliteOutbox implements OutboxStore {
   readonly #keys: StoreKeys;
   readonly #insert: SqliteStatement;
+  readonly #dropLeft: SqliteStatement;
+  readonly #requeue: (ikey: Buffer, queuedAt: number, payload: Buffer) => void;
   readonly #pending: SqliteStatement;
   readonly #attempted: SqliteStatement;
   readonly #leave: SqliteStatement;
@@ -32,6 +35,11 @@ export class SqliteOutbox implements OutboxStore {
     this.#keys = keys;
     this.#guard = guard;
     this.#insert = db.prepare('INSERT INTO outbox (ikey, queued_at, payload) VALUES (?, ?, ?) ON CONFLICT (ikey) DO NOTHING');
+    this.#dropLeft = db.prepare("DELETE FROM outbox WHERE ikey = ? AND state != 'pending'");
+    this.#requeue = db.transaction((ikey: Buffer, queuedAt: number, payload: Buffer) => {
+      this.#dropLeft.run(ikey);
+      this.#insert.run(ikey, queuedAt, payload);
+    });
     this.#pending = db.prepare("SELECT ikey, queued_at, attempts, payload FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?").raw();
     this.#attempted = db.prepare("UPDATE outbox SET attempts = attempts + 1 WHERE ikey = ? AND state = 'pending'");
     this.#leave = db.prepare("UPDATE outbox SET state = ?, payload = ? WHERE ikey = ? AND state = 'pending'");
@@ -50,7 +58,7 @@ export class SqliteOutbox implements OutboxStore {
       if (typeof entry.queuedAt !== 'number' || !Number.isFinite(entry.queuedAt)) throw refuse('entry.queuedAt', 'must be a time in epoch milliseconds');
       const ikey = this.#ikey(sealed.idempotencyKey);
       // Committed with synchronous = FULL: on the disk when this returns.
-      this.#insert.run(ikey, Math.trunc(entry.queuedAt), this.#keys.seal('outbox', ikey, JSON.stringify(sealed)));
+      this.#requeue(ikey, Math.trunc(entry.queuedAt), this.#keys.seal('outbox', ikey, JSON.stringify(sealed)));
     });
   }
 

@@ -75,7 +75,10 @@ export function memoryOfflineStore(): MemoryOfflineStore {
   const outbox: MemoryOutboxStore = {
     rejectedCodes,
     enqueue(entry) {
-      if (!queue.has(entry.idempotencyKey) && !rejectedCodes.has(entry.idempotencyKey)) queue.set(entry.idempotencyKey, { ...entry, attempts: 0 });
+      // A key still pending stays as it is; one that left the queue is queued again, at the end.
+      if (queue.has(entry.idempotencyKey)) return;
+      rejectedCodes.delete(entry.idempotencyKey);
+      queue.set(entry.idempotencyKey, { ...entry, attempts: 0 });
     },
     pending(limit) {
       const all = [...queue.values()].map((e) => ({ ...e }));

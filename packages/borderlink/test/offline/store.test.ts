@@ -396,16 +396,20 @@ describe('the outbox', () => {
     other.close();
   });
 
-  it('lets a delivered or rejected write leave the queue for good, and queuing its key again changes nothing', () => {
+  it('lets a delivered or rejected write leave the queue, and queues its key again, at the end, when it is queued again', () => {
     store.outbox.enqueue(write('k-1'));
     store.outbox.enqueue(write('k-2'));
     store.outbox.enqueue(write('k-3'));
     store.outbox.delivered('k-1');
     store.outbox.rejected('k-2', 'NOT_ISSUER');
-    store.outbox.enqueue(write('k-1'));
-    store.outbox.enqueue(write('k-2'));
     store.outbox.attempted('k-1');
     expect(store.outbox.pending().map((e) => e.idempotencyKey)).toEqual(['k-3']);
+    // A caller told QUEUED must hear of the write again: queued anew, behind what waits, its attempts from 0.
+    store.outbox.enqueue(write('k-2'));
+    store.outbox.enqueue(write('k-1'));
+    store.outbox.enqueue(write('k-3'));
+    expect(store.outbox.pending().map((e) => [e.idempotencyKey, e.attempts])).toEqual([['k-3', 0], ['k-2', 0], ['k-1', 0]]);
+    for (const k of ['k-1', 'k-2']) store.outbox.delivered(k);
     // Marks for keys never queued do nothing.
     store.outbox.delivered('k-unknown');
     expect(store.outbox.pending().map((e) => e.idempotencyKey)).toEqual(['k-3']);
