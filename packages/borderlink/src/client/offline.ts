@@ -15,7 +15,8 @@ import {
 } from '../errors/index';
 import { computeVerdict, finishResult, type PreparedCheck } from '../queries/results';
 import type { CheckResult, Hit, Source, SourceOutcome, Subject } from '../queries/types';
-import { offlineKeysOfSubject } from '../stores/keys';
+import { SEARCHABLE_BY } from '../queries/validate';
+import { fieldsOfOfflineKey, offlineKeysOfSubject } from '../stores/keys';
 import type { OfflineRecord, OfflineStore, RescreenEntry, SourceState } from '../stores/types';
 
 /** Two days: the longest the Schengen rules let a state keep an offline technical copy without refreshing it. */
@@ -113,23 +114,14 @@ function ageOf(state: SourceState | undefined, now: number, maxStalenessMs: numb
   return now - Math.min(dataAsOf, syncedAt) <= maxStalenessMs ? 'fresh' : 'stale';
 }
 
-const matchedFieldsOf = (subject: Subject): string[] =>
-  subject.kind === 'document'
-    ? ['documentNumber', 'issuingState']
-    : subject.kind === 'person'
-      ? ['surname', 'givenNames', 'dateOfBirth']
-      : subject.vin !== undefined
-        ? ['vin']
-        : ['plate', 'registrationCountry'];
-
-/** A record of the copy as a hit: an exact match, unconfirmed (a hit is a lead until its owner confirms it). */
-function hitOf(record: OfflineRecord, subject: Subject, index: number): Hit {
+/** A record of the copy, found by `key`, as a hit: an exact match, unconfirmed (a hit is a lead until its owner confirms it). */
+function hitOf(record: OfflineRecord, key: string, index: number): Hit {
   const base = {
     hitId: `offline-${index + 1}`,
     source: record.source,
     recordId: record.recordId,
     ownerCountry: record.ownerCountry,
-    match: { method: 'EXACT' as const, score: 1, matchedFields: matchedFieldsOf(subject) },
+    match: { method: 'EXACT' as const, score: 1, matchedFields: fieldsOfOfflineKey(key) },
     ...(record.actionToBeTaken !== undefined ? { actionToBeTaken: record.actionToBeTaken } : {}),
     confirmation: { state: 'UNCONFIRMED' },
   };
@@ -163,18 +155,25 @@ function answerSource(
   const age = ageOf(state, now, maxStalenessMs);
   if (state === undefined || age === 'not-synced') return { source, status: 'UNAVAILABLE', servedFrom: 'offline', offlineNote: 'NOT_SYNCED' };
   const dataAsOf = state.dataAsOf;
+  // Whether a subject the gateway would search in this source has nothing the copy can match exactly.
+  let unsearched = false;
   let searched = false;
   let found = 0;
   try {
     for (const subject of subjects) {
+      const keys = offlineKeysOfSubject(subject, source);
+      if (keys.length === 0) {
+        if (SEARCHABLE_BY[source](subject)) unsearched = true;
+        continue;
+      }
+      searched = true;
       const seen = new Set<string>();
-      for (const key of offlineKeysOfSubject(subject, source)) {
-        searched = true;
+      for (const key of keys) {
         for (const record of store.lookup(source, key)) {
           // A record found by two keys of one subject (a vehicle's VIN and plate) is one hit.
           if (record.source !== source || seen.has(record.recordId)) continue;
           seen.add(record.recordId);
-          hits.push(hitOf(record, subject, hits.length));
+          hits.push(hitOf(record, key, hits.length));
           found++;
         }
       }
@@ -182,9 +181,10 @@ function answerSource(
   } catch {
     return { source, status: 'ERROR', servedFrom: 'offline', dataAsOf, offlineNote: 'STORE_FAILED' };
   }
-  // Nothing the copy can search exactly (a person without a full date of birth): never clear.
-  if (!searched) return { source, status: 'UNAVAILABLE', servedFrom: 'offline', dataAsOf, offlineNote: 'CANNOT_SEARCH_OFFLINE' };
   if (found > 0) return { source, status: 'HIT', servedFrom: 'offline', dataAsOf };
+  // A subject the copy cannot search exactly (a person without a full date of birth), even beside one it could: the
+  // copy's NO_HIT would not cover it, so never clear.
+  if (unsearched || !searched) return { source, status: 'UNAVAILABLE', servedFrom: 'offline', dataAsOf, offlineNote: 'CANNOT_SEARCH_OFFLINE' };
   if (age === 'stale') return { source, status: 'UNAVAILABLE', servedFrom: 'offline', dataAsOf, offlineNote: 'COPY_TOO_OLD' };
   return source === 'NOMINAL'
     ? { source, status: 'NO_HIT', servedFrom: 'offline', dataAsOf, offlineNote: 'EXACT_MATCH_ONLY' }

@@ -105,3 +105,53 @@ describe('a gateway that refuses a check', () => {
     expect(result).toMatchObject({ servedFrom: 'offline', offlineReason: 'UPSTREAM_UNAVAILABLE', verdict: 'NO_HIT' });
   });
 });
+
+describe('a check of several subjects, or of a document with its holder, answered from the copy', () => {
+  const ANNA = { source: 'NOMINAL', recordId: 'NOMINAL-ANNA', ownerCountry: 'UTO', person: { surname: 'ERIKSSON', givenNames: ['ANNA'], dateOfBirth: '1974-08-12' }, notice: { type: 'RED' } } as OfflineRecord;
+
+  async function offlineClient() {
+    const store = memoryOfflineStore();
+    await store.apply('NOMINAL', full('NOMINAL', [ANNA]));
+    for (const s of ['SLTD', 'TDAWN'] as const) await store.apply(s, full(s, []));
+    const client = createClient({ transport: httpTransport({ baseUrl: await deadUrl() }), context, retry: { retries: 0 }, offline: { store } });
+    closers.push(() => client.close());
+    return client;
+  }
+
+  it('never reads NOMINAL clear when one of the persons could not be searched exactly', async () => {
+    const client = await offlineClient();
+    const result = await client.check({
+      subjects: [
+        { kind: 'person', surname: 'NOBODY', givenNames: ['KNOWN'], dateOfBirth: '1980-01-01' },
+        { kind: 'person', surname: 'ERIKSSON', givenNames: ['ANNA'] },
+      ],
+      sources: ['NOMINAL'],
+    });
+    expect(result.servedFrom).toBe('offline');
+    expect(result.verdict).toBe('INCOMPLETE');
+    expect(result.outcomes).toEqual([expect.objectContaining({ source: 'NOMINAL', status: 'UNAVAILABLE', offlineNote: 'CANNOT_SEARCH_OFFLINE' })]);
+  });
+
+  it('finds a document holder wanted in NOMINAL, as the gateway searches a holder there', async () => {
+    const client = await offlineClient();
+    const result = await client.check({
+      subjects: [{ kind: 'document', documentNumber: 'ZZ0000001', issuingState: 'UTO', documentType: 'PASSPORT', holder: { surname: 'Eriksson', givenNames: ['Anna'], dateOfBirth: '1974-08-12' } }],
+      sources: ['SLTD', 'NOMINAL'],
+    });
+    expect(result.verdict).toBe('HIT');
+    expect(result.hits).toEqual([expect.objectContaining({ source: 'NOMINAL', recordId: 'NOMINAL-ANNA', match: expect.objectContaining({ matchedFields: ['surname', 'givenNames', 'dateOfBirth'] }) })]);
+  });
+
+  it('never reads NOMINAL clear from a person searched when a document holder beside it was not', async () => {
+    const client = await offlineClient();
+    const result = await client.check({
+      subjects: [
+        { kind: 'person', surname: 'NOBODY', givenNames: ['KNOWN'], dateOfBirth: '1980-01-01' },
+        { kind: 'document', documentNumber: 'ZZ0000001', issuingState: 'UTO', documentType: 'PASSPORT', holder: { surname: 'ERIKSSON', givenNames: ['ANNA'], dateOfBirth: '1974' } },
+      ],
+      sources: ['SLTD', 'NOMINAL'],
+    });
+    expect(result.verdict).toBe('INCOMPLETE');
+    expect(result.outcomes.find((o) => o.source === 'NOMINAL')).toMatchObject({ status: 'UNAVAILABLE', offlineNote: 'CANNOT_SEARCH_OFFLINE' });
+  });
+});
