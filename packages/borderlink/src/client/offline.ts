@@ -104,6 +104,12 @@ function afterFailure(err: unknown, closed: boolean): 'stop' | 'settle' | 'skip'
   return 'skip';
 }
 
+/**
+ * How far the clock may stand behind the time a copy was applied here before its age is taken as unknown: the small
+ * steps a clock kept in time makes. @unit milliseconds
+ */
+const CLOCK_STEP_MS = 60_000;
+
 /** What a source's copy is worth now: never synced, too old for a clear answer, or fresh. */
 function ageOf(state: SourceState | undefined, now: number, maxStalenessMs: number): 'not-synced' | 'stale' | 'fresh' {
   if (state === undefined) return 'not-synced';
@@ -111,6 +117,9 @@ function ageOf(state: SourceState | undefined, now: number, maxStalenessMs: numb
   const syncedAt = Date.parse(state.syncedAt);
   // An unreadable time is no time: the copy cannot show it is young enough.
   if (!Number.isFinite(dataAsOf) || !Number.isFinite(syncedAt)) return 'stale';
+  // Applied "later" than now: the clock was set back since (a lane whose clock reset after a power cut), so how old
+  // the copy is cannot be told, and a copy that cannot show its age is not young enough.
+  if (syncedAt - now > CLOCK_STEP_MS) return 'stale';
   return now - Math.min(dataAsOf, syncedAt) <= maxStalenessMs ? 'fresh' : 'stale';
 }
 

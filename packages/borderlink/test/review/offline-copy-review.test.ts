@@ -155,3 +155,26 @@ describe('a check of several subjects, or of a document with its holder, answere
     expect(result.outcomes.find((o) => o.source === 'NOMINAL')).toMatchObject({ status: 'UNAVAILABLE', offlineNote: 'CANNOT_SEARCH_OFFLINE' });
   });
 });
+
+describe('the age of the copy', () => {
+  it('cannot be shown when the copy was synced later than the clock now says (the clock was set back): never clear', async () => {
+    const inner = memoryOfflineStore();
+    for (const s of ['SLTD', 'TDAWN'] as const) await inner.apply(s, full(s, []));
+    const YEAR = 365 * 24 * 60 * 60 * 1000;
+    // Synced and dated a year ahead of the clock: a lane whose clock reset after a power cut.
+    const store: OfflineStore = {
+      ...inner,
+      state: (source) => {
+        const st = inner.state(source);
+        const ahead = new Date(Date.now() + YEAR).toISOString();
+        return st === undefined ? undefined : { ...st, dataAsOf: ahead, syncedAt: ahead };
+      },
+    };
+    const client = createClient({ transport: httpTransport({ baseUrl: await deadUrl() }), context, retry: { retries: 0 }, offline: { store } });
+    closers.push(() => client.close());
+    const result = await client.checkDocument({ documentNumber: 'ZZ0000001', issuingState: 'UTO', documentType: 'PASSPORT' });
+    expect(result.servedFrom).toBe('offline');
+    expect(result.verdict).toBe('INCOMPLETE');
+    expect(result.outcomes[0]).toMatchObject({ status: 'UNAVAILABLE', offlineNote: 'COPY_TOO_OLD' });
+  });
+});
