@@ -168,6 +168,8 @@ function answerSource(
   let unsearched = false;
   let searched = false;
   let found = 0;
+  // A record found twice (by a vehicle's VIN and its plate, or for two subjects) is one hit, as the gateway answers it.
+  const seen = new Set<string>();
   try {
     for (const subject of subjects) {
       const keys = offlineKeysOfSubject(subject, source);
@@ -176,10 +178,8 @@ function answerSource(
         continue;
       }
       searched = true;
-      const seen = new Set<string>();
       for (const key of keys) {
         for (const record of store.lookup(source, key)) {
-          // A record found by two keys of one subject (a vehicle's VIN and plate) is one hit.
           if (record.source !== source || seen.has(record.recordId)) continue;
           seen.add(record.recordId);
           hits.push(hitOf(record, key, hits.length));

@@ -178,3 +178,16 @@ describe('the age of the copy', () => {
     expect(result.outcomes[0]).toMatchObject({ status: 'UNAVAILABLE', offlineNote: 'COPY_TOO_OLD' });
   });
 });
+
+describe('one record found for two subjects', () => {
+  it('is one hit, as the gateway answers it', async () => {
+    const store = memoryOfflineStore();
+    const record = { source: 'SMV', recordId: 'SMV-ONE', ownerCountry: 'D', vehicle: { vin: 'WVWZZZ1JZXW000001', plate: 'B-AB 1', registrationCountry: 'D' } } as OfflineRecord;
+    await store.apply('SMV', full('SMV', [record]));
+    const client = createClient({ transport: httpTransport({ baseUrl: await deadUrl() }), context, retry: { retries: 0 }, offline: { store } });
+    closers.push(() => client.close());
+    const result = await client.check({ subjects: [{ kind: 'vehicle', vin: 'WVWZZZ1JZXW000001' }, { kind: 'vehicle', plate: 'B-AB 1', registrationCountry: 'D' }] });
+    expect(result.verdict).toBe('HIT');
+    expect(result.hits.map((h) => h.recordId)).toEqual(['SMV-ONE']);
+  });
+});
