@@ -56,7 +56,7 @@ export interface OfflineOptions {
   maxStalenessMs?: number;
   /**
    * Checks answered from the copy are kept (encrypted) and sent again online once the gateway answers, for this
-   * long after they were made; an online hit the copy did not have raises a `lateHit` event.
+   * long after they were made; an online hit the copy did not have raises a `lateHit` event. At least a minute.
    * @unit milliseconds @default 259200000 (72 hours)
    */
   rescreenWindowMs?: number;

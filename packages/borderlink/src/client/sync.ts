@@ -4,6 +4,7 @@
 import { ProtocolError, type BorderlinkError } from '../errors/index';
 import type { Source } from '../queries/types';
 import type { OfflineStore, SnapshotChange, SnapshotEnd } from '../stores/types';
+import { checkSyncOptions } from './check-options';
 
 /** A source's snapshot was applied: the copy of it now stands here. */
 export interface SyncEvent {
@@ -39,7 +40,7 @@ export type SourceSyncResult =
 
 /** Options of `client.offline.sync()`. */
 export interface SyncOptions {
-  /** The sources to sync. @default the copy's `sources` */
+  /** The sources to sync: some of the copy's `sources`. @default the copy's `sources` */
   sources?: Source[];
   /** Stops the sync; the source being applied keeps its previous copy. */
   signal?: AbortSignal;
@@ -109,9 +110,17 @@ export class Sync {
     }
   }
 
-  /** Syncs the sources one after the other; a sync already running is joined. Never rejects: each source says how it went. */
-  run(options: SyncOptions = {}): Promise<SourceSyncResult[]> {
-    this.#running ??= this.#all(options).finally(() => {
+  /**
+   * Syncs the sources one after the other; a sync already running is joined. Rejects only for options it refuses
+   * (a ConfigError); otherwise each source says how it went.
+   */
+  run(options?: SyncOptions): Promise<SourceSyncResult[]> {
+    try {
+      checkSyncOptions(options, this.#deps.sources);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    this.#running ??= this.#all(options ?? {}).finally(() => {
       this.#running = undefined;
     });
     return this.#running;
