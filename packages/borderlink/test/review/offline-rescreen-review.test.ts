@@ -141,3 +141,25 @@ describe("re-screening in mode 'first'", () => {
     expect(g.requests.filter((r) => r.path === '/v1/checks')).toHaveLength(2);
   });
 });
+
+describe('a check kept by a store of another make', () => {
+  it('is not sent again when what the store gives back no longer says who asks, for which authority and why', async () => {
+    const inner = await seeded();
+    const store: OfflineStore = {
+      ...inner,
+      rescreenDue: (since, limit) => inner.rescreenDue(since, limit).map((e) => ({ ...e, context: { operatorId: e.context.operatorId } as never })),
+    };
+    const gone = await createMockGateway();
+    const { url } = gone;
+    const port = Number(new URL(url).port);
+    await gone.close();
+    const { c } = client(url, store);
+    expect((await c.checkDocument(UNKNOWN)).servedFrom).toBe('offline');
+    const back = await createMockGateway({ port });
+    closers.push(() => back.close());
+    expect(await c.offline!.rescreen()).toBe(0);
+    expect(back.requests).toHaveLength(0);
+    // Refused as input: settled, never tried again.
+    expect(inner.rescreenDue(0, 10)).toHaveLength(0);
+  });
+});
