@@ -277,6 +277,16 @@ export function hasLateLead(online: CheckResult, offlineHits: RescreenEntry['off
   return online.outcomes.some((o) => isLead(o.status) && !offlineHits.some((h) => h.source === o.source));
 }
 
+/**
+ * How long after a run that left checks to try again (a source that did not answer, an answer that could not be read)
+ * the next sign of a link may start another: a source down behind the gateway must not cost a re-screen per check. An
+ * explicit `rescreen()` does not wait. @unit milliseconds
+ */
+const RESCREEN_PAUSE_MS = 60_000;
+
+/** Outcome statuses of a source that did not answer, for now: it is asked again. (`NOT_AUTHORISED` would not change.) */
+const UNANSWERED: ReadonlySet<string> = new Set(['TIMEOUT', 'UNAVAILABLE', 'ERROR']);
+
 /** Entries asked of the store per step of a re-screen run, beside those already tried in it. */
 const RESCREEN_BATCH = 16;
 /** The most entries asked of the store at once (the SQLite store's bound). */
@@ -321,6 +331,8 @@ export class OfflineCopy {
   #rescreening: Promise<number> | undefined;
   /** Entries being checked online now (a re-screen, or the background check of mode `first`): never sent twice at once. */
   readonly #inFlight = new Set<string>();
+  /** No run starts by itself before this time (epoch ms): see RESCREEN_PAUSE_MS. */
+  #pauseUntil = 0;
   #closed = false;
 
   constructor(options: ResolvedOffline, deps: OfflineDeps) {
@@ -357,10 +369,35 @@ export class OfflineCopy {
 
   /**
    * Compares an online answer with what the copy answered: a lead online that the copy's answer did not have is a late
-   * hit. Settles the entry either way.
+   * hit. Settles the entry either way; the sources that did not answer (a timeout behind the gateway) are kept as an
+   * entry of their own, to be asked on a later run. Returns that entry's id, if any.
    */
-  settle(entry: Pick<RescreenEntry, 'requestId' | 'checkedAt' | 'context' | 'offlineHits'>, id: string | undefined, online: CheckResult): void {
+  settle(entry: Omit<RescreenEntry, 'id'>, id: string | undefined, online: CheckResult): string | undefined {
+    this.#lateHit(entry, online);
+    const unanswered = entry.sources.filter((s) => online.outcomes.some((o) => o.source === s && UNANSWERED.has(o.status)));
+    let rest: string | undefined;
+    if (unanswered.length > 0) {
+      this.#pauseUntil = Date.now() + RESCREEN_PAUSE_MS;
+      try {
+        rest = this.options.store.keepForRescreen({
+          requestId: entry.requestId,
+          checkedAt: entry.checkedAt,
+          context: entry.context,
+          subjects: entry.subjects,
+          sources: unanswered,
+          offlineHits: entry.offlineHits.filter((h) => unanswered.includes(h.source)),
+        });
+      } catch {
+        // Not kept: settling the entry would lose those sources, so it stays and is sent whole again (a late hit
+        // found now may then be raised twice: one event more, never a hit less).
+        return undefined;
+      }
+    }
     if (id !== undefined) this.forget(id);
+    return rest;
+  }
+
+  #lateHit(entry: Omit<RescreenEntry, 'id'>, online: CheckResult): void {
     const late = lateHitsOf(online, entry.offlineHits);
     if (!hasLateLead(online, entry.offlineHits, late)) return;
     const { context } = entry;
@@ -407,8 +444,9 @@ export class OfflineCopy {
 
   /** The gateway answered: re-screen what the copy answered meanwhile (one run at a time). */
   linkUp(): void {
+    if (this.#rescreening !== undefined || this.#closed || Date.now() < this.#pauseUntil) return;
     // Nobody awaits a run started here: a store that fails is seen by the next `rescreen()` call instead.
-    if (this.#rescreening === undefined && !this.#closed) this.rescreen().catch(() => undefined);
+    this.rescreen().catch(() => undefined);
   }
 
   /**
@@ -449,10 +487,13 @@ export class OfflineCopy {
           if (next === 'stop') return done;
           // A refusal of this very check would fail every time: settled, so it does not hold up the rest.
           if (next === 'settle') this.forget(entry.id);
+          else this.#pauseUntil = Date.now() + RESCREEN_PAUSE_MS;
           continue;
         }
         this.#inFlight.delete(entry.id);
-        this.settle(entry, entry.id, online);
+        const rest = this.settle(entry, entry.id, online);
+        // What is left of it waits for a later run.
+        if (rest !== undefined) tried.add(rest);
         done++;
       }
     }

@@ -163,3 +163,33 @@ describe('a check kept by a store of another make', () => {
     expect(inner.rescreenDue(0, 10)).toHaveLength(0);
   });
 });
+
+describe('a re-screen the gateway answered in part', () => {
+  it('sends again, on the next run, only the sources that did not answer, and raises each late hit once', async () => {
+    const g = await hostile();
+    const store = await seeded();
+    const { c, events } = client(g.url, store);
+    g.answer(() => unavailable);
+    const offline = await c.checkDocument(UNKNOWN);
+    expect(offline.verdict).toBe('NO_HIT');
+    const answer = (outcomes: { source: string; status: string }[], hits: unknown[] = []) =>
+      json(200, { requestId: 'gw-3', items: [{ itemId: '1', outcomes, hits }] });
+    // SLTD answers; TDAWN timed out behind the gateway.
+    g.answer(() => answer([{ source: 'SLTD', status: 'NO_HIT' }, { source: 'TDAWN', status: 'TIMEOUT' }]));
+    expect(await c.offline!.rescreen()).toBe(1);
+    const kept = store.rescreenDue(0, 10);
+    expect(kept).toEqual([expect.objectContaining({ requestId: offline.requestId, sources: ['TDAWN'] })]);
+    // The next run asks TDAWN alone, which now holds a notice on the document.
+    const linked = {
+      hitId: 'H-2', source: 'TDAWN', kind: 'linked-document', recordId: 'TDAWN-LATE-1', ownerCountry: 'UTO',
+      match: { method: 'EXACT', score: 1, matchedFields: ['documentNumber'] }, confirmation: { state: 'UNCONFIRMED' },
+      document: { ...UNKNOWN, status: 'VALID' }, notice: { type: 'RED', reference: 'A-1/2026', requestingCountry: 'UTO' },
+    };
+    g.answer(() => answer([{ source: 'TDAWN', status: 'HIT' }], [linked]));
+    expect(await c.offline!.rescreen()).toBe(1);
+    expect(JSON.parse(checks(g).at(-1)!.body).items[0].sources).toEqual(['TDAWN']);
+    expect(events).toEqual([expect.objectContaining({ type: 'lateHit', requestId: offline.requestId, records: [{ source: 'TDAWN', recordId: 'TDAWN-LATE-1' }] })]);
+    expect(store.rescreenDue(0, 10)).toEqual([]);
+    expect(await c.offline!.rescreen()).toBe(0);
+  });
+});
