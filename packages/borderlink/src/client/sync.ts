@@ -18,7 +18,7 @@ export interface SyncEvent {
   dataAsOf: string;
 }
 
-/** Progress of a snapshot being applied (every 10,000 lines and at the end), for a progress bar. */
+/** Progress of a snapshot being applied (about every 10,000 lines, as the store reports them, and at the end), for a progress bar. */
 export interface SyncProgressEvent {
   type: 'syncProgress';
   source: Source;
@@ -77,8 +77,13 @@ async function syncSource(deps: SyncDeps, source: Source, signal: AbortSignal | 
       answer = await deps.fetch(source, undefined, signal);
       if (answer.kind === 'cursor-expired') throw new ProtocolError('The gateway refused a full snapshot as if it had a cursor');
     }
+    // A store reports progress as it likes (a line, a batch of lines at a time): an event each time another
+    // PROGRESS_EVERY lines have passed since the last one.
+    let shown = 0;
     const end = await deps.store.apply(source, answer.lines, ({ changes }) => {
-      if (changes % PROGRESS_EVERY === 0) deps.emit({ type: 'syncProgress', source, changes });
+      if (changes - shown < PROGRESS_EVERY) return;
+      shown = changes;
+      deps.emit({ type: 'syncProgress', source, changes });
     });
     deps.emit({ type: 'syncProgress', source, changes: end.changes });
     deps.emit({ type: 'sync', source, full: end.full, changes: end.changes, recordCount: end.recordCount, dataAsOf: end.dataAsOf });
