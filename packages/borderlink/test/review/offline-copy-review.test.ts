@@ -1,7 +1,7 @@
 // Review of the offline copy as the client answers from it, over real sockets (the mock gateway, gone or there): an
 // answer from the copy obeys the same rules as an online one.
 import { afterEach, describe, expect, it } from 'vitest';
-import { BorderlinkError, createClient, formatMrz, httpTransport, StoreError, type AuditEvent, type OfflineStore, type OfflineRecord, type SnapshotChange, type SnapshotEnd, type Source } from 'borderlink';
+import { AbortError, BorderlinkError, PermissionError, ProtocolError, createClient, formatMrz, httpTransport, StoreError, type AuditEvent, type OfflineStore, type OfflineRecord, type SnapshotChange, type SnapshotEnd, type Source } from 'borderlink';
 import { createMockGateway, memoryOfflineStore } from 'borderlink/testing';
 import { startHostileGateway } from '../hostile/server';
 
@@ -189,5 +189,38 @@ describe('one record found for two subjects', () => {
     const result = await client.check({ subjects: [{ kind: 'vehicle', vin: 'WVWZZZ1JZXW000001' }, { kind: 'vehicle', plate: 'B-AB 1', registrationCountry: 'D' }] });
     expect(result.verdict).toBe('HIT');
     expect(result.hits.map((h) => h.recordId)).toEqual(['SMV-ONE']);
+  });
+});
+
+describe('failures that are not a lost link', () => {
+  async function setup(answer: Parameters<Awaited<ReturnType<typeof startHostileGateway>>['answer']>[0]) {
+    const store = memoryOfflineStore();
+    for (const s of ['SLTD', 'TDAWN'] as const) await store.apply(s, full(s, []));
+    const g = await startHostileGateway();
+    closers.push(() => g.close());
+    g.answer(answer);
+    const client = createClient({ transport: httpTransport({ baseUrl: g.url }), context, retry: { retries: 0 }, offline: { store } });
+    closers.push(() => client.close());
+    return { client, store };
+  }
+  const UNKNOWN_DOC = { documentNumber: 'ZZ0000001', issuingState: 'UTO', documentType: 'PASSPORT' } as const;
+
+  it('a call the caller aborts rejects with AbortError, never an answer from the copy, and keeps nothing to re-screen', async () => {
+    const { client, store } = await setup(() => ({ hang: true }));
+    const controller = new AbortController();
+    const call = client.checkDocument(UNKNOWN_DOC, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 20);
+    await expect(call).rejects.toBeInstanceOf(AbortError);
+    expect(store.rescreenDue(0, 10)).toEqual([]);
+  });
+
+  it('a 403 is the gateway refusing this operator: rejected, not answered from the copy', async () => {
+    const { client } = await setup(() => ({ status: 403, headers: [['content-type', 'application/json']], body: '{"error":{"code":"FORBIDDEN","message":"no"}}' }));
+    await expect(client.checkDocument(UNKNOWN_DOC)).rejects.toBeInstanceOf(PermissionError);
+  });
+
+  it('an answer that breaks the protocol is the gateway answering wrongly: rejected, not hidden behind the copy', async () => {
+    const { client } = await setup(() => ({ status: 200, headers: [['content-type', 'application/json']], body: '{"requestId":"x","items":"not a list"}' }));
+    await expect(client.checkDocument(UNKNOWN_DOC)).rejects.toBeInstanceOf(ProtocolError);
   });
 });
