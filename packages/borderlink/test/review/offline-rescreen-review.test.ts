@@ -193,3 +193,22 @@ describe('a re-screen the gateway answered in part', () => {
     expect(await c.offline!.rescreen()).toBe(0);
   });
 });
+
+describe("mode 'first' and close()", () => {
+  it('ends the background check with the client, and keeps the check for a later re-screen', async () => {
+    const g = await hostile();
+    g.answer(() => ({ hang: true }));
+    const store = await seeded();
+    const { c, events } = client(g.url, store, 'first');
+    const r = await c.checkDocument(UNKNOWN);
+    expect(r.servedFrom).toBe('offline');
+    await expect.poll(() => checks(g).length).toBe(1);
+    await c.close();
+    expect(store.rescreenDue(0, 10)).toEqual([expect.objectContaining({ requestId: r.requestId })]);
+    // A client made afterwards on the same store re-screens it.
+    g.answer(() => json(200, { requestId: 'gw-9', items: [{ itemId: '1', outcomes: [{ source: 'SLTD', status: 'NO_HIT' }, { source: 'TDAWN', status: 'NO_HIT' }], hits: [] }] }));
+    const { c: again } = client(g.url, store);
+    expect(await again.offline!.rescreen()).toBe(1);
+    expect(events).toEqual([]);
+  });
+});
