@@ -233,7 +233,9 @@ export class Writes {
     const schema = entry.kind === 'report' ? reportResponseSchema : withdrawalResponseSchema;
     const prepared = replayedCall(entry);
     try {
-      const outcome = await this.#send(entry.path, entry.body, entry.idempotencyKey, requestId, schema, undefined);
+      // A write like any other for the read path: nothing cached before it, or read while it is in flight, is served
+      // after it (the gateway may answer HIT now for a document it cleared).
+      const outcome = await this.#deps.state.run(() => this.#send(entry.path, entry.body, entry.idempotencyKey, requestId, schema, undefined));
       const durationMs = Math.round(performance.now() - started);
       recorder.audit(prepared.action, prepared, { requestId, recordId: outcome.value.recordId, attempts: outcome.attempts, durationMs });
       return { recordId: outcome.value.recordId, replayed: outcome.response.headers[HEADERS.idempotentReplayed] === 'true' };

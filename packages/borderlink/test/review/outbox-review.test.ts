@@ -114,3 +114,34 @@ describe('the outbox when its store fails', () => {
     await expect(c.outbox!.flush()).rejects.toBeInstanceOf(StoreError);
   });
 });
+
+describe('the outbox and the cache', () => {
+  it('does not serve a cached NO_HIT for a document once a queued report of it was delivered', async () => {
+    const g = await createMockGateway();
+    closers.push(() => g.close());
+    const c = createClient({
+      transport: httpTransport({ baseUrl: g.url }),
+      context,
+      retry: { retries: 0 },
+      breaker: false,
+      cache: { noHitTtlMs: 60_000, hitTtlMs: 60_000 },
+      outbox: { store: memoryOfflineStore().outbox },
+    });
+    closers.push(() => c.close());
+    const document = { documentNumber: REPORT.documentNumber, issuingState: REPORT.issuingState, documentType: REPORT.documentType };
+    expect((await c.checkDocument(document)).verdict).toBe('NO_HIT');
+    expect((await c.checkDocument(document)).servedFrom).toBe('cache');
+    // Reports cannot get through; checks can.
+    g.setFaults({ random: { rate: 1, seed: 1, faults: [{ type: 'reset' }] }, paths: ['/v1/reports/*'] });
+    expect(await c.reportDocument(REPORT, { idempotencyKey: 'key-cache-1' })).toMatchObject({ status: 'QUEUED' });
+    // While it waits, the gateway rightly answers NO_HIT, and that answer is cached again.
+    expect((await c.checkDocument(document)).verdict).toBe('NO_HIT');
+    expect((await c.checkDocument(document)).servedFrom).toBe('cache');
+    g.setFaults();
+    expect(await c.outbox!.flush()).toMatchObject({ delivered: 1 });
+    // The gateway now holds the report: a cached clear would be a false one.
+    const after = await c.checkDocument(document);
+    expect(after.servedFrom).toBe('network');
+    expect(after.verdict).toBe('HIT');
+  });
+});
