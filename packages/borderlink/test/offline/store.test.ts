@@ -2,7 +2,7 @@
 // re-screen queue, the outbox, and the refusals (options, keys, files) that keep a store from silently finding nothing.
 import { writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ConfigError, InputError, ProtocolError, StoreError, type Subject } from 'borderlink';
+import { ConfigError, ConflictError, InputError, ProtocolError, StoreError, type Subject } from 'borderlink';
 import { openOfflineStore, type SqliteOfflineStore } from 'borderlink/offline';
 import { loadSqlite } from '../../src/offline/driver';
 import { offlineKeysOfSubject } from '../../src/stores/keys';
@@ -378,7 +378,9 @@ describe('the outbox', () => {
   it('queues writes in order, once per idempotency key, and lists them with their attempts', () => {
     store.outbox.enqueue(write('k-2', 2000));
     store.outbox.enqueue(write('k-1', 1000));
-    store.outbox.enqueue({ ...write('k-2', 3000), body: '{"changed":true}' });
+    // The same write again: nothing changes. Another write under the key: refused, as the gateway would refuse it.
+    store.outbox.enqueue(write('k-2', 3000));
+    expect(thrown(() => store.outbox.enqueue({ ...write('k-2', 3000), body: '{"changed":true}' }))).toBeInstanceOf(ConflictError);
     store.outbox.attempted('k-2');
     store.outbox.attempted('k-2');
     expect(store.outbox.pending()).toEqual([
