@@ -14,6 +14,7 @@ import type { BatchOptions } from './batch';
 import type { BatchingOptions } from './batching';
 import type { OfflineOptions } from './offline';
 import type { OutboxOptions } from './outbox';
+import type { SyncOptions } from './sync';
 import { SOURCES } from '../queries/values';
 import type { OfflineStore, OutboxStore } from '../stores/types';
 
@@ -40,6 +41,8 @@ function isLogger(value: unknown): value is Logger {
 const MAX_INTERVAL_MS = 24 * 60 * 60 * 1000;
 /** Thirty days: a longer staleness or re-screening window is a unit mistake, and past every legal limit. @unit milliseconds */
 const MAX_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
+/** A minute: a shorter re-screening window is a unit mistake (hours given as milliseconds) that drops every delayed hit. @unit milliseconds */
+const MIN_RESCREEN_WINDOW_MS = 60 * 1000;
 
 const hasMethods = (value: unknown, names: readonly string[]): boolean =>
   typeof value === 'object' && value !== null && names.every((n) => typeof (value as Record<string, unknown>)[n] === 'function');
@@ -121,7 +124,7 @@ const clientOptionsSchema = z.strictObject({
         store: z.custom<OfflineStore>(isOfflineStore, { error: 'must be an OfflineStore (apply, lookup, state, inventory, …)' }),
         mode: z.enum(['fallback', 'first'], { error: 'must be fallback or first' }).optional(),
         maxStalenessMs: integer(0, MAX_WINDOW_MS),
-        rescreenWindowMs: integer(0, MAX_WINDOW_MS),
+        rescreenWindowMs: integer(MIN_RESCREEN_WINDOW_MS, MAX_WINDOW_MS),
         syncIntervalMs: integer(0, MAX_INTERVAL_MS),
         sources: z
           .array(z.enum(SOURCES, { error: `must list sources (${SOURCES.join(', ')})` }), { error: 'must be an array of sources' })
@@ -133,6 +136,28 @@ const clientOptionsSchema = z.strictObject({
     .optional(),
   ...RESILIENCE_OPTIONS_SHAPE,
 });
+
+const sourceList = z
+  .array(z.enum(SOURCES, { error: `must list sources (${SOURCES.join(', ')})` }), { error: 'must be an array of sources' })
+  .min(1, { error: 'must list at least one source' });
+
+const syncOptionsSchema = z.strictObject({
+  sources: sourceList.optional(),
+  signal: z.custom<AbortSignal>(isAbortSignal, { error: 'must be an AbortSignal' }).optional(),
+} satisfies Record<keyof SyncOptions, z.ZodType>);
+
+/**
+ * Checks the options of `client.offline.sync()`: a source to sync must be one the copy keeps (`kept`), since what a
+ * state may hold offline is the integrator's choice, made once in `offline.sources`.
+ * @throws {ConfigError} naming the option.
+ */
+export function checkSyncOptions(options: unknown, kept: readonly Source[]): void {
+  if (options === undefined) return;
+  const { sources } = parseOptions('client.offline.sync', syncOptionsSchema, options);
+  sources?.forEach((source, i) => {
+    if (!kept.includes(source)) throw optionError('client.offline.sync', `sources.${i}`, 'must be one of the sources the copy keeps (`offline.sources`)');
+  });
+}
 
 /**
  * Checks createClient's options; the resilience options among them are resolved by resolveResilienceOptions.

@@ -5,6 +5,25 @@ import type { ClientEvent, ClientEventType } from './types';
 
 const EVENT_TYPES: ReadonlySet<string> = new Set<ClientEventType>(['request', 'response', 'retry', 'hedge', 'breaker', 'queued', 'delivered', 'rejected', 'lateHit', 'sync', 'syncProgress', 'syncFailed']);
 
+/**
+ * Fields an event's debug line leaves out: the gateway's record ids are its text (untrusted: it may hold a searched
+ * value or escape codes), there for the listener to act on, never for the log; and who made a check is the audit
+ * trail's. A late hit's line says how many records instead.
+ */
+const NOT_LOGGED: Readonly<Partial<Record<ClientEventType, readonly string[]>>> = {
+  delivered: ['recordId'],
+  lateHit: ['records', 'operatorId', 'authorityId', 'locationId'],
+};
+
+function loggedFields(event: ClientEvent): Record<string, unknown> {
+  const omit = NOT_LOGGED[event.type];
+  if (omit === undefined) return event as unknown as Record<string, unknown>;
+  const fields: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(event)) if (!omit.includes(name)) fields[name] = value;
+  if (event.type === 'lateHit') fields.recordCount = event.records.length;
+  return fields;
+}
+
 /** @internal */
 export class Listeners {
   readonly #byType = new Map<string, Set<(event: ClientEvent) => void>>();
@@ -35,6 +54,6 @@ export class Listeners {
       }
     }
     const log = this.#log;
-    if (log.enabled('debug')) log.log('debug', event.type, event as unknown as Record<string, unknown>);
+    if (log.enabled('debug')) log.log('debug', event.type, loggedFields(event));
   }
 }

@@ -2,10 +2,21 @@
 // staleness rule that keeps an old copy from ever reading clear, and re-screening online what the copy answered. The
 // store itself is behind the OfflineStore contract (stores/types.ts); `borderlink/offline` has the SQLite one.
 import { randomUUID } from 'node:crypto';
-import { CircuitOpenError, ConnectionError, GatewayError, TimeoutError, type BorderlinkError } from '../errors/index';
-import { computeVerdict, type PreparedCheck } from '../queries/results';
+import {
+  AbortError,
+  AuthenticationError,
+  BorderlinkError,
+  CircuitOpenError,
+  ConnectionError,
+  GatewayError,
+  InputError,
+  RateLimitError,
+  TimeoutError,
+} from '../errors/index';
+import { computeVerdict, finishResult, type PreparedCheck } from '../queries/results';
 import type { CheckResult, Hit, Source, SourceOutcome, Subject } from '../queries/types';
-import { offlineKeysOfSubject } from '../stores/keys';
+import { SEARCHABLE_BY } from '../queries/validate';
+import { fieldsOfOfflineKey, offlineKeysOfSubject } from '../stores/keys';
 import type { OfflineRecord, OfflineStore, RescreenEntry, SourceState } from '../stores/types';
 
 /** Two days: the longest the Schengen rules let a state keep an offline technical copy without refreshing it. */
@@ -45,7 +56,7 @@ export interface OfflineOptions {
   maxStalenessMs?: number;
   /**
    * Checks answered from the copy are kept (encrypted) and sent again online once the gateway answers, for this
-   * long after they were made; an online hit the copy did not have raises a `lateHit` event.
+   * long after they were made; an online hit the copy did not have raises a `lateHit` event. At least a minute.
    * @unit milliseconds @default 259200000 (72 hours)
    */
   rescreenWindowMs?: number;
@@ -58,10 +69,46 @@ export interface OfflineOptions {
 /** Why the copy answered instead of the gateway: the error's code, or `OFFLINE_FIRST`. */
 export type OfflineReason = BorderlinkError['code'] | 'OFFLINE_FIRST';
 
-/** Whether the gateway could not be reached or could not answer, so the copy may answer instead. @internal */
+/**
+ * Whether the gateway could not be reached or could not answer, so the copy may answer instead (and a write may
+ * queue): a connection error, a timeout, an open circuit, a 5xx, a 408, or a status that is no answer of the gateway's
+ * (a 3xx from a captive portal). A 4xx protocol v1 does not list is still the gateway refusing the request. @internal
+ */
 export function gatewayUnreachable(err: unknown): boolean {
-  return err instanceof ConnectionError || err instanceof TimeoutError || err instanceof CircuitOpenError || err instanceof GatewayError;
+  if (err instanceof GatewayError) return err.status === undefined || err.status === 408 || err.status < 400 || err.status >= 500;
+  return err instanceof ConnectionError || err instanceof TimeoutError || err instanceof CircuitOpenError;
 }
+
+/**
+ * Whether a request that failed so can be sent again later unchanged and be answered: the gateway could not be reached,
+ * or refused the sender rather than the request (a missing or wrong token, a rate limit). What waits in the outbox and
+ * the re-screen queue stays there through these. @internal
+ */
+export function waitsForLink(err: unknown): boolean {
+  return gatewayUnreachable(err) || err instanceof AuthenticationError || err instanceof RateLimitError;
+}
+
+/** Whether the gateway refused this very request for good (a 4xx other than 401 and 429): sent again, it gets the same. @internal */
+export function isRefusal(err: unknown): err is BorderlinkError {
+  return err instanceof BorderlinkError && !waitsForLink(err) && err.status !== undefined && err.status >= 400 && err.status < 500;
+}
+
+/**
+ * What a failed re-screen means for its entry: `stop` the run and keep it (the link, the sender, the client closing),
+ * `settle` it (the gateway refused this check for good, or it no longer passes as input), or `skip` it for this run and
+ * keep it for the next (an answer that broke the protocol: one such entry must not hold up the others).
+ */
+function afterFailure(err: unknown, closed: boolean): 'stop' | 'settle' | 'skip' {
+  if (closed || err instanceof AbortError || waitsForLink(err)) return 'stop';
+  if (isRefusal(err) || err instanceof InputError) return 'settle';
+  return 'skip';
+}
+
+/**
+ * How far the clock may stand behind the time a copy was applied here before its age is taken as unknown: the small
+ * steps a clock kept in time makes. @unit milliseconds
+ */
+const CLOCK_STEP_MS = 60_000;
 
 /** What a source's copy is worth now: never synced, too old for a clear answer, or fresh. */
 function ageOf(state: SourceState | undefined, now: number, maxStalenessMs: number): 'not-synced' | 'stale' | 'fresh' {
@@ -70,26 +117,20 @@ function ageOf(state: SourceState | undefined, now: number, maxStalenessMs: numb
   const syncedAt = Date.parse(state.syncedAt);
   // An unreadable time is no time: the copy cannot show it is young enough.
   if (!Number.isFinite(dataAsOf) || !Number.isFinite(syncedAt)) return 'stale';
+  // Applied "later" than now: the clock was set back since (a lane whose clock reset after a power cut), so how old
+  // the copy is cannot be told, and a copy that cannot show its age is not young enough.
+  if (syncedAt - now > CLOCK_STEP_MS) return 'stale';
   return now - Math.min(dataAsOf, syncedAt) <= maxStalenessMs ? 'fresh' : 'stale';
 }
 
-const matchedFieldsOf = (subject: Subject): string[] =>
-  subject.kind === 'document'
-    ? ['documentNumber', 'issuingState']
-    : subject.kind === 'person'
-      ? ['surname', 'givenNames', 'dateOfBirth']
-      : subject.vin !== undefined
-        ? ['vin']
-        : ['plate', 'registrationCountry'];
-
-/** A record of the copy as a hit: an exact match, unconfirmed (a hit is a lead until its owner confirms it). */
-function hitOf(record: OfflineRecord, subject: Subject, index: number): Hit {
+/** A record of the copy, found by `key`, as a hit: an exact match, unconfirmed (a hit is a lead until its owner confirms it). */
+function hitOf(record: OfflineRecord, key: string, index: number): Hit {
   const base = {
     hitId: `offline-${index + 1}`,
     source: record.source,
     recordId: record.recordId,
     ownerCountry: record.ownerCountry,
-    match: { method: 'EXACT' as const, score: 1, matchedFields: matchedFieldsOf(subject) },
+    match: { method: 'EXACT' as const, score: 1, matchedFields: fieldsOfOfflineKey(key) },
     ...(record.actionToBeTaken !== undefined ? { actionToBeTaken: record.actionToBeTaken } : {}),
     confirmation: { state: 'UNCONFIRMED' },
   };
@@ -123,18 +164,25 @@ function answerSource(
   const age = ageOf(state, now, maxStalenessMs);
   if (state === undefined || age === 'not-synced') return { source, status: 'UNAVAILABLE', servedFrom: 'offline', offlineNote: 'NOT_SYNCED' };
   const dataAsOf = state.dataAsOf;
+  // Whether a subject the gateway would search in this source has nothing the copy can match exactly.
+  let unsearched = false;
   let searched = false;
   let found = 0;
+  // A record found twice (by a vehicle's VIN and its plate, or for two subjects) is one hit, as the gateway answers it.
+  const seen = new Set<string>();
   try {
     for (const subject of subjects) {
-      const seen = new Set<string>();
-      for (const key of offlineKeysOfSubject(subject, source)) {
-        searched = true;
+      const keys = offlineKeysOfSubject(subject, source);
+      if (keys.length === 0) {
+        if (SEARCHABLE_BY[source](subject)) unsearched = true;
+        continue;
+      }
+      searched = true;
+      for (const key of keys) {
         for (const record of store.lookup(source, key)) {
-          // A record found by two keys of one subject (a vehicle's VIN and plate) is one hit.
           if (record.source !== source || seen.has(record.recordId)) continue;
           seen.add(record.recordId);
-          hits.push(hitOf(record, subject, hits.length));
+          hits.push(hitOf(record, key, hits.length));
           found++;
         }
       }
@@ -142,9 +190,10 @@ function answerSource(
   } catch {
     return { source, status: 'ERROR', servedFrom: 'offline', dataAsOf, offlineNote: 'STORE_FAILED' };
   }
-  // Nothing the copy can search exactly (a person without a full date of birth): never clear.
-  if (!searched) return { source, status: 'UNAVAILABLE', servedFrom: 'offline', dataAsOf, offlineNote: 'CANNOT_SEARCH_OFFLINE' };
   if (found > 0) return { source, status: 'HIT', servedFrom: 'offline', dataAsOf };
+  // A subject the copy cannot search exactly (a person without a full date of birth), even beside one it could: the
+  // copy's NO_HIT would not cover it, so never clear.
+  if (unsearched || !searched) return { source, status: 'UNAVAILABLE', servedFrom: 'offline', dataAsOf, offlineNote: 'CANNOT_SEARCH_OFFLINE' };
   if (age === 'stale') return { source, status: 'UNAVAILABLE', servedFrom: 'offline', dataAsOf, offlineNote: 'COPY_TOO_OLD' };
   return source === 'NOMINAL'
     ? { source, status: 'NO_HIT', servedFrom: 'offline', dataAsOf, offlineNote: 'EXACT_MATCH_ONLY' }
@@ -176,7 +225,8 @@ export function resolveOffline(input: OfflineOptions | undefined, allSources: re
 
 /**
  * The copy's answer to a prepared check: one outcome per requested source, every one marked `servedFrom: 'offline'`
- * with the copy's `dataAsOf`, and the verdict by the one verdict rule. @internal
+ * with the copy's `dataAsOf`, and the verdict by the one verdict rule; requested sources that could not be asked (an
+ * MRZ's holder without a usable name) put back as `NOT_ASKED`, as for an online answer, so never clear. @internal
  */
 export function offlineResult(
   offline: ResolvedOffline,
@@ -190,7 +240,7 @@ export function offlineResult(
       ? answerSource(offline.store, source, prepared.subjects, now, offline.maxStalenessMs, hits)
       : ({ source, status: 'UNAVAILABLE', servedFrom: 'offline', offlineNote: 'NOT_KEPT_OFFLINE' } satisfies SourceOutcome),
   );
-  return {
+  return finishResult(prepared, {
     verdict: computeVerdict(outcomes, hits),
     hits,
     outcomes,
@@ -200,7 +250,7 @@ export function offlineResult(
     durationMs: meta.durationMs,
     servedFrom: 'offline',
     offlineReason: meta.reason,
-  };
+  });
 }
 
 /** The records the copy answered as hits, per source: an online hit on any other record is a late hit. */
@@ -212,6 +262,35 @@ export function offlineHitsOf(result: CheckResult): RescreenEntry['offlineHits']
 export function lateHitsOf(online: CheckResult, offlineHits: RescreenEntry['offlineHits']): Hit[] {
   return online.hits.filter((h) => !offlineHits.some((o) => o.source === h.source && o.recordId === h.recordId));
 }
+
+const isLead = (status: string): boolean => status === 'HIT' || status === 'POSSIBLE_HIT';
+
+/**
+ * Whether an online answer holds a lead the copy's answer did not: a hit on a record the copy did not answer with, a
+ * source that says it holds a record where the copy found none (its hit unreadable, or none sent), or a lead verdict
+ * where the copy found nothing at all (a source not asked said HIT). @internal
+ */
+export function hasLateLead(online: CheckResult, offlineHits: RescreenEntry['offlineHits'], late: readonly Hit[]): boolean {
+  if (late.length > 0) return true;
+  if (!isLead(online.verdict)) return false;
+  if (offlineHits.length === 0) return true;
+  return online.outcomes.some((o) => isLead(o.status) && !offlineHits.some((h) => h.source === o.source));
+}
+
+/**
+ * How long after a run that left checks to try again (a source that did not answer, an answer that could not be read)
+ * the next sign of a link may start another: a source down behind the gateway must not cost a re-screen per check. An
+ * explicit `rescreen()` does not wait. @unit milliseconds
+ */
+const RESCREEN_PAUSE_MS = 60_000;
+
+/** Outcome statuses of a source that did not answer, for now: it is asked again. (`NOT_AUTHORISED` would not change.) */
+const UNANSWERED: ReadonlySet<string> = new Set(['TIMEOUT', 'UNAVAILABLE', 'ERROR']);
+
+/** Entries asked of the store per step of a re-screen run, beside those already tried in it. */
+const RESCREEN_BATCH = 16;
+/** The most entries asked of the store at once (the SQLite store's bound). */
+const MAX_RESCREEN_FETCH = 10_000;
 
 /** A new id for a re-screen request. @internal */
 export const rescreenRequestId = (): string => randomUUID();
@@ -231,7 +310,10 @@ export interface LateHitEvent {
   rescreenRequestId: string;
   /** The online verdict: `HIT` or `POSSIBLE_HIT`. */
   verdict: CheckResult['verdict'];
-  /** The records found online that the copy did not answer with. */
+  /**
+   * The records found online that the copy did not answer with. Empty when the lead has no record that could be read
+   * (a source answered `HIT` and its hit could not be read): check the traveller again online.
+   */
   records: { source: Source; recordId: string }[];
 }
 
@@ -247,6 +329,10 @@ export class OfflineCopy {
   readonly options: ResolvedOffline;
   readonly #deps: OfflineDeps;
   #rescreening: Promise<number> | undefined;
+  /** Entries being checked online now (a re-screen, or the background check of mode `first`): never sent twice at once. */
+  readonly #inFlight = new Set<string>();
+  /** No run starts by itself before this time (epoch ms): see RESCREEN_PAUSE_MS. */
+  #pauseUntil = 0;
   #closed = false;
 
   constructor(options: ResolvedOffline, deps: OfflineDeps) {
@@ -282,19 +368,38 @@ export class OfflineCopy {
   }
 
   /**
-   * Compares an online answer with what the copy answered: a hit online on a record the copy did not answer with is a
-   * late hit. Settles the entry either way.
+   * Compares an online answer with what the copy answered: a lead online that the copy's answer did not have is a late
+   * hit. Settles the entry either way; the sources that did not answer (a timeout behind the gateway) are kept as an
+   * entry of their own, to be asked on a later run. Returns that entry's id, if any.
    */
-  settle(entry: Pick<RescreenEntry, 'requestId' | 'checkedAt' | 'context' | 'offlineHits'>, id: string | undefined, online: CheckResult): void {
-    if (id !== undefined) {
+  settle(entry: Omit<RescreenEntry, 'id'>, id: string | undefined, online: CheckResult): string | undefined {
+    this.#lateHit(entry, online);
+    const unanswered = entry.sources.filter((s) => online.outcomes.some((o) => o.source === s && UNANSWERED.has(o.status)));
+    let rest: string | undefined;
+    if (unanswered.length > 0) {
+      this.#pauseUntil = Date.now() + RESCREEN_PAUSE_MS;
       try {
-        this.options.store.settleRescreen(id);
+        rest = this.options.store.keepForRescreen({
+          requestId: entry.requestId,
+          checkedAt: entry.checkedAt,
+          context: entry.context,
+          subjects: entry.subjects,
+          sources: unanswered,
+          offlineHits: entry.offlineHits.filter((h) => unanswered.includes(h.source)),
+        });
       } catch {
-        // Sent again later: a re-screen found twice is one event more, never a hit less.
+        // Not kept: settling the entry would lose those sources, so it stays and is sent whole again (a late hit
+        // found now may then be raised twice: one event more, never a hit less).
+        return undefined;
       }
     }
+    if (id !== undefined) this.forget(id);
+    return rest;
+  }
+
+  #lateHit(entry: Omit<RescreenEntry, 'id'>, online: CheckResult): void {
     const late = lateHitsOf(online, entry.offlineHits);
-    if (late.length === 0) return;
+    if (!hasLateLead(online, entry.offlineHits, late)) return;
     const { context } = entry;
     this.#deps.emit({
       type: 'lateHit',
@@ -309,9 +414,39 @@ export class OfflineCopy {
     });
   }
 
+  /** The entry is settled: never sent again. A store that cannot say so now sends it again later (one event more, never a hit less). */
+  forget(id: string): void {
+    try {
+      this.options.store.settleRescreen(id);
+    } catch {
+      // See above.
+    }
+  }
+
+  /**
+   * Mode `first`: the check the copy answered goes online in the background at once; its answer settles the entry
+   * (kept as `keptAs`), and a failure leaves it to the next re-screen run.
+   */
+  checkInBackground(entry: RescreenEntry, keptAs: string | undefined): void {
+    if (keptAs !== undefined) this.#inFlight.add(keptAs);
+    const done = () => {
+      if (keptAs !== undefined) this.#inFlight.delete(keptAs);
+    };
+    this.#deps.checkOnline(entry).then(
+      (answer) => {
+        done();
+        this.settle(entry, keptAs, answer);
+        this.linkUp();
+      },
+      done,
+    );
+  }
+
   /** The gateway answered: re-screen what the copy answered meanwhile (one run at a time). */
   linkUp(): void {
-    if (this.#rescreening === undefined && !this.#closed) void this.rescreen();
+    if (this.#rescreening !== undefined || this.#closed || Date.now() < this.#pauseUntil) return;
+    // Nobody awaits a run started here: a store that fails is seen by the next `rescreen()` call instead.
+    this.rescreen().catch(() => undefined);
   }
 
   /**
@@ -327,23 +462,38 @@ export class OfflineCopy {
 
   async #drain(): Promise<number> {
     let done = 0;
+    // Every entry is tried once per run, whatever becomes of it (a store that cannot settle it shows it again).
+    const tried = new Set<string>();
     for (;;) {
       if (this.#closed) return done;
-      const due = this.options.store.rescreenDue(Date.now() - this.options.rescreenWindowMs, 16);
+      const wanted = Math.min(RESCREEN_BATCH + tried.size + this.#inFlight.size, MAX_RESCREEN_FETCH);
+      const due = this.options.store
+        .rescreenDue(Date.now() - this.options.rescreenWindowMs, wanted)
+        .filter((e) => !tried.has(e.id) && !this.#inFlight.has(e.id));
       if (due.length === 0) return done;
       for (const entry of due) {
         if (this.#closed) return done;
+        // Taken by the background check of a check made meanwhile.
+        if (this.#inFlight.has(entry.id)) continue;
+        tried.add(entry.id);
+        this.#inFlight.add(entry.id);
         let online: CheckResult;
         try {
           online = await this.#deps.checkOnline(entry);
         } catch (err) {
-          // The link is still down, or the check cannot be answered now: try again on the next sign of a link.
-          if (gatewayUnreachable(err)) return done;
-          // Anything else (a refusal of this very check) would fail every time: settled, so it does not block the rest.
-          this.options.store.settleRescreen(entry.id);
+          this.#inFlight.delete(entry.id);
+          const next = afterFailure(err, this.#closed);
+          // The link is still down (or the client is closing): try again on the next sign of a link.
+          if (next === 'stop') return done;
+          // A refusal of this very check would fail every time: settled, so it does not hold up the rest.
+          if (next === 'settle') this.forget(entry.id);
+          else this.#pauseUntil = Date.now() + RESCREEN_PAUSE_MS;
           continue;
         }
-        this.settle(entry, entry.id, online);
+        this.#inFlight.delete(entry.id);
+        const rest = this.settle(entry, entry.id, online);
+        // What is left of it waits for a later run.
+        if (rest !== undefined) tried.add(rest);
         done++;
       }
     }

@@ -2,9 +2,9 @@
 // order, with the same key and the same body, until the gateway stores it or refuses it for good. Rule 3 across
 // restarts: the key is the write's identity, so a replay after a crash (even one between the gateway's answer and the
 // local "delivered" mark) is stored once.
-import { AuthenticationError, BorderlinkError, RateLimitError } from '../errors/index';
+import type { BorderlinkError } from '../errors/index';
 import type { OutboxEntry, OutboxStore } from '../stores/types';
-import { gatewayUnreachable } from './offline';
+import { isRefusal } from './offline';
 
 /**
  * Queue the writes the gateway cannot take (`createClient({ outbox })`): a report or withdrawal that ends in a
@@ -85,9 +85,7 @@ export interface OutboxHandle {
  * @internal
  */
 export function isRejection(err: unknown): err is BorderlinkError {
-  if (!(err instanceof BorderlinkError)) return false;
-  if (gatewayUnreachable(err) || err instanceof AuthenticationError || err instanceof RateLimitError) return false;
-  return err.status !== undefined && err.status >= 400 && err.status < 500;
+  return isRefusal(err);
 }
 
 /** What the outbox needs from the client. @internal */
@@ -114,10 +112,10 @@ export class Outbox implements OutboxHandle {
     this.#deps = deps;
     this.#intervalMs = options.flushIntervalMs ?? 30_000;
     // Writes queued before a restart are replayed without waiting for a new one.
-    if (this.#store.pending(1).length > 0) this.#schedule(0);
+    this.linkUp();
   }
 
-  /** Whether older writes are still waiting: a new write then queues behind them. */
+  /** Whether older writes are still waiting: a new write then queues behind them. Throws what the store throws. */
   hasPending(): boolean {
     return this.#store.pending(1).length > 0;
   }
@@ -140,9 +138,16 @@ export class Outbox implements OutboxHandle {
     }));
   }
 
-  /** The gateway took a write: the link is back, so replay what waits. */
+  /** The gateway took a write: the link is back, so replay what waits. Never throws: a store that fails is met by the replay. */
   linkUp(): void {
-    if (this.#flushing === undefined && this.hasPending()) this.#schedule(0);
+    if (this.#flushing !== undefined) return;
+    let waiting: boolean;
+    try {
+      waiting = this.hasPending();
+    } catch {
+      waiting = true;
+    }
+    if (waiting) this.#schedule(0);
   }
 
   flush(): Promise<{ delivered: number; rejected: number; pending: number }> {
@@ -158,23 +163,31 @@ export class Outbox implements OutboxHandle {
     while (!this.#closed) {
       const [entry] = this.#store.pending(1);
       if (entry === undefined) break;
+      // The send's failure and the store's are apart: a store that cannot mark a stored write delivered leaves it
+      // queued (the next replay is answered as a replay), never counted as an attempt that failed.
+      let answer: { recordId: string; replayed: boolean } | undefined;
+      let failure: unknown;
       try {
-        const { recordId, replayed } = await this.#deps.send(entry);
+        answer = await this.#deps.send(entry);
+      } catch (err) {
+        failure = err;
+      }
+      if (answer !== undefined) {
         this.#store.delivered(entry.idempotencyKey);
         delivered++;
-        this.#deps.emit({ type: 'delivered', idempotencyKey: entry.idempotencyKey, kind: entry.kind, recordId, replayed });
-      } catch (err) {
-        if (isRejection(err)) {
-          this.#store.rejected(entry.idempotencyKey, err.code);
-          rejected++;
-          this.#deps.emit({ type: 'rejected', idempotencyKey: entry.idempotencyKey, kind: entry.kind, code: err.code });
-          continue;
-        }
-        // Still unreachable (or not ours to decide): the write stays first in line, and everything behind it waits.
-        this.#store.attempted(entry.idempotencyKey);
-        this.#schedule(this.#intervalMs);
-        break;
+        this.#deps.emit({ type: 'delivered', idempotencyKey: entry.idempotencyKey, kind: entry.kind, recordId: answer.recordId, replayed: answer.replayed });
+        continue;
       }
+      if (isRejection(failure)) {
+        this.#store.rejected(entry.idempotencyKey, failure.code);
+        rejected++;
+        this.#deps.emit({ type: 'rejected', idempotencyKey: entry.idempotencyKey, kind: entry.kind, code: failure.code });
+        continue;
+      }
+      // Still unreachable (or not ours to decide): the write stays first in line, and everything behind it waits.
+      this.#store.attempted(entry.idempotencyKey);
+      this.#schedule(this.#intervalMs);
+      break;
     }
     return { delivered, rejected, pending: this.#store.pending().length };
   }
@@ -187,7 +200,8 @@ export class Outbox implements OutboxHandle {
     }
     this.#timer = this.#deps.setTimeout(() => {
       this.#timer = undefined;
-      void this.flush();
+      // Nobody awaits this replay: a store that fails is tried again later, and `flush()` shows the failure to a caller.
+      this.flush().catch(() => this.#schedule(this.#intervalMs));
     }, ms);
     (this.#timer as { unref?: () => void } | undefined)?.unref?.();
   }

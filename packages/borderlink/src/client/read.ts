@@ -8,7 +8,7 @@ import { checkItemText, checkRowsText, contextJson, singleCheckText } from '../p
 import { memoryKey } from '../internal/hash';
 import { cacheTtlOf, finishResult, type PreparedCheck } from '../queries/results';
 import type { CheckResult, QueryContext, Source, Subject } from '../queries/types';
-import { assertSourcesFit, defaultSources, inputError, parseInput, sourcesSchema } from '../queries/validate';
+import { assertSourcesFit, defaultSources, inputError, parseContext, parseInput, parseSubjects, sourcesSchema } from '../queries/validate';
 import { createCheckCache, createDeduper, resolveCallOptions, type CheckCache, type Deduper, type ResolvedResilience } from '../resilience/index';
 import type { MrzSearch } from '../queries/mrz-check';
 import type { CallSpec, Executor } from '../resilience/types';
@@ -210,17 +210,10 @@ export class ReadPath {
           sources: prepared.sources,
           offlineHits: offlineHitsOf(result),
         };
-        this.checkOnline(entry).then(
-          (answer) => {
-            offline.settle(entry, keptAs, answer);
-            offline.linkUp();
-          },
-          // Kept: re-screened when the gateway answers again.
-          () => undefined,
-        );
+        offline.checkInBackground(entry, keptAs);
         return result;
       }
-      if (keptAs !== undefined) offline.options.store.settleRescreen(keptAs);
+      if (keptAs !== undefined) offline.forget(keptAs);
     }
     try {
       const result = await online();
@@ -232,11 +225,18 @@ export class ReadPath {
     }
   }
 
-  /** A check the offline copy answered, sent again online only (no cache, no table, no copy) under its own context. */
+  /**
+   * A check the offline copy answered, sent again online only (no cache, no table, no copy) under its own context. What
+   * the store gave back is checked as a caller's input would be (rule 4 holds for a store of any make): an InputError
+   * before anything is sent.
+   */
   async checkOnline(entry: RescreenEntry): Promise<CheckResult> {
     const started = performance.now();
     const requestId = randomUUID();
-    const prepared: PreparedCheck = { context: entry.context, subjects: entry.subjects, sources: entry.sources };
+    const subjects = parseSubjects(entry.subjects);
+    const sources = parseInput(sourcesSchema, entry.sources, 'sources') as Source[];
+    assertSourcesFit(subjects, sources, true);
+    const prepared: PreparedCheck = { context: parseContext(entry.context), subjects, sources };
     const { recorder } = this.#deps;
     try {
       const itemText = checkItemText(prepared.subjects, prepared.sources);

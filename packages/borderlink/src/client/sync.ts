@@ -4,6 +4,7 @@
 import { ProtocolError, type BorderlinkError } from '../errors/index';
 import type { Source } from '../queries/types';
 import type { OfflineStore, SnapshotChange, SnapshotEnd } from '../stores/types';
+import { checkSyncOptions } from './check-options';
 
 /** A source's snapshot was applied: the copy of it now stands here. */
 export interface SyncEvent {
@@ -17,7 +18,7 @@ export interface SyncEvent {
   dataAsOf: string;
 }
 
-/** Progress of a snapshot being applied (every 10,000 lines and at the end), for a progress bar. */
+/** Progress of a snapshot being applied (about every 10,000 lines, as the store reports them, and at the end), for a progress bar. */
 export interface SyncProgressEvent {
   type: 'syncProgress';
   source: Source;
@@ -39,7 +40,7 @@ export type SourceSyncResult =
 
 /** Options of `client.offline.sync()`. */
 export interface SyncOptions {
-  /** The sources to sync. @default the copy's `sources` */
+  /** The sources to sync: some of the copy's `sources`. @default the copy's `sources` */
   sources?: Source[];
   /** Stops the sync; the source being applied keeps its previous copy. */
   signal?: AbortSignal;
@@ -76,8 +77,13 @@ async function syncSource(deps: SyncDeps, source: Source, signal: AbortSignal | 
       answer = await deps.fetch(source, undefined, signal);
       if (answer.kind === 'cursor-expired') throw new ProtocolError('The gateway refused a full snapshot as if it had a cursor');
     }
+    // A store reports progress as it likes (a line, a batch of lines at a time): an event each time another
+    // PROGRESS_EVERY lines have passed since the last one.
+    let shown = 0;
     const end = await deps.store.apply(source, answer.lines, ({ changes }) => {
-      if (changes % PROGRESS_EVERY === 0) deps.emit({ type: 'syncProgress', source, changes });
+      if (changes - shown < PROGRESS_EVERY) return;
+      shown = changes;
+      deps.emit({ type: 'syncProgress', source, changes });
     });
     deps.emit({ type: 'syncProgress', source, changes: end.changes });
     deps.emit({ type: 'sync', source, full: end.full, changes: end.changes, recordCount: end.recordCount, dataAsOf: end.dataAsOf });
@@ -109,9 +115,17 @@ export class Sync {
     }
   }
 
-  /** Syncs the sources one after the other; a sync already running is joined. Never rejects: each source says how it went. */
-  run(options: SyncOptions = {}): Promise<SourceSyncResult[]> {
-    this.#running ??= this.#all(options).finally(() => {
+  /**
+   * Syncs the sources one after the other; a sync already running is joined. Rejects only for options it refuses
+   * (a ConfigError); otherwise each source says how it went.
+   */
+  run(options?: SyncOptions): Promise<SourceSyncResult[]> {
+    try {
+      checkSyncOptions(options, this.#deps.sources);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    this.#running ??= this.#all(options ?? {}).finally(() => {
       this.#running = undefined;
     });
     return this.#running;

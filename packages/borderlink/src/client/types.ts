@@ -44,8 +44,9 @@ export interface OfflineHandle {
   /**
    * Brings the copy up to date, one source after the other: a full snapshot the first time (or when the gateway no
    * longer knows the stored cursor), a delta from the cursor afterwards. Each source's snapshot is applied as one step:
-   * a sync cut half way (a lost link, a killed process) leaves that source's previous copy whole. Never rejects: each
-   * source says how it went (and a `sync` or `syncFailed` event). A sync already running is joined.
+   * a sync cut half way (a lost link, a killed process) leaves that source's previous copy whole. Rejects only with a
+   * `ConfigError` for options it refuses (a source the copy does not keep among them); otherwise each source says how
+   * it went (and a `sync` or `syncFailed` event). A sync already running is joined.
    * @example
    * ```ts
    * for (const r of await client.offline!.sync()) if (!r.ok) console.warn(r.source, r.error.code);

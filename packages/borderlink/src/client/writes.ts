@@ -2,7 +2,7 @@
 // even one refused before sending; the error says whether the write may have been stored.
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { BorderlinkError } from '../errors/index';
+import { BorderlinkError, StoreError } from '../errors/index';
 import { parseBody } from '../protocol/body';
 import { decodeAnswer } from '../protocol/decode';
 import { HEADERS, PATHS, reportResponseSchema, withdrawalResponseSchema } from '../protocol/wire';
@@ -148,15 +148,32 @@ export class Writes {
     const prepared = { context, subjects, sources: [] };
     const body = JSON.stringify(bodyFor(context));
     const kind: OutboxEntry['kind'] = action === 'REPORT' ? 'report' : 'withdrawal';
-    const queue = (reason: string, attempts: number): QueuedWrite => {
-      const queued = outbox!.queue({ idempotencyKey, kind, path, body }, reason);
-      recorder.audit(action, prepared, { requestId, ...(recordId !== undefined ? { recordId } : {}), outcome: 'QUEUED', attempts, durationMs: Math.round(performance.now() - started) });
+    const recordField = recordId !== undefined ? { recordId } : {};
+    /** Queues the write; a store that cannot is the error, saying which key and whether the gateway may have it. */
+    const queue = (reason: string, attempts: number, mayHaveBeenStored: boolean): QueuedWrite => {
+      let queued: QueuedWrite;
+      try {
+        queued = outbox!.queue({ idempotencyKey, kind, path, body }, reason);
+      } catch (err) {
+        const error = recorder.failed(err instanceof BorderlinkError ? err : new StoreError('The outbox could not queue the write', { code: 'STORE_FAILED', cause: err }), requestId, started);
+        writeError(error, idempotencyKey);
+        error.mayHaveBeenStored = mayHaveBeenStored;
+        recorder.audit(action, prepared, { requestId, ...recordField, error });
+        throw error;
+      }
+      recorder.audit(action, prepared, { requestId, ...recordField, outcome: 'QUEUED', attempts, durationMs: Math.round(performance.now() - started) });
       return queued;
     };
     // Writes leave in order: while older ones wait in the outbox, a new one queues behind them.
-    if (outbox?.hasPending() === true) {
-      const queued = queue('OUTBOX_NOT_EMPTY', 0);
-      outbox.linkUp();
+    let waiting = false;
+    try {
+      waiting = outbox?.hasPending() === true;
+    } catch (err) {
+      throw writeError(recorder.failed(err, requestId, started), idempotencyKey);
+    }
+    if (waiting) {
+      const queued = queue('OUTBOX_NOT_EMPTY', 0, false);
+      outbox!.linkUp();
       return queued;
     }
     return this.#deps.state.run(async () => {
@@ -178,8 +195,8 @@ export class Writes {
         const error = recorder.failed(err, requestId, started);
         writeError(error, idempotencyKey);
         // Durable before it is answered: once the caller hears QUEUED, the write survives a crash.
-        if (outbox !== undefined && gatewayUnreachable(error)) return queue(error.code, error.attempts ?? 0);
-        recorder.audit(action, prepared, { requestId, ...(recordId !== undefined ? { recordId } : {}), error });
+        if (outbox !== undefined && gatewayUnreachable(error)) return queue(error.code, error.attempts ?? 0, error.mayHaveBeenStored === true);
+        recorder.audit(action, prepared, { requestId, ...recordField, error });
         throw error;
       }
     });
@@ -227,7 +244,11 @@ export class Writes {
     const schema = entry.kind === 'report' ? reportResponseSchema : withdrawalResponseSchema;
     const prepared = replayedCall(entry);
     try {
-      const outcome = await this.#send(entry.path, entry.body, entry.idempotencyKey, requestId, schema, resolveCallOptions(undefined, this.#deps.resilience), undefined);
+      // A write like any other for the read path: nothing cached before it, or read while it is in flight, is served
+      // after it (the gateway may answer HIT now for a document it cleared).
+      const outcome = await this.#deps.state.run(() =>
+        this.#send(entry.path, entry.body, entry.idempotencyKey, requestId, schema, resolveCallOptions(undefined, this.#deps.resilience), undefined),
+      );
       const durationMs = Math.round(performance.now() - started);
       recorder.audit(prepared.action, prepared, { requestId, recordId: outcome.value.recordId, attempts: outcome.attempts, durationMs });
       return { recordId: outcome.value.recordId, replayed: outcome.response.headers[HEADERS.idempotentReplayed] === 'true' };

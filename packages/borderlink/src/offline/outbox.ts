@@ -1,7 +1,8 @@
 // The durable outbox: writes the gateway could not take, in order, each under its own idempotency key. A queued
 // write holds a report (a document number, who reported it), so it is sealed; the key is found by its keyed hash.
-// A write that left the queue keeps a row without its body, so queuing the same key again stays a no-op.
-import { InputError, StoreError } from '../errors/index';
+// A write that left the queue keeps a row without its body (its state, and a rejection's code, sealed) until the same
+// key is queued again: then it is queued anew at the end, since the caller is told QUEUED and must hear of it again.
+import { ConflictError, InputError, StoreError } from '../errors/index';
 import type { OutboxEntry, OutboxStore } from '../stores/types';
 import type { StoreKeys } from './crypto';
 import type { SqliteDatabase, SqliteStatement } from './driver';
@@ -19,10 +20,18 @@ const text = (value: unknown, path: string): string => {
 /** What is sealed of a queued write. */
 type Sealed = Pick<OutboxEntry, 'idempotencyKey' | 'kind' | 'body' | 'path'>;
 
+const sameWrite = (a: Sealed, b: Sealed): boolean => a.kind === b.kind && a.path === b.path && a.body === b.body;
+/** The refusal of another write under a key still queued: what the gateway would answer it. */
+const keyReused = () =>
+  new ConflictError('The idempotency key is queued already with another write (IDEMPOTENCY_KEY_REUSED)', { status: undefined });
+
 /** The outbox on one connection. @internal */
 export class SqliteOutbox implements OutboxStore {
   readonly #keys: StoreKeys;
   readonly #insert: SqliteStatement;
+  readonly #dropLeft: SqliteStatement;
+  readonly #queued: SqliteStatement;
+  readonly #requeue: (ikey: Buffer, queuedAt: number, sealed: Sealed) => void;
   readonly #pending: SqliteStatement;
   readonly #attempted: SqliteStatement;
   readonly #leave: SqliteStatement;
@@ -32,6 +41,17 @@ export class SqliteOutbox implements OutboxStore {
     this.#keys = keys;
     this.#guard = guard;
     this.#insert = db.prepare('INSERT INTO outbox (ikey, queued_at, payload) VALUES (?, ?, ?) ON CONFLICT (ikey) DO NOTHING');
+    this.#dropLeft = db.prepare("DELETE FROM outbox WHERE ikey = ? AND state != 'pending'");
+    this.#queued = db.prepare("SELECT payload FROM outbox WHERE ikey = ? AND state = 'pending'").pluck();
+    this.#requeue = db.transaction((ikey: Buffer, queuedAt: number, sealed: Sealed) => {
+      const pending = this.#queued.get(ikey) as Buffer | undefined;
+      if (pending !== undefined) {
+        if (!sameWrite(this.#open(ikey, pending), sealed)) throw keyReused();
+        return;
+      }
+      this.#dropLeft.run(ikey);
+      this.#insert.run(ikey, queuedAt, this.#keys.seal('outbox', ikey, JSON.stringify(sealed)));
+    });
     this.#pending = db.prepare("SELECT ikey, queued_at, attempts, payload FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?").raw();
     this.#attempted = db.prepare("UPDATE outbox SET attempts = attempts + 1 WHERE ikey = ? AND state = 'pending'");
     this.#leave = db.prepare("UPDATE outbox SET state = ?, payload = ? WHERE ikey = ? AND state = 'pending'");
@@ -50,7 +70,7 @@ export class SqliteOutbox implements OutboxStore {
       if (typeof entry.queuedAt !== 'number' || !Number.isFinite(entry.queuedAt)) throw refuse('entry.queuedAt', 'must be a time in epoch milliseconds');
       const ikey = this.#ikey(sealed.idempotencyKey);
       // Committed with synchronous = FULL: on the disk when this returns.
-      this.#insert.run(ikey, Math.trunc(entry.queuedAt), this.#keys.seal('outbox', ikey, JSON.stringify(sealed)));
+      this.#requeue(ikey, Math.trunc(entry.queuedAt), sealed);
     });
   }
 
@@ -58,9 +78,7 @@ export class SqliteOutbox implements OutboxStore {
     return this.#guard(() => {
       if (!Number.isSafeInteger(limit) || limit < 1) throw refuse('limit', 'must be a positive integer');
       return (this.#pending.all(limit) as [Buffer, number, number, Buffer][]).map(([ikey, queuedAt, attempts, payload]) => {
-        const opened = this.#keys.open('outbox', ikey, payload);
-        if (opened === undefined) throw new StoreError("A queued write does not open under the store's keys: the file was changed or damaged", { code: 'STORE_UNREADABLE' });
-        const sealed = JSON.parse(opened) as Sealed;
+        const sealed = this.#open(ikey, payload);
         return { idempotencyKey: sealed.idempotencyKey, kind: sealed.kind, body: sealed.body, path: sealed.path, queuedAt, attempts };
       });
     });
@@ -83,6 +101,12 @@ export class SqliteOutbox implements OutboxStore {
       // The gateway's code is kept sealed: text of a code's shape can still be a document number.
       this.#leave.run('rejected', this.#keys.seal('outbox', ikey, JSON.stringify({ code: text(code, 'code') })), ikey);
     });
+  }
+
+  #open(ikey: Buffer, payload: Buffer): Sealed {
+    const opened = this.#keys.open('outbox', ikey, payload);
+    if (opened === undefined) throw new StoreError("A queued write does not open under the store's keys: the file was changed or damaged", { code: 'STORE_UNREADABLE' });
+    return JSON.parse(opened) as Sealed;
   }
 
   #ikey(idempotencyKey: string): Buffer {

@@ -41,7 +41,8 @@ function readRecord(record: unknown, source: Source, line: number): OfflineRecor
   if (!isObject(record)) throw refuse(source, line, '`record` must be an object');
   if (record.source !== source) throw refuse(source, line, '`record.source` is not the source asked for');
   if (!isText(record.recordId)) throw refuse(source, line, '`record.recordId` must be a non-empty string');
-  if (typeof record.ownerCountry !== 'string') throw refuse(source, line, '`record.ownerCountry` must be a string');
+  // Descriptive: absent when the reader could not read it (the record is kept, as a hit would be).
+  if (record.ownerCountry !== undefined && typeof record.ownerCountry !== 'string') throw refuse(source, line, '`record.ownerCountry` must be a string when present');
   const { part, text, lists } = KEY_FIELDS[source];
   const fields = record[part];
   if (!isObject(fields)) throw refuse(source, line, `\`record.${part}\` must be an object`);

@@ -1,7 +1,7 @@
 // The lookup keys of the offline copy: one rule, used both when a record is stored and when a query looks it up, so
 // the two can never drift apart. The copy matches exactly (after the normalisation below); fuzzy matching stays
 // online. A store keeps these keys only as keyed hashes.
-import type { Source, Subject } from '../queries/types';
+import type { PersonQuery, Source, Subject } from '../queries/types';
 import type { OfflineRecord } from './types';
 
 /** Document numbers: case, spaces and the MRZ filler `<` do not count. */
@@ -64,18 +64,22 @@ export function offlineKeysOf(record: OfflineRecord): string[] {
   }
 }
 
+/** A person's key, when the copy can match it exactly (a full date of birth, a name with a letter). */
+const personKeysOf = (p: PersonQuery): string[] =>
+  p.dateOfBirth !== undefined && FULL_DATE.test(p.dateOfBirth) && name(p.surname) !== '' ? [personKey(p.surname, p.givenNames ?? [], p.dateOfBirth)] : [];
+
 /**
  * The keys a subject is looked up by in one source's copy: empty when the copy cannot answer for it (a person without
- * a full date of birth, a subject of another kind), so the source must not read `NO_HIT` from the copy.
+ * a full date of birth, a subject the source does not search), so the source must not read `NO_HIT` from the copy on
+ * its account. A document's holder is looked up in NOMINAL, as the gateway searches it there.
  */
 export function offlineKeysOfSubject(subject: Subject, source: Source): string[] {
   switch (subject.kind) {
     case 'document':
-      return source === 'SLTD' || source === 'TDAWN' ? [documentKey(subject.documentNumber, subject.issuingState)] : [];
+      if (source === 'SLTD' || source === 'TDAWN') return [documentKey(subject.documentNumber, subject.issuingState)];
+      return source === 'NOMINAL' && subject.holder !== undefined ? personKeysOf(subject.holder) : [];
     case 'person':
-      return source === 'NOMINAL' && subject.dateOfBirth !== undefined && FULL_DATE.test(subject.dateOfBirth) && name(subject.surname) !== ''
-        ? [personKey(subject.surname, subject.givenNames ?? [], subject.dateOfBirth)]
-        : [];
+      return source === 'NOMINAL' ? personKeysOf(subject) : [];
     case 'vehicle': {
       if (source !== 'SMV') return [];
       const keys: string[] = [];
@@ -84,4 +88,16 @@ export function offlineKeysOfSubject(subject: Subject, source: Source): string[]
       return keys;
     }
   }
+}
+
+const KEY_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  doc: ['documentNumber', 'issuingState'],
+  vin: ['vin'],
+  plate: ['plate', 'registrationCountry'],
+  person: ['surname', 'givenNames', 'dateOfBirth'],
+};
+
+/** The query fields a key of {@link offlineKeysOfSubject} is made of: a hit's `match.matchedFields`. @internal */
+export function fieldsOfOfflineKey(key: string): string[] {
+  return [...(KEY_FIELDS[key.slice(0, key.indexOf('\u0000'))] ?? [])];
 }

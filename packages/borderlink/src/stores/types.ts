@@ -151,8 +151,11 @@ export interface OutboxEntry {
 /** The durable outbox: writes queued in order, each delivered once under its own idempotency key. */
 export interface OutboxStore {
   /**
-   * Queues a write; durable when it returns (committed with full sync). Queuing the same idempotency key again
-   * changes nothing.
+   * Queues a write; durable when it returns (committed with full sync). Queuing a key that is still pending with the
+   * same write (kind, path and body) changes nothing; with another write it throws a `ConflictError`
+   * (`IDEMPOTENCY_KEY_REUSED`), as the gateway would answer it: one key is one write. A key that left the queue
+   * (delivered or rejected) is queued again, at the end, so a write answered `QUEUED` is always replayed (the gateway
+   * answers a key it stored as a replay).
    */
   enqueue(entry: Omit<OutboxEntry, 'attempts'>): void;
   /**

@@ -2,6 +2,7 @@
 // `borderlink/offline`, with the same atomic apply, and nothing on disk (so nothing survives the process).
 import { randomUUID } from 'node:crypto';
 import {
+  ConflictError,
   ProtocolError,
   offlineKeysOf,
   type ApplyProgress,
@@ -75,7 +76,17 @@ export function memoryOfflineStore(): MemoryOfflineStore {
   const outbox: MemoryOutboxStore = {
     rejectedCodes,
     enqueue(entry) {
-      if (!queue.has(entry.idempotencyKey) && !rejectedCodes.has(entry.idempotencyKey)) queue.set(entry.idempotencyKey, { ...entry, attempts: 0 });
+      // A key still pending stays as it is (another write under it is refused); one that left the queue is queued
+      // again, at the end.
+      const queued = queue.get(entry.idempotencyKey);
+      if (queued !== undefined) {
+        if (queued.kind !== entry.kind || queued.path !== entry.path || queued.body !== entry.body) {
+          throw new ConflictError('The idempotency key is queued already with another write (IDEMPOTENCY_KEY_REUSED)', { status: undefined });
+        }
+        return;
+      }
+      rejectedCodes.delete(entry.idempotencyKey);
+      queue.set(entry.idempotencyKey, { ...entry, attempts: 0 });
     },
     pending(limit) {
       const all = [...queue.values()].map((e) => ({ ...e }));

@@ -2,7 +2,7 @@
 // re-screen queue, the outbox, and the refusals (options, keys, files) that keep a store from silently finding nothing.
 import { writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ConfigError, InputError, ProtocolError, StoreError, type Subject } from 'borderlink';
+import { ConfigError, ConflictError, InputError, ProtocolError, StoreError, type Subject } from 'borderlink';
 import { openOfflineStore, type SqliteOfflineStore } from 'borderlink/offline';
 import { loadSqlite } from '../../src/offline/driver';
 import { offlineKeysOfSubject } from '../../src/stores/keys';
@@ -403,7 +403,9 @@ describe('the outbox', () => {
   it('queues writes in order, once per idempotency key, and lists them with their attempts', () => {
     store.outbox.enqueue(write('k-2', 2000));
     store.outbox.enqueue(write('k-1', 1000));
-    store.outbox.enqueue({ ...write('k-2', 3000), body: '{"changed":true}' });
+    // The same write again: nothing changes. Another write under the key: refused, as the gateway would refuse it.
+    store.outbox.enqueue(write('k-2', 3000));
+    expect(thrown(() => store.outbox.enqueue({ ...write('k-2', 3000), body: '{"changed":true}' }))).toBeInstanceOf(ConflictError);
     store.outbox.attempted('k-2');
     store.outbox.attempted('k-2');
     expect(store.outbox.pending()).toEqual([
@@ -421,16 +423,20 @@ describe('the outbox', () => {
     other.close();
   });
 
-  it('lets a delivered or rejected write leave the queue for good, and queuing its key again changes nothing', () => {
+  it('lets a delivered or rejected write leave the queue, and queues its key again, at the end, when it is queued again', () => {
     store.outbox.enqueue(write('k-1'));
     store.outbox.enqueue(write('k-2'));
     store.outbox.enqueue(write('k-3'));
     store.outbox.delivered('k-1');
     store.outbox.rejected('k-2', 'NOT_ISSUER');
-    store.outbox.enqueue(write('k-1'));
-    store.outbox.enqueue(write('k-2'));
     store.outbox.attempted('k-1');
     expect(store.outbox.pending().map((e) => e.idempotencyKey)).toEqual(['k-3']);
+    // A caller told QUEUED must hear of the write again: queued anew, behind what waits, its attempts from 0.
+    store.outbox.enqueue(write('k-2'));
+    store.outbox.enqueue(write('k-1'));
+    store.outbox.enqueue(write('k-3'));
+    expect(store.outbox.pending().map((e) => [e.idempotencyKey, e.attempts])).toEqual([['k-3', 0], ['k-2', 0], ['k-1', 0]]);
+    for (const k of ['k-1', 'k-2']) store.outbox.delivered(k);
     // Marks for keys never queued do nothing.
     store.outbox.delivered('k-unknown');
     expect(store.outbox.pending().map((e) => e.idempotencyKey)).toEqual(['k-3']);
