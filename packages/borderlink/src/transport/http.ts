@@ -257,6 +257,15 @@ function toTransportError(err: Error, responseStarted: boolean): Error {
 }
 
 /** A transport rejects with the signal's own reason when it is an Error (the layer above decides what it means). */
+/** An answer's headers with one string per name: undici already lower-cases names; a repeated header arrives as an array. */
+function joinedHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
+  for (const name in headers) {
+    const value = headers[name];
+    if (typeof value !== 'string' && value !== undefined) headers[name] = value.join(', ');
+  }
+  return headers as Record<string, string | undefined>;
+}
+
 function abortReason(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : toAbortError(signal.reason);
 }
@@ -521,12 +530,7 @@ class Attempt implements LaneEntry {
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
     if (this.settled) return;
     this.status = statusCode;
-    // undici already lower-cases names; a repeated header arrives as an array.
-    for (const name in headers) {
-      const value = headers[name];
-      if (typeof value !== 'string' && value !== undefined) headers[name] = value.join(', ');
-    }
-    this.headers = headers as Record<string, string | undefined>;
+    this.headers = joinedHeaders(headers);
     const declared = headers['content-length'];
     if (declared !== undefined && Number(declared) > this.lane.maxResponseBytes) this.fail(tooLargeError(this.lane.maxResponseBytes));
   }
@@ -683,11 +687,7 @@ class StreamAttempt implements LaneEntry {
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
     if (this.settled) return;
     this.status = statusCode;
-    for (const name in headers) {
-      const value = headers[name];
-      if (typeof value !== 'string' && value !== undefined) headers[name] = value.join(', ');
-    }
-    this.headers = headers as Record<string, string | undefined>;
+    this.headers = joinedHeaders(headers);
     if (statusCode >= 200 && statusCode < 300) {
       this.settled = true;
       this.streaming = true;
