@@ -17,6 +17,7 @@ import {
   type Source,
 } from 'borderlink';
 import { createMockGateway, demoDataset, memoryOfflineStore, type Dataset, type MockGateway } from 'borderlink/testing';
+import { deadUrl } from '../helpers/outbox';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
 const STOLEN = { documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' } as const;
@@ -100,12 +101,6 @@ function client(url: string, extra: Record<string, unknown>) {
 }
 
 /** A URL where nothing listens: a gateway that was there and is gone. */
-async function deadUrl(): Promise<{ url: string; port: number }> {
-  const g = await createMockGateway();
-  const url = g.url;
-  await g.close();
-  return { url, port: Number(new URL(url).port) };
-}
 
 describe('the offline copy, when the gateway cannot be reached', () => {
   it('answers a HIT from the copy and says it came from the copy, with its dataAsOf and why', async () => {

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AbortError, BorderlinkError, PermissionError, ProtocolError, createClient, formatMrz, httpTransport, StoreError, type AuditEvent, type OfflineStore, type OfflineRecord, type SnapshotChange, type SnapshotEnd, type Source } from 'borderlink';
 import { createMockGateway, memoryOfflineStore } from 'borderlink/testing';
 import { startHostileGateway } from '../hostile/server';
+import { deadUrl } from '../helpers/outbox';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
 
@@ -13,12 +14,6 @@ afterEach(async () => {
   closers = [];
 });
 
-async function deadUrl(): Promise<string> {
-  const g = await createMockGateway();
-  const url = g.url;
-  await g.close();
-  return url;
-}
 
 async function* full(source: Source, records: OfflineRecord[]): AsyncIterable<SnapshotChange | SnapshotEnd> {
   for (const record of records) yield { op: 'upsert', record };
@@ -37,7 +32,7 @@ describe('an MRZ check answered from the copy', () => {
     const store = memoryOfflineStore();
     for (const s of ['SLTD', 'TDAWN', 'NOMINAL'] as const) await store.apply(s, full(s, []));
     const audits: AuditEvent[] = [];
-    const client = createClient({ transport: httpTransport({ baseUrl: await deadUrl() }), context, retry: { retries: 0 }, offline: { store }, onAudit: (e) => audits.push(e) });
+    const client = createClient({ transport: httpTransport({ baseUrl: (await deadUrl()).url }), context, retry: { retries: 0 }, offline: { store }, onAudit: (e) => audits.push(e) });
     closers.push(() => client.close());
     const result = await client.checkMrz(nameless, { allowInvalidMrz: true });
     expect(result.servedFrom).toBe('offline');
@@ -113,7 +108,7 @@ describe('a check of several subjects, or of a document with its holder, answere
     const store = memoryOfflineStore();
     await store.apply('NOMINAL', full('NOMINAL', [ANNA]));
     for (const s of ['SLTD', 'TDAWN'] as const) await store.apply(s, full(s, []));
-    const client = createClient({ transport: httpTransport({ baseUrl: await deadUrl() }), context, retry: { retries: 0 }, offline: { store } });
+    const client = createClient({ transport: httpTransport({ baseUrl: (await deadUrl()).url }), context, retry: { retries: 0 }, offline: { store } });
     closers.push(() => client.close());
     return client;
   }
@@ -170,7 +165,7 @@ describe('the age of the copy', () => {
         return st === undefined ? undefined : { ...st, dataAsOf: ahead, syncedAt: ahead };
       },
     };
-    const client = createClient({ transport: httpTransport({ baseUrl: await deadUrl() }), context, retry: { retries: 0 }, offline: { store } });
+    const client = createClient({ transport: httpTransport({ baseUrl: (await deadUrl()).url }), context, retry: { retries: 0 }, offline: { store } });
     closers.push(() => client.close());
     const result = await client.checkDocument({ documentNumber: 'ZZ0000001', issuingState: 'UTO', documentType: 'PASSPORT' });
     expect(result.servedFrom).toBe('offline');
@@ -184,7 +179,7 @@ describe('one record found for two subjects', () => {
     const store = memoryOfflineStore();
     const record = { source: 'SMV', recordId: 'SMV-ONE', ownerCountry: 'D', vehicle: { vin: 'WVWZZZ1JZXW000001', plate: 'B-AB 1', registrationCountry: 'D' } } as OfflineRecord;
     await store.apply('SMV', full('SMV', [record]));
-    const client = createClient({ transport: httpTransport({ baseUrl: await deadUrl() }), context, retry: { retries: 0 }, offline: { store } });
+    const client = createClient({ transport: httpTransport({ baseUrl: (await deadUrl()).url }), context, retry: { retries: 0 }, offline: { store } });
     closers.push(() => client.close());
     const result = await client.check({ subjects: [{ kind: 'vehicle', vin: 'WVWZZZ1JZXW000001' }, { kind: 'vehicle', plate: 'B-AB 1', registrationCountry: 'D' }] });
     expect(result.verdict).toBe('HIT');

@@ -1,33 +1,15 @@
 // Review of the durable outbox against a gateway we did not write, over real sockets: a refusal for good is one
 // whatever its status, never queued and never replayed for ever.
-import { afterEach, describe, expect, it } from 'vitest';
-import { BorderlinkError, createClient, httpTransport, type ClientEvent, type OutboxStore } from 'borderlink';
+import { describe, expect, it } from 'vitest';
+import { BorderlinkError, type OutboxStore } from 'borderlink';
 import { memoryOfflineStore } from 'borderlink/testing';
 import { startHostileGateway, type HostileAnswer } from '../hostile/server';
+import { REPORT, closeAfterEach, outboxClient } from '../helpers/outbox';
 
-const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
-const REPORT = { documentNumber: 'UT1234567', issuingState: 'UTO', documentType: 'PASSPORT', status: 'STOLEN', incidentDate: '2026-11-20' } as const;
 
-let closers: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of closers.reverse()) await c();
-  closers = [];
-});
+const closers = closeAfterEach();
+const client = (url: string, store: OutboxStore, flushIntervalMs?: number) => outboxClient(closers, url, store, flushIntervalMs);
 
-function client(url: string, store: OutboxStore, flushIntervalMs?: number) {
-  const events: ClientEvent[] = [];
-  const c = createClient({
-    transport: httpTransport({ baseUrl: url }),
-    context,
-    retry: { retries: 0 },
-    breaker: false,
-    timeoutMs: 1000,
-    outbox: { store, ...(flushIntervalMs !== undefined ? { flushIntervalMs } : {}) },
-  });
-  for (const t of ['queued', 'delivered', 'rejected'] as const) c.on(t, (e) => events.push(e));
-  closers.push(() => c.close());
-  return { c, events };
-}
 
 describe('the outbox and the gateway', () => {
   const json = (status: number, code: string): HostileAnswer => ({ status, headers: [['content-type', 'application/json']], body: JSON.stringify({ error: { code, message: 'no' } }) });

@@ -1,33 +1,15 @@
 // Review of the durable outbox on the SQLite store, over real sockets: a write answered QUEUED is delivered (or
 // rejected) like any queued write, whatever its key went through before.
-import { afterEach, describe, expect, it } from 'vitest';
-import { ConflictError, createClient, httpTransport, type ClientEvent, type OutboxStore } from 'borderlink';
+import { describe, expect, it } from 'vitest';
+import { ConflictError, type OutboxStore } from 'borderlink';
 import { createMockGateway } from 'borderlink/testing';
 import { open, scratch } from '../offline/fixtures';
+import { REPORT, closeAfterEach, outboxClient } from '../helpers/outbox';
 
-const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
-const REPORT = { documentNumber: 'UT1234567', issuingState: 'UTO', documentType: 'PASSPORT', status: 'STOLEN', incidentDate: '2026-11-20' } as const;
 
-let closers: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of closers.reverse()) await c();
-  closers = [];
-});
+const closers = closeAfterEach();
+const client = (url: string, store: OutboxStore, flushIntervalMs?: number) => outboxClient(closers, url, store, flushIntervalMs);
 
-function client(url: string, store: OutboxStore, flushIntervalMs?: number) {
-  const events: ClientEvent[] = [];
-  const c = createClient({
-    transport: httpTransport({ baseUrl: url }),
-    context,
-    retry: { retries: 0 },
-    breaker: false,
-    timeoutMs: 1000,
-    outbox: { store, ...(flushIntervalMs !== undefined ? { flushIntervalMs } : {}) },
-  });
-  for (const t of ['queued', 'delivered', 'rejected'] as const) c.on(t, (e) => events.push(e));
-  closers.push(() => c.close());
-  return { c, events };
-}
 
 describe('the outbox and a key sent again', () => {
   it('delivers a write sent again under a key that already left the queue, while other writes wait', async () => {

@@ -1,41 +1,18 @@
 // Review of the durable outbox when its store fails, over real sockets: a write is answered QUEUED only when it is
 // queued, a stored write is never reported as a failure because of the outbox, every error says which key (and
 // whether the gateway may have it), and nothing the outbox does in the background can take the process down.
-import { afterEach, describe, expect, it } from 'vitest';
-import { BorderlinkError, createClient, httpTransport, StoreError, type ClientEvent, type OutboxStore } from 'borderlink';
+import { describe, expect, it } from 'vitest';
+import { BorderlinkError, createClient, httpTransport, StoreError, type OutboxStore } from 'borderlink';
 import { createMockGateway, memoryOfflineStore } from 'borderlink/testing';
 import { startHostileGateway } from '../hostile/server';
+import { CONTEXT, REPORT, closeAfterEach, deadUrl, outboxClient } from '../helpers/outbox';
 
-const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
-const REPORT = { documentNumber: 'UT1234567', issuingState: 'UTO', documentType: 'PASSPORT', status: 'STOLEN', incidentDate: '2026-11-20' } as const;
+const context = CONTEXT;
 
-let closers: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of closers.reverse()) await c();
-  closers = [];
-});
+const closers = closeAfterEach();
+const client = (url: string, store: OutboxStore, flushIntervalMs?: number) => outboxClient(closers, url, store, flushIntervalMs);
 
-async function deadUrl(): Promise<{ url: string; port: number }> {
-  const g = await createMockGateway();
-  const url = g.url;
-  await g.close();
-  return { url, port: Number(new URL(url).port) };
-}
 
-function client(url: string, store: OutboxStore, flushIntervalMs?: number) {
-  const events: ClientEvent[] = [];
-  const c = createClient({
-    transport: httpTransport({ baseUrl: url }),
-    context,
-    retry: { retries: 0 },
-    breaker: false,
-    timeoutMs: 1000,
-    outbox: { store, ...(flushIntervalMs !== undefined ? { flushIntervalMs } : {}) },
-  });
-  for (const t of ['queued', 'delivered', 'rejected'] as const) c.on(t, (e) => events.push(e));
-  closers.push(() => c.close());
-  return { c, events };
-}
 
 const failing = () => new StoreError('SQLite failed (SQLITE_IOERR)', { code: 'STORE_FAILED' });
 
