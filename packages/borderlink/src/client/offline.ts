@@ -333,6 +333,11 @@ export class OfflineCopy {
   readonly #inFlight = new Set<string>();
   /** No run starts by itself before this time (epoch ms): see RESCREEN_PAUSE_MS. */
   #pauseUntil = 0;
+  /**
+   * The store held nothing to re-screen when last asked, and nothing was kept since: a gateway that answers then has
+   * nothing to wake, so a check online costs no read of the store. Unknown (false) at start: a restart may find some.
+   */
+  #nothingKept = false;
   #closed = false;
 
   constructor(options: ResolvedOffline, deps: OfflineDeps) {
@@ -348,6 +353,7 @@ export class OfflineCopy {
     const result = offlineResult(this.options, prepared, { requestId, durationMs: Math.round(performance.now() - started), reason });
     let keptAs: string | undefined;
     try {
+      this.#nothingKept = false;
       keptAs = this.options.store.keepForRescreen({
         requestId,
         checkedAt: Date.now(),
@@ -379,6 +385,7 @@ export class OfflineCopy {
     if (unanswered.length > 0) {
       this.#pauseUntil = Date.now() + RESCREEN_PAUSE_MS;
       try {
+        this.#nothingKept = false;
         rest = this.options.store.keepForRescreen({
           requestId: entry.requestId,
           checkedAt: entry.checkedAt,
@@ -444,7 +451,7 @@ export class OfflineCopy {
 
   /** The gateway answered: re-screen what the copy answered meanwhile (one run at a time). */
   linkUp(): void {
-    if (this.#rescreening !== undefined || this.#closed || Date.now() < this.#pauseUntil) return;
+    if (this.#nothingKept || this.#rescreening !== undefined || this.#closed || Date.now() < this.#pauseUntil) return;
     // Nobody awaits a run started here: a store that fails is seen by the next `rescreen()` call instead.
     this.rescreen().catch(() => undefined);
   }
@@ -467,9 +474,10 @@ export class OfflineCopy {
     for (;;) {
       if (this.#closed) return done;
       const wanted = Math.min(RESCREEN_BATCH + tried.size + this.#inFlight.size, MAX_RESCREEN_FETCH);
-      const due = this.options.store
-        .rescreenDue(Date.now() - this.options.rescreenWindowMs, wanted)
-        .filter((e) => !tried.has(e.id) && !this.#inFlight.has(e.id));
+      const kept = this.options.store.rescreenDue(Date.now() - this.options.rescreenWindowMs, wanted);
+      // Read and marked in one synchronous step: anything kept after it clears the mark again.
+      if (kept.length === 0) this.#nothingKept = true;
+      const due = kept.filter((e) => !tried.has(e.id) && !this.#inFlight.has(e.id));
       if (due.length === 0) return done;
       for (const entry of due) {
         if (this.#closed) return done;

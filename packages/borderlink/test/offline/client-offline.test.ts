@@ -262,6 +262,33 @@ describe('re-screening what the copy answered, once the gateway is back', () => 
     expect(await c.offline!.rescreen()).toBe(0);
   });
 
+  it('reads the store for checks to re-screen only when there may be some, not on every check online', async () => {
+    const inner = await seeded();
+    let reads = 0;
+    const store: OfflineStore = {
+      ...inner,
+      rescreenDue: (since, limit) => {
+        reads++;
+        return inner.rescreenDue(since, limit);
+      },
+    };
+    const g = await gateway();
+    const { c, events } = client(g.url, { offline: { store } });
+    for (let i = 0; i < 10; i++) await c.checkDocument(UNKNOWN);
+    // One look at start (a restart may have left some), none after it found nothing.
+    await expect.poll(() => reads).toBe(1);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(reads).toBe(1);
+    // Something kept wakes it again: the copy answers while the gateway is gone, and the next check online re-screens it.
+    const port = Number(new URL(g.url).port);
+    await g.close();
+    const withRecord: Dataset = { ...demoDataset, documents: [...demoDataset.documents, { recordId: 'SLTD-UTO-0099', ...UNKNOWN, status: 'STOLEN' }] };
+    expect((await c.checkDocument(UNKNOWN)).servedFrom).toBe('offline');
+    await gateway({ port, dataset: withRecord });
+    await c.checkDocument(STOLEN);
+    await expect.poll(() => events.filter((e) => e.type === 'lateHit').length).toBe(1);
+  });
+
   it('drops what is past the window without sending it', async () => {
     const store = await seeded();
     const { url, port } = await deadUrl();
