@@ -1098,10 +1098,18 @@ export function httpTransport(options: HttpTransportOptions): Transport {
   const origin = url.origin;
   let closing: Promise<void> | undefined;
 
-  /** The headers sent: the static ones, the request's over them, then the token over everything. */
+  /**
+   * The headers sent: the static ones, the request's over them, then the token over everything. The request's own
+   * object goes to the transport's own pool as it is when nothing is to be added (undici only reads it); otherwise,
+   * and always on an integrator's dispatcher (whose interceptors may edit what they are handed), a copy, so the
+   * caller's object is never changed.
+   */
   const headersOf = (request: TransportRequest): Record<string, string> => {
-    const headers: Record<string, string> = staticHeaders === undefined ? { ...request.headers } : { ...staticHeaders, ...request.headers };
-    if (request.body !== undefined && headers['content-type'] === undefined) headers['content-type'] = 'application/json';
+    const given = request.headers;
+    const addType = request.body !== undefined && given['content-type'] === undefined;
+    if (dispatcher === undefined && staticHeaders === undefined && authorization === undefined && !addType) return given;
+    const headers: Record<string, string> = staticHeaders === undefined ? { ...given } : { ...staticHeaders, ...given };
+    if (addType) headers['content-type'] = 'application/json';
     if (authorization !== undefined) headers.authorization = authorization;
     return headers;
   };

@@ -136,6 +136,21 @@ describe('httpTransport: what goes on the wire', () => {
     expect(server.seen[0]!.headers.authorization).toBe('Bearer t0k3n');
   });
 
+  it("hands its own pool the request's headers as they are when it adds none, and they arrive unchanged", async () => {
+    const server = await startServer();
+    const transport = transportFor({ baseUrl: server.url });
+    // Frozen: undici runs in strict mode, so a write to them would throw rather than pass unseen.
+    const headers = Object.freeze({ 'content-type': 'application/json', 'x-request-id': 'r2' });
+    for (let i = 0; i < 2; i++) {
+      const response = await transport.send({ method: 'POST', path: '/v1/checks', headers, body: '{}', timeoutMs: 5000 });
+      expect(response.status).toBe(200);
+    }
+    expect(server.seen.map((s) => [s.headers['content-type'], s.headers['x-request-id'], s.headers.authorization])).toEqual([
+      ['application/json', 'r2', undefined],
+      ['application/json', 'r2', undefined],
+    ]);
+  });
+
   it('prefixes every path with the path of baseUrl', async () => {
     const gw = await startServer();
     const transport = transportFor({ baseUrl: `${gw.url}/national/api/` });
