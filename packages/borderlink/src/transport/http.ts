@@ -355,6 +355,12 @@ function tooLargeError(maxResponseBytes: number): ProtocolError {
   return new ProtocolError(`The gateway's answer is larger than maxResponseBytes (${maxResponseBytes} bytes)`, { retryable: true });
 }
 
+/** Tells a handler of either undici interface (see PoolAttempt) that its request failed before undici took it. */
+function failHandler(handler: Dispatcher.DispatchHandler, err: Error): void {
+  if (handler.onRequestStart === undefined && handler.onError !== undefined) handler.onError(err);
+  else handler.onResponseError?.(undefined as never, err);
+}
+
 /**
  * The transport's own pool, opened on its first request: undici takes about 100 ms to load, more than the rest of
  * borderlink together, and a process that never sends (a command answering `--help`, a lane application that parses
@@ -378,12 +384,15 @@ class LazyPool {
   dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
     if (this.pool !== undefined) return this.pool.dispatch(options, handler);
     if (this.destroyed !== undefined) {
-      handler.onResponseError?.(undefined as never, closedError());
+      failHandler(handler, closedError());
       return false;
     }
     this.waiting.push([options, handler]);
     this.loading ??= import('undici').then(
-      (undici) => this.opened(new undici.Pool(this.origin, this.options)),
+      (undici) => {
+        parseRawHeaders = undici.util.parseHeaders;
+        this.opened(new undici.Pool(this.origin, this.options));
+      },
       (cause: unknown) => {
         // The next request tries the load again and fails alike, rather than waiting on a load that is over.
         this.loading = undefined;
@@ -407,7 +416,7 @@ class LazyPool {
   private failWaiting(reason: () => Error): void {
     const waiting = this.waiting;
     this.waiting = [];
-    for (const [, handler] of waiting) handler.onResponseError?.(undefined as never, reason());
+    for (const [, handler] of waiting) failHandler(handler, reason());
   }
 
   destroy(): Promise<void> {
@@ -576,14 +585,15 @@ interface LaneEntry extends Dispatcher.DispatchHandler {
 }
 
 /**
- * One attempt: the undici handler, the abort listener (`handleEvent`), its entry in the transport's AttemptClock and
- * its queue entry in one object. The hot path allocates this, the promise and its executor, and nothing else per
- * call — measured: an `AbortSignal` plus `Pool.request` per call cost about a third of the throughput.
+ * One `send` attempt: the undici handler (in one of two faces, {@link PoolAttempt} or {@link DispatcherAttempt},
+ * below), the abort listener (`handleEvent`), its entry in the transport's AttemptClock and its queue entry in one
+ * object. The hot path allocates this, the promise and its executor, and nothing else per call — measured: an
+ * `AbortSignal` plus `Pool.request` per call cost about a third of the throughput.
  *
  * The promise settles exactly once, through `settle()`: on the decoded answer, on an error, on the timeout or on the
  * abort. Separately, `lane.release` runs exactly once for a dispatched attempt, when undici is done with it.
  */
-class Attempt implements LaneEntry {
+abstract class Attempt implements LaneEntry {
   resolve!: (response: TransportResponse) => void;
   reject!: (reason: Error) => void;
   settled = false;
@@ -599,8 +609,9 @@ class Attempt implements LaneEntry {
   timerNext: LaneEntry | undefined = undefined;
   flightPrev: LaneEntry | undefined = undefined;
   flightNext: LaneEntry | undefined = undefined;
-  controller: Dispatcher.DispatchController | undefined = undefined;
-  /** Why we gave up after dispatching but before undici handed us a controller; applied in `onRequestStart`. */
+  /** undici has taken the request (it handed over the way to abort it): giving up now means aborting it there. */
+  connected = false;
+  /** Why we gave up after dispatching but before undici took the request; applied when it does (`connect`). */
   abortedWith: Error | undefined = undefined;
   status = 0;
   headers: Record<string, string | undefined> = {};
@@ -628,7 +639,7 @@ class Attempt implements LaneEntry {
     this.settle();
     this.reject(reason);
     if (this.queued !== undefined) this.lane.leave(this);
-    else if (this.controller !== undefined) this.controller.abort(reason);
+    else if (this.connected) this.abortRequest(reason);
     else if (this.dispatched) this.abortedWith = reason;
   }
 
@@ -637,14 +648,18 @@ class Attempt implements LaneEntry {
     if (this.signal !== undefined) this.fail(abortReason(this.signal));
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
+  /** Aborts the request undici took. */
+  protected abstract abortRequest(reason: Error): void;
+
+  /** undici took the request. */
+  protected connect(): void {
     // Given up between dispatch and write (undici was connecting, or waiting a turn to reuse the socket). Throwing here
-    // makes undici drop the request unwritten and keep the socket; `controller.abort` would destroy it.
+    // makes undici drop the request unwritten and keep the socket; aborting it would destroy the socket.
     if (this.abortedWith !== undefined) throw this.abortedWith;
-    this.controller = controller;
+    this.connected = true;
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+  protected responseStart(statusCode: number, headers: Record<string, string | string[] | undefined>): void {
     if (this.settled) return;
     this.status = statusCode;
     this.headers = joinedHeaders(headers);
@@ -652,7 +667,7 @@ class Attempt implements LaneEntry {
     if (declared !== undefined && Number(declared) > this.lane.maxResponseBytes) this.fail(tooLargeError(this.lane.maxResponseBytes));
   }
 
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  protected responseData(chunk: Buffer): void {
     if (this.settled) return;
     const length = this.length + chunk.length;
     if (length > this.lane.maxResponseBytes) return this.fail(tooLargeError(this.lane.maxResponseBytes));
@@ -661,7 +676,7 @@ class Attempt implements LaneEntry {
     else (this.rest ??= [this.first]).push(chunk);
   }
 
-  onResponseEnd(): void {
+  protected responseEnd(): void {
     if (!this.settled) this.answer();
     this.lane.release(this);
   }
@@ -681,12 +696,84 @@ class Attempt implements LaneEntry {
     this.resolve({ status, headers, body });
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController | undefined, err: Error): void {
+  protected responseError(err: Error): void {
     if (!this.settled) {
       this.settle();
       this.reject(toTransportError(err, this.status !== 0));
     }
     this.lane.release(this);
+  }
+}
+
+/** undici's own header parser, kept when the module loads (an attempt on the transport's own pool runs after that). */
+let parseRawHeaders: ((headers: Buffer[]) => Record<string, string | string[] | undefined>) | undefined;
+
+/**
+ * A `send` attempt on the transport's own pool, as the handler undici's pool calls itself (onConnect, onHeaders,
+ * onData, onComplete, onError). The newer handler interface (onRequestStart…) reaches the pool only through an adapter
+ * undici makes per request, which wraps the abort function in a controller object and parses the (empty) trailers:
+ * measured over a real socket against a gateway process, in alternating runs on a busy machine, that adapter cost
+ * between 1 and 7% of a check's client CPU. A `stream` attempt keeps the newer interface: it pauses the connection
+ * through the controller, and a snapshot is not the hot path.
+ */
+class PoolAttempt extends Attempt {
+  private abortWith: ((reason: Error) => void) | undefined = undefined;
+
+  protected abortRequest(reason: Error): void {
+    this.abortWith?.(reason);
+  }
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.connect();
+    this.abortWith = abort;
+  }
+
+  onHeaders(statusCode: number, headers: Buffer[]): boolean {
+    this.responseStart(statusCode, parseRawHeaders!(headers));
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.responseData(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    this.responseEnd();
+  }
+
+  onError(err: Error): void {
+    this.responseError(err);
+  }
+}
+
+/** A `send` attempt on a dispatcher the integrator gave: the handler interface undici documents for dispatchers. */
+class DispatcherAttempt extends Attempt {
+  private controller: Dispatcher.DispatchController | undefined = undefined;
+
+  protected abortRequest(reason: Error): void {
+    this.controller?.abort(reason);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.connect();
+    this.controller = controller;
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    this.responseStart(statusCode, headers);
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.responseData(chunk);
+  }
+
+  onResponseEnd(): void {
+    this.responseEnd();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, err: Error): void {
+    this.responseError(err);
   }
 }
 
@@ -1126,7 +1213,7 @@ export function httpTransport(options: HttpTransportOptions): Transport {
       }
 
       const headers = headersOf(request);
-      const attempt = new Attempt(lane, signal, timeoutMs);
+      const attempt = dispatcher === undefined ? new PoolAttempt(lane, signal, timeoutMs) : new DispatcherAttempt(lane, signal, timeoutMs);
       const promise = new Promise<TransportResponse>((resolve, reject) => {
         attempt.resolve = resolve;
         attempt.reject = reject;

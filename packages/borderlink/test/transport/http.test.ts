@@ -237,6 +237,16 @@ describe('httpTransport: answers', () => {
     expect(response.headers['Retry-After']).toBeUndefined();
   });
 
+  it('joins a repeated answer header into one value, as send and stream read it', async () => {
+    const gw = await startServer((_req, res) => {
+      res.setHeader('x-multi', ['a', 'b']);
+      res.end('{}');
+    });
+    const transport = transportFor({ baseUrl: gw.url });
+    expect((await transport.send(get())).headers['x-multi']).toBe('a, b');
+    expect((await transport.stream!(get())).headers['x-multi']).toBe('a, b');
+  });
+
   it('resolves an empty body as the empty string', async () => {
     const gw = await startServer((_req, res) => {
       res.writeHead(204);
@@ -529,6 +539,23 @@ describe('httpTransport: close', () => {
     const err = await rejection(transport.send(get()));
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).message).toMatch(/after close/);
+  });
+});
+
+describe('httpTransport: close before undici has loaded', () => {
+  it('fails a send and a stream given before its pool was opened with a ConfigError, and sends neither', async () => {
+    const gw = await startServer();
+    const transport = httpTransport({ baseUrl: gw.url });
+    // undici is loaded (by an import that settles later) on the transport's first request: both wait for it.
+    const sent = rejection(transport.send(get()));
+    const streamed = rejection(transport.stream!(get()));
+    await transport.close();
+
+    for (const err of await Promise.all([sent, streamed])) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).message).toMatch(/after close/);
+    }
+    expect(gw.seen).toHaveLength(0);
   });
 });
 
