@@ -158,8 +158,8 @@ export class ReadPath {
     try {
       // Validated input comes out of zod in schema order, so equal queries give equal text.
       const itemText = checkItemText(prepared.subjects, prepared.sources);
-      // Cache keys are keyed hashes: a cache outlives the request. The in-flight table may use the body itself, which
-      // is in memory exactly as long as its entry.
+      // Cache keys are keyed hashes: a cache outlives the request. The in-flight table may use the check's own text,
+      // which is in memory exactly as long as its entry: the item's text under its context's (see Deduper.run).
       const cacheKey = this.cache !== undefined ? memoryKey(recorder.memoryKeySecret, this.#contextKeyText(prepared.context) + itemText) : undefined;
       // A hit is answered without a promise of its own, and without the request's text: the cached path is synchronous
       // up to the caller's await.
@@ -173,9 +173,11 @@ export class ReadPath {
           const contextText = contextJson(prepared.context);
           online = () => this.#batched(batcher, prepared, checked, started, contextText, itemText, cacheKey);
         } else {
-          const bodyText = singleCheckText(contextJson(prepared.context), itemText);
-          const key = cacheKey ?? (this.#dedupe !== undefined ? bodyText : undefined);
-          online = () => this.#check(prepared, requestId, checked, started, bodyText, key);
+          const contextText = contextJson(prepared.context);
+          const bodyText = singleCheckText(contextText, itemText);
+          const key = cacheKey ?? (this.#dedupe !== undefined ? itemText : undefined);
+          const keyScope = cacheKey === undefined ? contextText : undefined;
+          online = () => this.#check(prepared, requestId, checked, started, bodyText, key, keyScope);
         }
         const offline = this.#deps.offline;
         // An answer from the copy is this call's own: it carries an id of its own even when batched.
@@ -308,6 +310,7 @@ export class ReadPath {
     started: number,
     bodyText: string,
     key: string | undefined,
+    keyScope?: string,
   ): Promise<CheckResult> {
     const cache = this.cache;
     const dedupe = this.#dedupe;
@@ -323,7 +326,7 @@ export class ReadPath {
     // A check that joined another's request answers with that request's x-request-id: it is the one the gateway saw.
     const carried =
       dedupe !== undefined && key !== undefined
-        ? await dedupe.run(key, send, callSignal, deadlineAt)
+        ? await dedupe.run(key, send, callSignal, deadlineAt, keyScope)
         : await send();
     // The client's own id: the gateway's body id is its own field, checked, and never goes into the audit trail.
     // A request's answer is built for it alone (readCheckAnswer makes new objects): it needs a copy only when it went to
