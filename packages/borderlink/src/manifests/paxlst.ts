@@ -187,7 +187,7 @@ class PaxlstReader {
   #count(s: EdifactSegment, what: string, actual: number): void {
     const text = first(s, 0);
     if (!/^\d{1,9}$/.test(text)) fail('MISSING_ELEMENT', s, `the count of ${what} is not a number`, 1);
-    if (Number(text) !== actual) fail('COUNT_MISMATCH', s, `the trailer counts ${Number(text)} ${what}, ${actual} were read`, 1);
+    if (Number(text) !== actual) fail('COUNT_MISMATCH', s, `the trailer counts ${Number(text)} ${what}, and ${actual} are there`, 1);
   }
 
   #unh(s: EdifactSegment): void {
@@ -250,10 +250,10 @@ class PaxlstReader {
     }
     const at = this.#cntAt ?? s;
     if (message.declaredPassengers !== undefined && message.declaredPassengers !== passengers && message.declaredPassengers !== total.passengers) {
-      fail('COUNT_MISMATCH', at, `CNT+42 declares ${message.declaredPassengers} passengers, ${passengers} were read`, 1);
+      fail('COUNT_MISMATCH', at, `CNT+42 declares ${message.declaredPassengers} passengers, and ${passengers} are there`, 1);
     }
     if (message.declaredCrew !== undefined && message.declaredCrew !== crew && message.declaredCrew !== total.crew) {
-      fail('COUNT_MISMATCH', at, `CNT+41 declares ${message.declaredCrew} crew members, ${crew} were read`, 1);
+      fail('COUNT_MISMATCH', at, `CNT+41 declares ${message.declaredCrew} crew members, and ${crew} are there`, 1);
     }
     this.#cntAt = undefined;
   }
