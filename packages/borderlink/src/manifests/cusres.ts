@@ -57,9 +57,15 @@ export interface FormatCusresOptions {
   codes?: Partial<Record<BoardingAnswer, string>>;
   /** End each segment with a line break after its terminator. @default true */
   newlines?: boolean;
+  /**
+   * Mark the interchange as a test (UNB 0035 = 1), so the carrier's system does not act on it: for answers from a
+   * demo or test gateway.
+   * @default the manifest's own test indicator, else false
+   */
+  test?: boolean;
 }
 
-const OPTION_NAMES = ['reference', 'manifest', 'sender', 'recipient', 'preparedAt', 'codes', 'newlines'] as const;
+const OPTION_NAMES = ['reference', 'manifest', 'sender', 'recipient', 'preparedAt', 'codes', 'newlines', 'test'] as const;
 const CODE = /^[A-Z0-9]{1,3}$/;
 const REFERENCE = /^[A-Za-z0-9]{1,14}$/;
 
@@ -135,7 +141,7 @@ export function formatCusres(results: Iterable<ScreenedTraveller>, options: Form
   seg('UNB', [syntax, '4'], [options.sender ?? (manifest?.interchange.recipient || 'STATE')], [options.recipient ?? (manifest?.interchange.sender || 'CARRIER')], [
     `${two(at.getUTCFullYear() % 100)}${two(at.getUTCMonth() + 1)}${two(at.getUTCDate())}`,
     `${two(at.getUTCHours())}${two(at.getUTCMinutes())}`,
-  ], options.reference);
+  ], options.reference, ...((options.test ?? manifest?.interchange.test ?? false) ? ['', '', '', '', '', '1'] : []));
   let messages = 0;
   for (const [index, travellers] of [...byMessage.entries()].sort((a, b) => a[0] - b[0])) {
     messages++;
