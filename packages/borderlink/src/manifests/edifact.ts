@@ -1,7 +1,6 @@
 // A streaming UN/EDIFACT tokenizer (ISO 9735 syntax 3 and 4): text in, segments out, fed in chunks of any size.
 // Zero dependencies. The fast path is the common case (a segment without a release character): native indexOf and
 // split do the scanning, which is what keeps parsing within a small factor of JSON.parse.
-import { TextDecoder } from 'node:util';
 import { EdifactError, issue } from './errors';
 
 /** The characters an interchange is written with: from its UNA, or the defaults `:+.? '`. */
@@ -324,7 +323,8 @@ const SYNTAX_CHARSETS: Readonly<Record<string, string>> = {
  * @internal
  */
 export async function* decodeEdifact(input: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>): AsyncGenerator<string> {
-  let decoder: TextDecoder | undefined;
+  // The global TextDecoder: a `node:util` import would be rewritten to a bare `util` by the bundler.
+  let decoder: { decode(input?: Uint8Array, options?: { stream?: boolean }): string } | undefined;
   let head: Uint8Array[] = [];
   let headBytes = 0;
   for await (const chunk of input) {
