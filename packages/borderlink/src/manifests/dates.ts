@@ -13,7 +13,11 @@ const LENGTH_FORMAT: Readonly<Record<number, string>> = { 6: '101', 8: '102', 10
  */
 export function isoDate(value: string, format: string | undefined, century: Century, now: Date): string | undefined {
   const code = format === undefined || format === '' ? LENGTH_FORMAT[value.length] : format;
-  if (code === undefined || FORMAT_LENGTH[code] !== value.length || !/^\d+$/.test(value)) return undefined;
+  if (code === undefined || FORMAT_LENGTH[code] !== value.length) return undefined;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
   const long = code === '102' || code === '203';
   let year: number;
   let rest: string;

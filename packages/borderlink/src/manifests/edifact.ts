@@ -214,16 +214,20 @@ export class EdifactTokenizer {
       }
       if (end - start > this.#max) this.#tooLong(b, start);
       const line = this.#line;
-      let text = b.slice(start, end);
-      if (this.#skipLf && text.indexOf('\n') !== -1) {
-        for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) === LF) this.#line++;
-        text = text.replace(/\n/g, '');
+      this.#position++;
+      let segment = this.#fast(b, start, end, line);
+      if (segment === undefined) {
+        let text = b.slice(start, end);
+        if (this.#skipLf && text.indexOf('\n') !== -1) {
+          for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) === LF) this.#line++;
+          text = text.replace(/\n/g, '');
+        }
+        if (this.#skipCr && text.indexOf('\r') !== -1) text = text.replace(/\r/g, '');
+        segment = this.#segment(text, line);
       }
-      if (this.#skipCr && text.indexOf('\r') !== -1) text = text.replace(/\r/g, '');
       start = end + terminator.length;
       from = start;
-      this.#position++;
-      onSegment(this.#segment(text, line));
+      onSegment(segment);
     }
     this.#start = start;
   }
@@ -232,6 +236,43 @@ export class EdifactTokenizer {
     throw new EdifactError([
       issue('SEGMENT_TOO_LONG', { position: this.#position + 1, line: this.#line, tag: b.slice(start, start + 3) }, `the segment runs over ${this.#max} characters without a terminator`),
     ]);
+  }
+
+  /**
+   * The common case, read in one pass over the buffer with no copy of the segment: no release character and no line
+   * break inside. `undefined` sends the segment to the general path.
+   */
+  #fast(b: string, start: number, end: number, line: number): EdifactSegment | undefined {
+    const sep = this.#sep!;
+    const element = sep.element.charCodeAt(0);
+    const component = sep.component.charCodeAt(0);
+    const release = sep.release.charCodeAt(0);
+    const tagEnd = start + 3;
+    if (end < tagEnd || !isTag(b.slice(start, tagEnd))) return undefined;
+    const after = tagEnd < end ? b.charCodeAt(tagEnd) : element;
+    if (after !== element) return undefined;
+    const elements: string[][] = [];
+    let components: string[] = [];
+    let from = tagEnd + 1;
+    for (let i = from; i < end; i++) {
+      const c = b.charCodeAt(i);
+      if (c === element) {
+        components.push(b.slice(from, i));
+        elements.push(components);
+        components = [];
+        from = i + 1;
+      } else if (c === component) {
+        components.push(b.slice(from, i));
+        from = i + 1;
+      } else if (c === release || c === LF || c === CR) {
+        return undefined;
+      }
+    }
+    if (tagEnd < end) {
+      components.push(b.slice(from, end));
+      elements.push(components);
+    }
+    return { tag: b.slice(start, tagEnd), elements, position: this.#position, line };
   }
 
   #segment(text: string, line: number): EdifactSegment {

@@ -412,7 +412,14 @@ class PaxlstReader {
     const message = this.#message!;
     const qualifier = first(s, 0);
     const known = ROLES[qualifier];
-    const name = (s.elements[3] ?? []).map((c) => c.trim());
+    const name = s.elements[3] ?? [];
+    const givenNames: string[] = [];
+    for (let i = 1; i < name.length; i++) {
+      const given = name[i]!.trim();
+      if (given === '') continue;
+      if (given.indexOf(' ') === -1) givenNames.push(given);
+      else for (const part of given.split(/\s+/)) givenNames.push(part);
+    }
     const traveller: PaxlstTraveller = {
       index: this.#travellers.length + 1,
       message: this.#messages.length,
@@ -421,12 +428,23 @@ class PaxlstReader {
       role: known?.role ?? (message.list === 'crew' ? 'crew' : 'passenger'),
       qualifier,
       inTransit: known?.inTransit ?? false,
-      surname: name[0] ?? '',
-      givenNames: name.slice(1).flatMap((n) => n.split(/\s+/)).filter(Boolean),
+      surname: name[0]?.trim() ?? '',
+      givenNames,
       documents: [],
       references: [],
       issues: [],
     };
+    if (s.elements.length > 4) this.#address(s, traveller);
+    this.#traveller = traveller;
+    this.#document = undefined;
+    this.#context = 'traveller';
+    this.#travellers.push(traveller);
+    message.travellers.push(traveller);
+    if (known === undefined) this.#travellerIssue('UNKNOWN_CODE', s, 'a party qualifier (NAD 3035) that is neither a passenger’s nor a crew member’s', 1);
+    if (traveller.surname === '') this.#travellerIssue('TRAVELLER_WITHOUT_NAME', s, 'the traveller has no surname (NAD C080)', 4);
+  }
+
+  #address(s: EdifactSegment, traveller: PaxlstTraveller): void {
     const address: NonNullable<PaxlstTraveller['address']> = {};
     const street = (s.elements[4] ?? []).map((c) => c.trim()).filter(Boolean).join(' ');
     if (street !== '') address.street = street;
@@ -439,13 +457,6 @@ class PaxlstReader {
     const country = first(s, 8);
     if (country !== '') address.country = country;
     if (Object.keys(address).length > 0) traveller.address = address;
-    this.#traveller = traveller;
-    this.#document = undefined;
-    this.#context = 'traveller';
-    this.#travellers.push(traveller);
-    message.travellers.push(traveller);
-    if (known === undefined) this.#travellerIssue('UNKNOWN_CODE', s, 'a party qualifier (NAD 3035) that is neither a passenger’s nor a crew member’s', 1);
-    if (traveller.surname === '') this.#travellerIssue('TRAVELLER_WITHOUT_NAME', s, 'the traveller has no surname (NAD C080)', 4);
   }
 
   /** A traveller is complete: what it lacks to be checked becomes its issues. */
