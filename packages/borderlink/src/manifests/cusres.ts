@@ -1,7 +1,7 @@
 // formatCusres: the state's answer to a PAXLST, board / no-board per traveller, as a CUSRES interchange in the
 // layout of the iAPI guide. Rule 1 at the gate: only a clear result (every source asked, every answer NO_HIT) is
 // "board"; an INCOMPLETE, a possible hit, an error, or a traveller with no answer at all is "contact".
-import { ConfigError, isClear, type CheckResult } from 'borderlink';
+import { ConfigError, isClear, type CheckResult, type Source } from 'borderlink';
 import { DEFAULT_SEPARATORS } from './edifact';
 import { refuseUnknownOptions } from './options';
 import type { ScreenedTraveller } from './screen';
@@ -23,9 +23,16 @@ export const CUSRES_ANSWER_CODES: Readonly<Record<BoardingAnswer, string>> = Obj
 const RANK: Readonly<Record<BoardingAnswer, number>> = { BOARD: 0, CONTACT: 1, NO_BOARD: 2 };
 
 /**
+ * The sources a traveller must have been searched in, and cleared by, to board: the travel document (SLTD) and the
+ * person (NOMINAL). A screen with `subjects: 'person'`, or a traveller without a document, is never "board".
+ */
+export const BOARDING_SOURCES: readonly Source[] = Object.freeze(['SLTD', 'NOMINAL'] as const);
+
+/**
  * The answer a screening result gives at the gate: `BOARD` only for a clear result ({@link isClear}: every requested
- * source asked and answered `NO_HIT`), `NO_BOARD` for a `HIT`, `CONTACT` for anything else (`POSSIBLE_HIT`,
- * `INCOMPLETE`, an error, no result).
+ * source asked and answered `NO_HIT`) that searched the traveller's document and the traveller
+ * ({@link BOARDING_SOURCES}), `NO_BOARD` for a `HIT`, `CONTACT` for anything else (`POSSIBLE_HIT`, `INCOMPLETE`,
+ * an error, no result, a traveller whose document or person was not searched).
  * @example
  * ```ts
  * boardingAnswer({ error: new TimeoutError('late') }); // 'CONTACT'
@@ -34,7 +41,9 @@ const RANK: Readonly<Record<BoardingAnswer, number>> = { BOARD: 0, CONTACT: 1, N
 export function boardingAnswer(row: { result?: CheckResult | undefined; error?: unknown }): BoardingAnswer {
   if (row.error !== undefined || row.result === undefined) return 'CONTACT';
   if (row.result.verdict === 'HIT') return 'NO_BOARD';
-  return row.result.verdict === 'NO_HIT' && isClear(row.result) ? 'BOARD' : 'CONTACT';
+  if (row.result.verdict !== 'NO_HIT' || !isClear(row.result)) return 'CONTACT';
+  const searched = new Set(row.result.outcomes.filter((o) => o.status === 'NO_HIT').map((o) => o.source));
+  return BOARDING_SOURCES.every((source) => searched.has(source)) ? 'BOARD' : 'CONTACT';
 }
 
 /** Options of {@link formatCusres}. */

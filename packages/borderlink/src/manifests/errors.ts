@@ -9,6 +9,8 @@ export const EDIFACT_ISSUE_CODES = Object.freeze([
   'UNTERMINATED_SEGMENT',
   /** A segment longer than `maxSegmentLength`: a file without terminators, or of another format. */
   'SEGMENT_TOO_LONG',
+  /** More segments than `maxSegments`: not a flight's manifest, or several hundred flights in one file. */
+  'TOO_MANY_SEGMENTS',
   /** A segment does not start with a three-character tag (often a value with an unreleased separator before it). */
   'BAD_TAG',
   /** The UNA service string advice is cut off, or names one character for two roles. */

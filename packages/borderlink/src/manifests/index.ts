@@ -28,5 +28,5 @@ export type {
 } from './types';
 export { screenPaxlst, toBatchItem, toBatchItems } from './screen';
 export type { ScreenPaxlstOptions, ScreenedTraveller, ToBatchItemOptions, TravellerSubjects } from './screen';
-export { BOARDING_ANSWERS, CUSRES_ANSWER_CODES, boardingAnswer, formatCusres } from './cusres';
+export { BOARDING_ANSWERS, BOARDING_SOURCES, CUSRES_ANSWER_CODES, boardingAnswer, formatCusres } from './cusres';
 export type { BoardingAnswer, FormatCusresOptions } from './cusres';

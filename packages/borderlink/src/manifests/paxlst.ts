@@ -24,13 +24,19 @@ import type {
 export interface ParsePaxlstOptions {
   /** The longest segment read, in characters; a longer one is an error (a file without terminators). @default 4096 */
   maxSegmentLength?: number;
+  /**
+   * The most segments read: a manifest is held whole, so a file of millions of segments is refused instead. The
+   * largest aircraft's full list is under 20,000 segments.
+   * @default 500000
+   */
+  maxSegments?: number;
   /** Add a `SKIPPED_SEGMENT` warning for each segment of the guide passed over by name (MEA, GEI, FTX, …). @default false */
   reportSkipped?: boolean;
   /** Today, to read two-digit years (a birth is never in the future). @default the current date */
   now?: Date;
 }
 
-const OPTION_NAMES = ['maxSegmentLength', 'reportSkipped', 'now'] as const;
+const OPTION_NAMES = ['maxSegmentLength', 'maxSegments', 'reportSkipped', 'now'] as const;
 
 /** BGM 1001 document codes of the guide. */
 const LIST_KINDS: Readonly<Record<string, PaxlstListKind>> = { '745': 'passengers', '250': 'crew', '336': 'crew', '266': 'closeOut' };
@@ -611,9 +617,18 @@ function read(options: ParsePaxlstOptions): { tokenizer: EdifactTokenizer; reade
   if (max !== undefined && !(Number.isInteger(max) && max >= 64 && max <= 1_048_576)) {
     throw new ConfigError('parsePaxlst: option `maxSegmentLength` must be an integer from 64 to 1048576');
   }
+  const most = options.maxSegments ?? 500_000;
+  if (!(Number.isInteger(most) && most >= 1)) throw new ConfigError('parsePaxlst: option `maxSegments` must be a positive integer');
   const tokenizer = new EdifactTokenizer(max !== undefined ? { maxSegmentLength: max } : {});
   const reader = new PaxlstReader(options);
-  return { tokenizer, reader, onSegment: (s) => reader.push(s, tokenizer.separators!) };
+  return {
+    tokenizer,
+    reader,
+    onSegment: (s) => {
+      if (s.position > most) fail('TOO_MANY_SEGMENTS', s, `the interchange runs over ${most} segments (option maxSegments)`);
+      reader.push(s, tokenizer.separators!);
+    },
+  };
 }
 
 /**

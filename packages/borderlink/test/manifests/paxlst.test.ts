@@ -221,6 +221,11 @@ describe('parsePaxlst, as a stream', () => {
     expect(parsePaxlst(wrapped, { now }).travellers.map((t) => t.line)).toEqual([Math.floor(flat.indexOf("NAD+FL") / 17) + 1, Math.floor(flat.indexOf('NAD+DDT') / 17) + 1]);
   });
 
+  it('refuses an interchange of more segments than maxSegments, at the first one over', () => {
+    expect(() => parsePaxlst(fixture('multileg.edi'), { maxSegments: 20 })).toThrow(expect.objectContaining({ edifactIssues: [expect.objectContaining({ code: 'TOO_MANY_SEGMENTS', segment: 21 })] }));
+    expect(parsePaxlst(fixture('multileg.edi'), { maxSegments: 29, now }).travellers).toHaveLength(2);
+  });
+
   it('refuses a text without terminators once it is longer than maxSegmentLength, without holding it whole', async () => {
     async function* endless() {
       yield 'UNB+UNOA:4+A+B+250301:0900+1';

@@ -142,6 +142,16 @@ describe('formatCusres', () => {
     expect(answerCodes(formatCusres(errored, { reference: 'A2' }))).toEqual(['2Z']);
   });
 
+  it('never answers board for a clear result that did not search the traveller’s document and person', async () => {
+    const client = createClient({ transport: mockTransport(), context });
+    const answers: string[] = [];
+    for await (const row of screenPaxlst(client, fixture('multileg.edi'), { parse: { now }, subjects: 'person' })) answers.push(`${row.result?.verdict}:${boardingAnswer(row)}`);
+    for await (const row of screenPaxlst(client, fixture('multileg.edi'), { parse: { now }, subjects: 'documents' })) answers.push(`${row.result?.verdict}:${boardingAnswer(row)}`);
+    for await (const row of screenPaxlst(client, fixture('multileg.edi'), { parse: { now } })) answers.push(`${row.result?.verdict}:${boardingAnswer(row)}`);
+    await client.close();
+    expect(answers).toEqual(['NO_HIT:CONTACT', 'NO_HIT:CONTACT', 'NO_HIT:CONTACT', 'NO_HIT:CONTACT', 'NO_HIT:BOARD', 'NO_HIT:BOARD']);
+  });
+
   it('takes a state’s own codes, and refuses codes that make another answer read as board', () => {
     const row = { id: '1', traveller: parsePaxlst(fixture('multileg.edi'), { now }).travellers[0]!, result: { verdict: 'HIT', outcomes: [], hits: [] } as unknown as CheckResult };
     expect(answerCodes(formatCusres([row], { reference: 'A3', codes: { NO_BOARD: 'NB' } }))).toEqual(['NB']);
