@@ -121,7 +121,7 @@ export class BorderlinkError extends Error {
 }
 
 /** Codes of {@link InputError}. */
-export type InputErrorCode = 'INVALID_INPUT' | 'INVALID_MRZ' | 'INVALID_REQUEST' | 'TOO_MANY_ITEMS';
+export type InputErrorCode = 'INVALID_INPUT' | 'INVALID_MRZ' | 'INVALID_EDIFACT' | 'INVALID_REQUEST' | 'TOO_MANY_ITEMS';
 
 /**
  * The input was refused, before sending (validation) or by the gateway (400, 413). `issues` names each bad field by

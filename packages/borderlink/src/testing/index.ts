@@ -25,3 +25,5 @@ export { createMockGateway } from './mock-gateway';
 export type { MockGateway, MockGatewayOptions } from './mock-gateway';
 export { memoryOfflineStore } from './memory-store';
 export type { MemoryOfflineStore, MemoryOutboxStore } from './memory-store';
+export { writePaxlst } from './paxlst';
+export type { PaxlstDraft, PaxlstDraftMessage, PaxlstDraftTraveller, WritePaxlstOptions } from './paxlst';
