@@ -150,7 +150,7 @@ const clientOptionsSchema = z.strictObject({
       { error: 'must be an object' },
     )
     .refine((c) => c.maxPollIntervalMs === undefined || c.maxPollIntervalMs >= (c.pollIntervalMs ?? 2000), {
-      error: 'maxPollIntervalMs must be at least pollIntervalMs',
+      error: 'must be at least pollIntervalMs',
       path: ['maxPollIntervalMs'],
     })
     .optional(),

@@ -6,7 +6,7 @@
 // same key: the gateway replays the request it stored instead of asking the owner a fourth time.
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { AbortError, BorderlinkError, InputError, ProtocolError } from '../errors/index';
+import { AbortError, BorderlinkError, InputError, NotFoundError, ProtocolError } from '../errors/index';
 import { abortErrorFrom, isAbortSignal } from '../internal/abort';
 import { parseOptions } from '../internal/options';
 import {
@@ -214,6 +214,21 @@ function hitRefOf(hit: unknown): { hitId: string; source: Source | undefined; re
   return { hitId: given!.hitId as string, source: given!.source as Source | undefined, recordId: given!.recordId as string | undefined };
 }
 
+/** A 404 said of what was asked about (a hit, a confirmation request), not of a record: the same error otherwise. */
+function notFound(err: BorderlinkError, what: string): BorderlinkError {
+  if (!(err instanceof NotFoundError)) return err;
+  const said = new NotFoundError(`The gateway knows no such ${what} (NOT_FOUND)`, {
+    status: err.status,
+    requestId: err.requestId,
+    attempts: err.attempts,
+    durationMs: err.durationMs,
+    gatewayCode: err.gatewayCode,
+    cause: err,
+  });
+  said.mayHaveBeenStored = err.mayHaveBeenStored;
+  return said;
+}
+
 const isTransient = (err: unknown): boolean => err instanceof BorderlinkError && err.retryable && !(err instanceof AbortError);
 
 /** Everything a request of the hit repeats, and who asks. */
@@ -379,7 +394,7 @@ export class Confirmations {
       });
       return { value: outcome.value, acceptedAt };
     } catch (err) {
-      const error = recorder.failed(err, requestId, started);
+      const error = notFound(recorder.failed(err, requestId, started), 'hit');
       writeError(error, idempotencyKey);
       recorder.audit('CONFIRMATION_REQUEST', prepared, { requestId, ...about, confirmation: audited, error });
       throw error;
@@ -412,7 +427,7 @@ export class Confirmations {
       });
       return { ...outcome, requestId };
     } catch (err) {
-      throw recorder.failed(err, requestId, started);
+      throw notFound(recorder.failed(err, requestId, started), 'confirmation request');
     }
   }
 }
@@ -655,7 +670,12 @@ class Handle implements Confirmation {
   }
 
   refresh(options?: ConfirmationWaitOptions): Promise<ConfirmationRequestState> {
-    const { signal } = parseOptions('confirmation.refresh', waitOptionsSchema, options ?? {});
+    let signal: AbortSignal | undefined;
+    try {
+      ({ signal } = parseOptions('confirmation.refresh', waitOptionsSchema, options ?? {}));
+    } catch (err) {
+      return Promise.reject(err);
+    }
     if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
     return this.#exclusive(async () => {
       await this.#step(signal);
@@ -664,8 +684,9 @@ class Handle implements Confirmation {
   }
 
   wait(options?: ConfirmationWaitOptions): Promise<ConfirmationRequestState> {
-    const { signal } = parseOptions('confirmation.wait', waitOptionsSchema, options ?? {});
+    let signal: AbortSignal | undefined;
     try {
+      ({ signal } = parseOptions('confirmation.wait', waitOptionsSchema, options ?? {}));
       this.#owner.deps.assertOpen();
     } catch (err) {
       return Promise.reject(err);

@@ -4,14 +4,16 @@
 import { describe, expect, it } from 'vitest';
 import {
   AbortError,
+  ConfigError,
   ConflictError,
   InputError,
+  createClient,
   type AuditEvent,
   type Confirmation,
   type ConfirmationChangeEvent,
   type ConfirmationRequestState,
 } from 'borderlink';
-import type { ConfirmationScript, MockGateway } from 'borderlink/testing';
+import { mockTransport, type ConfirmationScript, type MockGateway } from 'borderlink/testing';
 import { PERSONAL, connect, context, fakeClock, hitOf, startGateway, type FakeClock } from './helpers';
 
 const MINUTE = 60_000;
@@ -221,7 +223,7 @@ describe('resumeConfirmation', () => {
   it('refuses an id that is not one before anything is sent', async () => {
     const { gateway, client } = await setUp();
     await expect(client.resumeConfirmation('has spaces in it')).rejects.toMatchObject({ code: 'INVALID_INPUT', issues: [{ path: 'confirmationId', message: expect.any(String) }] });
-    await expect(client.resumeConfirmation('CONF-999999')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(client.resumeConfirmation('CONF-999999')).rejects.toMatchObject({ code: 'NOT_FOUND', status: 404, message: 'The gateway knows no such confirmation request (NOT_FOUND)' });
     expect(gateway.requests).toHaveLength(1);
   });
 });
@@ -256,6 +258,28 @@ describe('a confirmation request is a write', () => {
     expect(reused).toBeInstanceOf(ConflictError);
     expect(reused).toMatchObject({ idempotencyKey: 'case-4711-confirm-2', mayHaveBeenStored: false });
     const unknown = await client.requestConfirmation({ hitId: 'HIT-000000-NO-SUCH-RECORD' }, { priority: 'URGENT', reason, locationId: 'UTO-LANE-07' }).catch((e: unknown) => e);
-    expect(unknown).toMatchObject({ code: 'NOT_FOUND', idempotencyKey: expect.any(String) });
+    expect(unknown).toMatchObject({ code: 'NOT_FOUND', message: 'The gateway knows no such hit (NOT_FOUND)', idempotencyKey: expect.any(String), mayHaveBeenStored: false });
+  });
+});
+
+describe('the options of confirmations', () => {
+  it('refuses a setting it does not know, or out of its range, when the client is made', () => {
+    const make = (confirmations: unknown) => () => createClient({ transport: mockTransport(), context, confirmations: confirmations as never });
+    expect(make({ deadlineMs: {} })).toThrow(new ConfigError('createClient: option `confirmations.deadlineMs` is not known'));
+    expect(make({ pollIntervalMs: 50 })).toThrow(ConfigError);
+    expect(make({ pollIntervalMs: 5000, maxPollIntervalMs: 1000 })).toThrow(new ConfigError('createClient: option `confirmations.maxPollIntervalMs` must be at least pollIntervalMs'));
+    expect(make({ deadlinesMs: { URGENT: 500 } })).toThrow(ConfigError);
+    expect(make({ deadlinesMs: { SOON: 60_000 } })).toThrow(ConfigError);
+    expect(make({ deadlinesMs: { URGENT: 5 * MINUTE, ROUTINE: 30 * MINUTE }, pollIntervalMs: 1000, maxPollIntervalMs: 30_000 })).not.toThrow();
+  });
+
+  it("refuses a handle's options and listeners it does not know", async () => {
+    const { client } = await setUp({ answer: 'NEVER' });
+    const confirmation = await client.requestConfirmation(await hitOf(client, 'SLTD'), { priority: 'URGENT', reason });
+    await expect(confirmation.wait({ timeoutMs: 5 } as never)).rejects.toThrow(new ConfigError('confirmation.wait: option `timeoutMs` is not known'));
+    await expect(confirmation.refresh({ signal: 'soon' } as never)).rejects.toThrow(new ConfigError('confirmation.refresh: option `signal` must be an AbortSignal'));
+    expect(() => confirmation.on('change' as never, () => {})).toThrow(ConfigError);
+    expect(() => confirmation.on('confirmation', 5 as never)).toThrow(ConfigError);
+    await expect(client.requestConfirmation({ hitId: '' }, { priority: 'URGENT', reason })).rejects.toMatchObject({ code: 'INVALID_INPUT', issues: [{ path: 'hit.hitId', message: expect.any(String) }] });
   });
 });

@@ -35,7 +35,7 @@ async function gatewayAnswering(looks: unknown[]) {
     const look = looks[Math.min(n++, looks.length - 1)];
     return { status: 200, body: JSON.stringify(look) };
   });
-  const client = createClient({ transport: httpTransport({ baseUrl: gateway.url }), context, retry: { retries: 0 } });
+  const client = createClient({ transport: httpTransport({ baseUrl: gateway.url }), context, retry: { retries: 0 }, confirmations: { pollIntervalMs: 100 } });
   open = { gateway, client };
   const confirmation = await client.requestConfirmation({ hitId }, { priority: 'URGENT', reason: 'Holder held at lane 7' });
   const seen: ConfirmationChangeEvent[] = [];
