@@ -2,12 +2,15 @@
 // The rules of the states are the table of queries/confirmation.ts, applied here one event at a time; nothing else
 // moves a handle. Writes follow writes.ts (rule 3): each request has one idempotency key, reused on every retry of that
 // request, named by every error of it. The first request's key is the caller's or a new UUID; the key of the next
-// request is derived from the one that lapsed, so a client that crashed while renewing and resumes renews under the
-// same key: the gateway replays the request it stored instead of asking the owner a fourth time.
+// request is derived from the one that lapsed and who asks, so a client that crashed while renewing and resumes
+// renews under the same key: the gateway replays the request it stored instead of asking the owner again. (Another
+// operator taking it up sends another body, so another key; the gateway answers a second renewal of one request with
+// the first: protocol v1's `renews` rule.)
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { AbortError, BorderlinkError, InputError, NotFoundError, ProtocolError } from '../errors/index';
 import { abortErrorFrom, isAbortSignal } from '../internal/abort';
+import { canonicalJson } from '../internal/hash';
 import { parseOptions } from '../internal/options';
 import {
   readConfirmationCreated,
@@ -22,7 +25,7 @@ import { contextHeaders } from '../protocol/snapshot';
 import { HEADERS, PATHS, type ConfirmationRequestBody } from '../protocol/wire';
 import {
   MAX_CONFIRMATION_REQUESTS,
-  isFinalConfirmationState,
+  isFinalMachineState,
   nextConfirmationState,
   publicConfirmationState,
   type ConfirmationEvent,
@@ -73,6 +76,11 @@ export function resolveConfirmationSettings(settings: ConfirmationSettings | und
 /**
  * The hit to confirm: a hit of a check (its `source` and `recordId` then go into the audit event), or its `hitId`
  * alone.
+ * @example
+ * ```ts
+ * await client.requestConfirmation(result.hits[0]!, { priority: 'URGENT', reason });
+ * await client.requestConfirmation({ hitId: 'HIT-000001-SLTD-UTO-0001' }, { priority: 'ROUTINE', reason });
+ * ```
  */
 export interface HitRef {
   hitId: string;
@@ -196,9 +204,12 @@ const waitOptionsSchema = z.strictObject({
   signal: z.custom<AbortSignal>(isAbortSignal, { error: 'must be an AbortSignal' }).optional(),
 } satisfies Record<keyof ConfirmationWaitOptions, z.ZodType>);
 
-/** The key of the request that follows `lapsed`: the same however often it is sent, from any process. */
-function renewalKey(hitId: string, lapsed: string): string {
-  return `bl-renew-${createHash('sha256').update(`${hitId}\n${lapsed}`).digest('hex').slice(0, 40)}`;
+/**
+ * The key of the request that follows `lapsed`, asked by `context`: the same however often it is sent, from any
+ * process, for the same body (a key with another body would be refused as reused).
+ */
+function renewalKey(hitId: string, lapsed: string, context: QueryContext): string {
+  return `bl-renew-${createHash('sha256').update(`${hitId}\n${lapsed}\n${canonicalJson(context)}`).digest('hex').slice(0, 40)}`;
 }
 
 function hitRefOf(hit: unknown): { hitId: string; source: Source | undefined; recordId: string | undefined } {
@@ -652,8 +663,9 @@ class Handle implements Confirmation {
       return;
     }
     const lapsed = this.#confirmationId;
-    const key = renewalKey(this.#chain.hitId, lapsed);
-    const created = await this.#owner.send(this.#chain, this.#context(), key, lapsed, this.#attempt + 1, signal);
+    const context = this.#context();
+    const key = renewalKey(this.#chain.hitId, lapsed, context);
+    const created = await this.#owner.send(this.#chain, context, key, lapsed, this.#attempt + 1, signal);
     this.#confirmationId = created.value.confirmationId;
     this.#attempt += 1;
     this.#idempotencyKey = key;
@@ -691,7 +703,7 @@ class Handle implements Confirmation {
     } catch (err) {
       return Promise.reject(err);
     }
-    if (isFinalConfirmationState(this.#state)) return Promise.resolve(this.state);
+    if (isFinalMachineState(this.#state)) return Promise.resolve(this.state);
     if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
     let follower = this.#follower;
     if (follower === undefined) {
@@ -737,7 +749,7 @@ class Handle implements Confirmation {
   /** Looks, sleeps, looks again, until the state is final. */
   async #follow(signal: AbortSignal): Promise<ConfirmationRequestState> {
     const { settings, resilience } = this.#owner.deps;
-    while (!isFinalConfirmationState(this.#state)) {
+    while (!isFinalMachineState(this.#state)) {
       await sleep(resilience.clock, this.#nextDelay(), signal);
       const attempt = this.#attempt;
       try {
@@ -749,7 +761,7 @@ class Handle implements Confirmation {
         continue;
       }
       // Nothing new: look less often. A new request in force starts from the first interval again.
-      if (this.#attempt === attempt && !isFinalConfirmationState(this.#state)) this.#intervalMs = Math.min(this.#intervalMs * 2, settings.maxPollIntervalMs);
+      if (this.#attempt === attempt && !isFinalMachineState(this.#state)) this.#intervalMs = Math.min(this.#intervalMs * 2, settings.maxPollIntervalMs);
     }
     return this.state;
   }

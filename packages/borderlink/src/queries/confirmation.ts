@@ -95,7 +95,18 @@ export function publicConfirmationState(state: ConfirmationMachineState): Confir
   return state === 'LAPSED' ? 'PENDING' : state;
 }
 
-/** Whether `state` ends a wait: an owner's answer, or `EXPIRED`. */
-export function isFinalConfirmationState(state: ConfirmationMachineState): boolean {
+/**
+ * Whether `state` ends a wait: an owner's answer, or `EXPIRED`.
+ * @example
+ * ```ts
+ * if (isFinalConfirmationState(confirmation.state)) closeTheCase(confirmation.state);
+ * ```
+ */
+export function isFinalConfirmationState(state: ConfirmationRequestState): boolean {
+  return isFinalMachineState(state);
+}
+
+/** {@link isFinalConfirmationState} for the machine's states too (`LAPSED` is not final). @internal */
+export function isFinalMachineState(state: ConfirmationMachineState): boolean {
   return state !== 'PENDING' && state !== 'LAPSED';
 }

@@ -62,6 +62,8 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 /** The confirmation paths of one gateway. @internal */
 export function createConfirmationDesk(index: DatasetIndex, desk: ConfirmationDesk, idempotent: Idempotent) {
   const byId = new Map<string, StoredRequest>();
+  /** The request that renewed each request, by the renewed one's id: a chain has one next request. */
+  const renewedBy = new Map<string, StoredRequest>();
   let counter = 0;
 
   /** When the owner answers the chain: never for NEVER. */
@@ -117,6 +119,12 @@ export function createConfirmationDesk(index: DatasetIndex, desk: ConfirmationDe
         const prior = byId.get(b.renews);
         if (prior === undefined || prior.hitId !== hitId) return invalid(requestId, [{ path: 'renews', message: 'must name a confirmation request of this hit' }]);
         if (prior.attempt >= 3) return invalid(requestId, [{ path: 'renews', message: 'must name the first or second request: a hit is asked at most three times' }]);
+        // Renewed already (by another client that took the lapsed request up): that renewal is the answer.
+        const next = renewedBy.get(prior.confirmationId);
+        if (next !== undefined) {
+          const body = { confirmationId: next.confirmationId, state: 'PENDING', dueAt: iso(next.dueAt) };
+          return respond(200, requestId, body, { [HEADERS.idempotentReplayed]: 'true' });
+        }
         chain = prior.chain;
         attempt = prior.attempt + 1;
       } else {
@@ -137,6 +145,7 @@ export function createConfirmationDesk(index: DatasetIndex, desk: ConfirmationDe
         dueAt: now + desk.deadlinesMs[b.priority],
       };
       byId.set(stored.confirmationId, stored);
+      if (b.renews !== undefined) renewedBy.set(b.renews, stored);
       // PENDING, as every new request is: the owner's answer, even one already given, is read with a GET.
       return { status: 201, body: { confirmationId: stored.confirmationId, state: 'PENDING', dueAt: iso(stored.dueAt) } };
     });

@@ -7,7 +7,7 @@ import {
   CONFIRMATION_MACHINE_STATES,
   CONFIRMATION_TRANSITIONS,
   GATEWAY_CONFIRMATION_EVENTS,
-  isFinalConfirmationState,
+  isFinalMachineState,
   nextConfirmationState,
   publicConfirmationState,
   type ConfirmationEvent,
@@ -86,7 +86,7 @@ describe('the confirmation state table', () => {
     }
     expect([...reached].sort()).toEqual([...CONFIRMATION_MACHINE_STATES].sort());
     // Every state that is not final has a way on.
-    for (const s of CONFIRMATION_MACHINE_STATES.filter((x) => !isFinalConfirmationState(x))) {
+    for (const s of CONFIRMATION_MACHINE_STATES.filter((x) => !isFinalMachineState(x))) {
       const onward = CONFIRMATION_EVENTS.map((e) => nextConfirmationState(s, e)).filter((n) => n !== undefined && n !== s);
       expect(onward.length, s).toBeGreaterThan(0);
     }
@@ -94,7 +94,7 @@ describe('the confirmation state table', () => {
 
   it('shows LAPSED to the caller as PENDING, and only the answers and EXPIRED as final', () => {
     expect(publicConfirmationState('LAPSED')).toBe('PENDING');
-    expect(CONFIRMATION_MACHINE_STATES.filter(isFinalConfirmationState).sort()).toEqual(['CONFIRMED', 'EXPIRED', 'NOT_CONFIRMED', 'RECORD_NO_LONGER_VALID']);
+    expect(CONFIRMATION_MACHINE_STATES.filter(isFinalMachineState).sort()).toEqual(['CONFIRMED', 'EXPIRED', 'NOT_CONFIRMED', 'RECORD_NO_LONGER_VALID']);
   });
 
   it('is the table docs/second-line.md shows', () => {

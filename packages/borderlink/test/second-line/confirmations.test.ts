@@ -220,6 +220,21 @@ describe('resumeConfirmation', () => {
     expect(one.idempotencyKey).toBe(renewals[0]!.headers['idempotency-key']);
   });
 
+  it('asks the owner once more, not twice, when two operators take up the same lapsed request', async () => {
+    const { clock, gateway, client } = await setUp({ answer: 'NEVER' });
+    const confirmation = await client.requestConfirmation(await hitOf(client, 'TDAWN'), { priority: 'URGENT', reason });
+    clock.advance(10 * MINUTE);
+    const one = await connect(gateway, { clock, context: { ...context, operatorId: 'officer-0042' } }).client.resumeConfirmation(confirmation.confirmationId);
+    const two = await connect(gateway, { clock, context: { ...context, operatorId: 'officer-0077' } }).client.resumeConfirmation(confirmation.confirmationId);
+    await one.refresh();
+    await two.refresh();
+    const renewals = posts(gateway).slice(1);
+    // Two bodies (who asks differs), so two keys; one renewal at the gateway, which both follow.
+    expect(new Set(renewals.map((r) => r.headers['idempotency-key'])).size).toBe(2);
+    expect(two.confirmationId).toBe(one.confirmationId);
+    expect(two.attempt).toBe(2);
+  });
+
   it('refuses an id that is not one before anything is sent', async () => {
     const { gateway, client } = await setUp();
     await expect(client.resumeConfirmation('has spaces in it')).rejects.toMatchObject({ code: 'INVALID_INPUT', issues: [{ path: 'confirmationId', message: expect.any(String) }] });

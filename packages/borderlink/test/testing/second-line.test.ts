@@ -97,7 +97,7 @@ describe('POST /v1/hits/{hitId}/confirmation-requests', () => {
     expect((await ask(handle, hitId, { priority: 'ROUTINE' })).status).toBe(409);
   });
 
-  it('chains a renewal to the request it renews, three at most', async () => {
+  it('chains a renewal to the request it renews, one per request, three at most', async () => {
     const handle = createGatewayHandler();
     const hitId = await hitIdOf(handle);
     const one = json(await ask(handle, hitId, {}, 'key-chain-1')).confirmationId as string;
@@ -105,6 +105,9 @@ describe('POST /v1/hits/{hitId}/confirmation-requests', () => {
     const three = json(await ask(handle, hitId, { renews: two }, 'key-chain-3')).confirmationId as string;
     const attempt = async (id: string) => json(await get(handle, `/v1/confirmation-requests/${id}`)).attempt;
     expect([await attempt(one), await attempt(two), await attempt(three)]).toEqual([1, 2, 3]);
+    // A second renewal of one request, under another key (another client took it up): the first renewal.
+    const again = await ask(handle, hitId, { renews: one, reason: 'taken up at the desk' }, 'key-chain-2b');
+    expect([again.status, again.headers['idempotent-replayed'], json(again).confirmationId]).toEqual([200, 'true', two]);
     const fourth = await ask(handle, hitId, { renews: three }, 'key-chain-4');
     expect([fourth.status, (json(fourth).error as { details: { path: string }[] }).details[0]!.path]).toEqual([400, 'renews']);
     const other = await hitIdOf(handle, { kind: 'person', surname: 'STORGAARD', givenNames: ['NILS', 'ERIK'], dateOfBirth: '1968-03-22' });
