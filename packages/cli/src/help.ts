@@ -1,12 +1,13 @@
 // The --help texts. Kept beside each other so the exit-code table and the environment are written once.
 import { DOCUMENT_TYPES, PURPOSES, SEXES, SOURCES } from 'borderlink';
 import { DEFAULT_MAX_STALENESS_HOURS } from './copy-age';
-import { EXIT_CODES } from './exit-codes';
+import { CONFIRMATION_EXIT_CODES, EXIT_CODES } from './exit-codes';
 import { STORE_KEYS } from './store-keys';
 
 const exitTable = EXIT_CODES.map((e) => `  ${e.code}  ${e.meaning}`).join('\n');
+const confirmationExitTable = CONFIRMATION_EXIT_CODES.map((e) => `  ${String(e.code).padStart(2)}  ${e.meaning}`).join('\n');
 
-const connection = `Where to check (check, screen, sync, outbox flush):
+const connection = `Where to check (check, screen, sync, outbox flush, record, confirm):
   --gateway URL        the national gateway (env BORDERLINK_GATEWAY_URL). Only when no connection flag
                        and no BORDERLINK_ variable at all is set (not even to ""), the embedded DEMO
                        gateway answers from synthetic data, and every line of its answers says so;
@@ -43,6 +44,8 @@ export const HELP: Record<string, string> = {
 Usage:
   borderlink check --mrz LINE1 LINE2 [LINE3]     check the document and holder of an MRZ
   borderlink check document|person|vehicle …    check one subject
+  borderlink record SOURCE RECORD_ID             the full record a hit points to (second line)
+  borderlink confirm HIT_ID [--urgent] [--wait]  ask the owner country to confirm a hit
   borderlink screen MANIFEST.csv|.jsonl|.edi|-   screen a manifest (CSV, JSONL, PAXLST), JSON lines out
   borderlink sync --store PATH [--sources …]     sync the offline copy, re-screen what it answered
   borderlink check … --offline-store PATH        answer from the copy when the gateway cannot
@@ -226,6 +229,47 @@ Exit code: the worst row: HIT 1 > POSSIBLE_HIT 2 > a gateway error 5 > INCOMPLET
 that could not be read) > NO_HIT 0. 7 when no row was screened (an empty or header-only manifest,
 or every row unreadable). 4 for a bad command line, an unreadable manifest or an unknown column;
 6 when the JSON lines could not be written.`,
+
+  record: `Usage:
+  borderlink record ${SOURCES.join('|')} RECORD_ID [--json]
+
+The full record a hit points to, for the second line: for SLTD the document with who reported it
+and its history; for TDAWN and NOMINAL the notice in full (aliases, physical description,
+languages, when it was published and expires); for SMV the vehicle's full description. The gateway
+decides which purposes may read one: a BORDER_CHECK is usually refused (PURPOSE_NOT_ALLOWED, exit 5):
+give --purpose SECOND_LINE or INVESTIGATION. The demo gateway gives them to its TEST purpose.
+
+  --json               the record as one JSON object: { "record", "warnings", "requestId", … }
+${connection}
+${common}
+
+Exit code: 0 the record was read; 4 a bad command line; 5 refused (PURPOSE_NOT_ALLOWED, FORBIDDEN),
+not found, or any gateway error.`,
+
+  confirm: `Usage:
+  borderlink confirm HIT_ID [--urgent] [--reason TEXT] [--wait] [--json] [--location ID]
+  borderlink confirm --resume CONFIRMATION_ID [--wait] [--json]
+
+Asks the country that owns the hit's record to confirm it: a hit is a lead until it does. URGENT
+when the subject is held (answer due within 10 minutes), ROUTINE otherwise (60). With --wait, follows
+the answer: a status line on a terminal, one line per change otherwise; when a deadline passes with
+no answer, the next request is sent, at most three, then EXPIRED. Ctrl-C stops waiting (exit 130)
+and prints how to take it up again with --resume.
+
+  --urgent             priority URGENT (default ROUTINE)
+  --reason TEXT        why, for the owner (it goes to the gateway only; default: a line saying the
+                       command asked)
+  --location ID        where the subject is held (env BORDERLINK_LOCATION; required unless demo)
+  --wait               follow the confirmation until the owner answers or it expires
+  --resume ID          take up a confirmation asked before, by its confirmation id
+  --json               JSON lines: {"type":"requested"|"resumed"}, each {"type":"confirmation"}
+                       change, and last {"type":"final"} (or "stopped")
+${connection}
+${common}
+
+Exit codes:
+${confirmationExitTable}
+   4  a bad command line;  5  a gateway error;  6  anything unexpected;  130  stopped with Ctrl-C`,
 
   gateway: `Usage:
   borderlink gateway [--port 8080] [--host 127.0.0.1] [--tls | --tls-key FILE --tls-cert FILE]

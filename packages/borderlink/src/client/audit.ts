@@ -1,6 +1,6 @@
 // Audit events and log lines: one audit event per call (rule 2: subjects as keyed hashes unless the integrator opts
 // in), and log lines that carry call metadata only, never a searched value.
-import type { AuditEvent, AuditSubject } from '../audit/index';
+import type { AuditConfirmation, AuditEvent, AuditSubject } from '../audit/index';
 import { BorderlinkError, ProtocolError } from '../errors/index';
 import { toAbortError } from '../internal/abort';
 import type { KeyObject } from 'node:crypto';
@@ -21,7 +21,14 @@ export interface AuditInfo {
   outcome?: 'QUEUED';
   /** For a re-screen: the request id of the check the offline copy answered. */
   rescreenOf?: string;
+  /** The hits the call was about, when it is not a check (a confirmation request, a record read from a hit). */
+  hitIds?: string[];
+  /** For a confirmation request. */
+  confirmation?: AuditConfirmation;
 }
+
+/** The actions whose event lists the sources: a check's asked, a record read's own. */
+const SOURCED: ReadonlySet<AuditEvent['action']> = new Set(['CHECK', 'RESCREEN', 'RECORD']);
 
 /** @internal */
 export interface RecorderOptions {
@@ -101,11 +108,12 @@ export class Recorder {
       ...(context.locationId !== undefined ? { locationId: context.locationId } : {}),
       subjects,
       // A copy: the default lists are shared constants, and the event is the integrator's to edit.
-      ...(action === 'CHECK' || action === 'RESCREEN' ? { sources: [...prepared.sources] } : {}),
+      ...(SOURCED.has(action) || prepared.sources.length > 0 ? { sources: [...prepared.sources] } : {}),
       ...(info.result !== undefined ? { verdict: info.result.verdict, servedFrom: info.result.servedFrom } : {}),
       outcome: info.outcome ?? info.error?.code ?? 'OK',
-      hitIds: info.result?.hits.map((h) => h.hitId) ?? [],
+      hitIds: info.result?.hits.map((h) => h.hitId) ?? (info.hitIds !== undefined ? [...info.hitIds] : []),
       ...(info.recordId !== undefined ? { recordId: info.recordId } : {}),
+      ...(info.confirmation !== undefined ? { confirmation: { ...info.confirmation } } : {}),
       ...(info.rescreenOf !== undefined ? { rescreenOf: info.rescreenOf } : {}),
       durationMs: info.result?.durationMs ?? info.durationMs ?? info.error?.durationMs ?? 0,
       attempts: info.result?.attempts ?? info.attempts ?? info.error?.attempts ?? 0,

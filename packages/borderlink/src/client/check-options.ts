@@ -21,7 +21,8 @@ import type { OfflineStore, OutboxStore } from '../stores/types';
 /** The longest a batched call waits for others: longer is a unit mistake for a check someone waits on. @unit milliseconds */
 const MAX_BATCH_DELAY_MS = 1000;
 import type { MrzCheckOptions } from '../queries/mrz-check';
-import type { CallOptions, ClientOptions, WriteOptions } from './options';
+import type { CallOptions, ClientOptions, ConfirmationSettings, ReadOptions, WriteOptions } from './options';
+import { CONFIRMATION_PRIORITIES } from '../queries/values';
 
 const isFunction = (v: unknown): v is (...args: never[]) => unknown => typeof v === 'function';
 const fn = <T>() => z.custom<T>(isFunction, { error: 'must be a function' }).optional();
@@ -133,6 +134,25 @@ const clientOptionsSchema = z.strictObject({
       } satisfies Record<keyof OfflineOptions, z.ZodType>,
       { error: 'must be an object' },
     )
+    .optional(),
+  confirmations: z
+    .strictObject(
+      {
+        deadlinesMs: z
+          .strictObject(
+            Object.fromEntries(CONFIRMATION_PRIORITIES.map((p) => [p, integer(1000, MAX_INTERVAL_MS)])) as Record<(typeof CONFIRMATION_PRIORITIES)[number], ReturnType<typeof integer>>,
+            { error: 'must be an object' },
+          )
+          .optional(),
+        pollIntervalMs: integer(100, 10 * 60 * 1000),
+        maxPollIntervalMs: integer(100, 60 * 60 * 1000),
+      } satisfies Record<keyof ConfirmationSettings, z.ZodType>,
+      { error: 'must be an object' },
+    )
+    .refine((c) => c.maxPollIntervalMs === undefined || c.maxPollIntervalMs >= (c.pollIntervalMs ?? 2000), {
+      error: 'must be at least pollIntervalMs',
+      path: ['maxPollIntervalMs'],
+    })
     .optional(),
   ...RESILIENCE_OPTIONS_SHAPE,
 });
@@ -274,6 +294,27 @@ export function checkCallOptions(scope: string, options: CallOptions | undefined
     sources: checked.sources,
     timing: Object.freeze(resolveCallOptions(checked, resilience, scope)),
   };
+}
+
+const readOptionsSchema = z.strictObject(callShape satisfies Record<keyof ReadOptions, z.ZodType>);
+const READ_OPTION_NAMES = Object.keys(readOptionsSchema.shape) as (keyof ReadOptions)[];
+const READ_OPTION_KEYS: ReadonlySet<string> = new Set(READ_OPTION_NAMES);
+
+/** A read's options that is not a check (no `sources`), as checked. @internal */
+export type CheckedReadOptions = Omit<CheckedCallOptions, 'sources'>;
+
+/**
+ * Reads the options of a read that is not a check once and checks what it read (`scope` is the method).
+ * @throws {ConfigError} naming the option.
+ * @internal
+ */
+export function checkReadOptions(scope: string, options: ReadOptions | undefined, resilience: ResolvedResilience): CheckedReadOptions {
+  if (options === undefined) return { context: undefined, signal: undefined, timing: resolveCallOptions(undefined, resilience) };
+  refuseShape(scope, options, READ_OPTION_KEYS, readOptionsSchema);
+  const given = readOptionsOnce(options, READ_OPTION_NAMES)!;
+  parseOptions(scope, readOptionsSchema, given);
+  const checked = given as ReadOptions;
+  return { context: checked.context, signal: checked.signal, timing: resolveCallOptions(checked, resilience, scope) };
 }
 
 /** The call-option pre-check, for the test that holds it to the schema. @internal */

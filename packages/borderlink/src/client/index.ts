@@ -3,6 +3,8 @@ export type { BorderlinkClient, CheckRequest, ClientEvent, ClientEventType, Offl
 export type { LateHitEvent, OfflineOptions, OfflineReason } from './offline';
 export type { SourceSyncResult, SyncEvent, SyncFailedEvent, SyncOptions, SyncProgressEvent } from './sync';
 export type { DeliveredEvent, OutboxHandle, OutboxOptions, PendingWrite, QueuedEvent, QueuedWrite, RejectedEvent } from './outbox';
-export type { CallOptions, ClientOptions, PrivacyOptions, WriteOptions } from './options';
+export type { CallOptions, ClientOptions, ConfirmationSettings, PrivacyOptions, ReadOptions, WriteOptions } from './options';
+export type { RecordRef } from './records';
+export type { Confirmation, ConfirmationChangeEvent, ConfirmationResponse, ConfirmationView, ConfirmationWaitOptions, HitRef } from './confirmations';
 export type { BatchItem, BatchOptions, BatchOutcome, BatchProgress, BatchSummary } from './batch';
 export type { BatchingOptions } from './batching';

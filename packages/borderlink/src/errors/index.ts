@@ -164,11 +164,18 @@ export class AuthenticationError extends BorderlinkError {
   }
 }
 
-/** The authority or operator may not do this (HTTP 403); `NOT_ISSUER` when reporting a document another state issued. */
+/** Codes of {@link PermissionError}. */
+export type PermissionErrorCode = 'FORBIDDEN' | 'NOT_ISSUER' | 'PURPOSE_NOT_ALLOWED';
+
+/**
+ * The authority or operator may not do this (HTTP 403). `NOT_ISSUER` when reporting a document another state issued;
+ * `PURPOSE_NOT_ALLOWED` when the gateway does not allow the request for the context's `purpose` (a full record read
+ * for a `BORDER_CHECK`): ask again with the purpose the work really has (`SECOND_LINE`, `INVESTIGATION`).
+ */
 export class PermissionError extends BorderlinkError {
   static override readonly brand: string = 'PermissionError';
-  override readonly code: 'FORBIDDEN' | 'NOT_ISSUER';
-  constructor(message: string, options: BorderlinkErrorOptions & { code?: 'FORBIDDEN' | 'NOT_ISSUER' } = {}) {
+  override readonly code: PermissionErrorCode;
+  constructor(message: string, options: BorderlinkErrorOptions & { code?: PermissionErrorCode } = {}) {
     super(options.code ?? 'FORBIDDEN', message, false, { status: 403, ...options });
     this.code = options.code ?? 'FORBIDDEN';
   }

@@ -6,6 +6,8 @@
  */
 export { demoDataset, loadDataset } from './dataset';
 export type { Dataset, DatasetDocument, DatasetLinkedDocument, DatasetPerson, DatasetRecord, DatasetVehicle, DatasetRecordBase } from './dataset';
+export type { ConfirmationScript, DatasetHistoryEntry, DatasetNotice } from './dataset';
+export type { SecondLineOptions } from './second-line';
 export { syntheticDataset } from './synthetic';
 export type { SyntheticDatasetOptions } from './synthetic';
 export { FAULT_TYPES, OUTCOME_FAULT_STATUSES, RANDOM_FAULT_MIX, parseFaultSpec } from './faults';
