@@ -120,7 +120,13 @@ class Client implements BorderlinkClient<boolean> {
     const emit = (event: ClientEvent) => this.#listeners.emit(event);
     const copy = resolveOffline(offline, SOURCES);
     this.#offline =
-      copy === undefined ? undefined : new OfflineCopy(copy, { checkOnline: (entry) => this.#reads.checkOnline(entry), emit });
+      copy === undefined
+        ? undefined
+        : new OfflineCopy(copy, {
+            checkOnline: (entry) => this.#reads.checkOnline(entry),
+            emit,
+            refusesNow: () => this.#executor.refusesNow?.() === true,
+          });
     this.#reads = new ReadPath({ ...parts, batching, offline: this.#offline });
     const state = new WriteState(() => this.#reads.forget());
     this.#reads.consult(state);

@@ -169,15 +169,16 @@ export class ReadPath {
       else {
         const batcher = this.#batcher;
         let online: () => Promise<CheckResult>;
-        if (batcher !== undefined) {
-          const contextText = contextJson(prepared.context);
-          online = () => this.#batched(batcher, prepared, checked, started, contextText, itemText, cacheKey);
-        } else {
-          const contextText = contextJson(prepared.context);
-          const bodyText = singleCheckText(contextText, itemText);
-          const key = cacheKey ?? (this.#dedupe !== undefined ? itemText : undefined);
-          const keyScope = cacheKey === undefined ? contextText : undefined;
-          online = () => this.#check(prepared, requestId, checked, started, bodyText, key, keyScope);
+        // The request's text is made when it is sent: a check the offline copy answers at once never needs it.
+        if (batcher !== undefined) online = () => this.#batched(batcher, prepared, checked, started, contextJson(prepared.context), itemText, cacheKey);
+        else {
+          online = () => {
+            const contextText = contextJson(prepared.context);
+            const bodyText = singleCheckText(contextText, itemText);
+            const key = cacheKey ?? (this.#dedupe !== undefined ? itemText : undefined);
+            const keyScope = cacheKey === undefined ? contextText : undefined;
+            return this.#check(prepared, requestId, checked, started, bodyText, key, keyScope);
+          };
         }
         const offline = this.#deps.offline;
         // An answer from the copy is this call's own: it carries an id of its own even when batched.
@@ -200,8 +201,9 @@ export class ReadPath {
    */
   async #withCopy(offline: OfflineCopy, prepared: PreparedCheck, requestId: string, started: number, online: () => Promise<CheckResult>): Promise<CheckResult> {
     if (offline.options.mode === 'first') {
-      const { result, keptAs } = offline.answer(prepared, requestId, started, 'OFFLINE_FIRST');
+      const result = offline.result(prepared, requestId, started, 'OFFLINE_FIRST');
       if (OfflineCopy.isComplete(result)) {
+        const keptAs = await offline.keep(prepared, requestId, result);
         // The online check that follows is a query of its own: its own request id and its own audit event (RESCREEN).
         const entry: RescreenEntry = {
           id: keptAs ?? '',
@@ -215,15 +217,16 @@ export class ReadPath {
         offline.checkInBackground(entry, keptAs);
         return result;
       }
-      if (keptAs !== undefined) offline.forget(keptAs);
     }
+    // The breaker would refuse the check at once: the copy answers as it would then, without the request being built.
+    if (this.#executor.refusesNow?.() === true) return offline.answer(prepared, requestId, started, 'CIRCUIT_OPEN');
     try {
       const result = await online();
       offline.linkUp();
       return result;
     } catch (err) {
       if (!gatewayUnreachable(err)) throw err;
-      return offline.answer(prepared, requestId, started, (err as BorderlinkError).code).result;
+      return offline.answer(prepared, requestId, started, (err as BorderlinkError).code);
     }
   }
 
@@ -377,10 +380,19 @@ export class ReadPath {
    * (never cached nor joined), and one audit event per row.
    */
   batchHost(prepare: BatchHost['prepare'], finish?: BatchHost['finish']): BatchHost {
-    const { recorder } = this.#deps;
+    const { recorder, offline } = this.#deps;
     return {
       prepare,
       ...(finish !== undefined ? { finish } : {}),
+      // The rows of a request the gateway could not take are answered from the copy, by the rule of a single check.
+      ...(offline !== undefined
+        ? {
+            copy: {
+              fallback: (rows, error, started) => (gatewayUnreachable(error) ? offline.answerRows(rows, started, error.code) : undefined),
+              ...(offline.options.mode === 'first' ? { first: (rows, started) => offline.firstRows(rows, started) } : {}),
+            } satisfies BatchHost['copy'],
+          }
+        : {}),
       send: async (context, rows, options) => {
         const requestId = randomUUID();
         const body = checkRowsText(context, rows);

@@ -80,6 +80,22 @@ function* keyChunks(keys: Uint8Array): Generator<Uint8Array> {
   for (let at = 0; at + HASH_BYTES <= keys.length; at += HASH_BYTES) yield keys.subarray(at, at + HASH_BYTES);
 }
 
+interface StateRow {
+  source: Source;
+  cursor: string;
+  data_as_of: string;
+  synced_at: string;
+  record_count: number;
+}
+
+const stateOf = (row: StateRow): SourceState => ({
+  source: row.source,
+  cursor: row.cursor,
+  dataAsOf: row.data_as_of,
+  syncedAt: row.synced_at,
+  recordCount: row.record_count,
+});
+
 /** The offline copy on one connection. @internal */
 export class OfflineCopy {
   readonly #db: SqliteDatabase;
@@ -95,12 +111,14 @@ export class OfflineCopy {
   readonly #collecting = new Map<number, Promise<void>>();
   readonly #copyRow: SqliteStatement;
   readonly #states: SqliteStatement;
+  readonly #state: SqliteStatement;
 
   constructor(db: SqliteDatabase, keys: StoreKeys) {
     this.#db = db;
     this.#keys = keys;
     this.#copyRow = db.prepare('SELECT epoch, gen, max_id, cursor, data_as_of, synced_at, record_count, writer, writer_beat FROM copies WHERE id = ?');
     this.#states = db.prepare('SELECT source, cursor, data_as_of, synced_at, record_count FROM copies WHERE epoch IS NOT NULL ORDER BY id');
+    this.#state = db.prepare('SELECT source, cursor, data_as_of, synced_at, record_count FROM copies WHERE id = ? AND epoch IS NOT NULL');
   }
 
   lookup(source: Source, key: string): OfflineRecord[] {
@@ -125,18 +143,13 @@ export class OfflineCopy {
   }
 
   state(source: Source): SourceState | undefined {
-    copyIdOf(source);
-    return this.inventory().find((s) => s.source === source);
+    // Read once per source of every check answered from the copy: one row, not the inventory.
+    const row = this.#state.get(copyIdOf(source)) as StateRow | undefined;
+    return row === undefined ? undefined : stateOf(row);
   }
 
   inventory(): SourceState[] {
-    return (this.#states.all() as { source: Source; cursor: string; data_as_of: string; synced_at: string; record_count: number }[]).map((row) => ({
-      source: row.source,
-      cursor: row.cursor,
-      dataAsOf: row.data_as_of,
-      syncedAt: row.synced_at,
-      recordCount: row.record_count,
-    }));
+    return (this.#states.all() as StateRow[]).map(stateOf);
   }
 
   async apply(source: Source, lines: AsyncIterable<SnapshotChange | SnapshotEnd>, onProgress?: (progress: ApplyProgress) => void): Promise<SnapshotEnd> {

@@ -119,8 +119,10 @@ export class StoreKeys {
       const decipher = createDecipheriv('aes-256-gcm', this.#aes, bytes.subarray(0, IV_BYTES));
       decipher.setAAD(this.#additionalData(domain, rowKey));
       decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
-      const text = decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES), undefined, 'utf8');
-      return text + decipher.final('utf8');
+      const body = decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES));
+      // Throws when the tag does not match. Decoded once, after: two decodes and a join cost a fifth of an open.
+      decipher.final();
+      return body.toString('utf8');
     } catch {
       return undefined;
     }

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { InputError, StoreError } from '../errors/index';
 import type { RescreenEntry } from '../stores/types';
 import type { StoreKeys } from './crypto';
-import type { SqliteDatabase, SqliteStatement } from './driver';
+import type { SqliteDatabase, SqliteStatement, SqliteTransaction } from './driver';
 
 /** The most entries one call to `rescreenDue` hands out. */
 export const MAX_RESCREEN_BATCH = 10_000;
@@ -18,6 +18,9 @@ export class RescreenQueue {
   readonly #expire: SqliteStatement;
   readonly #due: SqliteStatement;
   readonly #settle: SqliteStatement;
+  readonly #relax: SqliteStatement;
+  readonly #tighten: SqliteStatement;
+  readonly #insertAll: SqliteTransaction<(rows: readonly [string, number, Buffer][]) => void>;
 
   readonly #db: SqliteDatabase;
 
@@ -25,20 +28,61 @@ export class RescreenQueue {
     this.#db = db;
     this.#keys = keys;
     this.#insert = db.prepare('INSERT INTO rescreen (id, checked_at, payload) VALUES (?, ?, ?)');
+    this.#relax = db.prepare('PRAGMA synchronous = NORMAL');
+    this.#tighten = db.prepare('PRAGMA synchronous = FULL');
+    this.#insertAll = db.transaction((rows: readonly [string, number, Buffer][]) => {
+      for (const row of rows) this.#insert.run(...row);
+    });
     this.#expire = db.prepare('DELETE FROM rescreen WHERE checked_at < ?');
     this.#due = db.prepare('SELECT id, payload FROM rescreen WHERE checked_at >= ? ORDER BY checked_at, seq LIMIT ?').raw();
     this.#settle = db.prepare('DELETE FROM rescreen WHERE id = ?');
   }
 
   keep(entry: Omit<RescreenEntry, 'id'>): string {
-    if (typeof entry !== 'object' || entry === null) throw refuse('entry', 'must be an object');
-    if (typeof entry.checkedAt !== 'number' || !Number.isFinite(entry.checkedAt)) throw refuse('entry.checkedAt', 'must be a time in epoch milliseconds');
-    if (typeof entry.requestId !== 'string') throw refuse('entry.requestId', 'must be a string');
-    for (const name of ['subjects', 'sources', 'offlineHits'] as const) {
-      if (!Array.isArray(entry[name])) throw refuse(`entry.${name}`, 'must be a list');
+    return this.keepMany([entry])[0]!;
+  }
+
+  /** Keeps the entries in one commit, all or none; their ids in order. */
+  keepMany(entries: readonly Omit<RescreenEntry, 'id'>[]): string[] {
+    if (!Array.isArray(entries)) throw refuse('entries', 'must be a list');
+    const rows = entries.map((entry, i) => this.#row(entry, entries.length === 1 ? 'entry' : `entries[${i}]`));
+    // Kept once per check answered offline, so it must not wait for the disk (a full sync costs milliseconds a
+    // commit): committed to the WAL, it survives the process being killed; only a power cut before the next full sync
+    // (any outbox write, any sync's last step, a checkpoint) can lose it, and never leaves the file broken.
+    if (this.#db.inTransaction) this.#insertAll(rows);
+    else {
+      this.#relax.run();
+      try {
+        this.#insertAll.immediate(rows);
+      } finally {
+        this.#tighten.run();
+      }
     }
-    if (typeof entry.context !== 'object' || entry.context === null) throw refuse('entry.context', 'must be an object');
-    const id = randomBytes(16).toString('hex');
+    return rows.map((row) => row[0]);
+  }
+
+  readonly #nonce = randomBytes(8).toString('hex');
+  #counter = 0;
+  /**
+   * A new entry id: the time, this connection's random nonce and a counter, in hex, 32 characters. Ids of one
+   * connection sort in the order they are made, so the unique index takes each on its last page: a random id cost a
+   * random page of that index per entry, most of what keeping one cost.
+   */
+  #nextId(): string {
+    this.#counter = (this.#counter + 1) >>> 0;
+    return `${Date.now().toString(16).padStart(12, '0').slice(-12)}${this.#nonce.slice(0, 12)}${this.#counter.toString(16).padStart(8, '0')}`;
+  }
+
+  /** The row of an entry, checked as input (`path` names it in the error). */
+  #row(entry: Omit<RescreenEntry, 'id'>, path: string): [string, number, Buffer] {
+    if (typeof entry !== 'object' || entry === null) throw refuse(path, 'must be an object');
+    if (typeof entry.checkedAt !== 'number' || !Number.isFinite(entry.checkedAt)) throw refuse(`${path}.checkedAt`, 'must be a time in epoch milliseconds');
+    if (typeof entry.requestId !== 'string') throw refuse(`${path}.requestId`, 'must be a string');
+    for (const name of ['subjects', 'sources', 'offlineHits'] as const) {
+      if (!Array.isArray(entry[name])) throw refuse(`${path}.${name}`, 'must be a list');
+    }
+    if (typeof entry.context !== 'object' || entry.context === null) throw refuse(`${path}.context`, 'must be an object');
+    const id = this.#nextId();
     const kept: Omit<RescreenEntry, 'id'> = {
       requestId: entry.requestId,
       checkedAt: entry.checkedAt,
@@ -47,20 +91,7 @@ export class RescreenQueue {
       sources: entry.sources,
       offlineHits: entry.offlineHits,
     };
-    const sealed = this.#keys.seal('rescreen', Buffer.from(id), JSON.stringify(kept));
-    // Kept once per check answered offline, so it must not wait for the disk (a full sync costs milliseconds a
-    // commit): committed to the WAL, it survives the process being killed; only a power cut before the next full sync
-    // (any outbox write, any sync's last step, a checkpoint) can lose it, and never leaves the file broken.
-    if (this.#db.inTransaction) this.#insert.run(id, Math.trunc(entry.checkedAt), sealed);
-    else {
-      this.#db.pragma('synchronous = NORMAL');
-      try {
-        this.#insert.run(id, Math.trunc(entry.checkedAt), sealed);
-      } finally {
-        this.#db.pragma('synchronous = FULL');
-      }
-    }
-    return id;
+    return [id, Math.trunc(entry.checkedAt), this.#keys.seal('rescreen', Buffer.from(id), JSON.stringify(kept))];
   }
 
   due(since: number, limit: number): RescreenEntry[] {

@@ -37,6 +37,8 @@ export interface IntegrityReport {
 export interface SqliteOfflineStore extends OfflineStore {
   /** The durable outbox, on the same file. */
   readonly outbox: OutboxStore;
+  /** Keeps several checks answered offline in one commit, all or none; their ids, in order. */
+  keepManyForRescreen(entries: readonly Omit<RescreenEntry, 'id'>[]): string[];
   /**
    * Runs SQLite's `PRAGMA integrity_check` over the whole file: for a health check, and after a crash.
    * @example
@@ -209,6 +211,10 @@ class Store implements SqliteOfflineStore {
 
   keepForRescreen(entry: Omit<RescreenEntry, 'id'>): string {
     return this.#guard(() => this.#rescreen.keep(entry));
+  }
+
+  keepManyForRescreen(entries: readonly Omit<RescreenEntry, 'id'>[]): string[] {
+    return this.#guard(() => this.#rescreen.keepMany(entries));
   }
 
   rescreenDue(since: number, limit: number): RescreenEntry[] {

@@ -26,6 +26,7 @@ export interface InspectableExecutor extends Executor {
   readonly budget: Pick<RetryBudget, 'tokens'>;
   /** Calls in flight. */
   readonly inFlight: number;
+  refusesNow(): boolean;
 }
 
 function succeeded<T>(answer: Answer<T>, call: Call<T>, now: number): CallOutcome<T> {
@@ -89,6 +90,9 @@ export function createExecutor(transport: Transport, resolved: ResolvedResilienc
         pendingAttempts: 0,
       };
       return send(call, { signal: spec.signal });
+    },
+    refusesNow() {
+      return !closed && circuit !== undefined && circuit.refuses();
     },
     close() {
       closed = true;

@@ -116,10 +116,17 @@ export interface OfflineStore {
   /** Where every synced source stands. */
   inventory(): SourceState[];
   /**
-   * Keeps a check answered offline, to re-screen it online; returns the entry's id. The SQLite store commits it to
-   * its write-ahead log without waiting for the disk: a killed process keeps it, a power cut may lose the last ones.
+   * Keeps a check answered offline, to re-screen it online; returns the entry's id. Kept when it returns: the client
+   * gives the check's answer only after that. The SQLite store commits it to its write-ahead log without waiting for
+   * the disk: a killed process keeps it, a power cut may lose the last ones.
    */
   keepForRescreen(entry: Omit<RescreenEntry, 'id'>): string;
+  /**
+   * Keeps several checks at once, all or none (one commit for all: the SQLite store's way to keep many checks
+   * answered offline in the time of one); returns their ids, in order. Optional: without it, the client keeps each with
+   * {@link OfflineStore.keepForRescreen}, and so it does, each alone, when this throws.
+   */
+  keepManyForRescreen?(entries: readonly Omit<RescreenEntry, 'id'>[]): string[];
   /**
    * Checks kept for re-screening and not yet settled, oldest first, checked at or after `since` (epoch ms), at most
    * `limit` (1 to 10,000) of them. Those checked before `since` are past the re-screening window: the store drops

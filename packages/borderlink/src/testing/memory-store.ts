@@ -147,6 +147,9 @@ export function memoryOfflineStore(): MemoryOfflineStore {
       rescreen.set(id, { ...entry, id });
       return id;
     },
+    keepManyForRescreen(entries) {
+      return entries.map((entry) => this.keepForRescreen(entry));
+    },
     rescreenDue(since, limit) {
       const due: RescreenEntry[] = [];
       for (const [id, e] of rescreen) {

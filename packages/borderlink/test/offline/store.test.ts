@@ -384,6 +384,31 @@ describe('the re-screen queue', () => {
     expect(store.rescreenDue(0, 10).map((e) => e.requestId)).toEqual(['r-1']);
   });
 
+  it('keeps several checks in one commit, all or none, and names the one it refuses', () => {
+    const ids = store.keepManyForRescreen([entry('r-1', 1000), entry('r-2', 2000), entry('r-3', 3000)]);
+    expect(new Set(ids).size).toBe(3);
+    expect(store.rescreenDue(0, 10).map((e) => [e.id, e.requestId])).toEqual([
+      [ids[0], 'r-1'],
+      [ids[1], 'r-2'],
+      [ids[2], 'r-3'],
+    ]);
+    const error = thrown(() => store.keepManyForRescreen([entry('r-4', 4000), { ...entry('r-5', 5000), checkedAt: Number.NaN }]));
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).issues).toEqual([{ path: 'entries[1].checkedAt', message: 'must be a time in epoch milliseconds' }]);
+    expect(store.rescreenDue(0, 10)).toHaveLength(3);
+  });
+
+  it('gives every check a new id, from two stores on one file at once too', () => {
+    const other = open(files.path);
+    try {
+      const ids = Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? store : other).keepForRescreen(entry(`r-${i}`, 1000)));
+      expect(new Set(ids).size).toBe(50);
+      expect(store.rescreenDue(0, 100)).toHaveLength(50);
+    } finally {
+      other.close();
+    }
+  });
+
   it('refuses a limit it cannot honour, by name', () => {
     const error = thrown(() => store.rescreenDue(0, 0));
     expect(error).toBeInstanceOf(InputError);
