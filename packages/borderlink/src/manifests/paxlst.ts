@@ -316,7 +316,8 @@ class PaxlstReader {
       case 'DTM':
         return this.#dtm(s);
       case 'NAD': {
-        if (this.#context === 'header' || this.#context === 'party') {
+        // The reporting party is NAD+MS; a traveller's NAD (FL, FM, …) may follow the header when no flight is given.
+        if ((this.#context === 'header' || this.#context === 'party') && s.elements[0]?.[0]?.trim() === 'MS') {
           if (this.#flight !== undefined) return this.#misplaced(s);
           const name = (s.elements[3] ?? []).map((c) => c.trim()).filter(Boolean).join(' ');
           message.reportingParty = name === '' ? {} : { name };
