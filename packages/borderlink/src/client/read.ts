@@ -136,25 +136,49 @@ export class ReadPath {
    * One check, audited: `subjectsOf` gives the subjects, or (for an MRZ) the subjects and the sources they cannot be
    * asked in. `scope` is the method, for option errors.
    */
-  async checkOne(
+  checkOne(
     scope: string,
     subjectsOf: () => Subject[] | MrzSearch,
     options: CallOptions | undefined,
     requestSources?: Source[],
   ): Promise<CheckResult> {
+    // Written with promises rather than async and await: each await and each async function is one more promise and
+    // one more turn of the microtask queue per check.
     const started = performance.now();
-    // From here on the call's options are the ones read and checked once (a getter is not asked again).
-    const checked = checkCallOptions(scope, options, this.#resilience) ?? this.#noOptions;
-    this.#deps.assertOpen();
-    const search = subjectsOf();
-    const { contextFor, recorder } = this.#deps;
-    const sources = requestSources ?? checked.sources;
-    const prepared = Array.isArray(search)
-      ? prepareCheck(contextFor, search, sources, checked.context)
-      : prepareCheck(contextFor, search.subjects, sources, checked.context, search.notAsked);
+    let checked: CheckedCallOptions;
+    let prepared: PreparedCheck;
+    try {
+      // From here on the call's options are the ones read and checked once (a getter is not asked again).
+      checked = checkCallOptions(scope, options, this.#resilience) ?? this.#noOptions;
+      this.#deps.assertOpen();
+      const search = subjectsOf();
+      const { contextFor } = this.#deps;
+      const sources = requestSources ?? checked.sources;
+      prepared = Array.isArray(search)
+        ? prepareCheck(contextFor, search, sources, checked.context)
+        : prepareCheck(contextFor, search.subjects, sources, checked.context, search.notAsked);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const { recorder } = this.#deps;
     // A batched call answered by the gateway takes the id of the request that carried it: its own is made only when it
     // is answered from the cache or the offline copy, or fails (a UUID per call was a measurable share of a batched check).
     let requestId = this.#batcher === undefined ? randomUUID() : '';
+    const failed = (err: unknown): never => {
+      const error = recorder.failed(err, requestId || (requestId = randomUUID()), started);
+      // A batched call's event names the request that carried it, as its error does (its own id when none did).
+      recorder.audit('CHECK', prepared, { requestId: this.#batcher === undefined ? requestId : (error.requestId ?? requestId), error });
+      throw error;
+    };
+    // What an answer from the gateway (or the copy) goes through: its audit event, or the failure's.
+    const answered = (result: CheckResult): CheckResult => {
+      try {
+        recorder.audit('CHECK', prepared, { requestId, result });
+        return result;
+      } catch (err) {
+        return failed(err);
+      }
+    };
     try {
       // Validated input comes out of zod in schema order, so equal queries give equal text.
       const itemText = checkItemText(prepared.subjects, prepared.sources);
@@ -164,33 +188,33 @@ export class ReadPath {
       // A hit is answered without a promise of its own, and without the request's text: the cached path is synchronous
       // up to the caller's await.
       const hit = this.#hit(prepared, cacheKey, requestId, started);
-      let result: CheckResult;
-      if (hit !== undefined) result = hit;
-      else {
-        const batcher = this.#batcher;
-        let online: () => Promise<CheckResult>;
-        // The request's text is made when it is sent: a check the offline copy answers at once never needs it.
-        if (batcher !== undefined) online = () => this.#batched(batcher, prepared, checked, started, contextJson(prepared.context), itemText, cacheKey);
-        else {
-          online = () => {
-            const contextText = contextJson(prepared.context);
-            const bodyText = singleCheckText(contextText, itemText);
-            const key = cacheKey ?? (this.#dedupe !== undefined ? itemText : undefined);
-            const keyScope = cacheKey === undefined ? contextText : undefined;
-            return this.#check(prepared, requestId, checked, started, bodyText, key, keyScope);
-          };
-        }
-        const offline = this.#deps.offline;
-        // An answer from the copy is this call's own: it carries an id of its own even when batched.
-        result = offline === undefined ? await online() : await this.#withCopy(offline, prepared, (requestId ||= randomUUID()), started, online);
+      if (hit !== undefined) {
+        recorder.audit('CHECK', prepared, { requestId, result: hit });
+        return Promise.resolve(hit);
       }
-      recorder.audit('CHECK', prepared, { requestId, result });
-      return result;
+      const batcher = this.#batcher;
+      let online: () => Promise<CheckResult>;
+      // The request's text is made when it is sent: a check the offline copy answers at once never needs it.
+      if (batcher !== undefined) online = () => this.#batched(batcher, prepared, checked, started, contextJson(prepared.context), itemText, cacheKey);
+      else {
+        online = () => {
+          const contextText = contextJson(prepared.context);
+          const bodyText = singleCheckText(contextText, itemText);
+          const key = cacheKey ?? (this.#dedupe !== undefined ? itemText : undefined);
+          const keyScope = cacheKey === undefined ? contextText : undefined;
+          return this.#check(prepared, requestId, checked, started, bodyText, key, keyScope);
+        };
+      }
+      const offline = this.#deps.offline;
+      // An answer from the copy is this call's own: it carries an id of its own even when batched.
+      const result = offline === undefined ? online() : this.#withCopy(offline, prepared, (requestId ||= randomUUID()), started, online);
+      return result.then(answered, failed);
     } catch (err) {
-      const error = recorder.failed(err, requestId || (requestId = randomUUID()), started);
-      // A batched call's event names the request that carried it, as its error does (its own id when none did).
-      recorder.audit('CHECK', prepared, { requestId: this.#batcher === undefined ? requestId : (error.requestId ?? requestId), error });
-      throw error;
+      try {
+        return failed(err);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     }
   }
 
@@ -306,7 +330,7 @@ export class ReadPath {
   }
 
   /** One check of one item that the cache did not answer: joined to an identical check in flight, or sent. */
-  async #check(
+  #check(
     prepared: PreparedCheck,
     requestId: string,
     options: CheckedCallOptions,
@@ -327,22 +351,22 @@ export class ReadPath {
         .execute<CheckAnswer>(checkRequest(bodyText, requestId, SINGLE_ITEM, timing, signal ?? callSignal, 'fails-request', now))
         .then((o) => ({ item: o.value.byItem.get('1')!, response: o.value.response, attempts: o.attempts, requestId }));
     // A check that joined another's request answers with that request's x-request-id: it is the one the gateway saw.
-    const carried =
-      dedupe !== undefined && key !== undefined
-        ? await dedupe.run(key, send, callSignal, deadlineAt, keyScope)
-        : await send();
-    // The client's own id: the gateway's body id is its own field, checked, and never goes into the audit trail.
-    // A request's answer is built for it alone (readCheckAnswer makes new objects): it needs a copy only when it went to
-    // more than one call joined in the in-flight table.
-    const item = dedupe !== undefined && dedupe.isShared(carried) ? ownCopy(carried.item) : carried.item;
-    const result = buildCheckResult(
-      item,
-      prepared.sources,
-      { requestId: carried.requestId, attempts: carried.attempts, durationMs: Math.round(performance.now() - started) },
-      carried.response,
-    );
-    if (cache !== undefined && key !== undefined && (this.#writes === undefined || this.#writes.settledSince(epoch))) cache.set(key, result);
-    return finishResult(prepared, result);
+    const sent = dedupe !== undefined && key !== undefined ? dedupe.run(key, send, callSignal, deadlineAt, keyScope) : send();
+    return sent.then((carried) => {
+      // The client's own id: the gateway's body id is its own field, checked, and never goes into the audit trail.
+      // A request's answer is built for it alone (readCheckAnswer makes new objects): it needs a copy only when it went
+      // to more than one call joined in the in-flight table, which marked a shared value before this reaction (registered
+      // after its own) runs.
+      const item = dedupe !== undefined && dedupe.isShared(carried) ? ownCopy(carried.item) : carried.item;
+      const result = buildCheckResult(
+        item,
+        prepared.sources,
+        { requestId: carried.requestId, attempts: carried.attempts, durationMs: Math.round(performance.now() - started) },
+        carried.response,
+      );
+      if (cache !== undefined && key !== undefined && (this.#writes === undefined || this.#writes.settledSince(epoch))) cache.set(key, result);
+      return finishResult(prepared, result);
+    });
   }
 
   /**
