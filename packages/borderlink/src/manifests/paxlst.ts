@@ -232,6 +232,7 @@ class PaxlstReader {
     this.#count(s, 'segments in the message', this.#messageSegments);
     if (first(s, 1) !== message.reference) fail('REFERENCE_MISMATCH', s, 'the message trailer’s reference is not its UNH’s', 2);
     if (!this.#hasBgm) fail('MISSING_SEGMENT', s, 'the message has no BGM: it does not say whether it lists passengers or crew');
+    if (message.flights.length === 0) this.#warn('MISSING_SEGMENT', s, 'the message ends without naming a flight (no TDT): its travellers are still read');
     this.#checkDeclared(s, message);
     this.#messages.push(message);
     if (this.#group !== undefined) this.#group.messages++;
@@ -316,8 +317,9 @@ class PaxlstReader {
       case 'DTM':
         return this.#dtm(s);
       case 'NAD': {
-        // The reporting party is NAD+MS; a traveller's NAD (FL, FM, …) may follow the header when no flight is given.
-        if ((this.#context === 'header' || this.#context === 'party') && s.elements[0]?.[0]?.trim() === 'MS') {
+        // A traveller's qualifier makes a traveller wherever it stands: a list without its TDT must not turn its
+        // passengers into reporting parties (and lose them). Before the flight, any other NAD is the reporting party.
+        if ((this.#context === 'header' || this.#context === 'party') && !Object.hasOwn(ROLES, first(s, 0))) {
           if (this.#flight !== undefined) return this.#misplaced(s);
           const name = (s.elements[3] ?? []).map((c) => c.trim()).filter(Boolean).join(' ');
           message.reportingParty = name === '' ? {} : { name };

@@ -1,7 +1,8 @@
 /**
  * `borderlink/testing`: a protocol v1 mock gateway, in-process (`mockTransport`) or on a socket
  * (`createMockGateway`), with scriptable faults, records that can change while it runs (and snapshots of them, full
- * and deltas), a synthetic demo dataset on the ICAO specimen state UTO and large synthetic datasets for benchmarks.
+ * and deltas), a synthetic demo dataset on the ICAO specimen state UTO, large synthetic datasets for benchmarks, and
+ * `writePaxlst` for airline manifests.
  * @module
  */
 export { demoDataset, loadDataset } from './dataset';

@@ -47,7 +47,7 @@ export interface PaxlstDraftMessage {
   reportingParty?: { name: string; phone?: string; email?: string };
   flights: { number: string; carrier?: string; legs: { departure?: string; departsAt?: string; arrival?: string; arrivesAt?: string }[] }[];
   travellers: PaxlstDraftTraveller[];
-  /** Write CNT+42 / CNT+41 with the travellers' counts; a number writes that instead (a wrong total, for a test). @default true */
+  /** Write CNT+42 / CNT+41 with the travellers' counts (`true`), none (`false`), or these totals (a wrong one, for a test). @default true */
   counts?: boolean | { passengers?: number; crew?: number };
 }
 
@@ -80,7 +80,7 @@ export interface WritePaxlstOptions {
   wrapAt?: number;
   /** Dates as YYMMDD (the guide's examples) or CCYYMMDD with format 102. @default 'long' */
   dates?: 'short' | 'long';
-  /** Leave out the UNT, UNE and UNZ counts' truth: each is written one too high (for a broken fixture). @default false */
+  /** Write the UNT, UNE and UNZ counts one too high: a broken interchange, for a test of its refusal. @default false */
   miscount?: boolean;
 }
 

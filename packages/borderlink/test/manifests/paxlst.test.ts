@@ -125,6 +125,16 @@ describe('parsePaxlst, on the fixtures', () => {
     ]);
   });
 
+  it('reads a NAD+FL before any TDT as a traveller, never as the reporting party', () => {
+    const text =
+      "UNB+UNOA:4+A+B+250301:0900+1'UNH+1+PAXLST:D:05B:UN:IATA'BGM+745'NAD+MS+++DESK'NAD+FL+++DOE:JO'DOC+P+X1'LOC+91+UTO'" +
+      "NAD+FL+++ROE:AL'DOC+P+X2'LOC+91+UTO'UNT+10+1'UNZ+1+1'";
+    const m = parsePaxlst(text, { now });
+    expect(m.travellers.map((t) => t.surname)).toEqual(['DOE', 'ROE']);
+    expect(m.messages[0]!.reportingParty).toEqual({ name: 'DESK' });
+    expect(m.warnings.map((w) => [w.code, w.tag, w.segment])).toEqual([['MISSING_SEGMENT', 'UNT', 11]]);
+  });
+
   it('names every segment of the guide, each read or skipped', () => {
     const guide = ['UNA', 'UNB', 'UNG', 'UNH', 'BGM', 'RFF', 'DTM', 'NAD', 'CTA', 'COM', 'TDT', 'LOC', 'ATT', 'MEA', 'GEI', 'FTX', 'EMP', 'NAT', 'DOC', 'CNT', 'UNT', 'UNE', 'UNZ'];
     for (const tag of guide) expect(['read', 'skipped']).toContain(PAXLST_SEGMENTS[tag]?.use);
