@@ -1,6 +1,12 @@
 // The checks answered from the copy, kept to be sent again online ("delayed hit"). Each entry holds a query and who
-// made it, so it is sealed whole; only when it was made is readable, to find what is due.
-import { randomBytes } from 'node:crypto';
+// made it, so it is sealed; only when it was made is readable, to find what is due.
+//
+// The checks kept together (those of one turn of the client's event loop) are sealed together, in one group: sealing
+// costs a cipher set up per payload, several times what writing an entry costs, and checks answered from the copy come
+// in bursts. Each entry is a row of its own (`rescreen`: its group, its place in it, when it was made; its id is
+// `group.place`), so it is handed out and settled alone; a group goes when its last entry does. A settled entry's
+// query stays sealed in its group until then: at most the re-screening window, as a deleted row's bytes stay in
+// SQLite's free pages until they are reused.
 import { InputError, StoreError } from '../errors/index';
 import type { RescreenEntry } from '../stores/types';
 import type { StoreKeys } from './crypto';
@@ -8,106 +14,162 @@ import type { SqliteDatabase, SqliteStatement, SqliteTransaction } from './drive
 
 /** The most entries one call to `rescreenDue` hands out. */
 export const MAX_RESCREEN_BATCH = 10_000;
+/** The most entries sealed in one group: a group is opened whole to hand out any of its entries. */
+const GROUP_ENTRIES = 128;
+const PLACEHOLDER = Buffer.alloc(0);
 
 const refuse = (path: string, message: string) => new InputError(`${path} ${message}`, [{ path, message }]);
+const unreadable = () =>
+  new StoreError("A check kept for re-screening does not open under the store's keys: the file was changed or damaged", { code: 'STORE_UNREADABLE' });
+
+/** What a group binds its sealed payload to: its row. */
+const groupKey = (grp: number): Buffer => Buffer.from(`group ${grp}`);
+
+type Kept = Omit<RescreenEntry, 'id'>;
 
 /** The re-screen queue on one connection. @internal */
 export class RescreenQueue {
+  readonly #db: SqliteDatabase;
   readonly #keys: StoreKeys;
-  readonly #insert: SqliteStatement;
+  readonly #insertGroup: SqliteStatement;
+  readonly #sealGroup: SqliteStatement;
+  readonly #insertEntry: SqliteStatement;
+  readonly #group: SqliteStatement;
   readonly #expire: SqliteStatement;
   readonly #due: SqliteStatement;
   readonly #settle: SqliteStatement;
-  readonly #relax: SqliteStatement;
-  readonly #tighten: SqliteStatement;
-  readonly #insertAll: SqliteTransaction<(rows: readonly [string, number, Buffer][]) => void>;
-
-  readonly #db: SqliteDatabase;
+  readonly #dropGroup: SqliteStatement;
+  readonly #writeAll: SqliteTransaction<(kept: readonly Kept[]) => string[]>;
+  readonly #removed: SqliteTransaction<(removing: SqliteStatement, ...args: number[]) => void>;
+  /** Made when first needed: SQLite refuses to prepare a change of the safety level inside a transaction. */
+  #relax: SqliteStatement | undefined;
+  #tighten: SqliteStatement | undefined;
 
   constructor(db: SqliteDatabase, keys: StoreKeys) {
     this.#db = db;
     this.#keys = keys;
-    this.#insert = db.prepare('INSERT INTO rescreen (id, checked_at, payload) VALUES (?, ?, ?)');
-    this.#relax = db.prepare('PRAGMA synchronous = NORMAL');
-    this.#tighten = db.prepare('PRAGMA synchronous = FULL');
-    this.#insertAll = db.transaction((rows: readonly [string, number, Buffer][]) => {
-      for (const row of rows) this.#insert.run(...row);
+    this.#insertGroup = db.prepare('INSERT INTO rescreen_groups (payload) VALUES (?)');
+    this.#sealGroup = db.prepare('UPDATE rescreen_groups SET payload = ? WHERE grp = ?');
+    this.#insertEntry = db.prepare('INSERT INTO rescreen (grp, idx, checked_at) VALUES (?, ?, ?)');
+    this.#group = db.prepare('SELECT payload FROM rescreen_groups WHERE grp = ?').pluck();
+    this.#expire = db.prepare('DELETE FROM rescreen WHERE checked_at < ? RETURNING grp').pluck();
+    this.#due = db.prepare('SELECT grp, idx FROM rescreen WHERE checked_at >= ? ORDER BY checked_at, grp, idx LIMIT ?').raw();
+    this.#settle = db.prepare('DELETE FROM rescreen WHERE grp = ? AND idx = ? RETURNING grp').pluck();
+    this.#dropGroup = db.prepare('DELETE FROM rescreen_groups WHERE grp = ? AND NOT EXISTS (SELECT 1 FROM rescreen WHERE grp = ?)');
+    this.#writeAll = db.transaction((kept: readonly Kept[]) => this.#write(kept));
+    // Entries removed (settled, or past the window), and the groups they leave empty with them.
+    this.#removed = db.transaction((removing: SqliteStatement, ...args: number[]) => {
+      for (const grp of new Set(removing.all(...args) as number[])) this.#dropGroup.run(grp, grp);
     });
-    this.#expire = db.prepare('DELETE FROM rescreen WHERE checked_at < ?');
-    this.#due = db.prepare('SELECT id, payload FROM rescreen WHERE checked_at >= ? ORDER BY checked_at, seq LIMIT ?').raw();
-    this.#settle = db.prepare('DELETE FROM rescreen WHERE id = ?');
   }
 
-  keep(entry: Omit<RescreenEntry, 'id'>): string {
+  keep(entry: Kept): string {
     return this.keepMany([entry])[0]!;
   }
 
   /** Keeps the entries in one commit, all or none; their ids in order. */
-  keepMany(entries: readonly Omit<RescreenEntry, 'id'>[]): string[] {
+  keepMany(entries: readonly Kept[]): string[] {
     if (!Array.isArray(entries)) throw refuse('entries', 'must be a list');
-    const rows = entries.map((entry, i) => this.#row(entry, entries.length === 1 ? 'entry' : `entries[${i}]`));
+    const kept = entries.map((entry, i) => checked(entry, entries.length === 1 ? 'entry' : `entries[${i}]`));
     // Kept once per check answered offline, so it must not wait for the disk (a full sync costs milliseconds a
     // commit): committed to the WAL, it survives the process being killed; only a power cut before the next full sync
     // (any outbox write, any sync's last step, a checkpoint) can lose it, and never leaves the file broken.
-    if (this.#db.inTransaction) this.#insertAll(rows);
-    else {
-      this.#relax.run();
-      try {
-        this.#insertAll.immediate(rows);
-      } finally {
-        this.#tighten.run();
+    if (this.#db.inTransaction) return this.#write(kept);
+    (this.#relax ??= this.#db.prepare('PRAGMA synchronous = NORMAL')).run();
+    try {
+      return this.#writeAll.immediate(kept);
+    } finally {
+      (this.#tighten ??= this.#db.prepare('PRAGMA synchronous = FULL')).run();
+    }
+  }
+
+  #write(kept: readonly Kept[]): string[] {
+    const ids: string[] = [];
+    for (let from = 0; from < kept.length; from += GROUP_ENTRIES) {
+      const group = kept.slice(from, from + GROUP_ENTRIES);
+      // The group's row first: its number is what its payload is sealed to.
+      const grp = Number(this.#insertGroup.run(PLACEHOLDER).lastInsertRowid);
+      this.#sealGroup.run(this.#keys.seal('rescreen', groupKey(grp), JSON.stringify(group)), grp);
+      for (let i = 0; i < group.length; i++) {
+        this.#insertEntry.run(grp, i, Math.trunc(group[i]!.checkedAt));
+        ids.push(`${grp}.${i}`);
       }
     }
-    return rows.map((row) => row[0]);
-  }
-
-  readonly #nonce = randomBytes(8).toString('hex');
-  #counter = 0;
-  /**
-   * A new entry id: the time, this connection's random nonce and a counter, in hex, 32 characters. Ids of one
-   * connection sort in the order they are made, so the unique index takes each on its last page: a random id cost a
-   * random page of that index per entry, most of what keeping one cost.
-   */
-  #nextId(): string {
-    this.#counter = (this.#counter + 1) >>> 0;
-    return `${Date.now().toString(16).padStart(12, '0').slice(-12)}${this.#nonce.slice(0, 12)}${this.#counter.toString(16).padStart(8, '0')}`;
-  }
-
-  /** The row of an entry, checked as input (`path` names it in the error). */
-  #row(entry: Omit<RescreenEntry, 'id'>, path: string): [string, number, Buffer] {
-    if (typeof entry !== 'object' || entry === null) throw refuse(path, 'must be an object');
-    if (typeof entry.checkedAt !== 'number' || !Number.isFinite(entry.checkedAt)) throw refuse(`${path}.checkedAt`, 'must be a time in epoch milliseconds');
-    if (typeof entry.requestId !== 'string') throw refuse(`${path}.requestId`, 'must be a string');
-    for (const name of ['subjects', 'sources', 'offlineHits'] as const) {
-      if (!Array.isArray(entry[name])) throw refuse(`${path}.${name}`, 'must be a list');
-    }
-    if (typeof entry.context !== 'object' || entry.context === null) throw refuse(`${path}.context`, 'must be an object');
-    const id = this.#nextId();
-    const kept: Omit<RescreenEntry, 'id'> = {
-      requestId: entry.requestId,
-      checkedAt: entry.checkedAt,
-      context: entry.context,
-      subjects: entry.subjects,
-      sources: entry.sources,
-      offlineHits: entry.offlineHits,
-    };
-    return [id, Math.trunc(entry.checkedAt), this.#keys.seal('rescreen', Buffer.from(id), JSON.stringify(kept))];
+    return ids;
   }
 
   due(since: number, limit: number): RescreenEntry[] {
     if (typeof since !== 'number' || !Number.isFinite(since)) throw refuse('since', 'must be a time in epoch milliseconds');
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_RESCREEN_BATCH) throw refuse('limit', `must be an integer from 1 to ${MAX_RESCREEN_BATCH}`);
     // Checked before the window: no longer to be re-screened, so not to be kept either.
-    this.#expire.run(Math.trunc(since));
-    return (this.#due.all(Math.trunc(since), limit) as [string, Buffer][]).map(([id, payload]) => {
-      const text = this.#keys.open('rescreen', Buffer.from(id), payload);
-      if (text === undefined) throw new StoreError("A check kept for re-screening does not open under the store's keys: the file was changed or damaged", { code: 'STORE_UNREADABLE' });
-      return { id, ...(JSON.parse(text) as Omit<RescreenEntry, 'id'>) };
+    this.#removed.immediate(this.#expire, Math.trunc(since));
+    const groups = new Map<number, unknown[]>();
+    return (this.#due.all(Math.trunc(since), limit) as [number, number][]).map(([grp, idx]) => {
+      let group = groups.get(grp);
+      if (group === undefined) {
+        const payload = this.#group.get(grp) as Buffer | undefined;
+        const text = payload === undefined ? undefined : this.#keys.open('rescreen', groupKey(grp), payload);
+        const parsed: unknown = text === undefined ? undefined : JSON.parse(text);
+        if (!Array.isArray(parsed)) throw unreadable();
+        groups.set(grp, (group = parsed));
+      }
+      const entry = group[idx] as Kept | undefined;
+      if (typeof entry !== 'object' || entry === null) throw unreadable();
+      return { id: `${grp}.${idx}`, ...entry };
     });
   }
 
   settle(id: string): void {
     if (typeof id !== 'string') throw refuse('id', 'must be a string');
-    this.#settle.run(id);
+    // Ids are `group.place`; any other text names no entry.
+    const at = /^([1-9]\d{0,15})\.(\d{1,3})$/.exec(id);
+    if (at === null) return;
+    this.#removed.immediate(this.#settle, Number(at[1]), Number(at[2]));
   }
+}
+
+/** An entry as it is kept, checked as input (`path` names it in the error): its fields only. */
+function checked(entry: Kept, path: string): Kept {
+  if (typeof entry !== 'object' || entry === null) throw refuse(path, 'must be an object');
+  if (typeof entry.checkedAt !== 'number' || !Number.isFinite(entry.checkedAt)) throw refuse(`${path}.checkedAt`, 'must be a time in epoch milliseconds');
+  if (typeof entry.requestId !== 'string') throw refuse(`${path}.requestId`, 'must be a string');
+  for (const name of ['subjects', 'sources', 'offlineHits'] as const) {
+    if (!Array.isArray(entry[name])) throw refuse(`${path}.${name}`, 'must be a list');
+  }
+  if (typeof entry.context !== 'object' || entry.context === null) throw refuse(`${path}.context`, 'must be an object');
+  return {
+    requestId: entry.requestId,
+    checkedAt: entry.checkedAt,
+    context: entry.context,
+    subjects: entry.subjects,
+    sources: entry.sources,
+    offlineHits: entry.offlineHits,
+  };
+}
+
+/**
+ * Moves the re-screen queue of a layout 1 file (an entry a row, sealed to a random id of its own) into groups, within
+ * the caller's transaction: each entry opened under its old id and kept again, in the order it was kept, with the time
+ * it was made (`createNew` makes the new tables). An entry that does not open is a StoreError, and the transaction
+ * leaves the file as it was.
+ * @internal
+ */
+export function moveRescreenToGroups(db: SqliteDatabase, keys: StoreKeys, createNew: string): void {
+  db.exec('ALTER TABLE rescreen RENAME TO rescreen_v1; DROP INDEX rescreen_checked;');
+  db.exec(createNew);
+  const page = db.prepare('SELECT seq, id, payload FROM rescreen_v1 WHERE seq > ? ORDER BY seq LIMIT ?').raw();
+  const queue = new RescreenQueue(db, keys);
+  for (let after = 0; ; ) {
+    const rows = page.all(after, GROUP_ENTRIES) as [number, string, Buffer][];
+    if (rows.length === 0) break;
+    queue.keepMany(
+      rows.map(([, id, payload]) => {
+        const text = keys.open('rescreen', Buffer.from(id), payload);
+        if (text === undefined) throw unreadable();
+        return JSON.parse(text) as Kept;
+      }),
+    );
+    after = rows[rows.length - 1]![0];
+  }
+  db.exec('DROP TABLE rescreen_v1');
 }

@@ -11,8 +11,8 @@ import { StoreKeys, sameBytes } from './crypto';
 import { INSTALL_HINT, isSqliteError, loadSqlite, type SqliteDatabase, type SqliteDatabaseConstructor } from './driver';
 import { parseStoreOptions, type OfflineStoreOptions } from './options';
 import { SqliteOutbox } from './outbox';
-import { RescreenQueue } from './rescreen';
-import { COPY_IDS, CREATE_SCHEMA, SCHEMA_VERSION, createLookupView } from './schema';
+import { RescreenQueue, moveRescreenToGroups } from './rescreen';
+import { COPY_IDS, CREATE_SCHEMA, RESCREEN_SCHEMA, SCHEMA_VERSION, createLookupView } from './schema';
 
 /** How long a write waits for another process's write to finish before it fails. @unit milliseconds */
 const BUSY_TIMEOUT_MS = 5000;
@@ -132,14 +132,9 @@ function prepareFile(db: SqliteDatabase, keys: StoreKeys): void {
   if (version > SCHEMA_VERSION) {
     throw optionError('openOfflineStore', 'path', `is a store of a newer borderlink (layout ${version}; this version reads layout ${SCHEMA_VERSION}): upgrade borderlink`);
   }
-  const hmacCheck = meta.get('hmacCheck');
-  if (!(hmacCheck instanceof Uint8Array) || !sameBytes(hmacCheck, keys.mac(KEY_CHECK))) {
-    throw optionError('openOfflineStore', 'hmacKey', 'is not the key this store was created with: the keys do not match this store');
-  }
-  const sealCheck = meta.get('sealCheck');
-  if (!(sealCheck instanceof Uint8Array) || keys.open('meta', KEY_CHECK_ROW, sealCheck) !== KEY_CHECK) {
-    throw optionError('openOfflineStore', 'encryptionKey', 'is not the key this store was created with: the keys do not match this store');
-  }
+  // The keys first: an upgrade opens what the file holds.
+  checkKeys(meta, keys);
+  if (version < SCHEMA_VERSION) upgrade(db, keys);
   if ((db.prepare('SELECT count(*) FROM copies').pluck().get() as number) < SOURCES.length) {
     // A source this version knows and the file does not yet (a new file, or one written before the source existed).
     const add = db.prepare('INSERT INTO copies (id, source) VALUES (?, ?) ON CONFLICT DO NOTHING');
@@ -150,6 +145,37 @@ function prepareFile(db: SqliteDatabase, keys: StoreKeys): void {
     }).immediate();
   }
 }
+
+/** Refuses keys other than those the store was created with (a copy that silently finds nothing is a false clear). */
+function checkKeys(meta: ReadonlyMap<string, unknown>, keys: StoreKeys): void {
+  const hmacCheck = meta.get('hmacCheck');
+  if (!(hmacCheck instanceof Uint8Array) || !sameBytes(hmacCheck, keys.mac(KEY_CHECK))) {
+    throw optionError('openOfflineStore', 'hmacKey', 'is not the key this store was created with: the keys do not match this store');
+  }
+  const sealCheck = meta.get('sealCheck');
+  if (!(sealCheck instanceof Uint8Array) || keys.open('meta', KEY_CHECK_ROW, sealCheck) !== KEY_CHECK) {
+    throw optionError('openOfflineStore', 'encryptionKey', 'is not the key this store was created with: the keys do not match this store');
+  }
+}
+
+/**
+ * Moves a file of an older layout to this one, step by step, each in one transaction with the version it reaches (a
+ * process killed half way leaves the file at the last step it finished). Another process may have moved it meanwhile.
+ */
+function upgrade(db: SqliteDatabase, keys: StoreKeys): void {
+  const versionNow = db.prepare("SELECT value FROM meta WHERE name = 'schemaVersion'").pluck();
+  const setVersion = db.prepare("UPDATE meta SET value = ? WHERE name = 'schemaVersion'");
+  for (const [from, step] of UPGRADES) {
+    db.transaction(() => {
+      if (versionNow.get() !== from) return;
+      step(db, keys);
+      setVersion.run(from + 1);
+    }).immediate();
+  }
+}
+
+/** Each layout's step to the next, by the version it starts from. */
+const UPGRADES: readonly [number, (db: SqliteDatabase, keys: StoreKeys) => void][] = [[1, (db, keys) => moveRescreenToGroups(db, keys, RESCREEN_SCHEMA)]];
 
 class Store implements SqliteOfflineStore {
   readonly #db: SqliteDatabase;
