@@ -45,9 +45,12 @@ export interface AuditEvent {
   verdict?: Verdict;
   /** `OK`, `QUEUED` (a write kept in the outbox, to be replayed), or the error code the call failed with. */
   outcome: 'OK' | string;
-  /** The hits' ids, for a check. */
+  /**
+   * The hits' ids, for a check. An id is gateway text: one that is not 1 to 128 letters, digits and `. _ : / -` is
+   * recorded as `hashed:` and its keyed hash under `privacy.hashKey` (the result keeps it as sent).
+   */
   hitIds: string[];
-  /** The record created or withdrawn, for a report or withdrawal. */
+  /** The record created or withdrawn, for a report or withdrawal; an id of another shape as in `hitIds`. */
   recordId?: string;
   durationMs: number;
   attempts: number;
