@@ -39,6 +39,16 @@ function isLogger(value: unknown): value is Logger {
 
 /** A day: a longer interval is a unit mistake (seconds given as milliseconds the other way round). @unit milliseconds */
 const MAX_INTERVAL_MS = 24 * 60 * 60 * 1000;
+/**
+ * A second: a shorter sync or replay interval is a unit mistake (seconds given as milliseconds) that would send the
+ * gateway a request, and the disk a write, without pause. @unit milliseconds
+ */
+const MIN_INTERVAL_MS = 1000;
+/** An interval of the client's timers: a whole number of milliseconds from a second to a day. */
+const interval = (absent: string) => {
+  const problem = `must be a whole number of milliseconds, at least ${MIN_INTERVAL_MS} and at most ${MAX_INTERVAL_MS} (${absent})`;
+  return z.number({ error: problem }).refine((v) => Number.isInteger(v) && v >= MIN_INTERVAL_MS && v <= MAX_INTERVAL_MS, { error: problem }).optional();
+};
 /** Thirty days: a longer staleness or re-screening window is a unit mistake, and past every legal limit. @unit milliseconds */
 const MAX_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
 /** A minute: a shorter re-screening window is a unit mistake (hours given as milliseconds) that drops every delayed hit. @unit milliseconds */
@@ -113,7 +123,7 @@ const clientOptionsSchema = z.strictObject({
     .strictObject(
       {
         store: z.custom<OutboxStore>(isOutboxStore, { error: 'must be an OutboxStore (enqueue, pending, attempted, delivered, rejected)' }),
-        flushIntervalMs: integer(1, MAX_INTERVAL_MS),
+        flushIntervalMs: interval('leave it out for 30 seconds'),
       } satisfies Record<keyof OutboxOptions, z.ZodType>,
       { error: 'must be an object' },
     )
@@ -125,7 +135,7 @@ const clientOptionsSchema = z.strictObject({
         mode: z.enum(['fallback', 'first'], { error: 'must be fallback or first' }).optional(),
         maxStalenessMs: integer(0, MAX_WINDOW_MS),
         rescreenWindowMs: integer(MIN_RESCREEN_WINDOW_MS, MAX_WINDOW_MS),
-        syncIntervalMs: integer(0, MAX_INTERVAL_MS),
+        syncIntervalMs: interval('leave it out to sync only when client.offline.sync() is called'),
         sources: z
           .array(z.enum(SOURCES, { error: `must list sources (${SOURCES.join(', ')})` }), { error: 'must be an array of sources' })
           .min(1, { error: 'must list at least one source' })

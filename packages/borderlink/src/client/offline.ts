@@ -60,7 +60,12 @@ export interface OfflineOptions {
    * @unit milliseconds @default 259200000 (72 hours)
    */
   rescreenWindowMs?: number;
-  /** Sync the copy every so often (the first sync at once). `0` or absent: only when `client.offline.sync()` is called. @unit milliseconds @default 0 */
+  /**
+   * Sync the copy every so often (the first sync at once): from a second to a day. Absent: only when
+   * `client.offline.sync()` is called.
+   * @unit milliseconds @default none (no timer)
+   * @example 15 * 60 * 1000
+   */
   syncIntervalMs?: number;
   /** The sources kept offline and synced. @default every source */
   sources?: Source[];

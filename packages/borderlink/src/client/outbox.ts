@@ -22,7 +22,10 @@ import { isRefusal } from './offline';
 export interface OutboxOptions {
   /** Where queued writes are kept: `store.outbox` of `openOfflineStore()`, or your own {@link OutboxStore}. */
   store: OutboxStore;
-  /** How often the queue is replayed while it holds writes (also after every write the gateway took). @unit milliseconds @default 30000 */
+  /**
+   * How often the queue is replayed while it holds writes (also after every write the gateway took): from a second to
+   * a day. @unit milliseconds @default 30000
+   */
   flushIntervalMs?: number;
 }
 
