@@ -13,6 +13,7 @@ export type {
   OfflineReason,
   OutboxHandle,
   OutboxOptions,
+  PendingOptions,
   PendingWrite,
   QueuedEvent,
   QueuedWrite,

@@ -13,7 +13,7 @@ import type { Transport } from '../transport/types';
 import type { BatchOptions } from './batch';
 import type { BatchingOptions } from './batching';
 import type { OfflineOptions } from './offline';
-import type { OutboxOptions } from './outbox';
+import type { OutboxOptions, PendingOptions } from './outbox';
 import type { SyncOptions } from './sync';
 import { SOURCES } from '../queries/values';
 import type { OfflineStore, OutboxStore } from '../stores/types';
@@ -56,7 +56,7 @@ const MIN_RESCREEN_WINDOW_MS = 60 * 1000;
 
 const hasMethods = (value: unknown, names: readonly string[]): boolean =>
   typeof value === 'object' && value !== null && names.every((n) => typeof (value as Record<string, unknown>)[n] === 'function');
-const isOutboxStore = (v: unknown): v is OutboxStore => hasMethods(v, ['enqueue', 'pending', 'attempted', 'delivered', 'rejected']);
+const isOutboxStore = (v: unknown): v is OutboxStore => hasMethods(v, ['enqueue', 'pending', 'pendingCount', 'attempted', 'delivered', 'rejected']);
 const isOfflineStore = (v: unknown): v is OfflineStore =>
   hasMethods(v, ['apply', 'lookup', 'state', 'inventory', 'keepForRescreen', 'rescreenDue', 'settleRescreen']);
 
@@ -122,7 +122,7 @@ const clientOptionsSchema = z.strictObject({
   outbox: z
     .strictObject(
       {
-        store: z.custom<OutboxStore>(isOutboxStore, { error: 'must be an OutboxStore (enqueue, pending, attempted, delivered, rejected)' }),
+        store: z.custom<OutboxStore>(isOutboxStore, { error: 'must be an OutboxStore (enqueue, pending, pendingCount, attempted, delivered, rejected)' }),
         flushIntervalMs: interval('leave it out for 30 seconds'),
       } satisfies Record<keyof OutboxOptions, z.ZodType>,
       { error: 'must be an object' },
@@ -167,6 +167,16 @@ export function checkSyncOptions(options: unknown, kept: readonly Source[]): voi
   sources?.forEach((source, i) => {
     if (!kept.includes(source)) throw optionError('client.offline.sync', `sources.${i}`, 'must be one of the sources the copy keeps (`offline.sources`)');
   });
+}
+
+const pendingOptionsSchema = z.strictObject({
+  limit: integer(1, 10_000),
+  after: z.string({ error: 'must be the idempotency key of a queued write' }).min(1, { error: 'must be the idempotency key of a queued write' }).optional(),
+} satisfies Record<keyof PendingOptions, z.ZodType>);
+
+/** Checks the options of `client.outbox.pending()`. @throws {ConfigError} naming the option. */
+export function checkPendingOptions(options: unknown): PendingOptions {
+  return options === undefined ? {} : parseOptions('client.outbox.pending', pendingOptionsSchema, options);
 }
 
 /**
