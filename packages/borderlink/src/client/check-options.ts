@@ -136,6 +136,10 @@ const clientOptionsSchema = z.strictObject({
         maxStalenessMs: integer(0, MAX_WINDOW_MS),
         rescreenWindowMs: integer(MIN_RESCREEN_WINDOW_MS, MAX_WINDOW_MS),
         syncIntervalMs: interval('leave it out to sync only when client.offline.sync() is called'),
+        maxShrink: z
+          .number({ error: 'must be a number from 0 to 1 (a share of the copy)' })
+          .refine((v) => v >= 0 && v <= 1, { error: 'must be a number from 0 to 1 (a share of the copy)' })
+          .optional(),
         sources: z
           .array(z.enum(SOURCES, { error: `must list sources (${SOURCES.join(', ')})` }), { error: 'must be an array of sources' })
           .min(1, { error: 'must list at least one source' })
@@ -154,6 +158,7 @@ const sourceList = z
 const syncOptionsSchema = z.strictObject({
   sources: sourceList.optional(),
   signal: z.custom<AbortSignal>(isAbortSignal, { error: 'must be an AbortSignal' }).optional(),
+  allowShrink: z.boolean({ error: 'must be true or false' }).optional(),
 } satisfies Record<keyof SyncOptions, z.ZodType>);
 
 /**
