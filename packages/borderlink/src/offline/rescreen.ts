@@ -11,6 +11,13 @@ export const MAX_RESCREEN_BATCH = 10_000;
 
 const refuse = (path: string, message: string) => new InputError(`${path} ${message}`, [{ path, message }]);
 
+/** A kept check, sealed, as its row holds it. @internal */
+export interface KeptRow {
+  readonly id: string;
+  readonly checkedAt: number;
+  readonly sealed: Buffer;
+}
+
 /** The re-screen queue on one connection. @internal */
 export class RescreenQueue {
   readonly #keys: StoreKeys;
@@ -20,17 +27,28 @@ export class RescreenQueue {
   readonly #settle: SqliteStatement;
 
   readonly #db: SqliteDatabase;
+  readonly #writeAll: (rows: readonly KeptRow[]) => void;
 
   constructor(db: SqliteDatabase, keys: StoreKeys) {
     this.#db = db;
     this.#keys = keys;
     this.#insert = db.prepare('INSERT INTO rescreen (id, checked_at, payload) VALUES (?, ?, ?)');
+    this.#writeAll = db.transaction((rows: readonly KeptRow[]) => {
+      for (const row of rows) this.#insert.run(row.id, row.checkedAt, row.sealed);
+    });
     this.#expire = db.prepare('DELETE FROM rescreen WHERE checked_at < ?');
     this.#due = db.prepare('SELECT id, payload FROM rescreen WHERE checked_at >= ? ORDER BY checked_at, seq LIMIT ?').raw();
     this.#settle = db.prepare('DELETE FROM rescreen WHERE id = ?');
   }
 
   keep(entry: Omit<RescreenEntry, 'id'>): string {
+    const row = this.seal(entry);
+    this.write([row]);
+    return row.id;
+  }
+
+  /** An entry checked and sealed, as {@link RescreenQueue.write} writes it. */
+  seal(entry: Omit<RescreenEntry, 'id'>): KeptRow {
     if (typeof entry !== 'object' || entry === null) throw refuse('entry', 'must be an object');
     if (typeof entry.checkedAt !== 'number' || !Number.isFinite(entry.checkedAt)) throw refuse('entry.checkedAt', 'must be a time in epoch milliseconds');
     if (typeof entry.requestId !== 'string') throw refuse('entry.requestId', 'must be a string');
@@ -47,20 +65,24 @@ export class RescreenQueue {
       sources: entry.sources,
       offlineHits: entry.offlineHits,
     };
-    const sealed = this.#keys.seal('rescreen', Buffer.from(id), JSON.stringify(kept));
+    return { id, checkedAt: Math.trunc(entry.checkedAt), sealed: this.#keys.seal('rescreen', Buffer.from(id), JSON.stringify(kept)) };
+  }
+
+  /** Writes sealed entries, in one transaction. */
+  write(rows: readonly KeptRow[]): void {
     // Kept once per check answered offline, so it must not wait for the disk (a full sync costs milliseconds a
     // commit): committed to the WAL, it survives the process being killed; only a power cut before the next full sync
     // (any outbox write, any sync's last step, a checkpoint) can lose it, and never leaves the file broken.
-    if (this.#db.inTransaction) this.#insert.run(id, Math.trunc(entry.checkedAt), sealed);
+    const write = () => (rows.length === 1 ? void this.#insert.run(rows[0]!.id, rows[0]!.checkedAt, rows[0]!.sealed) : this.#writeAll(rows));
+    if (this.#db.inTransaction) write();
     else {
       this.#db.pragma('synchronous = NORMAL');
       try {
-        this.#insert.run(id, Math.trunc(entry.checkedAt), sealed);
+        write();
       } finally {
         this.#db.pragma('synchronous = FULL');
       }
     }
-    return id;
   }
 
   due(since: number, limit: number): RescreenEntry[] {

@@ -8,14 +8,18 @@ import { SOURCES } from '../queries/values';
 import type { ApplyProgress, OfflineRecord, OfflineStore, OutboxStore, RescreenEntry, SnapshotChange, SnapshotEnd, SourceState } from '../stores/types';
 import { OfflineCopy } from './copy';
 import { StoreKeys, sameBytes } from './crypto';
-import { INSTALL_HINT, isSqliteError, loadSqlite, type SqliteDatabase, type SqliteDatabaseConstructor } from './driver';
+import { INSTALL_HINT, isSqliteError, loadSqlite, type SqliteDatabase, type SqliteDatabaseConstructor, type SqliteStatement } from './driver';
 import { parseStoreOptions, type OfflineStoreOptions } from './options';
 import { SqliteOutbox } from './outbox';
-import { RescreenQueue } from './rescreen';
+import { RescreenQueue, type KeptRow } from './rescreen';
 import { COPY_IDS, CREATE_SCHEMA, SCHEMA_VERSION, createLookupView } from './schema';
 
 /** How long a write waits for another process's write to finish before it fails. @unit milliseconds */
 const BUSY_TIMEOUT_MS = 5000;
+/** How often checks kept while another process held the write lock are tried again. @unit milliseconds */
+const KEPT_RETRY_MS = 100;
+/** The most kept checks held in memory while the lock is taken; past it, keeping one waits for the lock. */
+const MAX_KEPT_WAITING = 10_000;
 /** SQLite's page cache: the bound of what a sync holds in memory, whatever the snapshot's size. @unit KiB */
 const CACHE_KIB = 65_536;
 /** The text the keys are checked against when the file is opened again. */
@@ -155,9 +159,20 @@ class Store implements SqliteOfflineStore {
   readonly #rescreen: RescreenQueue;
   readonly outbox: OutboxStore;
   #closed = false;
+  /**
+   * Checks kept while another process held the file's write lock (a step of its sync can hold it for seconds): sealed,
+   * in the order they were kept, written once the lock is free. A check's answer never waits on another's sync.
+   */
+  #keptWaiting: KeptRow[] = [];
+  #keptRetry: ReturnType<typeof setTimeout> | undefined;
+  /** `busy_timeout` to nothing and back: prepared once, as a check answered offline sets both. */
+  readonly #noWait: SqliteStatement;
+  readonly #wait: SqliteStatement;
 
   constructor(db: SqliteDatabase, keys: StoreKeys) {
     this.#db = db;
+    this.#noWait = db.prepare('PRAGMA busy_timeout = 0');
+    this.#wait = db.prepare(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
     this.#copy = new OfflineCopy(db, keys);
     this.#rescreen = new RescreenQueue(db, keys);
     this.outbox = new SqliteOutbox(db, keys, (work) => this.#guard(work));
@@ -208,15 +223,69 @@ class Store implements SqliteOfflineStore {
   }
 
   keepForRescreen(entry: Omit<RescreenEntry, 'id'>): string {
-    return this.#guard(() => this.#rescreen.keep(entry));
+    return this.#guard(() => {
+      const row = this.#rescreen.seal(entry);
+      if (this.#keptWaiting.length >= MAX_KEPT_WAITING) {
+        // Memory is bounded: past it, keeping waits for the lock as every other write does.
+        this.#rescreen.write([...this.#keptWaiting.splice(0), row]);
+        return row.id;
+      }
+      this.#keptWaiting.push(row);
+      this.#writeKept();
+      return row.id;
+    });
+  }
+
+  /** Writes the kept checks that wait, unless another process holds the write lock: then they wait for the next try. */
+  #writeKept(): void {
+    if (this.#keptWaiting.length === 0 || this.#closed) return;
+    const rows = this.#keptWaiting;
+    if (!this.#withoutWaiting(() => this.#rescreen.write(rows))) {
+      this.#keptRetry ??= setTimeout(() => {
+        this.#keptRetry = undefined;
+        try {
+          this.#writeKept();
+        } catch {
+          // Tried again at the next keep, the next look at what is due, and at close.
+          this.#keptRetry ??= setTimeout(() => this.#writeKept(), KEPT_RETRY_MS).unref();
+        }
+      }, KEPT_RETRY_MS).unref();
+      return;
+    }
+    this.#keptWaiting = [];
+  }
+
+  /** Runs a write that fails at once, rather than waiting, when another connection holds the lock. `false` then. */
+  #withoutWaiting(write: () => void): boolean {
+    if (this.#db.inTransaction) {
+      write();
+      return true;
+    }
+    this.#noWait.get();
+    try {
+      write();
+      return true;
+    } catch (err) {
+      if (isSqliteError(err) && err.code.startsWith('SQLITE_BUSY')) return false;
+      throw err;
+    } finally {
+      this.#wait.get();
+    }
   }
 
   rescreenDue(since: number, limit: number): RescreenEntry[] {
-    return this.#guard(() => this.#rescreen.due(since, limit));
+    return this.#guard(() => {
+      this.#writeKept();
+      return this.#rescreen.due(since, limit);
+    });
   }
 
   settleRescreen(id: string): void {
-    this.#guard(() => this.#rescreen.settle(id));
+    this.#guard(() => {
+      const waiting = this.#keptWaiting.findIndex((row) => row.id === id);
+      if (waiting !== -1) this.#keptWaiting.splice(waiting, 1);
+      else this.#rescreen.settle(id);
+    });
   }
 
   checkIntegrity(): IntegrityReport {
@@ -229,6 +298,13 @@ class Store implements SqliteOfflineStore {
 
   close(): void {
     if (this.#closed) return;
+    if (this.#keptRetry !== undefined) clearTimeout(this.#keptRetry);
+    try {
+      // What waits for the lock is written now, waiting for it as long as any write does.
+      if (this.#keptWaiting.length > 0) this.#rescreen.write(this.#keptWaiting.splice(0));
+    } catch {
+      // The file is closed all the same: these checks are lost to re-screening, as with a process killed.
+    }
     this.#closed = true;
     this.#db.close();
   }

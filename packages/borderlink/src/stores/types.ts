@@ -116,8 +116,11 @@ export interface OfflineStore {
   /** Where every synced source stands. */
   inventory(): SourceState[];
   /**
-   * Keeps a check answered offline, to re-screen it online; returns the entry's id. The SQLite store commits it to
-   * its write-ahead log without waiting for the disk: a killed process keeps it, a power cut may lose the last ones.
+   * Keeps a check answered offline, to re-screen it online; returns the entry's id. It must not wait on another
+   * process's sync. The SQLite store commits it to its write-ahead log without waiting for the disk (a killed process
+   * keeps it, a power cut may lose the last ones); while another process holds the file's write lock (a step of its
+   * sync can take seconds), the entry waits in memory, sealed, and is written as soon as the lock is free or the store
+   * closes (a process killed meanwhile loses it).
    */
   keepForRescreen(entry: Omit<RescreenEntry, 'id'>): string;
   /**
