@@ -59,6 +59,11 @@ export class RowSealer {
     this.#start = start;
   }
 
+  /** Whether batches go to a worker thread now (not before {@link RowSealer.offload}, nor after the worker failed). */
+  get offloaded(): boolean {
+    return this.#worker !== undefined;
+  }
+
   /** Seals the next batches in a worker thread, when one can be started. */
   offload(): void {
     if (this.#worker !== undefined || this.#done) return;
