@@ -46,15 +46,20 @@ function mainThreadCpuS(): number | undefined {
   }
 }
 
-/** The CPU a sync took: the client's (all threads, and its main thread), the gateway's, and the machine's load. */
+/**
+ * The CPU a sync took (the client's, all threads and its main thread; the gateway's), the machine's load meanwhile,
+ * and the client's peak resident memory (a streamed sync holds a few batches, whatever the snapshot's size).
+ */
 async function cpuOf<T>(gateway: { ask(line: string): Promise<unknown> }, work: () => Promise<T>): Promise<{ result: T; seconds: number; cpu: Record<string, number | undefined> }> {
   type Usage = { user: number; system: number };
   const gatewayBefore = (await gateway.ask('cpu')) as Usage;
   const mainBefore = mainThreadCpuS();
   const loadBefore = loadavg()[0]!;
   const before = process.cpuUsage();
+  let peakRss = process.memoryUsage().rss;
+  const sampling = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
   const started = performance.now();
-  const result = await work();
+  const result = await work().finally(() => clearInterval(sampling));
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(before);
   const mainAfter = mainThreadCpuS();
@@ -67,6 +72,7 @@ async function cpuOf<T>(gateway: { ask(line: string): Promise<unknown> }, work: 
       clientMainThreadCpuSeconds: mainBefore === undefined || mainAfter === undefined ? undefined : round(mainAfter - mainBefore, 1),
       gatewayCpuSeconds: round((gatewayAfter.user + gatewayAfter.system - gatewayBefore.user - gatewayBefore.system) / 1e6, 1),
       loadAverage: round((loadBefore + loadavg()[0]!) / 2, 1),
+      clientPeakRssMB: round(peakRss / 1e6, 0),
     },
   };
 }
@@ -88,7 +94,8 @@ async function bareSnapshot(url: string, since?: string): Promise<{ ms: number; 
 export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bl-bench-sync-'));
   const path = join(dir, 'copy.db');
-  const gateway = await startGatewayProcess(0, ['--synthetic', String(RECORDS)]);
+  // Building a million synthetic records takes the gateway a few seconds, more on a busy machine.
+  const gateway = await startGatewayProcess(0, ['--synthetic', String(RECORDS)], 180_000);
   const store = openOfflineStore({ path, hmacKey: randomBytes(32), encryptionKey: randomBytes(32) });
   try {
     const online = createClient({ transport: httpTransport({ baseUrl: gateway.url }), context: BENCH_CONTEXT, offline: { store, sources: ['SLTD'] } });
