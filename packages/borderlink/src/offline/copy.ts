@@ -236,9 +236,11 @@ export class OfflineCopy {
       onProgress?.({ source, changes: written });
       await yieldToLoop();
     };
-    const hand = async (lines: StagedLines): Promise<void> => {
-      if (++batches === 2) sealer.offload();
+    // `more`: lines may follow. The first batch is sealed here; once it is full the worker starts, and warms up while
+    // the next one is read (a small snapshot never starts it).
+    const hand = async (lines: StagedLines, more: boolean): Promise<void> => {
       const rows = sealer.seal(lines);
+      if (++batches === 1 && more) sealer.offload();
       // Awaited in turn; an apply that fails first must not leave it rejected unheard.
       if (rows instanceof Promise) rows.catch(() => undefined);
       const before = sealing;
@@ -262,12 +264,12 @@ export class OfflineCopy {
         batch.add(change);
         if (batch.full) {
           if (batch.maxKeys > maxKeys) maxKeys = batch.maxKeys;
-          await hand(batch.lines());
+          await hand(batch.lines(), true);
           batch = new LineBatch(source, STAGE_BATCH);
         }
       }
       if (batch.maxKeys > maxKeys) maxKeys = batch.maxKeys;
-      if (batch.size > 0) await hand(batch.lines());
+      if (batch.size > 0) await hand(batch.lines(), false);
       if (sealing !== undefined) await writeRows(await sealing);
     } finally {
       await sealer.close();

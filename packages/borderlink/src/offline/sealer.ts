@@ -23,8 +23,7 @@ parentPort.on('message', ({ id, lines }) => {
     parentPort.postMessage({ id, failed: true });
     return;
   }
-  const f = require('node:fs').readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' '); globalThis.__cpu = (Number(f[11]) + Number(f[12])) / 100;
-  parentPort.postMessage({ id, bytes: rows.bytes, ends: rows.ends, cpu: globalThis.__cpu }, [rows.bytes.buffer, rows.ends.buffer]);
+  parentPort.postMessage({ id, bytes: rows.bytes, ends: rows.ends }, [rows.bytes.buffer, rows.ends.buffer]);
 });
 `;
 
@@ -80,7 +79,6 @@ export class RowSealer {
       const waiting = this.#waiting.get(message.id);
       if (waiting === undefined) return;
       this.#waiting.delete(message.id);
-      (globalThis as any).__sealCpu = (message as any).cpu;
       if (message.bytes !== undefined && message.ends !== undefined) waiting.resolve({ bytes: message.bytes, ends: message.ends });
       else this.#sealHere(waiting);
     });
