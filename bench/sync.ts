@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { createClient, httpTransport, offlineKeysOfSubject, type DocumentQuery } from 'borderlink';
@@ -48,7 +49,8 @@ function mainThreadCpuS(): number | undefined {
 
 /**
  * The CPU a sync took (the client's, all threads and its main thread; the gateway's), the machine's load meanwhile,
- * and the client's peak resident memory (a streamed sync holds a few batches, whatever the snapshot's size).
+ * the client's peak resident memory (a streamed sync holds a few batches, whatever the snapshot's size), and how long
+ * the event loop was held at a time (what an offline check arriving during the sync waits).
  */
 async function cpuOf<T>(gateway: { ask(line: string): Promise<unknown> }, work: () => Promise<T>): Promise<{ result: T; seconds: number; cpu: Record<string, number | undefined> }> {
   type Usage = { user: number; system: number };
@@ -58,8 +60,14 @@ async function cpuOf<T>(gateway: { ask(line: string): Promise<unknown> }, work: 
   const before = process.cpuUsage();
   let peakRss = process.memoryUsage().rss;
   const sampling = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+  // How long a lookup arriving during the sync could wait for the event loop.
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
   const started = performance.now();
-  const result = await work().finally(() => clearInterval(sampling));
+  const result = await work().finally(() => {
+    clearInterval(sampling);
+    delay.disable();
+  });
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(before);
   const mainAfter = mainThreadCpuS();
@@ -73,6 +81,8 @@ async function cpuOf<T>(gateway: { ask(line: string): Promise<unknown> }, work: 
       gatewayCpuSeconds: round((gatewayAfter.user + gatewayAfter.system - gatewayBefore.user - gatewayBefore.system) / 1e6, 1),
       loadAverage: round((loadBefore + loadavg()[0]!) / 2, 1),
       clientPeakRssMB: round(peakRss / 1e6, 0),
+      eventLoopDelayP99Ms: round(delay.percentile(99) / 1e6, 0),
+      eventLoopDelayMaxMs: round(delay.max / 1e6, 0),
     },
   };
 }
