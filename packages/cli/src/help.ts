@@ -109,7 +109,7 @@ Exit codes:
 ${exitTable}`,
 
   sync: `Usage:
-  borderlink sync --store PATH [--sources ${SOURCES.join(',')}] [--json] [--no-progress]
+  borderlink sync --store PATH [--sources ${SOURCES.join(',')}] [--json] [--no-progress] [--allow-shrink]
 
 Brings the offline copy in PATH up to date, one source after the other: a full snapshot the first
 time (the file is made when missing), deltas after. A source whose sync fails keeps its previous copy
@@ -130,6 +130,8 @@ and the demo gateway never uses a real one (exit 4: use another store file).
   --sources LIST       the sources to sync, separated by commas (default all)
   --json               JSON lines on stdout
   --no-progress        no bar, no progress lines
+  --allow-shrink       apply a snapshot that removes more than half of a source's copy (refused
+                       otherwise, STORE_SHRINK_REFUSED: confirm it with the gateway's operator first)
 ${connection}
 ${storeKeys}
 ${common}

@@ -150,6 +150,7 @@ class Client implements BorderlinkClient<boolean> {
             {
               store: copy.store,
               sources: copy.sources,
+              maxShrink: copy.maxShrink,
               // A snapshot is a query like any other: it says who asks, for which authority and why (the client's context).
               fetch: async (source, since, signal) =>
                 fetchSnapshot(transport, {

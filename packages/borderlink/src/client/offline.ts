@@ -23,6 +23,8 @@ import type { OfflineRecord, OfflineStore, RescreenEntry, SourceState } from '..
 export const DEFAULT_MAX_STALENESS_MS = 48 * 60 * 60 * 1000;
 /** Three days: NCIC re-matches the inquiries of the last 72 hours against records entered since ("delayed hit"). */
 export const DEFAULT_RESCREEN_WINDOW_MS = 72 * 60 * 60 * 1000;
+/** A sync may remove at most half of a source's copy unless told otherwise. @internal */
+export const DEFAULT_MAX_SHRINK = 0.5;
 
 /**
  * The offline copy a client answers from when the gateway cannot be reached (`createClient({ offline })`). Open a
@@ -60,10 +62,24 @@ export interface OfflineOptions {
    * @unit milliseconds @default 259200000 (72 hours)
    */
   rescreenWindowMs?: number;
-  /** Sync the copy every so often (the first sync at once). `0` or absent: only when `client.offline.sync()` is called. @unit milliseconds @default 0 */
+  /**
+   * Sync the copy every so often (the first sync at once): from a second to a day. Absent: only when
+   * `client.offline.sync()` is called.
+   * @unit milliseconds @default none (no timer)
+   * @example 15 * 60 * 1000
+   */
   syncIntervalMs?: number;
   /** The sources kept offline and synced. @default every source */
   sources?: Source[];
+  /**
+   * The largest share of a source's copy one sync may remove, from 0 to 1: a snapshot (full, or a delta) whose end
+   * line would leave fewer than (1 − maxShrink) of the records the copy holds is refused before it is applied
+   * (`STORE_SHRINK_REFUSED`, a `syncFailed` event with both counts) and the copy stays as it was, since a copy a
+   * gateway emptied by mistake answers `NO_HIT` where it held hits. `client.offline.sync({ allowShrink: true })`
+   * applies one anyway; `1` takes every sync.
+   * @default 0.5
+   */
+  maxShrink?: number;
 }
 
 /** Why the copy answered instead of the gateway: the error's code, or `OFFLINE_FIRST`. */
@@ -212,6 +228,7 @@ export interface ResolvedOffline {
   readonly rescreenWindowMs: number;
   readonly syncIntervalMs: number;
   readonly sources: readonly Source[];
+  readonly maxShrink: number;
 }
 
 /** Fills in the defaults of options already checked by the client's schema. @internal */
@@ -224,6 +241,7 @@ export function resolveOffline(input: OfflineOptions | undefined, allSources: re
     rescreenWindowMs: input.rescreenWindowMs ?? DEFAULT_RESCREEN_WINDOW_MS,
     syncIntervalMs: input.syncIntervalMs ?? 0,
     sources: Object.freeze([...(input.sources ?? allSources)]),
+    maxShrink: input.maxShrink ?? DEFAULT_MAX_SHRINK,
   });
 }
 

@@ -4,9 +4,13 @@
 // The checks kept together (those of one turn of the client's event loop) are sealed together, in one group: sealing
 // costs a cipher set up per payload, several times what writing an entry costs, and checks answered from the copy come
 // in bursts. Each entry is a row of its own (`rescreen`: its group, its place in it, when it was made; its id is
-// `group.place`), so it is handed out and settled alone; a group goes when its last entry does. A settled entry's
-// query stays sealed in its group until then: at most the re-screening window, as a deleted row's bytes stay in
-// SQLite's free pages until they are reused.
+// `group.place`, the group named at random when it is sealed), so it is handed out and settled alone; a group goes
+// when its last entry does. A settled entry's query stays sealed in its group until then: at most the re-screening
+// window, as a deleted row's bytes stay in SQLite's free pages until they are reused.
+//
+// A group is sealed before it is written, and named then: a store keeps a group in memory, sealed, while another
+// process holds the file's write lock, and its entries' ids are given at once.
+import { randomBytes } from 'node:crypto';
 import { InputError, StoreError } from '../errors/index';
 import type { RescreenEntry } from '../stores/types';
 import type { StoreKeys } from './crypto';
@@ -16,50 +20,69 @@ import type { SqliteDatabase, SqliteStatement, SqliteTransaction } from './drive
 export const MAX_RESCREEN_BATCH = 10_000;
 /** The most entries sealed in one group: a group is opened whole to hand out any of its entries. */
 const GROUP_ENTRIES = 128;
-const PLACEHOLDER = Buffer.alloc(0);
 
 const refuse = (path: string, message: string) => new InputError(`${path} ${message}`, [{ path, message }]);
 const unreadable = () =>
   new StoreError("A check kept for re-screening does not open under the store's keys: the file was changed or damaged", { code: 'STORE_UNREADABLE' });
 
-/** What a group binds its sealed payload to: its row. */
-const groupKey = (grp: number): Buffer => Buffer.from(`group ${grp}`);
+/** What a group binds its sealed payload to: its name. */
+const groupKey = (grp: string): Buffer => Buffer.from(`group ${grp}`);
+/** An entry's id: its group's name (12 random bytes, in hex) and its place. */
+const ENTRY_ID = /^([0-9a-f]{24})\.(\d{1,3})$/;
 
 type Kept = Omit<RescreenEntry, 'id'>;
+
+/** An entry's group and place, from its id; `undefined` for text that names no entry. @internal */
+export function entryPlace(id: unknown): [grp: string, place: number] | undefined {
+  const at = typeof id === 'string' ? ENTRY_ID.exec(id) : null;
+  return at === null ? undefined : [at[1]!, Number(at[2])];
+}
+
+/** Checks kept together, sealed and named, as their rows hold them. @internal */
+export interface KeptGroup {
+  readonly grp: string;
+  readonly sealed: Buffer;
+  /** When each entry was made, by its place in the group (epoch ms, whole). */
+  readonly checkedAt: readonly number[];
+  /** The places of entries settled before the group was written: not written. */
+  settled?: Set<number>;
+}
+
+/** The ids of the entries of sealed groups, in order. @internal */
+export function idsOf(groups: readonly KeptGroup[]): string[] {
+  const ids: string[] = [];
+  for (const group of groups) for (let i = 0; i < group.checkedAt.length; i++) ids.push(`${group.grp}.${i}`);
+  return ids;
+}
 
 /** The re-screen queue on one connection. @internal */
 export class RescreenQueue {
   readonly #db: SqliteDatabase;
   readonly #keys: StoreKeys;
   readonly #insertGroup: SqliteStatement;
-  readonly #sealGroup: SqliteStatement;
   readonly #insertEntry: SqliteStatement;
   readonly #group: SqliteStatement;
   readonly #expire: SqliteStatement;
   readonly #due: SqliteStatement;
   readonly #settle: SqliteStatement;
   readonly #dropGroup: SqliteStatement;
-  readonly #writeAll: SqliteTransaction<(kept: readonly Kept[]) => string[]>;
-  readonly #removed: SqliteTransaction<(removing: SqliteStatement, ...args: number[]) => void>;
-  /** Made when first needed: SQLite refuses to prepare a change of the safety level inside a transaction. */
-  #relax: SqliteStatement | undefined;
-  #tighten: SqliteStatement | undefined;
+  readonly #writeAll: SqliteTransaction<(groups: readonly KeptGroup[]) => void>;
+  readonly #removed: SqliteTransaction<(removing: SqliteStatement, ...args: (string | number)[]) => void>;
 
   constructor(db: SqliteDatabase, keys: StoreKeys) {
     this.#db = db;
     this.#keys = keys;
-    this.#insertGroup = db.prepare('INSERT INTO rescreen_groups (payload) VALUES (?)');
-    this.#sealGroup = db.prepare('UPDATE rescreen_groups SET payload = ? WHERE grp = ?');
+    this.#insertGroup = db.prepare('INSERT INTO rescreen_groups (grp, payload) VALUES (?, ?)');
     this.#insertEntry = db.prepare('INSERT INTO rescreen (grp, idx, checked_at) VALUES (?, ?, ?)');
     this.#group = db.prepare('SELECT payload FROM rescreen_groups WHERE grp = ?').pluck();
     this.#expire = db.prepare('DELETE FROM rescreen WHERE checked_at < ? RETURNING grp').pluck();
     this.#due = db.prepare('SELECT grp, idx FROM rescreen WHERE checked_at >= ? ORDER BY checked_at, grp, idx LIMIT ?').raw();
     this.#settle = db.prepare('DELETE FROM rescreen WHERE grp = ? AND idx = ? RETURNING grp').pluck();
     this.#dropGroup = db.prepare('DELETE FROM rescreen_groups WHERE grp = ? AND NOT EXISTS (SELECT 1 FROM rescreen WHERE grp = ?)');
-    this.#writeAll = db.transaction((kept: readonly Kept[]) => this.#write(kept));
+    this.#writeAll = db.transaction((groups: readonly KeptGroup[]) => this.#write(groups));
     // Entries removed (settled, or past the window), and the groups they leave empty with them.
-    this.#removed = db.transaction((removing: SqliteStatement, ...args: number[]) => {
-      for (const grp of new Set(removing.all(...args) as number[])) this.#dropGroup.run(grp, grp);
+    this.#removed = db.transaction((removing: SqliteStatement, ...args: (string | number)[]) => {
+      for (const grp of new Set(removing.all(...args) as string[])) this.#dropGroup.run(grp, grp);
     });
   }
 
@@ -69,33 +92,49 @@ export class RescreenQueue {
 
   /** Keeps the entries in one commit, all or none; their ids in order. */
   keepMany(entries: readonly Kept[]): string[] {
+    const groups = this.seal(entries);
+    this.write(groups);
+    return idsOf(groups);
+  }
+
+  /** Entries checked as input and sealed in groups, named, ready for {@link RescreenQueue.write}. */
+  seal(entries: readonly Kept[]): KeptGroup[] {
     if (!Array.isArray(entries)) throw refuse('entries', 'must be a list');
     const kept = entries.map((entry, i) => checked(entry, entries.length === 1 ? 'entry' : `entries[${i}]`));
+    const groups: KeptGroup[] = [];
+    for (let from = 0; from < kept.length; from += GROUP_ENTRIES) {
+      const group = kept.slice(from, from + GROUP_ENTRIES);
+      const grp = randomBytes(12).toString('hex');
+      groups.push({ grp, sealed: this.#keys.seal('rescreen', groupKey(grp), JSON.stringify(group)), checkedAt: group.map((e) => Math.trunc(e.checkedAt)) });
+    }
+    return groups;
+  }
+
+  /** Writes sealed groups in one commit, all or none. */
+  write(groups: readonly KeptGroup[]): void {
     // Kept once per check answered offline, so it must not wait for the disk (a full sync costs milliseconds a
     // commit): committed to the WAL, it survives the process being killed; only a power cut before the next full sync
     // (any outbox write, any sync's last step, a checkpoint) can lose it, and never leaves the file broken.
-    if (this.#db.inTransaction) return this.#write(kept);
-    (this.#relax ??= this.#db.prepare('PRAGMA synchronous = NORMAL')).run();
+    if (this.#db.inTransaction) return this.#write(groups);
+    // Through pragma() each time, never a prepared statement run again: SQLite applies a setting when its statement
+    // is prepared, so a kept one may change nothing when it runs.
+    this.#db.pragma('synchronous = NORMAL');
     try {
-      return this.#writeAll.immediate(kept);
+      this.#writeAll.immediate(groups);
     } finally {
-      (this.#tighten ??= this.#db.prepare('PRAGMA synchronous = FULL')).run();
+      this.#db.pragma('synchronous = FULL');
     }
   }
 
-  #write(kept: readonly Kept[]): string[] {
-    const ids: string[] = [];
-    for (let from = 0; from < kept.length; from += GROUP_ENTRIES) {
-      const group = kept.slice(from, from + GROUP_ENTRIES);
-      // The group's row first: its number is what its payload is sealed to.
-      const grp = Number(this.#insertGroup.run(PLACEHOLDER).lastInsertRowid);
-      this.#sealGroup.run(this.#keys.seal('rescreen', groupKey(grp), JSON.stringify(group)), grp);
-      for (let i = 0; i < group.length; i++) {
-        this.#insertEntry.run(grp, i, Math.trunc(group[i]!.checkedAt));
-        ids.push(`${grp}.${i}`);
+  #write(groups: readonly KeptGroup[]): void {
+    for (const group of groups) {
+      const settled = group.settled;
+      if (settled !== undefined && settled.size === group.checkedAt.length) continue;
+      this.#insertGroup.run(group.grp, group.sealed);
+      for (let i = 0; i < group.checkedAt.length; i++) {
+        if (settled === undefined || !settled.has(i)) this.#insertEntry.run(group.grp, i, group.checkedAt[i]!);
       }
     }
-    return ids;
   }
 
   due(since: number, limit: number): RescreenEntry[] {
@@ -103,8 +142,8 @@ export class RescreenQueue {
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_RESCREEN_BATCH) throw refuse('limit', `must be an integer from 1 to ${MAX_RESCREEN_BATCH}`);
     // Checked before the window: no longer to be re-screened, so not to be kept either.
     this.#removed.immediate(this.#expire, Math.trunc(since));
-    const groups = new Map<number, unknown[]>();
-    return (this.#due.all(Math.trunc(since), limit) as [number, number][]).map(([grp, idx]) => {
+    const groups = new Map<string, unknown[]>();
+    return (this.#due.all(Math.trunc(since), limit) as [string, number][]).map(([grp, idx]) => {
       let group = groups.get(grp);
       if (group === undefined) {
         const payload = this.#group.get(grp) as Buffer | undefined;
@@ -122,9 +161,9 @@ export class RescreenQueue {
   settle(id: string): void {
     if (typeof id !== 'string') throw refuse('id', 'must be a string');
     // Ids are `group.place`; any other text names no entry.
-    const at = /^([1-9]\d{0,15})\.(\d{1,3})$/.exec(id);
-    if (at === null) return;
-    this.#removed.immediate(this.#settle, Number(at[1]), Number(at[2]));
+    const at = entryPlace(id);
+    if (at === undefined) return;
+    this.#removed.immediate(this.#settle, at[0], at[1]);
   }
 }
 

@@ -23,12 +23,13 @@ export const COPY_IDS: ReadonlyMap<Source, number> = new Map(SOURCES.map((source
 
 /**
  * The re-screen queue (see rescreen.ts): groups of entries sealed together, and a row per entry, named by its group
- * and its place in it. Group numbers are never used twice (AUTOINCREMENT), so neither are entry ids: a client holds an
- * entry's id while it re-screens it, and must not settle another's. Four pages written per commit, whatever it keeps.
+ * and its place in it. A group is named with 96 random bits when it is sealed (before it is written: a store may hold it
+ * in memory while another process writes), so no name is used twice, nor an entry id: a client holds an entry's id
+ * while it re-screens it, and must not settle another's. A few pages written per commit, whatever it keeps.
  */
 export const RESCREEN_SCHEMA = `
-CREATE TABLE rescreen_groups (grp INTEGER PRIMARY KEY AUTOINCREMENT, payload BLOB NOT NULL) STRICT;
-CREATE TABLE rescreen (grp INTEGER NOT NULL, idx INTEGER NOT NULL, checked_at INTEGER NOT NULL, PRIMARY KEY (grp, idx)) STRICT, WITHOUT ROWID;
+CREATE TABLE rescreen_groups (grp TEXT PRIMARY KEY, payload BLOB NOT NULL) STRICT;
+CREATE TABLE rescreen (grp TEXT NOT NULL, idx INTEGER NOT NULL, checked_at INTEGER NOT NULL, PRIMARY KEY (grp, idx)) STRICT, WITHOUT ROWID;
 CREATE INDEX rescreen_checked ON rescreen (checked_at);
 `;
 

@@ -11,11 +11,15 @@ import { StoreKeys, sameBytes } from './crypto';
 import { INSTALL_HINT, isSqliteError, loadSqlite, type SqliteDatabase, type SqliteDatabaseConstructor } from './driver';
 import { parseStoreOptions, type OfflineStoreOptions } from './options';
 import { SqliteOutbox } from './outbox';
-import { RescreenQueue, moveRescreenToGroups } from './rescreen';
+import { RescreenQueue, entryPlace, idsOf, moveRescreenToGroups, type KeptGroup } from './rescreen';
 import { COPY_IDS, CREATE_SCHEMA, RESCREEN_SCHEMA, SCHEMA_VERSION, createLookupView } from './schema';
 
 /** How long a write waits for another process's write to finish before it fails. @unit milliseconds */
 const BUSY_TIMEOUT_MS = 5000;
+/** How often checks kept while another process held the write lock are tried again. @unit milliseconds */
+const KEPT_RETRY_MS = 100;
+/** The most kept checks held in memory while the lock is taken; past it, keeping one waits for the lock. */
+const MAX_KEPT_WAITING = 10_000;
 /** SQLite's page cache: the bound of what a sync holds in memory, whatever the snapshot's size. @unit KiB */
 const CACHE_KIB = 65_536;
 /** The text the keys are checked against when the file is opened again. */
@@ -183,6 +187,14 @@ class Store implements SqliteOfflineStore {
   readonly #rescreen: RescreenQueue;
   readonly outbox: OutboxStore;
   #closed = false;
+  /**
+   * Checks kept while another process held the file's write lock (a step of its sync can hold it for seconds): sealed,
+   * in the order they were kept, written once the lock is free. A check's answer never waits on another's sync.
+   */
+  #keptWaiting: KeptGroup[] = [];
+  /** The entries of the groups that wait. */
+  #keptWaitingEntries = 0;
+  #keptRetry: ReturnType<typeof setTimeout> | undefined;
 
   constructor(db: SqliteDatabase, keys: StoreKeys) {
     this.#db = db;
@@ -236,19 +248,91 @@ class Store implements SqliteOfflineStore {
   }
 
   keepForRescreen(entry: Omit<RescreenEntry, 'id'>): string {
-    return this.#guard(() => this.#rescreen.keep(entry));
+    return this.#keep([entry])[0]!;
   }
 
   keepManyForRescreen(entries: readonly Omit<RescreenEntry, 'id'>[]): string[] {
-    return this.#guard(() => this.#rescreen.keepMany(entries));
+    return this.#keep(entries);
+  }
+
+  /** Seals the entries in groups and writes them, or holds them while another process has the write lock. */
+  #keep(entries: readonly Omit<RescreenEntry, 'id'>[]): string[] {
+    return this.#guard(() => {
+      const groups = this.#rescreen.seal(entries);
+      if (this.#keptWaitingEntries + entries.length > MAX_KEPT_WAITING) {
+        // Memory is bounded: past it, keeping waits for the lock as every other write does.
+        this.#rescreen.write([...this.#keptWaiting, ...groups]);
+        this.#keptWaiting = [];
+        this.#keptWaitingEntries = 0;
+        return idsOf(groups);
+      }
+      this.#keptWaiting.push(...groups);
+      this.#keptWaitingEntries += entries.length;
+      this.#writeKept();
+      return idsOf(groups);
+    });
+  }
+
+  /** Writes the kept checks that wait, unless another process holds the write lock: then they wait for the next try. */
+  #writeKept(): void {
+    if (this.#keptWaiting.length === 0 || this.#closed) return;
+    const rows = this.#keptWaiting;
+    if (!this.#withoutWaiting(() => this.#rescreen.write(rows))) {
+      this.#keptRetry ??= setTimeout(() => {
+        this.#keptRetry = undefined;
+        try {
+          this.#writeKept();
+        } catch {
+          // Tried again at the next keep, the next look at what is due, and at close.
+          this.#keptRetry ??= setTimeout(() => this.#writeKept(), KEPT_RETRY_MS).unref();
+        }
+      }, KEPT_RETRY_MS).unref();
+      return;
+    }
+    this.#keptWaiting = [];
+    this.#keptWaitingEntries = 0;
+  }
+
+  /** Runs a write that fails at once, rather than waiting, when another connection holds the lock. `false` then. */
+  #withoutWaiting(write: () => void): boolean {
+    if (this.#db.inTransaction) {
+      write();
+      return true;
+    }
+    // Through pragma() each time: SQLite applies busy_timeout when its statement is prepared, so a prepared one run
+    // again changes nothing (keeping then waited out the whole timeout on another process's lock).
+    this.#db.pragma('busy_timeout = 0');
+    try {
+      write();
+      return true;
+    } catch (err) {
+      if (isSqliteError(err) && err.code.startsWith('SQLITE_BUSY')) return false;
+      throw err;
+    } finally {
+      this.#db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
   }
 
   rescreenDue(since: number, limit: number): RescreenEntry[] {
-    return this.#guard(() => this.#rescreen.due(since, limit));
+    return this.#guard(() => {
+      this.#writeKept();
+      return this.#rescreen.due(since, limit);
+    });
   }
 
   settleRescreen(id: string): void {
-    this.#guard(() => this.#rescreen.settle(id));
+    this.#guard(() => {
+      const waiting = this.#waitingPlace(id);
+      if (waiting === undefined) this.#rescreen.settle(id);
+      else (waiting.group.settled ??= new Set()).add(waiting.place);
+    });
+  }
+
+  /** The group that waits in memory holding the entry `id`, and its place there. */
+  #waitingPlace(id: string): { group: KeptGroup; place: number } | undefined {
+    const at = this.#keptWaiting.length === 0 ? undefined : entryPlace(id);
+    const group = at === undefined ? undefined : this.#keptWaiting.find((g) => g.grp === at[0]);
+    return group !== undefined && at![1] < group.checkedAt.length ? { group, place: at![1] } : undefined;
   }
 
   checkIntegrity(): IntegrityReport {
@@ -261,6 +345,14 @@ class Store implements SqliteOfflineStore {
 
   close(): void {
     if (this.#closed) return;
+    if (this.#keptRetry !== undefined) clearTimeout(this.#keptRetry);
+    try {
+      // What waits for the lock is written now, waiting for it as long as any write does.
+      if (this.#keptWaiting.length > 0) this.#rescreen.write(this.#keptWaiting.splice(0));
+      this.#keptWaitingEntries = 0;
+    } catch {
+      // The file is closed all the same: these checks are lost to re-screening, as with a process killed.
+    }
     this.#closed = true;
     this.#db.close();
   }

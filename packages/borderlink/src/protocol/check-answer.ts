@@ -124,7 +124,6 @@ export function readDescriptiveFields(from: Json, fields: readonly DescriptiveFi
 
 /** The rules of descriptive fields, for the readers of the second line's answers to build their tables from. @internal */
 export const DESCRIPTIVE_RULES = Object.freeze({ text, texts, known, object });
-export type { DescriptiveField };
 
 /**
  * What could be read of `from`'s descriptive `fields`, into `into`, and a warning for each that could not, at its path
@@ -132,8 +131,9 @@ export type { DescriptiveField };
  */
 export function readDescriptiveFieldsWarned(from: Json, fields: readonly DescriptiveField[], at: string, into: Json): GatewayWarning[] {
   const r = new Reading();
-  readFields(from, fields, at, into, r);
-  return at === '' ? r.warnings.map((w) => ({ ...w, path: w.path.slice(1) })) : r.warnings;
+  if (at !== '') r.enter(at);
+  readFields(from, fields, into, r);
+  return r.warnings;
 }
 
 const HIT_BEFORE_MATCH = DESCRIPTIVE_FIELDS.hit.slice(0, 1);
