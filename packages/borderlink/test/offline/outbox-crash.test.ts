@@ -14,7 +14,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createGatewayHandler } from 'borderlink/testing';
 import { openOfflineStore } from '../../src/offline/index';
 
-const TSX = resolve(__dirname, '../../../../node_modules/.bin/tsx');
 const CHILD = resolve(__dirname, 'fixtures/outbox-child.mts');
 const KILLS = Number(process.env.BL_KILLS ?? 24);
 const env = { ...process.env, BL_TEST_HMAC_KEY: randomBytes(32).toString('hex'), BL_TEST_ENCRYPTION_KEY: randomBytes(32).toString('hex') };
@@ -59,14 +58,19 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 function runChild(args: string[], killAtMs: number | undefined): Promise<string[]> {
   return new Promise((resolveLines) => {
-    const c = spawn(TSX, [CHILD, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    // Node itself with the TypeScript loader, not the tsx command: that one runs the script in a process of its own,
+    // which a SIGKILL of the command leaves running (and writing) as an orphan.
+    const c = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     child = c;
     let out = '';
     let timer: ReturnType<typeof setTimeout> | undefined;
     // The moment is counted from when the child is ready to work: its start-up (compiling, opening the file) varies.
     c.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      if (timer === undefined && killAtMs !== undefined && out.includes('READY')) timer = setTimeout(() => c.kill('SIGKILL'), killAtMs);
+      const ready = /^READY (\d+)$/m.exec(out);
+      // The process killed must be the one that writes.
+      if (ready !== null && Number(ready[1]) !== c.pid) throw new Error(`the writer is process ${ready[1]}, not the one spawned (${c.pid})`);
+      if (timer === undefined && killAtMs !== undefined && ready !== null) timer = setTimeout(() => c.kill('SIGKILL'), killAtMs);
     });
     c.on('exit', () => {
       if (timer) clearTimeout(timer);
