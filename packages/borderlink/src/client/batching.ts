@@ -7,7 +7,7 @@
 // the calls gathered, and (with `dedupe` on) a call may join an identical item of a request already in flight, by the
 // table's own rule (mayJoin) and with the table's guarantees: its own deadline, its own abort, and a request aborted only
 // when every call it carries has left.
-import { randomUUID } from 'node:crypto';
+import { newRequestId } from '../internal/ids';
 import { AbortError, InputError, ProtocolError, TimeoutError } from '../errors/index';
 import { abortErrorFrom, addAbortListener, removeAbortListener } from '../internal/abort';
 import type { CheckItemResponse, CheckResponse } from '../protocol/wire';
@@ -226,7 +226,7 @@ class Batch {
     }
     this.sent = true;
     this.deadlineAt = latest;
-    this.requestId = randomUUID();
+    this.requestId = newRequestId();
     if (earliest < latest) this.#armDeadlines(clock);
     const contextText = this.lane.contextText;
     // The items as validated and written once, each with its id in front.

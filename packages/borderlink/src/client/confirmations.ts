@@ -7,6 +7,7 @@
 // operator taking it up sends another body, so another key; the gateway answers a second renewal of one request with
 // the first: protocol v1's `renews` rule.)
 import { createHash, randomUUID } from 'node:crypto';
+import { newRequestId } from '../internal/ids';
 import { z } from 'zod';
 import { AbortError, BorderlinkError, InputError, NotFoundError, ProtocolError } from '../errors/index';
 import { abortErrorFrom, isAbortSignal } from '../internal/abort';
@@ -363,7 +364,7 @@ export class Confirmations {
   ): Promise<{ value: ConfirmationCreated; acceptedAt: number }> {
     const { executor, recorder, resilience } = this.#deps;
     const started = performance.now();
-    const requestId = randomUUID();
+    const requestId = newRequestId();
     const body: ConfirmationRequestBody = {
       context,
       priority: chain.priority,
@@ -421,7 +422,7 @@ export class Confirmations {
   ): Promise<CallOutcome<ConfirmationStatus> & { requestId: string }> {
     const { executor, recorder } = this.#deps;
     const started = performance.now();
-    const requestId = randomUUID();
+    const requestId = newRequestId();
     try {
       const outcome = await executor.execute<ConfirmationStatus>({
         kind: 'read',

@@ -1,7 +1,7 @@
 // The offline copy, as the client uses it: answering a check from the copy when the gateway cannot (or first), the
 // staleness rule that keeps an old copy from ever reading clear, and re-screening online what the copy answered. The
 // store itself is behind the OfflineStore contract (stores/types.ts); `borderlink/offline` has the SQLite one.
-import { randomUUID } from 'node:crypto';
+import { newRequestId } from '../internal/ids';
 import {
   AbortError,
   AuthenticationError,
@@ -322,7 +322,7 @@ const MAX_RESCREEN_FETCH = 10_000;
 const MAX_BACKGROUND_CHECKS = 8;
 
 /** A new id for a re-screen request. @internal */
-export const rescreenRequestId = (): string => randomUUID();
+export const rescreenRequestId = (): string => newRequestId();
 
 /** A hit found online for a check the offline copy had answered without it: act on it now. No personal data. */
 export interface LateHitEvent {
@@ -430,7 +430,7 @@ export class OfflineCopy {
    * each row a check of its own (its own request id) kept for re-screening; resolves once all are committed.
    */
   async answerRows(rows: readonly PreparedCheck[], started: number, reason: OfflineReason): Promise<CheckResult[]> {
-    const results = rows.map((prepared) => this.result(prepared, randomUUID(), started, reason));
+    const results = rows.map((prepared) => this.result(prepared, newRequestId(), started, reason));
     await Promise.all(results.map((result, i) => this.keep(rows[i]!, result.requestId, result)));
     return results;
   }
@@ -442,7 +442,7 @@ export class OfflineCopy {
    */
   async firstRows(rows: readonly PreparedCheck[], started: number): Promise<(CheckResult | undefined)[]> {
     const results = rows.map((prepared) => {
-      const result = this.result(prepared, randomUUID(), started, 'OFFLINE_FIRST');
+      const result = this.result(prepared, newRequestId(), started, 'OFFLINE_FIRST');
       return OfflineCopy.isComplete(result) ? result : undefined;
     });
     const kept = results.flatMap((result, i) => (result === undefined ? [] : [this.keep(rows[i]!, result.requestId, result)]));

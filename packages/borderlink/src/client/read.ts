@@ -1,6 +1,6 @@
 // The read path: prepare → cache and de-duplication → execute → match items → result. The single check and the batch
 // share the request (checkRequest) and the item-matching rule (answersByItem) it decodes with.
-import { randomUUID } from 'node:crypto';
+import { newRequestId } from '../internal/ids';
 import { HEADERS, PATHS } from '../protocol/wire';
 import { buildCheckResult, readCheckAnswer } from '../protocol/check-answer';
 import { decodeAnswer } from '../protocol/decode';
@@ -163,9 +163,9 @@ export class ReadPath {
     const { recorder } = this.#deps;
     // A batched call answered by the gateway takes the id of the request that carried it: its own is made only when it
     // is answered from the cache or the offline copy, or fails (a UUID per call was a measurable share of a batched check).
-    let requestId = this.#batcher === undefined ? randomUUID() : '';
+    let requestId = this.#batcher === undefined ? newRequestId() : '';
     const failed = (err: unknown): never => {
-      const error = recorder.failed(err, requestId || (requestId = randomUUID()), started);
+      const error = recorder.failed(err, requestId || (requestId = newRequestId()), started);
       // A batched call's event names the request that carried it, as its error does (its own id when none did).
       recorder.audit('CHECK', prepared, { requestId: this.#batcher === undefined ? requestId : (error.requestId ?? requestId), error });
       throw error;
@@ -207,7 +207,7 @@ export class ReadPath {
       }
       const offline = this.#deps.offline;
       // An answer from the copy is this call's own: it carries an id of its own even when batched.
-      const result = offline === undefined ? online() : this.#withCopy(offline, prepared, (requestId ||= randomUUID()), started, online);
+      const result = offline === undefined ? online() : this.#withCopy(offline, prepared, (requestId ||= newRequestId()), started, online);
       return result.then(answered, failed);
     } catch (err) {
       try {
@@ -261,7 +261,7 @@ export class ReadPath {
    */
   async checkOnline(entry: RescreenEntry): Promise<CheckResult> {
     const started = performance.now();
-    const requestId = randomUUID();
+    const requestId = newRequestId();
     const subjects = parseSubjects(entry.subjects);
     const sources = parseInput(sourcesSchema, entry.sources, 'sources') as Source[];
     assertSourcesFit(subjects, sources, true);
@@ -317,7 +317,7 @@ export class ReadPath {
     if (cached === undefined) return undefined;
     // The hit's own object (see resilience/cache.ts): set in place rather than copied a second time.
     const hit = cached as { -readonly [K in keyof CheckResult]: CheckResult[K] };
-    hit.requestId = requestId === '' ? randomUUID() : requestId;
+    hit.requestId = requestId === '' ? newRequestId() : requestId;
     hit.attempts = 0;
     hit.durationMs = Math.round(performance.now() - started);
     hit.servedFrom = 'cache';
@@ -418,7 +418,7 @@ export class ReadPath {
           }
         : {}),
       send: async (context, rows, options) => {
-        const requestId = randomUUID();
+        const requestId = newRequestId();
         const body = checkRowsText(context, rows);
         const timing = resolveCallOptions(options, this.#resilience);
         const outcome = await this.#executor.execute<CheckAnswer>(checkRequest(body, requestId, rows.map((r) => r.itemId), timing, options.signal));

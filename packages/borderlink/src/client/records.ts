@@ -1,7 +1,7 @@
 // Full records: `GET /v1/records/{source}/{recordId}`, a read through the executor like a check, with its context in
 // the headers (rule 4) and one audit event. The record's fields are personal data: they go to the caller only, never
 // to a log line, an audit event or an error.
-import { randomUUID } from 'node:crypto';
+import { newRequestId } from '../internal/ids';
 import { BorderlinkError, InputError, PermissionError } from '../errors/index';
 import { decodeAnswer } from '../protocol/decode';
 import { readRecordAnswer } from '../protocol/record';
@@ -85,7 +85,7 @@ export class Records {
     const asked = recordRefOf(ref);
     const context = this.#deps.contextFor(checked.context);
     const started = performance.now();
-    const requestId = randomUUID();
+    const requestId = newRequestId();
     const prepared = { context, subjects: [], sources: [asked.source] };
     const about = { recordId: asked.recordId, ...(asked.hitId !== undefined ? { hitIds: [asked.hitId] } : {}) };
     try {

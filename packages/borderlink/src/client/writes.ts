@@ -1,6 +1,7 @@
 // Writes: reports and withdrawals. Rule 3: one idempotency key per write, on every attempt and in every error of it,
 // even one refused before sending; the error says whether the write may have been stored.
 import { randomUUID } from 'node:crypto';
+import { newRequestId } from '../internal/ids';
 import type { z } from 'zod';
 import { BorderlinkError, StoreError } from '../errors/index';
 import { parseBody } from '../protocol/body';
@@ -138,7 +139,7 @@ export class Writes {
   > {
     const { recorder, outbox } = this.#deps;
     const started = performance.now();
-    const requestId = randomUUID();
+    const requestId = newRequestId();
     let context: QueryContext;
     try {
       context = this.#deps.contextFor(options.context);
@@ -240,7 +241,7 @@ export class Writes {
   async replay(entry: OutboxEntry): Promise<{ recordId: string; replayed: boolean }> {
     const { recorder } = this.#deps;
     const started = performance.now();
-    const requestId = randomUUID();
+    const requestId = newRequestId();
     const schema = entry.kind === 'report' ? reportResponseSchema : withdrawalResponseSchema;
     const prepared = replayedCall(entry);
     try {

@@ -12,7 +12,8 @@
 // Memory is bounded whatever the answer's size: one line at a time (at most `maxLineBytes`), the hash computed as the
 // bytes pass. The end line is given only once the body has ended after it, so a store that commits on the end line
 // never commits an answer with anything wrong after it.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { newRequestId } from '../internal/ids';
 import { z } from 'zod';
 import { BorderlinkError, InputError, ProtocolError } from '../errors/index';
 import { abortErrorFrom } from '../internal/abort';
@@ -418,7 +419,7 @@ export async function fetchSnapshot(transport: Transport, options: FetchSnapshot
   if (since !== undefined && (typeof since !== 'string' || !SNAPSHOT_CURSOR.test(since))) {
     throw new InputError('The snapshot request is invalid', [{ path: 'since', message: 'must be a cursor a snapshot answer gave' }]);
   }
-  const requestId = options.requestId ?? randomUUID();
+  const requestId = options.requestId ?? newRequestId();
   const headers: Record<string, string> = { ...options.headers, ...contextHeaders(context), [HEADERS.requestId]: requestId };
   const request = { method: 'GET' as const, path: PATHS.snapshot(source, since), headers, timeoutMs, signal };
   let answer: StreamedResponse | { status: number; headers: Record<string, string | undefined>; body: string };
