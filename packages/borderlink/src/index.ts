@@ -41,6 +41,7 @@ export type {
   OfflineReason,
   OutboxHandle,
   OutboxOptions,
+  PendingOptions,
   PendingWrite,
   QueuedEvent,
   QueuedWrite,

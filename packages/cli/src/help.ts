@@ -46,7 +46,7 @@ Usage:
   borderlink check document|person|vehicle …    check one subject
   borderlink record SOURCE RECORD_ID             the full record a hit points to (second line)
   borderlink confirm HIT_ID [--urgent] [--wait]  ask the owner country to confirm a hit
-  borderlink screen MANIFEST.csv|.jsonl|-        screen a manifest, JSON lines out
+  borderlink screen MANIFEST.csv|.jsonl|.edi|-   screen a manifest (CSV, JSONL, PAXLST), JSON lines out
   borderlink sync --store PATH [--sources …]     sync the offline copy, re-screen what it answered
   borderlink check … --offline-store PATH        answer from the copy when the gateway cannot
   borderlink outbox list|flush --store PATH      the writes queued for the gateway: list, send
@@ -109,7 +109,7 @@ Exit codes:
 ${exitTable}`,
 
   sync: `Usage:
-  borderlink sync --store PATH [--sources ${SOURCES.join(',')}] [--json] [--no-progress]
+  borderlink sync --store PATH [--sources ${SOURCES.join(',')}] [--json] [--no-progress] [--allow-shrink]
 
 Brings the offline copy in PATH up to date, one source after the other: a full snapshot the first
 time (the file is made when missing), deltas after. A source whose sync fails keeps its previous copy
@@ -130,6 +130,8 @@ and the demo gateway never uses a real one (exit 4: use another store file).
   --sources LIST       the sources to sync, separated by commas (default all)
   --json               JSON lines on stdout
   --no-progress        no bar, no progress lines
+  --allow-shrink       apply a snapshot that removes more than half of a source's copy (refused
+                       otherwise, STORE_SHRINK_REFUSED: confirm it with the gateway's operator first)
 ${connection}
 ${storeKeys}
 ${common}
@@ -183,8 +185,8 @@ ${common}
 Exit code: 0; check: 5 when the file is damaged; 4 a bad command line, keys or store.`,
 
   screen: `Usage:
-  borderlink screen MANIFEST.csv|MANIFEST.jsonl|- [--out FILE] [--batch-size 100] [--concurrency 4]
-                   [--ignore-column NAME]…
+  borderlink screen MANIFEST.csv|MANIFEST.jsonl|MANIFEST.edi|- [--out FILE] [--batch-size 100]
+                   [--concurrency 4] [--ignore-column NAME]… [--cusres FILE [--cusres-reference REF]]
 
 Streams the rows through the gateway in batches, one JSON line out per row:
   { "id", "verdict", "hits": […], "outcomes": […] }, or for a row that could not be checked
@@ -206,9 +208,18 @@ surname as a person. With an id column each row needs its own id (an empty or re
 row error, not checked); without one, the row number is the id. JSONL rows use the same keys (or
 { id, subjects } and nothing else); the first row's keys are checked like a header. A line (or CSV record) longer
 than 64 KiB is a row error.
+A UN/EDIFACT PAXLST (passenger or crew list), told by its first segment (UNA or UNB) whatever the
+file's name, is read whole and checked first (envelope counts, CNT totals): a broken one is refused
+(exit 4) naming the segment's position, line and tag. Each traveller is one row, its id its number
+in the interchange (from 1), its documents and itself checked; a traveller that cannot be checked
+as sent (a date of birth that cannot be, a document without its number) is a row error.
 
   --out FILE           write the JSON lines to FILE (default: stdout)
-  --format csv|jsonl   input format (default: from the file name; stdin: guessed from the first line)
+  --format csv|jsonl|paxlst  input format (default: a PAXLST by its first segment, else from the
+                       file name; stdin: guessed from the first line)
+  --cusres FILE        PAXLST only: write the CUSRES answer, per traveller board (0Z) only for a clear
+                       result, no board (1Z) for a HIT, contact (2Z) for anything else or no answer
+  --cusres-reference REF  the answer's interchange reference, 1–14 letters or digits (default: the time)
   --ignore-column NAME leave this column (or JSONL key) out; repeatable
   --batch-size N       rows per request, 1–1000 (default 100)
   --concurrency N      requests in flight, 1–64 (default 4)

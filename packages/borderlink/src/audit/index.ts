@@ -62,9 +62,13 @@ export interface AuditEvent {
   verdict?: Verdict;
   /** `OK`, `QUEUED` (a write kept in the outbox, to be replayed), or the error code the call failed with. */
   outcome: 'OK' | string;
-  /** The hits' ids, for a check; the hit asked about, for a confirmation request (and a record read, when given). */
+  /**
+   * The hits' ids, for a check; the hit asked about, for a confirmation request (and a record read, when given). An
+   * id is gateway text: one that is not 1 to 128 letters, digits and `. _ : / -` is recorded as `hashed:` and its
+   * keyed hash under `privacy.hashKey` (the result keeps it as sent).
+   */
   hitIds: string[];
-  /** The record created or withdrawn, for a report or withdrawal; the record read, for a record read. */
+  /** The record created or withdrawn, for a report or withdrawal; the record read, for a record read; an id of another shape as in `hitIds`. */
   recordId?: string;
   /** For a `CONFIRMATION_REQUEST`: which request of the hit it was, and the id the gateway gave it. */
   confirmation?: AuditConfirmation;

@@ -9,6 +9,33 @@ import type { LevelledLogger } from '../logging/logger';
 import type { PreparedCheck } from '../queries/results';
 import type { CheckResult } from '../queries/types';
 
+/**
+ * The shape of an id from the gateway (a hit's `hitId`, a record's `recordId`) that an audit event holds as it is: 1 to
+ * 128 letters, digits and `. _ : / -`, the first a letter or a digit (docs/protocol.md, "Ids in audit events").
+ */
+export const AUDITED_ID = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
+
+/**
+ * An id from the gateway as an audit event may hold it (rule 2: gateway text is untrusted, and an audit log outlives
+ * the answer). One of the shape of {@link AUDITED_ID} goes in as it is; any other (an escape code, a searched value
+ * with its spaces, 5,000 characters) as `hashed:` and its keyed hash under the audit key, so the log still ties the
+ * event to the answer without holding the text. The answer itself keeps the id as the gateway sent it. Every id an
+ * audit event carries passes here.
+ * @internal
+ */
+export function auditedId(id: string, hashKey: KeyObject): string {
+  return AUDITED_ID.test(id) ? id : `hashed:${keyedHash(hashKey, `gateway id\u0000${id}`)}`;
+}
+
+/** A confirmation's audit record, its gateway ids as {@link auditedId} records them. */
+function auditedConfirmation(c: AuditConfirmation, hashKey: KeyObject): AuditConfirmation {
+  return {
+    ...c,
+    ...(c.confirmationId !== undefined ? { confirmationId: auditedId(c.confirmationId, hashKey) } : {}),
+    ...(c.renews !== undefined ? { renews: auditedId(c.renews, hashKey) } : {}),
+  };
+}
+
 /** What one audit event says beside the prepared check. @internal */
 export interface AuditInfo {
   requestId: string;
@@ -111,9 +138,12 @@ export class Recorder {
       ...(SOURCED.has(action) || prepared.sources.length > 0 ? { sources: [...prepared.sources] } : {}),
       ...(info.result !== undefined ? { verdict: info.result.verdict, servedFrom: info.result.servedFrom } : {}),
       outcome: info.outcome ?? info.error?.code ?? 'OK',
-      hitIds: info.result?.hits.map((h) => h.hitId) ?? (info.hitIds !== undefined ? [...info.hitIds] : []),
-      ...(info.recordId !== undefined ? { recordId: info.recordId } : {}),
-      ...(info.confirmation !== undefined ? { confirmation: { ...info.confirmation } } : {}),
+      hitIds:
+        info.result !== undefined
+          ? info.result.hits.map((h) => auditedId(h.hitId, this.hashKey))
+          : (info.hitIds?.map((id) => auditedId(id, this.hashKey)) ?? []),
+      ...(info.recordId !== undefined ? { recordId: auditedId(info.recordId, this.hashKey) } : {}),
+      ...(info.confirmation !== undefined ? { confirmation: auditedConfirmation(info.confirmation, this.hashKey) } : {}),
       ...(info.rescreenOf !== undefined ? { rescreenOf: info.rescreenOf } : {}),
       durationMs: info.result?.durationMs ?? info.durationMs ?? info.error?.durationMs ?? 0,
       attempts: info.result?.attempts ?? info.attempts ?? info.error?.attempts ?? 0,

@@ -13,7 +13,7 @@ import type { Transport } from '../transport/types';
 import type { BatchOptions } from './batch';
 import type { BatchingOptions } from './batching';
 import type { OfflineOptions } from './offline';
-import type { OutboxOptions } from './outbox';
+import type { OutboxOptions, PendingOptions } from './outbox';
 import type { SyncOptions } from './sync';
 import { SOURCES } from '../queries/values';
 import type { OfflineStore, OutboxStore } from '../stores/types';
@@ -40,6 +40,16 @@ function isLogger(value: unknown): value is Logger {
 
 /** A day: a longer interval is a unit mistake (seconds given as milliseconds the other way round). @unit milliseconds */
 const MAX_INTERVAL_MS = 24 * 60 * 60 * 1000;
+/**
+ * A second: a shorter sync or replay interval is a unit mistake (seconds given as milliseconds) that would send the
+ * gateway a request, and the disk a write, without pause. @unit milliseconds
+ */
+const MIN_INTERVAL_MS = 1000;
+/** An interval of the client's timers: a whole number of milliseconds from a second to a day. */
+const interval = (absent: string) => {
+  const problem = `must be a whole number of milliseconds, at least ${MIN_INTERVAL_MS} and at most ${MAX_INTERVAL_MS} (${absent})`;
+  return z.number({ error: problem }).refine((v) => Number.isInteger(v) && v >= MIN_INTERVAL_MS && v <= MAX_INTERVAL_MS, { error: problem }).optional();
+};
 /** Thirty days: a longer staleness or re-screening window is a unit mistake, and past every legal limit. @unit milliseconds */
 const MAX_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
 /** A minute: a shorter re-screening window is a unit mistake (hours given as milliseconds) that drops every delayed hit. @unit milliseconds */
@@ -47,7 +57,7 @@ const MIN_RESCREEN_WINDOW_MS = 60 * 1000;
 
 const hasMethods = (value: unknown, names: readonly string[]): boolean =>
   typeof value === 'object' && value !== null && names.every((n) => typeof (value as Record<string, unknown>)[n] === 'function');
-const isOutboxStore = (v: unknown): v is OutboxStore => hasMethods(v, ['enqueue', 'pending', 'attempted', 'delivered', 'rejected']);
+const isOutboxStore = (v: unknown): v is OutboxStore => hasMethods(v, ['enqueue', 'pending', 'pendingCount', 'attempted', 'delivered', 'rejected']);
 const isOfflineStore = (v: unknown): v is OfflineStore =>
   hasMethods(v, ['apply', 'lookup', 'state', 'inventory', 'keepForRescreen', 'rescreenDue', 'settleRescreen']);
 
@@ -113,8 +123,8 @@ const clientOptionsSchema = z.strictObject({
   outbox: z
     .strictObject(
       {
-        store: z.custom<OutboxStore>(isOutboxStore, { error: 'must be an OutboxStore (enqueue, pending, attempted, delivered, rejected)' }),
-        flushIntervalMs: integer(1, MAX_INTERVAL_MS),
+        store: z.custom<OutboxStore>(isOutboxStore, { error: 'must be an OutboxStore (enqueue, pending, pendingCount, attempted, delivered, rejected)' }),
+        flushIntervalMs: interval('leave it out for 30 seconds'),
       } satisfies Record<keyof OutboxOptions, z.ZodType>,
       { error: 'must be an object' },
     )
@@ -126,7 +136,11 @@ const clientOptionsSchema = z.strictObject({
         mode: z.enum(['fallback', 'first'], { error: 'must be fallback or first' }).optional(),
         maxStalenessMs: integer(0, MAX_WINDOW_MS),
         rescreenWindowMs: integer(MIN_RESCREEN_WINDOW_MS, MAX_WINDOW_MS),
-        syncIntervalMs: integer(0, MAX_INTERVAL_MS),
+        syncIntervalMs: interval('leave it out to sync only when client.offline.sync() is called'),
+        maxShrink: z
+          .number({ error: 'must be a number from 0 to 1 (a share of the copy)' })
+          .refine((v) => v >= 0 && v <= 1, { error: 'must be a number from 0 to 1 (a share of the copy)' })
+          .optional(),
         sources: z
           .array(z.enum(SOURCES, { error: `must list sources (${SOURCES.join(', ')})` }), { error: 'must be an array of sources' })
           .min(1, { error: 'must list at least one source' })
@@ -164,6 +178,7 @@ const sourceList = z
 const syncOptionsSchema = z.strictObject({
   sources: sourceList.optional(),
   signal: z.custom<AbortSignal>(isAbortSignal, { error: 'must be an AbortSignal' }).optional(),
+  allowShrink: z.boolean({ error: 'must be true or false' }).optional(),
 } satisfies Record<keyof SyncOptions, z.ZodType>);
 
 /**
@@ -177,6 +192,16 @@ export function checkSyncOptions(options: unknown, kept: readonly Source[]): voi
   sources?.forEach((source, i) => {
     if (!kept.includes(source)) throw optionError('client.offline.sync', `sources.${i}`, 'must be one of the sources the copy keeps (`offline.sources`)');
   });
+}
+
+const pendingOptionsSchema = z.strictObject({
+  limit: integer(1, 10_000),
+  after: z.string({ error: 'must be the idempotency key of a queued write' }).min(1, { error: 'must be the idempotency key of a queued write' }).optional(),
+} satisfies Record<keyof PendingOptions, z.ZodType>);
+
+/** Checks the options of `client.outbox.pending()`. @throws {ConfigError} naming the option. */
+export function checkPendingOptions(options: unknown): PendingOptions {
+  return options === undefined ? {} : parseOptions('client.outbox.pending', pendingOptionsSchema, options);
 }
 
 /**

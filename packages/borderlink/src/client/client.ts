@@ -120,7 +120,13 @@ class Client implements BorderlinkClient<boolean> {
     const emit = (event: ClientEvent) => this.#listeners.emit(event);
     const copy = resolveOffline(offline, SOURCES);
     this.#offline =
-      copy === undefined ? undefined : new OfflineCopy(copy, { checkOnline: (entry) => this.#reads.checkOnline(entry), emit });
+      copy === undefined
+        ? undefined
+        : new OfflineCopy(copy, {
+            checkOnline: (entry) => this.#reads.checkOnline(entry),
+            emit,
+            refusesNow: () => this.#executor.refusesNow?.() === true,
+          });
     this.#reads = new ReadPath({ ...parts, batching, offline: this.#offline });
     const state = new WriteState(() => this.#reads.forget());
     this.#reads.consult(state);
@@ -144,6 +150,7 @@ class Client implements BorderlinkClient<boolean> {
             {
               store: copy.store,
               sources: copy.sources,
+              maxShrink: copy.maxShrink,
               // A snapshot is a query like any other: it says who asks, for which authority and why (the client's context).
               fetch: async (source, since, signal) =>
                 fetchSnapshot(transport, {

@@ -2,7 +2,7 @@ export { createClient } from './client';
 export type { BorderlinkClient, CheckRequest, ClientEvent, ClientEventType, OfflineHandle, WriteAnswer } from './types';
 export type { LateHitEvent, OfflineOptions, OfflineReason } from './offline';
 export type { SourceSyncResult, SyncEvent, SyncFailedEvent, SyncOptions, SyncProgressEvent } from './sync';
-export type { DeliveredEvent, OutboxHandle, OutboxOptions, PendingWrite, QueuedEvent, QueuedWrite, RejectedEvent } from './outbox';
+export type { DeliveredEvent, OutboxHandle, OutboxOptions, PendingOptions, PendingWrite, QueuedEvent, QueuedWrite, RejectedEvent } from './outbox';
 export type { CallOptions, ClientOptions, ConfirmationSettings, PrivacyOptions, ReadOptions, WriteOptions } from './options';
 export type { RecordRef } from './records';
 export type { Confirmation, ConfirmationChangeEvent, ConfirmationResponse, ConfirmationView, ConfirmationWaitOptions, HitRef } from './confirmations';
