@@ -1,12 +1,10 @@
 // `borderlink record` and `borderlink confirm`, run as a shell runs them: the demo, a real gateway on a socket (the
 // mock, and a raw one that lies), the exit code of every final state, and no control character of the gateway's text
 // on the terminal.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { CONFIRMATION_EXIT, CONFIRMATION_EXIT_CODES } from '../src/exit-codes';
 import { HELP } from '../src/help';
-import { CONTEXT, runCli, startGateway } from './run';
+import { CONTEXT, rawGateway, runCli, startGateway } from './run';
 
 // A real gateway is asked with a deadline that a loaded machine (these tests run beside others) still keeps.
 const SECOND_LINE = ['--authority', 'UTO-POLICE', '--operator', 'officer-0042', '--purpose', 'SECOND_LINE', '--location', 'UTO-LANE-07', '--timeout', '20000'];
@@ -15,20 +13,6 @@ const SLOW = 90_000;
 const UNSAFE = /[\p{Cc}\p{Bidi_Control}]/u;
 const unsafeIn = (text: string) => [...text.replace(/\n/g, '')].filter((ch) => UNSAFE.test(ch));
 const REPAINT = '\u001b[2J\u001b[H\u001b[32mNO_HIT\u001b[0m\u009b2J\u202e';
-
-/** A gateway on a socket that answers each request with `answer(method, path, body)`. */
-function rawGateway(answer: (req: IncomingMessage, body: string) => { status: number; body: unknown; headers?: Record<string, string> }): Promise<{ url: string; server: Server }> {
-  const server = createServer((req, res) => {
-    let text = '';
-    req.setEncoding('utf8').on('data', (d: string) => (text += d));
-    req.on('end', () => {
-      const { status, body, headers } = answer(req, text);
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
-      res.end(JSON.stringify(body));
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })));
-}
 
 describe.concurrent('borderlink record', { timeout: SLOW }, () => {
   it('prints the full record of the demo gateway, every line marked DEMO, and as JSON', async () => {
