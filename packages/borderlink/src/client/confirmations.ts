@@ -693,6 +693,16 @@ class Handle implements Confirmation {
     const context = this.#context();
     const key = renewalKey(this.#chain.hitId, lapsed, context);
     const created = await this.#owner.send(this.#chain, context, key, lapsed, this.#attempt + 1, signal);
+    if (created.value.confirmationId === lapsed) {
+      // Taken, the lapsed request would be followed as the next one: request 2 of 3 that the gateway holds as 1.
+      const err = new ProtocolError("The gateway's answer to the renewal names the request that lapsed: no new request is in force", {
+        retryable: false,
+        issues: [{ path: 'confirmationId', message: 'is the request that lapsed, not a new one' }],
+      });
+      // The gateway accepted the renewal: it holds something under this key.
+      err.mayHaveBeenStored = true;
+      throw writeError(err, key);
+    }
     this.#confirmationId = created.value.confirmationId;
     this.#attempt += 1;
     this.#idempotencyKey = key;

@@ -600,3 +600,35 @@ describe('rule 2: the second line keeps personal data where the officer reads it
     expect(said).not.toContain(plantedReason);
   });
 });
+
+describe('renewals against a hostile gateway', () => {
+  it('refuses a renewal the gateway answers with the id of the request it renews: no new request is in force', async () => {
+    const { client } = await hostile({
+      post: () => json(201, { confirmationId: 'C-1', state: 'PENDING', dueAt: FAR }),
+      look: () => json(200, status({ state: 'EXPIRED' })),
+    });
+    const confirmation = await client().requestConfirmation({ hitId: 'H-1' }, { priority: 'URGENT', reason });
+    const err = await errorOf(confirmation.refresh());
+    expect(err).toBeInstanceOf(ProtocolError);
+    expect((err as ProtocolError).issues).toEqual([{ path: 'confirmationId', message: 'is the request that lapsed, not a new one' }]);
+    expect(err).toMatchObject({ idempotencyKey: expect.stringMatching(/^bl-renew-/), mayHaveBeenStored: true });
+    expect(confirmation).toMatchObject({ confirmationId: 'C-1', attempt: 1, state: 'PENDING' });
+    expect(confirmation.idempotencyKey).not.toBe(err.idempotencyKey);
+  });
+
+  it('names the renewal’s own key in the error a wait rejects with when the gateway refuses the renewal', async () => {
+    const clock = fakeClock();
+    const { gateway, client } = await hostile({
+      post: (_req, n) =>
+        n === 0 ? json(201, { confirmationId: 'C-1', state: 'PENDING', dueAt: FAR }) : json(409, { error: { code: 'IDEMPOTENCY_KEY_REUSED', message: 'another body' } }),
+      look: () => json(200, status({ state: 'EXPIRED' })),
+    });
+    const confirmation = await client({ clock, confirmations: { pollIntervalMs: 5000 } }).requestConfirmation({ hitId: 'H-1' }, { priority: 'URGENT', reason }, { idempotencyKey: 'case-0042-first' });
+    const { value: err } = await clock.drive(errorOf(confirmation.wait()));
+    const renewal = posts(gateway)[1]!;
+    expect(err).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', idempotencyKey: renewal.headers['idempotency-key'], mayHaveBeenStored: false });
+    expect(renewal.headers['idempotency-key']).not.toBe('case-0042-first');
+    expect(JSON.parse(renewal.body)).toMatchObject({ renews: 'C-1' });
+    expect(confirmation).toMatchObject({ state: 'PENDING', attempt: 1, idempotencyKey: 'case-0042-first' });
+  });
+});
