@@ -632,3 +632,22 @@ describe('renewals against a hostile gateway', () => {
     expect(confirmation).toMatchObject({ state: 'PENDING', attempt: 1, idempotencyKey: 'case-0042-first' });
   });
 });
+
+describe('a 5xx storm', () => {
+  it('fails a record read after its retries, under one request id, with one audit event', async () => {
+    const { gateway, client, audit } = await hostile({ record: () => json(503, { error: { code: 'UPSTREAM_UNAVAILABLE', message: 'busy' } }) });
+    const err = await errorOf(client().fetchRecord({ source: 'SLTD', recordId: 'R-1' }));
+    expect(err).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', attempts: 3 });
+    expect(new Set(gateway.requests.map((r) => r.headers['x-request-id']))).toEqual(new Set([err.requestId]));
+    expect(audit.map((e) => [e.action, e.outcome, e.requestId])).toEqual([['RECORD', 'UPSTREAM_UNAVAILABLE', err.requestId]]);
+  });
+
+  it('fails a confirmation request after its retries under one key, named by the error, that the gateway may have', async () => {
+    const { gateway, client } = await hostile({ post: () => json(503, { error: { code: 'UPSTREAM_UNAVAILABLE', message: 'busy' } }) });
+    const err = await errorOf(client().requestConfirmation({ hitId: 'H-1' }, { priority: 'URGENT', reason }));
+    const keys = new Set(posts(gateway).map((r) => r.headers['idempotency-key']));
+    expect(posts(gateway)).toHaveLength(3);
+    expect(keys.size).toBe(1);
+    expect(err).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', idempotencyKey: [...keys][0], mayHaveBeenStored: true });
+  });
+});
