@@ -5,7 +5,7 @@ import type { Confirmation, ConfirmationRequestState } from 'borderlink';
 import { COMMON_OPTIONS, UsageError, expectPositionals, parseFlags } from './args';
 import { CONNECTION_OPTIONS, DEMO_NOTICE, connect } from './connection';
 import { CONFIRMATION_EXIT } from './exit-codes';
-import { humanText, jsonLine, stripUnsafe, terminalSafe } from './output';
+import { humanText, jsonLine, shellWord } from './output';
 import { pendingLine, renderFinal } from './render-second-line';
 import { colourWanted, createPaint } from './terminal';
 
@@ -63,7 +63,7 @@ export async function runConfirm(args: string[]): Promise<number> {
     }
     if (!values.wait) {
       const state = confirmation.state;
-      if (!json && state === 'PENDING') out(paint.dim(`Follow it with: borderlink confirm --resume ${stripUnsafe(confirmation.confirmationId)} --wait`));
+      if (!json && state === 'PENDING') out(paint.dim(`Follow it with: borderlink confirm --resume ${shellWord(confirmation.confirmationId)} --wait`));
       else if (!json) out(renderFinal(confirmation.toJSON(), paint));
       return CONFIRMATION_EXIT[state];
     }
@@ -82,7 +82,7 @@ export async function runConfirm(args: string[]): Promise<number> {
     } catch (err) {
       if (live) process.stdout.write('\n');
       if (!stop.signal.aborted) throw err;
-      const id = terminalSafe(confirmation.confirmationId);
+      const id = shellWord(confirmation.confirmationId);
       if (json) process.stdout.write(`${jsonLine({ type: 'stopped', ...confirmation.toJSON() }, demo)}\n`);
       else out(paint.yellow(`Stopped waiting; the owner may still answer. Take it up again with: borderlink confirm --resume ${id} --wait`));
       return 130;

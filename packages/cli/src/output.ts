@@ -16,6 +16,19 @@ export function stripUnsafe(text: string): string {
   return text.replace(UNSAFE, '');
 }
 
+/** What a POSIX shell reads as itself, unquoted. */
+const SHELL_SAFE = /^[A-Za-z0-9._:/@%+=,-]+$/;
+
+/**
+ * `text` as one word a POSIX shell reads back as `text`, for a command line the officer is told to run: an id from the
+ * gateway may be any printable ASCII (protocol v1), so `$(…)`, backquotes, `;` or `|` in it would run a command once
+ * pasted. Single-quoted unless it is plainly safe; stripped of what {@link stripUnsafe} removes first.
+ */
+export function shellWord(text: string): string {
+  const safe = stripUnsafe(text);
+  return SHELL_SAFE.test(safe) ? safe : `'${safe.replace(/'/g, "'\\''")}'`;
+}
+
 /**
  * A copy of `value` with every string in it (object keys included, at any depth) stripped of control and bidi
  * characters. Numbers, booleans, null and undefined are kept; an object with `toJSON` is copied as what that returns;

@@ -1,5 +1,7 @@
 // Runs the built command (dist/cli.js) as a process, as a user's shell would. `npm test` builds first.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -77,3 +79,17 @@ export const SPECIMEN_MRZ = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L8
 
 /** Context flags a real gateway needs. */
 export const CONTEXT = ['--authority', 'UTO-POLICE', '--operator', 'officer-0042', '--purpose', 'BORDER_CHECK'];
+
+/** A gateway on a socket that answers each request with `answer(method, path, body)`. */
+export function rawGateway(answer: (req: IncomingMessage, body: string) => { status: number; body: unknown; headers?: Record<string, string> }): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    let text = '';
+    req.setEncoding('utf8').on('data', (d: string) => (text += d));
+    req.on('end', () => {
+      const { status, body, headers } = answer(req, text);
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify(body));
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })));
+}

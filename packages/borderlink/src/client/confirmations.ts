@@ -40,6 +40,7 @@ import { SOURCES } from '../queries/values';
 import { CONFIRMATION_ID, confirmationRequestSchema, hitIdSchema, type ConfirmationRequest } from '../reports/confirmation';
 import { idempotencyKeySchema } from '../reports/index';
 import { sleep } from '../resilience/call';
+import { retryAfterOf } from '../resilience/classify';
 import type { ResolvedResilience } from '../resilience/index';
 import type { CallOutcome, Executor } from '../resilience/types';
 import type { Recorder } from './audit';
@@ -156,7 +157,8 @@ export interface Confirmation {
   readonly attempt: number;
   /**
    * When the request in force is due (ISO 8601): the earlier of the gateway's `dueAt` and the client's deadline for
-   * the priority (`confirmations.deadlinesMs`), counted from when the gateway accepted it.
+   * the priority (`confirmations.deadlinesMs`), counted from when the gateway accepted it. A gateway `dueAt` not after
+   * the request was made (a clock in the past) is not believed: a warning, and the client's deadline.
    */
   readonly dueAt: string;
   /** The idempotency key of the request in force, when this client sent it (undefined for one resumed). */
@@ -315,8 +317,8 @@ export class Confirmations {
       throw writeError(err, idempotencyKey);
     }
     const created = await this.send(chain, context, idempotencyKey, undefined, 1, checked.signal);
-    const handle = new Handle(this, chain, { ...created.value, attempt: 1, idempotencyKey, acceptedAt: created.acceptedAt });
-    handle.observe(created.value.state, created.value.warnings);
+    const handle = new Handle(this, chain, { ...created.value, attempt: 1, idempotencyKey, acceptedAt: created.acceptedAt, madeAt: created.acceptedAt });
+    handle.observe(created.value.state);
     return handle;
   }
 
@@ -348,6 +350,7 @@ export class Confirmations {
       attempt: status.attempt,
       idempotencyKey: undefined,
       acceptedAt,
+      madeAt: status.requestedAt,
     });
     handle.observeStatus(status, outcome.response.headers, outcome.requestId);
     return handle;
@@ -454,7 +457,14 @@ interface Current {
   idempotencyKey: string | undefined;
   /** When the gateway accepted the request, on the client's clock. */
   acceptedAt: number;
+  /**
+   * The earliest a `dueAt` of the request may be believed: when it was made (the client's clock for a request it
+   * sent, the gateway's `requestedAt` for one resumed); undefined when not known.
+   */
+  madeAt: number | undefined;
 }
+
+const DUE_AT_DEVIATION: GatewayWarning = Object.freeze({ code: 'GATEWAY_DEVIATION', path: 'dueAt' });
 
 /** One confirmation, as one handle follows it. */
 class Handle implements Confirmation {
@@ -465,6 +475,8 @@ class Handle implements Confirmation {
   #attempt: number;
   #idempotencyKey: string | undefined;
   #dueAtMs: number;
+  /** See {@link Current.madeAt}. */
+  #madeAt: number | undefined;
   #respondedAt: string | undefined;
   #response: ConfirmationResponse | undefined;
   #warnings: readonly GatewayWarning[] = [];
@@ -483,8 +495,10 @@ class Handle implements Confirmation {
     this.#confirmationId = current.confirmationId;
     this.#attempt = current.attempt;
     this.#idempotencyKey = current.idempotencyKey;
-    this.#dueAtMs = this.#deadline(current.acceptedAt, current.dueAt);
-    this.#warnings = current.warnings;
+    this.#madeAt = current.madeAt;
+    const warnings = [...current.warnings];
+    this.#dueAtMs = this.#deadline(current.acceptedAt, this.#believedDueAt(current.dueAt, warnings));
+    this.#warnings = warnings;
     this.#intervalMs = owner.deps.settings.pollIntervalMs;
   }
 
@@ -546,6 +560,17 @@ class Handle implements Confirmation {
     return gatewayDueAt === undefined ? own : Math.min(own, gatewayDueAt);
   }
 
+  /**
+   * The gateway's `dueAt`, unless it is not after the request was made: a gateway clock in the past (or a typo) would
+   * otherwise spend the three requests at once and end EXPIRED before any owner could answer. Left out, with a
+   * warning, as an unreadable one is.
+   */
+  #believedDueAt(dueAt: number | undefined, warnings: GatewayWarning[]): number | undefined {
+    if (dueAt === undefined || this.#madeAt === undefined || dueAt > this.#madeAt) return dueAt;
+    if (!warnings.some((w) => w.path === 'dueAt')) warnings.push(DUE_AT_DEVIATION);
+    return undefined;
+  }
+
   #now(): number {
     return this.#owner.deps.resilience.clock.now();
   }
@@ -590,8 +615,7 @@ class Handle implements Confirmation {
   }
 
   /** The state the gateway gave when it accepted a request. @internal */
-  observe(state: ConfirmationRequestState, warnings: GatewayWarning[]): void {
-    this.#warnings = warnings;
+  observe(state: ConfirmationRequestState): void {
     if (state !== 'PENDING') this.#apply(state);
   }
 
@@ -618,9 +642,12 @@ class Handle implements Confirmation {
       this.#response = before.response;
       throw err;
     }
-    this.#warnings = status.warnings;
-    if (status.dueAt !== undefined && this.#state === 'PENDING') this.#dueAtMs = Math.min(this.#dueAtMs, status.dueAt);
-    this.#retryAfterMs = parseRetryAfter(headers);
+    const warnings = [...status.warnings];
+    const dueAt = this.#believedDueAt(status.dueAt, warnings);
+    this.#warnings = warnings;
+    if (dueAt !== undefined && this.#state === 'PENDING') this.#dueAtMs = Math.min(this.#dueAtMs, dueAt);
+    // On the client's clock: an HTTP date is compared with the same clock the deadlines are.
+    this.#retryAfterMs = parseRetryAfter(headers, this.#now());
   }
 
   #exclusive<T>(step: () => Promise<T>): Promise<T> {
@@ -667,11 +694,23 @@ class Handle implements Confirmation {
     const context = this.#context();
     const key = renewalKey(this.#chain.hitId, lapsed, context);
     const created = await this.#owner.send(this.#chain, context, key, lapsed, this.#attempt + 1, signal);
+    if (created.value.confirmationId === lapsed) {
+      // Taken, the lapsed request would be followed as the next one: request 2 of 3 that the gateway holds as 1.
+      const err = new ProtocolError("The gateway's answer to the renewal names the request that lapsed: no new request is in force", {
+        retryable: false,
+        issues: [{ path: 'confirmationId', message: 'is the request that lapsed, not a new one' }],
+      });
+      // The gateway accepted the renewal: it holds something under this key.
+      err.mayHaveBeenStored = true;
+      throw writeError(err, key);
+    }
     this.#confirmationId = created.value.confirmationId;
     this.#attempt += 1;
     this.#idempotencyKey = key;
-    this.#dueAtMs = this.#deadline(created.acceptedAt, created.value.dueAt);
-    this.#warnings = created.value.warnings;
+    this.#madeAt = created.acceptedAt;
+    const warnings = [...created.value.warnings];
+    this.#dueAtMs = this.#deadline(created.acceptedAt, this.#believedDueAt(created.value.dueAt, warnings));
+    this.#warnings = warnings;
     this.#respondedAt = undefined;
     this.#response = undefined;
     this.#retryAfterMs = undefined;
@@ -757,8 +796,9 @@ class Handle implements Confirmation {
         await this.#exclusive(() => this.#step(signal));
       } catch (err) {
         if (!isTransient(err) || signal.aborted) throw err;
-        // Tried again at the next look, a little later.
+        // Tried again at the next look, a little later, and no sooner than the failure asked (a 503's retry-after).
         this.#intervalMs = Math.min(this.#intervalMs * 2, settings.maxPollIntervalMs);
+        this.#retryAfterMs = retryAfterOf(err as BorderlinkError);
         continue;
       }
       // Nothing new: look less often. A new request in force starts from the first interval again.
@@ -767,10 +807,14 @@ class Handle implements Confirmation {
     return this.state;
   }
 
-  /** The wait before the next look: the back-off, or the gateway's `retry-after` when longer, never past the deadline. */
+  /**
+   * The wait before the next step: the back-off, or the gateway's `retry-after` when longer; never past the deadline
+   * of the request in force, and once it lapsed (the next request is overdue: no deadline is left to bound a wait)
+   * never longer than `maxPollIntervalMs`.
+   */
   #nextDelay(): number {
-    if (this.#state === 'LAPSED') return this.#intervalMs;
     const wanted = Math.max(this.#intervalMs, this.#retryAfterMs ?? 0);
+    if (this.#state === 'LAPSED') return Math.min(wanted, this.#owner.deps.settings.maxPollIntervalMs);
     return Math.max(0, Math.min(wanted, this.#dueAtMs - this.#now()));
   }
 }

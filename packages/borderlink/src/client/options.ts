@@ -95,21 +95,24 @@ export interface ClientOptions extends ResilienceOptions {
 export interface ConfirmationSettings {
   /**
    * How long the owner has to answer one request, by priority, counted from when the gateway accepted it. When the
-   * gateway's own `dueAt` comes first, that one is kept. From 1 second to 24 hours.
+   * gateway's own `dueAt` comes first, that one is kept (unless it is not after the request was made: a gateway
+   * clock in the past, read as no `dueAt`, with a warning). From 1 second to 24 hours.
    * @unit milliseconds
    * @default { URGENT: 600000, ROUTINE: 3600000 }
    */
   deadlinesMs?: Partial<Record<ConfirmationPriority, number>>;
   /**
    * The first wait between two looks at a pending request; each look that finds it pending doubles it, up to
-   * `maxPollIntervalMs`. A gateway's `retry-after` is honoured when longer. From 100 milliseconds to 10 minutes.
+   * `maxPollIntervalMs`. A gateway's `retry-after` (on a look's answer, or on a 429 or 503 that failed it) is honoured
+   * when longer. From 100 milliseconds to 10 minutes.
    * @unit milliseconds
    * @default 2000
    */
   pollIntervalMs?: number;
   /**
    * The longest wait between two looks the client chooses itself (a `retry-after` may ask for longer, never past the
-   * deadline). From `pollIntervalMs` to 1 hour.
+   * deadline), and the longest between two tries of a renewal (overdue: no `retry-after` makes it wait longer). From
+   * `pollIntervalMs` to 1 hour.
    * @unit milliseconds
    * @default 60000
    */

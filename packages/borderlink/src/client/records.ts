@@ -2,7 +2,7 @@
 // the headers (rule 4) and one audit event. The record's fields are personal data: they go to the caller only, never
 // to a log line, an audit event or an error.
 import { newRequestId } from '../internal/ids';
-import { BorderlinkError, InputError, PermissionError } from '../errors/index';
+import { InputError, PermissionError } from '../errors/index';
 import { decodeAnswer } from '../protocol/decode';
 import { readRecordAnswer } from '../protocol/record';
 import { contextHeaders } from '../protocol/snapshot';
@@ -63,11 +63,10 @@ function recordRefOf(ref: unknown): { source: Source; recordId: string; hitId: s
  * is). The gateway decides which purposes may read a full record.
  */
 function purposeRefused(err: PermissionError, context: QueryContext): PermissionError {
-  const error = new PermissionError(
+  return new PermissionError(
     `The gateway does not give full records for purpose ${context.purpose} (PURPOSE_NOT_ALLOWED): read them with the purpose the work has, such as SECOND_LINE or INVESTIGATION (context.purpose)`,
     { code: 'PURPOSE_NOT_ALLOWED', status: err.status, requestId: err.requestId, attempts: err.attempts, durationMs: err.durationMs, gatewayCode: err.gatewayCode, cause: err },
   );
-  return error;
 }
 
 /** @internal */
@@ -112,7 +111,7 @@ export class Records {
       let error = recorder.failed(err, requestId, started);
       if (error instanceof PermissionError && error.code === 'PURPOSE_NOT_ALLOWED') error = purposeRefused(error, context);
       recorder.audit('RECORD', prepared, { requestId, ...about, error });
-      throw error satisfies BorderlinkError;
+      throw error;
     }
   }
 }

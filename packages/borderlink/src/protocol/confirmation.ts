@@ -64,8 +64,6 @@ const STATUS_DESCRIPTIVE: readonly DescriptiveField[] = [
     false,
   ],
 ];
-/** The descriptive fields of a confirmation request's status. @internal */
-export const CONFIRMATION_STATUS_FIELDS = STATUS_DESCRIPTIVE;
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);

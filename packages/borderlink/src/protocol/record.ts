@@ -54,9 +54,6 @@ export const FULL_RECORD_FIELDS: Readonly<Record<Source, readonly DescriptiveFie
   SMV: [...RECORD_FIELDS.base, ['vehicle', object(VEHICLE_DETAILS), true]],
 });
 
-/** The fields of one history entry. @internal */
-export const HISTORY_ENTRY_FIELDS = HISTORY_ENTRY;
-
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 

@@ -72,7 +72,7 @@ const _ = undefined;
  */
 export const CONFIRMATION_TRANSITIONS: Readonly<Record<ConfirmationMachineState, Readonly<Record<ConfirmationEvent, ConfirmationMachineState | undefined>>>> =
   Object.freeze({
-    //                       PENDING    CONFIRMED    NOT_CONFIRMED    RECORD_NO_LONGER_VALID    EXPIRED    DUE        RENEWED    EXHAUSTED
+    // state                  PENDING    CONFIRMED    NOT_CONFIRMED    RECORD_NO_LONGER_VALID    EXPIRED   DUE       RENEWED    EXHAUSTED
     PENDING:                row('PENDING', 'CONFIRMED', 'NOT_CONFIRMED', 'RECORD_NO_LONGER_VALID', 'LAPSED', 'LAPSED', _, _),
     LAPSED:                 row(_, _, _, _, _, 'LAPSED', 'PENDING', 'EXPIRED'),
     CONFIRMED:              row(_, 'CONFIRMED', _, _, _, 'CONFIRMED', _, _),

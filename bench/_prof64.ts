@@ -1,0 +1,17 @@
+import { createClient, httpTransport } from 'borderlink';
+import { Pool } from 'undici';
+import { BENCH_CONTEXT, bareCheck, freshNumber, startGatewayProcess, timedInFlight } from './lib';
+const gateway = await startGatewayProcess(0);
+const side = process.env.SIDE ?? 'sdk';
+const client = createClient({ transport: httpTransport({ baseUrl: gateway.url, connections: 4 }), context: BENCH_CONTEXT });
+const pool = new Pool(gateway.url, { connections: 4, keepAliveTimeout: 4000 });
+const sdk = async () => { await client.checkDocument({ documentNumber: freshNumber(), issuingState: 'UTO', documentType: 'PASSPORT' }); };
+const raw = () => bareCheck(pool, freshNumber());
+const f = side === 'sdk' ? sdk : raw;
+for (let i = 0; i < 10; i++) await timedInFlight(500, 64, f);
+const cpu = process.cpuUsage(); const t = performance.now();
+for (let i = 0; i < 40; i++) await timedInFlight(500, 64, f);
+const c = process.cpuUsage(cpu);
+console.log(side, 'cpu us/call', ((c.user + c.system) / 20000).toFixed(1), 'wall us/call', ((performance.now() - t) * 1000 / 20000).toFixed(1));
+await client.close(); await pool.close(); await gateway.close?.();
+process.exit(0);
