@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { InputError, type FieldIssue } from '../errors/index';
 import type { DocumentQuery, QueryContext, Source, Subject } from './types';
 import { DOCUMENT_NUMBER, DOCUMENT_TYPES, PURPOSES, SEXES, SOURCES, STATE_CODE, VIN, printableAscii, spellValues } from './values';
+import { MAX_NAME_VARIANTS } from '../names/variants';
 
 // Only a to z are upper-cased: toUpperCase also folds look-alikes into ASCII (ſ → S, ı → I, ß → SS, ﬀ → FF), which
 // would search for a value the document does not hold instead of refusing it.
@@ -103,12 +104,21 @@ const name = z
 
 const sex = z.enum(SEXES, { error: `must be ${spellValues(SEXES)}` });
 
+const givenNames = z.array(name, { error: 'must be an array of names' }).max(10).default([]);
+
+/** One other spelling of a person's name (protocol v1's `nameVariants`): the fields of a name, nothing else. */
+const nameVariant = z.strictObject({ surname: name, givenNames }, { error: 'must be a name (surname, givenNames)' });
+
 const personFields = {
   surname: name,
-  givenNames: z.array(name, { error: 'must be an array of names' }).max(10).default([]),
+  givenNames,
   dateOfBirth: dateSchema.optional(),
   sex: sex.optional(),
   nationality: stateCodeSchema.optional(),
+  nameVariants: z
+    .array(nameVariant, { error: 'must be an array of names' })
+    .max(MAX_NAME_VARIANTS, { error: `must hold at most ${MAX_NAME_VARIANTS} names` })
+    .optional(),
 };
 
 const documentFields = {
@@ -257,14 +267,9 @@ function personInto(f: Record<string, unknown>, out: Record<string, unknown>): b
   out.surname = surname;
   let givenNames: string[] = [];
   if ('givenNames' in f) {
-    const given = f.givenNames;
-    if (!Array.isArray(given) || given.length > 10) return false;
-    givenNames = new Array<string>(given.length);
-    for (let i = 0; i < given.length; i++) {
-      const n = plainName(given[i]);
-      if (n === undefined) return false;
-      givenNames[i] = n;
-    }
+    const given = plainGivenNames(f.givenNames);
+    if (given === undefined) return false;
+    givenNames = given;
   }
   out.givenNames = givenNames;
   if ('dateOfBirth' in f) {
@@ -281,7 +286,42 @@ function personInto(f: Record<string, unknown>, out: Record<string, unknown>): b
     if (nationality === undefined) return false;
     out.nationality = nationality;
   }
+  if ('nameVariants' in f) {
+    const variants = plainNameVariants(f.nameVariants);
+    if (variants === undefined) return false;
+    out.nameVariants = variants;
+  }
   return true;
+}
+
+/** A list of given names as the `givenNames` schema gives it, when it accepts it. */
+function plainGivenNames(given: unknown): string[] | undefined {
+  if (!Array.isArray(given) || given.length > 10) return undefined;
+  const out = new Array<string>(given.length);
+  for (let i = 0; i < given.length; i++) {
+    const n = plainName(given[i]);
+    if (n === undefined) return undefined;
+    out[i] = n;
+  }
+  return out;
+}
+
+const VARIANT_KEYS = ['surname', 'givenNames'];
+
+/** A person's `nameVariants` as its schema gives them (each `{ surname, givenNames }`), when it accepts them. */
+function plainNameVariants(value: unknown): { surname: string; givenNames: string[] }[] | undefined {
+  if (!Array.isArray(value) || value.length > MAX_NAME_VARIANTS) return undefined;
+  const out = new Array<{ surname: string; givenNames: string[] }>(value.length);
+  for (let i = 0; i < value.length; i++) {
+    const f = strictFields(value[i], VARIANT_KEYS, false);
+    if (f === undefined) return undefined;
+    const surname = plainName(f.surname);
+    if (surname === undefined) return undefined;
+    const given = 'givenNames' in f ? plainGivenNames(f.givenNames) : [];
+    if (given === undefined) return undefined;
+    out[i] = { surname, givenNames: given };
+  }
+  return out;
 }
 
 function plainPersonOf(value: unknown, withKind: boolean): Record<string, unknown> | undefined {

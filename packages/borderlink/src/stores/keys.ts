@@ -3,6 +3,7 @@
 // online. A store keeps these keys only as keyed hashes.
 import type { PersonQuery, Source, Subject } from '../queries/types';
 import type { OfflineRecord } from './types';
+import { languageOfState, nameSpellings } from '../names/variants';
 
 /** Document numbers: case, spaces and the MRZ filler `<` do not count. */
 const documentNumber = (v: string): string => v.replace(/[\s<]+/g, '').toUpperCase();
@@ -51,8 +52,18 @@ export function offlineKeysOf(record: OfflineRecord): string[] {
       return n && s ? [documentKey(n, s)] : [];
     }
     case 'NOMINAL': {
-      const { surname, givenNames, dateOfBirth } = record.person;
-      return surname && dateOfBirth && FULL_DATE.test(dateOfBirth) && name(surname) !== '' ? [personKey(surname, givenNames ?? [], dateOfBirth)] : [];
+      const { surname, givenNames, dateOfBirth, nationalities } = record.person;
+      if (!surname || !dateOfBirth || !FULL_DATE.test(dateOfBirth) || name(surname) === '') return [];
+      // The record's own name, then every other spelling it may be found by, as a gateway matches them: the
+      // spellings of nameVariants, its first nationality choosing the Cyrillic language.
+      const keys = [personKey(surname, givenNames ?? [], dateOfBirth)];
+      const { primary, others } = nameSpellings({ surname, givenNames: givenNames ?? [] }, languageOfState(nationalities?.[0]));
+      for (const v of [primary, ...others]) {
+        if (name(v.surname) === '') continue;
+        const key = personKey(v.surname, v.givenNames, dateOfBirth);
+        if (!keys.includes(key)) keys.push(key);
+      }
+      return keys;
     }
     case 'SMV': {
       const keys: string[] = [];
@@ -64,9 +75,24 @@ export function offlineKeysOf(record: OfflineRecord): string[] {
   }
 }
 
-/** A person's key, when the copy can match it exactly (a full date of birth, a name with a letter). */
-const personKeysOf = (p: PersonQuery): string[] =>
-  p.dateOfBirth !== undefined && FULL_DATE.test(p.dateOfBirth) && name(p.surname) !== '' ? [personKey(p.surname, p.givenNames ?? [], p.dateOfBirth)] : [];
+/**
+ * A person's keys, when the copy can match them exactly (a full date of birth, a name with a letter): one for its
+ * names and one for each of its `nameVariants`, so the copy finds a record under any spelling the gateway would
+ * search (a subject goes out with its ICAO form, and the name as written among its variants).
+ */
+function personKeysOf(p: PersonQuery): string[] {
+  const dateOfBirth = p.dateOfBirth;
+  if (dateOfBirth === undefined || !FULL_DATE.test(dateOfBirth)) return [];
+  const keys: string[] = [];
+  const add = (surname: string, givenNames: readonly string[]): void => {
+    if (name(surname) === '') return;
+    const key = personKey(surname, givenNames, dateOfBirth);
+    if (!keys.includes(key)) keys.push(key);
+  };
+  add(p.surname, p.givenNames ?? []);
+  for (const v of p.nameVariants ?? []) add(v.surname, v.givenNames);
+  return keys;
+}
 
 /**
  * The keys a subject is looked up by in one source's copy: empty when the copy cannot answer for it (a person without
