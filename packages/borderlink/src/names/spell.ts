@@ -42,7 +42,6 @@ const GREEK_PAIRS: ReadonlyMap<string, readonly [string, GreekDigraphForms | und
 const HYPHENS = new Set(['-', '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2212']);
 /** Omitted, as Part 3 omits apostrophes and punctuation: D'ARTAGNAN → DARTAGNAN. U+02BC is the Ukrainian apostrophe. */
 const DROPPED = new Set(["'", '\u2019', '\u2018', '\u02bc', '`', '\u00b4', '.', ',']);
-const SPACE = /^[\s<]$/u;
 const MARK = /^\p{M}$/u;
 const MARKS = /\p{M}+/gu;
 
@@ -145,10 +144,105 @@ function greekWord(chars: readonly string[]): string | undefined {
 function componentEndsAt(chars: readonly string[], i: number): boolean {
   for (let k = i; k < chars.length; k++) {
     const ch = chars[k]!;
-    if (SPACE.test(ch) || HYPHENS.has(ch)) return true;
+    const cp = ch.codePointAt(0)!;
+    if (HYPHENS.has(ch) || isWideSpace(cp) || (cp < 0x80 && (ASCII_KIND[cp] === 2 || ASCII_KIND[cp] === 3))) return true;
     if (!MARK.test(ch) && !DROPPED.has(ch)) return false;
   }
   return true;
+}
+
+/** What an ASCII character is to a name: 1 letter, 2 space (a word gap), 3 hyphen, 4 dropped, 0 not in a name. */
+const ASCII_KIND: Uint8Array = (() => {
+  const kinds = new Uint8Array(128);
+  for (let c = 0x41; c <= 0x5a; c++) kinds[c] = 1;
+  for (let c = 0x61; c <= 0x7a; c++) kinds[c] = 1;
+  for (const c of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0x3c]) kinds[c] = 2;
+  kinds[0x2d] = 3;
+  for (const ch of DROPPED) if (ch.charCodeAt(0) < 128) kinds[ch.charCodeAt(0)] = 4;
+  return kinds;
+})();
+
+/** An ASCII name, by runs of letters (each run sliced once): undefined for a character that is not in a name. */
+function spellAscii(t: string): string | undefined {
+  let out = '';
+  let gap: Gap = 0;
+  let runStart = -1;
+  let lower = false;
+  for (let i = 0; i <= t.length; i++) {
+    const kind = i === t.length ? 2 : (ASCII_KIND[t.charCodeAt(i)] as number);
+    if (kind === 1) {
+      if (runStart < 0) runStart = i;
+      const c = t.charCodeAt(i);
+      if (c >= 0x61) lower = true;
+      continue;
+    }
+    if (runStart >= 0) {
+      const run = lower ? t.slice(runStart, i).toUpperCase() : t.slice(runStart, i);
+      out = gap !== 0 && out !== '' ? `${out}${gap === 2 ? '-' : ' '}${run}` : out + run;
+      gap = 0;
+      runStart = -1;
+      lower = false;
+    }
+    if (kind === 0) return undefined;
+    if (kind === 3) gap = 2;
+    else if (kind === 2 && gap === 0) gap = 1;
+  }
+  return out;
+}
+
+/** The Latin rows by UTF-16 code below U+0250 (Latin-1 and Latin Extended-A and -B), upper and lower case. */
+const LATIN_BELOW = 0x250;
+function latinForms(single: boolean): (string | undefined)[] {
+  const forms = new Array<string | undefined>(LATIN_BELOW).fill(undefined);
+  for (const [ch, row] of LATIN_ROWS) {
+    const c = ch.charCodeAt(0);
+    if (ch.length === 1 && c < LATIN_BELOW) forms[c] = single && row[2] !== undefined ? row[2] : row[1];
+  }
+  return forms;
+}
+const LATIN_FORMS = latinForms(false);
+const LATIN_SINGLE_FORMS = latinForms(true);
+
+/**
+ * A name of ASCII and the Latin rows below U+0250 only (most Latin names with diacritics), read by code unit without
+ * normalising it; null for any other character, which the general path then reads.
+ */
+function spellLatin(t: string, single: boolean): string | undefined | null {
+  const forms = single ? LATIN_SINGLE_FORMS : LATIN_FORMS;
+  let out = '';
+  let gap: Gap = 0;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    let piece: string | undefined;
+    if (c < 0x80) {
+      const kind = ASCII_KIND[c] as number;
+      if (kind === 1) piece = UPPER[c];
+      else if (kind === 0) return undefined;
+      else {
+        if (kind === 3) gap = 2;
+        else if (kind === 2 && gap === 0) gap = 1;
+        continue;
+      }
+    } else {
+      piece = c < LATIN_BELOW ? forms[c] : undefined;
+      if (piece === undefined) return null;
+      if (piece === '') continue;
+    }
+    if (gap !== 0) {
+      if (out !== '') out += gap === 2 ? '-' : ' ';
+      gap = 0;
+    }
+    out += piece;
+  }
+  return out;
+}
+
+/** Each ASCII letter's upper case, as a string made once. */
+const UPPER: readonly string[] = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c >= 0x61 && c <= 0x7a ? c - 0x20 : c));
+
+/** Whether `cp` is whitespace as `\s` matches it, beyond ASCII. */
+function isWideSpace(cp: number): boolean {
+  return cp === 0xa0 || cp === 0x1680 || (cp >= 0x2000 && cp <= 0x200a) || cp === 0x2028 || cp === 0x2029 || cp === 0x202f || cp === 0x205f || cp === 0x3000 || cp === 0xfeff;
 }
 
 /**
@@ -159,6 +253,7 @@ function componentEndsAt(chars: readonly string[], i: number): boolean {
 export function spell(text: string, spelling: Spelling = ICAO): string | undefined {
   // The hot path (manifest screening): ASCII letters only, nearly always already upper case.
   let lower = false;
+  let ascii = true;
   let plain = true;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -166,30 +261,45 @@ export function spell(text: string, spelling: Spelling = ICAO): string | undefin
     if (c >= 0x61 && c <= 0x7a) lower = true;
     else {
       plain = false;
-      break;
+      if (c >= 0x80) {
+        ascii = false;
+        break;
+      }
     }
   }
   if (plain) return lower ? text.toUpperCase() : text;
-  const t = /[^\x00-\x7f]/.test(text) ? text.normalize('NFC') : text;
+  if (ascii) return spellAscii(text);
+  const latin = spellLatin(text, spelling.single === true);
+  if (latin !== null) return latin;
+  const t = text.normalize('NFC');
   const w = new Writer();
   const chars = Array.from(t);
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i]!;
-    const c = ch.charCodeAt(0);
-    if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) {
-      w.write(c >= 0x61 ? String.fromCharCode(c - 0x20) : ch);
+    const cp = ch.codePointAt(0)!;
+    if (cp < 0x80) {
+      const kind = ASCII_KIND[cp] as number;
+      if (kind === 1) w.write(cp >= 0x61 ? String.fromCharCode(cp - 0x20) : ch);
+      else if (kind === 2) w.separate(1);
+      else if (kind === 3) w.separate(2);
+      else if (kind === 0) return undefined;
+      continue;
+    }
+    // The rows first: nearly every other character of a name is a letter of one.
+    const latin = LATIN_ROWS.get(ch);
+    if (latin !== undefined) {
+      w.write(spelling.single === true && latin[2] !== undefined ? latin[2] : latin[1]);
       continue;
     }
     if (HYPHENS.has(ch)) {
       w.separate(2);
       continue;
     }
-    if (SPACE.test(ch)) {
+    if (isWideSpace(cp)) {
       w.separate(1);
       continue;
     }
     if (DROPPED.has(ch)) continue;
-    const cp = ch.codePointAt(0)!;
     if (isGreek(cp)) {
       let end = i + 1;
       while (end < chars.length && (isGreek(chars[end]!.codePointAt(0)!) || MARK.test(chars[end]!))) end++;
@@ -199,8 +309,7 @@ export function spell(text: string, spelling: Spelling = ICAO): string | undefin
       i = end - 1;
       continue;
     }
-    const next = chars[i + 1];
-    const form = formOf(ch, spelling, next, ARABIC_ROWS.has(ch) && componentEndsAt(chars, i + 1));
+    const form = formOf(ch, spelling, chars[i + 1], ARABIC_ROWS.has(ch) && componentEndsAt(chars, i + 1));
     if (form === undefined) return undefined;
     w.write(form);
   }
