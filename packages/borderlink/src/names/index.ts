@@ -109,7 +109,10 @@ export function transliterateName(text: string, options?: TransliterateNameOptio
  * ```ts
  * nameVariants({ surname: 'Цой', givenNames: ['Юлия'] });
  * // [{ surname: 'TSOI', givenNames: ['IULIIA'] }, { surname: 'ЦОЙ', givenNames: ['ЮЛИЯ'] },
- * //  { surname: 'TSOY', givenNames: ['YULIYA'] }, { surname: 'IULIIA', givenNames: ['TSOI'] }, …]
+ * //  { surname: 'TSOY', givenNames: ['YULIYA'] }, …, { surname: 'IULIIA', givenNames: ['TSOI'] }, …]
+ * nameVariants({ surname: 'Müller', givenNames: ['Ülle'] }).slice(0, 3);
+ * // [{ surname: 'MUELLER', givenNames: ['UELLE'] }, { surname: 'MÜLLER', givenNames: ['ÜLLE'] },
+ * //  { surname: 'MULLER', givenNames: ['ULLE'] }]
  * ```
  */
 export function nameVariants(name: PersonName, options?: NameVariantsOptions): NameVariant[] {
