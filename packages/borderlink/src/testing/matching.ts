@@ -442,10 +442,20 @@ export class DatasetIndex {
     // Nothing to search by: the caller must not read this as NO_HIT.
     if (spellings.length === 0) return false;
     const dob = q.dateOfBirth?.trim();
-    const candidates = new Set<PersonEntry>();
-    for (const spelling of spellings) for (const entry of this.bySurname.get(spelling.keys.surnameKey) ?? []) candidates.add(entry);
-    if (dob !== undefined && dob.length === 10) for (const entry of this.byDateOfBirth.get(dob) ?? []) candidates.add(entry);
+    // Every record that shares a surname spelling or the full date of birth, each once.
+    let candidates: PersonEntry[] = [];
+    for (const spelling of spellings) {
+      const list = this.bySurname.get(spelling.keys.surnameKey);
+      if (list !== undefined) candidates = candidates.length === 0 ? list : [...candidates, ...list];
+    }
+    const sameBirth = dob !== undefined && dob.length === 10 ? this.byDateOfBirth.get(dob) : undefined;
+    if (sameBirth !== undefined) candidates = candidates.length === 0 ? sameBirth : [...candidates, ...sameBirth];
+    const seen = spellings.length > 1 || sameBirth !== undefined ? new Set<PersonEntry>() : undefined;
     for (const entry of candidates) {
+      if (seen !== undefined) {
+        if (seen.has(entry)) continue;
+        seen.add(entry);
+      }
       const best = bestPersonMatch(entry, spellings, dob);
       if (best !== undefined) out.push({ source: 'NOMINAL', kind: 'person', entry, match: best });
     }
@@ -515,8 +525,12 @@ const METHOD_RANK: Readonly<Record<Match['method'], number>> = { EXACT: 2, NORMA
 function bestPersonMatch(entry: PersonEntry, spellings: readonly QuerySpelling[], dob: string | undefined): Match | undefined {
   let best: Match | undefined;
   for (const spelling of spellings) {
+    const surname = spelling.keys.surnameKey;
     for (let r = 0; r < entry.names.length; r++) {
-      const match = personMatch(entry.person.dateOfBirth, entry.names[r]!, spelling.keys, dob);
+      const record = entry.names[r]!;
+      // A surname more than one letter longer or shorter can match no way: skip it before the full comparison.
+      if (record.surnameKey !== surname && Math.abs(record.surnameKey.length - surname.length) > 1) continue;
+      const match = personMatch(entry.person.dateOfBirth, record, spelling.keys, dob);
       if (match === undefined) continue;
       const other = spelling.variant !== undefined || r > 0;
       const found: Match = other && match.method === 'EXACT' ? { ...match, method: 'NORMALISED' } : match;
