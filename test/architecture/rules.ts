@@ -74,6 +74,9 @@ export const BOUNDARY_RULES: readonly BoundaryRule[] = [
     packages: ['zod'],
     optionalPeers: ['better-sqlite3'],
   },
+  // `borderlink/manifests`: the EDIFACT tokenizer, PAXLST and CUSRES, on the public API like any user; no package at
+  // all (the tokenizer is ours), so a user who screens no manifest loads nothing of it.
+  { name: 'manifests', path: `${lib}/manifests`, folders: [], packages: [], entryPoints: true },
   // The `borderlink` entry point: re-exports only, and nothing public from internal/.
   {
     name: 'index',

@@ -92,7 +92,7 @@ describe('the packed packages pass the linters', () => {
       'node16-esm': '/node_modules/borderlink/dist/index.d.ts',
       bundler: '/node_modules/borderlink/dist/index.d.ts',
     });
-    for (const entry of ['testing', 'offline']) {
+    for (const entry of ['testing', 'offline', 'manifests']) {
       expect(types(`./${entry}`)).toEqual({
         node10: `/node_modules/borderlink/dist/${entry}/index.d.cts`,
         'node16-cjs': `/node_modules/borderlink/dist/${entry}/index.d.cts`,
@@ -104,10 +104,10 @@ describe('the packed packages pass the linters', () => {
 });
 
 describe('the packed library', () => {
-  it('ships only dist/, the guides, the node10 stubs for borderlink/testing and borderlink/offline, the README, CHANGELOG, SECURITY and LICENSE', () => {
+  it('ships only dist/, the guides, the node10 stubs for borderlink/testing, borderlink/offline and borderlink/manifests, the README, CHANGELOG, SECURITY and LICENSE', () => {
     const files = run('tar', ['-tzf', tarball], root).trim().split('\n');
-    expect(files.every((f) => /^package\/(dist\/|docs\/[a-z-]+\.(md|yaml)$|(testing|offline)\/package\.json$|(README|CHANGELOG|SECURITY)\.md$|package\.json$|LICENSE$)/.test(f))).toBe(true);
-    expect(files).toEqual(expect.arrayContaining(['package/testing/package.json', 'package/offline/package.json']));
+    expect(files.every((f) => /^package\/(dist\/|docs\/[a-z-]+\.(md|yaml)$|(testing|offline|manifests)\/package\.json$|(README|CHANGELOG|SECURITY)\.md$|package\.json$|LICENSE$)/.test(f))).toBe(true);
+    expect(files).toEqual(expect.arrayContaining(['package/testing/package.json', 'package/offline/package.json', 'package/manifests/package.json']));
     expect(files.some((f) => f.startsWith('package/src/') || f.startsWith('package/test/'))).toBe(false);
   });
 
@@ -148,6 +148,24 @@ describe('the packed library', () => {
     const out = run(process.execPath, ['--input-type=commonjs', '-e', `const { createClient } = require('borderlink'); const { mockTransport } = require('borderlink/testing'); ${make} ${check}`], library);
     expect(out.trim()).toBe('HIT');
   });
+
+  it('screens a PAXLST from borderlink/manifests, ESM and CommonJS, its errors the InputError of borderlink', () => {
+    const use = `${make}
+const text = writePaxlst({ messages: [{ flights: [], travellers: [{ surname: 'ERIKSSON', documents: [{ number: 'L898902C3', issuingState: 'UTO' }] }] }] });
+let refused;
+try { parsePaxlst(text.slice(0, -3)); } catch (e) { refused = e instanceof InputError && e.code; }
+(async () => {
+  const rows = [];
+  for await (const row of screenPaxlst(client, text)) rows.push(row.result.verdict);
+  console.log(JSON.stringify([rows, refused]));
+  await client.close();
+})();`;
+    const said = JSON.stringify([['HIT'], 'INVALID_EDIFACT']);
+    const esm = `import { createClient, InputError } from 'borderlink'; import { mockTransport, writePaxlst } from 'borderlink/testing'; import { parsePaxlst, screenPaxlst } from 'borderlink/manifests';`;
+    const cjs = `const { createClient, InputError } = require('borderlink'); const { mockTransport, writePaxlst } = require('borderlink/testing'); const { parsePaxlst, screenPaxlst } = require('borderlink/manifests');`;
+    expect(run(process.execPath, ['--input-type=module', '-e', `${esm} ${use}`], library).trim()).toBe(said);
+    expect(run(process.execPath, ['--input-type=commonjs', '-e', `${cjs} ${use}`], library).trim()).toBe(said);
+  });
 });
 
 // One consumer, written against every entry point: it fails to compile if either entry point's types do not resolve
@@ -155,6 +173,15 @@ describe('the packed library', () => {
 const consumer = `import { createClient, isClear, TimeoutError, type CheckResult } from 'borderlink';
 import { mockTransport, createMockGateway, type MockGateway } from 'borderlink/testing';
 import { openOfflineStore, type OfflineStoreOptions, type SqliteOfflineStore } from 'borderlink/offline';
+import { EdifactError, formatCusres, parsePaxlst, screenPaxlst, type PaxlstManifest, type ScreenedTraveller } from 'borderlink/manifests';
+import { writePaxlst } from 'borderlink/testing';
+export async function manifest(): Promise<string> {
+  const m: PaxlstManifest = parsePaxlst(writePaxlst({ messages: [{ flights: [], travellers: [{ surname: 'DOE', documents: [{ number: 'X1', issuingState: 'UTO' }] }] }] }));
+  const rows: ScreenedTraveller[] = [];
+  for await (const row of screenPaxlst(client, m)) rows.push(row);
+  void new EdifactError([{ code: 'BAD_DATE', segment: 1, line: 1, tag: 'DTM', message: 'x' }]);
+  return formatCusres(rows, { reference: 'A1', manifest: m });
+}
 export function offline(options: OfflineStoreOptions): number {
   const store: SqliteOfflineStore = openOfflineStore(options);
   const count = store.inventory().reduce((sum, s) => sum + s.recordCount, 0) + store.outbox.pending(10).length;
