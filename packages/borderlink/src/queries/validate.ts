@@ -36,7 +36,8 @@ export const stateCodeSchema = z
   .transform(upper)
   .pipe(z.string().regex(STATE_CODE, { error: 'must be an ICAO state code of 1 to 3 letters' }));
 
-function isCalendarDate(v: string): boolean {
+/** Whether `v` is `YYYY-MM-DD`, `YYYY-MM` or `YYYY` (1800 or later) of a real calendar. @internal */
+export function isCalendarDate(v: string): boolean {
   const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(v);
   if (!m) return false;
   const year = Number(m[1]);

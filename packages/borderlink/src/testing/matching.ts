@@ -578,7 +578,8 @@ function personMatch(recordDob: string, record: NameKeys, query: NameKeys, dob: 
   let birth: 'same' | 'partial' | 'unknown';
   if (dob === undefined || dob === '') birth = 'unknown';
   else if (dob === recordDob) birth = 'same';
-  else if (dob.length < recordDob.length && recordDob.startsWith(dob)) birth = 'partial';
+  // A partial date on either side (`1974`, `1974-08`: the query's, or the record's own) fits the dates it begins.
+  else if (dob.length < recordDob.length ? recordDob.startsWith(dob) : dob.startsWith(recordDob)) birth = 'partial';
   else return undefined;
 
   const surname = query.surnameKey;
