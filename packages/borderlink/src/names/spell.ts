@@ -33,6 +33,12 @@ function keyed<R extends readonly [string, ...unknown[]]>(rows: readonly R[]): M
 
 const LATIN_ROWS = keyed(LATIN);
 const CYRILLIC_ROWS = keyed(CYRILLIC);
+
+/**
+ * The letters the tables do not write at all (ICAO omits the soft sign Ь), in both cases: a name of them alone has an
+ * empty ICAO form, and nothing to search. @internal
+ */
+export const SILENT_LETTERS: ReadonlySet<string> = new Set([...CYRILLIC_ROWS].filter(([, row]) => row[1] === '').map(([ch]) => ch));
 const ARABIC_ROWS = keyed(ARABIC);
 const GREEK_FORMS: ReadonlyMap<string, string> = new Map(GREEK_LETTERS);
 const GREEK_PAIRS: ReadonlyMap<string, readonly [string, GreekDigraphForms | undefined]> = new Map(
@@ -40,8 +46,12 @@ const GREEK_PAIRS: ReadonlyMap<string, readonly [string, GreekDigraphForms | und
 );
 
 const HYPHENS = new Set(['-', '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2212']);
-/** Omitted, as Part 3 omits apostrophes and punctuation: D'ARTAGNAN → DARTAGNAN. U+02BC is the Ukrainian apostrophe. */
-const DROPPED = new Set(["'", '\u2019', '\u2018', '\u02bc', '`', '\u00b4', '.', ',']);
+/**
+ * Omitted, as Part 3 omits apostrophes and punctuation: D'ARTAGNAN → DARTAGNAN. The modifier letters among them are
+ * apostrophes too: U+02BC the Ukrainian and Belarusian one, U+02BB the ʻ of Uzbek (Gʻulom) and Hawaiian names, U+02B9
+ * and U+02BA the primes that stand for the soft and hard signs in transliterations (Ilʹin).
+ */
+const DROPPED = new Set(["'", '\u2019', '\u2018', '\u02bc', '\u02bb', '\u02b9', '\u02ba', '`', '\u00b4', '.', ',']);
 const MARK = /^\p{M}$/u;
 const MARKS = /\p{M}+/gu;
 

@@ -5,6 +5,7 @@ import { InputError, type FieldIssue } from '../errors/index';
 import type { DocumentQuery, QueryContext, Source, Subject } from './types';
 import { DOCUMENT_NUMBER, DOCUMENT_TYPES, PURPOSES, SEXES, SOURCES, STATE_CODE, VIN, printableAscii, spellValues } from './values';
 import { MAX_NAME_VARIANTS } from '../names/variants';
+import { SILENT_LETTERS } from '../names/spell';
 
 // Only a to z are upper-cased: toUpperCase also folds look-alikes into ASCII (ſ → S, ı → I, ß → SS, ﬀ → FF), which
 // would search for a value the document does not hold instead of refusing it.
@@ -54,24 +55,33 @@ export const dateSchema = z
   .string({ error: 'must be a string' })
   .refine(isCalendarDate, { error: 'must be a calendar date as YYYY-MM-DD, YYYY-MM or YYYY' });
 
-/** Letters to Unicode that print as blanks: a name made of them is still empty. */
-const HANGUL_FILLERS = /[\u115F\u1160\u3164\uFFA0]/g;
+/**
+ * A letter that is one to search: not a modifier letter (`\p{Lm}`: the apostrophes ʼ ʻ ʹ, the Arabic tatweel ـ,
+ * length and repetition marks ー ๆ, which stand beside letters and are no name alone), not a Hangul filler (a letter
+ * to Unicode that prints as a blank). Letters the ICAO tables do not write (the soft sign) are left out after.
+ */
+const SEARCHABLE_LETTER = /[^\P{L}\p{Lm}\u115F\u1160\u3164\uFFA0]/gu;
 
 /**
- * Whether a name holds a letter, so that there is something to search. `-`, `.`, `'`, a combining mark alone or
- * Hangul fillers are the usual placeholders for an unknown name in manifests and registers; a person subject whose
- * surname has no letter is refused with an {@link InputError} (`must hold at least one letter`). Use it to treat
- * such a placeholder as "no name given" before building a person subject, rather than sending a row that will be
- * refused.
+ * Whether a name holds a letter, so that there is something to search. `-`, `.`, `'`, a combining mark alone, a
+ * modifier letter alone (ʼ, ʻ, the tatweel ـ, ー), the soft sign Ь alone (ICAO writes it as nothing) or Hangul fillers
+ * are the usual placeholders for an unknown name in manifests and registers, or leave its ICAO form empty; a person
+ * subject whose surname has no letter is refused with an {@link InputError} (`must hold at least one letter`). Use it
+ * to treat such a placeholder as "no name given" before building a person subject, rather than sending a row that
+ * will be refused. A value that is not a string holds no letter.
  * @example
  * ```ts
  * import { hasNameLetter } from 'borderlink';
  * hasNameLetter('ERIKSSON'); // true
  * hasNameLetter('-'); // false: a placeholder, no person to search
+ * hasNameLetter('ʼ'); // false: an apostrophe, though Unicode calls it a letter
  * ```
  */
 export function hasNameLetter(value: string): boolean {
-  return hasAsciiLetter(value) || /\p{L}/u.test(value.replace(HANGUL_FILLERS, ''));
+  if (typeof value !== 'string') return false;
+  if (hasAsciiLetter(value)) return true;
+  for (const [letter] of value.matchAll(SEARCHABLE_LETTER)) if (!SILENT_LETTERS.has(letter)) return true;
+  return false;
 }
 
 /**
@@ -86,12 +96,20 @@ export const isNothingToSearch = (issue: z.core.$ZodIssue): boolean =>
 
 /** What a name may hold, once trimmed. */
 const NAME_CHARACTERS = /^[\p{L}\p{M}' .,-]+$/u;
+/** Typographic apostrophes (’ ‘), as keyboards and word processors write `'`: the same apostrophe. */
+const TYPOGRAPHIC_APOSTROPHES = /[\u2018\u2019]/g;
+
+/** A name trimmed, with its typographic apostrophes as `'`. */
+function trimName(v: string): string {
+  const t = v.trim();
+  return t.includes('\u2019') || t.includes('\u2018') ? t.replace(TYPOGRAPHIC_APOSTROPHES, "'") : t;
+}
 /** A plate once trimmed and upper-cased. */
 const PLATE = /^[A-Z0-9][A-Z0-9 -]{0,14}$/;
 
 const name = z
   .string({ error: 'must be a string' })
-  .transform((v) => v.trim())
+  .transform(trimName)
   .pipe(
     z
       .string()
