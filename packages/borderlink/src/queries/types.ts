@@ -68,9 +68,10 @@ import type { NameVariant } from '../names/variants';
  */
 export interface PersonQuery {
   /**
-   * Primary identifier, as printed, in its own script (letters, spaces, hyphens, apostrophes). The subject sent
-   * carries its ICAO form (`Цой` → `TSOI`, `Müller` → `MUELLER`; see `transliterateName`), or the name as given when
-   * the ICAO tables cannot write it.
+   * Primary identifier, as printed, in its own script (letters, spaces, hyphens, apostrophes; `’` and `‘` are taken
+   * as `'`). The subject sent carries its ICAO form (`Цой` → `TSOI`, `Müller` → `MUELLER`; see `transliterateName`),
+   * or the name as given when the ICAO tables cannot write it. A name with no letter to search (see `hasNameLetter`)
+   * is an `InputError`.
    */
   surname: string;
   /** Secondary identifiers, in order. Empty when the person has none. Sent in their ICAO form, as `surname`. @default [] */

@@ -56,7 +56,8 @@ const personKey = (surname: string, givenNames: readonly string[], dateOfBirth: 
 
 /**
  * The keys a record is found by in an offline copy: what an {@link OfflineStore} indexes it by (as keyed hashes). A
- * record without the fields of a key has none of it. Implement a store with this and {@link offlineKeysOfSubject},
+ * record without the fields of a key has none of it; a person has one per spelling of its name (its date of birth in
+ * it when it is a full one, else a key that each full date of a query looks up too). Implement a store with this and {@link offlineKeysOfSubject},
  * so records and queries are normalised by the same rule.
  * @example
  * ```ts

@@ -78,7 +78,7 @@ describe('a record whose own date of birth is partial', () => {
       [{ surname: 'KOVACS', givenNames: ['ISTVAN'], dateOfBirth: '1966-03-09' }, 'NOMINAL-MONTH-1'],
       [{ surname: 'KOVACS', givenNames: ['ISTVAN'], dateOfBirth: '1966' }, 'NOMINAL-MONTH-1'],
     ] as const) {
-      const result = await client.checkPerson(query);
+      const result = await client.checkPerson({ ...query, givenNames: [...query.givenNames] });
       expect(result.verdict, JSON.stringify(query)).toBe('POSSIBLE_HIT');
       expect(result.hits.map((h) => h.recordId), JSON.stringify(query)).toEqual([recordId]);
     }
@@ -143,7 +143,7 @@ describe.each(['memory', 'SQLite'] as const)('the offline copy (%s store) and pa
       [{ surname: 'OKAFOR', givenNames: ['CHIDI'], dateOfBirth: '1980-01-01' }, 'NOMINAL-NONE'],
       [{ surname: 'LINDQVIST', givenNames: ['PER'], dateOfBirth: '1970-02-28' }, 'NOMINAL-ODD'],
     ] as const) {
-      const result = await c.checkPerson(query);
+      const result = await c.checkPerson({ ...query, givenNames: [...query.givenNames] });
       expect(result.hits.map((h) => h.recordId), JSON.stringify(query)).toEqual([recordId]);
       // The date did not match exactly: a lead for a person to compare, not a HIT.
       expect(result.verdict, JSON.stringify(query)).toBe('POSSIBLE_HIT');

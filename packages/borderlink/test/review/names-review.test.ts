@@ -35,8 +35,8 @@ afterEach(async () => {
 
 function client(extra: Record<string, unknown> = {}): BorderlinkClient {
   const c = createClient({ transport: mockTransport({ dataset: { ...demoDataset, persons: [...demoDataset.persons, ...persons] } }), context, ...extra } as never);
-  clients.push(c as BorderlinkClient);
-  return c as BorderlinkClient;
+  clients.push(c as unknown as BorderlinkClient);
+  return c as unknown as BorderlinkClient;
 }
 
 /** Letters that print as (or stand for) no letter: modifier letters, the tatweel, a length mark, the soft sign. */
