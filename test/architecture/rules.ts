@@ -31,14 +31,16 @@ const lib = 'packages/borderlink/src';
 // Ordered from the bottom of the house up: each row may only name rows above it, so the table itself has no cycle.
 export const BOUNDARY_RULES: readonly BoundaryRule[] = [
   { name: 'errors', path: `${lib}/errors`, folders: [], packages: [] },
-  { name: 'mrz', path: `${lib}/mrz`, folders: [], packages: ['mrz'] },
   { name: 'version', path: `${lib}/version.ts`, folders: [], packages: [] },
   { name: 'internal', path: `${lib}/internal`, folders: ['errors'], packages: 'dependencies' },
+  // The ICAO name tables sit under the MRZ engine: formatMrz writes names with them, and queries send their forms.
+  { name: 'names', path: `${lib}/names`, folders: ['errors', 'internal'], packages: 'dependencies' },
+  { name: 'mrz', path: `${lib}/mrz`, folders: ['names'], packages: ['mrz'] },
   { name: 'logging', path: `${lib}/logging`, folders: [], packages: [] },
   { name: 'transport', path: `${lib}/transport`, folders: ['errors', 'internal'], packages: 'dependencies' },
-  { name: 'queries', path: `${lib}/queries`, folders: ['errors', 'internal', 'mrz'], packages: 'dependencies' },
+  { name: 'queries', path: `${lib}/queries`, folders: ['errors', 'internal', 'names', 'mrz'], packages: 'dependencies' },
   { name: 'reports', path: `${lib}/reports`, folders: ['errors', 'internal', 'queries'], packages: 'dependencies' },
-  { name: 'stores', path: `${lib}/stores`, folders: ['queries'], packages: [] },
+  { name: 'stores', path: `${lib}/stores`, folders: ['names', 'queries'], packages: [] },
   {
     name: 'audit',
     path: `${lib}/audit`,
@@ -79,7 +81,7 @@ export const BOUNDARY_RULES: readonly BoundaryRule[] = [
   {
     name: 'index',
     path: `${lib}/index.ts`,
-    folders: ['errors', 'mrz', 'version', 'logging', 'transport', 'queries', 'reports', 'stores', 'audit', 'protocol', 'resilience', 'client'],
+    folders: ['errors', 'names', 'mrz', 'version', 'logging', 'transport', 'queries', 'reports', 'stores', 'audit', 'protocol', 'resilience', 'client'],
     packages: [],
   },
   // `borderlink/testing` builds on the public API like any user, plus one seam: the wire schemas and paths the mock

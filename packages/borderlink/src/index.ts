@@ -185,4 +185,8 @@ export type {
   StateCodeInfo,
 } from './mrz/index';
 
+// Names: the ICAO Doc 9303 Part 3 tables, and the spellings a person query sends.
+export { CYRILLIC_LANGUAGES, MAX_NAME_VARIANTS, nameVariants, transliterateName } from './names/index';
+export type { CyrillicLanguage, NameVariant, NameVariantsOptions, PersonName, TransliterateNameOptions } from './names/index';
+
 export { VERSION } from './version';

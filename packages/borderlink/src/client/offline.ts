@@ -14,9 +14,9 @@ import {
   TimeoutError,
 } from '../errors/index';
 import { computeVerdict, finishResult, type PreparedCheck } from '../queries/results';
-import type { CheckResult, Hit, Source, SourceOutcome, Subject } from '../queries/types';
+import type { CheckResult, Hit, Match, Source, SourceOutcome, Subject } from '../queries/types';
 import { SEARCHABLE_BY } from '../queries/validate';
-import { fieldsOfOfflineKey, offlineKeysOfSubject } from '../stores/keys';
+import { offlineKeysOfSubject, offlineMatchOf } from '../stores/keys';
 import type { OfflineRecord, OfflineStore, RescreenEntry, SourceState } from '../stores/types';
 
 /** Two days: the longest the Schengen rules let a state keep an offline technical copy without refreshing it. */
@@ -139,14 +139,14 @@ function ageOf(state: SourceState | undefined, now: number, maxStalenessMs: numb
   return now - Math.min(dataAsOf, syncedAt) <= maxStalenessMs ? 'fresh' : 'stale';
 }
 
-/** A record of the copy, found by `key`, as a hit: an exact match, unconfirmed (a hit is a lead until its owner confirms it). */
-function hitOf(record: OfflineRecord, key: string, index: number): Hit {
+/** A record of the copy, found by a key, as a hit with its match, unconfirmed (a hit is a lead until its owner confirms it). */
+function hitOf(record: OfflineRecord, match: Match, index: number): Hit {
   const base = {
     hitId: `offline-${index + 1}`,
     source: record.source,
     recordId: record.recordId,
     ownerCountry: record.ownerCountry,
-    match: { method: 'EXACT' as const, score: 1, matchedFields: fieldsOfOfflineKey(key) },
+    match,
     ...(record.actionToBeTaken !== undefined ? { actionToBeTaken: record.actionToBeTaken } : {}),
     confirmation: { state: 'UNCONFIRMED' },
   };
@@ -188,6 +188,9 @@ function answerSource(
   let unsearched = false;
   let searched = false;
   let found = 0;
+  // Whether a hit matched on every field of its key: else (a person whose record's date of birth only fits the
+  // query's) the source found leads only, as a gateway's POSSIBLE_HIT.
+  let exact = false;
   // A record found twice (by a vehicle's VIN and its plate, or for two subjects) is one hit, as the gateway answers it.
   const seen = new Set<string>();
   try {
@@ -201,8 +204,11 @@ function answerSource(
       for (const key of keys) {
         for (const record of store.lookup(source, key)) {
           if (record.source !== source || seen.has(record.recordId)) continue;
+          const match = offlineMatchOf(key, record, subject);
+          if (match === undefined) continue;
           seen.add(record.recordId);
-          hits.push(hitOf(record, key, hits.length));
+          hits.push(hitOf(record, match, hits.length));
+          if (match.method !== 'FUZZY') exact = true;
           found++;
         }
       }
@@ -210,7 +216,7 @@ function answerSource(
   } catch {
     return { source, status: 'ERROR', servedFrom: 'offline', dataAsOf, offlineNote: 'STORE_FAILED' };
   }
-  if (found > 0) return { source, status: 'HIT', servedFrom: 'offline', dataAsOf };
+  if (found > 0) return { source, status: exact ? 'HIT' : 'POSSIBLE_HIT', servedFrom: 'offline', dataAsOf };
   // A subject the copy cannot search exactly (a person without a full date of birth), even beside one it could: the
   // copy's NO_HIT would not cover it, so never clear.
   if (unsearched || !searched) return { source, status: 'UNAVAILABLE', servedFrom: 'offline', dataAsOf, offlineNote: 'CANNOT_SEARCH_OFFLINE' };

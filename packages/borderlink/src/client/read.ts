@@ -11,6 +11,7 @@ import type { CheckResult, QueryContext, Source, Subject } from '../queries/type
 import { assertSourcesFit, defaultSources, inputError, parseContext, parseInput, parseSubjects, sourcesSchema } from '../queries/validate';
 import { createCheckCache, createDeduper, resolveCallOptions, type CheckCache, type Deduper, type ResolvedResilience } from '../resilience/index';
 import type { MrzSearch } from '../queries/mrz-check';
+import { withNameForms } from '../queries/name-forms';
 import type { CallSpec, Executor } from '../resilience/types';
 import { VERSION } from '../version';
 import type { Recorder } from './audit';
@@ -42,6 +43,8 @@ export function prepareCheck(
   notAsked?: readonly Source[],
 ): PreparedCheck {
   const context = contextFor(callContext);
+  // Persons go out in their ICAO form with the other spellings a record may hold (queries/name-forms.ts).
+  subjects = withNameForms(subjects);
   const explicit = sources !== undefined;
   const requested = explicit ? (parseInput(sourcesSchema, sources, 'sources') as Source[]) : defaultSources(subjects);
   if (notAsked === undefined || notAsked.length === 0) {

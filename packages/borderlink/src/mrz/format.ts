@@ -1,21 +1,14 @@
 // formatMrz: the layout table walked the other way. Errors name the field, never its value.
+// The name tables' own files, not their index: the MRZ engine loads no zod.
+import type { CyrillicLanguage } from '../names/cyrillic';
+import { spell } from '../names/spell';
+import { languageOfState } from '../names/variants';
 import { computeCheckDigit } from './check-digit';
 import { isoToMrzDate } from './dates';
 import { LAYOUTS } from './layouts';
 import type { CompiledLayout } from './layouts';
 import { STATE_CODES } from './state-codes';
 import { ICAO_MRZ_FORMATS, type FormatMrzInput, type MrzFieldName, type Sex } from './types';
-
-/** ICAO Doc 9303 Part 3, 6.A: letters written as two, and the ones NFD does not decompose. */
-const TRANSLITERATION: Readonly<Record<string, string>> = {
-  Ä: 'AE', Ö: 'OE', Ü: 'UE', Å: 'AA', Ø: 'OE', Æ: 'AE', ß: 'SS', Œ: 'OE', Þ: 'TH', Ð: 'D', Đ: 'D',
-  Ł: 'L', Ħ: 'H', Ĳ: 'IJ', ı: 'I',
-};
-
-/** Characters dropped from names: apostrophes and punctuation ICAO omits. */
-const DROPPED: ReadonlySet<string> = new Set(["'", '’', '‘', '`', '´', '.', ',']);
-/** Characters written as filler: word separators. */
-const SEPARATORS: ReadonlySet<string> = new Set([' ', '-', '‐', '–', '<']);
 
 const SEX_CODES: Readonly<Record<Sex, string>> = { M: 'M', F: 'F', X: 'X', UNSPECIFIED: '<' };
 
@@ -24,31 +17,21 @@ function fail(field: string, reason: string): never {
 }
 
 /**
- * Writes a name component the ICAO way: upper case, Ä → AE (and the other table letters), accents dropped,
- * spaces and hyphens → `<`, apostrophes dropped.
+ * Writes a name component with the ICAO tables (names/): upper case, Ä → AE and the other rows, Cyrillic, Arabic and
+ * Greek by their tables, spaces and hyphens → `<`, apostrophes dropped. `language` is the issuing state's, for the
+ * Cyrillic table's exceptions (an issuer prints its own).
  */
-export function transliterate(name: string, field = 'name'): string {
-  let out = '';
-  for (const ch of name.toUpperCase()) {
-    const mapped = TRANSLITERATION[ch];
-    if (mapped !== undefined) out += mapped;
-    else if (SEPARATORS.has(ch)) out += '<';
-    else if (DROPPED.has(ch)) continue;
-    else {
-      const base = ch.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
-      const again = TRANSLITERATION[base] ?? base;
-      if (!/^[A-Z]+$/.test(again)) fail(field, 'contains a character with no ICAO transliteration');
-      out += again;
-    }
-  }
-  return out.replace(/<+/g, '<').replace(/^<|<$/g, '');
+function transliterate(name: string, field: string, language: CyrillicLanguage | undefined): string {
+  const form = spell(name, language === undefined ? undefined : { language });
+  if (form === undefined) fail(field, 'contains a character with no ICAO transliteration');
+  return form.replace(/[ -]/g, '<');
 }
 
 /** Fits primary and secondary identifiers into `length`, truncating secondary components first (Doc 9303 Part 3, 4.6). */
-function nameField(surname: string, givenNames: readonly string[], length: number): string {
-  const primary = transliterate(surname, 'surname');
+function nameField(surname: string, givenNames: readonly string[], length: number, language: CyrillicLanguage | undefined): string {
+  const primary = transliterate(surname, 'surname', language);
   if (!givenNames.every((name) => typeof name === 'string')) fail('givenNames', 'must be an array of strings');
-  const given = givenNames.map((name) => transliterate(name, 'givenNames')).filter((name) => name.length > 0);
+  const given = givenNames.map((name) => transliterate(name, 'givenNames', language)).filter((name) => name.length > 0);
   if (primary.length === 0 && given.length === 0) fail('surname', 'and givenNames are both empty');
   const join = (): string => (given.length === 0 ? primary : `${primary}<<${given.join('<')}`);
   let text = join();
@@ -125,7 +108,7 @@ export function formatMrz(fields: FormatMrzInput): string[] {
   if (!Array.isArray(fields.givenNames)) fail('givenNames', 'must be an array of strings');
   if (typeof fields.surname !== 'string') fail('surname', 'must be a string');
   const namesLength = layout.byName.names?.length ?? 0;
-  values.names = nameField(fields.surname, fields.givenNames, namesLength);
+  values.names = nameField(fields.surname, fields.givenNames, namesLength, languageOfState(values.issuingState));
 
   const documentNumber = code(fields.documentNumber, 'documentNumber', /^[A-Z0-9<]+$/, 22);
   const overflow = layout.overflowInto;

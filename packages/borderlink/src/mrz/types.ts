@@ -245,7 +245,10 @@ export interface ParseMrzOptions {
   readonly referenceDate?: Date;
 }
 
-/** Input of {@link formatMrz}. Names are transliterated the ICAO way (Ä → AE, ß → SS, accents dropped). */
+/**
+ * Input of {@link formatMrz}. Names are written with the tables of `transliterateName` (Ä → AE, ß → SS, other accents
+ * dropped, Cyrillic, Arabic, Greek), with the Cyrillic exceptions of the issuing state's language (`UKR`: И → Y).
+ */
 export interface FormatMrzInput {
   readonly format: IcaoMrzFormat;
   /** One or two characters; the first must fit the format (`P` for TD3, `V` for visas, `A`/`C`/`I` otherwise). @example 'P' */
@@ -254,13 +257,13 @@ export interface FormatMrzInput {
   readonly issuingState: string;
   /** Up to 9 characters; TD1 and TD2 also take longer numbers, written with the ICAO overflow. @example 'L898902C3' */
   readonly documentNumber: string;
-  /** Primary identifier. @example 'Eriksson' */
+  /** Primary identifier, in any script the ICAO tables write. @example 'Eriksson' @example 'Цой' */
   readonly surname: string;
   /** Secondary identifier components. @example ['Anna', 'Maria'] */
   readonly givenNames: readonly string[];
   /** State code, 1–3 letters. */
   readonly nationality: string;
-  /** `YYYY-MM-DD`, or `YYYY-MM` / `YYYY` for unknown day / month. @example '1974-08-12' */
+  /** `YYYY-MM-DD`, or `YYYY-MM` / `YYYY` for unknown day / month (written `<<`: `1974-08` → `7408<<`). @example '1974-08-12' */
   readonly birthDate: string;
   readonly sex: Sex;
   /** `YYYY-MM-DD`. @example '2012-04-15' */

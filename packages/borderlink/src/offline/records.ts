@@ -125,7 +125,8 @@ export class LineBatch {
       return;
     }
     const keys = offlineKeysOf(change.record);
-    // A record of protocol v1 has at most two keys (a vehicle's VIN and plate): far from the bits of a shape.
+    // A person has a key per spelling of its name (at most MAX_NAME_VARIANTS + 1), any other record at most two (a
+    // vehicle's VIN and plate): far from the bits of a shape.
     if (keys.length > 0x7f) throw new RangeError('a record has more lookup keys than a staged line holds');
     if (keys.length > this.maxKeys) this.maxKeys = keys.length;
     this.#write(`id\u0000${change.record.recordId}`);

@@ -88,7 +88,10 @@ export const DESCRIPTIVE_FIELDS = Object.freeze({
     ['actionToBeTaken', text, false],
     ['confirmation', object([['state', known(KNOWN_VALUES.confirmationState), true]]), true],
   ] as readonly DescriptiveField[],
-  match: [['matchedFields', texts, true]] as readonly DescriptiveField[],
+  match: [
+    ['matchedFields', texts, true],
+    ['matchedVariant', object([['surname', text, true], ['givenNames', texts, true]]), false],
+  ] as readonly DescriptiveField[],
   /** What each kind of hit adds. */
   kinds: {
     document: [['document', object(DOCUMENT_RECORD), true]],

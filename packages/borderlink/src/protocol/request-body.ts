@@ -46,7 +46,17 @@ function writeValue(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-const writeHolder: FieldWriter = (value) => writeFields('{', value as Record<string, unknown>, PERSON_FIELDS, writeValue);
+const NAME_VARIANT_FIELDS = ['surname', 'givenNames'];
+
+/** A person's field: `nameVariants` is a list of `{ surname, givenNames }`, every other a string or a list of them. */
+function personValue(value: unknown, name: string): string {
+  if (name !== 'nameVariants' || !Array.isArray(value)) return writeValue(value);
+  let out = '[';
+  for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + writeFields('{', value[i] as Record<string, unknown>, NAME_VARIANT_FIELDS, writeValue);
+  return `${out}]`;
+}
+
+const writeHolder: FieldWriter = (value) => writeFields('{', value as Record<string, unknown>, PERSON_FIELDS, personValue);
 
 /** `open` followed by each present field of `fields` as `"name":value`, and the closing brace. */
 function writeFields(open: string, from: Record<string, unknown>, fields: readonly string[], write: (value: unknown, name: string) => string): string {
@@ -112,7 +122,7 @@ function sourcesJson(sources: readonly string[]): string {
 
 const SUBJECT_WRITERS: Readonly<Record<Subject['kind'], (subject: Subject) => string>> = {
   document: (s) => writeDocument(s as Subject & { kind: 'document' }),
-  person: (s) => writeFields('{"kind":"person"', s as unknown as Record<string, unknown>, PERSON_FIELDS, writeValue),
+  person: (s) => writeFields('{"kind":"person"', s as unknown as Record<string, unknown>, PERSON_FIELDS, personValue),
   vehicle: (s) => writeFields('{"kind":"vehicle"', s as unknown as Record<string, unknown>, VEHICLE_FIELDS, writeValue),
 };
 

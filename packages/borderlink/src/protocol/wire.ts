@@ -224,6 +224,8 @@ const hitBase = {
     method: z.enum(MATCH_METHODS),
     score: z.number().min(0).max(1),
     matchedFields: texts,
+    /** The spelling among the subject's `nameVariants` that found the record, when its own names did not. */
+    matchedVariant: z.object({ surname: text, givenNames: texts }).optional(),
   }),
   actionToBeTaken: optionalText,
   confirmation: z.object({ state: z.enum(KNOWN_VALUES.confirmationState) }),

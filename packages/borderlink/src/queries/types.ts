@@ -57,6 +57,7 @@ export interface QueryContext {
 
 export type { DocumentType, Sex } from '../mrz/index';
 import type { DocumentType, Sex } from '../mrz/index';
+import type { NameVariant } from '../names/variants';
 
 /**
  * A person to look for in NOMINAL (wanted persons).
@@ -66,16 +67,36 @@ import type { DocumentType, Sex } from '../mrz/index';
  * ```
  */
 export interface PersonQuery {
-  /** Primary identifier, as printed (letters, spaces, hyphens, apostrophes). */
+  /**
+   * Primary identifier, as printed, in its own script (letters, spaces, hyphens, apostrophes; `’` and `‘` are taken
+   * as `'`). The subject sent carries its ICAO form (`Цой` → `TSOI`, `Müller` → `MUELLER`; see `transliterateName`),
+   * or the name as given when the ICAO tables cannot write it. A name with no letter to search (see `hasNameLetter`)
+   * is an `InputError`.
+   */
   surname: string;
-  /** Secondary identifiers, in order. Empty when the person has none. @default [] */
+  /** Secondary identifiers, in order. Empty when the person has none. Sent in their ICAO form, as `surname`. @default [] */
   givenNames?: string[];
-  /** `YYYY-MM-DD`, or `YYYY-MM` / `YYYY` when parts are unknown. */
+  /**
+   * `YYYY-MM-DD`, or `YYYY-MM` / `YYYY` when parts are unknown: sent as given, never completed to a full date (a
+   * gateway matches a partial date against the records it fits).
+   */
   dateOfBirth?: string;
   /** @default 'UNSPECIFIED' */
   sex?: Sex;
-  /** ICAO state code (1–3 letters), e.g. `UTO` or `D`. */
+  /**
+   * ICAO state code (1–3 letters), e.g. `UTO` or `D`. For a Cyrillic name, `RUS`, `UKR`, `BLR`, `BGR`, `SRB` and `MKD`
+   * pick that language's exceptions of the ICAO table for the ICAO form.
+   */
   nationality?: string;
+  /**
+   * Other spellings of the same name a record may hold, searched as well (at most `MAX_NAME_VARIANTS`). Leave it out
+   * and the client sends the spellings of `nameVariants(…)` other than the ICAO form: the name as written, the
+   * one-letter forms of Ä, Ö, Ü, Å, Ø, the older Cyrillic romanisation, the other word order, without spaces and
+   * hyphens. Give your own list to send those instead, or `[]` to search the ICAO form only.
+   * @default the spellings of `nameVariants(…)` after the first
+   * @example [{ surname: 'TSOY', givenNames: ['YULIYA'] }]
+   */
+  nameVariants?: NameVariant[];
 }
 
 /**
@@ -172,6 +193,13 @@ export interface Match {
   score: number;
   /** Which query fields matched, e.g. `['documentNumber', 'issuingState']`. `undefined` when the gateway's list could not be read. */
   matchedFields?: string[];
+  /**
+   * The spelling of the person's name, among the subject's `nameVariants`, that found the record, when the gateway
+   * says (its own names did not). Personal data: kept in the result, never in logs or audit events. A field the
+   * gateway sent unreadable is `undefined`, with a warning.
+   * @example { surname: 'TSOY', givenNames: ['YULIYA'] }
+   */
+  matchedVariant?: { surname?: string; givenNames?: string[] };
 }
 
 /**

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { InputError, type FieldIssue } from '../errors/index';
 import type { DocumentQuery, QueryContext, Source, Subject } from './types';
 import { DOCUMENT_NUMBER, DOCUMENT_TYPES, PURPOSES, SEXES, SOURCES, STATE_CODE, VIN, printableAscii, spellValues } from './values';
+import { MAX_NAME_VARIANTS } from '../names/variants';
+import { SILENT_LETTERS } from '../names/spell';
 
 // Only a to z are upper-cased: toUpperCase also folds look-alikes into ASCII (ſ → S, ı → I, ß → SS, ﬀ → FF), which
 // would search for a value the document does not hold instead of refusing it.
@@ -35,7 +37,8 @@ export const stateCodeSchema = z
   .transform(upper)
   .pipe(z.string().regex(STATE_CODE, { error: 'must be an ICAO state code of 1 to 3 letters' }));
 
-function isCalendarDate(v: string): boolean {
+/** Whether `v` is `YYYY-MM-DD`, `YYYY-MM` or `YYYY` (1800 or later) of a real calendar. @internal */
+export function isCalendarDate(v: string): boolean {
   const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(v);
   if (!m) return false;
   const year = Number(m[1]);
@@ -52,24 +55,33 @@ export const dateSchema = z
   .string({ error: 'must be a string' })
   .refine(isCalendarDate, { error: 'must be a calendar date as YYYY-MM-DD, YYYY-MM or YYYY' });
 
-/** Letters to Unicode that print as blanks: a name made of them is still empty. */
-const HANGUL_FILLERS = /[\u115F\u1160\u3164\uFFA0]/g;
+/**
+ * A letter that is one to search: not a modifier letter (`\p{Lm}`: the apostrophes ʼ ʻ ʹ, the Arabic tatweel ـ,
+ * length and repetition marks ー ๆ, which stand beside letters and are no name alone), not a Hangul filler (a letter
+ * to Unicode that prints as a blank). Letters the ICAO tables do not write (the soft sign) are left out after.
+ */
+const SEARCHABLE_LETTER = /[^\P{L}\p{Lm}\u115F\u1160\u3164\uFFA0]/gu;
 
 /**
- * Whether a name holds a letter, so that there is something to search. `-`, `.`, `'`, a combining mark alone or
- * Hangul fillers are the usual placeholders for an unknown name in manifests and registers; a person subject whose
- * surname has no letter is refused with an {@link InputError} (`must hold at least one letter`). Use it to treat
- * such a placeholder as "no name given" before building a person subject, rather than sending a row that will be
- * refused.
+ * Whether a name holds a letter, so that there is something to search. `-`, `.`, `'`, a combining mark alone, a
+ * modifier letter alone (ʼ, ʻ, the tatweel ـ, ー), the soft sign Ь alone (ICAO writes it as nothing) or Hangul fillers
+ * are the usual placeholders for an unknown name in manifests and registers, or leave its ICAO form empty; a person
+ * subject whose surname has no letter is refused with an {@link InputError} (`must hold at least one letter`). Use it
+ * to treat such a placeholder as "no name given" before building a person subject, rather than sending a row that
+ * will be refused. A value that is not a string holds no letter.
  * @example
  * ```ts
  * import { hasNameLetter } from 'borderlink';
  * hasNameLetter('ERIKSSON'); // true
  * hasNameLetter('-'); // false: a placeholder, no person to search
+ * hasNameLetter('ʼ'); // false: an apostrophe, though Unicode calls it a letter
  * ```
  */
 export function hasNameLetter(value: string): boolean {
-  return hasAsciiLetter(value) || /\p{L}/u.test(value.replace(HANGUL_FILLERS, ''));
+  if (typeof value !== 'string') return false;
+  if (hasAsciiLetter(value)) return true;
+  for (const [letter] of value.matchAll(SEARCHABLE_LETTER)) if (!SILENT_LETTERS.has(letter)) return true;
+  return false;
 }
 
 /**
@@ -84,12 +96,20 @@ export const isNothingToSearch = (issue: z.core.$ZodIssue): boolean =>
 
 /** What a name may hold, once trimmed. */
 const NAME_CHARACTERS = /^[\p{L}\p{M}' .,-]+$/u;
+/** Typographic apostrophes (’ ‘), as keyboards and word processors write `'`: the same apostrophe. */
+const TYPOGRAPHIC_APOSTROPHES = /[\u2018\u2019]/g;
+
+/** A name trimmed, with its typographic apostrophes as `'`. */
+function trimName(v: string): string {
+  const t = v.trim();
+  return t.includes('\u2019') || t.includes('\u2018') ? t.replace(TYPOGRAPHIC_APOSTROPHES, "'") : t;
+}
 /** A plate once trimmed and upper-cased. */
 const PLATE = /^[A-Z0-9][A-Z0-9 -]{0,14}$/;
 
 const name = z
   .string({ error: 'must be a string' })
-  .transform((v) => v.trim())
+  .transform(trimName)
   .pipe(
     z
       .string()
@@ -103,12 +123,21 @@ const name = z
 
 const sex = z.enum(SEXES, { error: `must be ${spellValues(SEXES)}` });
 
+const givenNames = z.array(name, { error: 'must be an array of names' }).max(10).default([]);
+
+/** One other spelling of a person's name (protocol v1's `nameVariants`): the fields of a name, nothing else. */
+const nameVariant = z.strictObject({ surname: name, givenNames }, { error: 'must be a name (surname, givenNames)' });
+
 const personFields = {
   surname: name,
-  givenNames: z.array(name, { error: 'must be an array of names' }).max(10).default([]),
+  givenNames,
   dateOfBirth: dateSchema.optional(),
   sex: sex.optional(),
   nationality: stateCodeSchema.optional(),
+  nameVariants: z
+    .array(nameVariant, { error: 'must be an array of names' })
+    .max(MAX_NAME_VARIANTS, { error: `must hold at most ${MAX_NAME_VARIANTS} names` })
+    .optional(),
 };
 
 const documentFields = {
@@ -257,14 +286,9 @@ function personInto(f: Record<string, unknown>, out: Record<string, unknown>): b
   out.surname = surname;
   let givenNames: string[] = [];
   if ('givenNames' in f) {
-    const given = f.givenNames;
-    if (!Array.isArray(given) || given.length > 10) return false;
-    givenNames = new Array<string>(given.length);
-    for (let i = 0; i < given.length; i++) {
-      const n = plainName(given[i]);
-      if (n === undefined) return false;
-      givenNames[i] = n;
-    }
+    const given = plainGivenNames(f.givenNames);
+    if (given === undefined) return false;
+    givenNames = given;
   }
   out.givenNames = givenNames;
   if ('dateOfBirth' in f) {
@@ -281,7 +305,42 @@ function personInto(f: Record<string, unknown>, out: Record<string, unknown>): b
     if (nationality === undefined) return false;
     out.nationality = nationality;
   }
+  if ('nameVariants' in f) {
+    const variants = plainNameVariants(f.nameVariants);
+    if (variants === undefined) return false;
+    out.nameVariants = variants;
+  }
   return true;
+}
+
+/** A list of given names as the `givenNames` schema gives it, when it accepts it. */
+function plainGivenNames(given: unknown): string[] | undefined {
+  if (!Array.isArray(given) || given.length > 10) return undefined;
+  const out = new Array<string>(given.length);
+  for (let i = 0; i < given.length; i++) {
+    const n = plainName(given[i]);
+    if (n === undefined) return undefined;
+    out[i] = n;
+  }
+  return out;
+}
+
+const VARIANT_KEYS = ['surname', 'givenNames'];
+
+/** A person's `nameVariants` as its schema gives them (each `{ surname, givenNames }`), when it accepts them. */
+function plainNameVariants(value: unknown): { surname: string; givenNames: string[] }[] | undefined {
+  if (!Array.isArray(value) || value.length > MAX_NAME_VARIANTS) return undefined;
+  const out = new Array<{ surname: string; givenNames: string[] }>(value.length);
+  for (let i = 0; i < value.length; i++) {
+    const f = strictFields(value[i], VARIANT_KEYS, false);
+    if (f === undefined) return undefined;
+    const surname = plainName(f.surname);
+    if (surname === undefined) return undefined;
+    const given = 'givenNames' in f ? plainGivenNames(f.givenNames) : [];
+    if (given === undefined) return undefined;
+    out[i] = { surname, givenNames: given };
+  }
+  return out;
 }
 
 function plainPersonOf(value: unknown, withKind: boolean): Record<string, unknown> | undefined {

@@ -1,8 +1,10 @@
 // The lookup keys of the offline copy: one rule, used both when a record is stored and when a query looks it up, so
 // the two can never drift apart. The copy matches exactly (after the normalisation below); fuzzy matching stays
 // online. A store keeps these keys only as keyed hashes.
-import type { PersonQuery, Source, Subject } from '../queries/types';
+import type { Match, PersonQuery, Source, Subject } from '../queries/types';
+import { isCalendarDate } from '../queries/validate';
 import type { OfflineRecord } from './types';
+import { languageOfState, nameSpellings } from '../names/variants';
 
 /** Document numbers: case, spaces and the MRZ filler `<` do not count. */
 const documentNumber = (v: string): string => v.replace(/[\s<]+/g, '').toUpperCase();
@@ -27,6 +29,24 @@ function name(v: string): string {
 /** A full date of birth; a partial one (`1974`, `1974-08`) cannot be matched exactly. */
 const FULL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/**
+ * A record's date of birth as its keys hold it: a full date as it is; `''` for any other (a year, a year and month,
+ * none, or one no calendar has). A record of a partial date must still be found by every full date it fits, and one
+ * whose date cannot be read by every date: the key of `''` is looked up beside each full date, and what it finds is
+ * compared with the query's date after (see {@link offlineMatchOf}).
+ */
+function recordBirthKey(dateOfBirth: string | undefined): string {
+  return dateOfBirth !== undefined && FULL_DATE.test(dateOfBirth) && isCalendarDate(dateOfBirth) ? dateOfBirth : '';
+}
+
+/** What a record's date of birth says of a full date: it is that date, it fits it (partial, unknown), or neither. */
+function birthFits(recordDate: string | undefined, full: string): 'same' | 'fits' | undefined {
+  if (recordDate === full) return 'same';
+  // A date that is not a calendar's (a year alone before 1800 is one) says nothing: it fits every date.
+  if (recordDate === undefined || !isCalendarDate(recordDate)) return 'fits';
+  return recordDate.length < full.length && full.startsWith(recordDate) ? 'fits' : undefined;
+}
+
 // Each key starts with what it is keyed on, and its parts are joined by a character no normalised part contains.
 const documentKey = (number: string, issuingState: string): string => `doc\u0000${state(issuingState)}\u0000${documentNumber(number)}`;
 const vinKey = (v: string): string => `vin\u0000${vin(v)}`;
@@ -36,7 +56,8 @@ const personKey = (surname: string, givenNames: readonly string[], dateOfBirth: 
 
 /**
  * The keys a record is found by in an offline copy: what an {@link OfflineStore} indexes it by (as keyed hashes). A
- * record without the fields of a key has none of it. Implement a store with this and {@link offlineKeysOfSubject},
+ * record without the fields of a key has none of it; a person has one per spelling of its name (its date of birth in
+ * it when it is a full one, else a key that each full date of a query looks up too). Implement a store with this and {@link offlineKeysOfSubject},
  * so records and queries are normalised by the same rule.
  * @example
  * ```ts
@@ -51,8 +72,19 @@ export function offlineKeysOf(record: OfflineRecord): string[] {
       return n && s ? [documentKey(n, s)] : [];
     }
     case 'NOMINAL': {
-      const { surname, givenNames, dateOfBirth } = record.person;
-      return surname && dateOfBirth && FULL_DATE.test(dateOfBirth) && name(surname) !== '' ? [personKey(surname, givenNames ?? [], dateOfBirth)] : [];
+      const { surname, givenNames, dateOfBirth, nationalities } = record.person;
+      if (!surname || name(surname) === '') return [];
+      const birth = recordBirthKey(dateOfBirth);
+      // The record's own name, then every other spelling it may be found by, as a gateway matches them: the
+      // spellings of nameVariants, its first nationality choosing the Cyrillic language.
+      const keys = [personKey(surname, givenNames ?? [], birth)];
+      const { primary, others } = nameSpellings({ surname, givenNames: givenNames ?? [] }, languageOfState(nationalities?.[0]));
+      for (const v of [primary, ...others]) {
+        if (name(v.surname) === '') continue;
+        const key = personKey(v.surname, v.givenNames, birth);
+        if (!keys.includes(key)) keys.push(key);
+      }
+      return keys;
     }
     case 'SMV': {
       const keys: string[] = [];
@@ -64,9 +96,28 @@ export function offlineKeysOf(record: OfflineRecord): string[] {
   }
 }
 
-/** A person's key, when the copy can match it exactly (a full date of birth, a name with a letter). */
-const personKeysOf = (p: PersonQuery): string[] =>
-  p.dateOfBirth !== undefined && FULL_DATE.test(p.dateOfBirth) && name(p.surname) !== '' ? [personKey(p.surname, p.givenNames ?? [], p.dateOfBirth)] : [];
+/**
+ * A person's keys, when the copy can answer for them (a full date of birth, a name with a letter): for its names and
+ * for each of its `nameVariants`, so the copy finds a record under any spelling the gateway would search (a subject
+ * goes out with its ICAO form, and the name as written among its variants), the key of that date and the key of the
+ * records whose date is not a full one. A partial date of birth has none: every record of its year would have to be
+ * read, and the copy cannot say NO_HIT for it.
+ */
+function personKeysOf(p: PersonQuery): string[] {
+  const dateOfBirth = p.dateOfBirth;
+  if (dateOfBirth === undefined || !FULL_DATE.test(dateOfBirth)) return [];
+  const keys: string[] = [];
+  const add = (surname: string, givenNames: readonly string[]): void => {
+    if (name(surname) === '') return;
+    for (const birth of [dateOfBirth, '']) {
+      const key = personKey(surname, givenNames, birth);
+      if (!keys.includes(key)) keys.push(key);
+    }
+  };
+  add(p.surname, p.givenNames ?? []);
+  for (const v of p.nameVariants ?? []) add(v.surname, v.givenNames);
+  return keys;
+}
 
 /**
  * The keys a subject is looked up by in one source's copy: empty when the copy cannot answer for it (a person without
@@ -97,7 +148,24 @@ const KEY_FIELDS: Readonly<Record<string, readonly string[]>> = {
   person: ['surname', 'givenNames', 'dateOfBirth'],
 };
 
-/** The query fields a key of {@link offlineKeysOfSubject} is made of: a hit's `match.matchedFields`. @internal */
-export function fieldsOfOfflineKey(key: string): string[] {
-  return [...(KEY_FIELDS[key.slice(0, key.indexOf('\u0000'))] ?? [])];
+/** The date of birth a person's subject is searched with (its own, or its holder's). */
+function subjectBirth(subject: Subject): string | undefined {
+  if (subject.kind === 'person') return subject.dateOfBirth;
+  return subject.kind === 'document' ? subject.holder?.dateOfBirth : undefined;
+}
+
+/**
+ * How a record the copy found by `key` for `subject` matches it: `EXACT` on the fields the key is made of; for a
+ * person found by the key of records without a full date of birth, `FUZZY` on the names (their date fits the query's:
+ * a lead for a person to compare, as a gateway answers it), or undefined when their date does not fit it. @internal
+ */
+export function offlineMatchOf(key: string, record: OfflineRecord, subject: Subject): Match | undefined {
+  const kind = key.slice(0, key.indexOf('\u0000'));
+  if (kind !== 'person' || !key.endsWith('\u0000')) return { method: 'EXACT', score: 1, matchedFields: [...(KEY_FIELDS[kind] ?? [])] };
+  const query = subjectBirth(subject);
+  const fits = record.source === 'NOMINAL' && query !== undefined ? birthFits(record.person.dateOfBirth, query) : undefined;
+  if (fits === undefined) return undefined;
+  // The record's date is partial, unknown, or not a calendar's: the names match, the date only fits.
+  const known = record.source === 'NOMINAL' && record.person.dateOfBirth !== undefined && isCalendarDate(record.person.dateOfBirth);
+  return { method: 'FUZZY', score: known ? 0.9 : 0.75, matchedFields: ['surname', 'givenNames'] };
 }

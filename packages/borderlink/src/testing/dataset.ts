@@ -82,7 +82,10 @@ export interface DatasetLinkedDocument extends Omit<DatasetDocument, 'reportingA
   notice: DatasetNotice;
 }
 
-/** A wanted or sought person (NOMINAL). `dateOfBirth` is `YYYY-MM-DD`. */
+/**
+ * A wanted or sought person (NOMINAL). `dateOfBirth` is `YYYY-MM-DD`, or `YYYY-MM` / `YYYY` for a record that does not
+ * hold the day or month (many notices do not): the mock finds it by every date it fits, as a lead.
+ */
 export interface DatasetPerson extends DatasetRecordBase, Required<PersonRecord> {
   notice: DatasetNotice;
 }
@@ -287,6 +290,7 @@ function deepFreeze<T>(value: T): T {
 const text = z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' });
 const state = z.string({ error: 'must be a string' }).regex(STATE_CODE, { error: 'must be an ICAO state code of 1 to 3 capital letters' });
 const isoDate = z.string({ error: 'must be a string' }).regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date as YYYY-MM-DD' });
+const birthDate = z.string({ error: 'must be a string' }).regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, { error: 'must be a date as YYYY-MM-DD, YYYY-MM or YYYY' });
 const MS = 'must be a number of milliseconds, 0 or more';
 const confirmationScriptSchema = z.strictObject(
   {
@@ -342,7 +346,7 @@ const RECORD_FIELDS = {
     ...base,
     surname: text,
     givenNames: z.array(text),
-    dateOfBirth: isoDate,
+    dateOfBirth: birthDate,
     nationalities: z.array(state),
     notice: noticeSchema,
   },

@@ -4,6 +4,7 @@
 // sequence number: a check sees it at once, and the next snapshot delta carries it (snapshots.ts).
 import {
   SOURCES,
+  nameVariants,
   type DocumentQuery,
   type DocumentRecord,
   type Match,
@@ -50,14 +51,20 @@ export interface LinkedEntry extends EntryBase {
   notice: FullNotice;
   origin: DatasetLinkedDocument;
 }
+/** One spelling of a name as the mock compares it (normalised: case, accents and punctuation do not count). @internal */
+export interface NameKeys {
+  surnameKey: string;
+  givenKey: string;
+  /** The words of the given names (a handful: a list is cheaper than a set to make, and as quick to search). */
+  givenWords: string[];
+}
 /** @internal */
 export interface PersonEntry extends EntryBase {
   person: FullPerson;
   notice: FullNotice;
   origin: DatasetPerson;
-  surnameKey: string;
-  givenKey: string;
-  givenSet: Set<string>;
+  /** The record's own name first, then the other spellings it may be found by (`nameVariants` of the record). */
+  names: NameKeys[];
 }
 /** @internal */
 export interface VehicleEntry extends EntryBase {
@@ -84,6 +91,15 @@ export interface SnapshotRecords {
 const EXACT = (matchedFields: string[]): Match => ({ method: 'EXACT', score: 1, matchedFields });
 const NORMALISED = (matchedFields: string[]): Match => ({ method: 'NORMALISED', score: 1, matchedFields });
 
+/** Whether `v` is one or more of A-Z only. */
+function isUpperLetters(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x41 || c > 0x5a) return false;
+  }
+  return v.length > 0;
+}
+
 /** Whether `v` holds A-Z and 0-9 only: what every normaliser of codes below leaves as it is. */
 function isUpperAlnum(v: string): boolean {
   for (let i = 0; i < v.length; i++) {
@@ -106,6 +122,8 @@ export const normaliseVin = (v: string): string => v.replace(/\s+/g, '').toUpper
  * (`ЦОЙ`, `ΠΑΠΑΔΟΠΟΥΛΟΣ` match themselves): a name must never normalise to nothing and so miss its record.
  */
 export function normaliseName(v: string): string {
+  // A name of A–Z only (a spelling in its ICAO form, most records) is its own key.
+  if (isUpperLetters(v)) return v;
   return v
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')
@@ -113,6 +131,45 @@ export function normaliseName(v: string): string {
     .replace(/[^\p{L}]+/gu, ' ')
     .trim();
 }
+/** A spelling's keys. */
+function nameKeys(surname: string, givenNames: readonly string[]): NameKeys {
+  let givenKey = '';
+  const givenWords: string[] = [];
+  for (let i = 0; i < givenNames.length; i++) {
+    const n = normaliseName(givenNames[i]!);
+    if (n === '') continue;
+    givenKey = givenKey === '' ? n : `${givenKey} ${n}`;
+    if (n.includes(' ')) givenWords.push(...n.split(' '));
+    else givenWords.push(n);
+  }
+  return { surnameKey: normaliseName(surname), givenKey, givenWords };
+}
+
+/**
+ * Every spelling of a record's name, its own first: as a real gateway, the mock finds a Cyrillic record by its ICAO
+ * form and its older romanisation, a German one with AE or A for Ä, and so on (borderlink's nameVariants, the
+ * record's first nationality choosing the Cyrillic language, as a query's does). Spellings that normalise alike are one.
+ */
+function recordNames(surname: string, givenNames: readonly string[], nationalities: readonly string[]): NameKeys[] {
+  const own = nameKeys(surname, givenNames);
+  const out = [own];
+  const seen = new Set([`${own.surnameKey}|${own.givenKey}`]);
+  let variants: { surname: string; givenNames: string[] }[];
+  try {
+    variants = nameVariants({ surname, givenNames }, nationalities[0] === undefined ? undefined : { nationality: nationalities[0] });
+  } catch {
+    return out;
+  }
+  for (const v of variants) {
+    const keys = nameKeys(v.surname, v.givenNames);
+    const key = `${keys.surnameKey}|${keys.givenKey}`;
+    if (keys.surnameKey === '' || seen.has(key)) continue;
+    seen.add(key);
+    out.push(keys);
+  }
+  return out;
+}
+
 const stateKey = (v: string): string => (isUpperAlnum(v) ? v : v.trim().toUpperCase());
 const documentKey = (number: string, state: string): string => `${normaliseDocumentNumber(number)}|${stateKey(state)}`;
 const plateKey = (plate: string, country: string): string => `${normalisePlate(plate)}|${stateKey(country)}`;
@@ -310,7 +367,6 @@ export class DatasetIndex {
       }
       case 'NOMINAL': {
         const record = tag.record;
-        const givenNames = record.givenNames.map(normaliseName).filter((n) => n !== '');
         const e: Entry = {
           source: 'NOMINAL',
           ...base,
@@ -318,11 +374,9 @@ export class DatasetIndex {
           person: { surname: record.surname, givenNames: record.givenNames, dateOfBirth: record.dateOfBirth, nationalities: record.nationalities },
           notice: hitNotice(record.notice),
           origin: record,
-          surnameKey: normaliseName(record.surname),
-          givenKey: givenNames.join(' '),
-          givenSet: new Set(givenNames.flatMap((n) => n.split(' '))),
+          names: recordNames(record.surname, record.givenNames, record.nationalities),
         };
-        push(this.bySurname, e.surnameKey, e);
+        for (const key of surnameKeysOf(e)) push(this.bySurname, key, e);
         push(this.byDateOfBirth, record.dateOfBirth, e);
         entry = e;
         break;
@@ -369,7 +423,7 @@ export class DatasetIndex {
         pull(this.linked, documentKey(entry.document.documentNumber, entry.document.issuingState), entry);
         break;
       case 'NOMINAL':
-        pull(this.bySurname, entry.surnameKey, entry);
+        for (const key of surnameKeysOf(entry)) pull(this.bySurname, key, entry);
         pull(this.byDateOfBirth, entry.person.dateOfBirth, entry);
         break;
       case 'SMV':
@@ -401,29 +455,32 @@ export class DatasetIndex {
    * NOMINAL. EXACT: normalised surname, given names and full date of birth all equal. FUZZY (score below 1): the date
    * of birth agrees (equal, or the query gives only its year, year and month, or none), the surname is at most one
    * edit away (equal when the query has no full date of birth), and the given names share at least one name (or the
-   * query gives none).
+   * query gives none). Every spelling of the query (its names, then its `nameVariants`) is compared with every spelling
+   * of the record (its own name, then its variants): a match that needs another spelling on either side is NORMALISED
+   * where it would be EXACT, and a hit found only by one of the query's `nameVariants` says which in
+   * `match.matchedVariant`.
    */
   findPersons(q: PersonQuery, out: Found[]): boolean {
-    const surname = normaliseName(q.surname);
+    const spellings = querySpellings(q);
     // Nothing to search by: the caller must not read this as NO_HIT.
-    if (surname === '') return false;
-    const given = (q.givenNames ?? []).map(normaliseName).filter((n) => n !== '');
-    const givenKey = given.join(' ');
-    const givenWords = given.flatMap((n) => n.split(' '));
+    if (spellings.length === 0) return false;
     const dob = q.dateOfBirth?.trim();
-    const sameSurname = this.bySurname.get(surname);
+    // Every record that shares a surname spelling or the full date of birth, each once.
+    let candidates: PersonEntry[] = [];
+    for (const spelling of spellings) {
+      const list = this.bySurname.get(spelling.keys.surnameKey);
+      if (list !== undefined) candidates = candidates.length === 0 ? list : [...candidates, ...list];
+    }
     const sameBirth = dob !== undefined && dob.length === 10 ? this.byDateOfBirth.get(dob) : undefined;
-    const seen = sameSurname && sameBirth ? new Set<PersonEntry>() : undefined;
-    for (const list of [sameSurname, sameBirth]) {
-      if (!list) continue;
-      for (const entry of list) {
-        if (seen) {
-          if (seen.has(entry)) continue;
-          seen.add(entry);
-        }
-        const match = personMatch(entry, surname, givenKey, givenWords, dob);
-        if (match) out.push({ source: 'NOMINAL', kind: 'person', entry, match });
+    if (sameBirth !== undefined) candidates = candidates.length === 0 ? sameBirth : [...candidates, ...sameBirth];
+    const seen = spellings.length > 1 || sameBirth !== undefined ? new Set<PersonEntry>() : undefined;
+    for (const entry of candidates) {
+      if (seen !== undefined) {
+        if (seen.has(entry)) continue;
+        seen.add(entry);
       }
+      const best = bestPersonMatch(entry, spellings, dob);
+      if (best !== undefined) out.push({ source: 'NOMINAL', kind: 'person', entry, match: best });
     }
     return true;
   }
@@ -467,20 +524,72 @@ function documentMatch(q: DocumentQuery, d: FullDocument): Match {
   return q.documentNumber === d.documentNumber && q.issuingState === d.issuingState ? EXACT(fields) : NORMALISED(fields);
 }
 
-function personMatch(entry: PersonEntry, surname: string, givenKey: string, givenWords: string[], dob: string | undefined): Match | undefined {
-  const recordDob = entry.person.dateOfBirth;
+/** One spelling of a query: its keys, and the variant it is (undefined for the query's own names). */
+interface QuerySpelling {
+  keys: NameKeys;
+  variant?: { surname: string; givenNames: string[] };
+}
+
+/** The query's own names, then each of its `nameVariants` that holds a letter. */
+function querySpellings(q: PersonQuery): QuerySpelling[] {
+  const out: QuerySpelling[] = [];
+  const own = nameKeys(q.surname, q.givenNames ?? []);
+  if (own.surnameKey !== '') out.push({ keys: own });
+  for (const v of q.nameVariants ?? []) {
+    const keys = nameKeys(v.surname, v.givenNames ?? []);
+    if (keys.surnameKey !== '') out.push({ keys, variant: { surname: v.surname, givenNames: v.givenNames ?? [] } });
+  }
+  return out;
+}
+
+/** Every surname key a record is indexed by: one per spelling. */
+function surnameKeysOf(entry: PersonEntry): Set<string> {
+  return new Set(entry.names.map((n) => n.surnameKey));
+}
+
+const METHOD_RANK: Readonly<Record<Match['method'], number>> = { EXACT: 2, NORMALISED: 1, FUZZY: 0 };
+
+/** The best match of any query spelling with any record spelling; the query's own names and the record's first. */
+function bestPersonMatch(entry: PersonEntry, spellings: readonly QuerySpelling[], dob: string | undefined): Match | undefined {
+  let best: Match | undefined;
+  for (const spelling of spellings) {
+    const surname = spelling.keys.surnameKey;
+    for (let r = 0; r < entry.names.length; r++) {
+      const record = entry.names[r]!;
+      // A surname more than one letter longer or shorter can match no way: skip it before the full comparison.
+      if (record.surnameKey !== surname && Math.abs(record.surnameKey.length - surname.length) > 1) continue;
+      const match = personMatch(entry.person.dateOfBirth, record, spelling.keys, dob);
+      if (match === undefined) continue;
+      const other = spelling.variant !== undefined || r > 0;
+      const found: Match = other && match.method === 'EXACT' ? { ...match, method: 'NORMALISED' } : match;
+      if (spelling.variant !== undefined) found.matchedVariant = spelling.variant;
+      if (best === undefined || METHOD_RANK[found.method] > METHOD_RANK[best.method] || (found.method === best.method && found.score > best.score)) best = found;
+    }
+  }
+  return best;
+}
+
+function sharesOne(a: readonly string[], b: readonly string[]): boolean {
+  for (let i = 0; i < a.length; i++) if (b.includes(a[i]!)) return true;
+  return false;
+}
+
+function personMatch(recordDob: string, record: NameKeys, query: NameKeys, dob: string | undefined): Match | undefined {
   let birth: 'same' | 'partial' | 'unknown';
   if (dob === undefined || dob === '') birth = 'unknown';
   else if (dob === recordDob) birth = 'same';
-  else if (dob.length < recordDob.length && recordDob.startsWith(dob)) birth = 'partial';
+  // A partial date on either side (`1974`, `1974-08`: the query's, or the record's own) fits the dates it begins.
+  else if (dob.length < recordDob.length ? recordDob.startsWith(dob) : dob.startsWith(recordDob)) birth = 'partial';
   else return undefined;
 
-  const exactSurname = surname === entry.surnameKey;
-  if (!exactSurname && !withinOneEdit(surname, entry.surnameKey)) return undefined;
+  const surname = query.surnameKey;
+  const exactSurname = surname === record.surnameKey;
+  // Without a full date of birth the surname must be equal (see findPersons).
+  if (!exactSurname && (birth !== 'same' || !withinOneEdit(surname, record.surnameKey))) return undefined;
 
   let given: 'same' | 'partial';
-  if (givenKey === entry.givenKey) given = 'same';
-  else if (givenWords.length === 0 || givenWords.some((w) => entry.givenSet.has(w))) given = 'partial';
+  if (query.givenKey === record.givenKey) given = 'same';
+  else if (query.givenWords.length === 0 || sharesOne(query.givenWords, record.givenWords)) given = 'partial';
   else return undefined;
 
   const fields: string[] = [];

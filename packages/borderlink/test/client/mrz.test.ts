@@ -30,7 +30,11 @@ describe('checkMrz', () => {
     const subjects = (transport.requests[0]?.body as { items: { subjects: unknown[] }[] }).items[0]?.subjects;
     expect(subjects).toEqual([
       { kind: 'document', documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' },
-      { kind: 'person', surname: 'ERIKSSON', givenNames: ['ANNA', 'MARIA'], dateOfBirth: '1974-08-12', sex: 'F', nationality: 'UTO' },
+      // The holder as the MRZ prints it (the ICAO form), with the other spelling a record may hold: the other order.
+      {
+        kind: 'person', surname: 'ERIKSSON', givenNames: ['ANNA', 'MARIA'], dateOfBirth: '1974-08-12', sex: 'F', nationality: 'UTO',
+        nameVariants: [{ surname: 'ANNA MARIA', givenNames: ['ERIKSSON'] }],
+      },
     ]);
   });
 
