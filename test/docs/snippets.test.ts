@@ -171,13 +171,16 @@ const allBlocks = () => markdownFiles().flatMap((f) => codeBlocks(relative(docsD
 const inSnippets = (problems: Problem[]): Problem[] => problems.filter((p) => p.where.startsWith('docs/'));
 const readmeBlocks = () => codeBlocks('../README.md', readFileSync(join(root, 'packages', 'borderlink', 'README.md'), 'utf8'));
 
+/** A whole TypeScript program per test: seconds on a free machine, a minute or more on a busy one. */
+const COMPILE_TIMEOUT_MS = 180_000;
+
 describe('docs', () => {
   it('every complete ts snippet in docs/*.md compiles against the real API', () => {
     const blocks = allBlocks().filter(isComplete);
     expect(blocks.length).toBeGreaterThan(10);
     const problems = typecheck(blocks);
     expect(problems.map((p) => `${p.where}: ${p.message}`).join('\n')).toBe('');
-  });
+  }, COMPILE_TIMEOUT_MS);
 
   it("the library README's quick start compiles, under exactOptionalPropertyTypes too", () => {
     const blocks = readmeBlocks().filter(isComplete);
@@ -185,12 +188,12 @@ describe('docs', () => {
     expect(typecheck(blocks, join(root, '.tmp', 'snippets-readme')).map((p) => `${p.where}: ${p.message}`).join('\n')).toBe('');
     const strict = inSnippets(typecheck(blocks, join(root, '.tmp', 'snippets-readme-exact'), { exactOptionalPropertyTypes: true }));
     expect(strict.map((p) => `${p.where}: ${p.message}`).join('\n')).toBe('');
-  });
+  }, COMPILE_TIMEOUT_MS);
 
   it('every complete ts snippet in docs/*.md compiles under exactOptionalPropertyTypes', () => {
     const problems = inSnippets(typecheck(allBlocks().filter(isComplete), join(root, '.tmp', 'snippets-exact'), { exactOptionalPropertyTypes: true }));
     expect(problems.map((p) => `${p.where}: ${p.message}`).join('\n')).toBe('');
-  });
+  }, COMPILE_TIMEOUT_MS);
 
   it('the check catches a broken snippet, at its line in the doc', () => {
     const broken: Block = {
@@ -202,7 +205,7 @@ describe('docs', () => {
     const problems = typecheck([broken], join(root, '.tmp', 'snippets-selftest'));
     expect(problems).toHaveLength(1);
     expect(problems[0]!.where).toBe('docs/broken.md:12');
-  });
+  }, COMPILE_TIMEOUT_MS);
 
   it('only blocks that import from borderlink are checked', () => {
     const blocks = codeBlocks('x.md', "```ts\nclient.checkDocument(doc);\n```\n\n```ts\nimport { isClear } from 'borderlink';\n```\n\n```sh\nnpm test\n```\n");
