@@ -11,7 +11,11 @@ export interface EdifactSeparators {
   readonly element: string;
   /** The decimal mark. @default '.' */
   readonly decimal: string;
-  /** Makes the next character literal (`?+` is a plus in a value). @default '?' */
+  /**
+   * Makes the next character literal (`?+` is a plus in a value). A space is syntax 3's "not used": the interchange
+   * has no release character.
+   * @default '?'
+   */
   readonly release: string;
   /**
    * The repetition separator of syntax 4 (a space, "reserved", in syntax 3). PAXLST repeats no data element, so it
@@ -86,6 +90,8 @@ function isTag(text: string): boolean {
 export class EdifactTokenizer {
   readonly #max: number;
   #sep: EdifactSeparators | undefined;
+  // The release character in force: none when the UNA gives a space (syntax 3: "if not used, insert space").
+  #release: string | undefined;
   #buffer = '';
   // Where the next segment starts in #buffer, and how far a terminator has been looked for (a long segment fed in
   // many small chunks is then scanned once, not once per chunk).
@@ -160,9 +166,14 @@ export class EdifactTokenizer {
       const at = { position: 1, line: this.#line, tag: 'UNA' };
       if (head.length < 9) throw new EdifactError([issue('BAD_UNA', at, 'the service string advice is cut off: it needs its six characters')]);
       const [component, element, decimal, release, repetition, segment] = [...head.slice(3, 9)] as [string, string, string, string, string, string];
-      const roles = [component, element, release, segment];
+      const roles = release === ' ' ? [component, element, segment] : [component, element, release, segment];
       if (new Set(roles).size !== roles.length || roles.some((r) => /[A-Za-z0-9]/.test(r))) {
         throw new EdifactError([issue('BAD_UNA', at, 'the service string advice gives one character two roles, or a letter or digit a role')]);
+      }
+      // Line breaks are not data (a segment may be wrapped at any column) and blanks are part of names: neither can
+      // separate, though a line break may end a segment.
+      if ([component, element, release].some((r) => r === '\r' || r === '\n' || r === '\t' || r === '\uFEFF') || component === ' ' || element === ' ' || segment === ' ' || segment === '\t') {
+        throw new EdifactError([issue('BAD_UNA', at, 'the service string advice gives a line break or a blank the role of a separator')]);
       }
       this.#sep = Object.freeze({ component, element, decimal, release, repetition, segment });
       this.#position = 1;
@@ -174,6 +185,7 @@ export class EdifactTokenizer {
       this.#start = 0;
       this.#scanned = 0;
     }
+    this.#release = this.#sep.release === ' ' ? undefined : this.#sep.release;
     this.#skipCr = this.#sep.segment !== '\r';
     this.#skipLf = this.#sep.segment !== '\n';
     return true;
@@ -183,19 +195,22 @@ export class EdifactTokenizer {
     const sep = this.#sep!;
     const b = this.#buffer;
     const terminator = sep.segment;
-    const release = sep.release;
+    const release = this.#release;
     let start = this.#start;
     let from = Math.max(this.#scanned, start);
     for (;;) {
       const end = b.indexOf(terminator, from);
       if (end === -1) {
         this.#scanned = b.length;
+        // Blanks between segments belong to none: a run of them longer than a segment may be (a file padded to its
+        // block size) is passed over, not taken for a segment without its terminator.
+        if (b.length - start > this.#max) start = this.#skipBlanks(b, start, b.length);
         if (b.length - start > this.#max) this.#tooLong(b, start);
         break;
       }
       // A terminator after an odd run of release characters is itself released (line breaks, not data, between).
       let releases = 0;
-      for (let k = end - 1; k >= start; k--) {
+      for (let k = end - 1; release !== undefined && k >= start; k--) {
         const c = b.charCodeAt(k);
         if ((c === LF && this.#skipLf) || (c === CR && this.#skipCr)) continue;
         if (b[k] !== release) break;
@@ -205,13 +220,7 @@ export class EdifactTokenizer {
         from = end + 1;
         continue;
       }
-      // Leading line breaks and blanks belong to no segment; they only move the line count.
-      while (start < end) {
-        const c = b.charCodeAt(start);
-        if (c === LF && this.#skipLf) this.#line++;
-        else if (!((c === CR && this.#skipCr) || c === SPACE || c === TAB)) break;
-        start++;
-      }
+      start = this.#skipBlanks(b, start, end);
       if (end - start > this.#max) this.#tooLong(b, start);
       const line = this.#line;
       this.#position++;
@@ -232,6 +241,17 @@ export class EdifactTokenizer {
     this.#start = start;
   }
 
+  /** Past the line breaks and blanks from `start`, which belong to no segment: they only move the line count. */
+  #skipBlanks(b: string, start: number, end: number): number {
+    while (start < end) {
+      const c = b.charCodeAt(start);
+      if (c === LF && this.#skipLf) this.#line++;
+      else if (!((c === CR && this.#skipCr) || c === SPACE || c === TAB)) break;
+      start++;
+    }
+    return start;
+  }
+
   #tooLong(b: string, start: number): never {
     throw new EdifactError([
       issue('SEGMENT_TOO_LONG', { position: this.#position + 1, line: this.#line, tag: b.slice(start, start + 3) }, `the segment runs over ${this.#max} characters without a terminator`),
@@ -246,7 +266,7 @@ export class EdifactTokenizer {
     const sep = this.#sep!;
     const element = sep.element.charCodeAt(0);
     const component = sep.component.charCodeAt(0);
-    const release = sep.release.charCodeAt(0);
+    const release = this.#release === undefined ? -1 : this.#release.charCodeAt(0);
     const tagEnd = start + 3;
     if (end < tagEnd || !isTag(b.slice(start, tagEnd))) return undefined;
     const after = tagEnd < end ? b.charCodeAt(tagEnd) : element;
@@ -279,7 +299,7 @@ export class EdifactTokenizer {
     const sep = this.#sep!;
     const position = this.#position;
     let parts: string[][];
-    if (text.indexOf(sep.release) === -1) {
+    if (this.#release === undefined || text.indexOf(this.#release) === -1) {
       const raw = text.split(sep.element);
       parts = new Array<string[]>(raw.length);
       for (let i = 0; i < raw.length; i++) {
@@ -302,7 +322,8 @@ export class EdifactTokenizer {
 
   /** The slow path: a segment with release characters, read one character at a time. */
   #released(text: string): string[][] {
-    const { element, component, release } = this.#sep!;
+    const { element, component } = this.#sep!;
+    const release = this.#release;
     const parts: string[][] = [];
     let components: string[] = [];
     let value = '';
