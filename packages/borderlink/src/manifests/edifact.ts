@@ -379,6 +379,25 @@ const SYNTAX_CHARSETS: Readonly<Record<string, string>> = {
   UNOK: 'iso-8859-9',
 };
 
+type Decoder = { decode(input?: Uint8Array, options?: { stream?: boolean }): string };
+
+// WHATWG's TextDecoder reads "latin1" as Windows-1252 and "iso-8859-9" as Windows-1254, where 0x80–0x9F are
+// letters and marks: "›" (U+203A) for 0x9B, which an ISO 8859-1 writer then cuts to 0x3A, a separator. The ISO sets
+// these two levels declare are decoded byte for byte instead.
+const ISO_8859_9: Readonly<Record<number, string>> = { 0xd0: 'Ğ', 0xdd: 'İ', 0xde: 'Ş', 0xf0: 'ğ', 0xfd: 'ı', 0xfe: 'ş' };
+
+function decoderFor(charset = 'utf-8'): Decoder {
+  if (charset !== 'latin1' && charset !== 'iso-8859-9') return new TextDecoder(charset);
+  const turkish = charset === 'iso-8859-9';
+  return {
+    decode(input?: Uint8Array): string {
+      if (input === undefined) return '';
+      const text = Buffer.from(input.buffer, input.byteOffset, input.length).toString('latin1');
+      return turkish ? text.replace(/[\xd0\xdd\xde\xf0\xfd\xfe]/g, (c) => ISO_8859_9[c.charCodeAt(0)]!) : text;
+    },
+  };
+}
+
 /**
  * The text of an EDIFACT byte stream, decoded by the character set its UNB declares (UNOC as ISO 8859-1, UNOD–UNOK
  * as ISO 8859-2 to -9; UNOA, UNOB, UNOW, UNOY and anything else as UTF-8). Strings pass through as they are.
@@ -386,7 +405,7 @@ const SYNTAX_CHARSETS: Readonly<Record<string, string>> = {
  */
 export async function* decodeEdifact(input: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>): AsyncGenerator<string> {
   // The global TextDecoder: a `node:util` import would be rewritten to a bare `util` by the bundler.
-  let decoder: { decode(input?: Uint8Array, options?: { stream?: boolean }): string } | undefined;
+  let decoder: Decoder | undefined;
   let head: Uint8Array[] = [];
   let headBytes = 0;
   for await (const chunk of input) {
@@ -404,13 +423,13 @@ export async function* decodeEdifact(input: AsyncIterable<string | Uint8Array> |
     const joined = Buffer.concat(head);
     const charset = charsetOf(joined.toString('latin1'), headBytes >= 1024);
     if (charset === undefined) continue;
-    decoder = new TextDecoder(charset);
+    decoder = decoderFor(charset);
     head = [];
     const text = decoder.decode(joined, { stream: true });
     if (text !== '') yield text;
   }
   if (decoder === undefined && head.length > 0) {
-    decoder = new TextDecoder(charsetOf(Buffer.concat(head).toString('latin1'), true));
+    decoder = decoderFor(charsetOf(Buffer.concat(head).toString('latin1'), true));
     const text = decoder.decode(Buffer.concat(head), { stream: true });
     if (text !== '') yield text;
   }
@@ -431,5 +450,5 @@ function charsetOf(head: string, final: boolean): string | undefined {
 /** Bytes of a whole interchange as text, decoded as {@link decodeEdifact} decodes a stream. @internal */
 export function decodeEdifactBytes(bytes: Uint8Array): string {
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 1024)).toString('latin1');
-  return new TextDecoder(charsetOf(head, true)).decode(bytes);
+  return decoderFor(charsetOf(head, true)).decode(bytes);
 }

@@ -110,3 +110,20 @@ describe('chunking', () => {
     );
   });
 });
+
+describe('character sets', () => {
+  it('decodes UNOC as ISO 8859-1, whole and streamed: 0x80–0x9F are its C1 controls, not Windows-1252 letters', async () => {
+    // TextDecoder's "latin1" is Windows-1252: 0x9B would read as "›" (U+203A), which an ISO 8859-1 writer of the
+    // answer then cuts to 0x3A, a component separator in the middle of the name.
+    const text = paxlst('', 'NAD+FL+++DOE\u009bX\u0085Y\u00e9:JO').replace('UNOA:3', 'UNOC:3');
+    const bytes = Buffer.from(text, 'latin1');
+    expect(parsePaxlst(bytes, { now }).travellers[0]!.surname).toBe('DOE\u009bX\u0085Y\u00e9');
+    async function* chunks() {
+      for (let i = 0; i < bytes.length; i += 7) yield bytes.subarray(i, i + 7);
+    }
+    expect((await parsePaxlst(chunks(), { now })).travellers[0]!.surname).toBe('DOE\u009bX\u0085Y\u00e9');
+    // UNOK is ISO 8859-9, not Windows-1254: the six Turkish letters, and C1 controls again.
+    const turkish = Buffer.from(paxlst('', 'NAD+FL+++\u00ddZMIR\u009b\u00fe:JO').replace('UNOA:3', 'UNOK:3'), 'latin1');
+    expect(parsePaxlst(turkish, { now }).travellers[0]!.surname).toBe('İZMIR\u009bş');
+  });
+});

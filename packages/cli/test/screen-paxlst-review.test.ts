@@ -1,0 +1,27 @@
+// `borderlink screen` on PAXLST files a fresh eye broke: an ISO 8859-1 (UNOC) manifest whose names hold bytes
+// 0x80–0x9F, and what the command says about the segments it passed over.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tokenizeEdifact } from 'borderlink/manifests';
+import { runCli } from './run';
+
+const dir = mkdtempSync(join(tmpdir(), 'borderlink-cli-paxlst-review-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function paxlst(syntax: string, body: string[]): string {
+  const segments = ['UNH+1+PAXLST:D:05B:UN:IATA', 'BGM+745', 'TDT+20+ZZ1', 'LOC+125+FRA', 'LOC+87+UTO', ...body];
+  return `UNB+${syntax}:4+ZZAIRLINE+UTOAPI+250301:0900+1'\n${segments.map((s) => `${s}'\n`).join('')}UNT+${segments.length + 1}+1'\nUNZ+1+1'\n`;
+}
+
+describe.concurrent('borderlink screen on a PAXLST, reviewed', () => {
+  it('writes a UNOC answer whose names keep their bytes: no byte of a name turns into a separator', async () => {
+    const path = join(dir, 'unoc.edi');
+    const out = join(dir, 'unoc-answer.edi');
+    writeFileSync(path, Buffer.from(paxlst('UNOC', ['NAD+FL+++DOE\u009bX\u0085Y:JO', 'DTM+329:19770707:102', 'DOC+P+X1', 'LOC+91+UTO']), 'latin1'));
+    await runCli(['screen', path, '--no-progress', '--cusres', out]);
+    const nad = tokenizeEdifact(readFileSync(out, 'latin1')).find((s) => s.tag === 'NAD')!;
+    expect(nad.elements[3]).toEqual(['DOE\u009bX\u0085Y', 'JO']);
+  });
+});
