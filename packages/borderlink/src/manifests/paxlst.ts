@@ -318,7 +318,9 @@ class PaxlstReader {
         return this.#dtm(s);
       case 'NAD': {
         // A traveller's qualifier makes a traveller wherever it stands: a list without its TDT must not turn its
-        // passengers into reporting parties (and lose them). Before the flight, any other NAD is the reporting party.
+        // passengers into reporting parties, nor one after the CNT be passed over (and lost, the CNT counting only
+        // those before it). Before the flight, any other NAD is the reporting party; after it, a traveller whose
+        // qualifier is its issue.
         if ((this.#context === 'header' || this.#context === 'party') && !Object.hasOwn(ROLES, first(s, 0))) {
           if (this.#flight !== undefined) return this.#misplaced(s);
           const name = (s.elements[3] ?? []).map((c) => c.trim()).filter(Boolean).join(' ');
@@ -326,7 +328,6 @@ class PaxlstReader {
           this.#context = 'party';
           return;
         }
-        if (this.#context === 'summary') return this.#misplaced(s);
         return this.#nad(s);
       }
       case 'CTA':

@@ -1,0 +1,37 @@
+// parsePaxlst on messages a fresh eye wrote to break it: travellers after the control total, segments passed over
+// inside a traveller's group, dates of birth that cannot be, control totals that disagree, envelopes that mix
+// grouped and ungrouped messages. Each must keep or refuse the traveller, never leave it looking complete.
+import { describe, expect, it } from 'vitest';
+import { EdifactError, parsePaxlst, type EdifactIssueCode, type PaxlstManifest } from 'borderlink/manifests';
+
+const now = new Date('2025-06-01T00:00:00Z');
+const HEAD = ['BGM+745', 'TDT+20+ZZ1', 'LOC+125+FRA', 'LOC+87+UTO'];
+const pax = (surname: string, doc = 'X1') => [`NAD+FL+++${surname}:JO`, 'DTM+329:19800101:102', `DOC+P+${doc}`, 'LOC+91+UTO'];
+
+function message(body: string[], reference = '1'): string {
+  const segments = [`UNH+${reference}+PAXLST:D:05B:UN:IATA`, ...body];
+  return `${segments.map((s) => `${s}'`).join('')}UNT+${segments.length + 1}+${reference}'`;
+}
+const interchange = (...messages: string[]) => `UNB+UNOA:4+A+B+250301:0900+R1'${messages.join('')}UNZ+${messages.length}+R1'`;
+const read = (body: string[]): PaxlstManifest => parsePaxlst(interchange(message(body)), { now });
+const refusal = (text: string): [EdifactIssueCode, number, string | undefined] | undefined => {
+  try {
+    parsePaxlst(text, { now });
+  } catch (err) {
+    if (!(err instanceof EdifactError)) throw err;
+    return [err.edifactIssues[0]!.code, err.segment, err.tag];
+  }
+  return undefined;
+};
+
+describe('parsePaxlst, reviewed', () => {
+  it('reads a traveller whose NAD comes after the CNT, so the control total is checked against it and it is not lost', () => {
+    const m = read([...HEAD, ...pax('A'), 'CNT+42:2', ...pax('B')]);
+    expect(m.travellers.map((t) => [t.surname, t.documents.map((d) => d.number)])).toEqual([
+      ['A', ['X1']],
+      ['B', ['X1']],
+    ]);
+    // A CNT that counts only the travellers before it no longer hides the one after it.
+    expect(refusal(interchange(message([...HEAD, ...pax('A'), 'CNT+42:1', ...pax('B')])))).toEqual(['COUNT_MISMATCH', 11, 'CNT']);
+  });
+});
