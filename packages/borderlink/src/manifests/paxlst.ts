@@ -276,7 +276,19 @@ class PaxlstReader {
   }
 
   #misplaced(s: EdifactSegment): void {
-    this.#warn('MISPLACED_SEGMENT', s, 'the guide does not put this segment here: passed over');
+    this.#passedOver('MISPLACED_SEGMENT', s, 'the guide does not put this segment here: passed over');
+  }
+
+  /**
+   * A segment passed over unread is a warning; inside a traveller's group it is also that traveller's issue. It may
+   * have held the traveller's data (a DOC whose tag was mistyped, with the passport in it): searched on the rest
+   * alone, the traveller could come back clear on what was read.
+   */
+  #passedOver(code: EdifactIssueCode, s: EdifactSegment, problem: string): void {
+    this.#warn(code, s, problem);
+    if (this.#traveller !== undefined && (this.#context === 'traveller' || this.#context === 'document')) {
+      this.#travellerIssue(code, s, `${problem}, inside this traveller’s group: what it held of the traveller is not read`);
+    }
   }
 
   #travellerIssue(code: EdifactIssueCode, s: EdifactSegment, problem: string, element?: number): void {
@@ -397,7 +409,7 @@ class PaxlstReader {
       }
       default:
         if (Object.hasOwn(PAXLST_SEGMENTS, s.tag)) return this.#misplaced(s);
-        this.#warn('UNKNOWN_SEGMENT', s, 'a segment the PAXLST guide does not define: passed over');
+        this.#passedOver('UNKNOWN_SEGMENT', s, 'a segment the PAXLST guide does not define: passed over');
     }
   }
 

@@ -2,7 +2,7 @@
 // inside a traveller's group, dates of birth that cannot be, control totals that disagree, envelopes that mix
 // grouped and ungrouped messages. Each must keep or refuse the traveller, never leave it looking complete.
 import { describe, expect, it } from 'vitest';
-import { EdifactError, parsePaxlst, type EdifactIssueCode, type PaxlstManifest } from 'borderlink/manifests';
+import { EdifactError, parsePaxlst, toBatchItem, type EdifactIssueCode, type PaxlstManifest } from 'borderlink/manifests';
 
 const now = new Date('2025-06-01T00:00:00Z');
 const HEAD = ['BGM+745', 'TDT+20+ZZ1', 'LOC+125+FRA', 'LOC+87+UTO'];
@@ -23,6 +23,7 @@ const refusal = (text: string): [EdifactIssueCode, number, string | undefined] |
   }
   return undefined;
 };
+const issues = (m: PaxlstManifest) => m.travellers.map((t) => t.issues.map((i) => [i.code, i.segment, i.tag]));
 
 describe('parsePaxlst, reviewed', () => {
   it('reads a traveller whose NAD comes after the CNT, so the control total is checked against it and it is not lost', () => {
@@ -34,4 +35,26 @@ describe('parsePaxlst, reviewed', () => {
     // A CNT that counts only the travellers before it no longer hides the one after it.
     expect(refusal(interchange(message([...HEAD, ...pax('A'), 'CNT+42:1', ...pax('B')])))).toEqual(['COUNT_MISMATCH', 11, 'CNT']);
   });
+
+  it('makes a segment passed over inside a traveller’s group that traveller’s issue: a mistyped DOC cannot leave it cleared on its other document', () => {
+    // "D0C" (a zero) is not a tag the guide defines: the passport it held is not read, and its LOC+91 has no
+    // document. The traveller's visa alone would be searched and could come back clear.
+    const m = read([...HEAD, 'NAD+FL+++A:JO', 'D0C+P+X1', 'LOC+91+UTO', 'DOC+V+V9', 'LOC+91+UTO', ...pax('B')]);
+    expect(issues(m)).toEqual([
+      [
+        ['UNKNOWN_SEGMENT', 8, undefined],
+        ['MISPLACED_SEGMENT', 9, 'LOC'],
+      ],
+      [],
+    ]);
+    expect(() => toBatchItem(m.travellers[0]!)).toThrow(EdifactError);
+    // Still warnings of the manifest, by position.
+    expect(m.warnings.map((w) => [w.code, w.segment])).toEqual([
+      ['UNKNOWN_SEGMENT', 8],
+      ['MISPLACED_SEGMENT', 9],
+    ]);
+    // A segment of the guide passed over by name (bags, free text) is no issue.
+    expect(issues(read([...HEAD, ...pax('A'), 'MEA+CT++:2', 'FTX+BAG+++ZZ1:2', 'GEI+4+173']))).toEqual([[]]);
+  });
+
 });
