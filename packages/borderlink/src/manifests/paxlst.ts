@@ -3,7 +3,7 @@
 // context (header, reporting party, flight, traveller, document), since the same tag (DTM, LOC, RFF) means
 // different things in each. Structural faults throw; a traveller's own faults stay with that traveller.
 import { ConfigError, type DocumentType } from 'borderlink';
-import { isoDate } from './dates';
+import { isPossibleBirth, isoDate } from './dates';
 import { EdifactTokenizer, decodeEdifact, decodeEdifactBytes, type EdifactSegment } from './edifact';
 import { EdifactError, issue, type EdifactIssue, type EdifactIssueCode } from './errors';
 import { refuseUnknownOptions } from './options';
@@ -538,6 +538,7 @@ class PaxlstReader {
         if (qualifier !== '329') return this.#skipped(s);
         const date = isoDate(value, format, 'birth', this.#now);
         if (date === undefined || date.length !== 10) return this.#travellerIssue('BAD_DATE', s, 'the date of birth is not a date', 1);
+        if (!isPossibleBirth(date, this.#now)) return this.#travellerIssue('BAD_DATE', s, 'the date of birth is after today or more than 150 years ago', 1);
         this.#traveller!.dateOfBirth = date;
         return;
       }

@@ -57,4 +57,18 @@ describe('parsePaxlst, reviewed', () => {
     expect(issues(read([...HEAD, ...pax('A'), 'MEA+CT++:2', 'FTX+BAG+++ZZ1:2', 'GEI+4+173']))).toEqual([[]]);
   });
 
+  it('keeps a date of birth after today, or more than 150 years ago, as that traveller’s issue', () => {
+    for (const dob of ['20250602:102', '20990101:102', '00000101:102', '18740531:102']) {
+      const m = read([...HEAD, 'NAD+FL+++A:JO', `DTM+329:${dob}`, 'DOC+P+X1', 'LOC+91+UTO']);
+      expect(issues(m), dob).toEqual([[['BAD_DATE', 8, 'DTM']]]);
+      expect(m.travellers[0]!.dateOfBirth, dob).toBeUndefined();
+    }
+    for (const [dob, iso] of [
+      ['20250601:102', '2025-06-01'],
+      ['18750601:102', '1875-06-01'],
+    ]) {
+      expect(read([...HEAD, 'NAD+FL+++A:JO', `DTM+329:${dob}`, 'DOC+P+X1', 'LOC+91+UTO']).travellers[0]!.dateOfBirth).toBe(iso);
+    }
+  });
+
 });
