@@ -539,7 +539,10 @@ class PaxlstReader {
         const date = isoDate(value, format, 'birth', this.#now);
         if (date === undefined || date.length !== 10) return this.#travellerIssue('BAD_DATE', s, 'the date of birth is not a date', 1);
         if (!isPossibleBirth(date, this.#now)) return this.#travellerIssue('BAD_DATE', s, 'the date of birth is after today or more than 150 years ago', 1);
-        this.#traveller!.dateOfBirth = date;
+        // Which of two to search cannot be told: searched on the wrong one, the traveller could read as clear.
+        const t = this.#traveller!;
+        if (t.dateOfBirth !== undefined && t.dateOfBirth !== date) return this.#travellerIssue('BAD_DATE', s, 'a second date of birth, not the first one', 1);
+        t.dateOfBirth = date;
         return;
       }
       case 'document': {

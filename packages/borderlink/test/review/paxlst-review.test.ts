@@ -71,4 +71,11 @@ describe('parsePaxlst, reviewed', () => {
     }
   });
 
+  it('keeps two dates of birth that differ as that traveller’s issue, and one repeated as it is', () => {
+    const twice = read([...HEAD, 'NAD+FL+++A:JO', 'DTM+329:19800101:102', 'DTM+329:19900101:102', 'DOC+P+X1', 'LOC+91+UTO']);
+    expect(issues(twice)).toEqual([[['BAD_DATE', 9, 'DTM']]]);
+    const same = read([...HEAD, 'NAD+FL+++A:JO', 'DTM+329:19800101:102', 'DOC+P+X1', 'DTM+329:800101', 'LOC+91+UTO']);
+    expect([issues(same), same.travellers[0]!.dateOfBirth]).toEqual([[[]], '1980-01-01']);
+  });
+
 });
