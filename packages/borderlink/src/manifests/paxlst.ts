@@ -401,8 +401,10 @@ class PaxlstReader {
           const value = element[1]?.trim() ?? '';
           if (qualifier !== '41' && qualifier !== '42') continue;
           if (!/^\d{1,9}$/.test(value)) fail('MISSING_ELEMENT', s, 'the control total is not a number', i + 1);
-          if (qualifier === '42') message.declaredPassengers = Number(value);
-          else message.declaredCrew = Number(value);
+          const key = qualifier === '42' ? 'declaredPassengers' : 'declaredCrew';
+          // Only one total can be checked against the travellers: a second that disagrees would go unchecked.
+          if (message[key] !== undefined && message[key] !== Number(value)) fail('COUNT_MISMATCH', s, `two control totals CNT+${qualifier} disagree`, i + 1);
+          message[key] = Number(value);
           this.#cntAt = s;
         }
         return;

@@ -78,4 +78,10 @@ describe('parsePaxlst, reviewed', () => {
     expect([issues(same), same.travellers[0]!.dateOfBirth]).toEqual([[[]], '1980-01-01']);
   });
 
+  it('refuses two control totals of one kind that disagree, in one CNT or in two', () => {
+    expect(refusal(interchange(message([...HEAD, ...pax('A'), 'CNT+42:5+42:1'])))).toEqual(['COUNT_MISMATCH', 11, 'CNT']);
+    expect(refusal(interchange(message([...HEAD, ...pax('A'), 'CNT+42:5', 'CNT+42:1'])))).toEqual(['COUNT_MISMATCH', 12, 'CNT']);
+    expect(read([...HEAD, ...pax('A'), 'CNT+42:1+41:0']).messages[0]).toMatchObject({ declaredPassengers: 1, declaredCrew: 0 });
+  });
+
 });
