@@ -111,12 +111,17 @@ class PaxlstReader {
     this.#last = s;
     switch (this.#envelope) {
       case 'start':
-        if (s.tag === 'UNA') return;
+        if (s.tag === 'UNA' && s.position === 1) return;
+        if (s.tag === 'UNA') fail('UNEXPECTED_SEGMENT', s, 'a second service string advice (UNA)');
         if (s.tag !== 'UNB') fail('MISSING_SEGMENT', s, 'the interchange does not start with UNB (nor UNA then UNB)');
         this.#unb(s, separators);
         return;
       case 'interchange':
-        if (s.tag === 'UNH') return this.#unh(s);
+        if (s.tag === 'UNH') {
+          // ISO 9735: an interchange's messages are all in groups or none are; its UNZ counts one or the other.
+          if (this.#groups > 0) fail('UNEXPECTED_SEGMENT', s, 'a message outside any functional group, in an interchange that has groups: its UNZ would not count it');
+          return this.#unh(s);
+        }
         if (s.tag === 'UNG') {
           if (this.#topMessages > 0) fail('UNEXPECTED_SEGMENT', s, 'a functional group after messages outside any group');
           const reference = first(s, 4);

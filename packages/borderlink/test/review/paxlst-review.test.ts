@@ -84,4 +84,13 @@ describe('parsePaxlst, reviewed', () => {
     expect(read([...HEAD, ...pax('A'), 'CNT+42:1+41:0']).messages[0]).toMatchObject({ declaredPassengers: 1, declaredCrew: 0 });
   });
 
+  it('refuses a message outside any functional group once the interchange has one, whose UNZ would not count it', () => {
+    const group = `UNG+PAXLST+A+B+250301:0900+G1+UN+D:05B'${message([...HEAD, ...pax('A')])}UNE+1+G1'`;
+    const text = `UNB+UNOA:4+A+B+250301:0900+R1'${group}${message([...HEAD, ...pax('B')], '2')}UNZ+1+R1'`;
+    expect(refusal(text)).toEqual(['UNEXPECTED_SEGMENT', 14, 'UNH']);
+  });
+
+  it('refuses a second UNA', () => {
+    expect(refusal(`UNA:+.? 'UNA:+.? '${interchange(message([...HEAD, ...pax('A')]))}`)).toEqual(['UNEXPECTED_SEGMENT', 2, 'UNA']);
+  });
 });
