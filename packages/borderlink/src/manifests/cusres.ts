@@ -30,19 +30,25 @@ export const BOARDING_SOURCES: readonly Source[] = Object.freeze(['SLTD', 'NOMIN
 
 /**
  * The answer a screening result gives at the gate: `BOARD` only for a clear result ({@link isClear}: every requested
- * source asked and answered `NO_HIT`) that searched the traveller's document and the traveller
- * ({@link BOARDING_SOURCES}), `NO_BOARD` for a `HIT`, `CONTACT` for anything else (`POSSIBLE_HIT`, `INCOMPLETE`,
- * an error, no result, a traveller whose document or person was not searched).
+ * source asked and answered `NO_HIT`; every outcome `NO_HIT` and no hit) that searched the traveller's document and
+ * the traveller ({@link BOARDING_SOURCES}), for a traveller read whole (no `issues`, a document) when the row names
+ * it; `NO_BOARD` for a `HIT` verdict or a `HIT` outcome, whatever else the row holds; `CONTACT` for anything else
+ * (`POSSIBLE_HIT`, `INCOMPLETE`, an error, no result, a traveller whose document or person was not searched).
  * @example
  * ```ts
  * boardingAnswer({ error: new TimeoutError('late') }); // 'CONTACT'
  * ```
  */
-export function boardingAnswer(row: { result?: CheckResult | undefined; error?: unknown }): BoardingAnswer {
-  if (row.error !== undefined || row.result === undefined) return 'CONTACT';
-  if (row.result.verdict === 'HIT') return 'NO_BOARD';
-  if (row.result.verdict !== 'NO_HIT' || !isClear(row.result)) return 'CONTACT';
-  const searched = new Set(row.result.outcomes.filter((o) => o.status === 'NO_HIT').map((o) => o.source));
+export function boardingAnswer(row: { result?: CheckResult | undefined; error?: unknown; traveller?: PaxlstTraveller | undefined }): BoardingAnswer {
+  const { result, traveller } = row;
+  // A result is read for itself, not trusted to agree with its verdict: it may come from a cache or a vendor's own
+  // code. A hit anywhere in it is never lost, and a failure anywhere in it is never a clear.
+  if (result !== undefined && (result.verdict === 'HIT' || result.outcomes.some((o) => o.status === 'HIT'))) return 'NO_BOARD';
+  if (row.error !== undefined || result === undefined) return 'CONTACT';
+  if (!isClear(result) || result.hits.length > 0 || result.outcomes.some((o) => o.status !== 'NO_HIT')) return 'CONTACT';
+  // A traveller with issues was not read whole (a document passed over, a date that cannot be): its clear is of part.
+  if (traveller !== undefined && (traveller.issues.length > 0 || traveller.documents.length === 0)) return 'CONTACT';
+  const searched = new Set(result.outcomes.map((o) => o.source));
   return BOARDING_SOURCES.every((source) => searched.has(source)) ? 'BOARD' : 'CONTACT';
 }
 
