@@ -3,10 +3,18 @@
 // and the traveller was read whole (no issue, a document); a result that holds a HIT anywhere is "no-board".
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CheckResult, Hit, SourceOutcome } from 'borderlink';
-import { TimeoutError } from 'borderlink';
-import { writePaxlst, type PaxlstDraftTraveller } from 'borderlink/testing';
-import { CUSRES_ANSWER_CODES, boardingAnswer, formatCusres, parsePaxlst, tokenizeEdifact, type PaxlstTraveller, type ScreenedTraveller } from 'borderlink/manifests';
+import { TimeoutError, createClient, type CheckResult, type Hit, type SourceOutcome } from 'borderlink';
+import { mockTransport, writePaxlst, type Fault, type PaxlstDraftTraveller } from 'borderlink/testing';
+import {
+  CUSRES_ANSWER_CODES,
+  boardingAnswer,
+  formatCusres,
+  parsePaxlst,
+  screenPaxlst,
+  tokenizeEdifact,
+  type PaxlstTraveller,
+  type ScreenedTraveller,
+} from 'borderlink/manifests';
 
 const now = new Date('2025-06-01T00:00:00Z');
 const SOURCES = ['SLTD', 'TDAWN', 'NOMINAL', 'SMV'] as const;
@@ -113,5 +121,45 @@ describe('boardingAnswer, on results that contradict themselves', () => {
     expect(boardingAnswer({ result: clear })).toBe('BOARD');
     expect(boardingAnswer({ result: clear, traveller: withIssue })).toBe('CONTACT');
     expect(boardingAnswer({ result: clear, traveller: withoutDocument })).toBe('CONTACT');
+  });
+});
+
+describe('screenPaxlst then formatCusres, against a gateway that fails at random', () => {
+  const context = { authorityId: 'UTO-API', operatorId: 'api-0001', purpose: 'MANIFEST_SCREENING' } as const;
+  const fault = fc.constantFrom<Fault>(
+    { type: 'none' },
+    { type: 'unavailable', sources: ['NOMINAL'] },
+    { type: 'missing-outcome', sources: ['SLTD'] },
+    { type: 'outcome', status: 'TIMEOUT', sources: ['SLTD'] },
+    { type: 'status', status: 500 },
+    { type: 'malformed' },
+  );
+
+  it('answers every traveller once, and never board for one whose row failed, was incomplete or had issues', async () => {
+    await fc.assert(
+      fc.asyncProperty(manifest, fc.array(fault, { maxLength: 6 }), fc.integer({ min: 1, max: 3 }), fc.nat(8), async (m, faults, batchSize, stopAfter) => {
+        const client = createClient({ transport: mockTransport({ faults }), context, retry: { retries: 0 }, breaker: false });
+        const rows: ScreenedTraveller[] = [];
+        try {
+          for await (const row of screenPaxlst(client, m, { batchSize })) rows.push(row);
+        } finally {
+          await client.close();
+        }
+        expect(rows.map((r) => r.traveller.index).sort((a, b) => a - b)).toEqual(m.travellers.map((t) => t.index));
+        for (const row of rows) {
+          const answer = boardingAnswer(row);
+          if (row.error !== undefined || row.result.verdict !== 'NO_HIT' || row.traveller.issues.length > 0) expect(answer).not.toBe('BOARD');
+        }
+        // A screen stopped half way: the travellers without a row are "contact".
+        const kept = rows.slice(0, stopAfter);
+        const codes = tokenizeEdifact(formatCusres(kept, { reference: 'R1', manifest: m }))
+          .filter((s) => s.tag === 'ERC')
+          .map((s) => s.elements[0]![0]);
+        m.travellers.forEach((t, i) => {
+          if (!kept.some((r) => r.traveller.index === t.index)) expect(codes[i]).toBe(CUSRES_ANSWER_CODES.CONTACT);
+        });
+      }),
+      { numRuns: 60 },
+    );
   });
 });
