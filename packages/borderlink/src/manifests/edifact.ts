@@ -1,7 +1,9 @@
 // A streaming UN/EDIFACT tokenizer (ISO 9735 syntax 3 and 4): text in, segments out, fed in chunks of any size.
 // Zero dependencies. The fast path is the common case (a segment without a release character): native indexOf and
 // split do the scanning, which is what keeps parsing within a small factor of JSON.parse.
+import { ConfigError } from 'borderlink';
 import { EdifactError, issue } from './errors';
+import { refuseUnknownOptions } from './options';
 
 /** The characters an interchange is written with: from its UNA, or the defaults `:+.? '`. */
 export interface EdifactSeparators {
@@ -104,7 +106,10 @@ export class EdifactTokenizer {
   #skipLf = true;
 
   constructor(options: EdifactTokenizerOptions = {}) {
-    this.#max = options.maxSegmentLength ?? 4096;
+    refuseUnknownOptions('EdifactTokenizer', options, ['maxSegmentLength']);
+    const max = options.maxSegmentLength ?? 4096;
+    if (!(Number.isInteger(max) && max >= 64 && max <= 1_048_576)) throw new ConfigError('EdifactTokenizer: option `maxSegmentLength` must be an integer from 64 to 1048576');
+    this.#max = max;
   }
 
   /** The separators in use: `undefined` until the start of the text has been read (a UNA, or the first segment). */
@@ -119,6 +124,8 @@ export class EdifactTokenizer {
 
   /** Feeds the next piece of text; each segment it completes goes to `onSegment`, in order. */
   write(text: string, onSegment: (segment: EdifactSegment) => void): void {
+    if (typeof text !== 'string') throw new ConfigError('EdifactTokenizer: write takes text (a string)');
+    if (typeof onSegment !== 'function') throw new ConfigError('EdifactTokenizer: write takes a function to call with each segment');
     this.#buffer = this.#start === 0 ? this.#buffer + text : this.#buffer.slice(this.#start) + text;
     this.#scanned -= this.#start;
     this.#start = 0;
