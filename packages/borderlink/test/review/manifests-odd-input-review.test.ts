@@ -95,6 +95,12 @@ describe('arguments of the wrong shape', () => {
     );
   });
 
+  it('writePaxlst refuses a wrapAt that is not a positive whole number (0 wrapped forever)', () => {
+    const draft = { messages: [{ flights: [], travellers: [{ surname: 'A' }] }] };
+    for (const wrapAt of [0, -1, 1.5]) expect(() => writePaxlst(draft, { wrapAt })).toThrow(new ConfigError('writePaxlst: the options `wrapAt` is not a positive whole number'));
+    expect(writePaxlst(draft, { wrapAt: 1 }).split('\r\n').every((line) => line.length === 1)).toBe(true);
+  });
+
   it('screenPaxlst refuses a manifest or options of the wrong shape with a ConfigError', async () => {
     const client = createClient({ transport: mockTransport(), context: { authorityId: 'UTO-API', operatorId: 'api-0001', purpose: 'MANIFEST_SCREENING' } });
     try {
