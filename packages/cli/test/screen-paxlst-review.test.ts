@@ -24,4 +24,15 @@ describe.concurrent('borderlink screen on a PAXLST, reviewed', () => {
     const nad = tokenizeEdifact(readFileSync(out, 'latin1')).find((s) => s.tag === 'NAD')!;
     expect(nad.elements[3]).toEqual(['DOE\u009bX\u0085Y', 'JO']);
   });
+
+  it('says what the PAXLST reading warned of, by position and code, never by what the segments hold', async () => {
+    const path = join(dir, 'passed-over.edi');
+    // An unknown segment after the flight, and one inside a traveller's group (which makes that traveller a row error).
+    const text = paxlst('UNOA', ['ZZZ+PLANTEDVALUE', 'NAD+FL+++PLANTEDSURNAME:JO', 'DTM+329:19770707:102', 'DOC+P+PLANTDOC9', 'LOC+91+UTO', 'NAD+FL+++OTHER:JO', 'QQQ+PLANTEDNOTE', 'DOC+P+X1', 'LOC+91+UTO']);
+    writeFileSync(path, text);
+    const { stderr, stdout } = await runCli(['screen', path, '--no-progress']);
+    expect(stderr).toContain('PAXLST: 2 warnings: segment 7 (line 7) UNKNOWN_SEGMENT, segment 13 (line 13) UNKNOWN_SEGMENT');
+    expect(stdout).toContain('segment 13 (no known tag, line 13)');
+    for (const planted of ['PLANTED', 'ZZZ', 'QQQ', 'PLANTDOC9', '19770707']) expect(stderr + stdout).not.toContain(planted);
+  });
 });
