@@ -29,6 +29,13 @@ describe('the UNA service string advice', () => {
     expect(tokenizeEdifact("UNA:+.  'UNB+A ?:B'")[1]!.elements).toEqual([['A ?', 'B']]);
   });
 
+  it('refuses a UNA cut short and a text that ends on a release character, whole or streamed', async () => {
+    expect(codeOf(() => tokenizeEdifact('UNA:+.'))).toBe('BAD_UNA');
+    expect(codeOf(() => tokenizeEdifact("UNB+A'NAD+X?"))).toBe('UNTERMINATED_SEGMENT');
+    await expect(parsePaxlst((async function* () { yield 'UN'; yield 'A:+'; })())).rejects.toMatchObject({ edifactIssues: [{ code: 'BAD_UNA' }] });
+    await expect(parsePaxlst((async function* () { yield "UNB+UNOA:4+A+B+250301:0900+1'UNH+1+PAXLST:D:05B:UN:IATA'BGM+745+X"; yield '?'; })())).rejects.toMatchObject({ edifactIssues: [{ code: 'UNTERMINATED_SEGMENT', segment: 3, tag: 'BGM' }] });
+  });
+
   it('refuses a UNA that gives a line break, or a blank, the role of a separator other than the terminator', () => {
     // Line breaks are not data (segments may be wrapped at any column), and a blank is part of names.
     for (const una of ['UNA\n+.? \'', 'UNA:\r.? \'', 'UNA:+.\n \'', 'UNA +.? \'', 'UNA: .? \'', 'UNA:+.?  ']) {

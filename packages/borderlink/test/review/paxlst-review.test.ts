@@ -90,6 +90,24 @@ describe('parsePaxlst, reviewed', () => {
     expect(refusal(text)).toEqual(['UNEXPECTED_SEGMENT', 14, 'UNH']);
   });
 
+  it('refuses every envelope count and reference one off, a message cut short by the next UNH, and one without UNZ', () => {
+    const body = [...HEAD, ...pax('A')];
+    const one = message(body);
+    const group = (count: number, reference: string) => `UNB+UNOA:4+A+B+250301:0900+R1'UNG+PAXLST+A+B+250301:0900+G1+UN+D:05B'${one}UNE+${count}+${reference}'UNZ+1+R1'`;
+    const cases: [string, [EdifactIssueCode, number, string | undefined]][] = [
+      [interchange(one.replace(/UNT\+(\d+)/, (_, n: string) => `UNT+${Number(n) + 1}`)), ['COUNT_MISMATCH', 11, 'UNT']],
+      [interchange(one.replace(/UNT\+(\d+)/, (_, n: string) => `UNT+${Number(n) - 1}`)), ['COUNT_MISMATCH', 11, 'UNT']],
+      [interchange(one.replace(/UNT\+(\d+)\+1/, 'UNT+$1+2')), ['REFERENCE_MISMATCH', 11, 'UNT']],
+      [interchange(one).replace('UNZ+1+R1', 'UNZ+2+R1'), ['COUNT_MISMATCH', 12, 'UNZ']],
+      [interchange(one).replace('UNZ+1+R1', 'UNZ+1+R2'), ['REFERENCE_MISMATCH', 12, 'UNZ']],
+      [group(2, 'G1'), ['COUNT_MISMATCH', 13, 'UNE']],
+      [group(1, 'G2'), ['REFERENCE_MISMATCH', 13, 'UNE']],
+      [interchange(`UNH+1+PAXLST:D:05B:UN:IATA'${one}`), ['MISSING_SEGMENT', 3, 'UNH']],
+      [interchange(one).replace("UNZ+1+R1'", ''), ['MISSING_SEGMENT', 12, 'UNZ']],
+    ];
+    for (const [text, expected] of cases) expect(refusal(text), text).toEqual(expected);
+  });
+
   it('refuses a second UNA', () => {
     expect(refusal(`UNA:+.? 'UNA:+.? '${interchange(message([...HEAD, ...pax('A')]))}`)).toEqual(['UNEXPECTED_SEGMENT', 2, 'UNA']);
   });
