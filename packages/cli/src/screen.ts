@@ -25,7 +25,7 @@ import {
 } from './manifest';
 import { DEMO_PREFIX, OutputError, humanText, jsonLine, terminalSafe } from './output';
 import { paxlstItems, readPaxlst, sniffEdifact, writeCusres } from './paxlst';
-import type { PaxlstManifest } from 'borderlink/manifests';
+import type { EdifactIssue, PaxlstManifest } from 'borderlink/manifests';
 import { colourWanted, createPaint, type Paint } from './terminal';
 
 const OPTIONS = {
@@ -271,7 +271,10 @@ function outputLine(row: BatchOutcome | Rejected, demo: boolean): string {
   return jsonLine({ id: row.id, verdict: row.result.verdict, hits: row.result.hits, outcomes: row.result.outcomes }, demo);
 }
 
-function summaryText(tally: Tally, seconds: number, demo: boolean, interrupted: boolean, paint: Paint): string {
+/** Shown of a PAXLST's warnings: the first few, by position and code (never their segments' values). */
+const WARNINGS_SHOWN = 5;
+
+function summaryText(tally: Tally, seconds: number, demo: boolean, interrupted: boolean, paint: Paint, warnings: readonly EdifactIssue[] = []): string {
   // Error codes come from the gateway: untrusted like every gateway string.
   const summary = terminalSafe(tally.summary);
   const v = summary.byVerdict;
@@ -284,6 +287,12 @@ function summaryText(tally: Tally, seconds: number, demo: boolean, interrupted: 
   // Which sources were asked for how many rows: a manifest whose documents were never checked cannot look clean.
   const asked = SOURCES.filter((source) => tally.sourcesAsked[source] !== undefined).map((source) => `${source} ${tally.sourcesAsked[source]}`);
   lines.push(`  sources asked: ${asked.length > 0 ? asked.join(' · ') : 'none'}`);
+  // Segments passed over and fields that could not be read: an operator should know the manifest was not read whole.
+  if (warnings.length > 0) {
+    const shown = warnings.slice(0, WARNINGS_SHOWN).map((w) => `segment ${w.segment} (line ${w.line}) ${w.code}`);
+    const more = warnings.length > WARNINGS_SHOWN ? `, and ${warnings.length - WARNINGS_SHOWN} more` : '';
+    lines.push(paint.yellow(`  PAXLST: ${warnings.length} warning${warnings.length === 1 ? '' : 's'}: ${shown.join(', ')}${more}`));
+  }
   if (Object.keys(summary.hitsBySource).length > 0) lines.push(`  hits by source: ${list(summary.hitsBySource)}`);
   if (summary.errors > 0) lines.push(`  errors by code: ${list(summary.errorsByCode)}`);
   if (tally.screened === 0 && !interrupted) lines.push(paint.magenta('  no row was screened: this is NOT a clear result'));
@@ -437,7 +446,7 @@ export async function runScreen(args: string[]): Promise<number> {
   if (values.cusres !== undefined && manifest !== undefined) await writeCusres(values.cusres, manifest, outcomes, values['cusres-reference'], demo);
   const seconds = (performance.now() - started) / 1000;
   const paint = createPaint(colourWanted(summaryStream));
-  summaryStream.write(`${summaryText(tally, seconds, demo, interrupted || outError !== undefined, paint)}\n`);
+  summaryStream.write(`${summaryText(tally, seconds, demo, interrupted || outError !== undefined, paint, manifest?.warnings)}\n`);
   // Rows may be missing from the file: exit 6, never the verdict of the rows that were written.
   if (outError !== undefined) {
     const code = (outError as { code?: unknown }).code;

@@ -4,6 +4,7 @@
 import { ConfigError, isClear, type CheckResult, type Source } from 'borderlink';
 import { DEFAULT_SEPARATORS } from './edifact';
 import { refuseUnknownOptions } from './options';
+import { manifestProblem, resultProblem, travellerProblem } from './shapes';
 import type { ScreenedTraveller } from './screen';
 import type { PaxlstManifest, PaxlstMessage, PaxlstTraveller } from './types';
 
@@ -30,19 +31,30 @@ export const BOARDING_SOURCES: readonly Source[] = Object.freeze(['SLTD', 'NOMIN
 
 /**
  * The answer a screening result gives at the gate: `BOARD` only for a clear result ({@link isClear}: every requested
- * source asked and answered `NO_HIT`) that searched the traveller's document and the traveller
- * ({@link BOARDING_SOURCES}), `NO_BOARD` for a `HIT`, `CONTACT` for anything else (`POSSIBLE_HIT`, `INCOMPLETE`,
- * an error, no result, a traveller whose document or person was not searched).
+ * source asked and answered `NO_HIT`; every outcome `NO_HIT` and no hit) that searched the traveller's document and
+ * the traveller ({@link BOARDING_SOURCES}), for a traveller read whole (no `issues`, a document) when the row names
+ * it; `NO_BOARD` for a `HIT` verdict or a `HIT` outcome, whatever else the row holds; `CONTACT` for anything else
+ * (`POSSIBLE_HIT`, `INCOMPLETE`, an error, no result, a traveller whose document or person was not searched).
  * @example
  * ```ts
  * boardingAnswer({ error: new TimeoutError('late') }); // 'CONTACT'
  * ```
  */
-export function boardingAnswer(row: { result?: CheckResult | undefined; error?: unknown }): BoardingAnswer {
-  if (row.error !== undefined || row.result === undefined) return 'CONTACT';
-  if (row.result.verdict === 'HIT') return 'NO_BOARD';
-  if (row.result.verdict !== 'NO_HIT' || !isClear(row.result)) return 'CONTACT';
-  const searched = new Set(row.result.outcomes.filter((o) => o.status === 'NO_HIT').map((o) => o.source));
+export function boardingAnswer(row: { result?: CheckResult | undefined; error?: unknown; traveller?: PaxlstTraveller | undefined }): BoardingAnswer {
+  if (row === null || typeof row !== 'object') throw new ConfigError('boardingAnswer: the row must be an object with its `result` or its `error`');
+  const { result, traveller } = row;
+  const problem = result === undefined ? undefined : resultProblem(result);
+  if (problem !== undefined) throw new ConfigError(`boardingAnswer: the row's \`result\` ${problem} (a CheckResult)`);
+  const travellerWrong = traveller === undefined ? undefined : travellerProblem(traveller);
+  if (travellerWrong !== undefined) throw new ConfigError(`boardingAnswer: the row's \`traveller\` ${travellerWrong}`);
+  // A result is read for itself, not trusted to agree with its verdict: it may come from a cache or a vendor's own
+  // code. A hit anywhere in it is never lost, and a failure anywhere in it is never a clear.
+  if (result !== undefined && (result.verdict === 'HIT' || result.outcomes.some((o) => o.status === 'HIT'))) return 'NO_BOARD';
+  if (row.error !== undefined || result === undefined) return 'CONTACT';
+  if (!isClear(result) || result.hits.length > 0 || result.outcomes.some((o) => o.status !== 'NO_HIT')) return 'CONTACT';
+  // A traveller with issues was not read whole (a document passed over, a date that cannot be): its clear is of part.
+  if (traveller !== undefined && (traveller.issues.length > 0 || traveller.documents.length === 0)) return 'CONTACT';
+  const searched = new Set(result.outcomes.map((o) => o.source));
   return BOARDING_SOURCES.every((source) => searched.has(source)) ? 'BOARD' : 'CONTACT';
 }
 
@@ -105,20 +117,32 @@ export function formatCusres(results: Iterable<ScreenedTraveller>, options: Form
   if (options === undefined || typeof options.reference !== 'string' || !REFERENCE.test(options.reference)) {
     throw new ConfigError('formatCusres: option `reference` must be 1 to 14 letters or digits');
   }
+  if (options.codes !== undefined && (options.codes === null || typeof options.codes !== 'object')) throw new ConfigError('formatCusres: option `codes` must be an object');
   const codes = { ...CUSRES_ANSWER_CODES, ...(options.codes ?? {}) };
   for (const answer of BOARDING_ANSWERS) {
-    if (!CODE.test(codes[answer])) throw new ConfigError(`formatCusres: option \`codes.${answer}\` must be 1 to 3 capital letters or digits`);
+    if (typeof codes[answer] !== 'string' || !CODE.test(codes[answer])) throw new ConfigError(`formatCusres: option \`codes.${answer}\` must be 1 to 3 capital letters or digits`);
   }
   if (codes.BOARD === codes.NO_BOARD || codes.BOARD === codes.CONTACT) {
     throw new ConfigError('formatCusres: option `codes` gives BOARD the code of another answer');
   }
   const preparedAt = options.preparedAt ?? new Date();
   if (!(preparedAt instanceof Date) || !Number.isFinite(preparedAt.getTime())) throw new ConfigError('formatCusres: option `preparedAt` must be a valid Date');
+  for (const name of ['sender', 'recipient'] as const) {
+    const value = options[name];
+    if (value !== undefined && (typeof value !== 'string' || value.length === 0 || value.length > 35)) throw new ConfigError(`formatCusres: option \`${name}\` must be 1 to 35 characters`);
+  }
   const manifest = options.manifest;
+  const manifestWrong = manifest === undefined ? undefined : manifestProblem(manifest);
+  if (manifestWrong !== undefined) throw new ConfigError(`formatCusres: option \`manifest\` ${manifestWrong} (a manifest as parsePaxlst reads it)`);
+  if (results === null || typeof results !== 'object' || typeof (results as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function') {
+    throw new ConfigError('formatCusres: the results must be an iterable of screened travellers');
+  }
 
   // Keyed by the traveller's position in the interchange: unique, and the same object or a copy of it both match.
   const answers = new Map<number, Answered>();
   for (const row of results) {
+    const problem = row === null || typeof row !== 'object' ? 'is not an object' : travellerProblem(row.traveller);
+    if (problem !== undefined) throw new ConfigError(`formatCusres: a result ${row === null || typeof row !== 'object' ? problem : `\`traveller\` ${problem}`}`);
     const traveller = row.traveller;
     const known = manifest === undefined || manifest.travellers[traveller.index - 1]?.segment === traveller.segment;
     if (!known) throw new ConfigError('formatCusres: a result is for a traveller the manifest does not hold');

@@ -50,6 +50,17 @@ export function isoDate(value: string, format: string | undefined, century: Cent
   return `${date}T${rest.slice(4, 6)}:${rest.slice(6, 8)}`;
 }
 
+/**
+ * Whether a date of birth (`YYYY-MM-DD`) can be one: not after today (UTC, as two-digit years are read) and not more
+ * than 150 years before it. A long-form date can say anything; searched as written, a birth in the future finds
+ * nobody and reads as a clear.
+ */
+export function isPossibleBirth(date: string, now: Date): boolean {
+  const today = now.toISOString().slice(0, 10);
+  const oldest = `${String(now.getUTCFullYear() - 150).padStart(4, '0')}${today.slice(4)}`;
+  return date <= today && date >= oldest;
+}
+
 function daysIn(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
   return [4, 6, 9, 11].includes(month) ? 30 : 31;

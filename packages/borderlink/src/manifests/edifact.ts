@@ -1,7 +1,9 @@
 // A streaming UN/EDIFACT tokenizer (ISO 9735 syntax 3 and 4): text in, segments out, fed in chunks of any size.
 // Zero dependencies. The fast path is the common case (a segment without a release character): native indexOf and
 // split do the scanning, which is what keeps parsing within a small factor of JSON.parse.
+import { ConfigError } from 'borderlink';
 import { EdifactError, issue } from './errors';
+import { refuseUnknownOptions } from './options';
 
 /** The characters an interchange is written with: from its UNA, or the defaults `:+.? '`. */
 export interface EdifactSeparators {
@@ -11,7 +13,11 @@ export interface EdifactSeparators {
   readonly element: string;
   /** The decimal mark. @default '.' */
   readonly decimal: string;
-  /** Makes the next character literal (`?+` is a plus in a value). @default '?' */
+  /**
+   * Makes the next character literal (`?+` is a plus in a value). A space is syntax 3's "not used": the interchange
+   * has no release character.
+   * @default '?'
+   */
   readonly release: string;
   /**
    * The repetition separator of syntax 4 (a space, "reserved", in syntax 3). PAXLST repeats no data element, so it
@@ -86,6 +92,8 @@ function isTag(text: string): boolean {
 export class EdifactTokenizer {
   readonly #max: number;
   #sep: EdifactSeparators | undefined;
+  // The release character in force: none when the UNA gives a space (syntax 3: "if not used, insert space").
+  #release: string | undefined;
   #buffer = '';
   // Where the next segment starts in #buffer, and how far a terminator has been looked for (a long segment fed in
   // many small chunks is then scanned once, not once per chunk).
@@ -98,7 +106,10 @@ export class EdifactTokenizer {
   #skipLf = true;
 
   constructor(options: EdifactTokenizerOptions = {}) {
-    this.#max = options.maxSegmentLength ?? 4096;
+    refuseUnknownOptions('EdifactTokenizer', options, ['maxSegmentLength']);
+    const max = options.maxSegmentLength ?? 4096;
+    if (!(Number.isInteger(max) && max >= 64 && max <= 1_048_576)) throw new ConfigError('EdifactTokenizer: option `maxSegmentLength` must be an integer from 64 to 1048576');
+    this.#max = max;
   }
 
   /** The separators in use: `undefined` until the start of the text has been read (a UNA, or the first segment). */
@@ -113,6 +124,8 @@ export class EdifactTokenizer {
 
   /** Feeds the next piece of text; each segment it completes goes to `onSegment`, in order. */
   write(text: string, onSegment: (segment: EdifactSegment) => void): void {
+    if (typeof text !== 'string') throw new ConfigError('EdifactTokenizer: write takes text (a string)');
+    if (typeof onSegment !== 'function') throw new ConfigError('EdifactTokenizer: write takes a function to call with each segment');
     this.#buffer = this.#start === 0 ? this.#buffer + text : this.#buffer.slice(this.#start) + text;
     this.#scanned -= this.#start;
     this.#start = 0;
@@ -160,9 +173,14 @@ export class EdifactTokenizer {
       const at = { position: 1, line: this.#line, tag: 'UNA' };
       if (head.length < 9) throw new EdifactError([issue('BAD_UNA', at, 'the service string advice is cut off: it needs its six characters')]);
       const [component, element, decimal, release, repetition, segment] = [...head.slice(3, 9)] as [string, string, string, string, string, string];
-      const roles = [component, element, release, segment];
+      const roles = release === ' ' ? [component, element, segment] : [component, element, release, segment];
       if (new Set(roles).size !== roles.length || roles.some((r) => /[A-Za-z0-9]/.test(r))) {
         throw new EdifactError([issue('BAD_UNA', at, 'the service string advice gives one character two roles, or a letter or digit a role')]);
+      }
+      // Line breaks are not data (a segment may be wrapped at any column) and blanks are part of names: neither can
+      // separate, though a line break may end a segment.
+      if ([component, element, release].some((r) => r === '\r' || r === '\n' || r === '\t' || r === '\uFEFF') || component === ' ' || element === ' ' || segment === ' ' || segment === '\t') {
+        throw new EdifactError([issue('BAD_UNA', at, 'the service string advice gives a line break or a blank the role of a separator')]);
       }
       this.#sep = Object.freeze({ component, element, decimal, release, repetition, segment });
       this.#position = 1;
@@ -174,6 +192,7 @@ export class EdifactTokenizer {
       this.#start = 0;
       this.#scanned = 0;
     }
+    this.#release = this.#sep.release === ' ' ? undefined : this.#sep.release;
     this.#skipCr = this.#sep.segment !== '\r';
     this.#skipLf = this.#sep.segment !== '\n';
     return true;
@@ -183,19 +202,22 @@ export class EdifactTokenizer {
     const sep = this.#sep!;
     const b = this.#buffer;
     const terminator = sep.segment;
-    const release = sep.release;
+    const release = this.#release;
     let start = this.#start;
     let from = Math.max(this.#scanned, start);
     for (;;) {
       const end = b.indexOf(terminator, from);
       if (end === -1) {
         this.#scanned = b.length;
+        // Blanks between segments belong to none: a run of them longer than a segment may be (a file padded to its
+        // block size) is passed over, not taken for a segment without its terminator.
+        if (b.length - start > this.#max) start = this.#skipBlanks(b, start, b.length);
         if (b.length - start > this.#max) this.#tooLong(b, start);
         break;
       }
       // A terminator after an odd run of release characters is itself released (line breaks, not data, between).
       let releases = 0;
-      for (let k = end - 1; k >= start; k--) {
+      for (let k = end - 1; release !== undefined && k >= start; k--) {
         const c = b.charCodeAt(k);
         if ((c === LF && this.#skipLf) || (c === CR && this.#skipCr)) continue;
         if (b[k] !== release) break;
@@ -205,13 +227,7 @@ export class EdifactTokenizer {
         from = end + 1;
         continue;
       }
-      // Leading line breaks and blanks belong to no segment; they only move the line count.
-      while (start < end) {
-        const c = b.charCodeAt(start);
-        if (c === LF && this.#skipLf) this.#line++;
-        else if (!((c === CR && this.#skipCr) || c === SPACE || c === TAB)) break;
-        start++;
-      }
+      start = this.#skipBlanks(b, start, end);
       if (end - start > this.#max) this.#tooLong(b, start);
       const line = this.#line;
       this.#position++;
@@ -232,6 +248,17 @@ export class EdifactTokenizer {
     this.#start = start;
   }
 
+  /** Past the line breaks and blanks from `start`, which belong to no segment: they only move the line count. */
+  #skipBlanks(b: string, start: number, end: number): number {
+    while (start < end) {
+      const c = b.charCodeAt(start);
+      if (c === LF && this.#skipLf) this.#line++;
+      else if (!((c === CR && this.#skipCr) || c === SPACE || c === TAB)) break;
+      start++;
+    }
+    return start;
+  }
+
   #tooLong(b: string, start: number): never {
     throw new EdifactError([
       issue('SEGMENT_TOO_LONG', { position: this.#position + 1, line: this.#line, tag: b.slice(start, start + 3) }, `the segment runs over ${this.#max} characters without a terminator`),
@@ -246,7 +273,7 @@ export class EdifactTokenizer {
     const sep = this.#sep!;
     const element = sep.element.charCodeAt(0);
     const component = sep.component.charCodeAt(0);
-    const release = sep.release.charCodeAt(0);
+    const release = this.#release === undefined ? -1 : this.#release.charCodeAt(0);
     const tagEnd = start + 3;
     if (end < tagEnd || !isTag(b.slice(start, tagEnd))) return undefined;
     const after = tagEnd < end ? b.charCodeAt(tagEnd) : element;
@@ -279,7 +306,7 @@ export class EdifactTokenizer {
     const sep = this.#sep!;
     const position = this.#position;
     let parts: string[][];
-    if (text.indexOf(sep.release) === -1) {
+    if (this.#release === undefined || text.indexOf(this.#release) === -1) {
       const raw = text.split(sep.element);
       parts = new Array<string[]>(raw.length);
       for (let i = 0; i < raw.length; i++) {
@@ -302,7 +329,8 @@ export class EdifactTokenizer {
 
   /** The slow path: a segment with release characters, read one character at a time. */
   #released(text: string): string[][] {
-    const { element, component, release } = this.#sep!;
+    const { element, component } = this.#sep!;
+    const release = this.#release;
     const parts: string[][] = [];
     let components: string[] = [];
     let value = '';
@@ -358,6 +386,25 @@ const SYNTAX_CHARSETS: Readonly<Record<string, string>> = {
   UNOK: 'iso-8859-9',
 };
 
+type Decoder = { decode(input?: Uint8Array, options?: { stream?: boolean }): string };
+
+// WHATWG's TextDecoder reads "latin1" as Windows-1252 and "iso-8859-9" as Windows-1254, where 0x80–0x9F are
+// letters and marks: "›" (U+203A) for 0x9B, which an ISO 8859-1 writer then cuts to 0x3A, a separator. The ISO sets
+// these two levels declare are decoded byte for byte instead.
+const ISO_8859_9: Readonly<Record<number, string>> = { 0xd0: 'Ğ', 0xdd: 'İ', 0xde: 'Ş', 0xf0: 'ğ', 0xfd: 'ı', 0xfe: 'ş' };
+
+function decoderFor(charset = 'utf-8'): Decoder {
+  if (charset !== 'latin1' && charset !== 'iso-8859-9') return new TextDecoder(charset);
+  const turkish = charset === 'iso-8859-9';
+  return {
+    decode(input?: Uint8Array): string {
+      if (input === undefined) return '';
+      const text = Buffer.from(input.buffer, input.byteOffset, input.length).toString('latin1');
+      return turkish ? text.replace(/[\xd0\xdd\xde\xf0\xfd\xfe]/g, (c) => ISO_8859_9[c.charCodeAt(0)]!) : text;
+    },
+  };
+}
+
 /**
  * The text of an EDIFACT byte stream, decoded by the character set its UNB declares (UNOC as ISO 8859-1, UNOD–UNOK
  * as ISO 8859-2 to -9; UNOA, UNOB, UNOW, UNOY and anything else as UTF-8). Strings pass through as they are.
@@ -365,7 +412,7 @@ const SYNTAX_CHARSETS: Readonly<Record<string, string>> = {
  */
 export async function* decodeEdifact(input: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>): AsyncGenerator<string> {
   // The global TextDecoder: a `node:util` import would be rewritten to a bare `util` by the bundler.
-  let decoder: { decode(input?: Uint8Array, options?: { stream?: boolean }): string } | undefined;
+  let decoder: Decoder | undefined;
   let head: Uint8Array[] = [];
   let headBytes = 0;
   for await (const chunk of input) {
@@ -383,13 +430,13 @@ export async function* decodeEdifact(input: AsyncIterable<string | Uint8Array> |
     const joined = Buffer.concat(head);
     const charset = charsetOf(joined.toString('latin1'), headBytes >= 1024);
     if (charset === undefined) continue;
-    decoder = new TextDecoder(charset);
+    decoder = decoderFor(charset);
     head = [];
     const text = decoder.decode(joined, { stream: true });
     if (text !== '') yield text;
   }
   if (decoder === undefined && head.length > 0) {
-    decoder = new TextDecoder(charsetOf(Buffer.concat(head).toString('latin1'), true));
+    decoder = decoderFor(charsetOf(Buffer.concat(head).toString('latin1'), true));
     const text = decoder.decode(Buffer.concat(head), { stream: true });
     if (text !== '') yield text;
   }
@@ -410,5 +457,5 @@ function charsetOf(head: string, final: boolean): string | undefined {
 /** Bytes of a whole interchange as text, decoded as {@link decodeEdifact} decodes a stream. @internal */
 export function decodeEdifactBytes(bytes: Uint8Array): string {
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 1024)).toString('latin1');
-  return new TextDecoder(charsetOf(head, true)).decode(bytes);
+  return decoderFor(charsetOf(head, true)).decode(bytes);
 }

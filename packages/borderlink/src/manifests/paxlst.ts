@@ -3,7 +3,7 @@
 // context (header, reporting party, flight, traveller, document), since the same tag (DTM, LOC, RFF) means
 // different things in each. Structural faults throw; a traveller's own faults stay with that traveller.
 import { ConfigError, type DocumentType } from 'borderlink';
-import { isoDate } from './dates';
+import { isPossibleBirth, isoDate } from './dates';
 import { EdifactTokenizer, decodeEdifact, decodeEdifactBytes, type EdifactSegment } from './edifact';
 import { EdifactError, issue, type EdifactIssue, type EdifactIssueCode } from './errors';
 import { refuseUnknownOptions } from './options';
@@ -111,12 +111,17 @@ class PaxlstReader {
     this.#last = s;
     switch (this.#envelope) {
       case 'start':
-        if (s.tag === 'UNA') return;
+        if (s.tag === 'UNA' && s.position === 1) return;
+        if (s.tag === 'UNA') fail('UNEXPECTED_SEGMENT', s, 'a second service string advice (UNA)');
         if (s.tag !== 'UNB') fail('MISSING_SEGMENT', s, 'the interchange does not start with UNB (nor UNA then UNB)');
         this.#unb(s, separators);
         return;
       case 'interchange':
-        if (s.tag === 'UNH') return this.#unh(s);
+        if (s.tag === 'UNH') {
+          // ISO 9735: an interchange's messages are all in groups or none are; its UNZ counts one or the other.
+          if (this.#groups > 0) fail('UNEXPECTED_SEGMENT', s, 'a message outside any functional group, in an interchange that has groups: its UNZ would not count it');
+          return this.#unh(s);
+        }
         if (s.tag === 'UNG') {
           if (this.#topMessages > 0) fail('UNEXPECTED_SEGMENT', s, 'a functional group after messages outside any group');
           const reference = first(s, 4);
@@ -276,7 +281,19 @@ class PaxlstReader {
   }
 
   #misplaced(s: EdifactSegment): void {
-    this.#warn('MISPLACED_SEGMENT', s, 'the guide does not put this segment here: passed over');
+    this.#passedOver('MISPLACED_SEGMENT', s, 'the guide does not put this segment here: passed over');
+  }
+
+  /**
+   * A segment passed over unread is a warning; inside a traveller's group it is also that traveller's issue. It may
+   * have held the traveller's data (a DOC whose tag was mistyped, with the passport in it): searched on the rest
+   * alone, the traveller could come back clear on what was read.
+   */
+  #passedOver(code: EdifactIssueCode, s: EdifactSegment, problem: string): void {
+    this.#warn(code, s, problem);
+    if (this.#traveller !== undefined && (this.#context === 'traveller' || this.#context === 'document')) {
+      this.#travellerIssue(code, s, `${problem}, inside this traveller’s group: what it held of the traveller is not read`);
+    }
   }
 
   #travellerIssue(code: EdifactIssueCode, s: EdifactSegment, problem: string, element?: number): void {
@@ -318,7 +335,9 @@ class PaxlstReader {
         return this.#dtm(s);
       case 'NAD': {
         // A traveller's qualifier makes a traveller wherever it stands: a list without its TDT must not turn its
-        // passengers into reporting parties (and lose them). Before the flight, any other NAD is the reporting party.
+        // passengers into reporting parties, nor one after the CNT be passed over (and lost, the CNT counting only
+        // those before it). Before the flight, any other NAD is the reporting party; after it, a traveller whose
+        // qualifier is its issue.
         if ((this.#context === 'header' || this.#context === 'party') && !Object.hasOwn(ROLES, first(s, 0))) {
           if (this.#flight !== undefined) return this.#misplaced(s);
           const name = (s.elements[3] ?? []).map((c) => c.trim()).filter(Boolean).join(' ');
@@ -326,7 +345,6 @@ class PaxlstReader {
           this.#context = 'party';
           return;
         }
-        if (this.#context === 'summary') return this.#misplaced(s);
         return this.#nad(s);
       }
       case 'CTA':
@@ -388,15 +406,17 @@ class PaxlstReader {
           const value = element[1]?.trim() ?? '';
           if (qualifier !== '41' && qualifier !== '42') continue;
           if (!/^\d{1,9}$/.test(value)) fail('MISSING_ELEMENT', s, 'the control total is not a number', i + 1);
-          if (qualifier === '42') message.declaredPassengers = Number(value);
-          else message.declaredCrew = Number(value);
+          const key = qualifier === '42' ? 'declaredPassengers' : 'declaredCrew';
+          // Only one total can be checked against the travellers: a second that disagrees would go unchecked.
+          if (message[key] !== undefined && message[key] !== Number(value)) fail('COUNT_MISMATCH', s, `two control totals CNT+${qualifier} disagree`, i + 1);
+          message[key] = Number(value);
           this.#cntAt = s;
         }
         return;
       }
       default:
         if (Object.hasOwn(PAXLST_SEGMENTS, s.tag)) return this.#misplaced(s);
-        this.#warn('UNKNOWN_SEGMENT', s, 'a segment the PAXLST guide does not define: passed over');
+        this.#passedOver('UNKNOWN_SEGMENT', s, 'a segment the PAXLST guide does not define: passed over');
     }
   }
 
@@ -525,7 +545,11 @@ class PaxlstReader {
         if (qualifier !== '329') return this.#skipped(s);
         const date = isoDate(value, format, 'birth', this.#now);
         if (date === undefined || date.length !== 10) return this.#travellerIssue('BAD_DATE', s, 'the date of birth is not a date', 1);
-        this.#traveller!.dateOfBirth = date;
+        if (!isPossibleBirth(date, this.#now)) return this.#travellerIssue('BAD_DATE', s, 'the date of birth is after today or more than 150 years ago', 1);
+        // Which of two to search cannot be told: searched on the wrong one, the traveller could read as clear.
+        const t = this.#traveller!;
+        if (t.dateOfBirth !== undefined && t.dateOfBirth !== date) return this.#travellerIssue('BAD_DATE', s, 'a second date of birth, not the first one', 1);
+        t.dateOfBirth = date;
         return;
       }
       case 'document': {

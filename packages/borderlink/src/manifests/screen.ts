@@ -2,7 +2,9 @@
 // through checkMany and answers each exactly once (a traveller that cannot be checked as sent answers its error).
 import { ConfigError, InputError, type BatchItem, type BatchOptions, type BorderlinkClient, type BorderlinkError, type CheckResult, type Subject } from 'borderlink';
 import { EdifactError, issue } from './errors';
+import { refuseUnknownOptions } from './options';
 import { parsePaxlst, type ParsePaxlstOptions } from './paxlst';
+import { manifestProblem, travellerProblem } from './shapes';
 import type { PaxlstManifest, PaxlstTraveller } from './types';
 
 /** Which subjects a traveller's row searches. */
@@ -33,8 +35,12 @@ const SUBJECTS: readonly TravellerSubjects[] = ['both', 'documents', 'person'];
  * ```
  */
 export function toBatchItem(traveller: PaxlstTraveller, options: ToBatchItemOptions = {}): BatchItem {
+  refuseUnknownOptions('toBatchItem', options, ['subjects', 'id']);
   const which = options.subjects ?? 'both';
   if (!SUBJECTS.includes(which)) throw new ConfigError("toBatchItem: option `subjects` must be 'both', 'documents' or 'person'");
+  if (options.id !== undefined && typeof options.id !== 'function') throw new ConfigError('toBatchItem: option `id` must be a function of the traveller');
+  const problem = travellerProblem(traveller);
+  if (problem !== undefined) throw new ConfigError(`toBatchItem: the traveller ${problem} (one of a manifest's travellers, as parsePaxlst reads them)`);
   const [firstIssue, ...moreIssues] = traveller.issues;
   if (firstIssue !== undefined) throw new EdifactError([firstIssue, ...moreIssues]);
   const subjects: Subject[] = [];
@@ -70,8 +76,11 @@ export function toBatchItem(traveller: PaxlstTraveller, options: ToBatchItemOpti
  * ```
  */
 export function toBatchItems(manifest: PaxlstManifest | Iterable<PaxlstTraveller>, options: ToBatchItemOptions = {}): BatchItem[] {
-  const travellers = isManifest(manifest) ? manifest.travellers : manifest;
-  return [...travellers].map((t) => toBatchItem(t, options));
+  const travellers: unknown = isManifest(manifest) ? manifest.travellers : manifest;
+  if (travellers === null || typeof travellers !== 'object' || typeof (travellers as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function') {
+    throw new ConfigError('toBatchItems: the input must be a manifest or an iterable of its travellers');
+  }
+  return [...(travellers as Iterable<PaxlstTraveller>)].map((t) => toBatchItem(t, options));
 }
 
 /** One traveller's answer from {@link screenPaxlst}: a result, or the error it ended with. */
@@ -112,7 +121,10 @@ export async function* screenPaxlst(
   input: PaxlstManifest | string | Uint8Array | AsyncIterable<string | Uint8Array>,
   options: ScreenPaxlstOptions = {},
 ): AsyncGenerator<ScreenedTraveller> {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new ConfigError('screenPaxlst: the options must be an object');
   const { subjects, id, parse, ...batch } = options;
+  const problem = isManifest(input) ? manifestProblem(input) : undefined;
+  if (problem !== undefined) throw new ConfigError(`screenPaxlst: the manifest ${problem} (a manifest as parsePaxlst reads it)`);
   const manifest: PaxlstManifest = isManifest(input)
     ? input
     : typeof input === 'string' || input instanceof Uint8Array

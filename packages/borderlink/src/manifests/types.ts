@@ -110,7 +110,7 @@ export interface PaxlstTraveller {
   passengerReference?: string;
   /**
    * What makes this traveller unfit to check as sent (a date of birth that cannot be, a document without its
-   * number, no surname). A traveller with issues is never sent: {@link toBatchItem} throws them as an
+   * number, no surname, a segment inside its group that was passed over unread). A traveller with issues is never sent: {@link toBatchItem} throws them as an
    * `EdifactError`, and {@link screenPaxlst} answers them as that traveller's error.
    */
   issues: EdifactIssue[];

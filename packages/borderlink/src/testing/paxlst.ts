@@ -86,6 +86,82 @@ export interface WritePaxlstOptions {
 
 const DEFAULTS: EdifactSeparators = { component: ':', element: '+', decimal: '.', release: '?', repetition: ' ', segment: "'" };
 
+// A draft from JavaScript may hold anything: the fields the writer walks are checked first, so a wrong one is a
+// ConfigError naming it, not a TypeError half way through the text.
+type Check = (value: unknown) => string | undefined;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const optional =
+  (check: Check): Check =>
+  (v) =>
+    v === undefined ? undefined : check(v);
+const text: Check = (v) => (typeof v === 'string' ? undefined : 'is not a string');
+const whole: Check = (v) => (Number.isSafeInteger(v) && (v as number) >= 0 ? undefined : 'is not a whole number');
+const flag: Check = (v) => (typeof v === 'boolean' ? undefined : 'is not true or false');
+const record =
+  (checks: Readonly<Record<string, Check>>): Check =>
+  (v) => {
+    if (!isObject(v)) return 'is not an object';
+    for (const [name, check] of Object.entries(checks)) {
+      const problem = check(v[name]);
+      if (problem !== undefined) return `\`${name}\` ${problem}`;
+    }
+    return undefined;
+  };
+const list =
+  (item: Check): Check =>
+  (v) => {
+    if (!Array.isArray(v)) return 'is not an array';
+    for (const [i, element] of v.entries()) {
+      const problem = item(element);
+      if (problem !== undefined) return `[${i}] ${problem}`;
+    }
+    return undefined;
+  };
+const place = optional(record({ code: optional(text), name: optional(text) }));
+const draftTraveller = record({
+  qualifier: optional(text),
+  surname: text,
+  givenNames: optional(list(text)),
+  sex: optional(text),
+  dateOfBirth: optional(text),
+  nationality: optional(text),
+  placeOfBirth: place,
+  residence: place,
+  embarkation: optional(text),
+  debarkation: optional(text),
+  crewFunction: optional(text),
+  references: optional(list(record({ qualifier: text, value: text }))),
+  documents: optional(list(record({ code: optional(text), number: text, issuingState: optional(text), expiresOn: optional(text) }))),
+});
+const draftMessage = record({
+  reference: optional(text),
+  documentCode: optional(text),
+  transactionReference: optional(text),
+  commonAccessReference: optional(text),
+  sequence: optional(record({ number: whole, last: flag })),
+  reportingParty: optional(record({ name: text, phone: optional(text), email: optional(text) })),
+  flights: list(record({ number: text, carrier: optional(text), legs: list(record({ departure: optional(text), departsAt: optional(text), arrival: optional(text), arrivesAt: optional(text) })) })),
+  travellers: list(draftTraveller),
+  counts: optional((v) => (typeof v === 'boolean' ? undefined : record({ passengers: optional(whole), crew: optional(whole) })(v))),
+});
+const draftShape = record({
+  syntax: optional(text),
+  sender: optional(text),
+  recipient: optional(text),
+  reference: optional(text),
+  preparedAt: optional(text),
+  group: optional(text),
+  messages: list(draftMessage),
+});
+const optionsShape = record({
+  separators: optional(record({ component: optional(text), element: optional(text), decimal: optional(text), release: optional(text), repetition: optional(text), segment: optional(text) })),
+  una: optional(flag),
+  lineBreak: optional((v) => (v === '' || v === '\n' || v === '\r\n' ? undefined : "is not '', '\\n' or '\\r\\n'")),
+  wrapAt: optional((v) => (Number.isSafeInteger(v) && (v as number) >= 1 ? undefined : 'is not a positive whole number')),
+  dates: optional((v) => (v === 'short' || v === 'long' ? undefined : "is not 'short' or 'long'")),
+  miscount: optional(flag),
+});
+
 /**
  * A PAXLST interchange, as text, from a plain description of its messages and travellers: for tests and harnesses
  * that need manifests an airline would send. Values are escaped with the release character as needed.
@@ -104,6 +180,10 @@ const DEFAULTS: EdifactSeparators = { component: ':', element: '+', decimal: '.'
  * ```
  */
 export function writePaxlst(draft: PaxlstDraft, options: WritePaxlstOptions = {}): string {
+  const draftWrong = draftShape(draft);
+  if (draftWrong !== undefined) throw new ConfigError(`writePaxlst: the draft ${draftWrong}`);
+  const optionsWrong = optionsShape(options);
+  if (optionsWrong !== undefined) throw new ConfigError(`writePaxlst: the options ${optionsWrong}`);
   const sep: EdifactSeparators = { ...DEFAULTS, ...(options.separators ?? {}) };
   const roles = [sep.component, sep.element, sep.release, sep.segment];
   if (roles.some((r) => r.length !== 1) || new Set(roles).size !== roles.length) {

@@ -197,6 +197,8 @@ describe('parsePaxlst, on the broken fixtures', () => {
   it('passes over a segment the guide does not define, with a warning that gives its position and not its tag', () => {
     const m = read('broken-unknown-segment.edi');
     expect(m.travellers).toHaveLength(2);
+    // Inside the first traveller's group: what it held of that traveller is not read, so it is its issue too.
+    expect(m.travellers.map((t) => t.issues.map((i) => [i.code, i.segment]))).toEqual([[['UNKNOWN_SEGMENT', 17]], []]);
     expect(m.warnings).toEqual([{ code: 'UNKNOWN_SEGMENT', segment: 17, line: 17, tag: undefined, message: 'segment 17 (no known tag, line 17): a segment the PAXLST guide does not define: passed over' }]);
   });
 });
