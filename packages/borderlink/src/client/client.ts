@@ -34,6 +34,7 @@ import { BorderlinkError, ProtocolError } from '../errors/index';
 import { USER_AGENT } from './read';
 import { HEADERS } from '../protocol/wire';
 import { WriteState } from './write-state';
+import { observeClient } from './observe';
 
 /**
  * Creates a client. Options are checked at once: an unknown or wrong option throws a {@link ConfigError}.
@@ -53,14 +54,16 @@ export function createClient(options: ClientOptions & { outbox?: undefined }): B
 export function createClient(options: ClientOptions): BorderlinkClient<boolean>;
 export function createClient(options: ClientOptions): BorderlinkClient<boolean> {
   checkClientOptions(options);
-  const { transport, context, onAudit, logLevel = 'off', logger, privacy = {}, batching, outbox, offline, ...resilienceInput } = options;
+  const { transport, context, onAudit, logLevel = 'off', logger, privacy = {}, batching, outbox, offline, telemetry, ...resilienceInput } = options;
   const recorder = new Recorder({
     onAudit,
     log: createLevelledLogger(logLevel, logger ?? console, secretsOf(transport)),
     hashKey: hashKeyFrom(privacy.hashKey),
     includePersonalData: privacy.includePersonalData === true,
   });
-  return new Client(transport, { ...context }, resolveResilienceOptions(resilienceInput), recorder, resolveBatching(batching), outbox, offline);
+  const client = new Client(transport, { ...context }, resolveResilienceOptions(resilienceInput), recorder, resolveBatching(batching), outbox, offline);
+  if (telemetry !== undefined) observeClient(client, telemetry, transport.endpoint);
+  return client;
 }
 
 /** A document query as a subject: the plainly valid ones without zod, every other through the schema (and its errors). */

@@ -6,3 +6,5 @@ export type { DeliveredEvent, OutboxHandle, OutboxOptions, PendingWrite, QueuedE
 export type { CallOptions, ClientOptions, PrivacyOptions, WriteOptions } from './options';
 export type { BatchItem, BatchOptions, BatchOutcome, BatchProgress, BatchSummary } from './batch';
 export type { BatchingOptions } from './batching';
+export { CALL_KINDS } from './observe';
+export type { CallKind, CallMethod, CallStart, ClientObservation, ClientObserver, ObservedCall } from './observe';
