@@ -10,6 +10,7 @@ export default defineConfig({
       { find: /^borderlink$/, replacement: src('index.ts') },
       { find: /^borderlink\/testing$/, replacement: src('testing/index.ts') },
       { find: /^borderlink\/offline$/, replacement: src('offline/index.ts') },
+      { find: /^borderlink\/audit$/, replacement: src('audit-log/index.ts') },
     ],
   },
   test: {

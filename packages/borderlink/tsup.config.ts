@@ -17,6 +17,10 @@ const testing = {
 // and loads better-sqlite3 itself, with a createRequire on its own URL: `shims` gives the CJS build that URL.
 const offline = { ...common, entry: { 'offline/index': 'src/offline/index.ts' }, shims: true } satisfies Options;
 
+// borderlink/audit carries what it needs of ours, as borderlink/offline does. canonicalize (RFC 8785) ships ESM only:
+// the CJS build carries it, the ESM build imports it as the dependency it is.
+const audit = { ...common, entry: { 'audit/index': 'src/audit-log/index.ts' } } satisfies Options;
+
 export default defineConfig([
   { ...common, entry: { index: 'src/index.ts' }, format: ['esm'], clean: true },
   { ...common, entry: { index: 'src/index.ts' }, format: ['cjs'], noExternal: esmOnly },
@@ -24,4 +28,6 @@ export default defineConfig([
   { ...testing, format: ['cjs'], noExternal: esmOnly },
   { ...offline, format: ['esm'] },
   { ...offline, format: ['cjs'] },
+  { ...audit, format: ['esm'] },
+  { ...audit, format: ['cjs'], noExternal: ['canonicalize'] },
 ]);

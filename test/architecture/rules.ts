@@ -72,6 +72,14 @@ export const BOUNDARY_RULES: readonly BoundaryRule[] = [
     packages: ['zod'],
     optionalPeers: ['better-sqlite3'],
   },
+  // `borderlink/audit`: the tamper-evident audit log and its verifier. Nothing imports it: the client hands its events
+  // to `onAudit`, and the integrator points that at the log.
+  {
+    name: 'audit-log',
+    path: `${lib}/audit-log`,
+    folders: ['errors', 'internal', 'version', 'audit'],
+    packages: ['zod', 'canonicalize'],
+  },
   // The `borderlink` entry point: re-exports only, and nothing public from internal/.
   {
     name: 'index',
