@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^borderlink\/testing$/, replacement: src('testing/index.ts') },
       { find: /^borderlink\/offline$/, replacement: src('offline/index.ts') },
       { find: /^borderlink\/audit$/, replacement: src('audit-log/index.ts') },
+      { find: /^borderlink\/telemetry$/, replacement: src('telemetry/index.ts') },
     ],
   },
   test: {

@@ -80,6 +80,15 @@ export const BOUNDARY_RULES: readonly BoundaryRule[] = [
     folders: ['errors', 'internal', 'version', 'audit'],
     packages: ['zod', 'canonicalize'],
   },
+  // `borderlink/telemetry`: OpenTelemetry, the one folder that may load @opentelemetry/api (an optional peer). It
+  // builds on the client's events and its call hook (client/observe.ts), whose types it reads; nothing imports it.
+  {
+    name: 'telemetry',
+    path: `${lib}/telemetry`,
+    folders: ['errors', 'internal', 'version', 'queries', 'resilience', 'client'],
+    packages: ['zod'],
+    optionalPeers: ['@opentelemetry/api'],
+  },
   // The `borderlink` entry point: re-exports only, and nothing public from internal/.
   {
     name: 'index',
