@@ -210,6 +210,7 @@ class Verifier {
     const removedEnds = new Set<string>();
     let cut: AuditLogPosition | undefined;
     let closed = false;
+    let beforeLast: AuditLogReport['last'];
 
     try {
       for (let r = await next(); r.done !== true; r = await next()) {
@@ -254,6 +255,10 @@ class Verifier {
             const after = await peek();
             const intact = after.done !== true && after.value.complete && linksTo(after.value.bytes, lineHash(l.bytes));
             if (intact && prevPos !== undefined) {
+              // The changed line is no longer counted as verified.
+              report.records--;
+              if (beforeLast === undefined) delete report.last;
+              else report.last = beforeLast;
               return fail(prevPos, 'changed', `${where(prevPos)} was changed: the line after it does not carry its hash`);
             }
             return fail(l.pos, 'changed', `${where(l.pos)} does not carry the hash of the line before it: one of the two was changed`);
@@ -284,6 +289,7 @@ class Verifier {
         prevPos = l.pos;
         expect = record.seq + 1;
         report.records++;
+        beforeLast = report.last;
         report.last = { ...l.pos, seq: record.seq, at: record.at };
       }
     } finally {
