@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^borderlink\/offline$/, replacement: src('offline/index.ts') },
       { find: /^borderlink\/audit$/, replacement: src('audit-log/index.ts') },
       { find: /^borderlink\/telemetry$/, replacement: src('telemetry/index.ts') },
+      { find: /^borderlink\/manifests$/, replacement: src('manifests/index.ts') },
     ],
   },
   test: {

@@ -28,7 +28,7 @@ export interface GatewaySeen {
  * Starts bench/gateway-process.ts in a child process (`node --import tsx`) and waits for the URL it prints. The
  * child also exits when our end of its stdin closes, so it cannot outlive a benchmark that crashes.
  */
-export async function startGatewayProcess(latencyMs: number, extraArgs: readonly string[] = []): Promise<GatewayProcess> {
+export async function startGatewayProcess(latencyMs: number, extraArgs: readonly string[] = [], startTimeoutMs = 20_000): Promise<GatewayProcess> {
   const script = fileURLToPath(new URL('./gateway-process.ts', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', script, '--latency', String(latencyMs), ...extraArgs], {
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -36,7 +36,7 @@ export async function startGatewayProcess(latencyMs: number, extraArgs: readonly
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const lines = createInterface({ input: child.stdout });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the gateway process did not print its URL within 20 s')), 20_000);
+    const timer = setTimeout(() => reject(new Error(`the gateway process did not print its URL within ${startTimeoutMs / 1000} s`)), startTimeoutMs);
     lines.once('line', (line) => {
       clearTimeout(timer);
       resolve(line.trim());

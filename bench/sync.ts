@@ -1,11 +1,15 @@
 // The offline copy end to end, through the client: a full sync of a 1,000,000-record snapshot from a mock gateway in
 // a process of its own (over httpTransport's stream, read, checked and applied by the SQLite store), then a delta of
 // 100,000 changed records; each against a bare undici GET of the same snapshot that only drains the bytes (what the
-// wire and the gateway cost alone). Then checks answered from the copy with the gateway gone (the breaker open, as on
-// a lane without a link), against the store's own lookup of the same keys. One JSON line per figure.
+// wire and the gateway cost alone). Each sync says the CPU time it took, the client's (all its threads, and its main
+// thread alone: the store seals a large snapshot in a worker thread) and the gateway's own (a figure whose server is
+// the bottleneck measures nothing of ours), and the machine's load, since the wall time depends on the cores free.
+// Then checks answered from the copy with the gateway gone (the breaker open, as on a lane without a link), against
+// the store's own lookup of the same keys. One JSON line per figure.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { createClient, httpTransport, offlineKeysOfSubject, type DocumentQuery } from 'borderlink';
@@ -33,6 +37,56 @@ const sizeOf = (path: string): number => {
   return bytes;
 };
 
+/** This process's main thread's CPU time so far, in seconds, where Linux tells it; `undefined` elsewhere. */
+function mainThreadCpuS(): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The CPU a sync took (the client's, all threads and its main thread; the gateway's), the machine's load meanwhile,
+ * the client's peak resident memory (a streamed sync holds a few batches, whatever the snapshot's size), and how long
+ * the event loop was held at a time (what an offline check arriving during the sync waits).
+ */
+async function cpuOf<T>(gateway: { ask(line: string): Promise<unknown> }, work: () => Promise<T>): Promise<{ result: T; seconds: number; cpu: Record<string, number | undefined> }> {
+  type Usage = { user: number; system: number };
+  const gatewayBefore = (await gateway.ask('cpu')) as Usage;
+  const mainBefore = mainThreadCpuS();
+  const loadBefore = loadavg()[0]!;
+  const before = process.cpuUsage();
+  let peakRss = process.memoryUsage().rss;
+  const sampling = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+  // How long a lookup arriving during the sync could wait for the event loop.
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  const started = performance.now();
+  const result = await work().finally(() => {
+    clearInterval(sampling);
+    delay.disable();
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(before);
+  const mainAfter = mainThreadCpuS();
+  const gatewayAfter = (await gateway.ask('cpu')) as Usage;
+  return {
+    result,
+    seconds,
+    cpu: {
+      clientCpuSeconds: round((used.user + used.system) / 1e6, 1),
+      clientMainThreadCpuSeconds: mainBefore === undefined || mainAfter === undefined ? undefined : round(mainAfter - mainBefore, 1),
+      gatewayCpuSeconds: round((gatewayAfter.user + gatewayAfter.system - gatewayBefore.user - gatewayBefore.system) / 1e6, 1),
+      loadAverage: round((loadBefore + loadavg()[0]!) / 2, 1),
+      clientPeakRssMB: round(peakRss / 1e6, 0),
+      eventLoopDelayP99Ms: round(delay.percentile(99) / 1e6, 0),
+      eventLoopDelayMaxMs: round(delay.max / 1e6, 0),
+    },
+  };
+}
+
 /** A bare GET of the snapshot, its body drained: the wire and the gateway alone. */
 async function bareSnapshot(url: string, since?: string): Promise<{ ms: number; bytes: number }> {
   const started = performance.now();
@@ -50,7 +104,8 @@ async function bareSnapshot(url: string, since?: string): Promise<{ ms: number; 
 export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bl-bench-sync-'));
   const path = join(dir, 'copy.db');
-  const gateway = await startGatewayProcess(0, ['--synthetic', String(RECORDS)]);
+  // Building a million synthetic records takes the gateway a few seconds, more on a busy machine.
+  const gateway = await startGatewayProcess(0, ['--synthetic', String(RECORDS)], 180_000);
   const store = openOfflineStore({ path, hmacKey: randomBytes(32), encryptionKey: randomBytes(32) });
   try {
     const online = createClient({ transport: httpTransport({ baseUrl: gateway.url }), context: BENCH_CONTEXT, offline: { store, sources: ['SLTD'] } });
@@ -58,9 +113,9 @@ export async function run(): Promise<void> {
     // Full snapshot.
     const bareFull = await bareSnapshot(gateway.url);
     await gateway.stats();
-    let started = performance.now();
-    const [full] = await online.offline!.sync();
-    const fullS = (performance.now() - started) / 1000;
+    const fullRun = await cpuOf(gateway, () => online.offline!.sync());
+    const [full] = fullRun.result;
+    const fullS = fullRun.seconds;
     if (full === undefined || !full.ok || !full.full) throw new Error('bench: the full sync failed');
     const seenFull = await gateway.stats();
     console.log(
@@ -75,6 +130,7 @@ export async function run(): Promise<void> {
         snapshotMB: round(bareFull.bytes / 1e6, 0),
         sizeOnDiskMB: round(sizeOf(path) / 1e6, 0),
         recordCount: full.recordCount,
+        ...fullRun.cpu,
         gatewaySaw: seenFull,
       }),
     );
@@ -83,9 +139,9 @@ export async function run(): Promise<void> {
     const cursor = store.state('SLTD')!.cursor;
     await gateway.ask(`change ${DELTA}`);
     const bareDelta = await bareSnapshot(gateway.url, cursor);
-    started = performance.now();
-    const [delta] = await online.offline!.sync();
-    const deltaS = (performance.now() - started) / 1000;
+    const deltaRun = await cpuOf(gateway, () => online.offline!.sync());
+    const [delta] = deltaRun.result;
+    const deltaS = deltaRun.seconds;
     if (delta === undefined || !delta.ok || delta.full) throw new Error('bench: the delta sync failed');
     console.log(
       JSON.stringify({
@@ -97,6 +153,7 @@ export async function run(): Promise<void> {
         changes: delta.changes,
         vsBareGet: round(deltaS / (bareDelta.ms / 1000), 2),
         sizeOnDiskMB: round(sizeOf(path) / 1e6, 0),
+        ...deltaRun.cpu,
       }),
     );
     await online.close();

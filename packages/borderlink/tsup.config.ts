@@ -9,6 +9,15 @@ const esmOnly = ['p-retry', 'is-network-error', 'mrz'];
 const testing = {
   ...common,
   entry: { 'testing/index': 'src/testing/index.ts' },
+  external: ['borderlink', 'borderlink/manifests'],
+  dts: { compilerOptions: { paths: { borderlink: ['./src/index.ts'], 'borderlink/manifests': ['./src/manifests/index.ts'] } } },
+} satisfies Options;
+
+// borderlink/manifests builds on the public entry point like borderlink/testing (one set of error classes), and has
+// no dependency of its own: the EDIFACT tokenizer is ours.
+const manifests = {
+  ...common,
+  entry: { 'manifests/index': 'src/manifests/index.ts' },
   external: ['borderlink'],
   dts: { compilerOptions: { paths: { borderlink: ['./src/index.ts'] } } },
 } satisfies Options;
@@ -41,4 +50,6 @@ export default defineConfig([
   },
   { ...telemetry, format: ['esm'] },
   { ...telemetry, format: ['cjs'] },
+  { ...manifests, format: ['esm'] },
+  { ...manifests, format: ['cjs'] },
 ]);

@@ -89,6 +89,9 @@ export const BOUNDARY_RULES: readonly BoundaryRule[] = [
     packages: ['zod'],
     optionalPeers: ['@opentelemetry/api'],
   },
+  // `borderlink/manifests`: the EDIFACT tokenizer, PAXLST and CUSRES, on the public API like any user; no package at
+  // all (the tokenizer is ours), so a user who screens no manifest loads nothing of it.
+  { name: 'manifests', path: `${lib}/manifests`, folders: [], packages: [], entryPoints: true },
   // The `borderlink` entry point: re-exports only, and nothing public from internal/.
   {
     name: 'index',

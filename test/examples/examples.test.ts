@@ -64,4 +64,14 @@ describe('examples', () => {
     expect(stdout).toMatch(/^2A {2}POSSIBLE_HIT/m);
     expect(stdout).toMatch(/screened 6: 2 HIT, 1 POSSIBLE_HIT, 0 INCOMPLETE, 0 errors, 3 clear/);
   });
+
+  it('PAXLST screening answers each traveller and writes the CUSRES, board only for the clear ones', async () => {
+    const { code, stdout } = await run('examples/paxlst-screening.ts');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^ZZ400 FRA→UTO: 5 travellers$/m);
+    expect(stdout).toMatch(/^ {2}1 {2}NO_BOARD {2}HIT$/m);
+    expect(stdout).toMatch(/^ {2}2 {2}CONTACT {3}POSSIBLE_HIT$/m);
+    expect(stdout).toMatch(/^ {2}3 {2}BOARD {5}NO_HIT$/m);
+    expect(stdout.match(/^ERC\+(\w+)'$/gm)).toEqual(["ERC+1Z'", "ERC+2Z'", "ERC+0Z'", "ERC+1Z'", "ERC+0Z'"]);
+  });
 });

@@ -129,6 +129,16 @@ client.checkDocument({ documentNumber: 'L898902C3', issuingState: 'UTO', documen
     }
   });
 
+  it('builds borderlink/manifests on the borderlink entry point alone, and loads it from neither borderlink nor borderlink/testing', () => {
+    for (const entry of ['manifests/index.js', 'manifests/index.cjs']) {
+      const text = readFileSync(`${root}/packages/borderlink/dist/${entry}`, 'utf8');
+      const packages = [...text.matchAll(/(?:from\s*|require\(|import\()\s*["']([^"'.][^"']*)["']/g)].map((m) => m[1]!);
+      expect([...new Set(packages.filter((name) => !name.startsWith('node:')))]).toEqual(['borderlink']);
+    }
+    const out = run(['--input-type=commonjs', '-e', `require('borderlink'); require('borderlink/testing'); console.log(Object.keys(require.cache).filter((k) => k.includes('manifests')).length)`]);
+    expect(out.trim()).toBe('0');
+  });
+
   it('opens an offline store from the built borderlink/offline, as ESM and as CommonJS', () => {
     const dir = mkdtempSync(join(tmpdir(), 'borderlink-built-offline-'));
     try {

@@ -92,7 +92,7 @@ describe('the packed packages pass the linters', () => {
       'node16-esm': '/node_modules/borderlink/dist/index.d.ts',
       bundler: '/node_modules/borderlink/dist/index.d.ts',
     });
-    for (const entry of ['testing', 'offline', 'audit', 'telemetry']) {
+    for (const entry of ['testing', 'offline', 'manifests', 'audit', 'telemetry']) {
       expect(types(`./${entry}`)).toEqual({
         node10: `/node_modules/borderlink/dist/${entry}/index.d.cts`,
         'node16-cjs': `/node_modules/borderlink/dist/${entry}/index.d.cts`,
@@ -104,10 +104,12 @@ describe('the packed packages pass the linters', () => {
 });
 
 describe('the packed library', () => {
-  it('ships only dist/, the guides, the node10 stubs of borderlink/testing, /offline, /audit and /telemetry, the README, CHANGELOG, SECURITY and LICENSE', () => {
+  it('ships only dist/, the guides, the node10 stubs of borderlink/testing, /offline, /manifests, /audit and /telemetry, the README, CHANGELOG, SECURITY and LICENSE', () => {
     const files = run('tar', ['-tzf', tarball], root).trim().split('\n');
-    expect(files.every((f) => /^package\/(dist\/|docs\/[a-z-]+\.(md|yaml)$|(testing|offline|audit|telemetry)\/package\.json$|(README|CHANGELOG|SECURITY)\.md$|package\.json$|LICENSE$)/.test(f))).toBe(true);
-    expect(files).toEqual(expect.arrayContaining(['package/testing/package.json', 'package/offline/package.json', 'package/audit/package.json', 'package/telemetry/package.json']));
+    expect(files.every((f) => /^package\/(dist\/|docs\/[a-z-]+\.(md|yaml)$|(testing|offline|manifests|audit|telemetry)\/package\.json$|(README|CHANGELOG|SECURITY)\.md$|package\.json$|LICENSE$)/.test(f))).toBe(true);
+    expect(files).toEqual(
+      expect.arrayContaining(['package/testing/package.json', 'package/offline/package.json', 'package/manifests/package.json', 'package/audit/package.json', 'package/telemetry/package.json']),
+    );
     expect(files.some((f) => f.startsWith('package/src/') || f.startsWith('package/test/'))).toBe(false);
   });
 
@@ -165,6 +167,24 @@ log.close().then(() => verifyAuditLog(['audit-DIR'])).then((r) => console.log(r.
     const out = run(process.execPath, ['--input-type=commonjs', '-e', `const { createClient } = require('borderlink'); const { mockTransport } = require('borderlink/testing'); ${make} ${check}`], library);
     expect(out.trim()).toBe('HIT');
   });
+
+  it('screens a PAXLST from borderlink/manifests, ESM and CommonJS, its errors the InputError of borderlink', () => {
+    const use = `${make}
+const text = writePaxlst({ messages: [{ flights: [], travellers: [{ surname: 'ERIKSSON', documents: [{ number: 'L898902C3', issuingState: 'UTO' }] }] }] });
+let refused;
+try { parsePaxlst(text.slice(0, -3)); } catch (e) { refused = e instanceof InputError && e.code; }
+(async () => {
+  const rows = [];
+  for await (const row of screenPaxlst(client, text)) rows.push(row.result.verdict);
+  console.log(JSON.stringify([rows, refused]));
+  await client.close();
+})();`;
+    const said = JSON.stringify([['HIT'], 'INVALID_EDIFACT']);
+    const esm = `import { createClient, InputError } from 'borderlink'; import { mockTransport, writePaxlst } from 'borderlink/testing'; import { parsePaxlst, screenPaxlst } from 'borderlink/manifests';`;
+    const cjs = `const { createClient, InputError } = require('borderlink'); const { mockTransport, writePaxlst } = require('borderlink/testing'); const { parsePaxlst, screenPaxlst } = require('borderlink/manifests');`;
+    expect(run(process.execPath, ['--input-type=module', '-e', `${esm} ${use}`], library).trim()).toBe(said);
+    expect(run(process.execPath, ['--input-type=commonjs', '-e', `${cjs} ${use}`], library).trim()).toBe(said);
+  });
 });
 
 // One consumer, written against every entry point: it fails to compile if either entry point's types do not resolve
@@ -174,12 +194,21 @@ import { mockTransport, createMockGateway, type MockGateway } from 'borderlink/t
 import { openOfflineStore, type OfflineStoreOptions, type SqliteOfflineStore } from 'borderlink/offline';
 import { openAuditLog, verifyAuditLog, type AuditLogReport } from 'borderlink/audit';
 import { openTelemetry, type TelemetryOptions } from 'borderlink/telemetry';
+import { EdifactError, formatCusres, parsePaxlst, screenPaxlst, type PaxlstManifest, type ScreenedTraveller } from 'borderlink/manifests';
+import { writePaxlst } from 'borderlink/testing';
 export async function audited(dir: string, telemetry: TelemetryOptions): Promise<AuditLogReport> {
   const log = openAuditLog({ dir, fsync: 'batch' });
   const observed = createClient({ transport: mockTransport(), context: { authorityId: 'UTO-X', operatorId: 'o', purpose: 'TEST' }, onAudit: log.append, telemetry: openTelemetry(telemetry) });
   await observed.close();
   await log.close();
   return verifyAuditLog([dir]);
+}
+export async function manifest(): Promise<string> {
+  const m: PaxlstManifest = parsePaxlst(writePaxlst({ messages: [{ flights: [], travellers: [{ surname: 'DOE', documents: [{ number: 'X1', issuingState: 'UTO' }] }] }] }));
+  const rows: ScreenedTraveller[] = [];
+  for await (const row of screenPaxlst(client, m)) rows.push(row);
+  void new EdifactError([{ code: 'BAD_DATE', segment: 1, line: 1, tag: 'DTM', message: 'x' }]);
+  return formatCusres(rows, { reference: 'A1', manifest: m });
 }
 export function offline(options: OfflineStoreOptions): number {
   const store: SqliteOfflineStore = openOfflineStore(options);

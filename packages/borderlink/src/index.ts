@@ -7,6 +7,34 @@ export { createClient, CALL_KINDS } from './client/index';
 export type { CallKind, CallMethod, CallStart, ClientObservation, ClientObserver, ObservedCall } from './client/index';
 export type { BorderlinkClient, CallOptions, CheckRequest, ClientEvent, ClientEventType, ClientOptions, PrivacyOptions, WriteOptions } from './client/index';
 export type {
+  Confirmation,
+  ConfirmationChangeEvent,
+  ConfirmationResponse,
+  ConfirmationSettings,
+  ConfirmationView,
+  ConfirmationWaitOptions,
+  HitRef,
+  ReadOptions,
+  RecordRef,
+} from './client/index';
+export { CONFIRMATION_PRIORITIES, CONFIRMATION_REQUEST_STATES, DOCUMENT_HISTORY_EVENTS } from './queries/values';
+export { MAX_CONFIRMATION_REQUESTS, isFinalConfirmationState } from './queries/confirmation';
+export type { ConfirmationPriority, ConfirmationRequestState } from './queries/confirmation';
+export type {
+  DocumentHistoryEntry,
+  DocumentHistoryEvent,
+  FullRecord,
+  FullRecordBase,
+  NominalFullRecord,
+  NoticeDetails,
+  RecordResult,
+  SltdFullRecord,
+  SmvFullRecord,
+  TdawnFullRecord,
+  VehicleDetails,
+} from './queries/records';
+export type { ConfirmationRequest } from './reports/confirmation';
+export type {
   DeliveredEvent,
   LateHitEvent,
   OfflineHandle,
@@ -14,6 +42,7 @@ export type {
   OfflineReason,
   OutboxHandle,
   OutboxOptions,
+  PendingOptions,
   PendingWrite,
   QueuedEvent,
   QueuedWrite,
@@ -97,7 +126,7 @@ export type {
 } from './queries/types';
 
 export type { DocumentReport, ReportResult, WithdrawalReason, WithdrawalRequest, WithdrawalResult } from './reports/index';
-export type { AuditEvent, AuditSubject } from './audit/index';
+export type { AuditConfirmation, AuditEvent, AuditSubject } from './audit/index';
 export type { Logger, LogLevel } from './logging/logger';
 export type {
   BreakerEvent,
@@ -130,7 +159,7 @@ export {
   StoreError,
   TimeoutError,
 } from './errors/index';
-export type { BorderlinkErrorOptions, FieldIssue, GatewayErrorCode, InputErrorCode, StoreErrorCode } from './errors/index';
+export type { BorderlinkErrorOptions, FieldIssue, GatewayErrorCode, InputErrorCode, PermissionErrorCode, StoreErrorCode } from './errors/index';
 
 export { MrzError } from './errors/index';
 export type { MrzErrorIssue } from './errors/index';

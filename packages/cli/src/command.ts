@@ -13,6 +13,8 @@ import { OutputError, jsonLine, stripUnsafe } from './output';
 import { runScreen } from './screen';
 import { runStore } from './store-command';
 import { runSync } from './sync';
+import { runRecord } from './record';
+import { runConfirm } from './confirm';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   check: runCheck,
@@ -23,6 +25,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   audit: runAudit,
   gateway: runGateway,
   mrz: runMrz,
+  record: runRecord,
+  confirm: runConfirm,
 };
 
 /** The one line an error gets: what went wrong and its code, from messages that hold no searched value. */

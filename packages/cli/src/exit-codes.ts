@@ -15,6 +15,23 @@ export const EXIT_CODES = [
   { code: 7, meaning: 'screen: no row was screened (empty or header-only manifest, or every row unreadable)' },
 ] as const;
 
+/**
+ * `borderlink confirm`: the exit code says where the confirmation ended, apart from the verdict codes so a script
+ * never reads an owner's answer as a check's. Usage, gateway and unexpected errors are 4, 5 and 6 as everywhere.
+ */
+export const CONFIRMATION_EXIT_CODES = [
+  { code: 0, state: 'PENDING', meaning: 'PENDING: asked, no answer yet (without --wait)' },
+  { code: 10, state: 'CONFIRMED', meaning: 'CONFIRMED: the owner confirms the hit: act on it' },
+  { code: 11, state: 'NOT_CONFIRMED', meaning: 'NOT_CONFIRMED: the owner does not confirm the hit: do not act on it' },
+  { code: 12, state: 'RECORD_NO_LONGER_VALID', meaning: 'RECORD_NO_LONGER_VALID: the record no longer holds' },
+  { code: 13, state: 'EXPIRED', meaning: 'EXPIRED: no answer after three requests; the hit is still a lead' },
+] as const;
+
+/** The exit code of each final state of `borderlink confirm`. */
+export const CONFIRMATION_EXIT: Readonly<Record<(typeof CONFIRMATION_EXIT_CODES)[number]['state'], number>> = Object.freeze(
+  Object.fromEntries(CONFIRMATION_EXIT_CODES.map((e) => [e.state, e.code])) as Record<(typeof CONFIRMATION_EXIT_CODES)[number]['state'], number>,
+);
+
 export const EXIT = { NO_HIT: 0, HIT: 1, POSSIBLE_HIT: 2, INCOMPLETE: 3, USAGE: 4, GATEWAY: 5, UNEXPECTED: 6, NOTHING_SCREENED: 7 } as const;
 
 export function exitCodeForVerdict(verdict: Verdict): number {

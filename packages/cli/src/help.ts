@@ -1,12 +1,13 @@
 // The --help texts. Kept beside each other so the exit-code table and the environment are written once.
 import { DOCUMENT_TYPES, PURPOSES, SEXES, SOURCES } from 'borderlink';
 import { DEFAULT_MAX_STALENESS_HOURS } from './copy-age';
-import { EXIT_CODES } from './exit-codes';
+import { CONFIRMATION_EXIT_CODES, EXIT_CODES } from './exit-codes';
 import { STORE_KEYS } from './store-keys';
 
 const exitTable = EXIT_CODES.map((e) => `  ${e.code}  ${e.meaning}`).join('\n');
+const confirmationExitTable = CONFIRMATION_EXIT_CODES.map((e) => `  ${String(e.code).padStart(2)}  ${e.meaning}`).join('\n');
 
-const connection = `Where to check (check, screen, sync, outbox flush):
+const connection = `Where to check (check, screen, sync, outbox flush, record, confirm):
   --gateway URL        the national gateway (env BORDERLINK_GATEWAY_URL). Only when no connection flag
                        and no BORDERLINK_ variable at all is set (not even to ""), the embedded DEMO
                        gateway answers from synthetic data, and every line of its answers says so;
@@ -43,7 +44,9 @@ export const HELP: Record<string, string> = {
 Usage:
   borderlink check --mrz LINE1 LINE2 [LINE3]     check the document and holder of an MRZ
   borderlink check document|person|vehicle …    check one subject
-  borderlink screen MANIFEST.csv|.jsonl|-        screen a manifest, JSON lines out
+  borderlink record SOURCE RECORD_ID             the full record a hit points to (second line)
+  borderlink confirm HIT_ID [--urgent] [--wait]  ask the owner country to confirm a hit
+  borderlink screen MANIFEST.csv|.jsonl|.edi|-   screen a manifest (CSV, JSONL, PAXLST), JSON lines out
   borderlink sync --store PATH [--sources …]     sync the offline copy, re-screen what it answered
   borderlink check … --offline-store PATH        answer from the copy when the gateway cannot
   borderlink outbox list|flush --store PATH      the writes queued for the gateway: list, send
@@ -107,7 +110,7 @@ Exit codes:
 ${exitTable}`,
 
   sync: `Usage:
-  borderlink sync --store PATH [--sources ${SOURCES.join(',')}] [--json] [--no-progress]
+  borderlink sync --store PATH [--sources ${SOURCES.join(',')}] [--json] [--no-progress] [--allow-shrink]
 
 Brings the offline copy in PATH up to date, one source after the other: a full snapshot the first
 time (the file is made when missing), deltas after. A source whose sync fails keeps its previous copy
@@ -128,6 +131,8 @@ and the demo gateway never uses a real one (exit 4: use another store file).
   --sources LIST       the sources to sync, separated by commas (default all)
   --json               JSON lines on stdout
   --no-progress        no bar, no progress lines
+  --allow-shrink       apply a snapshot that removes more than half of a source's copy (refused
+                       otherwise, STORE_SHRINK_REFUSED: confirm it with the gateway's operator first)
 ${connection}
 ${storeKeys}
 ${common}
@@ -201,8 +206,8 @@ ${common}
 Exit code: 0 the log is intact; 5 it is broken; 4 a bad command line, a path or key that cannot be read.`,
 
   screen: `Usage:
-  borderlink screen MANIFEST.csv|MANIFEST.jsonl|- [--out FILE] [--batch-size 100] [--concurrency 4]
-                   [--ignore-column NAME]…
+  borderlink screen MANIFEST.csv|MANIFEST.jsonl|MANIFEST.edi|- [--out FILE] [--batch-size 100]
+                   [--concurrency 4] [--ignore-column NAME]… [--cusres FILE [--cusres-reference REF]]
 
 Streams the rows through the gateway in batches, one JSON line out per row:
   { "id", "verdict", "hits": […], "outcomes": […] }, or for a row that could not be checked
@@ -224,9 +229,18 @@ surname as a person. With an id column each row needs its own id (an empty or re
 row error, not checked); without one, the row number is the id. JSONL rows use the same keys (or
 { id, subjects } and nothing else); the first row's keys are checked like a header. A line (or CSV record) longer
 than 64 KiB is a row error.
+A UN/EDIFACT PAXLST (passenger or crew list), told by its first segment (UNA or UNB) whatever the
+file's name, is read whole and checked first (envelope counts, CNT totals): a broken one is refused
+(exit 4) naming the segment's position, line and tag. Each traveller is one row, its id its number
+in the interchange (from 1), its documents and itself checked; a traveller that cannot be checked
+as sent (a date of birth that cannot be, a document without its number) is a row error.
 
   --out FILE           write the JSON lines to FILE (default: stdout)
-  --format csv|jsonl   input format (default: from the file name; stdin: guessed from the first line)
+  --format csv|jsonl|paxlst  input format (default: a PAXLST by its first segment, else from the
+                       file name; stdin: guessed from the first line)
+  --cusres FILE        PAXLST only: write the CUSRES answer, per traveller board (0Z) only for a clear
+                       result, no board (1Z) for a HIT, contact (2Z) for anything else or no answer
+  --cusres-reference REF  the answer's interchange reference, 1–14 letters or digits (default: the time)
   --ignore-column NAME leave this column (or JSONL key) out; repeatable
   --batch-size N       rows per request, 1–1000 (default 100)
   --concurrency N      requests in flight, 1–64 (default 4)
@@ -238,6 +252,47 @@ Exit code: the worst row: HIT 1 > POSSIBLE_HIT 2 > a gateway error 5 > INCOMPLET
 that could not be read) > NO_HIT 0. 7 when no row was screened (an empty or header-only manifest,
 or every row unreadable). 4 for a bad command line, an unreadable manifest or an unknown column;
 6 when the JSON lines could not be written.`,
+
+  record: `Usage:
+  borderlink record ${SOURCES.join('|')} RECORD_ID [--json]
+
+The full record a hit points to, for the second line: for SLTD the document with who reported it
+and its history; for TDAWN and NOMINAL the notice in full (aliases, physical description,
+languages, when it was published and expires); for SMV the vehicle's full description. The gateway
+decides which purposes may read one: a BORDER_CHECK is usually refused (PURPOSE_NOT_ALLOWED, exit 5):
+give --purpose SECOND_LINE or INVESTIGATION. The demo gateway gives them to its TEST purpose.
+
+  --json               the record as one JSON object: { "record", "warnings", "requestId", … }
+${connection}
+${common}
+
+Exit code: 0 the record was read; 4 a bad command line; 5 refused (PURPOSE_NOT_ALLOWED, FORBIDDEN),
+not found, or any gateway error.`,
+
+  confirm: `Usage:
+  borderlink confirm HIT_ID [--urgent] [--reason TEXT] [--wait] [--json] [--location ID]
+  borderlink confirm --resume CONFIRMATION_ID [--wait] [--json]
+
+Asks the country that owns the hit's record to confirm it: a hit is a lead until it does. URGENT
+when the subject is held (answer due within 10 minutes), ROUTINE otherwise (60). With --wait, follows
+the answer: a status line on a terminal, one line per change otherwise; when a deadline passes with
+no answer, the next request is sent, at most three, then EXPIRED. Ctrl-C stops waiting (exit 130)
+and prints how to take it up again with --resume.
+
+  --urgent             priority URGENT (default ROUTINE)
+  --reason TEXT        why, for the owner (it goes to the gateway only; default: a line saying the
+                       command asked)
+  --location ID        where the subject is held (env BORDERLINK_LOCATION; required unless demo)
+  --wait               follow the confirmation until the owner answers or it expires
+  --resume ID          take up a confirmation asked before, by its confirmation id
+  --json               JSON lines: {"type":"requested"|"resumed"}, each {"type":"confirmation"}
+                       change, and last {"type":"final"} (or "stopped")
+${connection}
+${common}
+
+Exit codes:
+${confirmationExitTable}
+   4  a bad command line;  5  a gateway error;  6  anything unexpected;  130  stopped with Ctrl-C`,
 
   gateway: `Usage:
   borderlink gateway [--port 8080] [--host 127.0.0.1] [--tls | --tls-key FILE --tls-cert FILE]

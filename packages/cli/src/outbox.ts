@@ -30,7 +30,11 @@ async function list(args: string[]): Promise<number> {
   expectPositionals(positionals, 0, 'outbox list');
   const store = await openStore(values.store, '--store', { create: false });
   try {
-    const pending = store.outbox.pending().map(shown);
+    // Every queued write, a page at a time (a page holds at most 10,000).
+    const pending: ReturnType<typeof shown>[] = [];
+    for (let page = store.outbox.pending(10_000); page.length > 0; page = store.outbox.pending(10_000, page.at(-1)!.idempotencyKey)) {
+      pending.push(...page.map(shown));
+    }
     if (values.json) {
       for (const entry of pending) process.stdout.write(`${jsonLine(entry, false)}\n`);
       return 0;
@@ -64,7 +68,7 @@ async function flush(args: string[]): Promise<number> {
     const out = (line: string) => process.stdout.write(`${line}\n`);
     try {
       const outbox = client.outbox!;
-      if (outbox.pending().length === 0) {
+      if (outbox.pendingCount() === 0) {
         if (json) out(jsonLine({ type: 'summary', delivered: 0, rejected: 0, pending: 0 }, false));
         else out('The outbox is empty: nothing to send.');
         return 0;
@@ -80,16 +84,18 @@ async function flush(args: string[]): Promise<number> {
         else out(`  ${paint.red('REJECTED'.padEnd(10))}${e.idempotencyKey}  ${e.kind.padEnd(10)} ${e.code}: the gateway refused it for good; show it to a person (it is not sent again)`);
       });
       const result = await outbox.flush();
+      // What still waits: the oldest page of it, and how many in all (result.pending).
       const pending = outbox.pending().map(shown);
       if (json) {
         for (const entry of pending) out(jsonLine({ type: 'pending', ...entry }, false));
         out(jsonLine({ type: 'summary', ...result }, false));
       } else {
         for (const entry of pending) out(pendingLine(entry, paint));
-        const still = pending.length > 0 ? `; ${pending.length} still pending: the gateway did not take ${pending.length === 1 ? 'it' : 'them'} now (flush again later; the keys stay the same)` : '';
+        if (result.pending > pending.length) out(`  … and ${result.pending - pending.length} more (borderlink outbox list shows them all)`);
+        const still = result.pending > 0 ? `; ${result.pending} still pending: the gateway did not take ${result.pending === 1 ? 'it' : 'them'} now (flush again later; the keys stay the same)` : '';
         out(paint.bold(`Delivered ${result.delivered}, rejected ${result.rejected}${still}`));
       }
-      return result.rejected > 0 || pending.length > 0 ? EXIT.GATEWAY : 0;
+      return result.rejected > 0 || result.pending > 0 ? EXIT.GATEWAY : 0;
     } finally {
       await client.close();
     }

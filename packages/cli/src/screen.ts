@@ -24,6 +24,8 @@ import {
   type ManifestRow,
 } from './manifest';
 import { DEMO_PREFIX, OutputError, humanText, jsonLine, terminalSafe } from './output';
+import { paxlstItems, readPaxlst, sniffEdifact, writeCusres } from './paxlst';
+import type { PaxlstManifest } from 'borderlink/manifests';
 import { colourWanted, createPaint, type Paint } from './terminal';
 
 const OPTIONS = {
@@ -35,9 +37,11 @@ const OPTIONS = {
   concurrency: { type: 'string' },
   'no-progress': { type: 'boolean' },
   'ignore-column': { type: 'string', multiple: true },
+  cusres: { type: 'string' },
+  'cusres-reference': { type: 'string' },
 } as const;
 
-type Format = 'csv' | 'jsonl';
+type Format = 'csv' | 'jsonl' | 'paxlst';
 
 /**
  * A row the screen could not turn into a check: answered at once, beside the stream checkMany answers. `id` is null
@@ -301,7 +305,11 @@ export async function runScreen(args: string[]): Promise<number> {
   const batchSize = integerFlag(values['batch-size'], '--batch-size', 1, 1000);
   const concurrency = integerFlag(values.concurrency, '--concurrency', 1, 64);
   const fromName = /\.(jsonl|ndjson)$/i.test(path) ? 'jsonl' : /\.csv$/i.test(path) ? 'csv' : undefined;
-  const format: Format | undefined = (choiceFlag(values.format, '--format', ['csv', 'jsonl'] as const) as Format | undefined) ?? fromName;
+  const format: Format | undefined = (choiceFlag(values.format, '--format', ['csv', 'jsonl', 'paxlst'] as const) as Format | undefined) ?? fromName;
+  if (values['cusres-reference'] !== undefined && !/^[A-Za-z0-9]{1,14}$/.test(values['cusres-reference'])) {
+    throw new UsageError('--cusres-reference must be 1 to 14 letters or digits');
+  }
+  if (values['cusres-reference'] !== undefined && values.cusres === undefined) throw new UsageError('--cusres-reference goes with --cusres FILE');
   const ignored = new Set((values['ignore-column'] ?? []).map(headerKey));
 
   let input: Readable;
@@ -325,6 +333,13 @@ export async function runScreen(args: string[]): Promise<number> {
     }
     out.on('error', (err) => (outError ??= err));
   }
+  // A PAXLST is told by its first segment (UNA or UNB), whatever the file is called, and read whole before anything
+  // is screened: a message cut short or miscounted is refused (exit 4), not half screened.
+  const sniffed = values.format === 'csv' || values.format === 'jsonl' ? { edifact: false, stream: input } : await sniffEdifact(input);
+  let manifest: PaxlstManifest | undefined;
+  if (sniffed.edifact || format === 'paxlst') manifest = await readPaxlst(sniffed.stream as AsyncIterable<Buffer>);
+  if (values.cusres !== undefined && manifest === undefined) throw new UsageError('--cusres answers a PAXLST manifest: the input is not one');
+  const outcomes = new Map<string, BatchOutcome | Rejected>();
   const toStdout = values.out === undefined;
   const summaryStream = toStdout ? process.stderr : process.stdout;
   const showProgress = values['no-progress'] !== true && process.stderr.isTTY === true && !(toStdout && process.stdout.isTTY);
@@ -343,7 +358,7 @@ export async function runScreen(args: string[]): Promise<number> {
   process.once('SIGTERM', onSignal);
 
   let bar: SingleBar | undefined;
-  const total = showProgress && path !== '-' ? await countLines(path).then((n) => Math.max(0, n - (format === 'jsonl' ? 0 : 1))) : undefined;
+  const total = manifest !== undefined ? manifest.travellers.length : showProgress && path !== '-' ? await countLines(path).then((n) => Math.max(0, n - (format === 'jsonl' ? 0 : 1))) : undefined;
   if (showProgress) {
     const demoMark = demo ? `${DEMO_PREFIX} ` : '';
     bar = new cliProgress.SingleBar({
@@ -369,6 +384,7 @@ export async function runScreen(args: string[]): Promise<number> {
   };
   const emit = async (row: BatchOutcome | Rejected) => {
     addRow(tally, row.error !== undefined ? { id: row.id ?? '', error: row.error } : row);
+    if (manifest !== undefined && row.id !== null) outcomes.set(row.id, row);
     await write(`${outputLine(row, demo)}\n`);
     if (bar !== undefined) {
       const s = tally.summary;
@@ -386,7 +402,8 @@ export async function runScreen(args: string[]): Promise<number> {
 
   let interrupted = false;
   try {
-    const rows = client.checkMany(manifestItems(linePieces(input), format, ignored, rejected), {
+    const items = manifest !== undefined ? paxlstItems(manifest, rejected) : manifestItems(linePieces(sniffed.stream), format === 'paxlst' ? undefined : format, ignored, rejected);
+    const rows = client.checkMany(items, {
       signal: stop.signal,
       ...(batchSize !== undefined ? { batchSize } : {}),
       ...(concurrency !== undefined ? { concurrency } : {}),
@@ -416,6 +433,8 @@ export async function runScreen(args: string[]): Promise<number> {
       );
     }
   }
+  // Written after an interruption too: a traveller without an answer is "contact", never "board".
+  if (values.cusres !== undefined && manifest !== undefined) await writeCusres(values.cusres, manifest, outcomes, values['cusres-reference'], demo);
   const seconds = (performance.now() - started) / 1000;
   const paint = createPaint(colourWanted(summaryStream));
   summaryStream.write(`${summaryText(tally, seconds, demo, interrupted || outError !== undefined, paint)}\n`);

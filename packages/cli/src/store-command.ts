@@ -21,7 +21,7 @@ async function inventory(args: string[]): Promise<number> {
     const now = Date.now();
     // Cursors, times and counts came from the gateway's snapshots.
     const states = terminalSafe(store.inventory());
-    const pending = store.outbox.pending().length;
+    const pending = store.outbox.pendingCount();
     const rows = SOURCES.map((source) => {
       const raw = states.find((s) => s.source === source);
       if (raw === undefined) return { source, synced: false as const };

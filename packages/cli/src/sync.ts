@@ -18,6 +18,7 @@ const OPTIONS = {
   sources: { type: 'string' },
   json: { type: 'boolean' },
   'no-progress': { type: 'boolean' },
+  'allow-shrink': { type: 'boolean' },
 } as const;
 
 /** `--sources SLTD,TDAWN`: known sources, any case, each once, in the order given. */
@@ -143,7 +144,7 @@ export async function runSync(args: string[]): Promise<number> {
   let rescreened = 0;
   try {
     try {
-      results = await client.offline!.sync({ sources, signal: stop.signal });
+      results = await client.offline!.sync({ sources, signal: stop.signal, allowShrink: values['allow-shrink'] === true });
       // The gateway answered: what the copy answered meanwhile goes online now (joined if the sync started it).
       if (results.some((r) => r.ok) && !stop.signal.aborted) rescreened = await client.offline!.rescreen();
     } finally {

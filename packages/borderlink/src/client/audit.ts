@@ -1,6 +1,6 @@
 // Audit events and log lines: one audit event per call (rule 2: subjects as keyed hashes unless the integrator opts
 // in), and log lines that carry call metadata only, never a searched value.
-import type { AuditEvent, AuditSubject } from '../audit/index';
+import type { AuditConfirmation, AuditEvent, AuditSubject } from '../audit/index';
 import { BorderlinkError, ProtocolError } from '../errors/index';
 import { toAbortError } from '../internal/abort';
 import type { KeyObject } from 'node:crypto';
@@ -8,6 +8,33 @@ import { canonicalJson, hashKeyObject, keyedHash, memoryKeySecret, type MemoryKe
 import type { LevelledLogger } from '../logging/logger';
 import type { PreparedCheck } from '../queries/results';
 import type { CheckResult } from '../queries/types';
+
+/**
+ * The shape of an id from the gateway (a hit's `hitId`, a record's `recordId`) that an audit event holds as it is: 1 to
+ * 128 letters, digits and `. _ : / -`, the first a letter or a digit (docs/protocol.md, "Ids in audit events").
+ */
+export const AUDITED_ID = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
+
+/**
+ * An id from the gateway as an audit event may hold it (rule 2: gateway text is untrusted, and an audit log outlives
+ * the answer). One of the shape of {@link AUDITED_ID} goes in as it is; any other (an escape code, a searched value
+ * with its spaces, 5,000 characters) as `hashed:` and its keyed hash under the audit key, so the log still ties the
+ * event to the answer without holding the text. The answer itself keeps the id as the gateway sent it. Every id an
+ * audit event carries passes here.
+ * @internal
+ */
+export function auditedId(id: string, hashKey: KeyObject): string {
+  return AUDITED_ID.test(id) ? id : `hashed:${keyedHash(hashKey, `gateway id\u0000${id}`)}`;
+}
+
+/** A confirmation's audit record, its gateway ids as {@link auditedId} records them. */
+function auditedConfirmation(c: AuditConfirmation, hashKey: KeyObject): AuditConfirmation {
+  return {
+    ...c,
+    ...(c.confirmationId !== undefined ? { confirmationId: auditedId(c.confirmationId, hashKey) } : {}),
+    ...(c.renews !== undefined ? { renews: auditedId(c.renews, hashKey) } : {}),
+  };
+}
 
 /** What one audit event says beside the prepared check. @internal */
 export interface AuditInfo {
@@ -21,7 +48,14 @@ export interface AuditInfo {
   outcome?: 'QUEUED';
   /** For a re-screen: the request id of the check the offline copy answered. */
   rescreenOf?: string;
+  /** The hits the call was about, when it is not a check (a confirmation request, a record read from a hit). */
+  hitIds?: string[];
+  /** For a confirmation request. */
+  confirmation?: AuditConfirmation;
 }
+
+/** The actions whose event lists the sources: a check's asked, a record read's own. */
+const SOURCED: ReadonlySet<AuditEvent['action']> = new Set(['CHECK', 'RESCREEN', 'RECORD']);
 
 /** @internal */
 export interface RecorderOptions {
@@ -101,11 +135,15 @@ export class Recorder {
       ...(context.locationId !== undefined ? { locationId: context.locationId } : {}),
       subjects,
       // A copy: the default lists are shared constants, and the event is the integrator's to edit.
-      ...(action === 'CHECK' || action === 'RESCREEN' ? { sources: [...prepared.sources] } : {}),
+      ...(SOURCED.has(action) || prepared.sources.length > 0 ? { sources: [...prepared.sources] } : {}),
       ...(info.result !== undefined ? { verdict: info.result.verdict, servedFrom: info.result.servedFrom } : {}),
       outcome: info.outcome ?? info.error?.code ?? 'OK',
-      hitIds: info.result?.hits.map((h) => h.hitId) ?? [],
-      ...(info.recordId !== undefined ? { recordId: info.recordId } : {}),
+      hitIds:
+        info.result !== undefined
+          ? info.result.hits.map((h) => auditedId(h.hitId, this.hashKey))
+          : (info.hitIds?.map((id) => auditedId(id, this.hashKey)) ?? []),
+      ...(info.recordId !== undefined ? { recordId: auditedId(info.recordId, this.hashKey) } : {}),
+      ...(info.confirmation !== undefined ? { confirmation: auditedConfirmation(info.confirmation, this.hashKey) } : {}),
       ...(info.rescreenOf !== undefined ? { rescreenOf: info.rescreenOf } : {}),
       durationMs: info.result?.durationMs ?? info.durationMs ?? info.error?.durationMs ?? 0,
       attempts: info.result?.attempts ?? info.attempts ?? info.error?.attempts ?? 0,

@@ -85,6 +85,16 @@ export interface BatchHost {
     options: { timeoutMs: number | undefined; signal: AbortSignal },
   ): Promise<CheckAnswer & { attempts: number; requestId: string }>;
   audit(prepared: PreparedCheck, result: CheckResult | undefined, error: BorderlinkError | undefined, requestId: string): void;
+  /**
+   * The offline copy, when the client has one. `fallback`: the rows' answers from the copy when their request could not
+   * reach the gateway (`undefined` when `error` is not one the copy answers for). `first` (mode `first`): the copy's
+   * answer to each row it answers completely, `undefined` for a row that goes online. Each result is the row's own
+   * check (its own request id), kept for re-screening before it is given.
+   */
+  copy?: {
+    fallback(rows: readonly PreparedCheck[], error: BorderlinkError, started: number): Promise<CheckResult[]> | undefined;
+    first?(rows: readonly PreparedCheck[], started: number): Promise<(CheckResult | undefined)[]>;
+  };
 }
 
 interface Row {
@@ -210,6 +220,35 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
     }
   };
 
+  /** Gives the rows the copy answered as results, audited under their own ids; returns the rows it did not answer. */
+  const fromCopy = (rows: Row[], results: readonly (CheckResult | undefined)[]): Row[] => {
+    const left: Row[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const result = results[i];
+      if (result === undefined) left.push(row);
+      else {
+        host.audit(row.prepared!, result, undefined, result.requestId);
+        emit(row, { id: row.id, result: (host.finish ? host.finish(result, row.extra) : result) as R });
+      }
+    }
+    return left;
+  };
+
+  /** The rows of a request that failed: answered from the copy when the gateway could not be reached, else failed. */
+  const failOrAnswer = async (rows: Row[], error: BorderlinkError, sentAt: number): Promise<void> => {
+    const answers = host.copy?.fallback(rows.map((r) => r.prepared!), error, sentAt);
+    if (answers !== undefined) {
+      try {
+        fromCopy(rows, await answers);
+        return;
+      } catch {
+        // The copy could not answer them: they fail as the request did.
+      }
+    }
+    failRows(rows, error);
+  };
+
   const sendRows = async (rows: Row[]): Promise<void> => {
     // The gateway refused one row alone as too many: it takes none, and the rest are not sent to hear it again.
     if (tooManyForOne !== undefined) return failRows(rows, tooManyForOne);
@@ -239,12 +278,14 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
           return;
         }
       }
-      failRows(rows, err instanceof BorderlinkError ? err : new ProtocolError('Unexpected failure in a batch', { cause: err }));
+      await failOrAnswer(rows, err instanceof BorderlinkError ? err : new ProtocolError('Unexpected failure in a batch', { cause: err }), sentAt);
     }
   };
 
   const sendBatch = async (rows: Row[]) => {
-    await sendRows(rows);
+    const first = host.copy?.first;
+    const online = first === undefined ? rows : fromCopy(rows, await first(rows.map((r) => r.prepared!), performance.now()));
+    if (online.length > 0) await sendRows(online);
     progress();
   };
 

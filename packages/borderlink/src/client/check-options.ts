@@ -14,7 +14,7 @@ import type { BatchOptions } from './batch';
 import type { BatchingOptions } from './batching';
 import type { OfflineOptions } from './offline';
 import type { ClientObserver } from './observe';
-import type { OutboxOptions } from './outbox';
+import type { OutboxOptions, PendingOptions } from './outbox';
 import type { SyncOptions } from './sync';
 import { SOURCES } from '../queries/values';
 import type { OfflineStore, OutboxStore } from '../stores/types';
@@ -22,7 +22,8 @@ import type { OfflineStore, OutboxStore } from '../stores/types';
 /** The longest a batched call waits for others: longer is a unit mistake for a check someone waits on. @unit milliseconds */
 const MAX_BATCH_DELAY_MS = 1000;
 import type { MrzCheckOptions } from '../queries/mrz-check';
-import type { CallOptions, ClientOptions, WriteOptions } from './options';
+import type { CallOptions, ClientOptions, ConfirmationSettings, ReadOptions, WriteOptions } from './options';
+import { CONFIRMATION_PRIORITIES } from '../queries/values';
 
 const isFunction = (v: unknown): v is (...args: never[]) => unknown => typeof v === 'function';
 const fn = <T>() => z.custom<T>(isFunction, { error: 'must be a function' }).optional();
@@ -40,6 +41,16 @@ function isLogger(value: unknown): value is Logger {
 
 /** A day: a longer interval is a unit mistake (seconds given as milliseconds the other way round). @unit milliseconds */
 const MAX_INTERVAL_MS = 24 * 60 * 60 * 1000;
+/**
+ * A second: a shorter sync or replay interval is a unit mistake (seconds given as milliseconds) that would send the
+ * gateway a request, and the disk a write, without pause. @unit milliseconds
+ */
+const MIN_INTERVAL_MS = 1000;
+/** An interval of the client's timers: a whole number of milliseconds from a second to a day. */
+const interval = (absent: string) => {
+  const problem = `must be a whole number of milliseconds, at least ${MIN_INTERVAL_MS} and at most ${MAX_INTERVAL_MS} (${absent})`;
+  return z.number({ error: problem }).refine((v) => Number.isInteger(v) && v >= MIN_INTERVAL_MS && v <= MAX_INTERVAL_MS, { error: problem }).optional();
+};
 /** Thirty days: a longer staleness or re-screening window is a unit mistake, and past every legal limit. @unit milliseconds */
 const MAX_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
 /** A minute: a shorter re-screening window is a unit mistake (hours given as milliseconds) that drops every delayed hit. @unit milliseconds */
@@ -47,7 +58,7 @@ const MIN_RESCREEN_WINDOW_MS = 60 * 1000;
 
 const hasMethods = (value: unknown, names: readonly string[]): boolean =>
   typeof value === 'object' && value !== null && names.every((n) => typeof (value as Record<string, unknown>)[n] === 'function');
-const isOutboxStore = (v: unknown): v is OutboxStore => hasMethods(v, ['enqueue', 'pending', 'attempted', 'delivered', 'rejected']);
+const isOutboxStore = (v: unknown): v is OutboxStore => hasMethods(v, ['enqueue', 'pending', 'pendingCount', 'attempted', 'delivered', 'rejected']);
 const isOfflineStore = (v: unknown): v is OfflineStore =>
   hasMethods(v, ['apply', 'lookup', 'state', 'inventory', 'keepForRescreen', 'rescreenDue', 'settleRescreen']);
 
@@ -113,8 +124,8 @@ const clientOptionsSchema = z.strictObject({
   outbox: z
     .strictObject(
       {
-        store: z.custom<OutboxStore>(isOutboxStore, { error: 'must be an OutboxStore (enqueue, pending, attempted, delivered, rejected)' }),
-        flushIntervalMs: integer(1, MAX_INTERVAL_MS),
+        store: z.custom<OutboxStore>(isOutboxStore, { error: 'must be an OutboxStore (enqueue, pending, pendingCount, attempted, delivered, rejected)' }),
+        flushIntervalMs: interval('leave it out for 30 seconds'),
       } satisfies Record<keyof OutboxOptions, z.ZodType>,
       { error: 'must be an object' },
     )
@@ -126,7 +137,11 @@ const clientOptionsSchema = z.strictObject({
         mode: z.enum(['fallback', 'first'], { error: 'must be fallback or first' }).optional(),
         maxStalenessMs: integer(0, MAX_WINDOW_MS),
         rescreenWindowMs: integer(MIN_RESCREEN_WINDOW_MS, MAX_WINDOW_MS),
-        syncIntervalMs: integer(0, MAX_INTERVAL_MS),
+        syncIntervalMs: interval('leave it out to sync only when client.offline.sync() is called'),
+        maxShrink: z
+          .number({ error: 'must be a number from 0 to 1 (a share of the copy)' })
+          .refine((v) => v >= 0 && v <= 1, { error: 'must be a number from 0 to 1 (a share of the copy)' })
+          .optional(),
         sources: z
           .array(z.enum(SOURCES, { error: `must list sources (${SOURCES.join(', ')})` }), { error: 'must be an array of sources' })
           .min(1, { error: 'must list at least one source' })
@@ -138,6 +153,25 @@ const clientOptionsSchema = z.strictObject({
   telemetry: z
     .custom<ClientObserver>((v) => hasMethods(v, ['attach']), { error: 'must be a ClientObserver (attach), e.g. openTelemetry() from borderlink/telemetry' })
     .optional(),
+  confirmations: z
+    .strictObject(
+      {
+        deadlinesMs: z
+          .strictObject(
+            Object.fromEntries(CONFIRMATION_PRIORITIES.map((p) => [p, integer(1000, MAX_INTERVAL_MS)])) as Record<(typeof CONFIRMATION_PRIORITIES)[number], ReturnType<typeof integer>>,
+            { error: 'must be an object' },
+          )
+          .optional(),
+        pollIntervalMs: integer(100, 10 * 60 * 1000),
+        maxPollIntervalMs: integer(100, 60 * 60 * 1000),
+      } satisfies Record<keyof ConfirmationSettings, z.ZodType>,
+      { error: 'must be an object' },
+    )
+    .refine((c) => c.maxPollIntervalMs === undefined || c.maxPollIntervalMs >= (c.pollIntervalMs ?? 2000), {
+      error: 'must be at least pollIntervalMs',
+      path: ['maxPollIntervalMs'],
+    })
+    .optional(),
   ...RESILIENCE_OPTIONS_SHAPE,
 });
 
@@ -148,6 +182,7 @@ const sourceList = z
 const syncOptionsSchema = z.strictObject({
   sources: sourceList.optional(),
   signal: z.custom<AbortSignal>(isAbortSignal, { error: 'must be an AbortSignal' }).optional(),
+  allowShrink: z.boolean({ error: 'must be true or false' }).optional(),
 } satisfies Record<keyof SyncOptions, z.ZodType>);
 
 /**
@@ -161,6 +196,16 @@ export function checkSyncOptions(options: unknown, kept: readonly Source[]): voi
   sources?.forEach((source, i) => {
     if (!kept.includes(source)) throw optionError('client.offline.sync', `sources.${i}`, 'must be one of the sources the copy keeps (`offline.sources`)');
   });
+}
+
+const pendingOptionsSchema = z.strictObject({
+  limit: integer(1, 10_000),
+  after: z.string({ error: 'must be the idempotency key of a queued write' }).min(1, { error: 'must be the idempotency key of a queued write' }).optional(),
+} satisfies Record<keyof PendingOptions, z.ZodType>);
+
+/** Checks the options of `client.outbox.pending()`. @throws {ConfigError} naming the option. */
+export function checkPendingOptions(options: unknown): PendingOptions {
+  return options === undefined ? {} : parseOptions('client.outbox.pending', pendingOptionsSchema, options);
 }
 
 /**
@@ -278,6 +323,27 @@ export function checkCallOptions(scope: string, options: CallOptions | undefined
     sources: checked.sources,
     timing: Object.freeze(resolveCallOptions(checked, resilience, scope)),
   };
+}
+
+const readOptionsSchema = z.strictObject(callShape satisfies Record<keyof ReadOptions, z.ZodType>);
+const READ_OPTION_NAMES = Object.keys(readOptionsSchema.shape) as (keyof ReadOptions)[];
+const READ_OPTION_KEYS: ReadonlySet<string> = new Set(READ_OPTION_NAMES);
+
+/** A read's options that is not a check (no `sources`), as checked. @internal */
+export type CheckedReadOptions = Omit<CheckedCallOptions, 'sources'>;
+
+/**
+ * Reads the options of a read that is not a check once and checks what it read (`scope` is the method).
+ * @throws {ConfigError} naming the option.
+ * @internal
+ */
+export function checkReadOptions(scope: string, options: ReadOptions | undefined, resilience: ResolvedResilience): CheckedReadOptions {
+  if (options === undefined) return { context: undefined, signal: undefined, timing: resolveCallOptions(undefined, resilience) };
+  refuseShape(scope, options, READ_OPTION_KEYS, readOptionsSchema);
+  const given = readOptionsOnce(options, READ_OPTION_NAMES)!;
+  parseOptions(scope, readOptionsSchema, given);
+  const checked = given as ReadOptions;
+  return { context: checked.context, signal: checked.signal, timing: resolveCallOptions(checked, resilience, scope) };
 }
 
 /** The call-option pre-check, for the test that holds it to the schema. @internal */

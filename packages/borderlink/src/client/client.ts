@@ -35,6 +35,11 @@ import { USER_AGENT } from './read';
 import { HEADERS } from '../protocol/wire';
 import { WriteState } from './write-state';
 import { observeClient } from './observe';
+import { Records, type RecordRef } from './records';
+import { Confirmations, resolveConfirmationSettings, type Confirmation, type HitRef } from './confirmations';
+import type { RecordResult } from '../queries/records';
+import type { ConfirmationRequest } from '../reports/confirmation';
+import type { ConfirmationSettings, ReadOptions } from './options';
 
 /**
  * Creates a client. Options are checked at once: an unknown or wrong option throws a {@link ConfigError}.
@@ -54,14 +59,14 @@ export function createClient(options: ClientOptions & { outbox?: undefined }): B
 export function createClient(options: ClientOptions): BorderlinkClient<boolean>;
 export function createClient(options: ClientOptions): BorderlinkClient<boolean> {
   checkClientOptions(options);
-  const { transport, context, onAudit, logLevel = 'off', logger, privacy = {}, batching, outbox, offline, telemetry, ...resilienceInput } = options;
+  const { transport, context, onAudit, logLevel = 'off', logger, privacy = {}, batching, outbox, offline, confirmations, telemetry, ...resilienceInput } = options;
   const recorder = new Recorder({
     onAudit,
     log: createLevelledLogger(logLevel, logger ?? console, secretsOf(transport)),
     hashKey: hashKeyFrom(privacy.hashKey),
     includePersonalData: privacy.includePersonalData === true,
   });
-  const client = new Client(transport, { ...context }, resolveResilienceOptions(resilienceInput), recorder, resolveBatching(batching), outbox, offline);
+  const client = new Client(transport, { ...context }, resolveResilienceOptions(resilienceInput), recorder, resolveBatching(batching), outbox, offline, confirmations);
   if (telemetry !== undefined) observeClient(client, telemetry, transport.endpoint);
   return client;
 }
@@ -95,6 +100,8 @@ class Client implements BorderlinkClient<boolean> {
   readonly #outbox: Outbox | undefined;
   readonly #offline: OfflineCopy | undefined;
   readonly #sync: Sync | undefined;
+  readonly #records: Records;
+  readonly #confirmations: Confirmations;
   #closed = false;
 
   constructor(
@@ -105,6 +112,7 @@ class Client implements BorderlinkClient<boolean> {
     batching: ResolvedBatching | undefined,
     outbox: OutboxOptions | undefined,
     offline: OfflineOptions | undefined,
+    confirmations?: ConfirmationSettings,
   ) {
     this.#transport = transport;
     this.#listeners = new Listeners(recorder.log);
@@ -115,7 +123,13 @@ class Client implements BorderlinkClient<boolean> {
     const emit = (event: ClientEvent) => this.#listeners.emit(event);
     const copy = resolveOffline(offline, SOURCES);
     this.#offline =
-      copy === undefined ? undefined : new OfflineCopy(copy, { checkOnline: (entry) => this.#reads.checkOnline(entry), emit });
+      copy === undefined
+        ? undefined
+        : new OfflineCopy(copy, {
+            checkOnline: (entry) => this.#reads.checkOnline(entry),
+            emit,
+            refusesNow: () => this.#executor.refusesNow?.() === true,
+          });
     this.#reads = new ReadPath({ ...parts, batching, offline: this.#offline });
     const state = new WriteState(() => this.#reads.forget());
     this.#reads.consult(state);
@@ -130,6 +144,8 @@ class Client implements BorderlinkClient<boolean> {
             clearTimeout: (h) => clock.clearTimeout(h),
           });
     this.#writes = new Writes({ ...parts, state, outbox: this.#outbox });
+    this.#records = new Records(parts);
+    this.#confirmations = new Confirmations({ ...parts, settings: resolveConfirmationSettings(confirmations) });
     this.#sync =
       copy === undefined
         ? undefined
@@ -137,6 +153,7 @@ class Client implements BorderlinkClient<boolean> {
             {
               store: copy.store,
               sources: copy.sources,
+              maxShrink: copy.maxShrink,
               // A snapshot is a query like any other: it says who asks, for which authority and why (the client's context).
               fetch: async (source, since, signal) =>
                 fetchSnapshot(transport, {
@@ -234,6 +251,18 @@ class Client implements BorderlinkClient<boolean> {
     return this.#writes.withdrawReport(request, options);
   }
 
+  fetchRecord(ref: RecordRef, options?: ReadOptions): Promise<RecordResult> {
+    return this.#records.fetch(ref, options);
+  }
+
+  requestConfirmation(hit: HitRef, request: ConfirmationRequest, options?: WriteOptions): Promise<Confirmation> {
+    return this.#confirmations.request(hit, request, options);
+  }
+
+  resumeConfirmation(confirmationId: string, options?: ReadOptions): Promise<Confirmation> {
+    return this.#confirmations.resume(confirmationId, options);
+  }
+
   #assertOpen(): void {
     if (this.#closed) throw new ConfigError('The client is closed');
   }
@@ -241,6 +270,7 @@ class Client implements BorderlinkClient<boolean> {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#confirmations.close();
     this.#outbox?.close();
     this.#offline?.close();
     this.#sync?.close();

@@ -23,6 +23,8 @@ import type { OfflineRecord, OfflineStore, RescreenEntry, SourceState } from '..
 export const DEFAULT_MAX_STALENESS_MS = 48 * 60 * 60 * 1000;
 /** Three days: NCIC re-matches the inquiries of the last 72 hours against records entered since ("delayed hit"). */
 export const DEFAULT_RESCREEN_WINDOW_MS = 72 * 60 * 60 * 1000;
+/** A sync may remove at most half of a source's copy unless told otherwise. @internal */
+export const DEFAULT_MAX_SHRINK = 0.5;
 
 /**
  * The offline copy a client answers from when the gateway cannot be reached (`createClient({ offline })`). Open a
@@ -60,10 +62,24 @@ export interface OfflineOptions {
    * @unit milliseconds @default 259200000 (72 hours)
    */
   rescreenWindowMs?: number;
-  /** Sync the copy every so often (the first sync at once). `0` or absent: only when `client.offline.sync()` is called. @unit milliseconds @default 0 */
+  /**
+   * Sync the copy every so often (the first sync at once): from a second to a day. Absent: only when
+   * `client.offline.sync()` is called.
+   * @unit milliseconds @default none (no timer)
+   * @example 15 * 60 * 1000
+   */
   syncIntervalMs?: number;
   /** The sources kept offline and synced. @default every source */
   sources?: Source[];
+  /**
+   * The largest share of a source's copy one sync may remove, from 0 to 1: a snapshot (full, or a delta) whose end
+   * line would leave fewer than (1 − maxShrink) of the records the copy holds is refused before it is applied
+   * (`STORE_SHRINK_REFUSED`, a `syncFailed` event with both counts) and the copy stays as it was, since a copy a
+   * gateway emptied by mistake answers `NO_HIT` where it held hits. `client.offline.sync({ allowShrink: true })`
+   * applies one anyway; `1` takes every sync.
+   * @default 0.5
+   */
+  maxShrink?: number;
 }
 
 /** Why the copy answered instead of the gateway: the error's code, or `OFFLINE_FIRST`. */
@@ -146,9 +162,13 @@ function hitOf(record: OfflineRecord, key: string, index: number): Hit {
   }
 }
 
+/** Where a source's copy stands (`store.state`, or a reading of it made a moment ago). */
+type StateOf = (source: Source) => SourceState | undefined;
+
 /** The copy's answer for one requested source, and the hits it found there. */
 function answerSource(
   store: OfflineStore,
+  stateOf: StateOf,
   source: Source,
   subjects: readonly Subject[],
   now: number,
@@ -157,7 +177,7 @@ function answerSource(
 ): SourceOutcome {
   let state: SourceState | undefined;
   try {
-    state = store.state(source);
+    state = stateOf(source);
   } catch {
     return { source, status: 'ERROR', servedFrom: 'offline', offlineNote: 'STORE_FAILED' };
   }
@@ -208,6 +228,7 @@ export interface ResolvedOffline {
   readonly rescreenWindowMs: number;
   readonly syncIntervalMs: number;
   readonly sources: readonly Source[];
+  readonly maxShrink: number;
 }
 
 /** Fills in the defaults of options already checked by the client's schema. @internal */
@@ -220,6 +241,7 @@ export function resolveOffline(input: OfflineOptions | undefined, allSources: re
     rescreenWindowMs: input.rescreenWindowMs ?? DEFAULT_RESCREEN_WINDOW_MS,
     syncIntervalMs: input.syncIntervalMs ?? 0,
     sources: Object.freeze([...(input.sources ?? allSources)]),
+    maxShrink: input.maxShrink ?? DEFAULT_MAX_SHRINK,
   });
 }
 
@@ -233,11 +255,12 @@ export function offlineResult(
   prepared: PreparedCheck,
   meta: { requestId: string; durationMs: number; reason: OfflineReason },
   now: number = Date.now(),
+  stateOf: StateOf = (source) => offline.store.state(source),
 ): CheckResult {
   const hits: Hit[] = [];
   const outcomes = prepared.sources.map((source) =>
     offline.sources.includes(source)
-      ? answerSource(offline.store, source, prepared.subjects, now, offline.maxStalenessMs, hits)
+      ? answerSource(offline.store, stateOf, source, prepared.subjects, now, offline.maxStalenessMs, hits)
       : ({ source, status: 'UNAVAILABLE', servedFrom: 'offline', offlineNote: 'NOT_KEPT_OFFLINE' } satisfies SourceOutcome),
   );
   return finishResult(prepared, {
@@ -292,6 +315,12 @@ const RESCREEN_BATCH = 16;
 /** The most entries asked of the store at once (the SQLite store's bound). */
 const MAX_RESCREEN_FETCH = 10_000;
 
+/**
+ * Background checks of mode `first` in flight at once; the checks answered beyond them are kept and sent by the
+ * re-screen run, one at a time, as after an outage.
+ */
+const MAX_BACKGROUND_CHECKS = 8;
+
 /** A new id for a re-screen request. @internal */
 export const rescreenRequestId = (): string => randomUUID();
 
@@ -322,7 +351,18 @@ export interface OfflineDeps {
   /** The same check online only (no cache, no copy), under the original context; audited as `RESCREEN`. */
   checkOnline(entry: RescreenEntry): Promise<CheckResult>;
   emit(event: LateHitEvent): void;
+  /** Whether a check sent now would be refused at once by the circuit breaker, nothing sent. */
+  refusesNow(): boolean;
 }
+
+/** A check answered from the copy whose entry waits for the commit at the end of the turn. */
+interface Waiting {
+  entry: Omit<RescreenEntry, 'id'>;
+  done: (keptAs: string | undefined) => void;
+}
+
+/** A source's state as read in this turn, or what reading it threw. */
+type StateRead = { state: SourceState | undefined } | { failed: unknown };
 
 /** The client's side of the offline copy: answering from it, keeping what it answered, re-screening. @internal */
 export class OfflineCopy {
@@ -339,6 +379,36 @@ export class OfflineCopy {
    */
   #nothingKept = false;
   #closed = false;
+  /** Background checks of mode `first` in flight. */
+  #background = 0;
+  /** Entries to keep in the commit at the end of this turn (see `keep`). */
+  #waiting: Waiting[] = [];
+  /**
+   * Each source's state as read in this turn: the checks answered from the copy in one burst read it once (a read of
+   * the store per source per check was a fifth of a check). As fresh as a read at the start of each check: what was
+   * read, and the copy's records, can change under any check, in another process, between two reads anyway.
+   */
+  readonly #states = new Map<Source, StateRead>();
+  #turnEnds = false;
+  readonly #endTurn = (): void => {
+    this.#turnEnds = false;
+    this.#states.clear();
+    if (this.#waiting.length > 0) this.#keepWaiting();
+  };
+  readonly #stateOf = (source: Source): SourceState | undefined => {
+    let read = this.#states.get(source);
+    if (read === undefined) {
+      try {
+        read = { state: this.options.store.state(source) };
+      } catch (err) {
+        read = { failed: err };
+      }
+      this.#states.set(source, read);
+      this.#atTurnEnd();
+    }
+    if ('failed' in read) throw read.failed;
+    return read.state;
+  };
 
   constructor(options: ResolvedOffline, deps: OfflineDeps) {
     this.options = options;
@@ -346,26 +416,114 @@ export class OfflineCopy {
   }
 
   /**
-   * The copy's answer to a check, kept durably for re-screening before it is returned. `reason`: the code of the error
-   * the online request ended with, or `OFFLINE_FIRST`.
+   * The copy's answer to a check, kept for re-screening: it resolves once its entry is committed. `reason`: the code
+   * of the error the online request ended with, or `OFFLINE_FIRST`.
    */
-  answer(prepared: PreparedCheck, requestId: string, started: number, reason: OfflineReason): { result: CheckResult; keptAs: string | undefined } {
-    const result = offlineResult(this.options, prepared, { requestId, durationMs: Math.round(performance.now() - started), reason });
-    let keptAs: string | undefined;
-    try {
-      this.#nothingKept = false;
-      keptAs = this.options.store.keepForRescreen({
-        requestId,
-        checkedAt: Date.now(),
-        context: prepared.context,
-        subjects: prepared.subjects,
-        sources: prepared.sources,
-        offlineHits: offlineHitsOf(result),
-      });
-    } catch {
-      // The answer stands (a HIT must not be lost to a full disk); what could not be kept cannot be re-screened.
+  async answer(prepared: PreparedCheck, requestId: string, started: number, reason: OfflineReason): Promise<CheckResult> {
+    const result = this.result(prepared, requestId, started, reason);
+    await this.keep(prepared, requestId, result);
+    return result;
+  }
+
+  /**
+   * The copy's answers to the rows of a batch whose request could not reach the gateway (`reason`: its error's code),
+   * each row a check of its own (its own request id) kept for re-screening; resolves once all are committed.
+   */
+  async answerRows(rows: readonly PreparedCheck[], started: number, reason: OfflineReason): Promise<CheckResult[]> {
+    const results = rows.map((prepared) => this.result(prepared, randomUUID(), started, reason));
+    await Promise.all(results.map((result, i) => this.keep(rows[i]!, result.requestId, result)));
+    return results;
+  }
+
+  /**
+   * Mode `first` for the rows of a batch: the copy's answer to each row it can answer completely, kept for
+   * re-screening, and `undefined` for each row that goes online. The rows the copy answered are checked online in the
+   * background by a re-screen run (one check at a time, as after an outage), not by a request per row at once.
+   */
+  async firstRows(rows: readonly PreparedCheck[], started: number): Promise<(CheckResult | undefined)[]> {
+    const results = rows.map((prepared) => {
+      const result = this.result(prepared, randomUUID(), started, 'OFFLINE_FIRST');
+      return OfflineCopy.isComplete(result) ? result : undefined;
+    });
+    const kept = results.flatMap((result, i) => (result === undefined ? [] : [this.keep(rows[i]!, result.requestId, result)]));
+    if (kept.length === 0) return results;
+    await Promise.all(kept);
+    if (!this.#deps.refusesNow()) this.linkUp();
+    return results;
+  }
+
+  /** The copy's answer to a check, not kept. */
+  result(prepared: PreparedCheck, requestId: string, started: number, reason: OfflineReason): CheckResult {
+    return offlineResult(this.options, prepared, { requestId, durationMs: Math.round(performance.now() - started), reason }, Date.now(), this.#stateOf);
+  }
+
+  /**
+   * Keeps a check the copy answered (`result`) for re-screening; resolves with the entry's id once it is committed, or
+   * `undefined` when the store could not keep it (the answer stands: a HIT must not be lost to a full disk).
+   *
+   * The entries of one turn of the event loop are committed together, in one transaction, when its microtasks have
+   * run: a commit costs many times what an entry does, and checks answered from the copy come in bursts (a batch, the
+   * lanes of a crossing). Nothing is answered before its entry is committed, so an answer the caller has seen is
+   * never one the store could lose to the process dying; the wait is the rest of the turn, not a timer.
+   */
+  keep(prepared: PreparedCheck, requestId: string, result: CheckResult): Promise<string | undefined> {
+    const entry: Omit<RescreenEntry, 'id'> = {
+      requestId,
+      checkedAt: Date.now(),
+      context: prepared.context,
+      subjects: prepared.subjects,
+      sources: prepared.sources,
+      offlineHits: offlineHitsOf(result),
+    };
+    this.#nothingKept = false;
+    return new Promise((done) => {
+      this.#waiting.push({ entry, done });
+      this.#atTurnEnd();
+    });
+  }
+
+  /**
+   * Runs the end of the turn (the commit of the entries kept in it, the states read in it forgotten) once its
+   * microtasks have run: every check the turn can move on without waiting for I/O has then been answered or kept. A
+   * tick, not a timer: nothing waits longer than the turn.
+   */
+  #atTurnEnd(): void {
+    if (this.#turnEnds) return;
+    this.#turnEnds = true;
+    process.nextTick(this.#endTurn);
+  }
+
+  /** Commits the entries of the turn; when the store refuses them together, each alone, so one does not cost the rest. */
+  #keepWaiting(): void {
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    const { store } = this.options;
+    let ids: readonly unknown[] | undefined;
+    if (waiting.length > 1 && store.keepManyForRescreen !== undefined) {
+      try {
+        ids = store.keepManyForRescreen(waiting.map((w) => w.entry));
+      } catch {
+        ids = undefined;
+      }
     }
-    return { result, keptAs };
+    if (ids !== undefined) {
+      // A store of one's own that answered the wrong count kept them, but under which id cannot be told.
+      const told = Array.isArray(ids) && ids.length === waiting.length;
+      for (let i = 0; i < waiting.length; i++) {
+        const id = told ? ids[i] : undefined;
+        waiting[i]!.done(typeof id === 'string' ? id : undefined);
+      }
+      return;
+    }
+    for (const w of waiting) {
+      let id: string | undefined;
+      try {
+        id = store.keepForRescreen(w.entry);
+      } catch {
+        // Not kept: it cannot be re-screened. The answer stands.
+      }
+      w.done(id);
+    }
   }
 
   /** Whether the copy's answer is complete enough to give at once in `first` mode (never an answer that says INCOMPLETE). */
@@ -432,11 +590,20 @@ export class OfflineCopy {
 
   /**
    * Mode `first`: the check the copy answered goes online in the background at once; its answer settles the entry
-   * (kept as `keptAs`), and a failure leaves it to the next re-screen run.
+   * (kept as `keptAs`), and a failure leaves it to the next re-screen run. A kept check beyond MAX_BACKGROUND_CHECKS
+   * in flight is left to that run too.
    */
   checkInBackground(entry: RescreenEntry, keptAs: string | undefined): void {
+    // The breaker would refuse it at once: it is kept (or not) as it would be then, for the run on the next sign of a
+    // link, and nothing is asked meanwhile.
+    if (this.#deps.refusesNow()) return;
+    // Checks the copy answers at once come faster than a slow or dying link fails them: unbounded, a burst queued
+    // thousands of requests before the breaker heard of a failure. One not kept has only this chance: it goes.
+    if (keptAs !== undefined && this.#background >= MAX_BACKGROUND_CHECKS) return;
+    this.#background++;
     if (keptAs !== undefined) this.#inFlight.add(keptAs);
     const done = () => {
+      this.#background--;
       if (keptAs !== undefined) this.#inFlight.delete(keptAs);
     };
     this.#deps.checkOnline(entry).then(

@@ -1,5 +1,6 @@
 import type { AuditEvent } from '../audit/index';
 import type { Logger, LogLevel } from '../logging/logger';
+import type { ConfirmationPriority } from '../queries/confirmation';
 import type { QueryContext, Source } from '../queries/types';
 import type { ResilienceOptions } from '../resilience/index';
 import type { Transport } from '../transport/types';
@@ -83,7 +84,48 @@ export interface ClientOptions extends ResilienceOptions {
    * @example telemetry: openTelemetry({ tracerProvider, meterProvider })
    */
   telemetry?: ClientObserver;
+  /**
+   * Deadlines and polling of hit confirmations (see {@link ConfirmationSettings}).
+   * @default 10 minutes for URGENT, 60 for ROUTINE; a first look after 2 seconds, then less often, up to a minute
+   */
+  confirmations?: ConfirmationSettings;
 }
+
+/**
+ * How a client follows a confirmation request (`client.requestConfirmation`). The deadlines are your procedure's, as
+ * NCIC's are: when one passes with no answer, the next request is sent (at most three), then the confirmation is
+ * `EXPIRED`.
+ * @example
+ * ```ts
+ * createClient({ ..., confirmations: { deadlinesMs: { URGENT: 5 * 60_000 }, pollIntervalMs: 5000 } });
+ * ```
+ */
+export interface ConfirmationSettings {
+  /**
+   * How long the owner has to answer one request, by priority, counted from when the gateway accepted it. When the
+   * gateway's own `dueAt` comes first, that one is kept. From 1 second to 24 hours.
+   * @unit milliseconds
+   * @default { URGENT: 600000, ROUTINE: 3600000 }
+   */
+  deadlinesMs?: Partial<Record<ConfirmationPriority, number>>;
+  /**
+   * The first wait between two looks at a pending request; each look that finds it pending doubles it, up to
+   * `maxPollIntervalMs`. A gateway's `retry-after` is honoured when longer. From 100 milliseconds to 10 minutes.
+   * @unit milliseconds
+   * @default 2000
+   */
+  pollIntervalMs?: number;
+  /**
+   * The longest wait between two looks the client chooses itself (a `retry-after` may ask for longer, never past the
+   * deadline). From `pollIntervalMs` to 1 hour.
+   * @unit milliseconds
+   * @default 60000
+   */
+  maxPollIntervalMs?: number;
+}
+
+/** Options of a read that is not a check (`fetchRecord`, `resumeConfirmation`, a confirmation's `refresh`). */
+export type ReadOptions = Omit<CallOptions, 'sources'>;
 
 /**
  * Options every call accepts.

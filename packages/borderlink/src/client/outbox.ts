@@ -4,6 +4,7 @@
 // local "delivered" mark) is stored once.
 import type { BorderlinkError } from '../errors/index';
 import type { OutboxEntry, OutboxStore } from '../stores/types';
+import { checkPendingOptions } from './check-options';
 import { isRefusal } from './offline';
 
 /**
@@ -22,7 +23,10 @@ import { isRefusal } from './offline';
 export interface OutboxOptions {
   /** Where queued writes are kept: `store.outbox` of `openOfflineStore()`, or your own {@link OutboxStore}. */
   store: OutboxStore;
-  /** How often the queue is replayed while it holds writes (also after every write the gateway took). @unit milliseconds @default 30000 */
+  /**
+   * How often the queue is replayed while it holds writes (also after every write the gateway took): from a second to
+   * a day. @unit milliseconds @default 30000
+   */
   flushIntervalMs?: number;
 }
 
@@ -71,10 +75,34 @@ export interface RejectedEvent {
   code: string;
 }
 
+/** Options of `client.outbox.pending()`. */
+export interface PendingOptions {
+  /** The most writes listed, 1 to 10,000. @default 1000 */
+  limit?: number;
+  /**
+   * The idempotency key of the last write of the page before: the list goes on after it.
+   * @default the start of the queue
+   */
+  after?: string;
+}
+
 /** The outbox as the client shows it. */
 export interface OutboxHandle {
-  /** Queued writes not yet delivered nor rejected, oldest first. */
-  pending(): PendingWrite[];
+  /**
+   * Queued writes not yet delivered nor rejected, oldest first: a page of at most `limit` (1,000 unless given). A
+   * longer queue is read page by page, each from the key of the last write of the one before; `pendingCount()` says
+   * how many wait in all.
+   * @throws {ConfigError} for options it refuses, named.
+   * @example
+   * ```ts
+   * for (let page = outbox.pending(); page.length > 0; page = outbox.pending({ after: page.at(-1)!.idempotencyKey })) {
+   *   for (const write of page) console.log(write.idempotencyKey, write.queuedAt);
+   * }
+   * ```
+   */
+  pending(options?: PendingOptions): PendingWrite[];
+  /** How many writes wait in the queue, not yet delivered nor rejected. */
+  pendingCount(): number;
   /** Replays the queue now, in order, until it is empty or the gateway cannot be reached; resolves with how many left it. */
   flush(): Promise<{ delivered: number; rejected: number; pending: number }>;
 }
@@ -129,13 +157,18 @@ export class Outbox implements OutboxHandle {
     return { status: 'QUEUED', idempotencyKey: entry.idempotencyKey, queuedAt: new Date(queuedAt).toISOString(), reason };
   }
 
-  pending(): PendingWrite[] {
-    return this.#store.pending().map((e) => ({
+  pending(options?: PendingOptions): PendingWrite[] {
+    const { limit, after } = checkPendingOptions(options);
+    return this.#store.pending(limit, after).map((e) => ({
       idempotencyKey: e.idempotencyKey,
       kind: e.kind,
       queuedAt: new Date(e.queuedAt).toISOString(),
       attempts: e.attempts,
     }));
+  }
+
+  pendingCount(): number {
+    return this.#store.pendingCount();
   }
 
   /** The gateway took a write: the link is back, so replay what waits. Never throws: a store that fails is met by the replay. */
@@ -189,7 +222,7 @@ export class Outbox implements OutboxHandle {
       this.#schedule(this.#intervalMs);
       break;
     }
-    return { delivered, rejected, pending: this.#store.pending().length };
+    return { delivered, rejected, pending: this.#store.pendingCount() };
   }
 
   #schedule(ms: number): void {

@@ -136,58 +136,85 @@ export class ReadPath {
    * One check, audited: `subjectsOf` gives the subjects, or (for an MRZ) the subjects and the sources they cannot be
    * asked in. `scope` is the method, for option errors.
    */
-  async checkOne(
+  checkOne(
     scope: string,
     subjectsOf: () => Subject[] | MrzSearch,
     options: CallOptions | undefined,
     requestSources?: Source[],
   ): Promise<CheckResult> {
+    // Written with promises rather than async and await: each await and each async function is one more promise and
+    // one more turn of the microtask queue per check.
     const started = performance.now();
-    // From here on the call's options are the ones read and checked once (a getter is not asked again).
-    const checked = checkCallOptions(scope, options, this.#resilience) ?? this.#noOptions;
-    this.#deps.assertOpen();
-    const search = subjectsOf();
-    const { contextFor, recorder } = this.#deps;
-    const sources = requestSources ?? checked.sources;
-    const prepared = Array.isArray(search)
-      ? prepareCheck(contextFor, search, sources, checked.context)
-      : prepareCheck(contextFor, search.subjects, sources, checked.context, search.notAsked);
+    let checked: CheckedCallOptions;
+    let prepared: PreparedCheck;
+    try {
+      // From here on the call's options are the ones read and checked once (a getter is not asked again).
+      checked = checkCallOptions(scope, options, this.#resilience) ?? this.#noOptions;
+      this.#deps.assertOpen();
+      const search = subjectsOf();
+      const { contextFor } = this.#deps;
+      const sources = requestSources ?? checked.sources;
+      prepared = Array.isArray(search)
+        ? prepareCheck(contextFor, search, sources, checked.context)
+        : prepareCheck(contextFor, search.subjects, sources, checked.context, search.notAsked);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const { recorder } = this.#deps;
     // A batched call answered by the gateway takes the id of the request that carried it: its own is made only when it
     // is answered from the cache or the offline copy, or fails (a UUID per call was a measurable share of a batched check).
     let requestId = this.#batcher === undefined ? randomUUID() : '';
-    try {
-      // Validated input comes out of zod in schema order, so equal queries give equal text.
-      const itemText = checkItemText(prepared.subjects, prepared.sources);
-      // Cache keys are keyed hashes: a cache outlives the request. The in-flight table may use the body itself, which
-      // is in memory exactly as long as its entry.
-      const cacheKey = this.cache !== undefined ? memoryKey(recorder.memoryKeySecret, this.#contextKeyText(prepared.context) + itemText) : undefined;
-      // A hit is answered without a promise of its own, and without the request's text: the cached path is synchronous
-      // up to the caller's await.
-      const hit = this.#hit(prepared, cacheKey, requestId, started);
-      let result: CheckResult;
-      if (hit !== undefined) result = hit;
-      else {
-        const batcher = this.#batcher;
-        let online: () => Promise<CheckResult>;
-        if (batcher !== undefined) {
-          const contextText = contextJson(prepared.context);
-          online = () => this.#batched(batcher, prepared, checked, started, contextText, itemText, cacheKey);
-        } else {
-          const bodyText = singleCheckText(contextJson(prepared.context), itemText);
-          const key = cacheKey ?? (this.#dedupe !== undefined ? bodyText : undefined);
-          online = () => this.#check(prepared, requestId, checked, started, bodyText, key);
-        }
-        const offline = this.#deps.offline;
-        // An answer from the copy is this call's own: it carries an id of its own even when batched.
-        result = offline === undefined ? await online() : await this.#withCopy(offline, prepared, (requestId ||= randomUUID()), started, online);
-      }
-      recorder.audit('CHECK', prepared, { requestId, result });
-      return result;
-    } catch (err) {
+    const failed = (err: unknown): never => {
       const error = recorder.failed(err, requestId || (requestId = randomUUID()), started);
       // A batched call's event names the request that carried it, as its error does (its own id when none did).
       recorder.audit('CHECK', prepared, { requestId: this.#batcher === undefined ? requestId : (error.requestId ?? requestId), error });
       throw error;
+    };
+    // What an answer from the gateway (or the copy) goes through: its audit event, or the failure's.
+    const answered = (result: CheckResult): CheckResult => {
+      try {
+        recorder.audit('CHECK', prepared, { requestId, result });
+        return result;
+      } catch (err) {
+        return failed(err);
+      }
+    };
+    try {
+      // Validated input comes out of zod in schema order, so equal queries give equal text.
+      const itemText = checkItemText(prepared.subjects, prepared.sources);
+      // Cache keys are keyed hashes: a cache outlives the request. The in-flight table may use the check's own text,
+      // which is in memory exactly as long as its entry: the item's text under its context's (see Deduper.run).
+      const cacheKey = this.cache !== undefined ? memoryKey(recorder.memoryKeySecret, this.#contextKeyText(prepared.context) + itemText) : undefined;
+      // A hit is answered without a promise of its own, and without the request's text: the cached path is synchronous
+      // up to the caller's await.
+      const hit = this.#hit(prepared, cacheKey, requestId, started);
+      if (hit !== undefined) {
+        recorder.audit('CHECK', prepared, { requestId, result: hit });
+        return Promise.resolve(hit);
+      }
+      const batcher = this.#batcher;
+      let online: () => Promise<CheckResult>;
+      // The request's text is made when it is sent: a check the offline copy answers at once never needs it.
+      if (batcher !== undefined) online = () => this.#batched(batcher, prepared, checked, started, contextJson(prepared.context), itemText, cacheKey);
+      else {
+        online = () => {
+          const contextText = contextJson(prepared.context);
+          const bodyText = singleCheckText(contextText, itemText);
+          const key = cacheKey ?? (this.#dedupe !== undefined ? itemText : undefined);
+          const keyScope = cacheKey === undefined ? contextText : undefined;
+          return this.#check(prepared, requestId, checked, started, bodyText, key, keyScope);
+        };
+      }
+      const offline = this.#deps.offline;
+      // An answer from the copy is this call's own: it carries an id of its own even when batched.
+      const result = offline === undefined ? online() : this.#withCopy(offline, prepared, (requestId ||= randomUUID()), started, online);
+      return result.then(answered, failed);
+    } catch (err) {
+      try {
+        return failed(err);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     }
   }
 
@@ -198,8 +225,9 @@ export class ReadPath {
    */
   async #withCopy(offline: OfflineCopy, prepared: PreparedCheck, requestId: string, started: number, online: () => Promise<CheckResult>): Promise<CheckResult> {
     if (offline.options.mode === 'first') {
-      const { result, keptAs } = offline.answer(prepared, requestId, started, 'OFFLINE_FIRST');
+      const result = offline.result(prepared, requestId, started, 'OFFLINE_FIRST');
       if (OfflineCopy.isComplete(result)) {
+        const keptAs = await offline.keep(prepared, requestId, result);
         // The online check that follows is a query of its own: its own request id and its own audit event (RESCREEN).
         const entry: RescreenEntry = {
           id: keptAs ?? '',
@@ -213,15 +241,16 @@ export class ReadPath {
         offline.checkInBackground(entry, keptAs);
         return result;
       }
-      if (keptAs !== undefined) offline.forget(keptAs);
     }
+    // The breaker would refuse the check at once: the copy answers as it would then, without the request being built.
+    if (this.#executor.refusesNow?.() === true) return offline.answer(prepared, requestId, started, 'CIRCUIT_OPEN');
     try {
       const result = await online();
       offline.linkUp();
       return result;
     } catch (err) {
       if (!gatewayUnreachable(err)) throw err;
-      return offline.answer(prepared, requestId, started, (err as BorderlinkError).code).result;
+      return offline.answer(prepared, requestId, started, (err as BorderlinkError).code);
     }
   }
 
@@ -301,13 +330,14 @@ export class ReadPath {
   }
 
   /** One check of one item that the cache did not answer: joined to an identical check in flight, or sent. */
-  async #check(
+  #check(
     prepared: PreparedCheck,
     requestId: string,
     options: CheckedCallOptions,
     started: number,
     bodyText: string,
     key: string | undefined,
+    keyScope?: string,
   ): Promise<CheckResult> {
     const cache = this.cache;
     const dedupe = this.#dedupe;
@@ -321,22 +351,22 @@ export class ReadPath {
         .execute<CheckAnswer>(checkRequest(bodyText, requestId, SINGLE_ITEM, timing, signal ?? callSignal, 'fails-request', now))
         .then((o) => ({ item: o.value.byItem.get('1')!, response: o.value.response, attempts: o.attempts, requestId }));
     // A check that joined another's request answers with that request's x-request-id: it is the one the gateway saw.
-    const carried =
-      dedupe !== undefined && key !== undefined
-        ? await dedupe.run(key, send, callSignal, deadlineAt)
-        : await send();
-    // The client's own id: the gateway's body id is its own field, checked, and never goes into the audit trail.
-    // A request's answer is built for it alone (readCheckAnswer makes new objects): it needs a copy only when it went to
-    // more than one call joined in the in-flight table.
-    const item = dedupe !== undefined && dedupe.isShared(carried) ? ownCopy(carried.item) : carried.item;
-    const result = buildCheckResult(
-      item,
-      prepared.sources,
-      { requestId: carried.requestId, attempts: carried.attempts, durationMs: Math.round(performance.now() - started) },
-      carried.response,
-    );
-    if (cache !== undefined && key !== undefined && (this.#writes === undefined || this.#writes.settledSince(epoch))) cache.set(key, result);
-    return finishResult(prepared, result);
+    const sent = dedupe !== undefined && key !== undefined ? dedupe.run(key, send, callSignal, deadlineAt, keyScope) : send();
+    return sent.then((carried) => {
+      // The client's own id: the gateway's body id is its own field, checked, and never goes into the audit trail.
+      // A request's answer is built for it alone (readCheckAnswer makes new objects): it needs a copy only when it went
+      // to more than one call joined in the in-flight table, which marked a shared value before this reaction (registered
+      // after its own) runs.
+      const item = dedupe !== undefined && dedupe.isShared(carried) ? ownCopy(carried.item) : carried.item;
+      const result = buildCheckResult(
+        item,
+        prepared.sources,
+        { requestId: carried.requestId, attempts: carried.attempts, durationMs: Math.round(performance.now() - started) },
+        carried.response,
+      );
+      if (cache !== undefined && key !== undefined && (this.#writes === undefined || this.#writes.settledSince(epoch))) cache.set(key, result);
+      return finishResult(prepared, result);
+    });
   }
 
   /**
@@ -374,10 +404,19 @@ export class ReadPath {
    * (never cached nor joined), and one audit event per row.
    */
   batchHost(prepare: BatchHost['prepare'], finish?: BatchHost['finish']): BatchHost {
-    const { recorder } = this.#deps;
+    const { recorder, offline } = this.#deps;
     return {
       prepare,
       ...(finish !== undefined ? { finish } : {}),
+      // The rows of a request the gateway could not take are answered from the copy, by the rule of a single check.
+      ...(offline !== undefined
+        ? {
+            copy: {
+              fallback: (rows, error, started) => (gatewayUnreachable(error) ? offline.answerRows(rows, started, error.code) : undefined),
+              ...(offline.options.mode === 'first' ? { first: (rows, started) => offline.firstRows(rows, started) } : {}),
+            } satisfies BatchHost['copy'],
+          }
+        : {}),
       send: async (context, rows, options) => {
         const requestId = randomUUID();
         const body = checkRowsText(context, rows);

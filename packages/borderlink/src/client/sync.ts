@@ -1,7 +1,12 @@
 // Keeping the offline copy current: a full snapshot on first use, deltas from the stored cursor afterwards, each
 // applied by the store as one step (a sync cut half way leaves the previous copy), one source at a time, and on a
 // timer when the integrator asks for one.
-import { ProtocolError, type BorderlinkError } from '../errors/index';
+//
+// What the gateway says the copy should become is checked against what it is: a snapshot whose end line would leave
+// the copy with far fewer records than it holds is refused before the store commits it (see `offline.maxShrink`).
+// Its lines are whole and its content hash holds (the reader checks both): what it cannot prove is that the gateway
+// meant it, and a copy emptied by a gateway that lost its data answers NO_HIT where it held hits.
+import { ProtocolError, StoreError, type BorderlinkError } from '../errors/index';
 import type { Source } from '../queries/types';
 import type { OfflineStore, SnapshotChange, SnapshotEnd } from '../stores/types';
 import { checkSyncOptions } from './check-options';
@@ -29,8 +34,12 @@ export interface SyncProgressEvent {
 export interface SyncFailedEvent {
   type: 'syncFailed';
   source: Source;
-  /** The error's code, e.g. `CONNECTION_FAILED`, `PROTOCOL_ERROR`. */
+  /** The error's code, e.g. `CONNECTION_FAILED`, `PROTOCOL_ERROR`, `STORE_SHRINK_REFUSED`. */
   code: string;
+  /** For `STORE_SHRINK_REFUSED`: the records the copy holds. */
+  heldRecords?: number;
+  /** For `STORE_SHRINK_REFUSED`: the records the refused snapshot would have left. */
+  offeredRecords?: number;
 }
 
 /** How one source's sync went. */
@@ -44,6 +53,12 @@ export interface SyncOptions {
   sources?: Source[];
   /** Stops the sync; the source being applied keeps its previous copy. */
   signal?: AbortSignal;
+  /**
+   * Apply the snapshots whatever share of the copy they remove: for a shrink someone confirmed with the gateway's
+   * operator after a `STORE_SHRINK_REFUSED` (see `offline.maxShrink`).
+   * @default false
+   */
+  allowShrink?: boolean;
 }
 
 /** One snapshot request: the lines, or word that the cursor is no longer known (then a full snapshot is taken). @internal */
@@ -59,6 +74,8 @@ const PROGRESS_EVERY = 10_000;
 export interface SyncDeps {
   store: OfflineStore;
   sources: readonly Source[];
+  /** The largest share of a copy's records one sync may remove (`offline.maxShrink`). */
+  maxShrink: number;
   fetch: FetchSnapshot;
   emit(event: SyncEvent | SyncProgressEvent | SyncFailedEvent): void;
   /** A source was synced: the gateway answers, so what waits (re-screening, the outbox) may go. */
@@ -67,10 +84,42 @@ export interface SyncDeps {
   toError(err: unknown): BorderlinkError;
 }
 
+/** What a sync would do to the copy, when it removes more of it than it may. */
+interface Shrink {
+  held: number;
+  offered: number;
+}
+
+/**
+ * The lines, passed on as they come, but for an end line that would leave the copy of `held` records with fewer than
+ * (1 − maxShrink) of them: that one is not passed on, and the lines end in the refusal, so the store keeps the copy.
+ */
+async function* refusingShrink(
+  lines: AsyncIterable<SnapshotChange | SnapshotEnd>,
+  source: Source,
+  held: number,
+  maxShrink: number,
+  refused: (shrink: Shrink) => void,
+): AsyncGenerator<SnapshotChange | SnapshotEnd, void, undefined> {
+  for await (const line of lines) {
+    if (line.op === 'end' && line.recordCount < held * (1 - maxShrink)) {
+      refused({ held, offered: line.recordCount });
+      throw new StoreError(
+        `The ${source} snapshot would leave ${line.recordCount} of the ${held} records the copy holds, more of it gone than offline.maxShrink (${maxShrink}) allows: refused, and the copy stays as it was. Confirm with the gateway's operator, then sync with allowShrink.`,
+        { code: 'STORE_SHRINK_REFUSED' },
+      );
+    }
+    yield line;
+  }
+}
+
 /** Syncs one source: from its cursor, or whole when it has none or the gateway no longer knows it. */
-async function syncSource(deps: SyncDeps, source: Source, signal: AbortSignal | undefined): Promise<SourceSyncResult> {
+async function syncSource(deps: SyncDeps, source: Source, options: SyncOptions): Promise<SourceSyncResult> {
+  const { signal } = options;
+  let shrink: Shrink | undefined;
   try {
-    const since = deps.store.state(source)?.cursor;
+    const held = deps.store.state(source);
+    const since = held?.cursor;
     let answer = await deps.fetch(source, since, signal);
     if (answer.kind === 'cursor-expired') {
       if (since === undefined) throw new ProtocolError('The gateway refused a full snapshot as if it had a cursor');
@@ -80,7 +129,11 @@ async function syncSource(deps: SyncDeps, source: Source, signal: AbortSignal | 
     // A store reports progress as it likes (a line, a batch of lines at a time): an event each time another
     // PROGRESS_EVERY lines have passed since the last one.
     let shown = 0;
-    const end = await deps.store.apply(source, answer.lines, ({ changes }) => {
+    const lines =
+      held === undefined || options.allowShrink === true || deps.maxShrink >= 1
+        ? answer.lines
+        : refusingShrink(answer.lines, source, held.recordCount, deps.maxShrink, (s) => (shrink = s));
+    const end = await deps.store.apply(source, lines, ({ changes }) => {
       if (changes - shown < PROGRESS_EVERY) return;
       shown = changes;
       deps.emit({ type: 'syncProgress', source, changes });
@@ -90,7 +143,7 @@ async function syncSource(deps: SyncDeps, source: Source, signal: AbortSignal | 
     return { source, ok: true, full: end.full, changes: end.changes, recordCount: end.recordCount, dataAsOf: end.dataAsOf };
   } catch (err) {
     const error = deps.toError(err);
-    deps.emit({ type: 'syncFailed', source, code: error.code });
+    deps.emit({ type: 'syncFailed', source, code: error.code, ...(shrink !== undefined ? { heldRecords: shrink.held, offeredRecords: shrink.offered } : {}) });
     return { source, ok: false, error };
   }
 }
@@ -135,7 +188,7 @@ export class Sync {
     const results: SourceSyncResult[] = [];
     for (const source of options.sources ?? this.#deps.sources) {
       if (this.#closed) break;
-      results.push(await syncSource(this.#deps, source, options.signal));
+      results.push(await syncSource(this.#deps, source, options));
     }
     if (results.some((r) => r.ok)) this.#deps.linkUp();
     return results;

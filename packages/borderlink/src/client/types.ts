@@ -4,7 +4,11 @@ import type { CheckResult, DocumentQuery, PersonQuery, Source, Subject, VehicleQ
 import type { DocumentReport, ReportResult, WithdrawalRequest, WithdrawalResult } from '../reports/index';
 import type { BreakerEvent, HedgeEvent, RequestEvent, ResponseEvent, RetryEvent } from '../resilience/index';
 import type { BatchItem, BatchOptions, BatchOutcome } from './batch';
-import type { CallOptions, WriteOptions } from './options';
+import type { CallOptions, ReadOptions, WriteOptions } from './options';
+import type { RecordResult } from '../queries/records';
+import type { ConfirmationRequest } from '../reports/confirmation';
+import type { Confirmation, HitRef } from './confirmations';
+import type { RecordRef } from './records';
 import type { DeliveredEvent, OutboxHandle, QueuedEvent, QueuedWrite, RejectedEvent } from './outbox';
 import type { LateHitEvent } from './offline';
 import type { SourceSyncResult, SyncEvent, SyncFailedEvent, SyncOptions, SyncProgressEvent } from './sync';
@@ -138,6 +142,47 @@ export interface BorderlinkClient<Queues extends boolean = false> {
   reportDocument(report: DocumentReport, options?: WriteOptions): Promise<WriteAnswer<ReportResult, Queues>>;
   /** Withdraws a report (the document was recovered, or reported in error). */
   withdrawReport(request: WithdrawalRequest, options?: WriteOptions): Promise<WriteAnswer<WithdrawalResult, Queues>>;
+  /**
+   * Reads the full record a hit points to (`GET /v1/records/{source}/{recordId}`): an SLTD document with its history,
+   * a TDAWN or NOMINAL notice in full (aliases, physical description, languages, dates), an SMV vehicle's full
+   * description. Read as a hit is: `source` and `recordId` strictly, every other field leniently (`warnings`). The
+   * gateway decides which purposes may read a full record: a refused one is a `PermissionError` of code
+   * `PURPOSE_NOT_ALLOWED` (a `BORDER_CHECK` usually is; read it as `SECOND_LINE` or `INVESTIGATION`). One audit
+   * event (`RECORD`); the record's fields never reach a log.
+   * @example
+   * ```ts
+   * const { record } = await client.fetchRecord(hit, { context: { purpose: 'SECOND_LINE' } });
+   * if (record.source === 'SLTD') for (const entry of record.history ?? []) console.log(entry.at, entry.event, entry.status);
+   * ```
+   */
+  fetchRecord(ref: RecordRef, options?: ReadOptions): Promise<RecordResult>;
+  /**
+   * Asks the country that owns a hit's record to confirm it (`POST /v1/hits/{hitId}/confirmation-requests`), and
+   * returns a {@link Confirmation} that follows the answer: `wait()` until it is final, `refresh()` to look once.
+   * When a request's deadline passes with no answer (by default 10 minutes for `URGENT`, 60 for `ROUTINE`:
+   * `confirmations.deadlinesMs`), the next is sent, at most three, then the confirmation is `EXPIRED`. A write:
+   * each request has one idempotency key on every retry (`options.idempotencyKey` for the first), and every error
+   * of it says which key (`err.idempotencyKey`) and whether the gateway may have it (`err.mayHaveBeenStored`). One
+   * audit event (`CONFIRMATION_REQUEST`) per request; the `reason` is in none of them.
+   * @example
+   * ```ts
+   * const confirmation = await client.requestConfirmation(hit, { priority: 'URGENT', reason: 'Holder held at lane 7' });
+   * saveWithCase(confirmation.confirmationId);
+   * if ((await confirmation.wait()) === 'CONFIRMED') showInstructions(confirmation.response?.instructions);
+   * ```
+   */
+  requestConfirmation(hit: HitRef, request: ConfirmationRequest, options?: WriteOptions): Promise<Confirmation>;
+  /**
+   * Takes up a confirmation again from the `confirmationId` of its latest request (after a restart of your
+   * application): one look, then a {@link Confirmation} as if this client had made it. The next request, when one is
+   * due, goes under a key derived from the one that lapsed, so a renewal cut by a crash is not sent twice.
+   * @example
+   * ```ts
+   * const confirmation = await client.resumeConfirmation(savedCase.confirmationId);
+   * await confirmation.wait();
+   * ```
+   */
+  resumeConfirmation(confirmationId: string, options?: ReadOptions): Promise<Confirmation>;
   /** The durable outbox, when the client was created with one (`outbox` option); `undefined` otherwise. */
   readonly outbox: Queues extends true ? OutboxHandle : OutboxHandle | undefined;
   /** The offline copy, when the client was created with one (`offline` option); `undefined` otherwise. */

@@ -45,9 +45,9 @@ type ResponseSchema = typeof reportResponseSchema | typeof withdrawalResponseSch
 
 /**
  * Every write error says which key it was sent under and whether it may have been stored: the executor sets
- * `mayHaveBeenStored` for what it sent; anything refused before sending was not stored.
+ * `mayHaveBeenStored` for what it sent; anything refused before sending was not stored. @internal
  */
-function writeError(err: unknown, idempotencyKey: string): unknown {
+export function writeError(err: unknown, idempotencyKey: string): unknown {
   if (!(err instanceof BorderlinkError)) return err;
   err.idempotencyKey = idempotencyKey;
   err.mayHaveBeenStored ??= false;

@@ -121,7 +121,7 @@ export class BorderlinkError extends Error {
 }
 
 /** Codes of {@link InputError}. */
-export type InputErrorCode = 'INVALID_INPUT' | 'INVALID_MRZ' | 'INVALID_REQUEST' | 'TOO_MANY_ITEMS';
+export type InputErrorCode = 'INVALID_INPUT' | 'INVALID_MRZ' | 'INVALID_EDIFACT' | 'INVALID_REQUEST' | 'TOO_MANY_ITEMS';
 
 /**
  * The input was refused, before sending (validation) or by the gateway (400, 413). `issues` names each bad field by
@@ -164,11 +164,18 @@ export class AuthenticationError extends BorderlinkError {
   }
 }
 
-/** The authority or operator may not do this (HTTP 403); `NOT_ISSUER` when reporting a document another state issued. */
+/** Codes of {@link PermissionError}. */
+export type PermissionErrorCode = 'FORBIDDEN' | 'NOT_ISSUER' | 'PURPOSE_NOT_ALLOWED';
+
+/**
+ * The authority or operator may not do this (HTTP 403). `NOT_ISSUER` when reporting a document another state issued;
+ * `PURPOSE_NOT_ALLOWED` when the gateway does not allow the request for the context's `purpose` (a full record read
+ * for a `BORDER_CHECK`): ask again with the purpose the work really has (`SECOND_LINE`, `INVESTIGATION`).
+ */
 export class PermissionError extends BorderlinkError {
   static override readonly brand: string = 'PermissionError';
-  override readonly code: 'FORBIDDEN' | 'NOT_ISSUER';
-  constructor(message: string, options: BorderlinkErrorOptions & { code?: 'FORBIDDEN' | 'NOT_ISSUER' } = {}) {
+  override readonly code: PermissionErrorCode;
+  constructor(message: string, options: BorderlinkErrorOptions & { code?: PermissionErrorCode } = {}) {
     super(options.code ?? 'FORBIDDEN', message, false, { status: 403, ...options });
     this.code = options.code ?? 'FORBIDDEN';
   }
@@ -286,19 +293,21 @@ export class CircuitOpenError extends BorderlinkError {
 }
 
 /** Codes of {@link StoreError}. */
-export type StoreErrorCode = 'STORE_BUSY' | 'STORE_UNREADABLE' | 'STORE_FAILED';
+export type StoreErrorCode = 'STORE_BUSY' | 'STORE_UNREADABLE' | 'STORE_FAILED' | 'STORE_SHRINK_REFUSED';
 
 /**
  * A store on disk (the offline copy, the outbox) could not do what was asked. `STORE_BUSY`: another sync of the same
  * source is running, in this process or another (retryable later); `STORE_UNREADABLE`: a record or entry the store
  * holds does not open under its keys, so the file was changed or damaged and cannot answer for it (not retryable);
- * `STORE_FAILED`: SQLite failed (disk full, an I/O error, the file locked by another process past the timeout).
+ * `STORE_FAILED`: SQLite failed (disk full, an I/O error, the file locked by another process past the timeout);
+ * `STORE_SHRINK_REFUSED`: a snapshot would have removed more of the copy than `offline.maxShrink` allows, so it was
+ * not applied (not retryable: the same answer would be refused again; sync with `allowShrink` once it is confirmed).
  */
 export class StoreError extends BorderlinkError {
   static override readonly brand: string = 'StoreError';
   override readonly code: StoreErrorCode;
   constructor(message: string, options: BorderlinkErrorOptions & { code: StoreErrorCode }) {
-    super(options.code, message, options.code !== 'STORE_UNREADABLE', options);
+    super(options.code, message, options.code !== 'STORE_UNREADABLE' && options.code !== 'STORE_SHRINK_REFUSED', options);
     this.code = options.code;
   }
 }

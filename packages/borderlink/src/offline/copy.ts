@@ -5,9 +5,10 @@ import type { Source } from '../queries/types';
 import { SOURCES } from '../queries/values';
 import { offlineKeysOf } from '../stores/keys';
 import type { ApplyProgress, OfflineRecord, SnapshotChange, SnapshotEnd, SourceState } from '../stores/types';
-import { HASH_BYTES, type StoreKeys } from './crypto';
+import { HASH_BYTES, type SealedRows, type StagedLines, type StoreKeys } from './crypto';
 import type { SqliteDatabase, SqliteStatement } from './driver';
-import { readLine, snapshotMismatch } from './records';
+import { LineBatch, readLine, snapshotMismatch } from './records';
+import { RowSealer } from './sealer';
 import { COPY_IDS, createLookupView, createStaging, lookupView, tableSet, tableSetOf, type TableSet } from './schema';
 import { endWriter, startWriter, writerAlive } from './writers';
 
@@ -21,14 +22,9 @@ const STAGE_BATCH = 4096;
 const MERGE_BATCH = 16_384;
 /** Dead versions removed per transaction when they are collected (about 30 µs each: a short hold of the event loop). */
 const COLLECT_BATCH = 2048;
+/** Rows a staging statement appends at once. */
+const ROWS_PER_INSERT = 16;
 const NO_KEYS = Buffer.alloc(0);
-
-/** One staged line: a version to add (`payload`), or a record to remove (`payload` null). */
-interface StagedRow {
-  rid: Buffer;
-  keys: Buffer;
-  payload: Buffer | null;
-}
 
 interface CopyRow {
   epoch: number | null;
@@ -80,6 +76,22 @@ function* keyChunks(keys: Uint8Array): Generator<Uint8Array> {
   for (let at = 0; at + HASH_BYTES <= keys.length; at += HASH_BYTES) yield keys.subarray(at, at + HASH_BYTES);
 }
 
+interface StateRow {
+  source: Source;
+  cursor: string;
+  data_as_of: string;
+  synced_at: string;
+  record_count: number;
+}
+
+const stateOf = (row: StateRow): SourceState => ({
+  source: row.source,
+  cursor: row.cursor,
+  dataAsOf: row.data_as_of,
+  syncedAt: row.synced_at,
+  recordCount: row.record_count,
+});
+
 /** The offline copy on one connection. @internal */
 export class OfflineCopy {
   readonly #db: SqliteDatabase;
@@ -95,12 +107,14 @@ export class OfflineCopy {
   readonly #collecting = new Map<number, Promise<void>>();
   readonly #copyRow: SqliteStatement;
   readonly #states: SqliteStatement;
+  readonly #state: SqliteStatement;
 
   constructor(db: SqliteDatabase, keys: StoreKeys) {
     this.#db = db;
     this.#keys = keys;
     this.#copyRow = db.prepare('SELECT epoch, gen, max_id, cursor, data_as_of, synced_at, record_count, writer, writer_beat FROM copies WHERE id = ?');
     this.#states = db.prepare('SELECT source, cursor, data_as_of, synced_at, record_count FROM copies WHERE epoch IS NOT NULL ORDER BY id');
+    this.#state = db.prepare('SELECT source, cursor, data_as_of, synced_at, record_count FROM copies WHERE id = ? AND epoch IS NOT NULL');
   }
 
   lookup(source: Source, key: string): OfflineRecord[] {
@@ -125,18 +139,13 @@ export class OfflineCopy {
   }
 
   state(source: Source): SourceState | undefined {
-    copyIdOf(source);
-    return this.inventory().find((s) => s.source === source);
+    // Read once per source of every check answered from the copy: one row, not the inventory.
+    const row = this.#state.get(copyIdOf(source)) as StateRow | undefined;
+    return row === undefined ? undefined : stateOf(row);
   }
 
   inventory(): SourceState[] {
-    return (this.#states.all() as { source: Source; cursor: string; data_as_of: string; synced_at: string; record_count: number }[]).map((row) => ({
-      source: row.source,
-      cursor: row.cursor,
-      dataAsOf: row.data_as_of,
-      syncedAt: row.synced_at,
-      recordCount: row.record_count,
-    }));
+    return (this.#states.all() as StateRow[]).map(stateOf);
   }
 
   async apply(source: Source, lines: AsyncIterable<SnapshotChange | SnapshotEnd>, onProgress?: (progress: ApplyProgress) => void): Promise<SnapshotEnd> {
@@ -210,7 +219,10 @@ export class OfflineCopy {
     }).immediate();
   }
 
-  /** Reads the lines into the staged set, in short transactions; nothing of it is visible to a lookup. */
+  /**
+   * Reads the lines into the staged set, in short transactions; nothing of it is visible to a lookup. From the second
+   * batch on the lines are hashed and sealed in a worker thread (sealer.ts), a batch ahead of the writes here.
+   */
   async #stage(
     t: TableSet,
     source: Source,
@@ -219,50 +231,103 @@ export class OfflineCopy {
     writer: string,
     born: number,
   ): Promise<Staged> {
-    const insert = this.#db.prepare(`INSERT INTO ${t.versions} (rid, born, keys, payload) VALUES (?, ?, ?, ?)`);
-    const beat = this.#db.prepare('UPDATE staging SET beat = ? WHERE tbl = ? AND writer = ?');
-    const write = this.#db.transaction((rows: StagedRow[]) => {
-      if (beat.run(Date.now(), t.n, writer).changes !== 1) throw busy(source, 'another process took over its sync');
-      for (const row of rows) insert.run(row.rid, born, row.keys, row.payload);
-    });
+    const write = this.#stagedWriter(t, source, writer, born);
+    const sealer = new RowSealer(this.#keys);
     let end: SnapshotEnd | undefined;
     let changes = 0;
     let upserts = 0;
     let deletes = 0;
     let maxKeys = 0;
     let line = 0;
-    let batch: StagedRow[] = [];
-    for await (const value of lines) {
-      line += 1;
-      if (end !== undefined) throw new ProtocolError(`The ${source} snapshot broke the protocol at line ${line}: a line after the end line`);
-      const change = readLine(value, source, line);
-      if (change.op === 'end') {
-        end = change;
-        continue;
+    let written = 0;
+    let batches = 0;
+    let batch = new LineBatch(source, STAGE_BATCH);
+    // The batch the worker is sealing, written once the next one is handed to it.
+    let sealing: Promise<SealedRows> | undefined;
+    const writeRows = async (rows: SealedRows): Promise<void> => {
+      written += this.#relaxed(() => write(rows));
+      onProgress?.({ source, changes: written });
+      await yieldToLoop();
+    };
+    // `more`: lines may follow. The first batch is sealed here; once it is full the worker starts, and warms up while
+    // the next one is read (a small snapshot never starts it).
+    const hand = async (lines: StagedLines, more: boolean): Promise<void> => {
+      const rows = sealer.seal(lines);
+      if (++batches === 1 && more) sealer.offload();
+      // Awaited in turn; an apply that fails first must not leave it rejected unheard.
+      if (rows instanceof Promise) rows.catch(() => undefined);
+      const before = sealing;
+      sealing = undefined;
+      if (before !== undefined) await writeRows(await before);
+      if (rows instanceof Promise) sealing = rows;
+      else await writeRows(rows);
+    };
+    try {
+      for await (const value of lines) {
+        line += 1;
+        if (end !== undefined) throw new ProtocolError(`The ${source} snapshot broke the protocol at line ${line}: a line after the end line`);
+        const change = readLine(value, source, line);
+        if (change.op === 'end') {
+          end = change;
+          continue;
+        }
+        changes += 1;
+        if (change.op === 'upsert') upserts += 1;
+        else deletes += 1;
+        batch.add(change);
+        if (batch.full) {
+          if (batch.maxKeys > maxKeys) maxKeys = batch.maxKeys;
+          await hand(batch.lines(), true);
+          batch = new LineBatch(source, STAGE_BATCH);
+        }
       }
-      changes += 1;
-      if (change.op === 'upsert') {
-        upserts += 1;
-        const rid = this.#keys.hash(source, `id\u0000${change.record.recordId}`);
-        const keys = offlineKeysOf(change.record);
-        maxKeys = Math.max(maxKeys, keys.length);
-        const hashed = keys.length === 0 ? NO_KEYS : keys.length === 1 ? this.#keys.hash(source, keys[0]!) : Buffer.concat(keys.map((key) => this.#keys.hash(source, key)));
-        batch.push({ rid, keys: hashed, payload: this.#keys.seal('record', rid, JSON.stringify(change.record)) });
-      } else {
-        deletes += 1;
-        batch.push({ rid: this.#keys.hash(source, `id\u0000${change.recordId}`), keys: NO_KEYS, payload: null });
-      }
-      if (batch.length >= STAGE_BATCH) {
-        this.#relaxed(() => write(batch));
-        batch = [];
-        onProgress?.({ source, changes });
-        await yieldToLoop();
-      }
+      if (batch.maxKeys > maxKeys) maxKeys = batch.maxKeys;
+      if (batch.size > 0) await hand(batch.lines(), false);
+      if (sealing !== undefined) await writeRows(await sealing);
+    } finally {
+      await sealer.close();
     }
-    if (batch.length > 0) this.#relaxed(() => write(batch));
     if (end === undefined) throw snapshotMismatch(source, 'it ended before its end line');
     if (end.changes !== changes) throw snapshotMismatch(source, `its end line counts ${end.changes} changes and ${changes} came`);
     return { end, changes, upserts, deletes, maxKeys };
+  }
+
+  /**
+   * The transaction that appends a batch of sealed rows to staged set `t` (several rows per statement: a statement
+   * run costs about as much as the row it writes), after checking `writer` still holds it. Gives the rows written.
+   */
+  #stagedWriter(t: TableSet, source: Source, writer: string, born: number): (rows: SealedRows) => number {
+    const columns = `INSERT INTO ${t.versions} (rid, born, keys, payload) VALUES `;
+    const one = this.#db.prepare(`${columns}(?, ?, ?, ?)`);
+    const many = this.#db.prepare(`${columns}${Array.from({ length: ROWS_PER_INSERT }, () => '(?, ?, ?, ?)').join(', ')}`);
+    const beat = this.#db.prepare('UPDATE staging SET beat = ? WHERE tbl = ? AND writer = ?');
+    const values: unknown[] = new Array<unknown>(4 * ROWS_PER_INSERT);
+    return this.#db.transaction(({ bytes, ends }: SealedRows): number => {
+      if (beat.run(Date.now(), t.n, writer).changes !== 1) throw busy(source, 'another process took over its sync');
+      const all = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const count = ends.length / 3;
+      // Row i's id, keys and payload (null for a delete: a sealed payload is never empty) into values[at…at + 3].
+      const put = (i: number, at: number): void => {
+        const from = i === 0 ? 0 : ends[3 * i - 1]!;
+        const keysAt = ends[3 * i]!;
+        const payloadAt = ends[3 * i + 1]!;
+        const to = ends[3 * i + 2]!;
+        values[at] = all.subarray(from, keysAt);
+        values[at + 1] = born;
+        values[at + 2] = all.subarray(keysAt, payloadAt);
+        values[at + 3] = to === payloadAt ? null : all.subarray(payloadAt, to);
+      };
+      let i = 0;
+      for (; i + ROWS_PER_INSERT <= count; i += ROWS_PER_INSERT) {
+        for (let j = 0; j < ROWS_PER_INSERT; j++) put(i + j, 4 * j);
+        many.run(values);
+      }
+      for (; i < count; i++) {
+        put(i, 0);
+        one.run(values[0], values[1], values[2], values[3]);
+      }
+      return count;
+    });
   }
 
   /** A full snapshot (or a first one): the staged set, indexed, becomes the copy. */

@@ -11,6 +11,8 @@ export type SqliteDatabaseConstructor = typeof BetterSqlite3;
 export type SqliteDatabase = BetterSqlite3.Database;
 /** A prepared better-sqlite3 statement. @internal */
 export type SqliteStatement = BetterSqlite3.Statement<unknown[], unknown>;
+/** A better-sqlite3 transaction function. @internal */
+export type SqliteTransaction<F extends (...args: never[]) => unknown> = BetterSqlite3.Transaction<F>;
 
 /** What to tell a user who has not installed the driver. */
 export const INSTALL_HINT = 'npm install better-sqlite3@12';

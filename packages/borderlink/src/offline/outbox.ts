@@ -9,6 +9,8 @@ import type { SqliteDatabase, SqliteStatement } from './driver';
 
 /** How many queued writes `pending()` lists when no limit is given. */
 export const DEFAULT_PENDING_LIMIT = 1000;
+/** The most one page of `pending()` holds: each is opened, its body held in memory. */
+export const MAX_PENDING_LIMIT = 10_000;
 
 const KINDS: readonly OutboxEntry['kind'][] = ['report', 'withdrawal'];
 const refuse = (path: string, message: string) => new InputError(`${path} ${message}`, [{ path, message }]);
@@ -33,6 +35,9 @@ export class SqliteOutbox implements OutboxStore {
   readonly #queued: SqliteStatement;
   readonly #requeue: (ikey: Buffer, queuedAt: number, sealed: Sealed) => void;
   readonly #pending: SqliteStatement;
+  readonly #pendingAfter: SqliteStatement;
+  readonly #seqOf: SqliteStatement;
+  readonly #count: SqliteStatement;
   readonly #attempted: SqliteStatement;
   readonly #leave: SqliteStatement;
   readonly #guard: <T>(work: () => T) => T;
@@ -53,6 +58,10 @@ export class SqliteOutbox implements OutboxStore {
       this.#insert.run(ikey, queuedAt, this.#keys.seal('outbox', ikey, JSON.stringify(sealed)));
     });
     this.#pending = db.prepare("SELECT ikey, queued_at, attempts, payload FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?").raw();
+    this.#pendingAfter = db.prepare("SELECT ikey, queued_at, attempts, payload FROM outbox WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?").raw();
+    // A key that left the queue keeps its row (and its place) until it is queued again: a page may end on it.
+    this.#seqOf = db.prepare('SELECT seq FROM outbox WHERE ikey = ?').pluck();
+    this.#count = db.prepare("SELECT count(*) FROM outbox WHERE state = 'pending'").pluck();
     this.#attempted = db.prepare("UPDATE outbox SET attempts = attempts + 1 WHERE ikey = ? AND state = 'pending'");
     this.#leave = db.prepare("UPDATE outbox SET state = ?, payload = ? WHERE ikey = ? AND state = 'pending'");
   }
@@ -74,14 +83,25 @@ export class SqliteOutbox implements OutboxStore {
     });
   }
 
-  pending(limit: number = DEFAULT_PENDING_LIMIT): OutboxEntry[] {
+  pending(limit: number = DEFAULT_PENDING_LIMIT, after?: string): OutboxEntry[] {
     return this.#guard(() => {
-      if (!Number.isSafeInteger(limit) || limit < 1) throw refuse('limit', 'must be a positive integer');
-      return (this.#pending.all(limit) as [Buffer, number, number, Buffer][]).map(([ikey, queuedAt, attempts, payload]) => {
+      if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PENDING_LIMIT) throw refuse('limit', `must be an integer from 1 to ${MAX_PENDING_LIMIT}`);
+      let rows: [Buffer, number, number, Buffer][];
+      if (after === undefined) rows = this.#pending.all(limit) as typeof rows;
+      else {
+        const seq = this.#seqOf.get(this.#ikey(text(after, 'after'))) as number | undefined;
+        if (seq === undefined) throw refuse('after', 'must be the idempotency key of a write this outbox queued');
+        rows = this.#pendingAfter.all(seq, limit) as typeof rows;
+      }
+      return rows.map(([ikey, queuedAt, attempts, payload]) => {
         const sealed = this.#open(ikey, payload);
         return { idempotencyKey: sealed.idempotencyKey, kind: sealed.kind, body: sealed.body, path: sealed.path, queuedAt, attempts };
       });
     });
+  }
+
+  pendingCount(): number {
+    return this.#guard(() => this.#count.get() as number);
   }
 
   attempted(idempotencyKey: string): void {

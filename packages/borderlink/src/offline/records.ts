@@ -3,7 +3,9 @@
 // and is sealed as it came. A refusal names the line and the field, never a value.
 import { ProtocolError } from '../errors/index';
 import type { Source } from '../queries/types';
+import { offlineKeysOf } from '../stores/keys';
 import type { OfflineRecord, SnapshotChange, SnapshotEnd } from '../stores/types';
+import { UPSERT_BIT, type StagedLines } from './crypto';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isText = (v: unknown): v is string => typeof v === 'string' && v !== '';
@@ -84,4 +86,72 @@ function readEnd(value: Record<string, unknown>, source: Source, line: number): 
 /** The refusal of a snapshot whose lines do not add up to what its end line says. */
 export function snapshotMismatch(source: Source, problem: string): ProtocolError {
   return new ProtocolError(`The ${source} snapshot was not applied: ${problem}; the copy stays as it was`);
+}
+
+/**
+ * A batch of changes of one source as the store hashes and seals them ({@link StagedLines}): for each, the text its
+ * record id is hashed from (`id` NUL the id), its lookup keys by the one key rule, and an upsert's record as JSON,
+ * written as UTF-8 one after the other into one buffer.
+ * @internal
+ */
+export class LineBatch {
+  readonly #scope: Source;
+  #text: Buffer;
+  #at = 0;
+  #ends: Uint32Array;
+  #fields = 0;
+  readonly #shape: Uint8Array;
+  /** Changes in the batch. */
+  size = 0;
+  /** Most lookup keys of a change in the batch. */
+  maxKeys = 0;
+
+  /** A batch of at most `capacity` changes of `source`. */
+  constructor(source: Source, readonly capacity: number) {
+    this.#scope = source;
+    this.#text = Buffer.allocUnsafeSlow(400 * capacity);
+    this.#ends = new Uint32Array(4 * capacity);
+    this.#shape = new Uint8Array(capacity);
+  }
+
+  get full(): boolean {
+    return this.size >= this.capacity;
+  }
+
+  add(change: SnapshotChange): void {
+    if (change.op === 'delete') {
+      this.#write(`id\u0000${change.recordId}`);
+      this.#shape[this.size++] = 0;
+      return;
+    }
+    const keys = offlineKeysOf(change.record);
+    // A record of protocol v1 has at most two keys (a vehicle's VIN and plate): far from the bits of a shape.
+    if (keys.length > 0x7f) throw new RangeError('a record has more lookup keys than a staged line holds');
+    if (keys.length > this.maxKeys) this.maxKeys = keys.length;
+    this.#write(`id\u0000${change.record.recordId}`);
+    for (const key of keys) this.#write(key);
+    this.#write(JSON.stringify(change.record));
+    this.#shape[this.size++] = UPSERT_BIT | keys.length;
+  }
+
+  /** The batch's lines, as they are now. */
+  lines(): StagedLines {
+    return { scope: this.#scope, text: this.#text.subarray(0, this.#at), ends: this.#ends.subarray(0, this.#fields), shape: this.#shape.subarray(0, this.size) };
+  }
+
+  #write(text: string): void {
+    // A UTF-8 byte per code unit at most three: room for that, so nothing is measured twice.
+    if (this.#at + 3 * text.length > this.#text.length) {
+      const bigger = Buffer.allocUnsafeSlow(2 * (this.#at + 3 * text.length));
+      this.#text.copy(bigger, 0, 0, this.#at);
+      this.#text = bigger;
+    }
+    if (this.#fields === this.#ends.length) {
+      const bigger = new Uint32Array(2 * this.#ends.length);
+      bigger.set(this.#ends);
+      this.#ends = bigger;
+    }
+    this.#at += this.#text.write(text, this.#at, 'utf8');
+    this.#ends[this.#fields++] = this.#at;
+  }
 }

@@ -1,82 +1,214 @@
 // The checks answered from the copy, kept to be sent again online ("delayed hit"). Each entry holds a query and who
-// made it, so it is sealed whole; only when it was made is readable, to find what is due.
+// made it, so it is sealed; only when it was made is readable, to find what is due.
+//
+// The checks kept together (those of one turn of the client's event loop) are sealed together, in one group: sealing
+// costs a cipher set up per payload, several times what writing an entry costs, and checks answered from the copy come
+// in bursts. Each entry is a row of its own (`rescreen`: its group, its place in it, when it was made; its id is
+// `group.place`, the group named at random when it is sealed), so it is handed out and settled alone; a group goes
+// when its last entry does. A settled entry's query stays sealed in its group until then: at most the re-screening
+// window, as a deleted row's bytes stay in SQLite's free pages until they are reused.
+//
+// A group is sealed before it is written, and named then: a store keeps a group in memory, sealed, while another
+// process holds the file's write lock, and its entries' ids are given at once.
 import { randomBytes } from 'node:crypto';
 import { InputError, StoreError } from '../errors/index';
 import type { RescreenEntry } from '../stores/types';
 import type { StoreKeys } from './crypto';
-import type { SqliteDatabase, SqliteStatement } from './driver';
+import type { SqliteDatabase, SqliteStatement, SqliteTransaction } from './driver';
 
 /** The most entries one call to `rescreenDue` hands out. */
 export const MAX_RESCREEN_BATCH = 10_000;
+/** The most entries sealed in one group: a group is opened whole to hand out any of its entries. */
+const GROUP_ENTRIES = 128;
 
 const refuse = (path: string, message: string) => new InputError(`${path} ${message}`, [{ path, message }]);
+const unreadable = () =>
+  new StoreError("A check kept for re-screening does not open under the store's keys: the file was changed or damaged", { code: 'STORE_UNREADABLE' });
+
+/** What a group binds its sealed payload to: its name. */
+const groupKey = (grp: string): Buffer => Buffer.from(`group ${grp}`);
+/** An entry's id: its group's name (12 random bytes, in hex) and its place. */
+const ENTRY_ID = /^([0-9a-f]{24})\.(\d{1,3})$/;
+
+type Kept = Omit<RescreenEntry, 'id'>;
+
+/** An entry's group and place, from its id; `undefined` for text that names no entry. @internal */
+export function entryPlace(id: unknown): [grp: string, place: number] | undefined {
+  const at = typeof id === 'string' ? ENTRY_ID.exec(id) : null;
+  return at === null ? undefined : [at[1]!, Number(at[2])];
+}
+
+/** Checks kept together, sealed and named, as their rows hold them. @internal */
+export interface KeptGroup {
+  readonly grp: string;
+  readonly sealed: Buffer;
+  /** When each entry was made, by its place in the group (epoch ms, whole). */
+  readonly checkedAt: readonly number[];
+  /** The places of entries settled before the group was written: not written. */
+  settled?: Set<number>;
+}
+
+/** The ids of the entries of sealed groups, in order. @internal */
+export function idsOf(groups: readonly KeptGroup[]): string[] {
+  const ids: string[] = [];
+  for (const group of groups) for (let i = 0; i < group.checkedAt.length; i++) ids.push(`${group.grp}.${i}`);
+  return ids;
+}
 
 /** The re-screen queue on one connection. @internal */
 export class RescreenQueue {
+  readonly #db: SqliteDatabase;
   readonly #keys: StoreKeys;
-  readonly #insert: SqliteStatement;
+  readonly #insertGroup: SqliteStatement;
+  readonly #insertEntry: SqliteStatement;
+  readonly #group: SqliteStatement;
   readonly #expire: SqliteStatement;
   readonly #due: SqliteStatement;
   readonly #settle: SqliteStatement;
-
-  readonly #db: SqliteDatabase;
+  readonly #dropGroup: SqliteStatement;
+  readonly #writeAll: SqliteTransaction<(groups: readonly KeptGroup[]) => void>;
+  readonly #removed: SqliteTransaction<(removing: SqliteStatement, ...args: (string | number)[]) => void>;
 
   constructor(db: SqliteDatabase, keys: StoreKeys) {
     this.#db = db;
     this.#keys = keys;
-    this.#insert = db.prepare('INSERT INTO rescreen (id, checked_at, payload) VALUES (?, ?, ?)');
-    this.#expire = db.prepare('DELETE FROM rescreen WHERE checked_at < ?');
-    this.#due = db.prepare('SELECT id, payload FROM rescreen WHERE checked_at >= ? ORDER BY checked_at, seq LIMIT ?').raw();
-    this.#settle = db.prepare('DELETE FROM rescreen WHERE id = ?');
+    this.#insertGroup = db.prepare('INSERT INTO rescreen_groups (grp, payload) VALUES (?, ?)');
+    this.#insertEntry = db.prepare('INSERT INTO rescreen (grp, idx, checked_at) VALUES (?, ?, ?)');
+    this.#group = db.prepare('SELECT payload FROM rescreen_groups WHERE grp = ?').pluck();
+    this.#expire = db.prepare('DELETE FROM rescreen WHERE checked_at < ? RETURNING grp').pluck();
+    this.#due = db.prepare('SELECT grp, idx FROM rescreen WHERE checked_at >= ? ORDER BY checked_at, grp, idx LIMIT ?').raw();
+    this.#settle = db.prepare('DELETE FROM rescreen WHERE grp = ? AND idx = ? RETURNING grp').pluck();
+    this.#dropGroup = db.prepare('DELETE FROM rescreen_groups WHERE grp = ? AND NOT EXISTS (SELECT 1 FROM rescreen WHERE grp = ?)');
+    this.#writeAll = db.transaction((groups: readonly KeptGroup[]) => this.#write(groups));
+    // Entries removed (settled, or past the window), and the groups they leave empty with them.
+    this.#removed = db.transaction((removing: SqliteStatement, ...args: (string | number)[]) => {
+      for (const grp of new Set(removing.all(...args) as string[])) this.#dropGroup.run(grp, grp);
+    });
   }
 
-  keep(entry: Omit<RescreenEntry, 'id'>): string {
-    if (typeof entry !== 'object' || entry === null) throw refuse('entry', 'must be an object');
-    if (typeof entry.checkedAt !== 'number' || !Number.isFinite(entry.checkedAt)) throw refuse('entry.checkedAt', 'must be a time in epoch milliseconds');
-    if (typeof entry.requestId !== 'string') throw refuse('entry.requestId', 'must be a string');
-    for (const name of ['subjects', 'sources', 'offlineHits'] as const) {
-      if (!Array.isArray(entry[name])) throw refuse(`entry.${name}`, 'must be a list');
+  keep(entry: Kept): string {
+    return this.keepMany([entry])[0]!;
+  }
+
+  /** Keeps the entries in one commit, all or none; their ids in order. */
+  keepMany(entries: readonly Kept[]): string[] {
+    const groups = this.seal(entries);
+    this.write(groups);
+    return idsOf(groups);
+  }
+
+  /** Entries checked as input and sealed in groups, named, ready for {@link RescreenQueue.write}. */
+  seal(entries: readonly Kept[]): KeptGroup[] {
+    if (!Array.isArray(entries)) throw refuse('entries', 'must be a list');
+    const kept = entries.map((entry, i) => checked(entry, entries.length === 1 ? 'entry' : `entries[${i}]`));
+    const groups: KeptGroup[] = [];
+    for (let from = 0; from < kept.length; from += GROUP_ENTRIES) {
+      const group = kept.slice(from, from + GROUP_ENTRIES);
+      const grp = randomBytes(12).toString('hex');
+      groups.push({ grp, sealed: this.#keys.seal('rescreen', groupKey(grp), JSON.stringify(group)), checkedAt: group.map((e) => Math.trunc(e.checkedAt)) });
     }
-    if (typeof entry.context !== 'object' || entry.context === null) throw refuse('entry.context', 'must be an object');
-    const id = randomBytes(16).toString('hex');
-    const kept: Omit<RescreenEntry, 'id'> = {
-      requestId: entry.requestId,
-      checkedAt: entry.checkedAt,
-      context: entry.context,
-      subjects: entry.subjects,
-      sources: entry.sources,
-      offlineHits: entry.offlineHits,
-    };
-    const sealed = this.#keys.seal('rescreen', Buffer.from(id), JSON.stringify(kept));
+    return groups;
+  }
+
+  /** Writes sealed groups in one commit, all or none. */
+  write(groups: readonly KeptGroup[]): void {
     // Kept once per check answered offline, so it must not wait for the disk (a full sync costs milliseconds a
     // commit): committed to the WAL, it survives the process being killed; only a power cut before the next full sync
     // (any outbox write, any sync's last step, a checkpoint) can lose it, and never leaves the file broken.
-    if (this.#db.inTransaction) this.#insert.run(id, Math.trunc(entry.checkedAt), sealed);
-    else {
-      this.#db.pragma('synchronous = NORMAL');
-      try {
-        this.#insert.run(id, Math.trunc(entry.checkedAt), sealed);
-      } finally {
-        this.#db.pragma('synchronous = FULL');
+    if (this.#db.inTransaction) return this.#write(groups);
+    // Through pragma() each time, never a prepared statement run again: SQLite applies a setting when its statement
+    // is prepared, so a kept one may change nothing when it runs.
+    this.#db.pragma('synchronous = NORMAL');
+    try {
+      this.#writeAll.immediate(groups);
+    } finally {
+      this.#db.pragma('synchronous = FULL');
+    }
+  }
+
+  #write(groups: readonly KeptGroup[]): void {
+    for (const group of groups) {
+      const settled = group.settled;
+      if (settled !== undefined && settled.size === group.checkedAt.length) continue;
+      this.#insertGroup.run(group.grp, group.sealed);
+      for (let i = 0; i < group.checkedAt.length; i++) {
+        if (settled === undefined || !settled.has(i)) this.#insertEntry.run(group.grp, i, group.checkedAt[i]!);
       }
     }
-    return id;
   }
 
   due(since: number, limit: number): RescreenEntry[] {
     if (typeof since !== 'number' || !Number.isFinite(since)) throw refuse('since', 'must be a time in epoch milliseconds');
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_RESCREEN_BATCH) throw refuse('limit', `must be an integer from 1 to ${MAX_RESCREEN_BATCH}`);
     // Checked before the window: no longer to be re-screened, so not to be kept either.
-    this.#expire.run(Math.trunc(since));
-    return (this.#due.all(Math.trunc(since), limit) as [string, Buffer][]).map(([id, payload]) => {
-      const text = this.#keys.open('rescreen', Buffer.from(id), payload);
-      if (text === undefined) throw new StoreError("A check kept for re-screening does not open under the store's keys: the file was changed or damaged", { code: 'STORE_UNREADABLE' });
-      return { id, ...(JSON.parse(text) as Omit<RescreenEntry, 'id'>) };
+    this.#removed.immediate(this.#expire, Math.trunc(since));
+    const groups = new Map<string, unknown[]>();
+    return (this.#due.all(Math.trunc(since), limit) as [string, number][]).map(([grp, idx]) => {
+      let group = groups.get(grp);
+      if (group === undefined) {
+        const payload = this.#group.get(grp) as Buffer | undefined;
+        const text = payload === undefined ? undefined : this.#keys.open('rescreen', groupKey(grp), payload);
+        const parsed: unknown = text === undefined ? undefined : JSON.parse(text);
+        if (!Array.isArray(parsed)) throw unreadable();
+        groups.set(grp, (group = parsed));
+      }
+      const entry = group[idx] as Kept | undefined;
+      if (typeof entry !== 'object' || entry === null) throw unreadable();
+      return { id: `${grp}.${idx}`, ...entry };
     });
   }
 
   settle(id: string): void {
     if (typeof id !== 'string') throw refuse('id', 'must be a string');
-    this.#settle.run(id);
+    // Ids are `group.place`; any other text names no entry.
+    const at = entryPlace(id);
+    if (at === undefined) return;
+    this.#removed.immediate(this.#settle, at[0], at[1]);
   }
+}
+
+/** An entry as it is kept, checked as input (`path` names it in the error): its fields only. */
+function checked(entry: Kept, path: string): Kept {
+  if (typeof entry !== 'object' || entry === null) throw refuse(path, 'must be an object');
+  if (typeof entry.checkedAt !== 'number' || !Number.isFinite(entry.checkedAt)) throw refuse(`${path}.checkedAt`, 'must be a time in epoch milliseconds');
+  if (typeof entry.requestId !== 'string') throw refuse(`${path}.requestId`, 'must be a string');
+  for (const name of ['subjects', 'sources', 'offlineHits'] as const) {
+    if (!Array.isArray(entry[name])) throw refuse(`${path}.${name}`, 'must be a list');
+  }
+  if (typeof entry.context !== 'object' || entry.context === null) throw refuse(`${path}.context`, 'must be an object');
+  return {
+    requestId: entry.requestId,
+    checkedAt: entry.checkedAt,
+    context: entry.context,
+    subjects: entry.subjects,
+    sources: entry.sources,
+    offlineHits: entry.offlineHits,
+  };
+}
+
+/**
+ * Moves the re-screen queue of a layout 1 file (an entry a row, sealed to a random id of its own) into groups, within
+ * the caller's transaction: each entry opened under its old id and kept again, in the order it was kept, with the time
+ * it was made (`createNew` makes the new tables). An entry that does not open is a StoreError, and the transaction
+ * leaves the file as it was.
+ * @internal
+ */
+export function moveRescreenToGroups(db: SqliteDatabase, keys: StoreKeys, createNew: string): void {
+  db.exec('ALTER TABLE rescreen RENAME TO rescreen_v1; DROP INDEX rescreen_checked;');
+  db.exec(createNew);
+  const page = db.prepare('SELECT seq, id, payload FROM rescreen_v1 WHERE seq > ? ORDER BY seq LIMIT ?').raw();
+  const queue = new RescreenQueue(db, keys);
+  for (let after = 0; ; ) {
+    const rows = page.all(after, GROUP_ENTRIES) as [number, string, Buffer][];
+    if (rows.length === 0) break;
+    queue.keepMany(
+      rows.map(([, id, payload]) => {
+        const text = keys.open('rescreen', Buffer.from(id), payload);
+        if (text === undefined) throw unreadable();
+        return JSON.parse(text) as Kept;
+      }),
+    );
+    after = rows[rows.length - 1]![0];
+  }
+  db.exec('DROP TABLE rescreen_v1');
 }

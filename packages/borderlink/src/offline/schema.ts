@@ -12,11 +12,26 @@
 import type { Source } from '../queries/types';
 import { SOURCES } from '../queries/values';
 
-/** The layout version this code writes and reads. A file with a higher one was written by a newer borderlink. */
-export const SCHEMA_VERSION = 1;
+/**
+ * The layout version this code writes and reads. A file with a higher one was written by a newer borderlink; one with
+ * a lower one is moved to this one when it is opened (2: the re-screen queue sealed in groups).
+ */
+export const SCHEMA_VERSION = 2;
 
 /** `copies.id` of each source: fixed, so a lookup never has to look it up. */
 export const COPY_IDS: ReadonlyMap<Source, number> = new Map(SOURCES.map((source, i) => [source, i + 1]));
+
+/**
+ * The re-screen queue (see rescreen.ts): groups of entries sealed together, and a row per entry, named by its group
+ * and its place in it. A group is named with 96 random bits when it is sealed (before it is written: a store may hold it
+ * in memory while another process writes), so no name is used twice, nor an entry id: a client holds an entry's id
+ * while it re-screens it, and must not settle another's. A few pages written per commit, whatever it keeps.
+ */
+export const RESCREEN_SCHEMA = `
+CREATE TABLE rescreen_groups (grp TEXT PRIMARY KEY, payload BLOB NOT NULL) STRICT;
+CREATE TABLE rescreen (grp TEXT NOT NULL, idx INTEGER NOT NULL, checked_at INTEGER NOT NULL, PRIMARY KEY (grp, idx)) STRICT, WITHOUT ROWID;
+CREATE INDEX rescreen_checked ON rescreen (checked_at);
+`;
 
 export const CREATE_SCHEMA = `
 CREATE TABLE meta (name TEXT PRIMARY KEY, value ANY NOT NULL) STRICT, WITHOUT ROWID;
@@ -39,13 +54,7 @@ CREATE TABLE staging (
   writer TEXT NOT NULL,
   beat INTEGER NOT NULL
 ) STRICT;
-CREATE TABLE rescreen (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  id TEXT NOT NULL UNIQUE,
-  checked_at INTEGER NOT NULL,
-  payload BLOB NOT NULL
-) STRICT;
-CREATE INDEX rescreen_checked ON rescreen (checked_at, seq);
+${RESCREEN_SCHEMA}
 CREATE TABLE outbox (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   ikey BLOB NOT NULL UNIQUE,

@@ -11,11 +11,15 @@ import { StoreKeys, sameBytes } from './crypto';
 import { INSTALL_HINT, isSqliteError, loadSqlite, type SqliteDatabase, type SqliteDatabaseConstructor } from './driver';
 import { parseStoreOptions, type OfflineStoreOptions } from './options';
 import { SqliteOutbox } from './outbox';
-import { RescreenQueue } from './rescreen';
-import { COPY_IDS, CREATE_SCHEMA, SCHEMA_VERSION, createLookupView } from './schema';
+import { RescreenQueue, entryPlace, idsOf, moveRescreenToGroups, type KeptGroup } from './rescreen';
+import { COPY_IDS, CREATE_SCHEMA, RESCREEN_SCHEMA, SCHEMA_VERSION, createLookupView } from './schema';
 
 /** How long a write waits for another process's write to finish before it fails. @unit milliseconds */
 const BUSY_TIMEOUT_MS = 5000;
+/** How often checks kept while another process held the write lock are tried again. @unit milliseconds */
+const KEPT_RETRY_MS = 100;
+/** The most kept checks held in memory while the lock is taken; past it, keeping one waits for the lock. */
+const MAX_KEPT_WAITING = 10_000;
 /** SQLite's page cache: the bound of what a sync holds in memory, whatever the snapshot's size. @unit KiB */
 const CACHE_KIB = 65_536;
 /** The text the keys are checked against when the file is opened again. */
@@ -37,6 +41,8 @@ export interface IntegrityReport {
 export interface SqliteOfflineStore extends OfflineStore {
   /** The durable outbox, on the same file. */
   readonly outbox: OutboxStore;
+  /** Keeps several checks answered offline in one commit, all or none; their ids, in order. */
+  keepManyForRescreen(entries: readonly Omit<RescreenEntry, 'id'>[]): string[];
   /**
    * Runs SQLite's `PRAGMA integrity_check` over the whole file: for a health check, and after a crash.
    * @example
@@ -130,14 +136,9 @@ function prepareFile(db: SqliteDatabase, keys: StoreKeys): void {
   if (version > SCHEMA_VERSION) {
     throw optionError('openOfflineStore', 'path', `is a store of a newer borderlink (layout ${version}; this version reads layout ${SCHEMA_VERSION}): upgrade borderlink`);
   }
-  const hmacCheck = meta.get('hmacCheck');
-  if (!(hmacCheck instanceof Uint8Array) || !sameBytes(hmacCheck, keys.mac(KEY_CHECK))) {
-    throw optionError('openOfflineStore', 'hmacKey', 'is not the key this store was created with: the keys do not match this store');
-  }
-  const sealCheck = meta.get('sealCheck');
-  if (!(sealCheck instanceof Uint8Array) || keys.open('meta', KEY_CHECK_ROW, sealCheck) !== KEY_CHECK) {
-    throw optionError('openOfflineStore', 'encryptionKey', 'is not the key this store was created with: the keys do not match this store');
-  }
+  // The keys first: an upgrade opens what the file holds.
+  checkKeys(meta, keys);
+  if (version < SCHEMA_VERSION) upgrade(db, keys);
   if ((db.prepare('SELECT count(*) FROM copies').pluck().get() as number) < SOURCES.length) {
     // A source this version knows and the file does not yet (a new file, or one written before the source existed).
     const add = db.prepare('INSERT INTO copies (id, source) VALUES (?, ?) ON CONFLICT DO NOTHING');
@@ -149,12 +150,51 @@ function prepareFile(db: SqliteDatabase, keys: StoreKeys): void {
   }
 }
 
+/** Refuses keys other than those the store was created with (a copy that silently finds nothing is a false clear). */
+function checkKeys(meta: ReadonlyMap<string, unknown>, keys: StoreKeys): void {
+  const hmacCheck = meta.get('hmacCheck');
+  if (!(hmacCheck instanceof Uint8Array) || !sameBytes(hmacCheck, keys.mac(KEY_CHECK))) {
+    throw optionError('openOfflineStore', 'hmacKey', 'is not the key this store was created with: the keys do not match this store');
+  }
+  const sealCheck = meta.get('sealCheck');
+  if (!(sealCheck instanceof Uint8Array) || keys.open('meta', KEY_CHECK_ROW, sealCheck) !== KEY_CHECK) {
+    throw optionError('openOfflineStore', 'encryptionKey', 'is not the key this store was created with: the keys do not match this store');
+  }
+}
+
+/**
+ * Moves a file of an older layout to this one, step by step, each in one transaction with the version it reaches (a
+ * process killed half way leaves the file at the last step it finished). Another process may have moved it meanwhile.
+ */
+function upgrade(db: SqliteDatabase, keys: StoreKeys): void {
+  const versionNow = db.prepare("SELECT value FROM meta WHERE name = 'schemaVersion'").pluck();
+  const setVersion = db.prepare("UPDATE meta SET value = ? WHERE name = 'schemaVersion'");
+  for (const [from, step] of UPGRADES) {
+    db.transaction(() => {
+      if (versionNow.get() !== from) return;
+      step(db, keys);
+      setVersion.run(from + 1);
+    }).immediate();
+  }
+}
+
+/** Each layout's step to the next, by the version it starts from. */
+const UPGRADES: readonly [number, (db: SqliteDatabase, keys: StoreKeys) => void][] = [[1, (db, keys) => moveRescreenToGroups(db, keys, RESCREEN_SCHEMA)]];
+
 class Store implements SqliteOfflineStore {
   readonly #db: SqliteDatabase;
   readonly #copy: OfflineCopy;
   readonly #rescreen: RescreenQueue;
   readonly outbox: OutboxStore;
   #closed = false;
+  /**
+   * Checks kept while another process held the file's write lock (a step of its sync can hold it for seconds): sealed,
+   * in the order they were kept, written once the lock is free. A check's answer never waits on another's sync.
+   */
+  #keptWaiting: KeptGroup[] = [];
+  /** The entries of the groups that wait. */
+  #keptWaitingEntries = 0;
+  #keptRetry: ReturnType<typeof setTimeout> | undefined;
 
   constructor(db: SqliteDatabase, keys: StoreKeys) {
     this.#db = db;
@@ -208,15 +248,91 @@ class Store implements SqliteOfflineStore {
   }
 
   keepForRescreen(entry: Omit<RescreenEntry, 'id'>): string {
-    return this.#guard(() => this.#rescreen.keep(entry));
+    return this.#keep([entry])[0]!;
+  }
+
+  keepManyForRescreen(entries: readonly Omit<RescreenEntry, 'id'>[]): string[] {
+    return this.#keep(entries);
+  }
+
+  /** Seals the entries in groups and writes them, or holds them while another process has the write lock. */
+  #keep(entries: readonly Omit<RescreenEntry, 'id'>[]): string[] {
+    return this.#guard(() => {
+      const groups = this.#rescreen.seal(entries);
+      if (this.#keptWaitingEntries + entries.length > MAX_KEPT_WAITING) {
+        // Memory is bounded: past it, keeping waits for the lock as every other write does.
+        this.#rescreen.write([...this.#keptWaiting, ...groups]);
+        this.#keptWaiting = [];
+        this.#keptWaitingEntries = 0;
+        return idsOf(groups);
+      }
+      this.#keptWaiting.push(...groups);
+      this.#keptWaitingEntries += entries.length;
+      this.#writeKept();
+      return idsOf(groups);
+    });
+  }
+
+  /** Writes the kept checks that wait, unless another process holds the write lock: then they wait for the next try. */
+  #writeKept(): void {
+    if (this.#keptWaiting.length === 0 || this.#closed) return;
+    const rows = this.#keptWaiting;
+    if (!this.#withoutWaiting(() => this.#rescreen.write(rows))) {
+      this.#keptRetry ??= setTimeout(() => {
+        this.#keptRetry = undefined;
+        try {
+          this.#writeKept();
+        } catch {
+          // Tried again at the next keep, the next look at what is due, and at close.
+          this.#keptRetry ??= setTimeout(() => this.#writeKept(), KEPT_RETRY_MS).unref();
+        }
+      }, KEPT_RETRY_MS).unref();
+      return;
+    }
+    this.#keptWaiting = [];
+    this.#keptWaitingEntries = 0;
+  }
+
+  /** Runs a write that fails at once, rather than waiting, when another connection holds the lock. `false` then. */
+  #withoutWaiting(write: () => void): boolean {
+    if (this.#db.inTransaction) {
+      write();
+      return true;
+    }
+    // Through pragma() each time: SQLite applies busy_timeout when its statement is prepared, so a prepared one run
+    // again changes nothing (keeping then waited out the whole timeout on another process's lock).
+    this.#db.pragma('busy_timeout = 0');
+    try {
+      write();
+      return true;
+    } catch (err) {
+      if (isSqliteError(err) && err.code.startsWith('SQLITE_BUSY')) return false;
+      throw err;
+    } finally {
+      this.#db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
   }
 
   rescreenDue(since: number, limit: number): RescreenEntry[] {
-    return this.#guard(() => this.#rescreen.due(since, limit));
+    return this.#guard(() => {
+      this.#writeKept();
+      return this.#rescreen.due(since, limit);
+    });
   }
 
   settleRescreen(id: string): void {
-    this.#guard(() => this.#rescreen.settle(id));
+    this.#guard(() => {
+      const waiting = this.#waitingPlace(id);
+      if (waiting === undefined) this.#rescreen.settle(id);
+      else (waiting.group.settled ??= new Set()).add(waiting.place);
+    });
+  }
+
+  /** The group that waits in memory holding the entry `id`, and its place there. */
+  #waitingPlace(id: string): { group: KeptGroup; place: number } | undefined {
+    const at = this.#keptWaiting.length === 0 ? undefined : entryPlace(id);
+    const group = at === undefined ? undefined : this.#keptWaiting.find((g) => g.grp === at[0]);
+    return group !== undefined && at![1] < group.checkedAt.length ? { group, place: at![1] } : undefined;
   }
 
   checkIntegrity(): IntegrityReport {
@@ -229,6 +345,14 @@ class Store implements SqliteOfflineStore {
 
   close(): void {
     if (this.#closed) return;
+    if (this.#keptRetry !== undefined) clearTimeout(this.#keptRetry);
+    try {
+      // What waits for the lock is written now, waiting for it as long as any write does.
+      if (this.#keptWaiting.length > 0) this.#rescreen.write(this.#keptWaiting.splice(0));
+      this.#keptWaitingEntries = 0;
+    } catch {
+      // The file is closed all the same: these checks are lost to re-screening, as with a process killed.
+    }
     this.#closed = true;
     this.#db.close();
   }

@@ -9,7 +9,8 @@
 // open enum does not list is kept, with a warning. One odd descriptive value never costs the hit.
 //
 // Warning paths are built from the field names in the tables below and array indexes only: a gateway's keys and values
-// never reach them.
+// never reach them. A path is kept as a stack of those names and indexes while reading, and joined only when a field
+// deviates: a clean answer makes no path at all.
 import { ProtocolError } from '../errors/index';
 import { checkResultOf } from '../queries/results';
 import type { CheckResult, GatewayWarning, Hit, Source, SourceOutcome } from '../queries/types';
@@ -30,14 +31,18 @@ import {
   type CheckResponse,
 } from './wire';
 
-/** How a descriptive field is read. `known`: an open enum, any string, with a warning for a value not listed. */
-type DescriptiveRule = { type: 'text' } | { type: 'texts' } | { type: 'known'; values: readonly string[] } | { type: 'object'; fields: readonly DescriptiveField[] };
-/** A descriptive field: its protocol name, how it is read, and whether protocol v1 requires it. */
-type DescriptiveField = readonly [name: string, rule: DescriptiveRule, required: boolean];
+/** How a descriptive field is read. `known`: an open enum, any string, with a warning for a value not listed. @internal */
+export type DescriptiveRule =
+  | { type: 'text' }
+  | { type: 'texts' }
+  | { type: 'known'; values: ReadonlySet<string> }
+  | { type: 'object'; fields: readonly DescriptiveField[] };
+/** A descriptive field: its protocol name, how it is read, and whether protocol v1 requires it. @internal */
+export type DescriptiveField = readonly [name: string, rule: DescriptiveRule, required: boolean];
 
 const text: DescriptiveRule = { type: 'text' };
 const texts: DescriptiveRule = { type: 'texts' };
-const known = (values: readonly string[]): DescriptiveRule => ({ type: 'known', values });
+const known = (values: readonly string[]): DescriptiveRule => ({ type: 'known', values: new Set(values) });
 const object = (fields: readonly DescriptiveField[]): DescriptiveRule => ({ type: 'object', fields });
 
 const DOCUMENT_RECORD: readonly DescriptiveField[] = [
@@ -73,9 +78,10 @@ const VEHICLE_RECORD: readonly DescriptiveField[] = [
 /**
  * The descriptive fields of a hit, by where they are. The strict fields are not here: they are checked one by one in
  * readHit and readOutcome (which also reads an outcome's one descriptive field, `dataAsOf`). The OpenAPI test holds
- * this reading to docs/openapi.yaml.
+ * this reading to docs/openapi.yaml, and a property test holds the reader to a plain walk of these tables.
+ * @internal
  */
-const DESCRIPTIVE_FIELDS = Object.freeze({
+export const DESCRIPTIVE_FIELDS = Object.freeze({
   /** In every hit, after hitId, source and recordId. */
   hit: [
     ['ownerCountry', text, true],
@@ -113,7 +119,21 @@ export const RECORD_FIELDS = Object.freeze({
 
 /** What could be read of `from`'s descriptive `fields`, into `into`; a field that could not is left out. @internal */
 export function readDescriptiveFields(from: Json, fields: readonly DescriptiveField[], into: Json): void {
-  readFields(from, fields, '', into, new Reading());
+  readFields(from, fields, into, new Reading());
+}
+
+/** The rules of descriptive fields, for the readers of the second line's answers to build their tables from. @internal */
+export const DESCRIPTIVE_RULES = Object.freeze({ text, texts, known, object });
+
+/**
+ * What could be read of `from`'s descriptive `fields`, into `into`, and a warning for each that could not, at its path
+ * under `at` (`''`: the fields' own names). @internal
+ */
+export function readDescriptiveFieldsWarned(from: Json, fields: readonly DescriptiveField[], at: string, into: Json): GatewayWarning[] {
+  const r = new Reading();
+  if (at !== '') r.enter(at);
+  readFields(from, fields, into, r);
+  return r.warnings;
 }
 
 const HIT_BEFORE_MATCH = DESCRIPTIVE_FIELDS.hit.slice(0, 1);
@@ -125,50 +145,74 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isOneOf<T extends string>(values: readonly T[], value: unknown): value is T {
-  return typeof value === 'string' && (values as readonly string[]).includes(value);
+// The strict enums as sets, made once from their tables in queries/values.ts.
+const SOURCE_SET: ReadonlySet<string> = new Set(WIRE_SOURCES);
+const OUTCOME_STATUS_SET: ReadonlySet<string> = new Set(WIRE_OUTCOME_STATUSES);
+const HIT_KIND_SET: ReadonlySet<string> = new Set(HIT_KINDS);
+const MATCH_METHOD_SET: ReadonlySet<string> = new Set(MATCH_METHODS);
+
+/** Whether `value` is one of `values`: a set made from the enum table of `T`. */
+function isOneOf<T extends string>(values: ReadonlySet<string>, value: unknown): value is T {
+  return typeof value === 'string' && values.has(value);
 }
 
 function isId(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_TEXT_LENGTH;
 }
 
-// This runs on every check answer, clean or not, so it is written for the clean case (bench/answer.ts): a path is
-// joined only when something deviates, and loops are plain index loops.
+// This runs on every check answer that is not read straight from its text (clean-answer.ts): every answer with a hit.
+// It is written for the case where nothing deviates (bench/answer.ts): no path is made, enums are looked up in sets,
+// loops are plain index loops, and one Reading serves every item of an answer.
 
-/** What one item's reading found wrong. */
+/** What the reading of one item found wrong, and where the reading is. */
 class Reading {
-  readonly warnings: GatewayWarning[] = [];
+  warnings: GatewayWarning[] = [];
   unreadable = false;
-  deviate(at: string, name?: string | number): void {
-    if (this.warnings.length < MAX_WARNINGS) this.warnings.push({ code: 'GATEWAY_DEVIATION', path: name === undefined ? at : `${at}.${name}` });
+  /** The field names and indexes from the item down to the element being read, joined only into a warning's path. */
+  readonly at: (string | number)[] = [];
+  /** Starts the next item: its own warnings, nothing unreadable yet. */
+  next(): void {
+    this.warnings = [];
+    this.unreadable = false;
+  }
+  enter(segment: string | number): void {
+    this.at.push(segment);
+  }
+  leave(): void {
+    this.at.pop();
+  }
+  /** The field `name` of the element being read (or, without a name, the element itself) deviates. */
+  deviate(name?: string | number): void {
+    if (this.warnings.length >= MAX_WARNINGS) return;
+    const at = this.at.join('.');
+    this.warnings.push({ code: 'GATEWAY_DEVIATION', path: name === undefined ? at : at === '' ? String(name) : `${at}.${name}` });
   }
   /** A strict field failed: the element is left out, and the item can no longer be clear. */
-  drop(at: string, name?: string): undefined {
-    this.deviate(at, name);
+  drop(name?: string): undefined {
+    this.deviate(name);
     this.unreadable = true;
     return undefined;
   }
 }
 
-/** One descriptive field `name` of the object at path `at`. */
-function readField(value: unknown, rule: DescriptiveRule, at: string, name: string, required: boolean, r: Reading): unknown {
+/** One descriptive field `name` of the object being read. */
+function readField(value: unknown, rule: DescriptiveRule, name: string, required: boolean, r: Reading): unknown {
   if (value === undefined) {
-    if (required) r.deviate(at, name);
+    if (required) r.deviate(name);
     return undefined;
   }
   switch (rule.type) {
     case 'text':
     case 'known':
       if (typeof value !== 'string' || value.length > MAX_TEXT_LENGTH) {
-        r.deviate(at, name);
+        r.deviate(name);
         return undefined;
       }
-      if (rule.type === 'known' && !rule.values.includes(value)) r.deviate(at, name);
+      if (rule.type === 'known' && !rule.values.has(value)) r.deviate(name);
       return value;
     case 'texts': {
       if (!Array.isArray(value) || value.length > MAX_LIST_LENGTH) {
-        r.deviate(at, name);
+        r.deviate(name);
         return undefined;
       }
       const out: string[] = new Array<string>(value.length);
@@ -176,75 +220,98 @@ function readField(value: unknown, rule: DescriptiveRule, at: string, name: stri
       for (let i = 0; i < value.length; i++) {
         const v: unknown = value[i];
         if (typeof v === 'string' && v.length <= MAX_TEXT_LENGTH) out[n++] = v;
-        else r.deviate(`${at}.${name}`, i);
+        else {
+          r.enter(name);
+          r.deviate(i);
+          r.leave();
+        }
       }
       out.length = n;
       return out;
     }
     case 'object': {
       if (!isObject(value)) {
-        r.deviate(at, name);
+        r.deviate(name);
         return undefined;
       }
       const out: Json = {};
-      readFields(value, rule.fields, `${at}.${name}`, out, r);
+      r.enter(name);
+      readFields(value, rule.fields, out, r);
+      r.leave();
       return out;
     }
   }
 }
 
-function readFields(from: Json, fields: readonly DescriptiveField[], at: string, into: Json, r: Reading): void {
+function readFields(from: Json, fields: readonly DescriptiveField[], into: Json, r: Reading): void {
   for (let i = 0; i < fields.length; i++) {
     const field = fields[i]!;
     const name = field[0];
-    const value = readField(from[name], field[1], at, name, field[2], r);
+    const value = readField(from[name], field[1], name, field[2], r);
     if (value !== undefined) into[name] = value;
   }
 }
 
-function readOutcome(value: unknown, at: string, r: Reading): SourceOutcome | undefined {
-  if (!isObject(value)) return r.drop(at);
+function readOutcome(value: unknown, r: Reading): SourceOutcome | undefined {
+  if (!isObject(value)) return r.drop();
   const { source, status } = value;
   // Without a source the outcome cannot be matched to a question: it could have been any of them.
-  if (!isOneOf(WIRE_SOURCES, source)) return r.drop(at, 'source');
-  if (!isOneOf(WIRE_OUTCOME_STATUSES, status)) {
+  if (!isOneOf<Source>(SOURCE_SET, source)) return r.drop('source');
+  if (!isOneOf<SourceOutcome['status']>(OUTCOME_STATUS_SET, status)) {
     // Its source is known: that source failed, whatever another outcome of it says.
-    r.deviate(at, 'status');
+    r.deviate('status');
     return { source, status: 'ERROR' };
   }
   const dataAsOf = value.dataAsOf;
   if (dataAsOf === undefined) return { source, status };
   if (typeof dataAsOf === 'string' && dataAsOf.length <= MAX_TEXT_LENGTH) return { source, status, dataAsOf };
-  r.deviate(at, 'dataAsOf');
+  r.deviate('dataAsOf');
   return { source, status };
 }
 
-function readHit(value: unknown, at: string, r: Reading): Hit | undefined {
+/** The hit's match failed its strict field `name`: the hit is left out. */
+function dropMatch(r: Reading, name: string): undefined {
+  r.enter('match');
+  r.drop(name);
+  r.leave();
+  return undefined;
+}
+
+function readHit(value: unknown, r: Reading): Hit | undefined {
   // Every strict field first: a hit that is left out gets one warning, not one per field.
-  if (!isObject(value)) return r.drop(at);
+  if (!isObject(value)) return r.drop();
   const { kind, hitId, source, recordId, match } = value;
-  if (!isOneOf(HIT_KINDS, kind)) return r.drop(at, 'kind');
-  if (!isId(hitId)) return r.drop(at, 'hitId');
-  if (!isOneOf(WIRE_SOURCES, source)) return r.drop(at, 'source');
-  if (!isId(recordId)) return r.drop(at, 'recordId');
-  if (!isObject(match)) return r.drop(at, 'match');
+  if (!isOneOf<Hit['kind']>(HIT_KIND_SET, kind)) return r.drop('kind');
+  if (!isId(hitId)) return r.drop('hitId');
+  if (!isOneOf<Source>(SOURCE_SET, source)) return r.drop('source');
+  if (!isId(recordId)) return r.drop('recordId');
+  if (!isObject(match)) return r.drop('match');
   const { method, score } = match;
-  if (!isOneOf(MATCH_METHODS, method)) return r.drop(`${at}.match`, 'method');
-  if (!(typeof score === 'number' && score >= 0 && score <= 1)) return r.drop(`${at}.match`, 'score');
+  if (!isOneOf(MATCH_METHOD_SET, method)) return dropMatch(r, 'method');
+  if (!(typeof score === 'number' && score >= 0 && score <= 1)) return dropMatch(r, 'score');
   // Field order as in the strict schema, so both give the same JSON.
   const hit: Json = { hitId, source, recordId };
-  readFields(value, HIT_BEFORE_MATCH, at, hit, r);
+  readFields(value, HIT_BEFORE_MATCH, hit, r);
   const readMatch: Json = { method, score };
-  readFields(match, DESCRIPTIVE_FIELDS.match, `${at}.match`, readMatch, r);
+  r.enter('match');
+  readFields(match, DESCRIPTIVE_FIELDS.match, readMatch, r);
+  r.leave();
   hit.match = readMatch;
-  readFields(value, HIT_AFTER_MATCH, at, hit, r);
+  readFields(value, HIT_AFTER_MATCH, hit, r);
   hit.kind = kind;
-  readFields(value, DESCRIPTIVE_FIELDS.kinds[kind], at, hit, r);
+  readFields(value, DESCRIPTIVE_FIELDS.kinds[kind], hit, r);
   return hit as unknown as Hit;
 }
 
-function readItem(raw: Json): CheckItemResponse {
-  const r = new Reading();
+/** The indexes 0 to n - 1: the kept elements' indexes in the answer, up to the first one left out. */
+function firstIndexes(n: number): number[] {
+  const indexes = new Array<number>(n);
+  for (let k = 0; k < n; k++) indexes[k] = k;
+  return indexes;
+}
+
+function readItem(raw: Json, r: Reading): CheckItemResponse {
+  r.next();
   const outcomes: SourceOutcome[] = [];
   const hits: Hit[] = [];
   // Indexes are kept only once an element was left out: until then the kept ones are 0, 1, 2…
@@ -252,25 +319,33 @@ function readItem(raw: Json): CheckItemResponse {
   let hitIndexes: number[] | undefined;
   const given = raw.outcomes;
   if (Array.isArray(given)) {
+    r.enter('outcomes');
     for (let i = 0; i < given.length; i++) {
-      const o = readOutcome(given[i], `outcomes.${i}`, r);
-      if (o === undefined) outcomeIndexes ??= Array.from({ length: outcomes.length }, (_, k) => k);
+      r.enter(i);
+      const o = readOutcome(given[i], r);
+      r.leave();
+      if (o === undefined) outcomeIndexes ??= firstIndexes(outcomes.length);
       else {
         outcomes.push(o);
         outcomeIndexes?.push(i);
       }
     }
+    r.leave();
   } else r.drop('outcomes');
   const found = raw.hits;
   if (Array.isArray(found)) {
+    r.enter('hits');
     for (let i = 0; i < found.length; i++) {
-      const h = readHit(found[i], `hits.${i}`, r);
-      if (h === undefined) hitIndexes ??= Array.from({ length: hits.length }, (_, k) => k);
+      r.enter(i);
+      const h = readHit(found[i], r);
+      r.leave();
+      if (h === undefined) hitIndexes ??= firstIndexes(hits.length);
       else {
         hits.push(h);
         hitIndexes?.push(i);
       }
     }
+    r.leave();
   } else r.drop('hits'); // no list of hits: whether there was one cannot be known
   const item: CheckItemResponse = { itemId: raw.itemId as string, outcomes, hits, warnings: r.warnings, unreadable: r.unreadable };
   if (outcomeIndexes !== undefined) item.outcomeIndexes = outcomeIndexes;
@@ -296,11 +371,12 @@ export function readCheckJson(json: unknown, status: number): CheckResponse {
   const items = json.items;
   if (!Array.isArray(items)) throw broken('items', status);
   const read: CheckItemResponse[] = new Array<CheckItemResponse>(items.length);
+  const r = new Reading();
   for (let i = 0; i < items.length; i++) {
     const item: unknown = items[i];
     if (!isObject(item)) throw broken(`items.${i}`, status);
     if (typeof item.itemId !== 'string') throw broken(`items.${i}.itemId`, status);
-    read[i] = readItem(item);
+    read[i] = readItem(item, r);
   }
   const requestId = json.requestId;
   if (typeof requestId === 'string' && GATEWAY_REQUEST_ID.test(requestId)) return { gatewayRequestId: requestId, warnings: [], items: read };

@@ -4,6 +4,14 @@
 // gateway's one-item NO_HIT answer (249 characters): JSON.parse and readCheckJson took about 18,200 instructions
 // (JSON.parse 15,200 of them), this reader takes about 11,000.
 //
+// The items of a batch's answer mostly read alike after their ids (the same sources, statuses and dates): an item whose
+// text from its id's closing quote to the next item's id is the previous item's, character for character, has that
+// item's outcomes, and is matched with one comparison of the two texts rather than read token by token (each
+// `startsWith` of a token costs some 50 instructions a character on Node 20; one string comparison is a memcmp). Those
+// items share one frozen list of outcomes: nothing may change one item's outcomes through another's. Measured with
+// callgrind over recorded 100-item NO_HIT answers: 10,100 instructions an item before, 1,540 after (JSON.parse of the
+// same text: 11,000).
+//
 // It reads one written form only: compact JSON (no whitespace) with the fields in the order docs/openapi.yaml lists
 // them (`requestId`, `items`; `itemId`, `outcomes`, `hits`; `source`, `status`, `dataAsOf`), which is how the mock
 // gateway and JSON.stringify of the documented shape write it. Anything else (another order, whitespace, an escape or
@@ -61,6 +69,13 @@ const OUTCOMES = '","outcomes":[';
 const OUTCOME = '{"source":"';
 const DATA_AS_OF = ',"dataAsOf":"';
 const NO_HITS = ',"hits":[]}';
+const NEXT_ITEM = `,${ITEM}`;
+
+/** The outcomes of an item, frozen to be shared with every later item whose text after its id is the same. */
+function shared(outcomes: SourceOutcome[]): SourceOutcome[] {
+  for (const o of outcomes) Object.freeze(o);
+  return Object.freeze(outcomes) as SourceOutcome[];
+}
 
 /** The outcomes from `i` (after `[`) to their `]`; gives the index after it, or -1. */
 function readOutcomes(t: string, i: number, into: SourceOutcome[]): number {
@@ -105,23 +120,49 @@ export function readCleanCheckText(t: string): CheckResponse | undefined {
   const requestId = t.slice(ROOT.length, end);
   if (!isPlain(requestId)) return undefined;
   let i = end + ITEMS.length;
+  if (!t.startsWith(ITEM, i)) return undefined;
+  i += ITEM.length;
   const items: CheckItemResponse[] = [];
+  // The text of the last item read token by token, from its id's closing quote to the next item's id; the same text as
+  // the answer's last item, up to the end of the answer; its outcomes.
+  let rest = '';
+  let restAtEnd = '';
+  let restOutcomes: SourceOutcome[] = [];
+  // From here `i` is where an item's id starts.
   for (;;) {
-    if (!t.startsWith(ITEM, i)) return undefined;
-    i += ITEM.length;
     end = t.indexOf('"', i);
-    if (end === -1 || !t.startsWith(OUTCOMES, end)) return undefined;
+    if (end === -1) return undefined;
     const itemId = t.slice(i, end);
     if (!isPlain(itemId)) return undefined;
+    if (rest !== '') {
+      if (t.slice(end, end + rest.length) === rest) {
+        items.push({ itemId, outcomes: restOutcomes, hits: [], warnings: [], unreadable: false });
+        i = end + rest.length;
+        continue;
+      }
+      if (t.length - end === restAtEnd.length && t.slice(end) === restAtEnd) {
+        items.push({ itemId, outcomes: restOutcomes, hits: [], warnings: [], unreadable: false });
+        i = t.length - 1;
+        break;
+      }
+    }
+    if (!t.startsWith(OUTCOMES, end)) return undefined;
     const outcomes: SourceOutcome[] = [];
     i = readOutcomes(t, end + OUTCOMES.length, outcomes);
     // A hit, or anything else where the empty list of hits should be: the general reader reads it.
     if (i === -1 || !t.startsWith(NO_HITS, i)) return undefined;
     i += NO_HITS.length;
+    if (t.startsWith(NEXT_ITEM, i)) {
+      i += NEXT_ITEM.length;
+      rest = t.slice(end, i);
+      restAtEnd = `${t.slice(end, i - NEXT_ITEM.length)}]}`;
+      restOutcomes = shared(outcomes);
+      items.push({ itemId, outcomes: restOutcomes, hits: [], warnings: [], unreadable: false });
+      continue;
+    }
     items.push({ itemId, outcomes, hits: [], warnings: [], unreadable: false });
-    const next = t.charCodeAt(i++);
-    if (next === 0x5d) break;
-    if (next !== 0x2c) return undefined;
+    if (t.charCodeAt(i++) !== 0x5d) return undefined;
+    break;
   }
   // Nothing may follow the answer: JSON.parse would refuse it, or (whitespace) the general reader may read it.
   if (i !== t.length - 1 || t.charCodeAt(i) !== 0x7d) return undefined;

@@ -26,6 +26,7 @@ export const PROTOCOL_ERROR_CODES: ReadonlySet<string> = new Set([
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'NOT_ISSUER',
+  'PURPOSE_NOT_ALLOWED',
   'NOT_FOUND',
   'IDEMPOTENCY_KEY_REUSED',
   'TOO_MANY_ITEMS',
@@ -61,6 +62,7 @@ const PROTOCOL_FIELDS = new Set([
   'locationId', 'items', 'itemId', 'subjects', 'sources', 'kind', 'documentNumber', 'issuingState', 'documentType',
   'holder', 'surname', 'givenNames', 'dateOfBirth', 'sex', 'nationality', 'vin', 'plate', 'registrationCountry',
   'report', 'status', 'incidentDate', 'incidentCountry', 'nationalReference', 'reason', 'recordId', 'since',
+  'priority', 'renews', 'hitId', 'confirmationId',
   ...Object.values(CONTEXT_HEADERS),
 ]);
 
@@ -113,6 +115,12 @@ export function errorFromResponse(
     case 401:
       return new AuthenticationError(`The gateway did not accept the credentials${suffix}`, options);
     case 403:
+      if (code === 'PURPOSE_NOT_ALLOWED') {
+        return new PermissionError('The gateway does not allow this request for the purpose given in the context (PURPOSE_NOT_ALLOWED)', {
+          ...options,
+          code: 'PURPOSE_NOT_ALLOWED',
+        });
+      }
       return new PermissionError(
         code === 'NOT_ISSUER'
           ? 'Only the issuing state may report this document (NOT_ISSUER)'

@@ -13,6 +13,7 @@ export {
   REQUEST_SCHEMAS,
   type CheckItemRequest,
   type CheckRequestBody,
+  type ConfirmationRequestBody,
   type DocumentReportRequestBody,
   type WithdrawalRequestBody,
 } from './wire';

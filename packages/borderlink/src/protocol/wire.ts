@@ -14,7 +14,10 @@ import type {
   Subject,
 } from '../queries/types';
 import {
+  CONFIRMATION_PRIORITIES,
+  CONFIRMATION_REQUEST_STATES,
   CONFIRMATION_STATES,
+  DOCUMENT_HISTORY_EVENTS,
   DOCUMENT_STATUSES,
   DOCUMENT_TYPES,
   HIT_KINDS,
@@ -26,6 +29,8 @@ import {
 } from '../queries/values';
 import { contextSchema, sourcesSchema, subjectsSchema } from '../queries/validate';
 import { documentReportSchema, idempotencyKeySchema, withdrawalSchema, type DocumentReport } from '../reports/index';
+import { CONFIRMATION_ID, confirmationRequestSchema, hitIdSchema, reasonSchema, renewsSchema } from '../reports/confirmation';
+import type { ConfirmationPriority } from '../queries/confirmation';
 
 export { HIT_KINDS, MATCH_METHODS, WIRE_OUTCOME_STATUSES } from '../queries/values';
 
@@ -39,7 +44,34 @@ export const PATHS = Object.freeze({
   /** `GET`: the snapshot of one source; `since` (a cursor) asks for the changes after it. */
   snapshot: (source: Source, since?: string) =>
     `/v1/snapshots/${encodeURIComponent(source)}${since === undefined ? '' : `?since=${encodeURIComponent(since)}`}`,
+  /** `GET`: the full record a hit points to. */
+  record: (source: Source, recordId: string) => `/v1/records/${encodeURIComponent(source)}/${encodeURIComponent(recordId)}`,
+  /** `POST`: asks the owner country to confirm a hit. */
+  confirmationRequests: (hitId: string) => `/v1/hits/${encodeURIComponent(hitId)}/confirmation-requests`,
+  /** `GET`: where a confirmation request stands. */
+  confirmationRequest: (confirmationId: string) => `/v1/confirmation-requests/${encodeURIComponent(confirmationId)}`,
 });
+
+/** The paths that carry ids (record, hit, confirmation ids: the gateway's text), with the names of their segments. */
+const PATH_TEMPLATES: readonly (readonly [RegExp, string])[] = [
+  [/^\/v1\/reports\/documents\/[^/]+\/withdrawal$/, '/v1/reports/documents/{recordId}/withdrawal'],
+  [/^\/v1\/snapshots\/[^/]+$/, '/v1/snapshots/{source}'],
+  [/^\/v1\/records\/[^/]+\/[^/]+$/, '/v1/records/{source}/{recordId}'],
+  [/^\/v1\/hits\/[^/]+\/confirmation-requests$/, '/v1/hits/{hitId}/confirmation-requests'],
+  [/^\/v1\/confirmation-requests\/[^/]+$/, '/v1/confirmation-requests/{confirmationId}'],
+];
+
+/**
+ * A request path as a log line may say it: its ids (and query) replaced by their names, e.g.
+ * `/v1/records/{source}/{recordId}`. An id in a path is the gateway's text or the caller's input, not ours to log.
+ * @internal
+ */
+export function pathTemplate(path: string): string {
+  const q = path.indexOf('?');
+  const bare = q === -1 ? path : path.slice(0, q);
+  for (const [pattern, template] of PATH_TEMPLATES) if (pattern.test(bare)) return template;
+  return bare === PATHS.checks || bare === PATHS.documentReports ? bare : '(a path of protocol v1)';
+}
 
 /** The media type of a snapshot answer: one JSON object per line. */
 export const SNAPSHOT_CONTENT_TYPE = 'application/x-ndjson';
@@ -98,6 +130,12 @@ export const REQUEST_SCHEMAS = Object.freeze({
   withdrawalReason: withdrawalSchema.shape.reason,
   /** The `idempotency-key` header of a write. */
   idempotencyKey: idempotencyKeySchema,
+  /** `priority`, `reason` and `locationId` of a confirmation request. */
+  confirmation: confirmationRequestSchema,
+  /** `renews` of a confirmation request, when it follows one that lapsed. */
+  renews: renewsSchema,
+  /** The `{hitId}` of a confirmation request's path. */
+  hitId: hitIdSchema,
 });
 
 /** Body of `POST /v1/checks`. */
@@ -117,6 +155,7 @@ export const KNOWN_VALUES = Object.freeze({
   documentStatus: DOCUMENT_STATUSES,
   noticeType: NOTICE_TYPES,
   confirmationState: CONFIRMATION_STATES,
+  documentHistoryEvent: DOCUMENT_HISTORY_EVENTS,
 } as const);
 /** Longest string the client keeps from an answer; a longer one is not kept (a cut value could read as another). */
 export const MAX_TEXT_LENGTH = 1000;
@@ -224,6 +263,67 @@ export const withdrawalResponseSchema = z.object({
   reason: z.string().optional(),
 });
 
+// The second line: full records and confirmations. A record is read as a hit is (protocol/record.ts: its source and
+// recordId strict, every other field descriptive); a confirmation's ids, counters and state strictly, the owner's
+// words leniently (protocol/confirmation.ts). These strict schemas are what a conforming gateway sends.
+
+/** A full record's notice: a hit's, and what the second line compares a person with. */
+export const noticeDetailsSchema = noticeSchema.extend({
+  aliases: texts.optional(),
+  physicalDescription: optionalText,
+  languages: texts.optional(),
+  publishedAt: optionalText,
+  expiresAt: optionalText,
+});
+/** One entry of an SLTD record's history. */
+export const documentHistoryEntrySchema = z.object({
+  at: text,
+  event: z.enum(KNOWN_VALUES.documentHistoryEvent),
+  status: documentStatus.optional(),
+  authority: optionalText,
+});
+/** A full record's vehicle. */
+export const vehicleDetailsSchema = vehicleRecordSchema.extend({
+  manufactureYear: optionalText,
+  bodyType: optionalText,
+  engineNumber: optionalText,
+  description: optionalText,
+});
+const fullRecordBase = { recordId: id, ownerCountry: text, actionToBeTaken: optionalText };
+/** `GET /v1/records/{source}/{recordId}`: the full record, by source. */
+export const fullRecordSchema = z.discriminatedUnion('source', [
+  z.object({
+    ...fullRecordBase,
+    source: z.literal('SLTD'),
+    document: documentRecordSchema,
+    reportingAuthority: optionalText,
+    authorityReference: optionalText,
+    history: z.array(documentHistoryEntrySchema).max(MAX_LIST_LENGTH),
+  }),
+  z.object({ ...fullRecordBase, source: z.literal('TDAWN'), document: documentRecordSchema, notice: noticeDetailsSchema }),
+  z.object({ ...fullRecordBase, source: z.literal('NOMINAL'), person: personRecordSchema, notice: noticeDetailsSchema }),
+  z.object({ ...fullRecordBase, source: z.literal('SMV'), vehicle: vehicleDetailsSchema }),
+]);
+
+const confirmationId = z.string().regex(CONFIRMATION_ID);
+const confirmationState = z.enum(CONFIRMATION_REQUEST_STATES);
+/** 201 (or a replay's 200) to `POST /v1/hits/{hitId}/confirmation-requests`. */
+export const confirmationCreatedSchema = z.object({ confirmationId, state: confirmationState, dueAt: text });
+/** `GET /v1/confirmation-requests/{confirmationId}`: the request as the gateway holds it, and where it stands. */
+export const confirmationStatusSchema = z.object({
+  confirmationId,
+  hitId: id,
+  priority: z.enum(CONFIRMATION_PRIORITIES),
+  attempt: z.number().int().min(1).max(3),
+  reason: reasonSchema,
+  locationId: REQUEST_SCHEMAS.confirmation.shape.locationId,
+  state: confirmationState,
+  requestedAt: optionalText,
+  dueAt: text,
+  respondedAt: optionalText,
+  response: z.object({ instructions: optionalText, ownerReference: optionalText }).optional(),
+});
+
 export const errorBodySchema = z.object({
   error: z.object({
     code: z.string(),
@@ -274,4 +374,15 @@ export type { WithdrawalReason } from '../queries/types';
 export interface WithdrawalRequestBody {
   context: QueryContext;
   reason: WithdrawalReason;
+}
+
+/** Body of `POST /v1/hits/{hitId}/confirmation-requests`. */
+export interface ConfirmationRequestBody {
+  context: QueryContext;
+  priority: ConfirmationPriority;
+  reason: string;
+  /** Where the subject or document is held. */
+  locationId: string;
+  /** The `confirmationId` of the request that lapsed, when this is the next one (the second or third). */
+  renews?: string;
 }

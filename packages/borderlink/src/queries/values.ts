@@ -48,6 +48,20 @@ export const NOTICE_TYPES = Object.freeze(['RED', 'BLUE', 'GREEN', 'YELLOW', 'BL
 /** Every confirmation state protocol v1 lists; a gateway may send others. */
 export const CONFIRMATION_STATES = Object.freeze(['UNCONFIRMED', 'PENDING', 'CONFIRMED', 'REJECTED'] as const);
 
+/**
+ * Every state of a confirmation request (`POST /v1/hits/{hitId}/confirmation-requests`): `PENDING` until the owner
+ * country answers (`CONFIRMED`, `NOT_CONFIRMED`, `RECORD_NO_LONGER_VALID`) or the request lapses unanswered
+ * (`EXPIRED`). Closed: what the second line does next depends on it, so a state this version does not list is a
+ * `ProtocolError`, never a guess.
+ */
+export const CONFIRMATION_REQUEST_STATES = Object.freeze(['PENDING', 'CONFIRMED', 'NOT_CONFIRMED', 'RECORD_NO_LONGER_VALID', 'EXPIRED'] as const);
+
+/** How soon the owner country is asked to answer: `URGENT` (the subject is held: minutes) or `ROUTINE` (an hour). */
+export const CONFIRMATION_PRIORITIES = Object.freeze(['URGENT', 'ROUTINE'] as const);
+
+/** Every kind of entry protocol v1 lists in a document record's history; a gateway may send others. */
+export const DOCUMENT_HISTORY_EVENTS = Object.freeze(['REPORTED', 'STATUS_CHANGED', 'WITHDRAWN', 'REINSTATED'] as const);
+
 /** `A, B, C or D`: how a message lists the values a field may take. @internal */
 export function spellValues(values: readonly string[]): string {
   return values.length < 2 ? values.join('') : `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;

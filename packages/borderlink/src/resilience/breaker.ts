@@ -15,6 +15,8 @@ export interface CircuitBreaker {
   readonly state: BreakerState;
   /** Lets a call through (`true` when it is a half-open probe) or throws CircuitOpenError. */
   admit(deadlineAt: number): boolean;
+  /** Whether {@link CircuitBreaker.admit} would refuse a call now. Changes nothing: no probe is let through. */
+  refuses(): boolean;
   /** Records how an admitted call ended. */
   record(probe: boolean, outcome: 'failure' | 'success' | 'neutral'): void;
 }
@@ -63,6 +65,12 @@ export function createCircuitBreaker(
       probes++;
       probesEndAt = Math.max(probesEndAt, deadlineAt);
       return true;
+    },
+    refuses() {
+      if (state === 'closed') return false;
+      // Open past `openUntil`, the next call is a probe of a half-open breaker whose probes are all free.
+      if (state === 'open') return clock.now() < openUntil;
+      return probes >= options.halfOpenProbes;
     },
     record(probe, outcome) {
       if (!probe) {

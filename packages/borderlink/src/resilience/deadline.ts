@@ -2,9 +2,16 @@
 // enforces each attempt's timeoutMs), so this layer is the backstop for a transport that does not: one shared
 // watchdog timer per executor, armed for the earliest deadline in flight, instead of a timer per call.
 import { TimeoutError } from '../errors/index';
-import { abortErrorFrom, type Answer, type Attempt, type Call, type Layer } from './call';
+import { abortErrorFrom, type Answer, type Attempt, type Call, type Send } from './call';
 import type { Clock } from './options';
+import type { CallOutcome } from './types';
 import { addAbortListener, removeAbortListener } from '../internal/abort';
+
+/** How a call ends: its answer as the executor's outcome, or what it failed with as the executor's error. */
+export interface CallEnd {
+  succeeded<T>(answer: Answer<T>, call: Call<T>): CallOutcome<T>;
+  failed(error: unknown, call: Call<unknown>): unknown;
+}
 
 /** One call in flight, linked into the watch's list (add and remove are O(1), with no hashing on the hot path). */
 class Race<T> {
@@ -12,23 +19,37 @@ class Race<T> {
   next: Race<unknown> | undefined = undefined;
   linked = false;
   done = false;
-  resolve!: (answer: Answer<T>) => void;
+  resolve!: (outcome: CallOutcome<T>) => void;
   reject!: (error: unknown) => void;
+  readonly deadlineAt: number;
+  readonly signal: AbortSignal | undefined;
 
   constructor(
-    readonly deadlineAt: number,
+    readonly call: Call<T>,
     readonly watch: DeadlineWatch,
-    readonly signal: AbortSignal | undefined,
-  ) {}
+    readonly ending: CallEnd,
+  ) {
+    this.deadlineAt = call.deadlineAt;
+    this.signal = call.spec.signal;
+  }
 
-  /** Ends the race once; later ends are ignored. */
+  /** Ends the race once, as the call's outcome or error; later ends are ignored. */
   end(error: unknown, answer: Answer<T> | undefined): void {
     if (this.done) return;
     this.done = true;
     this.watch.unwatch(this as Race<unknown>);
     if (this.signal !== undefined) removeAbortListener(this.signal, this);
-    if (answer !== undefined) this.resolve(answer);
-    else this.reject(error);
+    if (answer !== undefined) {
+      this.resolve(this.ending.succeeded(answer, this.call));
+      return;
+    }
+    let failure: unknown;
+    try {
+      failure = this.ending.failed(error, this.call as Call<unknown>);
+    } catch (thrown) {
+      failure = thrown;
+    }
+    this.reject(failure);
   }
 
   /** The caller aborted (EventListener object, so no closure is made per call). */
@@ -119,14 +140,18 @@ export function createDeadlineWatch(clock: Clock): DeadlineWatch {
   };
 }
 
-/** Rejects with TimeoutError (scope 'call') at the deadline and with AbortError when the caller aborts. */
-export function deadline(watch: DeadlineWatch): Layer {
+/**
+ * The outermost layer: rejects with TimeoutError (scope 'call') at the deadline and with AbortError when the caller
+ * aborts. Its promise is the call's own: the answer becomes the executor's outcome (or the failure its error, `end`)
+ * as the race ends, not one turn of the microtask queue later in a promise of its own.
+ */
+export function deadline(watch: DeadlineWatch, end: CallEnd): (next: Send) => <T>(call: Call<T>, attempt: Attempt) => Promise<CallOutcome<T>> {
   return (next) =>
-    <T>(call: Call<T>, attempt: Attempt): Promise<Answer<T>> => {
+    <T>(call: Call<T>, attempt: Attempt): Promise<CallOutcome<T>> => {
       const signal = call.spec.signal;
-      if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
-      const race = new Race<T>(call.deadlineAt, watch, signal);
-      const promise = new Promise<Answer<T>>((resolve, reject) => {
+      if (signal?.aborted) return Promise.reject(end.failed(abortErrorFrom(signal), call as Call<unknown>));
+      const race = new Race<T>(call, watch, end);
+      const promise = new Promise<CallOutcome<T>>((resolve, reject) => {
         race.resolve = resolve;
         race.reject = reject;
       });

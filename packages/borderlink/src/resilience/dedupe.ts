@@ -16,8 +16,17 @@ export interface Deduper {
    * the shared request can only need aborting when every caller could abort.
    * @param deadlineAt the caller's own deadline on the deduper's clock. A request in flight with an earlier deadline
    * is not joined (it would fail this caller early): a new one is started and takes its place for later callers.
+   * @param scope a second part of the key, compared but not hashed: a check gives its item's text as `key` and its
+   * context's text as `scope`, so each check hashes the short text that tells checks apart, not the whole body (the
+   * client's own context is one string, compared by identity).
    */
-  run<T>(key: string, start: (signal: AbortSignal | undefined) => Promise<T>, callerSignal?: AbortSignal, deadlineAt?: number): Promise<T>;
+  run<T>(
+    key: string,
+    start: (signal: AbortSignal | undefined) => Promise<T>,
+    callerSignal?: AbortSignal,
+    deadlineAt?: number,
+    scope?: string,
+  ): Promise<T>;
   /**
    * Whether `value`, as run gave it out, went to more than one caller (so each must copy it before changing it). A
    * value nobody joined is the caller's alone and needs no copy. Read it once the value is in hand: no caller can join
@@ -40,6 +49,7 @@ class Shared {
 
   constructor(
     readonly key: string,
+    readonly scope: string | undefined,
     readonly hash: number,
     readonly controller: AbortController | undefined,
     readonly deadlineAt: number,
@@ -67,9 +77,9 @@ class InFlightTable {
   private buckets: (Shared | undefined)[] = new Array<Shared | undefined>(64).fill(undefined);
   size = 0;
 
-  get(key: string, hash: number): Shared | undefined {
+  get(key: string, scope: string | undefined, hash: number): Shared | undefined {
     for (let e = this.buckets[hash & (this.buckets.length - 1)]; e !== undefined; e = e.next) {
-      if (e.hash === hash && e.key === key) return e;
+      if (e.hash === hash && e.key === key && e.scope === scope) return e;
     }
     return undefined;
   }
@@ -148,6 +158,7 @@ export function createDeduper(clock: Clock = systemClock): Deduper {
 
   const startShared = (
     key: string,
+    scope: string | undefined,
     hash: number,
     start: (signal: AbortSignal | undefined) => Promise<unknown>,
     withSignal: boolean,
@@ -156,7 +167,7 @@ export function createDeduper(clock: Clock = systemClock): Deduper {
   ): Shared => {
     // An AbortController per call costs a measurable share of a check's CPU: make one only when it can be used.
     const controller = withSignal ? new AbortController() : undefined;
-    const shared = new Shared(key, hash, controller, deadlineAt);
+    const shared = new Shared(key, scope, hash, controller, deadlineAt);
     let promise: Promise<unknown>;
     try {
       promise = Promise.resolve(start(controller?.signal));
@@ -181,13 +192,14 @@ export function createDeduper(clock: Clock = systemClock): Deduper {
       start: (signal: AbortSignal | undefined) => Promise<T>,
       callerSignal?: AbortSignal,
       deadlineAt: number = Number.POSITIVE_INFINITY,
+      scope?: string,
     ): Promise<T> {
       if (callerSignal?.aborted) return Promise.reject(abortErrorFrom(callerSignal));
       const hash = hashOf(key);
-      const existing = inFlight.get(key, hash);
+      const existing = inFlight.get(key, scope, hash);
       // Nearly every check finds nothing to join, and then needs neither the slack nor the clock.
       const joined = existing !== undefined && mayJoin(existing.deadlineAt, deadlineAt, clock);
-      const shared = joined ? existing : startShared(key, hash, start, callerSignal !== undefined, deadlineAt, existing);
+      const shared = joined ? existing : startShared(key, scope, hash, start, callerSignal !== undefined, deadlineAt, existing);
       shared.callers++;
       if (joined) shared.joined = true;
       // The caller that started the request, with no signal: nothing can make it leave before the request ends.

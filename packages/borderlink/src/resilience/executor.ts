@@ -7,7 +7,7 @@ import { attemptTimeout, fromTransport } from './attempt';
 import { breaker, createCircuitBreaker, type CircuitBreaker } from './breaker';
 import { createRetryBudget, unlimitedBudget, type RetryBudget } from './budget';
 import type { Answer, Call } from './call';
-import { createDeadlineWatch, deadline } from './deadline';
+import { createDeadlineWatch, deadline, type CallEnd } from './deadline';
 import { createEmitter, type ResilienceEvent } from './events';
 import { hedge } from './hedge';
 import type { ResolvedResilience } from './options';
@@ -26,6 +26,7 @@ export interface InspectableExecutor extends Executor {
   readonly budget: Pick<RetryBudget, 'tokens'>;
   /** Calls in flight. */
   readonly inFlight: number;
+  refusesNow(): boolean;
 }
 
 function succeeded<T>(answer: Answer<T>, call: Call<T>, now: number): CallOutcome<T> {
@@ -49,8 +50,12 @@ export function createExecutor(transport: Transport, resolved: ResolvedResilienc
   const circuit =
     resolved.breaker === false ? undefined : createCircuitBreaker(resolved.breaker, transport.endpoint, clock, emitter);
   const watch = createDeadlineWatch(clock);
+  const end: CallEnd = {
+    succeeded: (answer, call) => succeeded(answer, call, clock.now()),
+    failed: (error, call) => finished(error, call, clock.now()),
+  };
 
-  const send = deadline(watch)(
+  const send = deadline(watch, end)(
     breaker(circuit)(
       retry(resolved.retry, { clock, random: resolved.random, budget, emitter })(
         hedge(resolved.hedgeAfterMs, { clock, budget, emitter })(
@@ -84,12 +89,10 @@ export function createExecutor(transport: Transport, resolved: ResolvedResilienc
         reachedGateway: false,
         pendingAttempts: 0,
       };
-      return send(call, { signal: spec.signal }).then(
-        (answer) => succeeded(answer, call, clock.now()),
-        (error: unknown) => {
-          throw finished(error, call as Call<unknown>, clock.now());
-        },
-      );
+      return send(call, { signal: spec.signal });
+    },
+    refusesNow() {
+      return !closed && circuit !== undefined && circuit.refuses();
     },
     close() {
       closed = true;

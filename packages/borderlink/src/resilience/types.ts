@@ -43,6 +43,12 @@ export interface CallOutcome<T> {
 /** Runs calls. Rejects with a BorderlinkError carrying requestId, attempts and durationMs. @internal */
 export interface Executor {
   execute<T>(spec: CallSpec<T>): Promise<CallOutcome<T>>;
+  /**
+   * Whether a call made now would fail at once with a CircuitOpenError, sending nothing (the breaker open, or its
+   * probes all out). For a caller with an answer of its own for that case (the offline copy): it need not build the
+   * call to hear it. Changes nothing. An executor without a breaker has none.
+   */
+  refusesNow?(): boolean;
   /** Releases the layer's timers; the client then closes the transport. */
   close(): Promise<void>;
 }

@@ -116,10 +116,19 @@ export interface OfflineStore {
   /** Where every synced source stands. */
   inventory(): SourceState[];
   /**
-   * Keeps a check answered offline, to re-screen it online; returns the entry's id. The SQLite store commits it to
-   * its write-ahead log without waiting for the disk: a killed process keeps it, a power cut may lose the last ones.
+   * Keeps a check answered offline, to re-screen it online; returns the entry's id. It must not wait on another
+   * process's sync. The SQLite store commits it to its write-ahead log without waiting for the disk (a killed process
+   * keeps it, a power cut may lose the last ones); while another process holds the file's write lock (a step of its
+   * sync can take seconds), the entry waits in memory, sealed, and is written as soon as the lock is free or the store
+   * closes (a process killed meanwhile loses it).
    */
   keepForRescreen(entry: Omit<RescreenEntry, 'id'>): string;
+  /**
+   * Keeps several checks at once, all or none (one commit for all: the SQLite store's way to keep many checks
+   * answered offline in the time of one); returns their ids, in order. Optional: without it, the client keeps each with
+   * {@link OfflineStore.keepForRescreen}, and so it does, each alone, when this throws.
+   */
+  keepManyForRescreen?(entries: readonly Omit<RescreenEntry, 'id'>[]): string[];
   /**
    * Checks kept for re-screening and not yet settled, oldest first, checked at or after `since` (epoch ms), at most
    * `limit` (1 to 10,000) of them. Those checked before `since` are past the re-screening window: the store drops
@@ -159,10 +168,16 @@ export interface OutboxStore {
    */
   enqueue(entry: Omit<OutboxEntry, 'attempts'>): void;
   /**
-   * Queued writes not yet delivered nor rejected, oldest first, at most `limit` of them.
-   * @param limit - How many at most. @default 1000
+   * Queued writes not yet delivered nor rejected, oldest first: a page of at most `limit` of them, from the start of
+   * the queue or after the write queued under `after` (the key of the last write of the page before). A queue longer
+   * than a page is read page by page; {@link OutboxStore.pendingCount} says how long it is.
+   * @param limit - How many at most, 1 to 10,000. @default 1000
+   * @param after - The idempotency key of the last write of the page before: a key this outbox queued (an InputError
+   * otherwise). @default the start of the queue
    */
-  pending(limit?: number): OutboxEntry[];
+  pending(limit?: number, after?: string): OutboxEntry[];
+  /** How many writes are queued, not yet delivered nor rejected. */
+  pendingCount(): number;
   /** A replay was tried and did not get an answer: counted. */
   attempted(idempotencyKey: string): void;
   /** The gateway stored it (or had stored it already): it leaves the queue. */

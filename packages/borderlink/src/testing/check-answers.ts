@@ -3,6 +3,7 @@
 import { SOURCES, type FieldIssue, type Hit, type OutcomeStatus, type Source, type SourceOutcome, type Subject } from 'borderlink';
 import { MAX_ITEMS_PER_REQUEST, defaultSources } from '../protocol/index';
 import { faultOutcomes, type Fault } from './faults';
+import { hitIdOf } from './hit-ids';
 import type { DatasetIndex, Found } from './matching';
 import { checkContext, checkItem } from './requests';
 import { fail, invalid, isObject, respond, type GatewayResponse, type Json } from './responses';
@@ -14,7 +15,7 @@ export function createCheckAnswerer(index: DatasetIndex) {
   function toHit(f: Found): Hit {
     const e = f.entry;
     const base = {
-      hitId: `HIT-${(++hitCounter).toString(36).toUpperCase().padStart(6, '0')}`,
+      hitId: hitIdOf(++hitCounter, e.recordId),
       source: f.source,
       recordId: e.recordId,
       ownerCountry: e.ownerCountry,

@@ -1,8 +1,47 @@
 // The records a mock gateway answers from, the synthetic demo set on the ICAO specimen state UTO, and the loader that
 // validates a dataset read from a JSON file.
 import { z } from 'zod';
-import { ConfigError, DOCUMENT_TYPES, SOURCES, type DocumentRecord, type Notice, type PersonRecord, type Source, type VehicleRecord } from 'borderlink';
+import {
+  ConfigError,
+  DOCUMENT_TYPES,
+  SOURCES,
+  type DocumentHistoryEntry,
+  type DocumentRecord,
+  type Notice,
+  type NoticeDetails,
+  type PersonRecord,
+  type Source,
+  type VehicleDetails,
+  type VehicleRecord,
+} from 'borderlink';
 import { DOCUMENT_NUMBER, KNOWN_VALUES, STATE_CODE, VIN, spellValues, toFieldIssues } from '../protocol/index';
+
+/**
+ * How the owner country answers a confirmation request for a hit on a record, so every branch of a second-line
+ * screen can be shown: an answer after a delay, no answer at all (the requests lapse, three, then the client reads
+ * `EXPIRED`), or an answer that comes late (after the first request's deadline: it lands on the next request).
+ * @example
+ * ```ts
+ * { answer: 'CONFIRMED', afterMs: 2000, instructions: 'Seize the document', ownerReference: 'UTO-NCB-2026-0042' }
+ * { answer: 'NEVER' }
+ * { answer: 'NOT_CONFIRMED', afterMs: 11 * 60_000 } // late for an URGENT request (10 minutes)
+ * ```
+ */
+export interface ConfirmationScript {
+  /** What the owner answers; `NEVER`: no answer, each request lapses at its deadline. */
+  answer: 'CONFIRMED' | 'NOT_CONFIRMED' | 'RECORD_NO_LONGER_VALID' | 'NEVER';
+  /**
+   * When, counted from the first request of the hit. Past a request's deadline the answer is late: that request is
+   * `EXPIRED`, and the answer shows on the request in force when it comes.
+   * @unit milliseconds
+   * @default 0
+   */
+  afterMs?: number;
+  /** What the owner asks the officer to do, in its answer. */
+  instructions?: string;
+  /** The owner's reference for its answer. */
+  ownerReference?: string;
+}
 
 /** Fields every record in a dataset may carry besides its content. */
 export interface DatasetRecordBase {
@@ -12,29 +51,44 @@ export interface DatasetRecordBase {
   ownerCountry?: string;
   /** What the owner asks the officer to do. @example 'SEIZE_DOCUMENT' */
   actionToBeTaken?: string;
+  /** How the owner answers a confirmation request for a hit on this record. @default the gateway's (`secondLine.confirmation`) */
+  confirmation?: ConfirmationScript;
 }
+
+/** A notice as a dataset holds it: a hit's fields, and what its full record adds. */
+export type DatasetNotice = Required<Omit<Notice, 'charges'>> & Pick<Notice, 'charges'> & Omit<NoticeDetails, keyof Notice>;
+
+/** An entry of an SLTD record's history, as a dataset holds it. */
+export type DatasetHistoryEntry = Required<Pick<DocumentHistoryEntry, 'at' | 'event'>> & Omit<DocumentHistoryEntry, 'at' | 'event'>;
 
 // A dataset holds every field protocol v1 requires (a client reads a missing one as a deviation), so its records are
 // the public record types with those fields required.
 
-/** A stolen, lost or revoked document (SLTD). */
+/** A stolen, lost or revoked document (SLTD). Its full record adds the reporting authority and the history. */
 export interface DatasetDocument
   extends DatasetRecordBase,
     Required<Omit<DocumentRecord, 'incidentDate' | 'incidentCountry'>>,
-    Pick<DocumentRecord, 'incidentDate' | 'incidentCountry'> {}
+    Pick<DocumentRecord, 'incidentDate' | 'incidentCountry'> {
+  /** The authority that reported it. @default `<ownerCountry>-NCB` */
+  reportingAuthority?: string;
+  /** That authority's reference for the report. */
+  authorityReference?: string;
+  /** Oldest first. @default one entry: REPORTED on the incident date, with the status */
+  history?: DatasetHistoryEntry[];
+}
 
 /** A valid document linked to a notice (TDAWN); its `status` is usually `VALID`. */
-export interface DatasetLinkedDocument extends DatasetDocument {
-  notice: Required<Omit<Notice, 'charges'>> & Pick<Notice, 'charges'>;
+export interface DatasetLinkedDocument extends Omit<DatasetDocument, 'reportingAuthority' | 'authorityReference' | 'history'> {
+  notice: DatasetNotice;
 }
 
 /** A wanted or sought person (NOMINAL). `dateOfBirth` is `YYYY-MM-DD`. */
 export interface DatasetPerson extends DatasetRecordBase, Required<PersonRecord> {
-  notice: Required<Omit<Notice, 'charges'>> & Pick<Notice, 'charges'>;
+  notice: DatasetNotice;
 }
 
-/** A stolen vehicle (SMV). */
-export interface DatasetVehicle extends DatasetRecordBase, Required<VehicleRecord> {}
+/** A stolen vehicle (SMV); its full record adds what the dataset gives of {@link VehicleDetails}. */
+export interface DatasetVehicle extends DatasetRecordBase, Required<VehicleRecord>, Omit<VehicleDetails, keyof VehicleRecord> {}
 
 /**
  * One record of a {@link Dataset} with its source: what `upsertRecord` of a mock gateway takes. Its `recordId` is unique
@@ -80,12 +134,22 @@ export interface Dataset {
   dataAsOf?: string | Partial<Record<Source, string>>;
 }
 
-const notice = (reference: string, type: Notice['type'] & string, requestingCountry: string, charges?: string[]): DatasetPerson['notice'] => ({
+const notice = (
+  reference: string,
+  type: Notice['type'] & string,
+  requestingCountry: string,
+  charges: string[] | undefined,
+  details: Omit<NoticeDetails, keyof Notice>,
+): DatasetNotice => ({
   type,
   reference,
   requestingCountry,
   ...(charges ? { charges } : {}),
+  ...details,
 });
+
+/** The demo's owners answer after two seconds, so a command waiting on a confirmation shows it pending first. */
+const ANSWER_MS = 2000;
 
 /**
  * Synthetic records on the ICAO specimen state `UTO`, so every verdict can be shown. See docs/testing.md for the
@@ -102,6 +166,18 @@ export const demoDataset: Dataset = deepFreeze({
       incidentDate: '2023-03-14',
       incidentCountry: 'UTO',
       actionToBeTaken: 'SEIZE_DOCUMENT',
+      reportingAuthority: 'UTO-PASSPORT-OFFICE',
+      authorityReference: 'UTO-PO-2023-00314',
+      history: [
+        { at: '2023-03-15T08:12:00Z', event: 'REPORTED', status: 'STOLEN', authority: 'UTO-PASSPORT-OFFICE' },
+        { at: '2023-03-20T14:05:00Z', event: 'STATUS_CHANGED', status: 'STOLEN_BLANK', authority: 'UTO-PASSPORT-OFFICE' },
+      ],
+      confirmation: {
+        answer: 'CONFIRMED',
+        afterMs: ANSWER_MS,
+        instructions: 'Seize the document and send it to the issuing authority',
+        ownerReference: 'UTO-NCB-2023-0314',
+      },
     },
     {
       recordId: 'SLTD-UTO-0002',
@@ -112,6 +188,11 @@ export const demoDataset: Dataset = deepFreeze({
       incidentDate: '2024-01-09',
       incidentCountry: 'UTO',
       actionToBeTaken: 'SEIZE_DOCUMENT',
+      reportingAuthority: 'UTO-POLICE',
+      authorityReference: 'UTO-POL-2024-0109',
+      history: [{ at: '2024-01-10T09:30:00Z', event: 'REPORTED', status: 'LOST', authority: 'UTO-POLICE' }],
+      // The card was found since: the owner says the record no longer holds.
+      confirmation: { answer: 'RECORD_NO_LONGER_VALID', afterMs: ANSWER_MS, ownerReference: 'UTO-NCB-2024-0109' },
     },
   ],
   linkedDocuments: [
@@ -121,8 +202,16 @@ export const demoDataset: Dataset = deepFreeze({
       issuingState: 'UTO',
       documentType: 'PASSPORT',
       status: 'VALID',
-      notice: notice('A-1207/3-2024', 'RED', 'UTO', ['ARMED ROBBERY']),
+      notice: notice('A-1207/3-2024', 'RED', 'UTO', ['ARMED ROBBERY'], {
+        aliases: ['STORGARD, NILS', 'STORGAARD, ERIK'],
+        physicalDescription: 'Height 182 cm, grey eyes, scar above the left eyebrow',
+        languages: ['UTO', 'ENG'],
+        publishedAt: '2024-03-07',
+        expiresAt: '2029-03-07',
+      }),
       actionToBeTaken: 'DETAIN_HOLDER_AND_INFORM_OWNER',
+      // The owner never answers: three requests lapse, and the confirmation is EXPIRED.
+      confirmation: { answer: 'NEVER' },
     },
   ],
   persons: [
@@ -132,8 +221,20 @@ export const demoDataset: Dataset = deepFreeze({
       givenNames: ['NILS', 'ERIK'],
       dateOfBirth: '1968-03-22',
       nationalities: ['UTO'],
-      notice: notice('A-1207/3-2024', 'RED', 'UTO', ['ARMED ROBBERY']),
+      notice: notice('A-1207/3-2024', 'RED', 'UTO', ['ARMED ROBBERY'], {
+        aliases: ['STORGARD, NILS', 'STORGAARD, ERIK'],
+        physicalDescription: 'Height 182 cm, grey eyes, scar above the left eyebrow',
+        languages: ['UTO', 'ENG'],
+        publishedAt: '2024-03-07',
+        expiresAt: '2029-03-07',
+      }),
       actionToBeTaken: 'DETAIN_AND_INFORM_OWNER',
+      confirmation: {
+        answer: 'CONFIRMED',
+        afterMs: ANSWER_MS,
+        instructions: 'Detain the person; the extradition request follows through the NCB',
+        ownerReference: 'UTO-NCB-2024-1207',
+      },
     },
     {
       recordId: 'NOMINAL-UTO-0002',
@@ -141,8 +242,15 @@ export const demoDataset: Dataset = deepFreeze({
       givenNames: ['ANNA', 'MARIA'],
       dateOfBirth: '1974-08-12',
       nationalities: ['UTO'],
-      notice: notice('Y-0415/8-2024', 'YELLOW', 'UTO'),
+      notice: notice('Y-0415/8-2024', 'YELLOW', 'UTO', undefined, {
+        physicalDescription: 'Height 168 cm, brown hair',
+        languages: ['UTO'],
+        publishedAt: '2024-08-15',
+        expiresAt: '2029-08-15',
+      }),
       actionToBeTaken: 'LOCATE_AND_INFORM_OWNER',
+      // Not the person sought: the owner does not confirm the hit.
+      confirmation: { answer: 'NOT_CONFIRMED', afterMs: ANSWER_MS, ownerReference: 'UTO-NCB-2024-0415' },
     },
   ],
   vehicles: [
@@ -156,6 +264,13 @@ export const demoDataset: Dataset = deepFreeze({
       theftDate: '2024-11-02',
       registrationCountry: 'UTO',
       actionToBeTaken: 'SEIZE_VEHICLE',
+      manufactureYear: '2019',
+      bodyType: 'HATCHBACK',
+      engineNumber: 'CJZ-448812',
+      description: 'Roof rack; dent in the rear bumper, left side',
+      // The owner answers eleven minutes after the first request: late for an URGENT one (ten minutes), in time for
+      // the second.
+      confirmation: { answer: 'CONFIRMED', afterMs: 11 * 60 * 1000, instructions: 'Seize the vehicle', ownerReference: 'UTO-NCB-2024-1102' },
     },
   ],
 } satisfies Dataset);
@@ -172,16 +287,38 @@ function deepFreeze<T>(value: T): T {
 const text = z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' });
 const state = z.string({ error: 'must be a string' }).regex(STATE_CODE, { error: 'must be an ICAO state code of 1 to 3 capital letters' });
 const isoDate = z.string({ error: 'must be a string' }).regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date as YYYY-MM-DD' });
+const MS = 'must be a number of milliseconds, 0 or more';
+const confirmationScriptSchema = z.strictObject(
+  {
+    answer: z.enum(['CONFIRMED', 'NOT_CONFIRMED', 'RECORD_NO_LONGER_VALID', 'NEVER'], { error: 'must be CONFIRMED, NOT_CONFIRMED, RECORD_NO_LONGER_VALID or NEVER' }),
+    afterMs: z.number({ error: MS }).min(0, { error: MS }).optional(),
+    instructions: text.optional(),
+    ownerReference: text.optional(),
+  } satisfies Record<keyof ConfirmationScript, z.ZodType>,
+  { error: 'must be an object (answer, afterMs, instructions, ownerReference)' },
+);
 const base = {
   recordId: text,
   ownerCountry: state.optional(),
   actionToBeTaken: text.optional(),
+  confirmation: confirmationScriptSchema.optional(),
 };
 const noticeSchema = z.strictObject({
   type: z.enum(KNOWN_VALUES.noticeType, { error: 'must be a notice type such as RED, YELLOW or DIFFUSION' }),
   reference: text,
   requestingCountry: state,
   charges: z.array(text).optional(),
+  aliases: z.array(text).optional(),
+  physicalDescription: text.optional(),
+  languages: z.array(text).optional(),
+  publishedAt: text.optional(),
+  expiresAt: text.optional(),
+});
+const historyEntrySchema = z.strictObject({
+  at: text,
+  event: text,
+  status: text.optional(),
+  authority: text.optional(),
 });
 const documentFields = {
   ...base,
@@ -194,7 +331,12 @@ const documentFields = {
 };
 /** The fields of a record of each source: the one rule a dataset file and a record given to `upsertRecord` keep. */
 const RECORD_FIELDS = {
-  SLTD: documentFields,
+  SLTD: {
+    ...documentFields,
+    reportingAuthority: text.optional(),
+    authorityReference: text.optional(),
+    history: z.array(historyEntrySchema).optional(),
+  },
   TDAWN: { ...documentFields, notice: noticeSchema },
   NOMINAL: {
     ...base,
@@ -213,8 +355,15 @@ const RECORD_FIELDS = {
     colour: text,
     theftDate: isoDate,
     registrationCountry: state,
+    manufactureYear: text.optional(),
+    bodyType: text.optional(),
+    engineNumber: text.optional(),
+    description: text.optional(),
   },
 } satisfies Record<Source, z.ZodRawShape>;
+
+/** A confirmation script given as an option, by the rule of a dataset record's. @internal */
+export const CONFIRMATION_SCRIPT_OPTION = confirmationScriptSchema;
 
 const datasetSchema = z.strictObject({
   documents: z.array(z.strictObject(RECORD_FIELDS.SLTD)).default([]),

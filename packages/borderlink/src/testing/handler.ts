@@ -14,6 +14,9 @@ import { NOT_JSON, createRouter, pathOf, readBody } from './routing';
 import { createSnapshotAnswerer } from './snapshots';
 import { createWriteStore, type StoredReport } from './write-store';
 import { fail } from './responses';
+import { createConfirmationDesk } from './confirmations';
+import { createRecordAnswerer } from './records';
+import { SECOND_LINE_OPTION, resolveSecondLine, type SecondLineOptions } from './second-line';
 
 export type { GatewayRequest, GatewayResponse } from './responses';
 export type { StoredReport } from './write-store';
@@ -46,6 +49,8 @@ export interface GatewayOptions {
   issuerOf?: (authorityId: string) => string;
   /** Requests kept in `requests`, a whole number (0 keeps none); older ones are dropped. @default 10000 */
   maxRecordedRequests?: number;
+  /** Full records and confirmations: who may read, how the owners answer; see {@link SecondLineOptions}. @default the demo's owners */
+  secondLine?: SecondLineOptions;
 }
 
 /**
@@ -105,6 +110,7 @@ export const SHARED_GATEWAY_OPTIONS = {
   token: z.string({ error: 'must be a string' }).optional(),
   faults: FAULT_PLAN_SCHEMA.optional(),
   latencyMs: z.number({ error: LATENCY }).min(0, { error: LATENCY }).optional(),
+  secondLine: SECOND_LINE_OPTION.optional(),
 };
 
 const RECORDED = 'must be a whole number of requests, 0 or more';
@@ -152,12 +158,17 @@ export function createGatewayHandler(options: GatewayOptions = {}): GatewayHandl
   let schedule = new FaultSchedule(options.faults);
   const index = new DatasetIndex(dataset);
   const writes = createWriteStore(index, options.issuerOf ?? defaultIssuerOf);
+  const secondLine = resolveSecondLine(options.secondLine);
+  const confirmations = createConfirmationDesk(index, secondLine.desk, writes.idempotent);
   const route = createRouter({
     token: options.token,
     checks: createCheckAnswerer(index),
     report: writes.report,
     withdrawal: writes.withdrawal,
     snapshot: createSnapshotAnswerer(index),
+    record: createRecordAnswerer(index, secondLine.recordPurposes),
+    confirmationRequest: confirmations.request,
+    confirmationStatus: confirmations.status,
   });
   const requests: RecordedRequest[] = [];
 

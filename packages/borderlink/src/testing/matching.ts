@@ -7,6 +7,7 @@ import {
   type DocumentQuery,
   type DocumentRecord,
   type Match,
+  type Notice,
   type PersonQuery,
   type PersonRecord,
   type Source,
@@ -17,7 +18,7 @@ import type { Dataset, DatasetDocument, DatasetLinkedDocument, DatasetPerson, Da
 
 // The records as the mock sends them: every field protocol v1 requires is there.
 type FullDocument = Required<Omit<DocumentRecord, 'incidentDate' | 'incidentCountry'>> & Pick<DocumentRecord, 'incidentDate' | 'incidentCountry'>;
-type FullNotice = DatasetPerson['notice'];
+type FullNotice = Required<Omit<Notice, 'charges'>> & Pick<Notice, 'charges'>;
 type FullPerson = Required<PersonRecord>;
 type FullVehicle = Required<VehicleRecord>;
 
@@ -40,16 +41,20 @@ interface EntryBase {
 /** @internal */
 export interface DocumentEntry extends EntryBase {
   document: FullDocument;
+  /** The record as the dataset (or a report) gave it: what its full record is made from. */
+  origin: DatasetDocument;
 }
 /** @internal */
 export interface LinkedEntry extends EntryBase {
   document: FullDocument;
   notice: FullNotice;
+  origin: DatasetLinkedDocument;
 }
 /** @internal */
 export interface PersonEntry extends EntryBase {
   person: FullPerson;
   notice: FullNotice;
+  origin: DatasetPerson;
   surnameKey: string;
   givenKey: string;
   givenSet: Set<string>;
@@ -57,6 +62,7 @@ export interface PersonEntry extends EntryBase {
 /** @internal */
 export interface VehicleEntry extends EntryBase {
   vehicle: FullVehicle;
+  origin: DatasetVehicle;
 }
 /** Any record, by source. @internal */
 export type Entry =
@@ -218,6 +224,20 @@ export class DatasetIndex {
     return entry.withdrawnAt;
   }
 
+  /** A record of any source by its id (withdrawn ones included). */
+  entryById(recordId: string): Entry | undefined {
+    for (const source of SOURCES) {
+      const entry = this.ids[source].get(recordId);
+      if (entry !== undefined) return entry;
+    }
+    return undefined;
+  }
+
+  /** A record of `source` by its id (withdrawn ones included). */
+  entryOf(source: Source, recordId: string): Entry | undefined {
+    return this.ids[source].get(recordId);
+  }
+
   /** An SLTD record by its id (withdrawn ones included). */
   documentById(recordId: string): DocumentEntry | undefined {
     const entry = this.ids.SLTD.get(recordId);
@@ -269,7 +289,7 @@ export class DatasetIndex {
     switch (tag.source) {
       case 'SLTD': {
         const record = tag.record;
-        const e: Entry = { source: 'SLTD', ...base, ownerCountry: record.ownerCountry ?? record.issuingState, document: documentRecord(record) };
+        const e: Entry = { source: 'SLTD', ...base, ownerCountry: record.ownerCountry ?? record.issuingState, document: documentRecord(record), origin: record };
         push(this.documents, documentKey(record.documentNumber, record.issuingState), e);
         entry = e;
         break;
@@ -281,7 +301,8 @@ export class DatasetIndex {
           ...base,
           ownerCountry: record.ownerCountry ?? record.issuingState,
           document: documentRecord(record),
-          notice: record.notice,
+          notice: hitNotice(record.notice),
+          origin: record,
         };
         push(this.linked, documentKey(record.documentNumber, record.issuingState), e);
         entry = e;
@@ -295,7 +316,8 @@ export class DatasetIndex {
           ...base,
           ownerCountry: record.ownerCountry ?? record.notice.requestingCountry,
           person: { surname: record.surname, givenNames: record.givenNames, dateOfBirth: record.dateOfBirth, nationalities: record.nationalities },
-          notice: record.notice,
+          notice: hitNotice(record.notice),
+          origin: record,
           surnameKey: normaliseName(record.surname),
           givenKey: givenNames.join(' '),
           givenSet: new Set(givenNames.flatMap((n) => n.split(' '))),
@@ -320,6 +342,7 @@ export class DatasetIndex {
             theftDate: record.theftDate,
             registrationCountry: record.registrationCountry,
           },
+          origin: record,
         };
         push(this.byVin, normaliseVin(record.vin), e);
         push(this.byPlate, plateKey(record.plate, record.registrationCountry), e);
@@ -421,6 +444,11 @@ export class DatasetIndex {
       }
     }
   }
+}
+
+/** The notice as a hit and a snapshot carry it: what the full record adds stays in the record. */
+function hitNotice(n: FullNotice): FullNotice {
+  return { type: n.type, reference: n.reference, requestingCountry: n.requestingCountry, ...(n.charges !== undefined ? { charges: n.charges } : {}) };
 }
 
 function documentRecord(d: FullDocument): FullDocument {

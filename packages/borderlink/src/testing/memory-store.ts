@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   ConflictError,
+  InputError,
   ProtocolError,
   offlineKeysOf,
   type ApplyProgress,
@@ -72,6 +73,9 @@ export function memoryOfflineStore(): MemoryOfflineStore {
   const rescreen = new Map<string, RescreenEntry>();
   const queue = new Map<string, OutboxEntry>();
   const rejectedCodes = new Map<string, string>();
+  // Each key's place in the queue, kept when it leaves (a page may end on it) and renewed when it is queued again.
+  const places = new Map<string, number>();
+  let nextPlace = 0;
 
   const outbox: MemoryOutboxStore = {
     rejectedCodes,
@@ -87,10 +91,21 @@ export function memoryOfflineStore(): MemoryOfflineStore {
       }
       rejectedCodes.delete(entry.idempotencyKey);
       queue.set(entry.idempotencyKey, { ...entry, attempts: 0 });
+      places.set(entry.idempotencyKey, nextPlace++);
     },
-    pending(limit) {
-      const all = [...queue.values()].map((e) => ({ ...e }));
-      return limit === undefined ? all : all.slice(0, limit);
+    pending(limit = 1000, after) {
+      if (!Number.isSafeInteger(limit) || limit < 1 || limit > 10_000) throw new InputError('limit must be an integer from 1 to 10000', [{ path: 'limit', message: 'must be an integer from 1 to 10000' }]);
+      const from = after === undefined ? -1 : places.get(after);
+      if (from === undefined) throw new InputError('after must be the idempotency key of a write this outbox queued', [{ path: 'after', message: 'must be the idempotency key of a write this outbox queued' }]);
+      const page: OutboxEntry[] = [];
+      for (const e of queue.values()) {
+        if (page.length === limit) break;
+        if (places.get(e.idempotencyKey)! > from) page.push({ ...e });
+      }
+      return page;
+    },
+    pendingCount() {
+      return queue.size;
     },
     attempted(key) {
       const e = queue.get(key);
@@ -146,6 +161,9 @@ export function memoryOfflineStore(): MemoryOfflineStore {
       const id = randomUUID();
       rescreen.set(id, { ...entry, id });
       return id;
+    },
+    keepManyForRescreen(entries) {
+      return entries.map((entry) => this.keepForRescreen(entry));
     },
     rescreenDue(since, limit) {
       const due: RescreenEntry[] = [];

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { parseOptions } from '../protocol/index';
 import type { Dataset } from './dataset';
 import type { FaultPlan } from './faults';
+import type { SecondLineOptions } from './second-line';
 import {
   SHARED_GATEWAY_OPTIONS,
   createGatewayHandler,
@@ -35,6 +36,8 @@ export interface MockGatewayOptions {
   latencyMs?: number;
   /** When set, requests need `authorization: Bearer <token>`. @default no check */
   token?: string;
+  /** Full records and confirmations; see {@link SecondLineOptions}. @default the demo's owners */
+  secondLine?: SecondLineOptions;
 }
 
 const pem = z.custom<string | Buffer>((v) => typeof v === 'string' || Buffer.isBuffer(v), { error: 'must be PEM text (string or Buffer)' });

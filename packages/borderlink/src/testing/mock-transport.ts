@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { parseOptions } from '../protocol/index';
 import type { Dataset } from './dataset';
 import type { FaultPlan } from './faults';
+import type { SecondLineOptions } from './second-line';
 import { SHARED_GATEWAY_OPTIONS, createGatewayHandler, type GatewayHandler, type GatewayResponse, type RecordedRequest, type StoredReport } from './handler';
 
 /** Options of {@link mockTransport}. Unknown options are refused. */
@@ -27,6 +28,8 @@ export interface MockTransportOptions {
   faults?: FaultPlan;
   /** When set, requests need `authorization: Bearer <token>`. @default no check */
   token?: string;
+  /** Full records and confirmations; see {@link SecondLineOptions}. @default the demo's owners */
+  secondLine?: SecondLineOptions;
 }
 
 const mockTransportOptionsSchema = z.strictObject(SHARED_GATEWAY_OPTIONS satisfies Record<keyof MockTransportOptions, z.ZodType>);

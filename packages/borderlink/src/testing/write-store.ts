@@ -80,6 +80,10 @@ export function createWriteStore(index: DatasetIndex, issuerOf: (authorityId: st
         status: r.status,
         ...(r.incidentDate !== undefined ? { incidentDate: r.incidentDate } : {}),
         ...(r.incidentCountry !== undefined ? { incidentCountry: r.incidentCountry.trim().toUpperCase() } : {}),
+        // What its full record says: who reported it, under which reference, and when.
+        reportingAuthority: b.context.authorityId,
+        ...(r.nationalReference !== undefined ? { authorityReference: r.nationalReference } : {}),
+        history: [{ at: createdAt, event: 'REPORTED', status: r.status, authority: b.context.authorityId }],
       });
       const stored: StoredReport = { recordId, createdAt, authorityId: b.context.authorityId, idempotencyKey: key, report: r };
       reports.push(stored);
@@ -114,5 +118,5 @@ export function createWriteStore(index: DatasetIndex, issuerOf: (authorityId: st
     });
   }
 
-  return { reports, report, withdrawal };
+  return { reports, report, withdrawal, idempotent };
 }

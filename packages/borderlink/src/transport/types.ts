@@ -134,7 +134,7 @@ export interface StreamedResponse {
 export const TRANSPORT_SECRETS: unique symbol = Symbol.for('borderlink.transport.secrets') as never;
 
 /**
- * Transports known never to change a request's headers object (httpTransport builds its own from it): an attempt
- * hands them the call's headers as they are instead of a copy per attempt. @internal
+ * Transports known never to change a request's headers object (httpTransport copies it, or hands it to its own pool,
+ * which only reads it): an attempt hands them the call's headers as they are instead of a copy per attempt. @internal
  */
 export const KEEPS_HEADERS: WeakSet<Transport> = new WeakSet<Transport>();

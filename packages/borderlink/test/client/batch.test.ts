@@ -207,6 +207,19 @@ describe('checkMany', () => {
     );
   });
 
+  it('gives every row outcomes of its own when the gateway answers the rows alike', async () => {
+    // The answer's alike items share their outcomes as read (protocol/clean-answer.ts): a row's result must not.
+    const { client } = make();
+    const rows = await collect(client.checkMany(items(5), { batchSize: 5 }));
+    const results = rows.map((r) => r.result!);
+    expect(results.every((r) => r.verdict === 'NO_HIT')).toBe(true);
+    const first = results[0]!;
+    expect(Object.isFrozen(first.outcomes)).toBe(false);
+    first.outcomes[0]!.status = 'HIT';
+    first.outcomes.push({ source: 'SMV', status: 'NO_HIT' });
+    for (const other of results.slice(1)) expect(other.outcomes.map((o) => [o.source, o.status])).toEqual([['SLTD', 'NO_HIT'], ['TDAWN', 'NO_HIT']]);
+  });
+
   it('keeps memory flat over 100,000 rows', async () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;

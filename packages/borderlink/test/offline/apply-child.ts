@@ -10,7 +10,7 @@ import { KEYS } from './fixtures';
 const store = openOfflineStore({ path: process.argv[2]!, ...KEYS });
 if (process.argv[3] === 'outbox') {
   process.stdout.write('start outbox\n');
-  for (let i = store.outbox.pending(100_000).length; ; i++) {
+  for (let i = store.outbox.pendingCount(); ; i++) {
     const idempotencyKey = `k-${String(i).padStart(6, '0')}`;
     store.outbox.enqueue({ idempotencyKey, kind: 'report', path: '/v1/reports', body: JSON.stringify({ n: i }), queuedAt: Date.now() });
     process.stdout.write(`queued ${idempotencyKey}\n`);

@@ -10,13 +10,10 @@ import {
   httpTransport,
   type AuditEvent,
   type ClientEvent,
-  type OfflineRecord,
   type OfflineStore,
-  type SnapshotChange,
-  type SnapshotEnd,
-  type Source,
 } from 'borderlink';
 import { createMockGateway, demoDataset, memoryOfflineStore, type Dataset, type MockGateway } from 'borderlink/testing';
+import { seeded } from '../helpers/offline-copy';
 import { deadUrl } from '../helpers/outbox';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
@@ -34,54 +31,6 @@ async function gateway(options: { port?: number; dataset?: Dataset; token?: stri
   const g = await createMockGateway(options);
   closers.push(() => g.close());
   return g;
-}
-
-/** The demo dataset as the lines of full snapshots, one per source. */
-function recordsOf(dataset: Dataset): Record<Source, OfflineRecord[]> {
-  return {
-    SLTD: dataset.documents.map(({ recordId, ownerCountry, actionToBeTaken, ...document }) => ({
-      source: 'SLTD',
-      recordId,
-      ownerCountry: ownerCountry ?? document.issuingState,
-      ...(actionToBeTaken !== undefined ? { actionToBeTaken } : {}),
-      document,
-    })),
-    TDAWN: dataset.linkedDocuments.map(({ recordId, ownerCountry, actionToBeTaken, notice, ...document }) => ({
-      source: 'TDAWN',
-      recordId,
-      ownerCountry: ownerCountry ?? document.issuingState,
-      ...(actionToBeTaken !== undefined ? { actionToBeTaken } : {}),
-      document,
-      notice,
-    })),
-    NOMINAL: dataset.persons.map(({ recordId, ownerCountry, actionToBeTaken, notice, ...person }) => ({
-      source: 'NOMINAL',
-      recordId,
-      ownerCountry: ownerCountry ?? notice.requestingCountry,
-      ...(actionToBeTaken !== undefined ? { actionToBeTaken } : {}),
-      person,
-      notice,
-    })),
-    SMV: dataset.vehicles.map(({ recordId, ownerCountry, actionToBeTaken, ...vehicle }) => ({
-      source: 'SMV',
-      recordId,
-      ownerCountry: ownerCountry ?? vehicle.registrationCountry,
-      ...(actionToBeTaken !== undefined ? { actionToBeTaken } : {}),
-      vehicle,
-    })),
-  };
-}
-
-async function* full(source: Source, records: OfflineRecord[], dataAsOf: string): AsyncIterable<SnapshotChange | SnapshotEnd> {
-  for (const record of records) yield { op: 'upsert', record };
-  yield { op: 'end', source, cursor: 'c1', dataAsOf, full: true, changes: records.length, recordCount: records.length };
-}
-
-async function seeded(sources: readonly Source[] = ['SLTD', 'TDAWN', 'NOMINAL', 'SMV'], dataAsOf = new Date().toISOString()) {
-  const store = memoryOfflineStore();
-  const records = recordsOf(demoDataset);
-  for (const s of sources) await store.apply(s, full(s, records[s], dataAsOf));
-  return store;
 }
 
 function client(url: string, extra: Record<string, unknown>) {

@@ -92,10 +92,10 @@ describe('client.offline.sync()', () => {
     const g = await createMockGateway();
     closers.push(() => g.close());
     const store = memoryOfflineStore();
-    const client = createClient({ transport: httpTransport({ baseUrl: g.url }), context, offline: { store, syncIntervalMs: 50, sources: ['SLTD'] } });
+    const client = createClient({ transport: httpTransport({ baseUrl: g.url }), context, offline: { store, syncIntervalMs: 1000, sources: ['SLTD'] } });
     closers.push(() => client.close());
     await expect.poll(() => store.state('SLTD')).toBeDefined();
     g.upsertRecord({ source: 'SLTD', recordId: 'SLTD-UTO-0099', ...ADDED, status: 'STOLEN' });
-    await expect.poll(() => store.state('SLTD')!.recordCount, { timeout: 3000 }).toBe(3);
+    await expect.poll(() => store.state('SLTD')!.recordCount, { timeout: 5000 }).toBe(3);
   });
 });

@@ -183,7 +183,11 @@ describe('a sync killed with SIGKILL', () => {
         const store = open(outbox.path);
         const context = `seed ${seed}, run ${i}, killed at ${Math.round(delayMs)} ms`;
         expect(store.checkIntegrity(), context).toEqual({ ok: true, problems: [] });
-        const pending = store.outbox.pending(100_000).map((e) => e.idempotencyKey);
+        const pending: string[] = [];
+        for (let page = store.outbox.pending(10_000); page.length > 0; page = store.outbox.pending(10_000, page.at(-1)!.idempotencyKey)) {
+          pending.push(...page.map((e) => e.idempotencyKey));
+        }
+        expect(store.outbox.pendingCount(), context).toBe(pending.length);
         store.close();
         // What the child was told was queued is there; at most the one it was queuing when killed is there besides.
         expect(pending.slice(0, acknowledged.length), context).toEqual(acknowledged);

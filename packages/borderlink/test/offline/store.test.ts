@@ -4,7 +4,9 @@ import { writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, ConflictError, InputError, ProtocolError, StoreError, type Subject } from 'borderlink';
 import { openOfflineStore, type SqliteOfflineStore } from 'borderlink/offline';
+import { StoreKeys } from '../../src/offline/crypto';
 import { loadSqlite } from '../../src/offline/driver';
+import { SCHEMA_VERSION } from '../../src/offline/schema';
 import { offlineKeysOfSubject } from '../../src/stores/keys';
 import type { OfflineRecord, SnapshotChange, SnapshotEnd } from '../../src/stores/types';
 import type { Source } from '../../src/queries/types';
@@ -384,6 +386,83 @@ describe('the re-screen queue', () => {
     expect(store.rescreenDue(0, 10).map((e) => e.requestId)).toEqual(['r-1']);
   });
 
+  it('keeps several checks in one commit, all or none, and names the one it refuses', () => {
+    const ids = store.keepManyForRescreen([entry('r-1', 1000), entry('r-2', 2000), entry('r-3', 3000)]);
+    expect(new Set(ids).size).toBe(3);
+    expect(store.rescreenDue(0, 10).map((e) => [e.id, e.requestId])).toEqual([
+      [ids[0], 'r-1'],
+      [ids[1], 'r-2'],
+      [ids[2], 'r-3'],
+    ]);
+    const error = thrown(() => store.keepManyForRescreen([entry('r-4', 4000), { ...entry('r-5', 5000), checkedAt: Number.NaN }]));
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).issues).toEqual([{ path: 'entries[1].checkedAt', message: 'must be a time in epoch milliseconds' }]);
+    expect(store.rescreenDue(0, 10)).toHaveLength(3);
+  });
+
+  it('gives every check a new id, from two stores on one file at once too', () => {
+    const other = open(files.path);
+    try {
+      const ids = Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? store : other).keepForRescreen(entry(`r-${i}`, 1000)));
+      expect(new Set(ids).size).toBe(50);
+      expect(store.rescreenDue(0, 100)).toHaveLength(50);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('moves the checks kept by a store of layout 1 (a row each, sealed to its own id) into this layout when it opens, none lost', () => {
+    store.close();
+    // A layout 1 file, as borderlink wrote it before its checks were sealed in groups.
+    const raw = new Database(files.path);
+    const keys = new StoreKeys(KEYS.hmacKey, KEYS.encryptionKey);
+    raw.exec(`DROP TABLE rescreen; DROP TABLE rescreen_groups;
+      CREATE TABLE rescreen (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, checked_at INTEGER NOT NULL, payload BLOB NOT NULL) STRICT;
+      CREATE INDEX rescreen_checked ON rescreen (checked_at, seq);`);
+    const insert = raw.prepare('INSERT INTO rescreen (id, checked_at, payload) VALUES (?, ?, ?)');
+    for (const [id, e] of [['a1b2', entry('r-2', 2000)], ['c3d4', entry('r-1', 1000)], ['e5f6', entry('r-3', 3000)]] as const) {
+      insert.run(id, e.checkedAt, keys.seal('rescreen', Buffer.from(id), JSON.stringify(e)));
+    }
+    raw.prepare("UPDATE meta SET value = 1 WHERE name = 'schemaVersion'").run();
+    raw.close();
+
+    store = open(files.path);
+    const due = store.rescreenDue(0, 10);
+    expect(due.map((e) => e.requestId)).toEqual(['r-1', 'r-2', 'r-3']);
+    expect(due[0]).toMatchObject({ ...entry('r-1', 1000), id: expect.any(String) });
+    store.settleRescreen(due[0]!.id);
+    expect(store.rescreenDue(0, 10).map((e) => e.requestId)).toEqual(['r-2', 'r-3']);
+    expect(store.checkIntegrity()).toEqual({ ok: true, problems: [] });
+    const after = new Database(files.path, { readonly: true });
+    expect(after.prepare("SELECT value FROM meta WHERE name = 'schemaVersion'").pluck().get()).toBe(SCHEMA_VERSION);
+    expect(after.prepare("SELECT name FROM sqlite_schema WHERE name = 'rescreen_v1'").get()).toBeUndefined();
+    after.close();
+  });
+
+  it('settles one check of a group alone, and drops the group with its last one', () => {
+    const ids = store.keepManyForRescreen([entry('r-1', 1000), entry('r-2', 2000)]);
+    const groups = () => {
+      const raw = new Database(files.path, { readonly: true });
+      try {
+        return raw.prepare('SELECT count(*) FROM rescreen_groups').pluck().get();
+      } finally {
+        raw.close();
+      }
+    };
+    expect(groups()).toBe(1);
+    store.settleRescreen(ids[0]!);
+    expect(store.rescreenDue(0, 10).map((e) => e.requestId)).toEqual(['r-2']);
+    expect(groups()).toBe(1);
+    store.settleRescreen(ids[1]!);
+    store.settleRescreen('not an id');
+    expect(store.rescreenDue(0, 10)).toEqual([]);
+    expect(groups()).toBe(0);
+    // Past the window: the entries go, and their group with them.
+    store.keepManyForRescreen([entry('r-3', 1000), entry('r-4', 1000)]);
+    expect(store.rescreenDue(5000, 10)).toEqual([]);
+    expect(groups()).toBe(0);
+  });
+
   it('refuses a limit it cannot honour, by name', () => {
     const error = thrown(() => store.rescreenDue(0, 0));
     expect(error).toBeInstanceOf(InputError);
@@ -493,11 +572,13 @@ describe('opening a store', () => {
   it('refuses a store written by a newer layout', () => {
     store.close();
     const raw = new Database(files.path);
-    raw.prepare("UPDATE meta SET value = 2 WHERE name = 'schemaVersion'").run();
+    raw.prepare("UPDATE meta SET value = ? WHERE name = 'schemaVersion'").run(SCHEMA_VERSION + 1);
     raw.close();
-    expect(thrown(() => (store = open(files.path))).message).toMatch(/option `path` is a store of a newer borderlink \(layout 2; this version reads layout 1\)/);
+    expect(thrown(() => (store = open(files.path))).message).toContain(
+      `option \`path\` is a store of a newer borderlink (layout ${SCHEMA_VERSION + 1}; this version reads layout ${SCHEMA_VERSION})`,
+    );
     const back = new Database(files.path);
-    back.prepare("UPDATE meta SET value = 1 WHERE name = 'schemaVersion'").run();
+    back.prepare("UPDATE meta SET value = ? WHERE name = 'schemaVersion'").run(SCHEMA_VERSION);
     back.close();
     store = open(files.path);
   });

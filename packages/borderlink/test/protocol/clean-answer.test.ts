@@ -68,19 +68,26 @@ function agrees(text: string): boolean {
   return true;
 }
 
-/** A clean answer as protocol v1 writes it, from generated parts that are all plainly valid. */
+const cleanOutcomes = fc.array(
+  fc.tuple(fc.constantFrom(...SOURCES), fc.constantFrom(...WIRE_OUTCOME_STATUSES), fc.option(fc.constantFrom('2026-12-01', '2026-12-02'), { nil: undefined })),
+  { minLength: 1, maxLength: 4 },
+);
+/**
+ * A clean answer as protocol v1 writes it, from generated parts that are all plainly valid. Most items take their
+ * outcomes from a few lists, as a batch's items do, so items that read alike after their ids follow one another.
+ */
 const cleanAnswer = fc
-  .tuple(
-    fc.uuid(),
-    fc.array(
-      fc.tuple(
-        fc.string({ unit: fc.constantFrom('a', 'Z', '0', '-', 'é', '中', ' '), minLength: 1, maxLength: 8 }),
-        fc.array(fc.tuple(fc.constantFrom(...SOURCES), fc.constantFrom(...WIRE_OUTCOME_STATUSES), fc.option(fc.constant('2026-12-01'), { nil: undefined })), {
-          minLength: 1,
-          maxLength: 4,
-        }),
+  .tuple(fc.uuid(), fc.array(cleanOutcomes, { minLength: 1, maxLength: 2 }))
+  .chain(([requestId, pool]) =>
+    fc.tuple(
+      fc.constant(requestId),
+      fc.array(
+        fc.tuple(
+          fc.string({ unit: fc.constantFrom('a', 'Z', '0', '-', 'é', '中', ' '), minLength: 1, maxLength: 8 }),
+          fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...pool) }, { weight: 1, arbitrary: cleanOutcomes }),
+        ),
+        { minLength: 1, maxLength: 6 },
       ),
-      { minLength: 1, maxLength: 3 },
     ),
   )
   .map(([requestId, items]) =>
@@ -131,6 +138,24 @@ describe('the clean answer read from its text', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+
+  it('reads items that read alike after their ids as the general reader does, and each item keeps its own id', () => {
+    const one = '"outcomes":[{"source":"SLTD","status":"NO_HIT","dataAsOf":"2026-12-01"},{"source":"TDAWN","status":"NO_HIT"}],"hits":[]';
+    const text = `{"requestId":"r-1","items":[${['7', '8', '9', '10'].map((id) => `{"itemId":"${id}",${one}}`).join(',')}]}`;
+    expect(agrees(text)).toBe(true);
+    const read = readCleanCheckText(text)!;
+    expect(read.items.map((i) => i.itemId)).toEqual(['7', '8', '9', '10']);
+    // The items share one list of outcomes: it cannot be changed through any of them.
+    for (const item of read.items) {
+      expect(Object.isFrozen(item.outcomes)).toBe(true);
+      expect(item.outcomes.every((o) => Object.isFrozen(o))).toBe(true);
+    }
+    // An item that differs in one character after its id is read on its own, and so are the ones after it.
+    const changed = text.replace('{"itemId":"9","outcomes":[{"source":"SLTD","status":"NO_HIT"', '{"itemId":"9","outcomes":[{"source":"SLTD","status":"HIT"');
+    expect(changed).not.toBe(text);
+    expect(agrees(changed)).toBe(true);
+    expect(readCleanCheckText(changed)!.items.map((i) => i.outcomes[0]!.status)).toEqual(['NO_HIT', 'NO_HIT', 'HIT', 'NO_HIT']);
   });
 
   it('leaves to the general reader what it must warn about or refuse', () => {

@@ -17,7 +17,11 @@ import {
   errorBodySchema,
   reportResponseSchema,
   withdrawalResponseSchema,
+  confirmationCreatedSchema,
+  confirmationStatusSchema,
+  documentHistoryEntrySchema,
 } from '../../src/protocol/wire';
+import { confirmationRequestSchema } from '../../src/reports/confirmation';
 import { buildCheckResult, readCheckAnswer } from '../../src/protocol/check-answer';
 import { KNOWN_VALUES, WIRE_OUTCOME_STATUSES } from '../../src/protocol/wire';
 import { ProtocolError, type Transport } from 'borderlink';
@@ -34,7 +38,10 @@ import { createHash } from 'node:crypto';
 import { computeVerdict, outcomesFor } from '../../src/queries/results';
 import { PURPOSES, SOURCES, type Source } from 'borderlink';
 import {
+  CONFIRMATION_PRIORITIES,
+  CONFIRMATION_REQUEST_STATES,
   CONFIRMATION_STATES,
+  DOCUMENT_HISTORY_EVENTS,
   DOCUMENT_STATUSES,
   DOCUMENT_TYPES,
   HIT_KINDS,
@@ -62,9 +69,14 @@ const markdown = readFileSync(new URL('../../docs/protocol.md', import.meta.url)
 
 const schemas: Record<string, Json> = doc.components.schemas;
 
-/** The one method of each path: a snapshot is a GET (it has no body), everything else a POST. */
-const methodOf = (path: string): 'get' | 'post' => (path === snapshotPath ? 'get' : 'post');
 const snapshotPath = PATHS.snapshot('SOURCE_PLACEHOLDER' as Source).replace('SOURCE_PLACEHOLDER', '{source}');
+const recordPath = PATHS.record('SOURCE_PLACEHOLDER' as Source, 'RECORD_ID_PLACEHOLDER').replace('SOURCE_PLACEHOLDER', '{source}').replace('RECORD_ID_PLACEHOLDER', '{recordId}');
+const confirmationRequestsPath = PATHS.confirmationRequests('HIT_ID_PLACEHOLDER').replace('HIT_ID_PLACEHOLDER', '{hitId}');
+const confirmationPath = PATHS.confirmationRequest('CONFIRMATION_ID_PLACEHOLDER').replace('CONFIRMATION_ID_PLACEHOLDER', '{confirmationId}');
+/** The paths read with a GET: they have no body, their context is in the headers. */
+const GET_PATHS: readonly string[] = [snapshotPath, recordPath, confirmationPath];
+/** The one method of each path: a GET for those above, a POST for every other. */
+const methodOf = (path: string): 'get' | 'post' => (GET_PATHS.includes(path) ? 'get' : 'post');
 /** The operation of a path. */
 const operationOf = (path: string): Json => doc.paths[path][methodOf(path)];
 
@@ -134,7 +146,7 @@ const subjectOf = (kind: string): Json => (subjectSchema as Json).options.find((
 function errorCodesFromCode(): string[] {
   const codes = new Set<string>();
   for (let status = 400; status <= 599; status++) {
-    for (const body of ['', JSON.stringify({ error: { code: 'NOT_ISSUER', message: 'x' } })]) {
+    for (const body of ['', ...['NOT_ISSUER', 'PURPOSE_NOT_ALLOWED'].map((code) => JSON.stringify({ error: { code, message: 'x' } }))]) {
       codes.add(errorFromResponse({ status, headers: {}, body }, true).code);
     }
   }
@@ -148,10 +160,18 @@ describe('docs/openapi.yaml', () => {
     expect(doc.info.version).toBe(PROTOCOL_VERSION);
   });
 
-  it('has exactly the paths of PATHS, each with its one method (GET for a snapshot, else POST)', () => {
+  it('has exactly the paths of PATHS, each with its one method (GET for a snapshot, a record, a confirmation, else POST)', () => {
     const placeholder = 'RECORD_ID_PLACEHOLDER';
-    const fromCode = [PATHS.checks, PATHS.documentReports, PATHS.withdrawal(placeholder).replace(placeholder, '{recordId}'), snapshotPath].sort();
-    expect(Object.keys(PATHS).sort()).toEqual(['checks', 'documentReports', 'snapshot', 'withdrawal']);
+    const fromCode = [
+      PATHS.checks,
+      PATHS.documentReports,
+      PATHS.withdrawal(placeholder).replace(placeholder, '{recordId}'),
+      snapshotPath,
+      recordPath,
+      confirmationRequestsPath,
+      confirmationPath,
+    ].sort();
+    expect(Object.keys(PATHS).sort()).toEqual(['checks', 'confirmationRequest', 'confirmationRequests', 'documentReports', 'record', 'snapshot', 'withdrawal']);
     expect(Object.keys(doc.paths).sort()).toEqual(fromCode);
     for (const [path, item] of Object.entries<Json>(doc.paths)) {
       expect(Object.keys(item), path).toEqual([methodOf(path)]);
@@ -201,6 +221,8 @@ describe('docs/openapi.yaml', () => {
       HitKind: [[...HIT_KINDS], hitOptions.map((o) => o.shape.kind.value as string)],
       Sex: [[...SEXES], zodEnum(subjectOf('person').shape.sex)],
       WithdrawalReason: [[...WITHDRAWAL_REASONS], zodEnum(withdrawalSchema.shape.reason)],
+      ConfirmationPriority: [[...CONFIRMATION_PRIORITIES], zodEnum(confirmationRequestSchema.shape.priority), zodEnum(confirmationStatusSchema.shape.priority)],
+      ConfirmationRequestState: [[...CONFIRMATION_REQUEST_STATES], zodEnum(confirmationStatusSchema.shape.state), zodEnum(confirmationCreatedSchema.shape.state)],
       // The codes of the errors the client raises, and the one it reads as an answer (a delta's 410).
       ErrorCode: [[...errorCodesFromCode(), SNAPSHOT_CURSOR_EXPIRED].sort(), [...PROTOCOL_ERROR_CODES].sort()],
     };
@@ -219,6 +241,7 @@ describe('docs/openapi.yaml', () => {
         [...NOTICE_TYPES],
       ],
       ConfirmationState: [[...CONFIRMATION_STATES], zodEnum(shapeOf(hitOptions[0].shape.confirmation, 'state')), [...KNOWN_VALUES.confirmationState]],
+      DocumentHistoryEvent: [[...DOCUMENT_HISTORY_EVENTS], zodEnum(documentHistoryEntrySchema.shape.event), [...KNOWN_VALUES.documentHistoryEvent]],
     };
   }
 
@@ -585,7 +608,7 @@ describe('docs/openapi.yaml', () => {
     for (const path of Object.keys(doc.paths)) {
       const names = operationOf(path).parameters.map((p: Json) => deref(p).name);
       expect(names, path).toContain(HEADERS.requestId);
-      expect(names.includes(HEADERS.idempotencyKey), path).toBe(path !== PATHS.checks && path !== snapshotPath);
+      expect(names.includes(HEADERS.idempotencyKey), path).toBe(methodOf(path) === 'post' && path !== PATHS.checks);
       // A GET has no body: its context is in its headers, one per field of the context, required as the field is.
       for (const [field, header] of Object.entries(CONTEXT_HEADERS)) {
         const param = operationOf(path).parameters.map(deref).find((p: Json) => p.name === header);

@@ -56,6 +56,24 @@ describe('the circuit breaker', () => {
     expect((await after).attempts).toBe(1);
   });
 
+  it('says whether it would refuse a call now without letting a probe through: refused while open or while its probes are out', async () => {
+    const { clock, executor, call, answerWith } = setup(connectionReset);
+    expect(executor.refusesNow()).toBe(false);
+    for (let i = 0; i < 3; i++) await call();
+    expect(executor.refusesNow()).toBe(true);
+    await clock.advance(5000);
+    // Past openMs the next call is the probe: asking does not take its place.
+    expect(executor.refusesNow()).toBe(false);
+    expect(executor.refusesNow()).toBe(false);
+    expect(executor.breaker?.state).toBe('open');
+    answerWith(() => ({ status: 200, body: '{}', after: 100 }));
+    const probe = executor.execute(spec());
+    expect(executor.refusesNow()).toBe(true);
+    await clock.advance(200);
+    await probe;
+    expect(executor.refusesNow()).toBe(false);
+  });
+
   it('opens again when the probe fails', async () => {
     const { clock, executor, events, call } = setup(() => ({ status: 503 }));
     for (let i = 0; i < 3; i++) await call();

@@ -164,6 +164,23 @@ describe('dedupe', () => {
     expect(dedupe.size).toBe(0);
   });
 
+  it('shares a request only within its scope: the same key under another scope is another request', async () => {
+    const dedupe = createDeduper();
+    const gates = [gate<string>(), gate<string>()];
+    let started = 0;
+    const start = () => gates[started++]!.promise;
+    const a = dedupe.run('item', start, undefined, undefined, '{"operatorId":"officer-1"}');
+    const b = dedupe.run('item', start, undefined, undefined, '{"operatorId":"officer-2"}');
+    // An equal scope written again (a context given per call) still joins: scopes compare by text.
+    const c = dedupe.run('item', start, undefined, undefined, ['{"operatorId":', '"officer-1"}'].join(''));
+    expect(started).toBe(2);
+    expect(dedupe.size).toBe(2);
+    gates[0]!.resolve('for officer-1');
+    gates[1]!.resolve('for officer-2');
+    expect(await Promise.all([a, b, c])).toEqual(['for officer-1', 'for officer-2', 'for officer-1']);
+    expect(dedupe.size).toBe(0);
+  });
+
   it('refuses a caller whose signal is already aborted, without starting anything', async () => {
     const dedupe = createDeduper();
     let started = 0;

@@ -35,3 +35,36 @@ describe('de-duplication across a report', () => {
     }
   });
 });
+
+describe('a shared answer across a report', () => {
+  it('gives two checks that shared one request their own hits, even when a report began while they were in flight', async () => {
+    const inner = mockTransport();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const transport: Transport = {
+      endpoint: inner.endpoint,
+      async send(request) {
+        const response = await inner.send(request);
+        if (request.path === '/v1/checks') await held;
+        return response;
+      },
+      close: () => inner.close(),
+    };
+    const client = createClient({ transport, context });
+    try {
+      const stolen = { documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' } as const;
+      const a = client.checkDocument(stolen);
+      const b = client.checkDocument(stolen);
+      // A write starts and ends while the shared request is in flight: later checks get a table of their own.
+      await client.reportDocument({ ...doc, status: 'STOLEN' });
+      release();
+      const [ra, rb] = await Promise.all([a, b]);
+      expect(inner.requests.filter((r) => r.path === '/v1/checks')).toHaveLength(1);
+      expect(ra.verdict).toBe('HIT');
+      expect(ra.hits).toStrictEqual(rb.hits);
+      expect(ra.hits[0]).not.toBe(rb.hits[0]);
+    } finally {
+      await client.close();
+    }
+  });
+});

@@ -76,7 +76,7 @@ describe('the outbox when its store fails', () => {
     const unhandled = catchUnhandled();
     const { url } = await deadUrl();
     const store = failingFrom('pending', Number.POSITIVE_INFINITY);
-    const { c } = client(url, store, 10);
+    const { c } = client(url, store, 1000);
     expect(await c.reportDocument(REPORT, { idempotencyKey: 'key-store-fails-4' })).toMatchObject({ status: 'QUEUED' });
     // From now on the store fails: the next timer replay meets it.
     const before = store.calls;

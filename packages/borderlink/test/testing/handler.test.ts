@@ -147,7 +147,8 @@ describe('POST /v1/checks', () => {
     );
   });
 
-  it('answers 1000 items from a large dataset quickly (indexed, no scans)', async () => {
+  // Its speed is measured in `npm run bench`, never here: a timed assertion fails on a busy machine and proves nothing.
+  it('finds every person of 1000 items in a dataset of 50,000, beside documents it does not hold', async () => {
     const persons = Array.from({ length: 50_000 }, (_, i) => ({
       recordId: `P-${i}`,
       surname: `SURNAME${String.fromCharCode(65 + (i % 26))}${i}`.replace(/\d/g, (d) => 'ABCDEFGHIJ'[Number(d)]!),
@@ -162,12 +163,10 @@ describe('POST /v1/checks', () => {
       { kind: 'document', documentNumber: `N${i}`, issuingState: 'UTO', documentType: 'PASSPORT' },
     ]);
     const body = JSON.stringify(checkBody(...items));
-    await post(handle, '/v1/checks', body);
-    const started = performance.now();
-    const res = await post(handle, '/v1/checks', body);
-    const elapsed = performance.now() - started;
-    expect(parseCheck(res).items.every((i) => i.outcomes.some((o) => o.source === 'NOMINAL' && o.status === 'HIT'))).toBe(true);
-    expect(elapsed).toBeLessThan(500);
+    const answer = parseCheck(await post(handle, '/v1/checks', body));
+    expect(answer.items).toHaveLength(1000);
+    expect(answer.items.every((i) => i.outcomes.some((o) => o.source === 'NOMINAL' && o.status === 'HIT'))).toBe(true);
+    expect(answer.items.every((i) => i.outcomes.every((o) => o.source === 'NOMINAL' || o.status !== 'HIT'))).toBe(true);
   });
 });
 

@@ -13,6 +13,7 @@ import {
   type GatewayOptions,
   type MockGatewayOptions,
   type MockTransportOptions,
+  type SecondLineOptions,
 } from 'borderlink/testing';
 import { makeCertificates } from '../helpers/certs';
 
@@ -79,6 +80,14 @@ describe.each(factories)('%s', (scope, make) => {
 });
 
 describe('every documented option is accepted', () => {
+  const secondLine: Required<SecondLineOptions> = {
+    recordPurposes: ['SECOND_LINE'],
+    confirmation: { answer: 'NOT_CONFIRMED', afterMs: 1, instructions: 'Release', ownerReference: 'REF-1' },
+    deadlinesMs: { URGENT: 1000, ROUTINE: 2000 },
+    retryAfterSeconds: 0,
+    now: () => 0,
+  };
+
   it('createGatewayHandler', () => {
     const options: Required<GatewayOptions> = {
       dataset,
@@ -87,6 +96,7 @@ describe('every documented option is accepted', () => {
       latencyMs: 0,
       issuerOf: () => 'UTO',
       maxRecordedRequests: 0,
+      secondLine,
     };
     const handle = createGatewayHandler(options);
     expect(handle.dataset).toBe(dataset);
@@ -95,7 +105,7 @@ describe('every documented option is accepted', () => {
   });
 
   it('mockTransport', async () => {
-    const options: Required<MockTransportOptions> = { dataset: demoDataset, token: 'secret', faults: [{ type: 'missing-outcome', sources: ['SMV'] }], latencyMs: 1 };
+    const options: Required<MockTransportOptions> = { dataset: demoDataset, token: 'secret', faults: [{ type: 'missing-outcome', sources: ['SMV'] }], latencyMs: 1, secondLine };
     await mockTransport(options).close();
   });
 
@@ -109,6 +119,7 @@ describe('every documented option is accepted', () => {
       faults: [{ type: 'lost-response' }],
       latencyMs: 0,
       token: 'secret',
+      secondLine,
     };
     const gateway = await createMockGateway(options);
     try {

@@ -243,6 +243,23 @@ describe('httpTransport({ dispatcher }) with undici MockAgent', () => {
     expect(exact.body).toHaveLength(1024);
   });
 
+  it("leaves the request's headers as given when an interceptor of the dispatcher edits the ones it is handed", async () => {
+    const agent = mockAgent();
+    agent.get('https://gateway.police.example').intercept({ path: '/v1/status', method: 'GET' }).reply(200, '{}').times(2);
+    const editing = agent.compose((dispatch) => (options, handler) => {
+      (options.headers as Record<string, string>)['x-added-by-interceptor'] = 'yes';
+      return dispatch(options, handler);
+    });
+    const transport = transportFor({ baseUrl: 'https://gateway.police.example', dispatcher: editing });
+    const request = get('/v1/status');
+    const given = { ...request.headers };
+
+    await transport.send(request);
+    await transport.send(request);
+
+    expect(request.headers).toEqual(given);
+  });
+
   it('times out an attempt whose intercepted answer is late', async () => {
     const agent = mockAgent();
     agent.get('https://gateway.police.example').intercept({ path: '/v1/status', method: 'GET' }).reply(200, 'late').delay(2000);

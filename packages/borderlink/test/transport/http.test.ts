@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { getGlobalDispatcher, setGlobalDispatcher, Agent } from 'undici';
 import type { Dispatcher } from 'undici';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AbortError, ConfigError, ConnectionError, ProtocolError, TimeoutError } from 'borderlink';
 import { httpTransport } from 'borderlink';
@@ -134,6 +136,21 @@ describe('httpTransport: what goes on the wire', () => {
     expect(server.seen[0]!.headers.authorization).toBe('Bearer t0k3n');
   });
 
+  it("hands its own pool the request's headers as they are when it adds none, and they arrive unchanged", async () => {
+    const server = await startServer();
+    const transport = transportFor({ baseUrl: server.url });
+    // Frozen: undici runs in strict mode, so a write to them would throw rather than pass unseen.
+    const headers = Object.freeze({ 'content-type': 'application/json', 'x-request-id': 'r2' });
+    for (let i = 0; i < 2; i++) {
+      const response = await transport.send({ method: 'POST', path: '/v1/checks', headers, body: '{}', timeoutMs: 5000 });
+      expect(response.status).toBe(200);
+    }
+    expect(server.seen.map((s) => [s.headers['content-type'], s.headers['x-request-id'], s.headers.authorization])).toEqual([
+      ['application/json', 'r2', undefined],
+      ['application/json', 'r2', undefined],
+    ]);
+  });
+
   it('prefixes every path with the path of baseUrl', async () => {
     const gw = await startServer();
     const transport = transportFor({ baseUrl: `${gw.url}/national/api/` });
@@ -218,6 +235,16 @@ describe('httpTransport: answers', () => {
     expect(response.headers['retry-after']).toBe('2');
     expect(response.headers['x-trace']).toBe('a, b');
     expect(response.headers['Retry-After']).toBeUndefined();
+  });
+
+  it('joins a repeated answer header into one value, as send and stream read it', async () => {
+    const gw = await startServer((_req, res) => {
+      res.setHeader('x-multi', ['a', 'b']);
+      res.end('{}');
+    });
+    const transport = transportFor({ baseUrl: gw.url });
+    expect((await transport.send(get())).headers['x-multi']).toBe('a, b');
+    expect((await transport.stream!(get())).headers['x-multi']).toBe('a, b');
   });
 
   it('resolves an empty body as the empty string', async () => {
@@ -397,6 +424,106 @@ describe('httpTransport: failures', () => {
   });
 });
 
+describe('httpTransport: one timer for every attempt', () => {
+  it('times out each attempt at its own deadline: a short one sent after a long one, and a long one after a short', async () => {
+    const gw = await startServer((req, res, seen) => {
+      if (seen.url === '/v1/fast') echo(req, res, seen);
+      // anything else: never answers
+    });
+    const transport = transportFor({ baseUrl: gw.url, connections: 4 });
+    const baseline = activeTimeouts();
+
+    // The transport is idle with its timer set for a deadline of 60 s: a later attempt of 50 ms must not wait for it.
+    await transport.send(get('/v1/fast', { timeoutMs: 60_000 }));
+    const started = performance.now();
+    let longEnded = false;
+    const long = rejection(transport.send(get('/v1/long', { timeoutMs: 1500 }))).finally(() => (longEnded = true));
+    const short = await rejection(transport.send(get('/v1/short', { timeoutMs: 50 })));
+    expect(short).toBeInstanceOf(TimeoutError);
+    expect(longEnded).toBe(false);
+    // The timer was set for the short deadline, which has passed: the long attempt still ends at its own.
+    expect(await long).toBeInstanceOf(TimeoutError);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1500);
+    // Nothing left to time out: no timer holds the process open.
+    expect(activeTimeouts()).toBeLessThanOrEqual(baseline);
+  });
+
+  it('times out many attempts of different timeouts, each at its own and none before, while a longer one waits on', async () => {
+    const gw = await startServer(() => {
+      /* never answers */
+    });
+    const transport = transportFor({ baseUrl: gw.url, connections: 8 });
+    await until(() => true);
+    const baseline = activeTimeouts();
+
+    const waiting = new AbortController();
+    let waitingEnded = false;
+    const longer = rejection(transport.send(get('/v1/longer', { timeoutMs: 60_000, signal: waiting.signal }))).finally(() => (waitingEnded = true));
+    const timeouts = [250, 50, 200, 100, 300, 150];
+    const ended = await Promise.all(
+      timeouts.map(async (timeoutMs) => {
+        const started = performance.now();
+        const err = await rejection(transport.send(get(`/v1/t${timeoutMs}`, { timeoutMs })));
+        return { timeoutMs, err, elapsed: performance.now() - started };
+      }),
+    );
+
+    for (const { timeoutMs, err, elapsed } of ended) {
+      expect(err).toBeInstanceOf(TimeoutError);
+      expect((err as TimeoutError).message).toBe(`The attempt timed out after ${timeoutMs} ms`);
+      expect(elapsed).toBeGreaterThanOrEqual(timeoutMs);
+    }
+    expect(waitingEnded).toBe(false);
+    // Aborted, the longer attempt leaves the timer's watch: the timer, still armed for its deadline, holds nothing open.
+    const reason = new Error('not needed any more');
+    waiting.abort(reason);
+    expect(await longer).toBe(reason);
+    expect(activeTimeouts()).toBeLessThanOrEqual(baseline);
+    expect(gw.seen).toHaveLength(timeouts.length + 1);
+  });
+
+  it('keeps nothing of an attempt once it has settled, whichever way it settled', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const gw = await startServer((req, res, seen) => {
+      if (seen.url === '/v1/reset') return req.socket.destroy();
+      if (seen.url === '/v1/slow') return; // never answers
+      echo(req, res, seen);
+    });
+    const transport = transportFor({ baseUrl: gw.url, connections: 2 });
+    await transport.send(get());
+
+    // Each attempt's signal is reachable from the attempt only: a list that kept a settled attempt would keep it.
+    const signals: WeakRef<AbortSignal>[] = [];
+    const settle = async (): Promise<void> => {
+      const send = (path: string, timeoutMs: number, controller = new AbortController()) => {
+        signals.push(new WeakRef(controller.signal));
+        return { controller, sent: transport.send(get(path, { timeoutMs, signal: controller.signal })).catch((err: unknown) => err) };
+      };
+      const answered = send('/v1/status', 60_000);
+      const slow = send('/v1/slow', 100);
+      const reset = send('/v1/reset', 60_000);
+      // Both connections busy: these wait in the queue.
+      const queuedTimeout = send('/v1/queued-timeout', 30);
+      const queuedAbort = send('/v1/queued-abort', 60_000);
+      queuedAbort.controller.abort();
+      await Promise.all([answered.sent, slow.sent, reset.sent, queuedTimeout.sent, queuedAbort.sent]);
+      const inFlight = send('/v1/slow', 60_000);
+      await until(() => gw.seen.filter((s) => s.url === '/v1/slow').length === 2);
+      inFlight.controller.abort();
+      await inFlight.sent;
+    };
+    await settle();
+    await transport.send(get());
+
+    for (let i = 0; i < 5 && signals.some((r) => r.deref() !== undefined); i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+    }
+    expect(signals.map((r) => r.deref() === undefined)).toEqual(signals.map(() => true));
+  });
+});
+
 describe('httpTransport: close', () => {
   it('aborts a call in flight, is idempotent, and refuses later sends with ConfigError', async () => {
     const gw = await startServer((req, res, seen) => setTimeout(() => echo(req, res, seen), 100));
@@ -412,6 +539,23 @@ describe('httpTransport: close', () => {
     const err = await rejection(transport.send(get()));
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).message).toMatch(/after close/);
+  });
+});
+
+describe('httpTransport: close before undici has loaded', () => {
+  it('fails a send and a stream given before its pool was opened with a ConfigError, and sends neither', async () => {
+    const gw = await startServer();
+    const transport = httpTransport({ baseUrl: gw.url });
+    // undici is loaded (by an import that settles later) on the transport's first request: both wait for it.
+    const sent = rejection(transport.send(get()));
+    const streamed = rejection(transport.stream!(get()));
+    await transport.close();
+
+    for (const err of await Promise.all([sent, streamed])) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).message).toMatch(/after close/);
+    }
+    expect(gw.seen).toHaveLength(0);
   });
 });
 

@@ -15,6 +15,7 @@ import {
   httpTransport,
   type HttpTransportOptions,
   type StreamedResponse,
+  type StreamRequest,
   type Transport,
 } from 'borderlink';
 import { createMockGateway, syntheticDataset, type MockGateway } from 'borderlink/testing';
@@ -313,5 +314,112 @@ describe('httpTransport.stream: flow control and early ends', () => {
     for await (const chunk of first.body) bytes += chunk.length;
     for await (const chunk of (await second).body) bytes += chunk.length;
     expect(bytes).toBe(2 * 4 * 1024 * 1024);
+  });
+});
+
+describe('httpTransport.stream on the timer it shares with send', () => {
+  /**
+   * `/v1/slow` never answers; `/v1/drip` sends a 200 and `parts` parts 40 ms apart; `/v1/silent` a 200 and one part;
+   * `/v1/stall` a 503 and part of its body; `/v1/refused` a whole 503.
+   */
+  async function drippingServer(parts: number) {
+    return serverOf((req, res) => {
+      if (req.url === '/v1/slow') return;
+      if (req.url === '/v1/stall') {
+        res.writeHead(503, { 'content-type': 'application/json', 'content-length': '100' });
+        return void res.write('{"error":');
+      }
+      if (req.url === '/v1/status') return void res.end('{}');
+      if (req.url === '/v1/refused') return void res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{}}');
+      res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+      if (req.url === '/v1/silent') return void res.write('{"op":');
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (res.destroyed) return clearInterval(timer);
+        res.write(`${'x'.repeat(99)}\n`);
+        if (++sent === parts) {
+          clearInterval(timer);
+          res.end();
+        }
+      }, 40);
+    });
+  }
+
+  it('streams a 2xx body past its timeoutMs while parts keep coming, as send attempts beside it time out', async () => {
+    const server = await drippingServer(12);
+    const transport = transportOf({ baseUrl: server.url, connections: 4 });
+    // undici loads on a transport's first request, and its load would count against the stream's 100 ms.
+    await transport.send(get('/v1/status'));
+    const res = await transport.stream!({ ...get('/v1/drip', { timeoutMs: 100 }), idleTimeoutMs: 2000 });
+    // Attempts beside it keep the timer firing while the body streams, well past the stream's own 100 ms.
+    const sends = [60, 150, 250].map((timeoutMs) => failure(transport.send(get('/v1/slow', { timeoutMs }))));
+    const started = performance.now();
+    const parts = await readAll(res.body);
+    expect(performance.now() - started).toBeGreaterThan(100);
+    expect(Buffer.concat(parts).length).toBe(12 * 100);
+    for (const err of await Promise.all(sends)) expect(err).toBeInstanceOf(TimeoutError);
+  });
+
+  it('times out a stream waiting for its headers at its own timeoutMs, while a longer send attempt waits on', async () => {
+    const server = await drippingServer(1);
+    const transport = transportOf({ baseUrl: server.url, connections: 4 });
+    const controller = new AbortController();
+    let sendEnded = false;
+    const send = failure(transport.send(get('/v1/slow', { timeoutMs: 60_000, signal: controller.signal }))).finally(() => (sendEnded = true));
+    const started = performance.now();
+    const err = await failure(transport.stream!(get('/v1/slow', { timeoutMs: 150 })));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(150);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect((err as TimeoutError).message).toBe('The attempt timed out after 150 ms');
+    expect(sendEnded).toBe(false);
+    controller.abort(new AbortError('done'));
+    expect(await send).toBeInstanceOf(AbortError);
+  });
+
+  it('times out a non-2xx answer whose body stops coming at the attempt’s timeoutMs, as send does', async () => {
+    const server = await drippingServer(1);
+    const transport = transportOf({ baseUrl: server.url });
+    const started = performance.now();
+    const err = await failure(transport.stream!({ ...get('/v1/stall', { timeoutMs: 200 }), idleTimeoutMs: 60_000 }));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(200);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect((err as TimeoutError).message).toBe('The attempt timed out after 200 ms');
+  });
+
+  it('keeps nothing of a streamed attempt once it has ended, whichever way it ended', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const server = await drippingServer(3);
+    const transport = transportOf({ baseUrl: server.url, connections: 2 });
+    await transport.send(get('/v1/status'));
+    // Each attempt's signal is reachable from the attempt only: a list that kept an ended attempt would keep it.
+    const signals: WeakRef<AbortSignal>[] = [];
+    const run = async (): Promise<void> => {
+      const open = (path: string, extra: Partial<StreamRequest> = {}, controller = new AbortController()) => {
+        signals.push(new WeakRef(controller.signal));
+        return { controller, answer: transport.stream!({ ...get(path, { signal: controller.signal }), ...extra }) };
+      };
+      await readAll((await open('/v1/drip').answer).body);
+      await readAll((await open('/v1/status').answer).body);
+      await readAll((await open('/v1/refused').answer).body);
+      for await (const _ of (await open('/v1/drip').answer).body) break;
+      await failure(open('/v1/slow', { timeoutMs: 50 }).answer);
+      await failure(open('/v1/stall', { timeoutMs: 50 }).answer);
+      await failure(readAll((await open('/v1/silent', { idleTimeoutMs: 100 }).answer).body));
+      const aborted = open('/v1/drip');
+      const body = (await aborted.answer).body[Symbol.asyncIterator]();
+      await body.next();
+      aborted.controller.abort();
+      await failure((async () => {
+        for (;;) if ((await body.next()).done) return;
+      })());
+    };
+    await run();
+    await transport.send(get('/v1/status'));
+    for (let i = 0; i < 5 && signals.some((r) => r.deref() !== undefined); i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+    }
+    expect(signals.map((r) => r.deref() === undefined)).toEqual(signals.map(() => true));
   });
 });

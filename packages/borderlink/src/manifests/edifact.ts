@@ -1,0 +1,414 @@
+// A streaming UN/EDIFACT tokenizer (ISO 9735 syntax 3 and 4): text in, segments out, fed in chunks of any size.
+// Zero dependencies. The fast path is the common case (a segment without a release character): native indexOf and
+// split do the scanning, which is what keeps parsing within a small factor of JSON.parse.
+import { EdifactError, issue } from './errors';
+
+/** The characters an interchange is written with: from its UNA, or the defaults `:+.? '`. */
+export interface EdifactSeparators {
+  /** Between the components of a composite data element. @default ':' */
+  readonly component: string;
+  /** Between data elements. @default '+' */
+  readonly element: string;
+  /** The decimal mark. @default '.' */
+  readonly decimal: string;
+  /** Makes the next character literal (`?+` is a plus in a value). @default '?' */
+  readonly release: string;
+  /**
+   * The repetition separator of syntax 4 (a space, "reserved", in syntax 3). PAXLST repeats no data element, so it
+   * is kept as written, never split on.
+   * @default ' '
+   */
+  readonly repetition: string;
+  /** Ends a segment. @default "'" */
+  readonly segment: string;
+}
+
+/** The separators of an interchange without a UNA. */
+export const DEFAULT_SEPARATORS: EdifactSeparators = Object.freeze({
+  component: ':',
+  element: '+',
+  decimal: '.',
+  release: '?',
+  repetition: ' ',
+  segment: "'",
+});
+
+/** One segment as read: its tag and its data elements, each a list of components with released characters unescaped. */
+export interface EdifactSegment {
+  /** Three capital letters or digits, e.g. `NAD`. */
+  tag: string;
+  /** The data elements after the tag (element 1 first), each its components. An empty element is `['']`. */
+  elements: string[][];
+  /** Position in the interchange, from 1; a UNA counts. */
+  position: number;
+  /** The line the segment's tag is on, from 1. */
+  line: number;
+}
+
+/** Options of {@link EdifactTokenizer}. */
+export interface EdifactTokenizerOptions {
+  /**
+   * The longest segment read, in characters: a longer one is a `SEGMENT_TOO_LONG` error, so a file without
+   * terminators is refused without being held whole. A PAXLST segment is well under 200 characters.
+   * @default 4096
+   */
+  maxSegmentLength?: number;
+}
+
+const CR = 13;
+const LF = 10;
+const SPACE = 32;
+const TAB = 9;
+const BOM = 0xfeff;
+
+function isTag(text: string): boolean {
+  if (text.length !== 3) return false;
+  for (let i = 0; i < 3; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57))) return false;
+  }
+  return true;
+}
+
+/**
+ * Reads EDIFACT text fed in chunks of any size and hands each complete segment to a callback. CR and LF are not
+ * data: segments may be one a line, all on one line, or wrapped at any column (as Type B messaging does), and a
+ * segment terminator may or may not be followed by a line break. A UNA, when the text starts with one, sets the
+ * separators; otherwise they are {@link DEFAULT_SEPARATORS}.
+ * @example
+ * ```ts
+ * const tokenizer = new EdifactTokenizer();
+ * const tags: string[] = [];
+ * tokenizer.write("UNB+UNOA:4+AIRLINE+STATE+240101:1200+1'UNH+1+PAXLST:D:05B:UN:IATA'", (s) => tags.push(s.tag));
+ * tokenizer.end((s) => tags.push(s.tag)); // ['UNB', 'UNH']
+ * ```
+ */
+export class EdifactTokenizer {
+  readonly #max: number;
+  #sep: EdifactSeparators | undefined;
+  #buffer = '';
+  // Where the next segment starts in #buffer, and how far a terminator has been looked for (a long segment fed in
+  // many small chunks is then scanned once, not once per chunk).
+  #start = 0;
+  #scanned = 0;
+  #position = 0;
+  #line = 1;
+  // CR and LF are skipped, unless one of them is the segment terminator itself.
+  #skipCr = true;
+  #skipLf = true;
+
+  constructor(options: EdifactTokenizerOptions = {}) {
+    this.#max = options.maxSegmentLength ?? 4096;
+  }
+
+  /** The separators in use: `undefined` until the start of the text has been read (a UNA, or the first segment). */
+  get separators(): EdifactSeparators | undefined {
+    return this.#sep;
+  }
+
+  /** Segments read so far. */
+  get segments(): number {
+    return this.#position;
+  }
+
+  /** Feeds the next piece of text; each segment it completes goes to `onSegment`, in order. */
+  write(text: string, onSegment: (segment: EdifactSegment) => void): void {
+    this.#buffer = this.#start === 0 ? this.#buffer + text : this.#buffer.slice(this.#start) + text;
+    this.#scanned -= this.#start;
+    this.#start = 0;
+    if (this.#sep === undefined && !this.#begin(false, onSegment)) return;
+    this.#drain(onSegment);
+  }
+
+  /** Ends the text: an unterminated segment left over is an `UNTERMINATED_SEGMENT` error. */
+  end(onSegment: (segment: EdifactSegment) => void): void {
+    if (this.#sep === undefined && !this.#begin(true, onSegment)) return;
+    this.#drain(onSegment);
+    const rest = this.#buffer.slice(this.#start);
+    let i = 0;
+    let line = this.#line;
+    while (i < rest.length && this.#isSpace(rest.charCodeAt(i))) if (rest.charCodeAt(i++) === LF) line++;
+    if (i < rest.length) {
+      const tag = rest.slice(i, i + 3);
+      throw new EdifactError([
+        issue('UNTERMINATED_SEGMENT', { position: this.#position + 1, line, tag }, 'the text ends inside this segment: its terminator is missing (a file cut short?)'),
+      ]);
+    }
+    this.#buffer = '';
+    this.#start = 0;
+    this.#scanned = 0;
+  }
+
+  #isSpace(c: number): boolean {
+    return (c === LF && this.#skipLf) || (c === CR && this.#skipCr) || c === SPACE || c === TAB || c === BOM;
+  }
+
+  /** Reads the UNA, or settles on the defaults; false while more text is needed to tell. */
+  #begin(final: boolean, onSegment: (segment: EdifactSegment) => void): boolean {
+    const b = this.#buffer;
+    let i = 0;
+    while (i < b.length) {
+      const c = b.charCodeAt(i);
+      if (c === LF) this.#line++;
+      else if (c !== CR && c !== SPACE && c !== TAB && c !== BOM) break;
+      i++;
+    }
+    this.#buffer = b.slice(i);
+    const head = this.#buffer;
+    if (head.length < 9 && !final && 'UNA'.startsWith(head.slice(0, 3))) return false;
+    if (head.startsWith('UNA')) {
+      const at = { position: 1, line: this.#line, tag: 'UNA' };
+      if (head.length < 9) throw new EdifactError([issue('BAD_UNA', at, 'the service string advice is cut off: it needs its six characters')]);
+      const [component, element, decimal, release, repetition, segment] = [...head.slice(3, 9)] as [string, string, string, string, string, string];
+      const roles = [component, element, release, segment];
+      if (new Set(roles).size !== roles.length || roles.some((r) => /[A-Za-z0-9]/.test(r))) {
+        throw new EdifactError([issue('BAD_UNA', at, 'the service string advice gives one character two roles, or a letter or digit a role')]);
+      }
+      this.#sep = Object.freeze({ component, element, decimal, release, repetition, segment });
+      this.#position = 1;
+      this.#start = 9;
+      this.#scanned = 9;
+      onSegment({ tag: 'UNA', elements: [[component, element, decimal, release, repetition, segment]], position: 1, line: this.#line });
+    } else {
+      this.#sep = DEFAULT_SEPARATORS;
+      this.#start = 0;
+      this.#scanned = 0;
+    }
+    this.#skipCr = this.#sep.segment !== '\r';
+    this.#skipLf = this.#sep.segment !== '\n';
+    return true;
+  }
+
+  #drain(onSegment: (segment: EdifactSegment) => void): void {
+    const sep = this.#sep!;
+    const b = this.#buffer;
+    const terminator = sep.segment;
+    const release = sep.release;
+    let start = this.#start;
+    let from = Math.max(this.#scanned, start);
+    for (;;) {
+      const end = b.indexOf(terminator, from);
+      if (end === -1) {
+        this.#scanned = b.length;
+        if (b.length - start > this.#max) this.#tooLong(b, start);
+        break;
+      }
+      // A terminator after an odd run of release characters is itself released (line breaks, not data, between).
+      let releases = 0;
+      for (let k = end - 1; k >= start; k--) {
+        const c = b.charCodeAt(k);
+        if ((c === LF && this.#skipLf) || (c === CR && this.#skipCr)) continue;
+        if (b[k] !== release) break;
+        releases++;
+      }
+      if (releases % 2 === 1) {
+        from = end + 1;
+        continue;
+      }
+      // Leading line breaks and blanks belong to no segment; they only move the line count.
+      while (start < end) {
+        const c = b.charCodeAt(start);
+        if (c === LF && this.#skipLf) this.#line++;
+        else if (!((c === CR && this.#skipCr) || c === SPACE || c === TAB)) break;
+        start++;
+      }
+      if (end - start > this.#max) this.#tooLong(b, start);
+      const line = this.#line;
+      this.#position++;
+      let segment = this.#fast(b, start, end, line);
+      if (segment === undefined) {
+        let text = b.slice(start, end);
+        if (this.#skipLf && text.indexOf('\n') !== -1) {
+          for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) === LF) this.#line++;
+          text = text.replace(/\n/g, '');
+        }
+        if (this.#skipCr && text.indexOf('\r') !== -1) text = text.replace(/\r/g, '');
+        segment = this.#segment(text, line);
+      }
+      start = end + terminator.length;
+      from = start;
+      onSegment(segment);
+    }
+    this.#start = start;
+  }
+
+  #tooLong(b: string, start: number): never {
+    throw new EdifactError([
+      issue('SEGMENT_TOO_LONG', { position: this.#position + 1, line: this.#line, tag: b.slice(start, start + 3) }, `the segment runs over ${this.#max} characters without a terminator`),
+    ]);
+  }
+
+  /**
+   * The common case, read in one pass over the buffer with no copy of the segment: no release character and no line
+   * break inside. `undefined` sends the segment to the general path.
+   */
+  #fast(b: string, start: number, end: number, line: number): EdifactSegment | undefined {
+    const sep = this.#sep!;
+    const element = sep.element.charCodeAt(0);
+    const component = sep.component.charCodeAt(0);
+    const release = sep.release.charCodeAt(0);
+    const tagEnd = start + 3;
+    if (end < tagEnd || !isTag(b.slice(start, tagEnd))) return undefined;
+    const after = tagEnd < end ? b.charCodeAt(tagEnd) : element;
+    if (after !== element) return undefined;
+    const elements: string[][] = [];
+    let components: string[] = [];
+    let from = tagEnd + 1;
+    for (let i = from; i < end; i++) {
+      const c = b.charCodeAt(i);
+      if (c === element) {
+        components.push(b.slice(from, i));
+        elements.push(components);
+        components = [];
+        from = i + 1;
+      } else if (c === component) {
+        components.push(b.slice(from, i));
+        from = i + 1;
+      } else if (c === release || c === LF || c === CR) {
+        return undefined;
+      }
+    }
+    if (tagEnd < end) {
+      components.push(b.slice(from, end));
+      elements.push(components);
+    }
+    return { tag: b.slice(start, tagEnd), elements, position: this.#position, line };
+  }
+
+  #segment(text: string, line: number): EdifactSegment {
+    const sep = this.#sep!;
+    const position = this.#position;
+    let parts: string[][];
+    if (text.indexOf(sep.release) === -1) {
+      const raw = text.split(sep.element);
+      parts = new Array<string[]>(raw.length);
+      for (let i = 0; i < raw.length; i++) {
+        const part = raw[i]!;
+        parts[i] = part.indexOf(sep.component) === -1 ? [part] : part.split(sep.component);
+      }
+    } else {
+      parts = this.#released(text);
+    }
+    const tagElement = parts[0]!;
+    const tag = tagElement[0]!;
+    if (!isTag(tag)) {
+      throw new EdifactError([
+        issue('BAD_TAG', { position, line, tag: '' }, 'the segment does not start with a tag (a separator in the value before it that was not released with the release character?)'),
+      ]);
+    }
+    parts.shift();
+    return { tag, elements: parts, position, line };
+  }
+
+  /** The slow path: a segment with release characters, read one character at a time. */
+  #released(text: string): string[][] {
+    const { element, component, release } = this.#sep!;
+    const parts: string[][] = [];
+    let components: string[] = [];
+    let value = '';
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i]!;
+      if (ch === release && i + 1 < text.length) {
+        value += text[++i];
+      } else if (ch === element) {
+        components.push(value);
+        parts.push(components);
+        components = [];
+        value = '';
+      } else if (ch === component) {
+        components.push(value);
+        value = '';
+      } else {
+        value += ch;
+      }
+    }
+    components.push(value);
+    parts.push(components);
+    return parts;
+  }
+}
+
+/**
+ * Every segment of a whole EDIFACT text, as {@link EdifactTokenizer} reads them.
+ * @example
+ * ```ts
+ * tokenizeEdifact("UNA:+.? 'UNB+UNOA:4+A+B+240101:1200+1'").map((s) => s.tag); // ['UNA', 'UNB']
+ * ```
+ */
+export function tokenizeEdifact(text: string, options: EdifactTokenizerOptions = {}): EdifactSegment[] {
+  const segments: EdifactSegment[] = [];
+  const tokenizer = new EdifactTokenizer(options);
+  const push = (s: EdifactSegment) => void segments.push(s);
+  tokenizer.write(text, push);
+  tokenizer.end(push);
+  return segments;
+}
+
+// The character set each syntax level of UNB (S001/0001) declares. Levels A and B are subsets of ASCII, where
+// UTF-8 reads the same and also reads the UTF-8 a sender wrote under the wrong label.
+const SYNTAX_CHARSETS: Readonly<Record<string, string>> = {
+  UNOC: 'latin1',
+  UNOD: 'iso-8859-2',
+  UNOE: 'iso-8859-5',
+  UNOF: 'iso-8859-7',
+  UNOG: 'iso-8859-3',
+  UNOH: 'iso-8859-4',
+  UNOI: 'iso-8859-6',
+  UNOJ: 'iso-8859-8',
+  UNOK: 'iso-8859-9',
+};
+
+/**
+ * The text of an EDIFACT byte stream, decoded by the character set its UNB declares (UNOC as ISO 8859-1, UNOD–UNOK
+ * as ISO 8859-2 to -9; UNOA, UNOB, UNOW, UNOY and anything else as UTF-8). Strings pass through as they are.
+ * @internal
+ */
+export async function* decodeEdifact(input: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>): AsyncGenerator<string> {
+  // The global TextDecoder: a `node:util` import would be rewritten to a bare `util` by the bundler.
+  let decoder: { decode(input?: Uint8Array, options?: { stream?: boolean }): string } | undefined;
+  let head: Uint8Array[] = [];
+  let headBytes = 0;
+  for await (const chunk of input) {
+    if (typeof chunk === 'string') {
+      yield chunk;
+      continue;
+    }
+    if (decoder !== undefined) {
+      const text = decoder.decode(chunk, { stream: true });
+      if (text !== '') yield text;
+      continue;
+    }
+    head.push(chunk);
+    headBytes += chunk.length;
+    const joined = Buffer.concat(head);
+    const charset = charsetOf(joined.toString('latin1'), headBytes >= 1024);
+    if (charset === undefined) continue;
+    decoder = new TextDecoder(charset);
+    head = [];
+    const text = decoder.decode(joined, { stream: true });
+    if (text !== '') yield text;
+  }
+  if (decoder === undefined && head.length > 0) {
+    decoder = new TextDecoder(charsetOf(Buffer.concat(head).toString('latin1'), true));
+    const text = decoder.decode(Buffer.concat(head), { stream: true });
+    if (text !== '') yield text;
+  }
+  if (decoder !== undefined) {
+    const rest = decoder.decode();
+    if (rest !== '') yield rest;
+  }
+}
+
+function charsetOf(head: string, final: boolean): string | undefined {
+  const una = head.replace(/^[\uFEFF\s]+/, '');
+  const element = una.startsWith('UNA') && una.length >= 5 ? una[4]! : '+';
+  const at = una.indexOf(`UNB${element}`);
+  if (at === -1 || una.length < at + 8) return final ? 'utf-8' : undefined;
+  return SYNTAX_CHARSETS[una.slice(at + 4, at + 8)] ?? 'utf-8';
+}
+
+/** Bytes of a whole interchange as text, decoded as {@link decodeEdifact} decodes a stream. @internal */
+export function decodeEdifactBytes(bytes: Uint8Array): string {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 1024)).toString('latin1');
+  return new TextDecoder(charsetOf(head, true)).decode(bytes);
+}
