@@ -5,7 +5,10 @@
 import { ConfigError } from '../errors/index';
 import type { BorderlinkClient, ClientEvent, ClientEventType } from './types';
 
-/** The kinds of logical call: `check` (one check, MRZ included), `batch` (`checkMany`), `report` (writes), and the second-line kinds. */
+/**
+ * The kinds of logical call: `check` (one check, MRZ included), `batch` (`checkMany`), `report` (writes), `record` (a
+ * full record read) and `confirmation` (a confirmation requested or resumed).
+ */
 export type CallKind = 'check' | 'batch' | 'report' | 'record' | 'confirmation';
 
 /** Each public method that makes a logical call, and its kind: a new call is one line here. */
@@ -19,6 +22,9 @@ export const CALL_KINDS = Object.freeze({
   checkManyMrz: 'batch',
   reportDocument: 'report',
   withdrawReport: 'report',
+  fetchRecord: 'record',
+  requestConfirmation: 'confirmation',
+  resumeConfirmation: 'confirmation',
 } as const) satisfies Readonly<Partial<Record<keyof BorderlinkClient<boolean>, CallKind>>>;
 
 /** The kinds whose methods return an `AsyncIterable` of rows rather than a promise: the call lasts its iteration. */

@@ -1,7 +1,10 @@
 // What spans and metrics may say, written once. Every value comes from a closed table (kinds, verdicts, sources,
-// statuses), has the shape of one of our codes, or is a number; nothing a caller searched for or a gateway wrote
-// reaches an attribute, since none of those has a place here to go.
-import { OUTCOME_STATUSES, SOURCES, VERDICTS } from '../queries/values';
+// statuses, our error codes, protocol v1's path templates) or is a number; nothing a caller searched for or a gateway
+// wrote reaches an attribute, since none of those has a place here to go. A shape is not enough: text shaped like one
+// of our codes can still be a document number, a surname in capitals or a code a gateway invented.
+import { ERROR_CODES } from '../errors/index';
+import { pathTemplate } from '../protocol/wire';
+import { CONFIRMATION_PRIORITIES, CONFIRMATION_REQUEST_STATES, OUTCOME_STATUSES, SOURCES, VERDICTS } from '../queries/values';
 
 /** Attribute names: OpenTelemetry's HTTP client conventions, and ours under `borderlink.`. */
 export const ATTR = Object.freeze({
@@ -20,6 +23,10 @@ export const ATTR = Object.freeze({
   queuedReason: 'borderlink.write.queued_reason',
   batchRows: 'borderlink.batch.rows',
   batchErrors: 'borderlink.batch.errors',
+  recordSource: 'borderlink.record.source',
+  confirmationState: 'borderlink.confirmation.state',
+  confirmationPriority: 'borderlink.confirmation.priority',
+  confirmationAttempt: 'borderlink.confirmation.attempt',
   hedged: 'borderlink.attempt.hedged',
   breakerState: 'borderlink.breaker.state',
   errorType: 'error.type',
@@ -43,21 +50,32 @@ const VERDICT_SET: ReadonlySet<string> = new Set(VERDICTS);
 const SOURCE_SET: ReadonlySet<string> = new Set(SOURCES);
 const STATUS_SET: ReadonlySet<string> = new Set(OUTCOME_STATUSES);
 const SERVED_FROM: ReadonlySet<string> = new Set(['network', 'cache', 'offline']);
+const CONFIRMATION_STATE_SET: ReadonlySet<string> = new Set(CONFIRMATION_REQUEST_STATES);
+const PRIORITY_SET: ReadonlySet<string> = new Set(CONFIRMATION_PRIORITIES);
+const ERROR_CODE_SET: ReadonlySet<string> = new Set(ERROR_CODES);
+/** Why a write was queued: the code of the error that made it queue, or older writes still waiting (client/writes.ts). */
+const QUEUED_REASONS: ReadonlySet<string> = new Set([...ERROR_CODES, 'OUTBOX_NOT_EMPTY']);
 
 export const isVerdict = (v: unknown): v is string => typeof v === 'string' && VERDICT_SET.has(v);
 export const isSource = (v: unknown): v is string => typeof v === 'string' && SOURCE_SET.has(v);
 export const isOutcomeStatus = (v: unknown): v is string => typeof v === 'string' && STATUS_SET.has(v);
 export const isServedFrom = (v: unknown): v is string => typeof v === 'string' && SERVED_FROM.has(v);
+export const isConfirmationState = (v: unknown): v is string => typeof v === 'string' && CONFIRMATION_STATE_SET.has(v);
+export const isPriority = (v: unknown): v is string => typeof v === 'string' && PRIORITY_SET.has(v);
 
-/** One of our error codes (`TIMEOUT`, `UPSTREAM_UNAVAILABLE`), or `_OTHER` for anything without one. */
+/** `error.type` of an error: its code when it is one the SDK makes (`TIMEOUT`, `UPSTREAM_UNAVAILABLE`), else `_OTHER`. */
 export function errorType(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return codeOr(code, '_OTHER');
+  return errorCodeOf((error as { code?: unknown } | null)?.code);
 }
 
-/** `value` when it has the shape of one of our codes, else `fallback`. */
-export function codeOr(value: unknown, fallback: string): string {
-  return typeof value === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(value) ? value : fallback;
+/** A code the SDK makes, as it is; anything else (another's code, a gateway's, none) as `_OTHER`. */
+export function errorCodeOf(code: unknown): string {
+  return typeof code === 'string' && ERROR_CODE_SET.has(code) ? code : '_OTHER';
+}
+
+/** Why a write was queued, from the closed list of reasons the outbox gives, else `_OTHER`. */
+export function queuedReasonOf(reason: unknown): string {
+  return typeof reason === 'string' && QUEUED_REASONS.has(reason) ? reason : '_OTHER';
 }
 
 /** A request id of ours (a UUID), or undefined. */
@@ -65,24 +83,12 @@ export function requestIdOf(value: unknown): string | undefined {
   return typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value) ? value : undefined;
 }
 
-/** The path segments the protocol has; any other segment is an id (a record's), and the template says `{id}`. */
-const STATIC_SEGMENTS: ReadonlySet<string> = new Set(['v1', 'checks', 'reports', 'documents', 'withdrawal', 'snapshots', 'records', 'confirmations']);
-
-/** Templates of the paths seen: a client sends a handful (a withdrawal's path differs by its record id only). */
-const templates = new Map<string, string>();
-
-/** `url.template` of a request path: `/v1/reports/documents/{id}/withdrawal`, never the id itself, never the query. */
+/**
+ * `url.template` of a request path: protocol v1's own template (`/v1/records/{source}/{recordId}`), the one the debug
+ * log uses too, never an id the path holds, never its query.
+ */
 export function urlTemplate(path: string): string {
-  const known = templates.get(path);
-  if (known !== undefined) return known;
-  const bare = path.split('?', 1)[0] ?? '';
-  const template = bare
-    .split('/')
-    .map((segment, i) => (i === 0 || STATIC_SEGMENTS.has(segment) ? segment : '{id}'))
-    .join('/');
-  // Paths that hold an id are not kept: there is one per record, and the template is quick to make again.
-  if (template === bare && templates.size < 64) templates.set(path, template);
-  return template;
+  return pathTemplate(path);
 }
 
 /** `server.address` and `server.port` of a transport's endpoint (an URL, or anything else: then its name alone). */

@@ -10,12 +10,15 @@ import type { ClientEvent, ClientEventType } from '../client/types';
 import {
   ATTR,
   batchVerdictAttribute,
-  codeOr,
+  errorCodeOf,
   errorType,
+  isConfirmationState,
   isOutcomeStatus,
+  isPriority,
   isServedFrom,
   isSource,
   isVerdict,
+  queuedReasonOf,
   requestIdOf,
   serverOf,
   sourceStatusAttribute,
@@ -31,7 +34,11 @@ const STATUS_ERROR = 2;
 /** Requests no call has claimed yet, kept at most (background work: a re-screen, an outbox replay, a sync). */
 const MAX_UNCLAIMED = 1024;
 
-/** The HTTP client duration buckets OpenTelemetry's conventions advise. @unit seconds */
+/**
+ * The HTTP client duration buckets OpenTelemetry's conventions advise, for call durations too: without advice an SDK
+ * buckets by 0, 5, 10, … 10000, bounds made for milliseconds, and every call in seconds falls in the first.
+ * @unit seconds
+ */
 const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 
 const now = (): number => performance.timeOrigin + performance.now();
@@ -62,8 +69,9 @@ export function createInstruments(meter: Meter): Instruments {
   });
   return {
     callDuration: meter.createHistogram('borderlink.call.duration', {
-      description: 'How long a logical call took (a check, a batch, a write), from the call to its answer.',
+      description: 'How long a logical call took (a check, a batch, a write, a record read, a confirmation request), from the call to its answer.',
       unit: 's',
+      advice: { explicitBucketBoundaries: HTTP_BUCKETS },
     }),
     sourceOutcomes: meter.createCounter('borderlink.source.outcomes', {
       description: "Sources' outcomes in check results (each row of a batch included), by source and status.",
@@ -156,12 +164,12 @@ export class Observation implements ClientObservation {
         return;
       }
       case 'retry': {
-        this.instruments?.retries.add(1, { ...this.server, [ATTR.errorType]: codeOr(event.errorCode, '_OTHER') });
+        this.instruments?.retries.add(1, { ...this.server, [ATTR.errorType]: errorCodeOf(event.errorCode) });
         const record = this.#requests.get(event.requestId);
         const attempt = record?.attempts[event.attempt - 1];
         if (record === undefined || attempt === undefined || attempt.end !== undefined) return;
         attempt.end = now();
-        attempt.error = codeOr(event.errorCode, '_OTHER');
+        attempt.error = errorCodeOf(event.errorCode);
         this.#ended(record, attempt);
         return;
       }
@@ -339,28 +347,59 @@ class CallState implements ObservedCall {
     });
   }
 
-  /** A single call's answer as attributes (a check's verdict and sources; a write's status); gives its outcome. */
+  /**
+   * A single call's answer as attributes, each from a closed table or a number: a check's verdict and sources, a
+   * write's status, a record's source, a confirmation's state, priority and request number. Gives its outcome.
+   */
   #describe(answer: unknown, attributes: Attributes): string {
-    const a = answer as { verdict?: unknown; status?: unknown; servedFrom?: unknown; attempts?: unknown; requestId?: unknown; warnings?: unknown; replayed?: unknown; reason?: unknown } | null;
+    const a = answer as {
+      verdict?: unknown;
+      status?: unknown;
+      servedFrom?: unknown;
+      attempts?: unknown;
+      requestId?: unknown;
+      warnings?: unknown;
+      replayed?: unknown;
+      reason?: unknown;
+      record?: { source?: unknown } | null;
+      state?: unknown;
+      priority?: unknown;
+      attempt?: unknown;
+    } | null;
     if (typeof a !== 'object' || a === null) return 'OK';
     const requestId = requestIdOf(a.requestId);
     if (requestId !== undefined) attributes[ATTR.requestId] = requestId;
     if (typeof a.attempts === 'number') attributes[ATTR.attempts] = a.attempts;
     this.#claimById(a.requestId);
-    if (isVerdict(a.verdict)) {
-      attributes[ATTR.verdict] = a.verdict;
-      if (isServedFrom(a.servedFrom)) attributes[ATTR.servedFrom] = a.servedFrom;
-      if (Array.isArray(a.warnings)) attributes[ATTR.warnings] = a.warnings.length;
-      for (const [source, status] of this.#countOutcomes(a)) attributes[sourceStatusAttribute(source)] = status;
-      return a.verdict;
+    const warnings = Array.isArray(a.warnings) ? a.warnings.length : undefined;
+    switch (this.#start.kind) {
+      case 'check':
+        if (!isVerdict(a.verdict)) return 'OK';
+        attributes[ATTR.verdict] = a.verdict;
+        if (isServedFrom(a.servedFrom)) attributes[ATTR.servedFrom] = a.servedFrom;
+        if (warnings !== undefined) attributes[ATTR.warnings] = warnings;
+        for (const [source, status] of this.#countOutcomes(a)) attributes[sourceStatusAttribute(source)] = status;
+        return a.verdict;
+      case 'report':
+        if (a.status !== 'STORED' && a.status !== 'QUEUED') return 'OK';
+        attributes[ATTR.writeStatus] = a.status;
+        if (typeof a.replayed === 'boolean') attributes[ATTR.writeReplayed] = a.replayed;
+        if (a.status === 'QUEUED') attributes[ATTR.queuedReason] = queuedReasonOf(a.reason);
+        return a.status;
+      case 'record':
+        if (isSource(a.record?.source)) attributes[ATTR.recordSource] = a.record.source;
+        if (warnings !== undefined) attributes[ATTR.warnings] = warnings;
+        return 'OK';
+      case 'confirmation':
+        if (isPriority(a.priority)) attributes[ATTR.confirmationPriority] = a.priority;
+        if (Number.isSafeInteger(a.attempt)) attributes[ATTR.confirmationAttempt] = a.attempt as number;
+        if (warnings !== undefined) attributes[ATTR.warnings] = warnings;
+        if (!isConfirmationState(a.state)) return 'OK';
+        attributes[ATTR.confirmationState] = a.state;
+        return a.state;
+      default:
+        return 'OK';
     }
-    if (a.status === 'STORED' || a.status === 'QUEUED') {
-      attributes[ATTR.writeStatus] = a.status;
-      if (typeof a.replayed === 'boolean') attributes[ATTR.writeReplayed] = a.replayed;
-      if (a.status === 'QUEUED') attributes[ATTR.queuedReason] = codeOr(a.reason, '_OTHER');
-      return a.status;
-    }
-    return 'OK';
   }
 
   /** Counts a check result's outcomes by source and status; gives them. */

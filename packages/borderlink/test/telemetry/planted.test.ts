@@ -1,7 +1,8 @@
 // Rule 2 in telemetry: document numbers, names, dates of birth, VINs and plates, planted in the queries and in the
-// records the gateway answers with (so the hits hold them too), through every kind of call (single checks, an MRZ, a
-// batch, a report), with retries and failures, appear in no exported span (name, attributes, events, links, status)
-// and no metric (names, descriptions, data point attributes), in any case.
+// records the gateway answers with (so the hits and full records hold them too), through every kind of call (single
+// checks, an MRZ, a batch, a report, a full record, a confirmation requested and resumed), with retries and failures,
+// appear in no exported span (name, attributes, events, links, status) and no metric (names, descriptions, data point
+// attributes), in any case; nor do the gateway's own texts shaped like codes (a record's action, an owner's answer).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createClient, formatMrz } from 'borderlink';
@@ -22,6 +23,8 @@ const planted = fc.record({
   dateOfBirth: fc.date({ min: new Date('1920-01-01'), max: new Date('2005-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
   vin: fc.tuple(fc.constant('ZZ'), letters('ABCDEFGHJKLMNPRSTUVWXYZ0123456789', 15, 15)).map(([a, b]) => a + b),
   plate: fc.tuple(fc.constant('QP'), letters(digits, 4, 5)).map(([a, b]) => `${a}-${b}`),
+  /** Gateway text with the shape of one of our codes: a record's action to be taken. */
+  action: fc.tuple(fc.constant('ZQ_'), letters(upper, 4, 8)).map(([a, b]) => a + b),
 });
 
 describe('telemetry with planted personal values', () => {
@@ -30,7 +33,16 @@ describe('telemetry with planted personal values', () => {
       fc.asyncProperty(planted, fc.boolean(), async (p, failFirst) => {
         const harness = telemetryHarness();
         const transport = mockTransport({ faults: failFirst ? [{ type: 'status', status: 503 }, { type: 'reset' }] : [] });
-        transport.upsertRecord({ source: 'SLTD', recordId: 'SLTD-PLANTED-1', documentNumber: p.documentNumber, issuingState: 'UTO', documentType: 'PASSPORT', status: 'STOLEN' });
+        transport.upsertRecord({
+          source: 'SLTD',
+          recordId: 'SLTD-PLANTED-1',
+          documentNumber: p.documentNumber,
+          issuingState: 'UTO',
+          documentType: 'PASSPORT',
+          status: 'STOLEN',
+          actionToBeTaken: p.action,
+          confirmation: { answer: 'CONFIRMED', afterMs: 0, instructions: p.action, ownerReference: `${p.action}_REF` },
+        });
         transport.upsertRecord({
           source: 'NOMINAL',
           recordId: 'NOMINAL-PLANTED-1',
@@ -45,7 +57,13 @@ describe('telemetry with planted personal values', () => {
         try {
           const document = { documentNumber: p.documentNumber, issuingState: 'UTO', documentType: 'PASSPORT' } as const;
           const person = { surname: p.surname, givenNames: [p.givenName], dateOfBirth: p.dateOfBirth };
-          expect((await client.checkDocument(document)).verdict).toBe('HIT');
+          const found = await client.checkDocument(document);
+          expect(found.verdict).toBe('HIT');
+          // The second line, on the hit: its full record, a confirmation of it, resumed.
+          const secondLine = { context: { purpose: 'SECOND_LINE', locationId: 'UTO-LANE-07' } } as const;
+          expect((await client.fetchRecord(found.hits[0]!, secondLine)).record.actionToBeTaken).toBe(p.action);
+          const confirmation = await client.requestConfirmation(found.hits[0]!, { priority: 'URGENT', reason: `held: ${p.surname}` }, secondLine);
+          expect((await client.resumeConfirmation(confirmation.confirmationId, secondLine)).response?.instructions).toBe(p.action);
           expect((await client.checkPerson(person)).verdict).not.toBe('NO_HIT');
           expect((await client.checkVehicle({ vin: p.vin })).verdict).toBe('HIT');
           await client.checkVehicle({ plate: p.plate, registrationCountry: 'UTO' });
@@ -74,7 +92,7 @@ describe('telemetry with planted personal values', () => {
         const exported = JSON.stringify({ spans: spans.map(spanData), metrics: await harness.metrics() });
         await harness.close();
         // Every call made its span (and the searches their attempts' spans), so there was something to search.
-        expect(spans.filter((s) => s.name.startsWith('borderlink.')).length).toBe(8);
+        expect(spans.filter((s) => s.name.startsWith('borderlink.')).length).toBe(11);
         expect(exported).toContain('borderlink.source.sltd.status');
         for (const value of Object.values(p)) {
           for (const spelling of new Set([value, value.toLowerCase(), value.replaceAll('-', '')])) expect(exported).not.toContain(spelling);

@@ -117,7 +117,7 @@ describe('spans', () => {
       ['reportDocument', 'STORED'],
       ['withdrawReport', 'STORED'],
     ]);
-    expect(spans.map((s) => s.name)).toContain('POST /v1/reports/documents/{id}/withdrawal');
+    expect(spans.map((s) => s.name)).toContain('POST /v1/reports/documents/{recordId}/withdrawal');
     expect(JSON.stringify(spans)).not.toContain(stored.recordId);
   });
 
@@ -153,6 +153,16 @@ describe('metrics', () => {
     ]);
     const outcomes = Object.fromEntries(points(metrics, 'borderlink.source.outcomes').map((p) => [`${p.attributes['borderlink.source']} ${p.attributes['borderlink.source.status']}`, p.value]));
     expect(outcomes).toEqual({ 'SLTD NO_HIT': 1, 'TDAWN NO_HIT': 2, 'SLTD HIT': 1 });
+  });
+
+  it('bucket call durations in seconds, by the bounds the HTTP durations have', async () => {
+    const { harness, client } = setup();
+    await client.checkDocument(noHit);
+    const metrics = (await harness.metrics()).scopeMetrics.flatMap((s) => s.metrics);
+    const bounds = (name: string) => (metrics.find((m) => m.descriptor.name === name)?.dataPoints[0]?.value as { buckets: { boundaries: number[] } }).buckets.boundaries;
+    // The SDK's own bounds (0, 5, 10, … 10000) are for milliseconds: every call in seconds would fall in the first.
+    expect(bounds('borderlink.call.duration')).toEqual(bounds('http.client.request.duration'));
+    expect(bounds('borderlink.call.duration')[0]).toBeLessThan(0.01);
   });
 
   it('give the breaker state of the gateway, 1 for the state it is in', async () => {
