@@ -81,11 +81,12 @@ export const BOUNDARY_RULES: readonly BoundaryRule[] = [
     packages: ['zod', 'canonicalize'],
   },
   // `borderlink/telemetry`: OpenTelemetry, the one folder that may load @opentelemetry/api (an optional peer). It
-  // builds on the client's events and its call hook (client/observe.ts), whose types it reads; nothing imports it.
+  // builds on the client's events and its call hook (client/observe.ts), whose types it reads, and names attempts by
+  // protocol v1's path templates (protocol/wire.ts); nothing imports it.
   {
     name: 'telemetry',
     path: `${lib}/telemetry`,
-    folders: ['errors', 'internal', 'version', 'queries', 'resilience', 'client'],
+    folders: ['errors', 'internal', 'version', 'queries', 'protocol', 'resilience', 'client'],
     packages: ['zod'],
     optionalPeers: ['@opentelemetry/api'],
   },
