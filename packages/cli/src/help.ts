@@ -186,19 +186,24 @@ ${common}
 Exit code: 0; check: 5 when the file is damaged; 4 a bad command line, keys or store.`,
 
   audit: `Usage:
-  borderlink audit verify PATH… [--public-key FILE] [--prefix NAME] [--json]
+  borderlink audit verify PATH… [--public-key FILE] [--checkpoints FILE] [--prefix NAME] [--json]
 
 Checks an audit log written by borderlink/audit (its files, or the folder holding them, in any
 order): every line must be a canonical record carrying the SHA-256 of the line before it, across
 its rotated files, and every checkpoint must verify under the Ed25519 public key. It says where the
 chain first breaks (a line changed, removed or moved, a file missing, a checkpoint that does not
-verify) by file, line and byte offset, never what the line says. A log that ends in a line cut off
-(its writer was killed mid-write) verifies up to its last complete line, and it says where it stops.
+verify, or fewer checkpoints than its writer makes) by file, line and byte offset, never what the
+line says. A log that ends in a line cut off (its writer was killed mid-write) verifies up to its
+last complete line, and it says where it stops. What follows the last checkpoint rests on the chain
+alone: give the checkpoints kept away from the log to tell a log cut short from one that ends there.
 
   --public-key FILE    the Ed25519 public key (PEM) the checkpoints are checked with; without it the
                        chain alone is checked and the checkpoints are counted, not checked
+  --checkpoints FILE   checkpoints kept away from the log (one JSON object a line, as onNotice gave
+                       them, or a JSON array): each must be in the log as it was signed
   --prefix NAME        with a folder holding more than one log: the prefix of this log's file names
-  --json               the report as one JSON object: { ok, files, records, checkpoints, first,
+  --json               the report as one JSON object: { ok, files, records, checkpoints: { verified,
+                       unverified, last?, afterLast, found }, first,
                        last, broken?: { file, line, offset, reason, expectedSeq?, foundSeq?,
                        explanation }, endsCutOff?, cutOff, gaps, removed, closed }
 ${common}

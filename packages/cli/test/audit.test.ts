@@ -1,7 +1,7 @@
 // `borderlink audit verify`: an intact log exits 0, a broken one 5 with where it breaks (file, line, byte) and why,
 // never what the line says; a log cut off by a killed writer verifies up to where it stops, and says so.
 import { generateKeyPairSync } from 'node:crypto';
-import { appendFileSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openAuditLog } from 'borderlink/audit';
@@ -75,6 +75,40 @@ describe.concurrent('borderlink audit verify', () => {
     const result = await runCli(['audit', 'verify', dir, '--public-key', publicKeyFile]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`the log stops at ${file} line 12 (byte ${size}): a line cut off`);
+  });
+
+  it('says what rests on the chain alone, and finds a log cut short before a checkpoint kept elsewhere (--checkpoints)', async () => {
+    const dir = tmp.path('kept');
+    const kept: string[] = [];
+    const audit = openAuditLog({ dir, checkpoint: { privateKey, everyEvents: 5 }, onNotice: (n) => void (n.type === 'checkpoint' && kept.push(JSON.stringify(n))) });
+    for (let i = 0; i < 12; i++) audit.append({ at: '2025-06-01T10:00:00.000Z', requestId: `r-${i}`, action: 'CHECK', authorityId: 'A', operatorId: PLANTED, purpose: 'BORDER_CHECK', subjects: [], outcome: 'OK', hitIds: [], durationMs: 1, attempts: 1 });
+    await audit.close();
+    const keptFile = tmp.path('kept-checkpoints.jsonl');
+    writeFileSync(keptFile, `${kept.join('\n')}\n`);
+    const file = join(dir, readdirSync(dir).find((f) => f.endsWith('.jsonl'))!);
+    const lines = readFileSync(file, 'utf8').split('\n');
+    // The end cut away, from just after the first checkpoint, and one more record: it rests on the chain alone.
+    writeFileSync(file, lines.slice(0, 7).map((l) => `${l}\n`).join(''));
+    const alone = await runCli(['audit', 'verify', dir, '--public-key', publicKeyFile]);
+    expect(alone.code).toBe(0);
+    expect(alone.stdout).toContain('1 record after the last checkpoint rest on the chain alone');
+    const result = await runCli(['audit', 'verify', dir, '--public-key', publicKeyFile, '--checkpoints', keptFile]);
+    expect(result.code).toBe(5);
+    expect(result.stdout).toContain(`BROKEN at ${file} line 7`);
+    expect(result.stdout).toContain('checkpoint-not-found');
+    expect(result.stdout).toContain('1 kept checkpoint found');
+    expect(result.stdout).not.toContain(PLANTED);
+  });
+
+  it('prints nothing of a forged record: a time that holds a terminal escape is not a record', async () => {
+    const dir = tmp.path('forged');
+    mkdirSync(dir);
+    const open = JSON.stringify({ at: '\u001b]0;ERIKSSON\u0007', prev: '0'.repeat(64), seq: 0, type: 'open', writer: 'x' });
+    writeFileSync(join(dir, 'audit-20250601-000000000000.jsonl'), `${open}\n`);
+    const result = await runCli(['audit', 'verify', dir]);
+    expect(result.code).toBe(5);
+    expect(result.stdout).toContain('unreadable');
+    expect(result.stdout + result.stderr).not.toMatch(/ERIKSSON|\u001b/);
   });
 
   it('refuses a path that does not exist and a key file it cannot read, with exit 4', async () => {

@@ -218,17 +218,38 @@ export interface VerifyAuditLogOptions {
   publicKey?: KeyObject | string | Uint8Array;
   /** With folders among the paths: the prefix of the log's file names. @default every log file in the folder */
   prefix?: string;
+  /**
+   * Checkpoints kept away from the log (as `onNotice` gave them): each must be in the log as it was signed, or the
+   * report breaks with `checkpoint-not-found`. The one way to tell a log whose end was cut away from one that ends
+   * there.
+   * @default none
+   */
+  checkpoints?: readonly AuditCheckpoint[];
 }
+
+const checkpointSchema = z.strictObject(
+  {
+    seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    prev: z.string().regex(/^[0-9a-f]{64}$/),
+    at: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+    key: z.string().regex(/^[0-9a-f]{32}$/),
+    sig: z.string().regex(/^[A-Za-z0-9+/]{86}==$/),
+    type: z.literal('checkpoint').optional(),
+  },
+  { error: 'must be a checkpoint as onNotice gave it ({ seq, prev, at, key, sig })' },
+);
 
 const verifySchema = z.strictObject({
   publicKey: z.custom<KeyObject | string | Uint8Array>(isKeyInput, { error: 'must be an Ed25519 public key (PEM text or a KeyObject)' }).optional(),
   prefix: schema.shape.prefix,
+  checkpoints: z.array(checkpointSchema, { error: 'must be an array of checkpoints' }).max(1_000_000).optional(),
 });
 
 /** @internal */
-export function resolveVerifyOptions(options: unknown): { publicKey: KeyObject | undefined; prefix: string | undefined } {
+export function resolveVerifyOptions(options: unknown): { publicKey: KeyObject | undefined; prefix: string | undefined; checkpoints: AuditCheckpoint[] } {
   const o = parseOptions('verifyAuditLog', verifySchema, options ?? {});
-  if (o.publicKey === undefined) return { publicKey: undefined, prefix: o.prefix };
+  const checkpoints = (o.checkpoints ?? []).map(({ seq, prev, at, key, sig }) => ({ seq, prev, at, key, sig }));
+  if (o.publicKey === undefined) return { publicKey: undefined, prefix: o.prefix, checkpoints };
   let key: KeyObject;
   try {
     key = o.publicKey instanceof KeyObject ? o.publicKey : createPublicKey(typeof o.publicKey === 'string' ? o.publicKey : Buffer.from(o.publicKey));
@@ -237,5 +258,5 @@ export function resolveVerifyOptions(options: unknown): { publicKey: KeyObject |
   }
   if (key.type === 'private') key = createPublicKey(key);
   if (key.asymmetricKeyType !== 'ed25519') throw optionError('verifyAuditLog', 'publicKey', 'must be an Ed25519 public key');
-  return { publicKey: key, prefix: o.prefix };
+  return { publicKey: key, prefix: o.prefix, checkpoints };
 }

@@ -120,6 +120,12 @@ export function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10).replaceAll('-', '');
 }
 
+/**
+ * A record's `at`, as the writer writes it (`Date#toISOString`): the one field of a record a verifier repeats, so a
+ * line that holds anything else there (an escape sequence, a name) is not a record of the log.
+ */
+const AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /** Whether a parsed line has the fields every record has, of the right types. */
 export function isRecord(value: unknown): value is RecordBase & Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -130,6 +136,7 @@ export function isRecord(value: unknown): value is RecordBase & Record<string, u
     typeof r.prev === 'string' &&
     /^[0-9a-f]{64}$/.test(r.prev) &&
     typeof r.at === 'string' &&
+    AT.test(r.at) &&
     typeof r.type === 'string' &&
     (RECORD_TYPES as readonly string[]).includes(r.type)
   );

@@ -6,7 +6,7 @@ import type { KeyObject } from 'node:crypto';
 import { ConfigError } from '../errors/index';
 import { optionError } from '../internal/options';
 import { fileLines, readHead, type FileLine } from './files';
-import { resolveVerifyOptions, type VerifyAuditLogOptions } from './options';
+import { resolveVerifyOptions, type AuditCheckpoint, type VerifyAuditLogOptions } from './options';
 import { GENESIS, checkpointVerifies, isRecord, keyIdOf, lineHash, parseFileName, referenceCanonical } from './record';
 
 /** Where a line is: the file (as given, or joined to the folder given), its line from 1, and its first byte from 0. */
@@ -27,7 +27,11 @@ export interface AuditLogPosition {
  * - `file-missing`: a file starts where a later record was expected: a file of the rotation is missing;
  * - `start-missing`: the log starts after its first record, and no retention record in it says why;
  * - `bad-checkpoint`: a checkpoint whose signature does not verify under the public key;
- * - `checkpoint-key`: a checkpoint signed with another key than the public key given.
+ * - `checkpoint-key`: a checkpoint signed with another key than the public key given;
+ * - `checkpoint-missing`: more records since the last checkpoint than the writer's `open` record says it leaves
+ *   between two, or a `close` not followed by one: checkpoints were removed (and the chain mended around them);
+ * - `checkpoint-not-found`: a checkpoint given in `checkpoints` (kept away from the log) is not in it as it was
+ *   signed: the log was cut short before it, or rewritten.
  */
 export type AuditLogBreakReason =
   | 'unreadable'
@@ -38,7 +42,9 @@ export type AuditLogBreakReason =
   | 'file-missing'
   | 'start-missing'
   | 'bad-checkpoint'
-  | 'checkpoint-key';
+  | 'checkpoint-key'
+  | 'checkpoint-missing'
+  | 'checkpoint-not-found';
 
 /** The first link that does not hold. */
 export interface AuditLogBreak extends AuditLogPosition {
@@ -65,8 +71,12 @@ export interface AuditLogReport {
   files: number;
   /** Complete records read in order up to the end, or up to the first break. */
   records: number;
-  /** Checkpoints verified under the public key, and those not checked (no key given). */
-  checkpoints: { verified: number; unverified: number; last?: AuditLogPosition & { seq: number } };
+  /**
+   * Checkpoints verified under the public key, those not checked (no key given), the last one, and how many records
+   * follow it: those the chain alone vouches for (the end of a log can be cut away unseen, up to its last checkpoint;
+   * compare with a checkpoint kept elsewhere, `checkpoints` of the options).
+   */
+  checkpoints: { verified: number; unverified: number; last?: AuditLogPosition & { seq: number }; afterLast: number; found: number };
   /** The first record read and the last record that holds. */
   first?: AuditLogPosition & { seq: number; at: string };
   last?: AuditLogPosition & { seq: number; at: string };
@@ -107,12 +117,12 @@ interface LogInput {
  * ```
  */
 export async function verifyAuditLog(paths: readonly string[], options?: VerifyAuditLogOptions): Promise<AuditLogReport> {
-  const { publicKey, prefix } = resolveVerifyOptions(options);
+  const { publicKey, prefix, checkpoints } = resolveVerifyOptions(options);
   if (!Array.isArray(paths) || paths.length === 0 || !paths.every((p) => typeof p === 'string' && p !== '')) {
     throw optionError('verifyAuditLog', 'paths', 'must list the log files or folders');
   }
   const files = collect(paths, prefix);
-  return new Verifier(publicKey).run(files);
+  return new Verifier(publicKey, checkpoints).run(files);
 }
 
 function collect(paths: readonly string[], prefix: string | undefined): LogInput[] {
@@ -177,14 +187,26 @@ async function* allLines(files: readonly LogInput[]): AsyncGenerator<Line> {
 class Verifier {
   readonly #publicKey: KeyObject | undefined;
   readonly #keyId: string | undefined;
+  /** The checkpoints kept away from the log, by seq: each must be found in it as it was signed. */
+  readonly #kept: Map<number, AuditCheckpoint>;
 
-  constructor(publicKey: KeyObject | undefined) {
+  constructor(publicKey: KeyObject | undefined, kept: readonly AuditCheckpoint[]) {
     this.#publicKey = publicKey;
     this.#keyId = publicKey === undefined ? undefined : keyIdOf(publicKey);
+    this.#kept = new Map(kept.map((c) => [c.seq, c]));
   }
 
   async run(files: LogInput[]): Promise<AuditLogReport> {
-    const report: AuditLogReport = { ok: true, files: files.length, records: 0, checkpoints: { verified: 0, unverified: 0 }, cutOff: [], gaps: { records: 0, dropped: 0 }, removed: 0, closed: false };
+    const report: AuditLogReport = {
+      ok: true,
+      files: files.length,
+      records: 0,
+      checkpoints: { verified: 0, unverified: 0, afterLast: 0, found: 0 },
+      cutOff: [],
+      gaps: { records: 0, dropped: 0 },
+      removed: 0,
+      closed: false,
+    };
     const lines = allLines(files);
     let ahead: IteratorResult<Line> | undefined;
     const next = async (): Promise<IteratorResult<Line>> => {
@@ -211,6 +233,11 @@ class Verifier {
     let cut: AuditLogPosition | undefined;
     let closed = false;
     let beforeLast: AuditLogReport['last'];
+    // The signing policy of the session (from its open record): at most `every` records between two checkpoints.
+    let every: number | undefined;
+    let since = 0;
+    let afterClose: AuditLogPosition | undefined;
+    const kept = this.#kept;
 
     try {
       for (let r = await next(); r.done !== true; r = await next()) {
@@ -270,6 +297,33 @@ class Verifier {
           cut = undefined;
         }
 
+        if (afterClose !== undefined && record.type !== 'checkpoint') {
+          return fail(afterClose, 'checkpoint-missing', `the close record at ${where(afterClose)} is not followed by the checkpoint its writer signs it with: it was removed`);
+        }
+        afterClose = undefined;
+        if (record.type === 'open') {
+          every = Number.isSafeInteger(record.checkpointEvery) && (record.checkpointEvery as number) >= 1 ? (record.checkpointEvery as number) : undefined;
+          since = 0;
+        }
+        if (record.type === 'checkpoint') {
+          since = 0;
+          report.checkpoints.afterLast = 0;
+        } else {
+          report.checkpoints.afterLast++;
+          if (every !== undefined && ++since > every) {
+            return fail(l.pos, 'checkpoint-missing', `${where(l.pos)} is record ${since} since the last checkpoint, where its writer signs every ${every}: a checkpoint was removed`);
+          }
+          if (every !== undefined && record.type === 'close') afterClose = l.pos;
+        }
+        const keptHere = kept.get(record.seq);
+        if (keptHere !== undefined) {
+          if (record.type !== 'checkpoint' || !sameCheckpoint(record, keptHere)) {
+            return fail(l.pos, 'checkpoint-not-found', `${where(l.pos)} is record ${record.seq}, which is not the checkpoint kept for it: the log was rewritten`);
+          }
+          kept.delete(record.seq);
+          report.checkpoints.found++;
+        }
+
         if (record.type === 'checkpoint') {
           const broken = this.#checkpoint(record, l.pos, report);
           if (broken !== undefined) return fail(l.pos, broken.reason, broken.explanation);
@@ -297,6 +351,16 @@ class Verifier {
     }
     if (cut !== undefined) report.endsCutOff = cut;
     report.closed = closed && cut === undefined;
+    if (afterClose !== undefined) {
+      return fail(afterClose, 'checkpoint-missing', `the close record at ${where(afterClose)} is not followed by the checkpoint its writer signs it with: it was removed`);
+    }
+    if (kept.size > 0) {
+      const seq = Math.min(...kept.keys());
+      const end = report.last ?? { file: files[files.length - 1]!.path, line: 0, offset: 0 };
+      return fail(end, 'checkpoint-not-found', `the log ends at record ${report.last?.seq ?? -1} (${where(end)}), before the checkpoint kept for record ${seq}: its end was cut away`, {
+        expectedSeq: seq,
+      });
+    }
     if (start !== undefined && !removedEnds.has(`${start.seq - 1}:${start.prev}`)) {
       return fail(start.pos, 'start-missing', `the log starts at record ${start.seq} (${where(start.pos)}) and no retention record in it says the records before it were removed: files are missing`, {
         expectedSeq: 0,
@@ -322,6 +386,11 @@ class Verifier {
     report.checkpoints.last = { ...pos, seq: record.seq as number };
     return undefined;
   }
+}
+
+/** Whether a checkpoint record is the one kept: the same head, time, key and signature. */
+function sameCheckpoint(record: Record<string, unknown>, kept: AuditCheckpoint): boolean {
+  return record.prev === kept.prev && record.at === kept.at && record.key === kept.key && record.sig === kept.sig;
 }
 
 /** Whether the record `seq` is the next line (two lines swapped), so the one found is out of order rather than early. */

@@ -152,8 +152,11 @@ class Sink implements AuditLog {
       throw err;
     }
     this.#written = this.#seq - 1;
-    this.#push(recordLine(this.#seq, this.#head, now(), 'open', { writer: `borderlink/${VERSION}` }));
     const { checkpoint, fsync } = o;
+    // The open record says how often this writer signs, so a verifier can tell a checkpoint removed (and the chain
+    // mended around it) from one never made.
+    const policy = checkpoint === undefined ? {} : { checkpointEvery: checkpoint.everyEvents, key: this.#keyId };
+    this.#push(recordLine(this.#seq, this.#head, now(), 'open', { writer: `borderlink/${VERSION}`, ...policy }));
     if (checkpoint !== undefined) this.#every(checkpoint.everyMs, () => this.#sinceCheckpoint > 0 && this.#checkpoint());
     if (typeof fsync === 'object') this.#every(fsync.everyMs, () => void this.#syncIfDirty());
     this.#retain();
@@ -192,16 +195,20 @@ class Sink implements AuditLog {
     }
   };
 
-  /** Gives the next record its place in the chain and queues it. */
-  #push(line: string): void {
+  /**
+   * Gives the next record its place in the chain and queues it. With a key, a checkpoint follows the `everyEvents`-th
+   * record since the last one at once: never more records than that between two checkpoints, which the verifier holds
+   * the log to.
+   */
+  #push(line: string, isCheckpoint = false): void {
     this.#queue.push({ seq: this.#seq, line });
     this.#seq++;
     this.#head = lineHash(line);
+    const cp = this.#o.checkpoint;
+    if (!isCheckpoint && cp !== undefined && ++this.#sinceCheckpoint >= cp.everyEvents) this.#checkpoint();
   }
 
   #afterRecord(): void {
-    const cp = this.#o.checkpoint;
-    if (cp !== undefined && ++this.#sinceCheckpoint >= cp.everyEvents) this.#checkpoint();
     this.#schedule();
   }
 
@@ -234,7 +241,7 @@ class Sink implements AuditLog {
     this.#sinceCheckpoint = 0;
     const at = now();
     const line = checkpointLine(this.#seq, this.#head, at, cp.privateKey, this.#keyId!);
-    this.#push(line);
+    this.#push(line, true);
     this.#notice({ type: 'checkpoint', checkpoint: JSON.parse(line) as AuditCheckpoint });
     this.#schedule();
   }
@@ -497,7 +504,8 @@ class Sink implements AuditLog {
   async #close(): Promise<boolean> {
     this.#settleGap();
     this.#push(recordLine(this.#seq, this.#head, now(), 'close', {}));
-    if (this.#o.checkpoint !== undefined) this.#checkpoint();
+    // The close record is signed at once (unless it just was, as the everyEvents-th record): the log ends signed.
+    if (this.#o.checkpoint !== undefined && this.#sinceCheckpoint > 0) this.#checkpoint();
     this.#closed = true;
     for (const t of this.#timers) clearInterval(t);
     // A sink failing at close gets one more try now rather than after its back-off.
