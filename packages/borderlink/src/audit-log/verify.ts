@@ -60,7 +60,7 @@ export interface AuditLogBreak extends AuditLogPosition {
  * What {@link verifyAuditLog} found.
  * @example
  * ```ts
- * { ok: true, files: 3, records: 1204, checkpoints: { verified: 2, unverified: 0, last: { file, line: 1203, offset, seq: 1203 } },
+ * { ok: true, files: 3, records: 1204, checkpoints: { verified: 2, unverified: 0, last: { file, line: 1203, offset, seq: 1203 }, afterLast: 0, found: 0 },
  *   last: { file, line: 1204, offset, seq: 1204, at: '2025-06-01T10:00:00.000Z' }, cutOff: [], gaps: { records: 0, dropped: 0 },
  *   removed: 0, closed: true }
  * ```
@@ -72,7 +72,8 @@ export interface AuditLogReport {
   /** Complete records read in order up to the end, or up to the first break. */
   records: number;
   /**
-   * Checkpoints verified under the public key, those not checked (no key given), the last one, and how many records
+   * Checkpoints verified under the public key, those not checked (no key given), the last one verified, the kept ones
+   * (`checkpoints` of the options) found as they were signed, and how many records
    * follow it: those the chain alone vouches for (the end of a log can be cut away unseen, up to its last checkpoint;
    * compare with a checkpoint kept elsewhere, `checkpoints` of the options).
    */
