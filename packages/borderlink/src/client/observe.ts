@@ -146,7 +146,8 @@ function observedPromise(observation: ClientObservation, start: CallStart, work:
     quietly(() => observed.end(err));
     throw err;
   }
-  return Promise.resolve(pending).then(
+  // The client's own methods answer with a native promise: chained as it is, without one more around it.
+  return (pending instanceof Promise ? pending : Promise.resolve(pending)).then(
     (value) => {
       quietly(() => observed.answer?.(value));
       quietly(() => observed.end());

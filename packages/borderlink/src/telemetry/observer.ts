@@ -147,8 +147,7 @@ export class Observation implements ClientObservation {
           this.#requests.set(event.requestId, record);
           if (this.#requests.size > MAX_UNCLAIMED) this.#evict();
         }
-        const key = `${event.requestId} ${event.attempt}`;
-        const hedged = this.#hedges.delete(key);
+        const hedged = this.#hedges.size > 0 && this.#hedges.delete(`${event.requestId} ${event.attempt}`);
         record.attempts[event.attempt - 1] = { n: event.attempt, method: event.method, path: event.path, template: urlTemplate(event.path), start: now(), hedged, done: false };
         if (record.call === undefined && this.current !== undefined) this.current.claim(record);
         return;
