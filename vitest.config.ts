@@ -10,6 +10,8 @@ export default defineConfig({
       { find: /^borderlink$/, replacement: src('index.ts') },
       { find: /^borderlink\/testing$/, replacement: src('testing/index.ts') },
       { find: /^borderlink\/offline$/, replacement: src('offline/index.ts') },
+      { find: /^borderlink\/audit$/, replacement: src('audit-log/index.ts') },
+      { find: /^borderlink\/telemetry$/, replacement: src('telemetry/index.ts') },
       { find: /^borderlink\/manifests$/, replacement: src('manifests/index.ts') },
     ],
   },

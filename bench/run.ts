@@ -3,7 +3,7 @@
 import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 
-const all = ['mrz', 'coldstart', 'transport', 'batching', 'resilience', 'cache', 'answer', 'manifest', 'paxlst', 'offline', 'sync', 'names'];
+const all = ['mrz', 'coldstart', 'transport', 'batching', 'resilience', 'cache', 'answer', 'manifest', 'paxlst', 'offline', 'sync', 'names', 'audit', 'telemetry'];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = wanted.length > 0 ? wanted : all;
 

@@ -26,6 +26,13 @@ const manifests = {
 // and loads better-sqlite3 itself, with a createRequire on its own URL: `shims` gives the CJS build that URL.
 const offline = { ...common, entry: { 'offline/index': 'src/offline/index.ts' }, shims: true } satisfies Options;
 
+// borderlink/audit carries what it needs of ours, as borderlink/offline does. canonicalize (RFC 8785) ships ESM only:
+// the CJS build carries it, the ESM build imports it as the dependency it is.
+const audit = { ...common, entry: { 'audit/index': 'src/audit-log/index.ts' } } satisfies Options;
+// borderlink/telemetry loads the optional peer @opentelemetry/api itself when it is turned on (createRequire, so
+// `shims` gives the CJS build its URL); importing the entry loads nothing of it.
+const telemetry = { ...common, entry: { 'telemetry/index': 'src/telemetry/index.ts' }, shims: true } satisfies Options;
+
 export default defineConfig([
   { ...common, entry: { index: 'src/index.ts' }, format: ['esm'], clean: true },
   { ...common, entry: { index: 'src/index.ts' }, format: ['cjs'], noExternal: esmOnly },
@@ -33,6 +40,16 @@ export default defineConfig([
   { ...testing, format: ['cjs'], noExternal: esmOnly },
   { ...offline, format: ['esm'] },
   { ...offline, format: ['cjs'] },
+  { ...audit, format: ['esm'] },
+  {
+    ...audit,
+    format: ['cjs'],
+    noExternal: ['canonicalize'],
+    // canonicalize is Apache-2.0: the copy this build carries says so, and its licence comes with the dependency.
+    banner: { js: '/*! Carries canonicalize 4 (https://github.com/erdtman/canonicalize), Apache License 2.0: see canonicalize/LICENSE, installed with borderlink. */' },
+  },
+  { ...telemetry, format: ['esm'] },
+  { ...telemetry, format: ['cjs'] },
   { ...manifests, format: ['esm'] },
   { ...manifests, format: ['cjs'] },
 ]);

@@ -74,6 +74,24 @@ export const BOUNDARY_RULES: readonly BoundaryRule[] = [
     packages: ['zod'],
     optionalPeers: ['better-sqlite3'],
   },
+  // `borderlink/audit`: the tamper-evident audit log and its verifier. Nothing imports it: the client hands its events
+  // to `onAudit`, and the integrator points that at the log.
+  {
+    name: 'audit-log',
+    path: `${lib}/audit-log`,
+    folders: ['errors', 'internal', 'version', 'audit'],
+    packages: ['zod', 'canonicalize'],
+  },
+  // `borderlink/telemetry`: OpenTelemetry, the one folder that may load @opentelemetry/api (an optional peer). It
+  // builds on the client's events and its call hook (client/observe.ts), whose types it reads, and names attempts by
+  // protocol v1's path templates (protocol/wire.ts); nothing imports it.
+  {
+    name: 'telemetry',
+    path: `${lib}/telemetry`,
+    folders: ['errors', 'internal', 'version', 'queries', 'protocol', 'resilience', 'client'],
+    packages: ['zod'],
+    optionalPeers: ['@opentelemetry/api'],
+  },
   // `borderlink/manifests`: the EDIFACT tokenizer, PAXLST and CUSRES, on the public API like any user; no package at
   // all (the tokenizer is ours), so a user who screens no manifest loads nothing of it.
   { name: 'manifests', path: `${lib}/manifests`, folders: [], packages: [], entryPoints: true },

@@ -45,6 +45,18 @@ describe('examples', () => {
     expect(stdout).toMatch(/^RESCAN .*BIRTH_DATE_CHECK_DIGIT/m);
   });
 
+  it('telemetry exports the spans of a real check to an in-memory exporter: the call with its verdict, an attempt each', async () => {
+    const { code, stdout } = await run('examples/telemetry.ts');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^verdict HIT after 2 attempts$/m);
+    expect(stdout).toMatch(/^borderlink\.check [\d.]+ ms .*borderlink\.verdict=HIT .*borderlink\.source\.sltd\.status=HIT borderlink\.source\.tdawn\.status=NO_HIT$/m);
+    const attempts = stdout.split('\n').filter((l) => l.startsWith('  └ POST /v1/checks'));
+    expect(attempts).toHaveLength(2);
+    expect(attempts[0]).toMatch(/http\.response\.status_code=503 error\.type=503$/);
+    expect(attempts[1]).toMatch(/http\.response\.status_code=200 http\.request\.resend_count=1$/);
+    expect(stdout).not.toContain('L898902C3');
+  });
+
   it('manifest screening lists the passengers that need a look and a summary', async () => {
     const { code, stdout } = await run('examples/manifest-screening.ts');
     expect(code).toBe(0);

@@ -73,6 +73,62 @@ describe('the built package', () => {
     expect(out.trim()).toBe('0');
   });
 
+  it('loads nothing of the audit log or telemetry from the borderlink entry point, nor canonicalize or @opentelemetry/api, built as ESM and CJS', () => {
+    const loaded = (file: string, seen = new Set<string>()): Set<string> => {
+      if (seen.has(file)) return seen;
+      seen.add(file);
+      const text = readFileSync(file, 'utf8');
+      for (const [, spec] of text.matchAll(/(?:from\s*|require\(|import\()\s*["'](\.{1,2}\/[^"']+)["']/g)) loaded(fileURLToPath(new URL(spec!, pathToFileURL(file))), seen);
+      return seen;
+    };
+    for (const entry of ['index.js', 'index.cjs', 'testing/index.js', 'testing/index.cjs']) {
+      for (const file of loaded(`${root}/packages/borderlink/dist/${entry}`)) {
+        const text = readFileSync(file, 'utf8');
+        for (const marker of ['canonicalize', '@opentelemetry/api', 'checkpointLine', 'BorderlinkAuditWarning', 'createInstruments']) expect(text).not.toContain(marker);
+      }
+    }
+    const out = run([
+      '--input-type=commonjs',
+      '-e',
+      `require('borderlink'); require('borderlink/testing'); console.log(Object.keys(require.cache).filter((k) => /canonicalize|@opentelemetry|[\\/]dist[\\/](audit|telemetry)[\\/]/.test(k)).length)`,
+    ]);
+    expect(out.trim()).toBe('0');
+    // Importing borderlink/telemetry loads no @opentelemetry/api either: only openTelemetry() does.
+    const telemetry = run(['--input-type=commonjs', '-e', `require('borderlink/telemetry'); console.log(Object.keys(require.cache).filter((k) => k.includes('@opentelemetry')).length)`]);
+    expect(telemetry.trim()).toBe('0');
+  });
+
+  it('writes and verifies an audit log with the built borderlink/audit, as ESM and as CommonJS (canonicalize carried)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'borderlink-built-audit-'));
+    try {
+      const use = (load: string, sub: string) => `${load}
+const { generateKeyPairSync } = require('node:crypto');
+const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+const log = openAuditLog({ dir: ${JSON.stringify(join(dir, 'x'))} + '${sub}', checkpoint: { privateKey } });
+log.append({ at: '2025-06-01T10:00:00.000Z', requestId: 'r', action: 'CHECK', authorityId: 'A', operatorId: 'o', purpose: 'TEST', subjects: [], outcome: 'OK', hitIds: [], durationMs: 1, attempts: 1 });
+log.close().then(() => verifyAuditLog([${JSON.stringify(join(dir, 'x'))} + '${sub}'], { publicKey })).then((r) => console.log(JSON.stringify([r.ok, r.records, r.checkpoints.verified])));`;
+      const esm = `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url); import { openAuditLog, verifyAuditLog } from 'borderlink/audit';`;
+      expect(JSON.parse(run(['--input-type=module', '-e', use(esm, 'esm')]))).toEqual([true, 4, 1]);
+      expect(JSON.parse(run(['--input-type=commonjs', '-e', use(`const { openAuditLog, verifyAuditLog } = require('borderlink/audit');`, 'cjs')]))).toEqual([true, 4, 1]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('exports the spans of a check with the built borderlink/telemetry, as ESM and as CommonJS', () => {
+    const use = (load: string) => `${load}
+const exporter = new InMemorySpanExporter();
+const client = createClient({ transport: mockTransport(), context: { authorityId: 'UTO-X', operatorId: 'o', purpose: 'TEST' },
+  telemetry: openTelemetry({ tracerProvider: new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }), metrics: false }) });
+client.checkDocument({ documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' })
+  .then(async () => { console.log(JSON.stringify(exporter.getFinishedSpans().map((s) => s.name).sort())); await client.close(); });`;
+    const esm = `import { createClient } from 'borderlink'; import { mockTransport } from 'borderlink/testing'; import { openTelemetry } from 'borderlink/telemetry'; import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';`;
+    const cjs = `const { createClient } = require('borderlink'); const { mockTransport } = require('borderlink/testing'); const { openTelemetry } = require('borderlink/telemetry'); const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = require('@opentelemetry/sdk-trace-base');`;
+    for (const [type, load] of [['module', esm], ['commonjs', cjs]] as const) {
+      expect(JSON.parse(run([`--input-type=${type}`, '-e', use(load)]))).toEqual(['POST /v1/checks', 'borderlink.check']);
+    }
+  });
+
   it('builds borderlink/manifests on the borderlink entry point alone, and loads it from neither borderlink nor borderlink/testing', () => {
     for (const entry of ['manifests/index.js', 'manifests/index.cjs']) {
       const text = readFileSync(`${root}/packages/borderlink/dist/${entry}`, 'utf8');

@@ -92,7 +92,7 @@ describe('the packed packages pass the linters', () => {
       'node16-esm': '/node_modules/borderlink/dist/index.d.ts',
       bundler: '/node_modules/borderlink/dist/index.d.ts',
     });
-    for (const entry of ['testing', 'offline', 'manifests']) {
+    for (const entry of ['testing', 'offline', 'manifests', 'audit', 'telemetry']) {
       expect(types(`./${entry}`)).toEqual({
         node10: `/node_modules/borderlink/dist/${entry}/index.d.cts`,
         'node16-cjs': `/node_modules/borderlink/dist/${entry}/index.d.cts`,
@@ -104,10 +104,12 @@ describe('the packed packages pass the linters', () => {
 });
 
 describe('the packed library', () => {
-  it('ships only dist/, the guides, the node10 stubs for borderlink/testing, borderlink/offline and borderlink/manifests, the README, CHANGELOG, SECURITY and LICENSE', () => {
+  it('ships only dist/, the guides, the node10 stubs of borderlink/testing, /offline, /manifests, /audit and /telemetry, the README, CHANGELOG, SECURITY and LICENSE', () => {
     const files = run('tar', ['-tzf', tarball], root).trim().split('\n');
-    expect(files.every((f) => /^package\/(dist\/|docs\/[a-z-]+\.(md|yaml)$|(testing|offline|manifests)\/package\.json$|(README|CHANGELOG|SECURITY)\.md$|package\.json$|LICENSE$)/.test(f))).toBe(true);
-    expect(files).toEqual(expect.arrayContaining(['package/testing/package.json', 'package/offline/package.json', 'package/manifests/package.json']));
+    expect(files.every((f) => /^package\/(dist\/|docs\/[a-z-]+\.(md|yaml)$|(testing|offline|manifests|audit|telemetry)\/package\.json$|(README|CHANGELOG|SECURITY)\.md$|package\.json$|LICENSE$)/.test(f))).toBe(true);
+    expect(files).toEqual(
+      expect.arrayContaining(['package/testing/package.json', 'package/offline/package.json', 'package/manifests/package.json', 'package/audit/package.json', 'package/telemetry/package.json']),
+    );
     expect(files.some((f) => f.startsWith('package/src/') || f.startsWith('package/test/'))).toBe(false);
   });
 
@@ -144,6 +146,23 @@ describe('the packed library', () => {
     expect(existsSync(join(library, 'x.db'))).toBe(false);
   });
 
+  // @opentelemetry/api is an optional peer too: this project, without it, shows what a user who turns telemetry on sees.
+  it('says what to install when borderlink/telemetry is turned on without @opentelemetry/api, from ESM and CommonJS', () => {
+    expect(existsSync(join(library, 'node_modules', '@opentelemetry', 'api'))).toBe(false);
+    const turnOn = `try { openTelemetry(); } catch (e) { console.log(e.name + ': ' + e.message); }`;
+    const said = 'ConfigError: openTelemetry: telemetry needs @opentelemetry/api, an optional peer dependency of borderlink: npm install @opentelemetry/api@1';
+    expect(run(process.execPath, ['--input-type=module', '-e', `import { openTelemetry } from 'borderlink/telemetry'; ${turnOn}`], library).trim()).toBe(said);
+    expect(run(process.execPath, ['--input-type=commonjs', '-e', `const { openTelemetry } = require('borderlink/telemetry'); ${turnOn}`], library).trim()).toBe(said);
+  });
+
+  it('writes and verifies an audit log as installed, from ESM and CommonJS', () => {
+    const script = `const log = openAuditLog({ dir: 'audit-DIR' });
+log.append({ at: '2025-06-01T10:00:00.000Z', requestId: 'r', action: 'CHECK', authorityId: 'A', operatorId: 'o', purpose: 'TEST', subjects: [], outcome: 'OK', hitIds: [], durationMs: 1, attempts: 1 });
+log.close().then(() => verifyAuditLog(['audit-DIR'])).then((r) => console.log(r.ok, r.records));`;
+    expect(run(process.execPath, ['--input-type=module', '-e', `import { openAuditLog, verifyAuditLog } from 'borderlink/audit'; ${script.replaceAll('DIR', 'esm')}`], library).trim()).toBe('true 3');
+    expect(run(process.execPath, ['--input-type=commonjs', '-e', `const { openAuditLog, verifyAuditLog } = require('borderlink/audit'); ${script.replaceAll('DIR', 'cjs')}`], library).trim()).toBe('true 3');
+  });
+
   it('works from CommonJS', () => {
     const out = run(process.execPath, ['--input-type=commonjs', '-e', `const { createClient } = require('borderlink'); const { mockTransport } = require('borderlink/testing'); ${make} ${check}`], library);
     expect(out.trim()).toBe('HIT');
@@ -173,8 +192,17 @@ try { parsePaxlst(text.slice(0, -3)); } catch (e) { refused = e instanceof Input
 const consumer = `import { createClient, isClear, TimeoutError, type CheckResult } from 'borderlink';
 import { mockTransport, createMockGateway, type MockGateway } from 'borderlink/testing';
 import { openOfflineStore, type OfflineStoreOptions, type SqliteOfflineStore } from 'borderlink/offline';
+import { openAuditLog, verifyAuditLog, type AuditLogReport } from 'borderlink/audit';
+import { openTelemetry, type TelemetryOptions } from 'borderlink/telemetry';
 import { EdifactError, formatCusres, parsePaxlst, screenPaxlst, type PaxlstManifest, type ScreenedTraveller } from 'borderlink/manifests';
 import { writePaxlst } from 'borderlink/testing';
+export async function audited(dir: string, telemetry: TelemetryOptions): Promise<AuditLogReport> {
+  const log = openAuditLog({ dir, fsync: 'batch' });
+  const observed = createClient({ transport: mockTransport(), context: { authorityId: 'UTO-X', operatorId: 'o', purpose: 'TEST' }, onAudit: log.append, telemetry: openTelemetry(telemetry) });
+  await observed.close();
+  await log.close();
+  return verifyAuditLog([dir]);
+}
 export async function manifest(): Promise<string> {
   const m: PaxlstManifest = parsePaxlst(writePaxlst({ messages: [{ flights: [], travellers: [{ surname: 'DOE', documents: [{ number: 'X1', issuingState: 'UTO' }] }] }] }));
   const rows: ScreenedTraveller[] = [];

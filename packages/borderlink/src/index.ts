@@ -3,7 +3,8 @@
  * kind, through a national gateway. Start with {@link createClient}.
  * @module borderlink
  */
-export { createClient } from './client/index';
+export { createClient, CALL_KINDS } from './client/index';
+export type { CallKind, CallMethod, CallStart, ClientObservation, ClientObserver, ObservedCall } from './client/index';
 export type { BorderlinkClient, CallOptions, CheckRequest, ClientEvent, ClientEventType, ClientOptions, PrivacyOptions, WriteOptions } from './client/index';
 export type {
   Confirmation,

@@ -2,6 +2,7 @@
 import { BorderlinkError, InputError, MrzError } from 'borderlink';
 import { VERSION } from 'borderlink';
 import { UsageError } from './args';
+import { runAudit } from './audit';
 import { runCheck } from './check';
 import { EXIT, exitCodeForError } from './exit-codes';
 import { runGateway } from './gateway';
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   sync: runSync,
   outbox: runOutbox,
   store: runStore,
+  audit: runAudit,
   gateway: runGateway,
   mrz: runMrz,
   record: runRecord,

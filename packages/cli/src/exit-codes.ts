@@ -10,7 +10,7 @@ export const EXIT_CODES = [
   { code: 2, meaning: 'POSSIBLE_HIT: a similar record, compare before deciding' },
   { code: 3, meaning: 'INCOMPLETE: not every source answered; not a clear result' },
   { code: 4, meaning: 'invalid input or usage (bad flag, invalid document data, invalid MRZ)' },
-  { code: 5, meaning: 'gateway, connection or timeout error; a sync, an outbox flush or a store that failed' },
+  { code: 5, meaning: 'gateway, connection or timeout error; a sync, an outbox flush, a store or an audit log that failed' },
   { code: 6, meaning: 'anything unexpected' },
   { code: 7, meaning: 'screen: no row was screened (empty or header-only manifest, or every row unreadable)' },
 ] as const;

@@ -51,6 +51,7 @@ Usage:
   borderlink check … --offline-store PATH        answer from the copy when the gateway cannot
   borderlink outbox list|flush --store PATH      the writes queued for the gateway: list, send
   borderlink store inventory|check --store PATH  the copy's inventory; the file's integrity
+  borderlink audit verify PATH… [--public-key F]  check an audit log's chain and checkpoints
   borderlink gateway [--port 8080] …             run the mock gateway for development
   borderlink mrz parse LINE1 LINE2 [LINE3]       read an MRZ: fields, check digits, repairs
   borderlink mrz make --format TD3 …             write an MRZ
@@ -183,6 +184,31 @@ ${storeKeys}
 ${common}
 
 Exit code: 0; check: 5 when the file is damaged; 4 a bad command line, keys or store.`,
+
+  audit: `Usage:
+  borderlink audit verify PATH… [--public-key FILE] [--checkpoints FILE] [--prefix NAME] [--json]
+
+Checks an audit log written by borderlink/audit (its files, or the folder holding them, in any
+order): every line must be a canonical record carrying the SHA-256 of the line before it, across
+its rotated files, and every checkpoint must verify under the Ed25519 public key. It says where the
+chain first breaks (a line changed, removed or moved, a file missing, a checkpoint that does not
+verify, or fewer checkpoints than its writer makes) by file, line and byte offset, never what the
+line says. A log that ends in a line cut off (its writer was killed mid-write) verifies up to its
+last complete line, and it says where it stops. What follows the last checkpoint rests on the chain
+alone: give the checkpoints kept away from the log to tell a log cut short from one that ends there.
+
+  --public-key FILE    the Ed25519 public key (PEM) the checkpoints are checked with; without it the
+                       chain alone is checked and the checkpoints are counted, not checked
+  --checkpoints FILE   checkpoints kept away from the log (one JSON object a line, as onNotice gave
+                       them, or a JSON array): each must be in the log as it was signed
+  --prefix NAME        with a folder holding more than one log: the prefix of this log's file names
+  --json               the report as one JSON object: { ok, files, records, checkpoints: { verified,
+                       unverified, last?, afterLast, found }, first,
+                       last, broken?: { file, line, offset, reason, expectedSeq?, foundSeq?,
+                       explanation }, endsCutOff?, cutOff, gaps, removed, closed }
+${common}
+
+Exit code: 0 the log is intact; 5 it is broken; 4 a bad command line, a path or key that cannot be read.`,
 
   screen: `Usage:
   borderlink screen MANIFEST.csv|MANIFEST.jsonl|MANIFEST.edi|- [--out FILE] [--batch-size 100]

@@ -13,6 +13,7 @@ import type { Transport } from '../transport/types';
 import type { BatchOptions } from './batch';
 import type { BatchingOptions } from './batching';
 import type { OfflineOptions } from './offline';
+import type { ClientObserver } from './observe';
 import type { OutboxOptions, PendingOptions } from './outbox';
 import type { SyncOptions } from './sync';
 import { SOURCES } from '../queries/values';
@@ -148,6 +149,9 @@ const clientOptionsSchema = z.strictObject({
       } satisfies Record<keyof OfflineOptions, z.ZodType>,
       { error: 'must be an object' },
     )
+    .optional(),
+  telemetry: z
+    .custom<ClientObserver>((v) => hasMethods(v, ['attach']), { error: 'must be a ClientObserver (attach), e.g. openTelemetry() from borderlink/telemetry' })
     .optional(),
   confirmations: z
     .strictObject(

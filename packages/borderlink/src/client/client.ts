@@ -34,6 +34,7 @@ import { BorderlinkError, ProtocolError } from '../errors/index';
 import { USER_AGENT } from './read';
 import { HEADERS } from '../protocol/wire';
 import { WriteState } from './write-state';
+import { observeClient } from './observe';
 import { Records, type RecordRef } from './records';
 import { Confirmations, resolveConfirmationSettings, type Confirmation, type HitRef } from './confirmations';
 import type { RecordResult } from '../queries/records';
@@ -58,14 +59,16 @@ export function createClient(options: ClientOptions & { outbox?: undefined }): B
 export function createClient(options: ClientOptions): BorderlinkClient<boolean>;
 export function createClient(options: ClientOptions): BorderlinkClient<boolean> {
   checkClientOptions(options);
-  const { transport, context, onAudit, logLevel = 'off', logger, privacy = {}, batching, outbox, offline, confirmations, ...resilienceInput } = options;
+  const { transport, context, onAudit, logLevel = 'off', logger, privacy = {}, batching, outbox, offline, confirmations, telemetry, ...resilienceInput } = options;
   const recorder = new Recorder({
     onAudit,
     log: createLevelledLogger(logLevel, logger ?? console, secretsOf(transport)),
     hashKey: hashKeyFrom(privacy.hashKey),
     includePersonalData: privacy.includePersonalData === true,
   });
-  return new Client(transport, { ...context }, resolveResilienceOptions(resilienceInput), recorder, resolveBatching(batching), outbox, offline, confirmations);
+  const client = new Client(transport, { ...context }, resolveResilienceOptions(resilienceInput), recorder, resolveBatching(batching), outbox, offline, confirmations);
+  if (telemetry !== undefined) observeClient(client, telemetry, transport.endpoint);
+  return client;
 }
 
 /** A document query as a subject: the plainly valid ones without zod, every other through the schema (and its errors). */

@@ -8,3 +8,5 @@ export type { RecordRef } from './records';
 export type { Confirmation, ConfirmationChangeEvent, ConfirmationResponse, ConfirmationView, ConfirmationWaitOptions, HitRef } from './confirmations';
 export type { BatchItem, BatchOptions, BatchOutcome, BatchProgress, BatchSummary } from './batch';
 export type { BatchingOptions } from './batching';
+export { CALL_KINDS } from './observe';
+export type { CallKind, CallMethod, CallStart, ClientObservation, ClientObserver, ObservedCall } from './observe';

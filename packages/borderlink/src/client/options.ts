@@ -7,6 +7,7 @@ import type { Transport } from '../transport/types';
 import type { BatchingOptions } from './batching';
 import type { OutboxOptions } from './outbox';
 import type { OfflineOptions } from './offline';
+import type { ClientObserver } from './observe';
 
 /** What the client may reveal about searched values. Nothing, unless the integrator opts in. */
 export interface PrivacyOptions {
@@ -76,6 +77,13 @@ export interface ClientOptions extends ResilienceOptions {
    * @default none: a check the gateway cannot answer rejects with its error
    */
   offline?: OfflineOptions;
+  /**
+   * Watches every logical call and the client's events: `openTelemetry()` from `borderlink/telemetry` gives spans and
+   * metrics (see docs/observability.md). Without it the call methods are not wrapped at all.
+   * @default none
+   * @example telemetry: openTelemetry({ tracerProvider, meterProvider })
+   */
+  telemetry?: ClientObserver;
   /**
    * Deadlines and polling of hit confirmations (see {@link ConfirmationSettings}).
    * @default 10 minutes for URGENT, 60 for ROUTINE; a first look after 2 seconds, then less often, up to a minute

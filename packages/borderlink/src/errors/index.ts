@@ -343,3 +343,60 @@ export class MrzError extends InputError {
     return { ...super.toJSON(), mrzIssues: this.mrzIssues };
   }
 }
+
+/**
+ * Every `code` the SDK's errors carry, one table: what a consumer that must not repeat foreign text (telemetry, a
+ * metric's attributes) may say of an error. A `code` outside it (an error some other code made, with a code of its
+ * own) is not ours to repeat.
+ * @internal
+ */
+export const ERROR_CODES = Object.freeze([
+  'INVALID_INPUT',
+  'INVALID_MRZ',
+  'INVALID_EDIFACT',
+  'INVALID_REQUEST',
+  'TOO_MANY_ITEMS',
+  'INVALID_CONFIG',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_ISSUER',
+  'PURPOSE_NOT_ALLOWED',
+  'NOT_FOUND',
+  'IDEMPOTENCY_KEY_REUSED',
+  'RATE_LIMITED',
+  'INTERNAL',
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_TIMEOUT',
+  'GATEWAY_ERROR',
+  'CONNECTION_FAILED',
+  'TIMEOUT',
+  'ABORTED',
+  'PROTOCOL_ERROR',
+  'CIRCUIT_OPEN',
+  'STORE_BUSY',
+  'STORE_UNREADABLE',
+  'STORE_FAILED',
+  'STORE_SHRINK_REFUSED',
+] as const);
+
+/** One of {@link ERROR_CODES}. @internal */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+// The table lists every class's code: a code added to a class and not here fails to compile.
+type ClassCode =
+  | InputErrorCode
+  | PermissionErrorCode
+  | GatewayErrorCode
+  | StoreErrorCode
+  | ConfigError['code']
+  | AuthenticationError['code']
+  | NotFoundError['code']
+  | ConflictError['code']
+  | RateLimitError['code']
+  | ConnectionError['code']
+  | TimeoutError['code']
+  | AbortError['code']
+  | ProtocolError['code']
+  | CircuitOpenError['code'];
+const everyClassCodeListed: readonly ErrorCode[] = [] as ClassCode[];
+void everyClassCodeListed;

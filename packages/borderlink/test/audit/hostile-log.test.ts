@@ -1,0 +1,120 @@
+// The verifier against someone who edits the log with care: checkpoints removed and the chain mended around them, the
+// last checkpoint cut away, the end of the log cut away before a checkpoint kept elsewhere, and a forged record that
+// would make the verifier repeat what it holds. Each is found, by position, and nothing of the lines is repeated.
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import canonicalize from 'canonicalize';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openAuditLog, verifyAuditLog, type AuditCheckpoint, type AuditLogNotice } from 'borderlink/audit';
+import { PLANTED, auditEvent, keyPair, linesOf, logFilesIn, scratch, writeLines } from './fixtures';
+
+const keys = keyPair();
+const folders: ReturnType<typeof scratch>[] = [];
+afterEach(() => {
+  for (const f of folders.splice(0)) f.remove();
+});
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** A closed log of `n` events in one file, signed every 10 records; its file and the checkpoints onNotice gave. */
+async function signedLog(n: number): Promise<{ dir: string; file: string; kept: AuditCheckpoint[] }> {
+  const f = scratch();
+  folders.push(f);
+  const kept: AuditCheckpoint[] = [];
+  const onNotice = (notice: AuditLogNotice) => void (notice.type === 'checkpoint' && kept.push(notice.checkpoint));
+  const log = openAuditLog({ dir: f.dir, checkpoint: { privateKey: keys.privateKey, everyEvents: 10 }, onNotice });
+  for (let i = 0; i < n; i++) log.append(auditEvent(i));
+  expect(await log.close()).toBe(true);
+  const [file, ...others] = logFilesIn(f.dir);
+  expect(others).toEqual([]);
+  return { dir: f.dir, file: file!, kept };
+}
+
+/** The lines again as a writer would have written them: each record numbered in order and linked to the one before. */
+function mend(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    const record = JSON.parse(line) as Record<string, unknown>;
+    if (out.length > 0) {
+      const before = JSON.parse(out[out.length - 1]!) as { seq: number };
+      record.seq = before.seq + 1;
+      record.prev = sha256(out[out.length - 1]!);
+    }
+    out.push(canonicalize(record)!);
+  }
+  return out;
+}
+
+const isCheckpoint = (line: string) => (JSON.parse(line) as { type: string }).type === 'checkpoint';
+const positionsOnly = (report: object) => {
+  expect(JSON.stringify(report)).not.toContain(PLANTED);
+  expect(JSON.stringify(report)).not.toContain('officer-0042');
+};
+
+describe('the verifier against careful edits', () => {
+  it('finds checkpoints removed and the chain mended around them', async () => {
+    const { dir, file } = await signedLog(60);
+    const lines = linesOf(file);
+    const third = lines.map((l, i) => (isCheckpoint(l) ? i : -1)).filter((i) => i >= 0)[2]!;
+    // Every checkpoint from the third on goes (they cannot be signed again), and the lines after are mended.
+    writeLines(file, mend([...lines.slice(0, third), ...lines.slice(third).filter((l) => !isCheckpoint(l))]));
+    const report = await verifyAuditLog([dir], { publicKey: keys.publicKey });
+    expect(report.ok).toBe(false);
+    // The record after the tenth since the last checkpoint: where the next one should have been.
+    expect(report.broken).toMatchObject({ reason: 'checkpoint-missing', file, line: third + 1 });
+    positionsOnly(report);
+    // The key is not needed to see that checkpoints are missing.
+    expect((await verifyAuditLog([dir])).broken).toMatchObject({ reason: 'checkpoint-missing', line: third + 1 });
+  });
+
+  it('finds a closed log whose last checkpoint was cut away', async () => {
+    const { dir, file } = await signedLog(25);
+    const lines = linesOf(file);
+    expect(isCheckpoint(lines[lines.length - 1]!)).toBe(true);
+    writeLines(file, lines.slice(0, -1));
+    const report = await verifyAuditLog([dir], { publicKey: keys.publicKey });
+    expect(report.broken).toMatchObject({ reason: 'checkpoint-missing', file, line: lines.length - 1 });
+  });
+
+  it('finds the end of a log cut away before a checkpoint kept elsewhere, and a kept checkpoint the log no longer holds as signed', async () => {
+    const { dir, file, kept } = await signedLog(60);
+    const lines = linesOf(file);
+    // Cut right after a checkpoint: the chain and the signing rule alone cannot tell the log ended there.
+    const cut = lines.map((l, i) => (isCheckpoint(l) ? i : -1)).filter((i) => i >= 0)[3]!;
+    writeLines(file, lines.slice(0, cut + 1));
+    const alone = await verifyAuditLog([dir], { publicKey: keys.publicKey });
+    expect(alone).toMatchObject({ ok: true, closed: false, checkpoints: { afterLast: 0 } });
+    // The checkpoints kept away from the log can.
+    const report = await verifyAuditLog([dir], { publicKey: keys.publicKey, checkpoints: kept });
+    expect(report.broken).toMatchObject({ reason: 'checkpoint-not-found', file, line: cut + 1, expectedSeq: kept[4]!.seq });
+    expect(report.checkpoints.found).toBe(4);
+    positionsOnly(report);
+
+    // A kept checkpoint whose seq now holds another line: the log was rewritten.
+    writeLines(file, lines);
+    const forged = { ...kept[1]!, sig: Buffer.alloc(64, 7).toString('base64') };
+    expect((await verifyAuditLog([dir], { checkpoints: [forged] })).broken).toMatchObject({ reason: 'checkpoint-not-found', line: forged.seq + 1 });
+    expect(await verifyAuditLog([dir], { publicKey: keys.publicKey, checkpoints: kept })).toMatchObject({ ok: true, checkpoints: { found: kept.length } });
+  });
+
+  it('reports a record whose time is not one the writer writes as unreadable, and repeats none of it', async () => {
+    const f = scratch();
+    folders.push(f);
+    // A log forged whole, canonical and chained: its `at` holds a terminal escape and a name.
+    const hostile = '\u001b]0;ERIKSSON\u0007\u001b[2J';
+    const open = canonicalize({ seq: 0, prev: '0'.repeat(64), at: hostile, type: 'open', writer: 'borderlink/0.1.0' })!;
+    const close = canonicalize({ seq: 1, prev: sha256(open), at: hostile, type: 'close' })!;
+    const file = f.path('audit-20250601-000000000000.jsonl');
+    writeFileSync(file, `${open}\n${close}\n`);
+    const report = await verifyAuditLog([f.dir]);
+    expect(report.broken).toMatchObject({ reason: 'unreadable', file, line: 1 });
+    expect(JSON.stringify(report)).not.toContain('ERIKSSON');
+    expect(JSON.stringify(report)).not.toContain('\\u001b');
+  });
+
+  it('refuses a kept checkpoint that is not one, naming the option', async () => {
+    const { dir } = await signedLog(1);
+    await expect(verifyAuditLog([dir], { checkpoints: [{ seq: 1, prev: PLANTED } as unknown as AuditCheckpoint] })).rejects.toThrow(/option `checkpoints\.0/);
+    await expect(verifyAuditLog([dir], { checkpoints: [{ seq: 1, prev: PLANTED } as unknown as AuditCheckpoint] })).rejects.not.toThrow(PLANTED);
+  });
+});
