@@ -196,7 +196,7 @@ describe('the boundary checker', () => {
     { what: 'resilience calling require by another name', file: `${lib}/resilience/retry.ts`, line: `const load = require;\nexport const q = load('../queries/types');`, kind: 'loader', specifier: 'require', rule: 'resilience' },
     { what: 'an import by an absolute path', file: `${lib}/client/client.ts`, line: `import { x } from '/work/elsewhere/x';`, kind: 'outside', specifier: '/work/elsewhere/x', rule: 'client' },
     { what: 'a JavaScript file under src', file: `${lib}/internal/legacy.js`, line: `export const legacy = 1;`, kind: 'javascript', specifier: '', rule: 'internal' },
-    { what: 'a folder without a rule', file: `${lib}/telemetry/tracer.ts`, line: `export const tracer = 1;`, kind: 'unlisted', specifier: '', rule: '(none)' },
+    { what: 'a folder without a rule', file: `${lib}/no-rule-here/example.ts`, line: `export const tracer = 1;`, kind: 'unlisted', specifier: '', rule: '(none)' },
     { what: 'library code beside offline importing its optional peer', file: `${lib}/client/client.ts`, line: `import Database from 'better-sqlite3';`, kind: 'package', specifier: 'better-sqlite3', rule: 'client' },
     { what: 'offline importing a dependency it does not need', file: `${lib}/offline/store.ts`, line: `import { Pool } from 'undici';`, kind: 'package', specifier: 'undici', rule: 'offline' },
     { what: 'offline importing the client', file: `${lib}/offline/store.ts`, line: `import { createClient } from '../client/client';`, kind: 'folder', specifier: '../client/client', rule: 'offline' },
