@@ -11,6 +11,27 @@ const LENGTH_FORMAT: Readonly<Record<number, string>> = { 6: '101', 8: '102', 10
  * The ISO text of an EDIFACT date (`YYYY-MM-DD`, or `YYYY-MM-DDTHH:MM` with a time), or `undefined` for one that
  * cannot be: an unknown format, a length the format does not have, month 13, 31 February, hour 25.
  */
+/** Today (UTC) as a parse reads dates against it, made once per instant rather than once per date read. */
+interface Today {
+  readonly time: number;
+  /** `YYYY-MM-DD`. */
+  readonly iso: string;
+  /** `YYYYMMDD`. */
+  readonly compact: string;
+  /** The earliest possible date of birth, `YYYY-MM-DD`: 150 years before today. */
+  readonly oldestBirth: string;
+}
+
+let lastToday: Today | undefined;
+
+function todayOf(now: Date): Today {
+  const time = now.getTime();
+  if (lastToday !== undefined && lastToday.time === time) return lastToday;
+  const iso = now.toISOString().slice(0, 10);
+  lastToday = { time, iso, compact: iso.replace(/-/g, ''), oldestBirth: `${String(now.getUTCFullYear() - 150).padStart(4, '0')}${iso.slice(4)}` };
+  return lastToday;
+}
+
 export function isoDate(value: string, format: string | undefined, century: Century, now: Date): string | undefined {
   const code = format === undefined || format === '' ? LENGTH_FORMAT[value.length] : format;
   if (code === undefined || FORMAT_LENGTH[code] !== value.length) return undefined;
@@ -30,8 +51,7 @@ export function isoDate(value: string, format: string | undefined, century: Cent
     if (century === 'birth') {
       // The latest century in which the date is not after today: an infant on its first flight reads as born this
       // year, not a century ago (YYMMDD cannot tell a centenarian from a newborn; the guide's long form 102 can).
-      const today = now.toISOString().slice(0, 10).replace(/-/g, '');
-      year = `${2000 + yy}${value.slice(2, 6)}` > today ? 1900 + yy : 2000 + yy;
+      year = `${2000 + yy}${value.slice(2, 6)}` > todayOf(now).compact ? 1900 + yy : 2000 + yy;
     } else {
       year = Math.floor(thisYear / 100) * 100 + yy;
       if (year > thisYear + 50) year -= 100;
@@ -56,9 +76,8 @@ export function isoDate(value: string, format: string | undefined, century: Cent
  * nobody and reads as a clear.
  */
 export function isPossibleBirth(date: string, now: Date): boolean {
-  const today = now.toISOString().slice(0, 10);
-  const oldest = `${String(now.getUTCFullYear() - 150).padStart(4, '0')}${today.slice(4)}`;
-  return date <= today && date >= oldest;
+  const today = todayOf(now);
+  return date <= today.iso && date >= today.oldestBirth;
 }
 
 function daysIn(year: number, month: number): number {
