@@ -5,7 +5,7 @@
 import { ConflictError, InputError, StoreError } from '../errors/index';
 import type { OutboxEntry, OutboxStore } from '../stores/types';
 import type { StoreKeys } from './crypto';
-import type { SqliteDatabase, SqliteStatement } from './driver';
+import type { SqliteDatabase, SqliteStatement, SqliteTransaction } from './driver';
 
 /** How many queued writes `pending()` lists when no limit is given. */
 export const DEFAULT_PENDING_LIMIT = 1000;
@@ -33,7 +33,7 @@ export class SqliteOutbox implements OutboxStore {
   readonly #insert: SqliteStatement;
   readonly #dropLeft: SqliteStatement;
   readonly #queued: SqliteStatement;
-  readonly #requeue: (ikey: Buffer, queuedAt: number, sealed: Sealed) => void;
+  readonly #requeue: SqliteTransaction<(ikey: Buffer, queuedAt: number, sealed: Sealed) => void>;
   readonly #pending: SqliteStatement;
   readonly #pendingAfter: SqliteStatement;
   readonly #seqOf: SqliteStatement;
@@ -78,8 +78,9 @@ export class SqliteOutbox implements OutboxStore {
       if (!KINDS.includes(entry.kind)) throw refuse('entry.kind', "must be 'report' or 'withdrawal'");
       if (typeof entry.queuedAt !== 'number' || !Number.isFinite(entry.queuedAt)) throw refuse('entry.queuedAt', 'must be a time in epoch milliseconds');
       const ikey = this.#ikey(sealed.idempotencyKey);
-      // Committed with synchronous = FULL: on the disk when this returns.
-      this.#requeue(ikey, Math.trunc(entry.queuedAt), sealed);
+      // Committed with synchronous = FULL: on the disk when this returns. IMMEDIATE: it reads the queue before it
+      // writes, and a deferred read that another process wrote past cannot become a write (SQLITE_BUSY, never waited).
+      this.#requeue.immediate(ikey, Math.trunc(entry.queuedAt), sealed);
     });
   }
 

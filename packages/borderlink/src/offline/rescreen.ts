@@ -27,15 +27,21 @@ const unreadable = () =>
 
 /** What a group binds its sealed payload to: its name. */
 const groupKey = (grp: string): Buffer => Buffer.from(`group ${grp}`);
-/** An entry's id: its group's name (12 random bytes, in hex) and its place. */
-const ENTRY_ID = /^([0-9a-f]{24})\.(\d{1,3})$/;
+/**
+ * An entry's id: its group's name (12 random bytes, in hex) and its place, written as `idsOf` writes it (no leading
+ * zero): one entry, one text, so an id of another shape (`….01` beside `….1`) never settles an entry it was not given for.
+ */
+const ENTRY_ID = /^([0-9a-f]{24})\.(0|[1-9][0-9]{0,2})$/;
+/** The latest and earliest time a Date holds, the bound of a kept check's time (it is an INTEGER column). @unit milliseconds */
+const MAX_TIME_MS = 8.64e15;
 
 type Kept = Omit<RescreenEntry, 'id'>;
 
 /** An entry's group and place, from its id; `undefined` for text that names no entry. @internal */
 export function entryPlace(id: unknown): [grp: string, place: number] | undefined {
   const at = typeof id === 'string' ? ENTRY_ID.exec(id) : null;
-  return at === null ? undefined : [at[1]!, Number(at[2])];
+  const place = at === null ? GROUP_ENTRIES : Number(at[2]);
+  return place < GROUP_ENTRIES ? [at![1]!, place] : undefined;
 }
 
 /** Checks kept together, sealed and named, as their rows hold them. @internal */
@@ -170,7 +176,9 @@ export class RescreenQueue {
 /** An entry as it is kept, checked as input (`path` names it in the error): its fields only. */
 function checked(entry: Kept, path: string): Kept {
   if (typeof entry !== 'object' || entry === null) throw refuse(path, 'must be an object');
-  if (typeof entry.checkedAt !== 'number' || !Number.isFinite(entry.checkedAt)) throw refuse(`${path}.checkedAt`, 'must be a time in epoch milliseconds');
+  // A time past a Date's range is no time, and SQLite refuses it in the INTEGER column: refused here, never sealed into
+  // a group that cannot be written (one such group waiting held up every check kept after it).
+  if (typeof entry.checkedAt !== 'number' || !(Math.abs(entry.checkedAt) <= MAX_TIME_MS)) throw refuse(`${path}.checkedAt`, 'must be a time in epoch milliseconds');
   if (typeof entry.requestId !== 'string') throw refuse(`${path}.requestId`, 'must be a string');
   for (const name of ['subjects', 'sources', 'offlineHits'] as const) {
     if (!Array.isArray(entry[name])) throw refuse(`${path}.${name}`, 'must be a list');

@@ -18,7 +18,7 @@ import { COPY_IDS, CREATE_SCHEMA, RESCREEN_SCHEMA, SCHEMA_VERSION, createLookupV
 const BUSY_TIMEOUT_MS = 5000;
 /** How often checks kept while another process held the write lock are tried again. @unit milliseconds */
 const KEPT_RETRY_MS = 100;
-/** The most kept checks held in memory while the lock is taken; past it, keeping one waits for the lock. */
+/** The most kept checks held in memory while the lock is taken; past it, keeping one is refused while the lock is held. */
 const MAX_KEPT_WAITING = 10_000;
 /** SQLite's page cache: the bound of what a sync holds in memory, whatever the snapshot's size. @unit KiB */
 const CACHE_KIB = 65_536;
@@ -260,15 +260,30 @@ class Store implements SqliteOfflineStore {
     return this.#guard(() => {
       const groups = this.#rescreen.seal(entries);
       if (this.#keptWaitingEntries + entries.length > MAX_KEPT_WAITING) {
-        // Memory is bounded: past it, keeping waits for the lock as every other write does.
-        this.#rescreen.write([...this.#keptWaiting, ...groups]);
+        // Memory is bounded: past it, a check is kept only if the lock is free now. Waiting for it would hold every
+        // answer of the process (the wait is synchronous) for the busy timeout, per check, and then fail all the same.
+        if (!this.#withoutWaiting(() => this.#rescreen.write([...this.#keptWaiting, ...groups]))) {
+          throw new StoreError(
+            `A check could not be kept for re-screening: ${this.#keptWaitingEntries} kept checks already wait for another process to let go of the store's write lock`,
+            { code: 'STORE_BUSY' },
+          );
+        }
         this.#keptWaiting = [];
         this.#keptWaitingEntries = 0;
         return idsOf(groups);
       }
+      const before = this.#keptWaiting.length;
       this.#keptWaiting.push(...groups);
       this.#keptWaitingEntries += entries.length;
-      this.#writeKept();
+      try {
+        this.#writeKept();
+      } catch (err) {
+        // Nothing of this call is kept (all or none), and nothing of it is left to fail again the checks kept after it;
+        // what waited before it waits on.
+        this.#keptWaiting.splice(before);
+        this.#keptWaitingEntries -= entries.length;
+        throw err;
+      }
       return idsOf(groups);
     });
   }
@@ -278,6 +293,8 @@ class Store implements SqliteOfflineStore {
     if (this.#keptWaiting.length === 0 || this.#closed) return;
     const rows = this.#keptWaiting;
     if (!this.#withoutWaiting(() => this.#rescreen.write(rows))) {
+      // Not unref'd: checks whose ids were given keep the process alive until they are written, as unsent data on a
+      // socket does. A process whose work is done (a command, a script) would otherwise end and lose them.
       this.#keptRetry ??= setTimeout(() => {
         this.#keptRetry = undefined;
         try {
@@ -286,7 +303,7 @@ class Store implements SqliteOfflineStore {
           // Tried again at the next keep, the next look at what is due, and at close.
           this.#keptRetry ??= setTimeout(() => this.#writeKept(), KEPT_RETRY_MS).unref();
         }
-      }, KEPT_RETRY_MS).unref();
+      }, KEPT_RETRY_MS);
       return;
     }
     this.#keptWaiting = [];
@@ -343,17 +360,36 @@ class Store implements SqliteOfflineStore {
     });
   }
 
+  /**
+   * @throws {StoreError} `STORE_BUSY` when checks kept for re-screening still wait for another process's write lock
+   * past the busy timeout: the store stays open (and writes them once the lock is free), so close it again later.
+   */
   close(): void {
     if (this.#closed) return;
-    if (this.#keptRetry !== undefined) clearTimeout(this.#keptRetry);
-    try {
+    let lost: unknown;
+    if (this.#keptWaiting.length > 0) {
       // What waits for the lock is written now, waiting for it as long as any write does.
-      if (this.#keptWaiting.length > 0) this.#rescreen.write(this.#keptWaiting.splice(0));
-      this.#keptWaitingEntries = 0;
-    } catch {
-      // The file is closed all the same: these checks are lost to re-screening, as with a process killed.
+      try {
+        this.#rescreen.write(this.#keptWaiting);
+        this.#keptWaiting = [];
+        this.#keptWaitingEntries = 0;
+      } catch (err) {
+        // Checks whose ids were given are never dropped for a lock another process holds: the store stays open.
+        if (isSqliteError(err) && err.code.startsWith('SQLITE_BUSY')) {
+          throw new StoreError(
+            `The offline store was not closed: ${this.#keptWaitingEntries} checks kept for re-screening wait for another process to let go of its write lock; close it again later`,
+            { code: 'STORE_BUSY', cause: err },
+          );
+        }
+        lost = err;
+      }
     }
+    if (this.#keptRetry !== undefined) clearTimeout(this.#keptRetry);
     this.#closed = true;
     this.#db.close();
+    if (lost !== undefined) {
+      // The file is closed all the same (a disk that refuses writes may never take them): said, never silent.
+      throw new StoreError(`The offline store was closed, and ${this.#keptWaitingEntries} checks kept for re-screening could not be written`, { code: 'STORE_FAILED', cause: lost });
+    }
   }
 }

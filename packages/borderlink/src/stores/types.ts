@@ -120,7 +120,8 @@ export interface OfflineStore {
    * process's sync. The SQLite store commits it to its write-ahead log without waiting for the disk (a killed process
    * keeps it, a power cut may lose the last ones); while another process holds the file's write lock (a step of its
    * sync can take seconds), the entry waits in memory, sealed, and is written as soon as the lock is free or the store
-   * closes (a process killed meanwhile loses it).
+   * closes (a process killed meanwhile loses it; one that ends on its own stays until they are written). Past 10,000
+   * waiting entries a new one is refused at once (`STORE_BUSY`) rather than made to wait.
    */
   keepForRescreen(entry: Omit<RescreenEntry, 'id'>): string;
   /**
@@ -137,7 +138,10 @@ export interface OfflineStore {
   rescreenDue(since: number, limit: number): RescreenEntry[];
   /** The entry was re-screened online (or is past the window): it is never sent again. */
   settleRescreen(id: string): void;
-  /** Closes the file. */
+  /**
+   * Closes the file. The SQLite store first writes the checks that wait in memory for the write lock; when another
+   * process still holds it past the busy timeout, it stays open and throws `STORE_BUSY` (close it again later).
+   */
   close(): void;
 }
 
