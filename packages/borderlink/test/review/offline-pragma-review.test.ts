@@ -21,25 +21,29 @@ const entry = (requestId: string) => ({
 /** The synchronous level each write ran at, by the statement's first words: read on the store's own connection. */
 const seen: [string, number][] = [];
 class Watched extends Database {
-  // better-sqlite3's own transaction statements pass more arguments: they go through as they came.
-  prepare(sql: string, ...rest: unknown[]) {
-    const statement = (super.prepare as (...args: unknown[]) => Database.Statement)(sql, ...rest);
-    const write = /^(INSERT INTO \w+|UPDATE \w+|DELETE FROM \w+)/.exec(sql)?.[1];
-    if (write === undefined || !/rescreen|outbox/.test(write)) return statement;
-    const watched: Database.Statement = new Proxy(statement, {
-      get: (target, name) => {
-        const value = Reflect.get(target, name, target) as unknown;
-        // pluck() and raw() give the statement back: the watched one, so its runs are seen too.
-        if (name !== 'run' && name !== 'all' && name !== 'get') {
-          return typeof value === 'function' ? (...args: unknown[]) => ((r) => (r === target ? watched : r))((value as (...a: unknown[]) => unknown).apply(target, args)) : value;
-        }
-        return (...args: unknown[]) => {
-          seen.push([write, this.pragma('synchronous', { simple: true }) as number]);
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
-    return watched;
+  constructor(...args: ConstructorParameters<typeof Database>) {
+    super(...args);
+    // better-sqlite3's own transaction statements pass more arguments: they go through as they came.
+    const prepare = (super.prepare as (...a: unknown[]) => Database.Statement).bind(this);
+    (this as unknown as { prepare: unknown }).prepare = (sql: string, ...rest: unknown[]): Database.Statement => {
+      const statement = prepare(sql, ...rest);
+      const write = /^(INSERT INTO \w+|UPDATE \w+|DELETE FROM \w+)/.exec(sql)?.[1];
+      if (write === undefined || !/rescreen|outbox/.test(write)) return statement;
+      const watched: Database.Statement = new Proxy(statement, {
+        get: (target, name) => {
+          const value = Reflect.get(target, name, target) as unknown;
+          // pluck() and raw() give the statement back: the watched one, so its runs are seen too.
+          if (name !== 'run' && name !== 'all' && name !== 'get') {
+            return typeof value === 'function' ? (...a: unknown[]) => ((r) => (r === target ? watched : r))((value as (...x: unknown[]) => unknown).apply(target, a)) : value;
+          }
+          return (...a: unknown[]) => {
+            seen.push([write, this.pragma('synchronous', { simple: true }) as number]);
+            return (value as (...x: unknown[]) => unknown).apply(target, a);
+          };
+        },
+      });
+      return watched;
+    };
   }
 }
 

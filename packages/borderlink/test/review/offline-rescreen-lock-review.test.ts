@@ -2,9 +2,8 @@
 // step of its sync (indexing a million records takes seconds), the check's answer waited up to five seconds and then
 // failed the keeping (SQLITE_BUSY). A check answered offline now never waits on another process's sync: the entry is
 // kept in memory, sealed, and written as soon as the lock is free (or when the store closes), in order, once.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
+import { lockHolder } from '../helpers/lock-holder';
+import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SqliteOfflineStore } from 'borderlink/offline';
 import { open, scratch } from '../offline/fixtures';
@@ -18,31 +17,11 @@ const entry = (requestId: string, checkedAt: number) => ({
   offlineHits: [],
 });
 
-/**
- * Another process holding the file's write lock (as a long step of its sync does) until it is told to let go, or,
- * with `selfReleaseMs`, until that time has passed.
- */
-async function lockHolder(path: string, selfReleaseMs?: number): Promise<{ release(): Promise<void> }> {
-  const source = `
-    const db = new (require('better-sqlite3'))(process.argv[1]);
-    db.exec('BEGIN IMMEDIATE');
-    process.stdout.write('LOCKED\\n');
-    const go = () => { db.exec('COMMIT'); db.close(); process.exit(0); };
-    process.stdin.once('data', go);
-    if (process.argv[2] !== undefined) setTimeout(go, Number(process.argv[2]));
-  `;
-  const args = ['-e', source, path, ...(selfReleaseMs !== undefined ? [String(selfReleaseMs)] : [])];
-  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
-  children.push(child);
-  const lines = createInterface({ input: child.stdout! });
-  await once(lines, 'line');
-  return {
-    async release() {
-      const exited = once(child, 'exit');
-      child.stdin!.write('go\n');
-      await exited;
-    },
-  };
+/** {@link lockHolder}, its child killed after each test if it is still running. */
+async function heldLock(path: string, selfReleaseMs?: number): ReturnType<typeof lockHolder> {
+  const holder = await lockHolder(path, selfReleaseMs);
+  children.push(holder.child);
+  return holder;
 }
 
 let children: ChildProcess[] = [];
@@ -66,7 +45,7 @@ describe('a check kept for re-screening while another process holds the write lo
     // The holder lets go by itself after 2.5 s, inside the store's 5 s busy timeout: a keep that waits on the lock
     // writes the entry once it is free, so the entry would be on the file when keepForRescreen returns.
     const { store: s, path } = store();
-    const lock = await lockHolder(path, 2500);
+    const lock = await heldLock(path, 2500);
     s.keepForRescreen(entry('r-1', 1000));
     const reader = new (await import('better-sqlite3')).default(path, { readonly: true });
     const onFile = reader.prepare('SELECT count(*) FROM rescreen').pluck().get();
@@ -78,7 +57,7 @@ describe('a check kept for re-screening while another process holds the write lo
 
   it('is kept at once, and written once the lock is free', async () => {
     const { store: s, path } = store();
-    const lock = await lockHolder(path);
+    const lock = await heldLock(path);
     const id = s.keepForRescreen(entry('r-1', 1000));
     expect(id).toEqual(expect.any(String));
     s.keepForRescreen(entry('r-2', 2000));
@@ -95,7 +74,7 @@ describe('a check kept for re-screening while another process holds the write lo
 
   it('is written when the store closes, if it was still waiting', async () => {
     const { store: s, path } = store();
-    const lock = await lockHolder(path);
+    const lock = await heldLock(path);
     s.keepForRescreen(entry('r-1', 1000));
     await lock.release();
     s.close();
@@ -106,7 +85,7 @@ describe('a check kept for re-screening while another process holds the write lo
 
   it('is never written once it was settled while waiting, and the settling does not wait either', async () => {
     const { store: s, path } = store();
-    const lock = await lockHolder(path);
+    const lock = await heldLock(path);
     const id = s.keepForRescreen(entry('r-1', 1000));
     s.keepForRescreen(entry('r-2', 2000));
     s.settleRescreen(id);
@@ -116,7 +95,7 @@ describe('a check kept for re-screening while another process holds the write lo
 
   it('keeps many at once without waiting, and a group settled in part is written without the settled entry', async () => {
     const { store: s, path } = store();
-    const lock = await lockHolder(path);
+    const lock = await heldLock(path);
     const ids = s.keepManyForRescreen!([entry('r-1', 1000), entry('r-2', 2000), entry('r-3', 3000)]);
     expect(new Set(ids).size).toBe(3);
     s.settleRescreen(ids[1]!);

@@ -1,10 +1,10 @@
 // Review of the re-screen queue's groups and of the checks that wait in memory for another process's write lock:
 // every check answered from the copy stays kept until it is settled or leaves the window, whatever else the store is
 // given meanwhile, and an id settles only the entry it names.
+import { lockHolder } from '../helpers/lock-holder';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SqliteOfflineStore } from 'borderlink/offline';
 import { InputError, StoreError } from '../../src/errors/index';
@@ -44,27 +44,11 @@ function store(): { store: SqliteOfflineStore; path: string } {
   return { store: s, path: files.path };
 }
 
-/** Another process holding the file's write lock until told to let go, or until `selfReleaseMs` has passed. */
-async function lockHolder(path: string, selfReleaseMs?: number): Promise<{ release(): Promise<void> }> {
-  const source = `
-    const db = new (require('better-sqlite3'))(process.argv[1]);
-    db.exec('BEGIN IMMEDIATE');
-    process.stdout.write('LOCKED\\n');
-    const go = () => { db.exec('COMMIT'); db.close(); process.exit(0); };
-    process.stdin.once('data', go);
-    if (process.argv[2] !== undefined) setTimeout(go, Number(process.argv[2]));
-  `;
-  const child = spawn(process.execPath, ['-e', source, path, ...(selfReleaseMs !== undefined ? [String(selfReleaseMs)] : [])], { stdio: ['pipe', 'pipe', 'inherit'] });
-  children.push(child);
-  await once(createInterface({ input: child.stdout }), 'line');
-  return {
-    async release() {
-      if (child.exitCode !== null) return;
-      const exited = once(child, 'exit');
-      child.stdin.write('go\n');
-      await exited;
-    },
-  };
+/** {@link lockHolder}, its child killed after each test if it is still running. */
+async function heldLock(path: string, selfReleaseMs?: number): ReturnType<typeof lockHolder> {
+  const holder = await lockHolder(path, selfReleaseMs);
+  children.push(holder.child);
+  return holder;
 }
 
 const thrown = (work: () => unknown): unknown => {
@@ -89,7 +73,7 @@ describe('an entry id', () => {
 
   it('settles only the entry it names while its group waits in memory for the lock', async () => {
     const { store: s, path } = store();
-    const lock = await lockHolder(path);
+    const lock = await heldLock(path);
     const ids = s.keepManyForRescreen([entry('r-0', 1000), entry('r-1', 2000)]);
     const [grp] = ids[1]!.split('.');
     s.settleRescreen(`${grp}.01`);
@@ -128,7 +112,7 @@ describe('a check kept with a time no date can hold', () => {
 describe('checks waiting in memory for another process to let go of the lock', () => {
   it('are not lost when the store is closed while the lock is still held: close says so, and a later close writes them', async () => {
     const { store: s, path } = store();
-    const lock = await lockHolder(path);
+    const lock = await heldLock(path);
     s.keepForRescreen(entry('r-1', 1000));
     const error = thrown(() => s.close());
     expect(error).toBeInstanceOf(StoreError);
@@ -145,7 +129,7 @@ describe('checks waiting in memory for another process to let go of the lock', (
 
   it('are written by a process that ends without closing its store, once the lock is free', async () => {
     const { store: s, path } = store();
-    const lock = await lockHolder(path, 1500);
+    const lock = await heldLock(path, 1500);
     const child = spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, 'fixtures/keep-and-end-child.ts'), path], { stdio: ['ignore', 'pipe', 'inherit'] });
     children.push(child);
     let out = '';
@@ -158,7 +142,7 @@ describe('checks waiting in memory for another process to let go of the lock', (
 
   it('past the bound, a check is refused at once as busy, without holding the answer for the lock, and those that waited stay kept', async () => {
     const { store: s, path } = store();
-    const lock = await lockHolder(path);
+    const lock = await heldLock(path);
     const first = s.keepManyForRescreen(Array.from({ length: 10_000 }, (_, i) => entry(`r-${i}`, 1000)));
     const error = thrown(() => s.keepForRescreen(entry('r-over', 1000)));
     // STORE_BUSY, not STORE_FAILED: a keep that waited out the busy timeout failed with SQLite's SQLITE_BUSY.
