@@ -111,7 +111,7 @@ export class RescreenQueue {
     for (let from = 0; from < kept.length; from += GROUP_ENTRIES) {
       const group = kept.slice(from, from + GROUP_ENTRIES);
       const grp = randomBytes(12).toString('hex');
-      groups.push({ grp, sealed: this.#keys.seal('rescreen', groupKey(grp), JSON.stringify(group)), checkedAt: group.map((e) => Math.trunc(e.checkedAt)) });
+      groups.push({ grp, sealed: this.#keys.seal('rescreen', groupKey(grp), jsonOf(group, entries.length === 1 ? 'entry' : 'entries')), checkedAt: group.map((e) => Math.trunc(e.checkedAt)) });
     }
     return groups;
   }
@@ -170,6 +170,15 @@ export class RescreenQueue {
     const at = entryPlace(id);
     if (at === undefined) return;
     this.#removed.immediate(this.#settle, at[0], at[1]);
+  }
+}
+
+/** The JSON of entries to seal; a value JSON cannot write (a BigInt, a cycle) is an InputError naming `path`. */
+function jsonOf(kept: readonly Kept[], path: string): string {
+  try {
+    return JSON.stringify(kept);
+  } catch {
+    throw refuse(path, 'must hold only what JSON can write (no BigInt, no cycle)');
   }
 }
 

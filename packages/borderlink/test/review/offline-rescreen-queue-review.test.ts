@@ -153,3 +153,21 @@ describe('checks waiting in memory for another process to let go of the lock', (
     expect(new Set(s.rescreenDue(0, 10_000).map((e) => e.id))).toEqual(new Set(first));
   }, 30_000);
 });
+
+describe('a kept check holding a value JSON cannot write', () => {
+  it('is refused as an InputError naming the entry, and the checks kept after it are kept', () => {
+    const { store: s } = store();
+    const odd = { ...entry('r-odd', 1000), context: { ...entry('r-odd', 1000).context, locationId: 10n } } as never;
+    let error: unknown;
+    try {
+      s.keepManyForRescreen!([entry('r-1', 1000), odd]);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).message).toContain('entries');
+    expect((error as InputError).message).not.toContain('10');
+    s.keepForRescreen(entry('r-2', 2000));
+    expect(s.rescreenDue(0, 10).map((e) => e.requestId)).toEqual(['r-2']);
+  });
+});
