@@ -38,9 +38,11 @@ export interface BatchingOptions {
    */
   maxItems?: number;
   /**
-   * How long the first call of a request waits for others before the request is sent. `0` sends at the end of the
-   * current event-loop turn (`setImmediate`): calls made in the same turn, however deep in promise continuations,
-   * share a request, and a lone call waits for nothing else. A call never waits here past its own deadline.
+   * How long the first call of a request waits for others before the request is sent. `0`: when no request of the
+   * call's context is out, the calls go as soon as the current turn's promise jobs are done (as DataLoader batches),
+   * so calls made together share a request and a lone call waits for nothing; while one is out, calls gather to the
+   * end of the event-loop round (`setImmediate`), where the answers of that round have released theirs. A call never
+   * waits here past its own deadline.
    * @unit milliseconds @default 0
    */
   maxDelayMs?: number;
@@ -118,6 +120,8 @@ class Entry {
 class Lane {
   gathering: Batch | undefined;
   readonly inFlight: Batch[] = [];
+  /** Its requests sent and not yet ended (answered or failed), joined or not. */
+  sending = 0;
   constructor(readonly contextText: string) {}
 }
 
@@ -132,6 +136,7 @@ class Batch {
   /** Once sent, the deadline the request runs to: the latest of its calls' when it was sent. */
   deadlineAt = Number.POSITIVE_INFINITY;
   #controller: AbortController | undefined;
+  #ended = false;
   #timer: unknown;
   #timerAt = Number.POSITIVE_INFINITY;
 
@@ -225,6 +230,7 @@ class Batch {
       return;
     }
     this.sent = true;
+    this.lane.sending++;
     this.deadlineAt = latest;
     this.requestId = newRequestId();
     if (earliest < latest) this.#armDeadlines(clock);
@@ -270,9 +276,17 @@ class Batch {
     this.#timerAt = Number.POSITIVE_INFINITY;
   }
 
+  /** The request is over on the wire: no longer joined, no longer counted as its lane's. */
+  #end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.lane.sending--;
+    this.owner.unlist(this);
+  }
+
   #answer(entries: readonly Entry[], outcome: CallOutcome<CheckAnswer>): void {
     this.#stopTimer(this.owner.clock);
-    this.owner.unlist(this);
+    this.#end();
     const { response, byItem } = outcome.value;
     for (const entry of entries) {
       const item = byItem.get(entry.itemId);
@@ -292,7 +306,7 @@ class Batch {
 
   #fail(entries: readonly Entry[], error: unknown, clock: Clock): void {
     this.#stopTimer(clock);
-    this.owner.unlist(this);
+    this.#end();
     if (this.live === 0) return;
     // A gateway that takes fewer items per request says so with 413: the calls go again in two halves, down to one
     // item a request (the halving rule of checkMany), and later requests are no larger than what it took.
@@ -387,7 +401,12 @@ export class AutoBatcher {
     if (batch === undefined) {
       batch = new Batch(this, lane);
       lane.gathering = batch;
-      this.#schedule();
+      // A context with no request out has nothing to wait for: its calls go when this turn's promise jobs are done
+      // (calls made together still share a request), not at the end of the loop round. While one of its requests is
+      // out, its answers come back in separate I/O callbacks of a round, and the calls they release gather to the
+      // round's end, where batching pays.
+      if (lane.sending === 0 && this.#options.maxDelayMs === 0) this.#scheduleTick(lane);
+      else this.#schedule();
     }
     const carried = batch.add(entry, text, deadlineAt, timing.attemptTimeoutMs, signal);
     if (batch.entries.size >= this.#maxItems || (this.#options.maxDelayMs > 0 && deadlineAt <= this.#flushAt)) this.#flush(lane);
@@ -414,8 +433,7 @@ export class AutoBatcher {
   unlist(batch: Batch): void {
     const lane = batch.lane;
     const i = lane.inFlight.indexOf(batch);
-    if (i === -1) return;
-    lane.inFlight.splice(i, 1);
+    if (i !== -1) lane.inFlight.splice(i, 1);
     this.#dropIfIdle(lane);
   }
 
@@ -458,6 +476,17 @@ export class AutoBatcher {
   #flushAt = Number.POSITIVE_INFINITY;
   /** One closure per client, not one per request. */
   readonly #flushAllNow = (): void => this.#flushAll();
+  /** Lanes with no request out whose calls go after this turn's promise jobs. */
+  #tickLanes: Lane[] = [];
+  readonly #flushTickNow = (): void => {
+    const lanes = this.#tickLanes;
+    this.#tickLanes = [];
+    for (const lane of lanes) if (this.#lanes.get(lane.contextText) === lane) this.#flush(lane);
+  };
+
+  #scheduleTick(lane: Lane): void {
+    if (this.#tickLanes.push(lane) === 1) process.nextTick(this.#flushTickNow);
+  }
 
   #schedule(): void {
     if (this.#scheduled) return;
@@ -492,6 +521,6 @@ export class AutoBatcher {
   }
 
   #dropIfIdle(lane: Lane): void {
-    if (lane.gathering === undefined && lane.inFlight.length === 0 && this.#lanes.get(lane.contextText) === lane) this.#lanes.delete(lane.contextText);
+    if (lane.gathering === undefined && lane.inFlight.length === 0 && lane.sending === 0 && this.#lanes.get(lane.contextText) === lane) this.#lanes.delete(lane.contextText);
   }
 }
