@@ -32,7 +32,7 @@ async function list(args: string[]): Promise<number> {
   try {
     // Every queued write, a page at a time (a page holds at most 10,000).
     const pending: ReturnType<typeof shown>[] = [];
-    for (let page = store.outbox.pending(10_000); page.length > 0; page = store.outbox.pending(10_000, page.at(-1)!.idempotencyKey)) {
+    for (let page = store.outbox.pending(10_000); page.length > 0; page = store.outbox.pending(10_000, page.at(-1)!.position)) {
       pending.push(...page.map(shown));
     }
     if (values.json) {

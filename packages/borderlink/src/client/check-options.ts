@@ -200,7 +200,7 @@ export function checkSyncOptions(options: unknown, kept: readonly Source[]): voi
 
 const pendingOptionsSchema = z.strictObject({
   limit: integer(1, 10_000),
-  after: z.string({ error: 'must be the idempotency key of a queued write' }).min(1, { error: 'must be the idempotency key of a queued write' }).optional(),
+  after: integer(0, Number.MAX_SAFE_INTEGER).optional(),
 } satisfies Record<keyof PendingOptions, z.ZodType>);
 
 /** Checks the options of `client.outbox.pending()`. @throws {ConfigError} naming the option. */

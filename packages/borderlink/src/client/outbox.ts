@@ -49,6 +49,8 @@ export interface PendingWrite {
   queuedAt: string;
   /** Replays tried so far. */
   attempts: number;
+  /** Its place in the queue: give the last one of a page as `after` to list the next page. */
+  position: number;
 }
 
 /** The outbox's events. */
@@ -80,22 +82,23 @@ export interface PendingOptions {
   /** The most writes listed, 1 to 10,000. @default 1000 */
   limit?: number;
   /**
-   * The idempotency key of the last write of the page before: the list goes on after it.
+   * The `position` of the last write of the page before: the list goes on after it. A write delivered and queued
+   * again between two pages is listed again, at its new place; none is passed over.
    * @default the start of the queue
    */
-  after?: string;
+  after?: number;
 }
 
 /** The outbox as the client shows it. */
 export interface OutboxHandle {
   /**
    * Queued writes not yet delivered nor rejected, oldest first: a page of at most `limit` (1,000 unless given). A
-   * longer queue is read page by page, each from the key of the last write of the one before; `pendingCount()` says
+   * longer queue is read page by page, each from the position of the last write of the one before; `pendingCount()` says
    * how many wait in all.
    * @throws {ConfigError} for options it refuses, named.
    * @example
    * ```ts
-   * for (let page = outbox.pending(); page.length > 0; page = outbox.pending({ after: page.at(-1)!.idempotencyKey })) {
+   * for (let page = outbox.pending(); page.length > 0; page = outbox.pending({ after: page.at(-1)!.position })) {
    *   for (const write of page) console.log(write.idempotencyKey, write.queuedAt);
    * }
    * ```
@@ -149,7 +152,7 @@ export class Outbox implements OutboxHandle {
   }
 
   /** Queues a write durably and answers for it. */
-  queue(entry: Omit<OutboxEntry, 'attempts' | 'queuedAt'>, reason: string): QueuedWrite {
+  queue(entry: Omit<OutboxEntry, 'attempts' | 'queuedAt' | 'position'>, reason: string): QueuedWrite {
     const queuedAt = Date.now();
     this.#store.enqueue({ ...entry, queuedAt });
     this.#deps.emit({ type: 'queued', idempotencyKey: entry.idempotencyKey, kind: entry.kind, reason });
@@ -164,6 +167,7 @@ export class Outbox implements OutboxHandle {
       kind: e.kind,
       queuedAt: new Date(e.queuedAt).toISOString(),
       attempts: e.attempts,
+      position: e.position,
     }));
   }
 

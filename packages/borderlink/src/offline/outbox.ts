@@ -36,7 +36,6 @@ export class SqliteOutbox implements OutboxStore {
   readonly #requeue: SqliteTransaction<(ikey: Buffer, queuedAt: number, sealed: Sealed) => void>;
   readonly #pending: SqliteStatement;
   readonly #pendingAfter: SqliteStatement;
-  readonly #seqOf: SqliteStatement;
   readonly #count: SqliteStatement;
   readonly #attempted: SqliteStatement;
   readonly #leave: SqliteStatement;
@@ -57,16 +56,14 @@ export class SqliteOutbox implements OutboxStore {
       this.#dropLeft.run(ikey);
       this.#insert.run(ikey, queuedAt, this.#keys.seal('outbox', ikey, JSON.stringify(sealed)));
     });
-    this.#pending = db.prepare("SELECT ikey, queued_at, attempts, payload FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?").raw();
-    this.#pendingAfter = db.prepare("SELECT ikey, queued_at, attempts, payload FROM outbox WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?").raw();
-    // A key that left the queue keeps its row (and its place) until it is queued again: a page may end on it.
-    this.#seqOf = db.prepare('SELECT seq FROM outbox WHERE ikey = ?').pluck();
+    this.#pending = db.prepare("SELECT seq, ikey, queued_at, attempts, payload FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?").raw();
+    this.#pendingAfter = db.prepare("SELECT seq, ikey, queued_at, attempts, payload FROM outbox WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?").raw();
     this.#count = db.prepare("SELECT count(*) FROM outbox WHERE state = 'pending'").pluck();
     this.#attempted = db.prepare("UPDATE outbox SET attempts = attempts + 1 WHERE ikey = ? AND state = 'pending'");
     this.#leave = db.prepare("UPDATE outbox SET state = ?, payload = ? WHERE ikey = ? AND state = 'pending'");
   }
 
-  enqueue(entry: Omit<OutboxEntry, 'attempts'>): void {
+  enqueue(entry: Omit<OutboxEntry, 'attempts' | 'position'>): void {
     this.#guard(() => {
       if (typeof entry !== 'object' || entry === null) throw refuse('entry', 'must be an object');
       const sealed: Sealed = {
@@ -84,19 +81,14 @@ export class SqliteOutbox implements OutboxStore {
     });
   }
 
-  pending(limit: number = DEFAULT_PENDING_LIMIT, after?: string): OutboxEntry[] {
+  pending(limit: number = DEFAULT_PENDING_LIMIT, after?: number): OutboxEntry[] {
     return this.#guard(() => {
       if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PENDING_LIMIT) throw refuse('limit', `must be an integer from 1 to ${MAX_PENDING_LIMIT}`);
-      let rows: [Buffer, number, number, Buffer][];
-      if (after === undefined) rows = this.#pending.all(limit) as typeof rows;
-      else {
-        const seq = this.#seqOf.get(this.#ikey(text(after, 'after'))) as number | undefined;
-        if (seq === undefined) throw refuse('after', 'must be the idempotency key of a write this outbox queued');
-        rows = this.#pendingAfter.all(seq, limit) as typeof rows;
-      }
-      return rows.map(([ikey, queuedAt, attempts, payload]) => {
+      if (after !== undefined && !(Number.isSafeInteger(after) && after >= 0)) throw refuse('after', 'must be the position of a write listed before (an integer from 0)');
+      const rows = (after === undefined ? this.#pending.all(limit) : this.#pendingAfter.all(after, limit)) as [number, Buffer, number, number, Buffer][];
+      return rows.map(([seq, ikey, queuedAt, attempts, payload]) => {
         const sealed = this.#open(ikey, payload);
-        return { idempotencyKey: sealed.idempotencyKey, kind: sealed.kind, body: sealed.body, path: sealed.path, queuedAt, attempts };
+        return { idempotencyKey: sealed.idempotencyKey, kind: sealed.kind, body: sealed.body, path: sealed.path, queuedAt, attempts, position: seq };
       });
     });
   }

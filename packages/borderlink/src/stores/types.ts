@@ -159,6 +159,11 @@ export interface OutboxEntry {
   queuedAt: number;
   /** Replays tried so far. */
   attempts: number;
+  /**
+   * Its place in the queue: a write queued later has a larger one, and a key queued again after it left the queue
+   * gets a new one, at the end. What {@link OutboxStore.pending} pages by (a key cannot: it can move).
+   */
+  position: number;
 }
 
 /** The durable outbox: writes queued in order, each delivered once under its own idempotency key. */
@@ -170,16 +175,17 @@ export interface OutboxStore {
    * (delivered or rejected) is queued again, at the end, so a write answered `QUEUED` is always replayed (the gateway
    * answers a key it stored as a replay).
    */
-  enqueue(entry: Omit<OutboxEntry, 'attempts'>): void;
+  enqueue(entry: Omit<OutboxEntry, 'attempts' | 'position'>): void;
   /**
    * Queued writes not yet delivered nor rejected, oldest first: a page of at most `limit` of them, from the start of
-   * the queue or after the write queued under `after` (the key of the last write of the page before). A queue longer
-   * than a page is read page by page; {@link OutboxStore.pendingCount} says how long it is.
+   * the queue or after the position `after` (the {@link OutboxEntry.position} of the last write of the page before).
+   * A queue longer than a page is read page by page; {@link OutboxStore.pendingCount} says how long it is. A write
+   * delivered and queued again between two pages is listed again at its new place, and no write between is passed over.
    * @param limit - How many at most, 1 to 10,000. @default 1000
-   * @param after - The idempotency key of the last write of the page before: a key this outbox queued (an InputError
-   * otherwise). @default the start of the queue
+   * @param after - The position of the last write of the page before, an integer from 0 (an InputError otherwise).
+   * @default the start of the queue
    */
-  pending(limit?: number, after?: string): OutboxEntry[];
+  pending(limit?: number, after?: number): OutboxEntry[];
   /** How many writes are queued, not yet delivered nor rejected. */
   pendingCount(): number;
   /** A replay was tried and did not get an answer: counted. */

@@ -73,8 +73,7 @@ export function memoryOfflineStore(): MemoryOfflineStore {
   const rescreen = new Map<string, RescreenEntry>();
   const queue = new Map<string, OutboxEntry>();
   const rejectedCodes = new Map<string, string>();
-  // Each key's place in the queue, kept when it leaves (a page may end on it) and renewed when it is queued again.
-  const places = new Map<string, number>();
+  // Positions, as the SQLite outbox gives them: a key queued again after it left gets a new one, at the end.
   let nextPlace = 0;
 
   const outbox: MemoryOutboxStore = {
@@ -90,17 +89,19 @@ export function memoryOfflineStore(): MemoryOfflineStore {
         return;
       }
       rejectedCodes.delete(entry.idempotencyKey);
-      queue.set(entry.idempotencyKey, { ...entry, attempts: 0 });
-      places.set(entry.idempotencyKey, nextPlace++);
+      queue.set(entry.idempotencyKey, { ...entry, attempts: 0, position: nextPlace++ });
     },
     pending(limit = 1000, after) {
       if (!Number.isSafeInteger(limit) || limit < 1 || limit > 10_000) throw new InputError('limit must be an integer from 1 to 10000', [{ path: 'limit', message: 'must be an integer from 1 to 10000' }]);
-      const from = after === undefined ? -1 : places.get(after);
-      if (from === undefined) throw new InputError('after must be the idempotency key of a write this outbox queued', [{ path: 'after', message: 'must be the idempotency key of a write this outbox queued' }]);
+      if (after !== undefined && !(Number.isSafeInteger(after) && after >= 0)) {
+        throw new InputError('after must be the position of a write listed before (an integer from 0)', [{ path: 'after', message: 'must be the position of a write listed before (an integer from 0)' }]);
+      }
+      const from = after ?? -1;
       const page: OutboxEntry[] = [];
+      // A Map iterates in insertion order, and a key queued again is inserted anew: in order of position.
       for (const e of queue.values()) {
         if (page.length === limit) break;
-        if (places.get(e.idempotencyKey)! > from) page.push({ ...e });
+        if (e.position > from) page.push({ ...e });
       }
       return page;
     },

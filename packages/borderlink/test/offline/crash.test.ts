@@ -184,7 +184,7 @@ describe('a sync killed with SIGKILL', () => {
         const context = `seed ${seed}, run ${i}, killed at ${Math.round(delayMs)} ms`;
         expect(store.checkIntegrity(), context).toEqual({ ok: true, problems: [] });
         const pending: string[] = [];
-        for (let page = store.outbox.pending(10_000); page.length > 0; page = store.outbox.pending(10_000, page.at(-1)!.idempotencyKey)) {
+        for (let page = store.outbox.pending(10_000); page.length > 0; page = store.outbox.pending(10_000, page.at(-1)!.position)) {
           pending.push(...page.map((e) => e.idempotencyKey));
         }
         expect(store.outbox.pendingCount(), context).toBe(pending.length);

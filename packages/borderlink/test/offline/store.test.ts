@@ -487,10 +487,12 @@ describe('the outbox', () => {
     expect(thrown(() => store.outbox.enqueue({ ...write('k-2', 3000), body: '{"changed":true}' }))).toBeInstanceOf(ConflictError);
     store.outbox.attempted('k-2');
     store.outbox.attempted('k-2');
-    expect(store.outbox.pending()).toEqual([
-      { ...write('k-2', 2000), attempts: 2 },
-      { ...write('k-1', 1000), attempts: 0 },
+    const listed = store.outbox.pending();
+    expect(listed).toEqual([
+      { ...write('k-2', 2000), attempts: 2, position: expect.any(Number) },
+      { ...write('k-1', 1000), attempts: 0, position: expect.any(Number) },
     ]);
+    expect(listed[1]!.position).toBeGreaterThan(listed[0]!.position);
     expect(store.outbox.pending(1).map((e) => e.idempotencyKey)).toEqual(['k-2']);
   });
 

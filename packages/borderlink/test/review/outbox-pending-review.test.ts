@@ -1,7 +1,8 @@
 // Review: `outbox.pending()` listed at most 1,000 writes and said nothing of the rest: a flush answered "1000 pending"
 // for a queue of 1,005, and a lane could not list what waited beyond the first thousand. The queue is now read page
-// by page (`after` the last key of the page before) and counted whole (`pendingCount()`), in the SQLite store and the
-// memory store alike.
+// by page (`after` the position of the last write of the page before) and counted whole (`pendingCount()`), in the
+// SQLite store and the memory store alike. Paging by key passed over writes: a key delivered and queued again between two
+// pages had moved to the end, and the next page began after it there.
 import { describe, expect, it } from 'vitest';
 import { ConfigError, InputError, type OutboxStore } from 'borderlink';
 import { memoryOfflineStore } from 'borderlink/testing';
@@ -53,11 +54,25 @@ describe.each(stores)('a queue longer than a page, in %s', (_, make) => {
     expect(first).toHaveLength(1000);
     // The last key of the page is delivered before the next page is read: the list goes on after its place.
     outbox.delivered(first.at(-1)!.idempotencyKey);
-    const second = c.outbox!.pending({ after: first.at(-1)!.idempotencyKey, limit: 3 });
-    const rest = c.outbox!.pending({ after: second.at(-1)!.idempotencyKey });
+    const second = c.outbox!.pending({ after: first.at(-1)!.position, limit: 3 });
+    const rest = c.outbox!.pending({ after: second.at(-1)!.position });
     expect([...first, ...second, ...rest].map((w) => w.idempotencyKey)).toEqual(Array.from({ length: QUEUED }, (_, i) => key(i)));
-    expect(c.outbox!.pending({ after: rest.at(-1)!.idempotencyKey })).toEqual([]);
+    expect(c.outbox!.pending({ after: rest.at(-1)!.position })).toEqual([]);
     expect(c.outbox!.pendingCount()).toBe(QUEUED - 1);
+  });
+
+  it('passes over no write when the last one of a page is delivered and queued again before the next page', async () => {
+    const outbox = make();
+    fill(outbox, 10);
+    const first = outbox.pending(4);
+    const last = first.at(-1)!;
+    outbox.delivered(last.idempotencyKey);
+    // Sent again under its key (say, after a restart): queued anew, at the end.
+    outbox.enqueue({ idempotencyKey: last.idempotencyKey, kind: 'report', path: '/v1/reports/documents', body: `{"n":3}`, queuedAt: 5000 });
+    const rest = outbox.pending(1000, last.position);
+    expect(rest.map((w) => w.idempotencyKey)).toEqual([4, 5, 6, 7, 8, 9, 3].map(key));
+    expect(rest.at(-1)!.position).toBeGreaterThan(last.position);
+    expect(outbox.pending(1000, rest.at(-1)!.position)).toEqual([]);
   });
 
   it('refuses what it cannot page by, by name and never by value', async () => {
@@ -69,7 +84,9 @@ describe.each(stores)('a queue longer than a page, in %s', (_, make) => {
       [{ limit: 10_001 }, 'limit'],
       [{ limit: 1.5 }, 'limit'],
       [{ after: '' }, 'after'],
-      [{ after: 7 }, 'after'],
+      [{ after: 'SECRET-KEY' }, 'after'],
+      [{ after: -1 }, 'after'],
+      [{ after: 1.5 }, 'after'],
       [{ since: 'SECRET-KEY' }, 'since'],
     ] as const) {
       const err = thrown(() => c.outbox!.pending(options as never));
@@ -77,9 +94,12 @@ describe.each(stores)('a queue longer than a page, in %s', (_, make) => {
       expect(err.message).toContain(`\`${path}\``);
       expect(err.message).not.toContain('SECRET');
     }
-    const unknown = thrown(() => c.outbox!.pending({ after: 'SECRET-never-queued' }));
-    expect(unknown).toBeInstanceOf(InputError);
-    expect((unknown as InputError).issues).toEqual([{ path: 'after', message: expect.any(String) }]);
-    expect(unknown.message).not.toContain('SECRET');
+    // The store refuses a position it cannot page by, from any caller.
+    for (const after of [-1, 1.5, Number.NaN, 'SECRET-never-queued']) {
+      const refused = thrown(() => outbox.pending(10, after as never));
+      expect(refused).toBeInstanceOf(InputError);
+      expect((refused as InputError).issues).toEqual([{ path: 'after', message: expect.any(String) }]);
+      expect(refused.message).not.toContain('SECRET');
+    }
   });
 });
