@@ -6,7 +6,7 @@ import { SOURCES } from '../queries/values';
 import { offlineKeysOf } from '../stores/keys';
 import type { ApplyProgress, OfflineRecord, SnapshotChange, SnapshotEnd, SourceState } from '../stores/types';
 import { HASH_BYTES, type SealedRows, type StagedLines, type StoreKeys } from './crypto';
-import type { SqliteDatabase, SqliteStatement } from './driver';
+import { writeTransaction, type SqliteDatabase, type SqliteStatement } from './driver';
 import { LineBatch, readLine, snapshotMismatch } from './records';
 import { RowSealer } from './sealer';
 import { COPY_IDS, createLookupView, createStaging, lookupView, tableSet, tableSetOf, type TableSet } from './schema';
@@ -209,14 +209,14 @@ export class OfflineCopy {
 
   /** A new table set registered as staged by `writer`. */
   #startStaging(copy: number, writer: string): TableSet {
-    return this.#db.transaction(() => {
+    return writeTransaction(this.#db, () => {
       const n = (this.#db.prepare("SELECT value FROM meta WHERE name = 'nextTable'").pluck().get() as number) ?? 1;
       this.#db.prepare("UPDATE meta SET value = ? WHERE name = 'nextTable'").run(n + 1);
       const t = tableSet(n);
       this.#db.exec(createStaging(t));
       this.#db.prepare('INSERT INTO staging (tbl, copy, writer, beat) VALUES (?, ?, ?, ?)').run(n, copy, writer, Date.now());
       return t;
-    }).immediate();
+    })();
   }
 
   /**
@@ -302,7 +302,7 @@ export class OfflineCopy {
     const many = this.#db.prepare(`${columns}${Array.from({ length: ROWS_PER_INSERT }, () => '(?, ?, ?, ?)').join(', ')}`);
     const beat = this.#db.prepare('UPDATE staging SET beat = ? WHERE tbl = ? AND writer = ?');
     const values: unknown[] = new Array<unknown>(4 * ROWS_PER_INSERT);
-    return this.#db.transaction(({ bytes, ends }: SealedRows): number => {
+    return writeTransaction(this.#db, ({ bytes, ends }: SealedRows): number => {
       if (beat.run(Date.now(), t.n, writer).changes !== 1) throw busy(source, 'another process took over its sync');
       const all = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       const count = ends.length / 3;
@@ -350,32 +350,28 @@ export class OfflineCopy {
     if (staged.maxKeys > 0) await step(keysFrom(t, staged.maxKeys, ''));
     await step(`CREATE TABLE ${t.deaths} (id INTEGER PRIMARY KEY, died INTEGER NOT NULL) STRICT`);
     const maxId = (this.#db.prepare(`SELECT coalesce(max(id), 0) FROM ${t.versions}`).pluck().get() as number) ?? 0;
-    this.#db
-      .transaction(() => {
-        const now = this.#copyRow.get(copy) as CopyRow;
-        if (now.epoch !== start.epoch || now.gen !== start.gen) throw busy(source, 'another sync moved the copy meanwhile');
-        if (writerAlive(now.writer, now.writer_beat, Date.now())) throw busy(source, 'another process is merging a delta into it');
-        if (this.#db.prepare('DELETE FROM staging WHERE tbl = ? AND writer = ?').run(t.n, writer).changes !== 1) throw busy(source, 'another process took over its sync');
-        this.#db
-          .prepare('UPDATE copies SET epoch = ?, gen = ?, max_id = ?, cursor = ?, data_as_of = ?, synced_at = ?, record_count = ?, writer = NULL, writer_beat = NULL WHERE id = ?')
-          .run(t.n, start.gen + 1, maxId, staged.end.cursor, staged.end.dataAsOf, new Date().toISOString(), count, copy);
-        this.#db.exec(createLookupView(copy, t));
-      })
-      .immediate();
+    writeTransaction(this.#db, () => {
+      const now = this.#copyRow.get(copy) as CopyRow;
+      if (now.epoch !== start.epoch || now.gen !== start.gen) throw busy(source, 'another sync moved the copy meanwhile');
+      if (writerAlive(now.writer, now.writer_beat, Date.now())) throw busy(source, 'another process is merging a delta into it');
+      if (this.#db.prepare('DELETE FROM staging WHERE tbl = ? AND writer = ?').run(t.n, writer).changes !== 1) throw busy(source, 'another process took over its sync');
+      this.#db
+        .prepare('UPDATE copies SET epoch = ?, gen = ?, max_id = ?, cursor = ?, data_as_of = ?, synced_at = ?, record_count = ?, writer = NULL, writer_beat = NULL WHERE id = ?')
+        .run(t.n, start.gen + 1, maxId, staged.end.cursor, staged.end.dataAsOf, new Date().toISOString(), count, copy);
+      this.#db.exec(createLookupView(copy, t));
+    })();
   }
 
   /** A delta: merged into the copy's set as the next generation, which one update then makes the copy. */
   async #finishDelta(s: TableSet, copy: number, source: Source, start: CopyRow, staged: Staged, writer: string): Promise<void> {
     const live = tableSet(start.epoch as number);
     const born = start.gen + 1;
-    this.#db
-      .transaction(() => {
-        const now = this.#copyRow.get(copy) as CopyRow;
-        if (now.epoch !== start.epoch || now.gen !== start.gen) throw busy(source, 'another sync moved the copy meanwhile');
-        if (now.writer !== writer && writerAlive(now.writer, now.writer_beat, Date.now())) throw busy(source, 'another process is merging a delta into it');
-        this.#db.prepare('UPDATE copies SET writer = ?, writer_beat = ? WHERE id = ?').run(writer, Date.now(), copy);
-      })
-      .immediate();
+    writeTransaction(this.#db, () => {
+      const now = this.#copyRow.get(copy) as CopyRow;
+      if (now.epoch !== start.epoch || now.gen !== start.gen) throw busy(source, 'another sync moved the copy meanwhile');
+      if (now.writer !== writer && writerAlive(now.writer, now.writer_beat, Date.now())) throw busy(source, 'another process is merging a delta into it');
+      this.#db.prepare('UPDATE copies SET writer = ?, writer_beat = ? WHERE id = ?').run(writer, Date.now(), copy);
+    })();
     const beat = this.#db.prepare('UPDATE copies SET writer_beat = ? WHERE id = ? AND writer = ?');
     const own = () => {
       if (beat.run(Date.now(), copy, writer).changes !== 1) throw busy(source, 'another process took over its sync');
@@ -396,7 +392,7 @@ export class OfflineCopy {
       let nextId = start.max_id + 1;
       let net = 0;
       let after: [Uint8Array, number] = [NO_KEYS, 0];
-      const merge = this.#db.transaction((rows: unknown[][]) => {
+      const merge = writeTransaction(this.#db, (rows: unknown[][]) => {
         own();
         for (const [, rid, keys, payload] of rows as [number, Buffer, Buffer, Buffer | null][]) {
           const found = current.get(rid) as number | undefined;
@@ -433,16 +429,14 @@ export class OfflineCopy {
         this.#relaxed(() => this.#db.prepare(keysFrom(live, staged.maxKeys, 'WHERE id > ?')).run(...Array.from({ length: staged.maxKeys }, () => start.max_id)));
         await yieldToLoop();
       }
-      this.#db
-        .transaction(() => {
-          own();
-          this.#db.prepare('DELETE FROM staging WHERE tbl = ? AND writer = ?').run(s.n, writer);
-          const moved = this.#db
-            .prepare('UPDATE copies SET gen = ?, max_id = ?, cursor = ?, data_as_of = ?, synced_at = ?, record_count = ?, writer = NULL, writer_beat = NULL WHERE id = ? AND gen = ?')
-            .run(born, nextId - 1, staged.end.cursor, staged.end.dataAsOf, new Date().toISOString(), count, copy, start.gen);
-          if (moved.changes !== 1) throw busy(source, 'another sync moved the copy meanwhile');
-        })
-        .immediate();
+      writeTransaction(this.#db, () => {
+        own();
+        this.#db.prepare('DELETE FROM staging WHERE tbl = ? AND writer = ?').run(s.n, writer);
+        const moved = this.#db
+          .prepare('UPDATE copies SET gen = ?, max_id = ?, cursor = ?, data_as_of = ?, synced_at = ?, record_count = ?, writer = NULL, writer_beat = NULL WHERE id = ? AND gen = ?')
+          .run(born, nextId - 1, staged.end.cursor, staged.end.dataAsOf, new Date().toISOString(), count, copy, start.gen);
+        if (moved.changes !== 1) throw busy(source, 'another sync moved the copy meanwhile');
+      })();
     } catch (err) {
       try {
         await this.#rollBack(live, start, own);
@@ -468,7 +462,7 @@ export class OfflineCopy {
   async #rollBack(t: TableSet, start: CopyRow, own: () => void): Promise<void> {
     const leftovers = this.#db.prepare(`SELECT id, keys FROM ${t.versions} WHERE id > ? ORDER BY id LIMIT ?`).raw();
     const removeVersion = this.#removeVersion(t);
-    const batch = this.#db.transaction((rows: [number, Buffer][]) => {
+    const batch = writeTransaction(this.#db, (rows: [number, Buffer][]) => {
       own();
       for (const [id, keys] of rows) removeVersion(id, keys);
     });
@@ -501,7 +495,7 @@ export class OfflineCopy {
       ));
     const removeVersions = this.#db.prepare(`DELETE FROM ${t.versions} WHERE id IN (SELECT id FROM ${t.deaths} WHERE id BETWEEN ? AND ? AND died <= ?)`);
     const removeDeaths = this.#db.prepare(`DELETE FROM ${t.deaths} WHERE id BETWEEN ? AND ? AND died <= ?`);
-    const batch = this.#db.transaction((low: number, high: number) => {
+    const batch = writeTransaction(this.#db, (low: number, high: number) => {
       const positions = Math.ceil((keysPerVersion.get(low, high, row.gen) as number) / HASH_BYTES);
       for (let i = 0; i < positions; i++) removeKeysAt(i).run(low, high, row.gen);
       removeVersions.run(low, high, row.gen);
@@ -522,16 +516,14 @@ export class OfflineCopy {
     const sets = new Set(names.map(tableSetOf).filter((n): n is number => n !== undefined));
     const staged = this.#db.prepare('SELECT tbl FROM staging').pluck().all() as number[];
     for (const n of new Set([...sets, ...staged])) {
-      const dropped = this.#db
-        .transaction(() => {
-          if (this.#db.prepare('SELECT 1 FROM copies WHERE epoch = ?').get(n) !== undefined) return false;
-          const owner = this.#db.prepare('SELECT writer, beat FROM staging WHERE tbl = ?').get(n) as { writer: string; beat: number } | undefined;
-          if (owner !== undefined && writerAlive(owner.writer, owner.beat, Date.now())) return false;
-          this.#dropTables(n);
-          this.#db.prepare('DELETE FROM staging WHERE tbl = ?').run(n);
-          return true;
-        })
-        .immediate();
+      const dropped = writeTransaction(this.#db, () => {
+        if (this.#db.prepare('SELECT 1 FROM copies WHERE epoch = ?').get(n) !== undefined) return false;
+        const owner = this.#db.prepare('SELECT writer, beat FROM staging WHERE tbl = ?').get(n) as { writer: string; beat: number } | undefined;
+        if (owner !== undefined && writerAlive(owner.writer, owner.beat, Date.now())) return false;
+        this.#dropTables(n);
+        this.#db.prepare('DELETE FROM staging WHERE tbl = ?').run(n);
+        return true;
+      })();
       if (dropped) await yieldToLoop();
     }
   }
@@ -539,22 +531,18 @@ export class OfflineCopy {
   /** Drops our staged set, if it is still registered as ours. Never fails. */
   #dropStaged(t: TableSet, writer: string): void {
     try {
-      this.#db
-        .transaction(() => {
-          if (this.#db.prepare('DELETE FROM staging WHERE tbl = ? AND writer = ?').run(t.n, writer).changes === 1) this.#dropTables(t.n);
-        })
-        .immediate();
+      writeTransaction(this.#db, () => {
+        if (this.#db.prepare('DELETE FROM staging WHERE tbl = ? AND writer = ?').run(t.n, writer).changes === 1) this.#dropTables(t.n);
+      })();
     } catch {
       // The next apply drops it as abandoned.
     }
   }
 
   #dropSet(n: number): void {
-    this.#db
-      .transaction(() => {
-        if (this.#db.prepare('SELECT 1 FROM copies WHERE epoch = ?').get(n) === undefined) this.#dropTables(n);
-      })
-      .immediate();
+    writeTransaction(this.#db, () => {
+      if (this.#db.prepare('SELECT 1 FROM copies WHERE epoch = ?').get(n) === undefined) this.#dropTables(n);
+    })();
   }
 
   #dropTables(n: number): void {

@@ -11,8 +11,17 @@ export type SqliteDatabaseConstructor = typeof BetterSqlite3;
 export type SqliteDatabase = BetterSqlite3.Database;
 /** A prepared better-sqlite3 statement. @internal */
 export type SqliteStatement = BetterSqlite3.Statement<unknown[], unknown>;
-/** A better-sqlite3 transaction function. @internal */
-export type SqliteTransaction<F extends (...args: never[]) => unknown> = BetterSqlite3.Transaction<F>;
+
+/**
+ * Every transaction of the store, made here: it begins IMMEDIATE, taking the write lock at its start (waiting out
+ * another process's lock within the busy timeout). A deferred one that reads before it writes holds a snapshot, and
+ * if another process commits meanwhile its first write fails with SQLITE_BUSY at once: no busy timeout can wait that
+ * out. Every transaction of the store writes, so none is deferred. @internal
+ */
+export function writeTransaction<A extends unknown[], R>(db: SqliteDatabase, work: (...args: A) => R): (...args: A) => R {
+  const transaction = db.transaction(work as (...args: unknown[]) => R);
+  return (...args: A): R => transaction.immediate(...args);
+}
 
 /** What to tell a user who has not installed the driver. */
 export const INSTALL_HINT = 'npm install better-sqlite3@12';

@@ -5,7 +5,7 @@
 import { ConflictError, InputError, StoreError } from '../errors/index';
 import type { OutboxEntry, OutboxStore } from '../stores/types';
 import type { StoreKeys } from './crypto';
-import type { SqliteDatabase, SqliteStatement, SqliteTransaction } from './driver';
+import { writeTransaction, type SqliteDatabase, type SqliteStatement } from './driver';
 
 /** How many queued writes `pending()` lists when no limit is given. */
 export const DEFAULT_PENDING_LIMIT = 1000;
@@ -33,7 +33,7 @@ export class SqliteOutbox implements OutboxStore {
   readonly #insert: SqliteStatement;
   readonly #dropLeft: SqliteStatement;
   readonly #queued: SqliteStatement;
-  readonly #requeue: SqliteTransaction<(ikey: Buffer, queuedAt: number, sealed: Sealed) => void>;
+  readonly #requeue: (ikey: Buffer, queuedAt: number, sealed: Sealed) => void;
   readonly #pending: SqliteStatement;
   readonly #pendingAfter: SqliteStatement;
   readonly #count: SqliteStatement;
@@ -47,7 +47,7 @@ export class SqliteOutbox implements OutboxStore {
     this.#insert = db.prepare('INSERT INTO outbox (ikey, queued_at, payload) VALUES (?, ?, ?) ON CONFLICT (ikey) DO NOTHING');
     this.#dropLeft = db.prepare("DELETE FROM outbox WHERE ikey = ? AND state != 'pending'");
     this.#queued = db.prepare("SELECT payload FROM outbox WHERE ikey = ? AND state = 'pending'").pluck();
-    this.#requeue = db.transaction((ikey: Buffer, queuedAt: number, sealed: Sealed) => {
+    this.#requeue = writeTransaction(db, (ikey: Buffer, queuedAt: number, sealed: Sealed) => {
       const pending = this.#queued.get(ikey) as Buffer | undefined;
       if (pending !== undefined) {
         if (!sameWrite(this.#open(ikey, pending), sealed)) throw keyReused();
@@ -77,7 +77,7 @@ export class SqliteOutbox implements OutboxStore {
       const ikey = this.#ikey(sealed.idempotencyKey);
       // Committed with synchronous = FULL: on the disk when this returns. IMMEDIATE: it reads the queue before it
       // writes, and a deferred read that another process wrote past cannot become a write (SQLITE_BUSY, never waited).
-      this.#requeue.immediate(ikey, Math.trunc(entry.queuedAt), sealed);
+      this.#requeue(ikey, Math.trunc(entry.queuedAt), sealed);
     });
   }
 

@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { InputError, StoreError } from '../errors/index';
 import type { RescreenEntry } from '../stores/types';
 import type { StoreKeys } from './crypto';
-import type { SqliteDatabase, SqliteStatement, SqliteTransaction } from './driver';
+import { writeTransaction, type SqliteDatabase, type SqliteStatement } from './driver';
 
 /** The most entries one call to `rescreenDue` hands out. */
 export const MAX_RESCREEN_BATCH = 10_000;
@@ -72,8 +72,8 @@ export class RescreenQueue {
   readonly #due: SqliteStatement;
   readonly #settle: SqliteStatement;
   readonly #dropGroup: SqliteStatement;
-  readonly #writeAll: SqliteTransaction<(groups: readonly KeptGroup[]) => void>;
-  readonly #removed: SqliteTransaction<(removing: SqliteStatement, ...args: (string | number)[]) => void>;
+  readonly #writeAll: (groups: readonly KeptGroup[]) => void;
+  readonly #removed: (removing: SqliteStatement, ...args: (string | number)[]) => void;
 
   constructor(db: SqliteDatabase, keys: StoreKeys) {
     this.#db = db;
@@ -85,9 +85,9 @@ export class RescreenQueue {
     this.#due = db.prepare('SELECT grp, idx FROM rescreen WHERE checked_at >= ? ORDER BY checked_at, grp, idx LIMIT ?').raw();
     this.#settle = db.prepare('DELETE FROM rescreen WHERE grp = ? AND idx = ? RETURNING grp').pluck();
     this.#dropGroup = db.prepare('DELETE FROM rescreen_groups WHERE grp = ? AND NOT EXISTS (SELECT 1 FROM rescreen WHERE grp = ?)');
-    this.#writeAll = db.transaction((groups: readonly KeptGroup[]) => this.#write(groups));
+    this.#writeAll = writeTransaction(db, (groups: readonly KeptGroup[]) => this.#write(groups));
     // Entries removed (settled, or past the window), and the groups they leave empty with them.
-    this.#removed = db.transaction((removing: SqliteStatement, ...args: (string | number)[]) => {
+    this.#removed = writeTransaction(db, (removing: SqliteStatement, ...args: (string | number)[]) => {
       for (const grp of new Set(removing.all(...args) as string[])) this.#dropGroup.run(grp, grp);
     });
   }
@@ -126,7 +126,7 @@ export class RescreenQueue {
     // is prepared, so a kept one may change nothing when it runs.
     this.#db.pragma('synchronous = NORMAL');
     try {
-      this.#writeAll.immediate(groups);
+      this.#writeAll(groups);
     } finally {
       this.#db.pragma('synchronous = FULL');
     }
@@ -147,7 +147,7 @@ export class RescreenQueue {
     if (typeof since !== 'number' || !Number.isFinite(since)) throw refuse('since', 'must be a time in epoch milliseconds');
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_RESCREEN_BATCH) throw refuse('limit', `must be an integer from 1 to ${MAX_RESCREEN_BATCH}`);
     // Checked before the window: no longer to be re-screened, so not to be kept either.
-    this.#removed.immediate(this.#expire, Math.trunc(since));
+    this.#removed(this.#expire, Math.trunc(since));
     const groups = new Map<string, unknown[]>();
     return (this.#due.all(Math.trunc(since), limit) as [string, number][]).map(([grp, idx]) => {
       let group = groups.get(grp);
@@ -169,7 +169,7 @@ export class RescreenQueue {
     // Ids are `group.place`; any other text names no entry.
     const at = entryPlace(id);
     if (at === undefined) return;
-    this.#removed.immediate(this.#settle, at[0], at[1]);
+    this.#removed(this.#settle, at[0], at[1]);
   }
 }
 

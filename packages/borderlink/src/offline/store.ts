@@ -8,7 +8,7 @@ import { SOURCES } from '../queries/values';
 import type { ApplyProgress, OfflineRecord, OfflineStore, OutboxStore, RescreenEntry, SnapshotChange, SnapshotEnd, SourceState } from '../stores/types';
 import { OfflineCopy } from './copy';
 import { StoreKeys, sameBytes } from './crypto';
-import { INSTALL_HINT, isSqliteError, loadSqlite, type SqliteDatabase, type SqliteDatabaseConstructor } from './driver';
+import { INSTALL_HINT, isSqliteError, loadSqlite, writeTransaction, type SqliteDatabase, type SqliteDatabaseConstructor } from './driver';
 import { parseStoreOptions, type OfflineStoreOptions } from './options';
 import { SqliteOutbox } from './outbox';
 import { RescreenQueue, entryPlace, idsOf, moveRescreenToGroups, type KeptGroup } from './rescreen';
@@ -116,7 +116,7 @@ function prepareFile(db: SqliteDatabase, keys: StoreKeys): void {
   db.pragma(`cache_size = -${CACHE_KIB}`);
   const hasMeta = () => db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'").get() !== undefined;
   if (!hasMeta()) {
-    db.transaction(() => {
+    writeTransaction(db, () => {
       // Another process may have created it since we looked.
       if (hasMeta()) return;
       if ((db.prepare('SELECT count(*) FROM sqlite_schema').pluck().get() as number) > 0) {
@@ -128,7 +128,7 @@ function prepareFile(db: SqliteDatabase, keys: StoreKeys): void {
       set.run('nextTable', 1);
       set.run('hmacCheck', keys.mac(KEY_CHECK));
       set.run('sealCheck', keys.seal('meta', KEY_CHECK_ROW, KEY_CHECK));
-    }).immediate();
+    })();
   }
   const meta = new Map((db.prepare('SELECT name, value FROM meta').raw().all() as [string, unknown][]).map(([name, value]) => [name, value]));
   const version = meta.get('schemaVersion');
@@ -142,11 +142,11 @@ function prepareFile(db: SqliteDatabase, keys: StoreKeys): void {
   if ((db.prepare('SELECT count(*) FROM copies').pluck().get() as number) < SOURCES.length) {
     // A source this version knows and the file does not yet (a new file, or one written before the source existed).
     const add = db.prepare('INSERT INTO copies (id, source) VALUES (?, ?) ON CONFLICT DO NOTHING');
-    db.transaction(() => {
+    writeTransaction(db, () => {
       for (const [source, id] of COPY_IDS) {
         if (add.run(id, source).changes === 1) db.exec(createLookupView(id, undefined));
       }
-    }).immediate();
+    })();
   }
 }
 
@@ -170,11 +170,11 @@ function upgrade(db: SqliteDatabase, keys: StoreKeys): void {
   const versionNow = db.prepare("SELECT value FROM meta WHERE name = 'schemaVersion'").pluck();
   const setVersion = db.prepare("UPDATE meta SET value = ? WHERE name = 'schemaVersion'");
   for (const [from, step] of UPGRADES) {
-    db.transaction(() => {
+    writeTransaction(db, () => {
       if (versionNow.get() !== from) return;
       step(db, keys);
       setVersion.run(from + 1);
-    }).immediate();
+    })();
   }
 }
 
@@ -293,21 +293,32 @@ class Store implements SqliteOfflineStore {
     if (this.#keptWaiting.length === 0 || this.#closed) return;
     const rows = this.#keptWaiting;
     if (!this.#withoutWaiting(() => this.#rescreen.write(rows))) {
-      // Not unref'd: checks whose ids were given keep the process alive until they are written, as unsent data on a
-      // socket does. A process whose work is done (a command, a script) would otherwise end and lose them.
-      this.#keptRetry ??= setTimeout(() => {
-        this.#keptRetry = undefined;
-        try {
-          this.#writeKept();
-        } catch {
-          // Tried again at the next keep, the next look at what is due, and at close.
-          this.#keptRetry ??= setTimeout(() => this.#writeKept(), KEPT_RETRY_MS).unref();
-        }
-      }, KEPT_RETRY_MS);
+      this.#retryKept(true);
       return;
     }
     this.#keptWaiting = [];
     this.#keptWaitingEntries = 0;
+  }
+
+  /**
+   * Tries the kept checks again soon; every retry, however it ended, clears its own handle (one left set stopped the
+   * retries for good). While another process holds the lock (`holdProcess`), the timer keeps the process alive, as
+   * unsent data on a socket does: a command or a script whose work is done would otherwise end and lose checks whose
+   * ids it was given. After a failure of another kind it does not: a store that cannot write must not keep a process
+   * from ending; the checks are tried again at the next keep, the next look at what is due, and at close.
+   */
+  #retryKept(holdProcess: boolean): void {
+    if (this.#keptRetry !== undefined || this.#closed) return;
+    const timer = setTimeout(() => {
+      this.#keptRetry = undefined;
+      try {
+        this.#writeKept();
+      } catch {
+        this.#retryKept(false);
+      }
+    }, KEPT_RETRY_MS);
+    if (!holdProcess) timer.unref();
+    this.#keptRetry = timer;
   }
 
   /** Runs a write that fails at once, rather than waiting, when another connection holds the lock. `false` then. */
