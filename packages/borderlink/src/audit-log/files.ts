@@ -9,12 +9,22 @@ const NEWLINE = 0x0a;
 /** How much of a file is read at a time. */
 const CHUNK = 1 << 20;
 
-/** One line of a file. `complete` is false for bytes after the last line break: a line whose writing was cut off. */
+/**
+ * The longest line a log holds, in bytes: the writer records an event longer than this as a gap, and a reader stops at
+ * a longer line rather than hold it (a file given to the verifier may be anything, gigabytes without a line break).
+ */
+export const MAX_LINE_BYTES = 1 << 20;
+
+/**
+ * One line of a file. `complete` is false for bytes after the last line break: a line whose writing was cut off.
+ * `overlong` marks a line longer than {@link MAX_LINE_BYTES}: its bytes are not read, and nothing after it is.
+ */
 export interface FileLine {
   bytes: Buffer;
   /** Where the line starts in the file. */
   offset: number;
   complete: boolean;
+  overlong?: true;
 }
 
 /** The lines of a file, in order, read a chunk at a time. */
@@ -33,8 +43,16 @@ export async function* fileLines(path: string): AsyncGenerator<FileLine> {
       position += bytesRead;
       let start = 0;
       for (let i = data.indexOf(NEWLINE); i !== -1; i = data.indexOf(NEWLINE, start)) {
+        if (i - start > MAX_LINE_BYTES) {
+          yield { bytes: Buffer.alloc(0), offset: dataAt + start, complete: true, overlong: true };
+          return;
+        }
         yield { bytes: Buffer.from(data.subarray(start, i)), offset: dataAt + start, complete: true };
         start = i + 1;
+      }
+      if (data.length - start > MAX_LINE_BYTES) {
+        yield { bytes: Buffer.alloc(0), offset: dataAt + start, complete: true, overlong: true };
+        return;
       }
       carry = Buffer.from(data.subarray(start));
       carryAt = dataAt + start;
@@ -99,7 +117,7 @@ function readRange(fd: number, from: number, to: number): Buffer {
   return out.subarray(0, done);
 }
 
-/** The first complete line of a file, or undefined when it has none. */
+/** The first complete line of a file, or undefined when it has none (or it is longer than {@link MAX_LINE_BYTES}). */
 export function readHead(path: string): Buffer | undefined {
   const fd = openSync(path, 'r');
   try {
@@ -116,6 +134,7 @@ export function readHead(path: string): Buffer | undefined {
       }
       parts.push(Buffer.from(chunk.subarray(0, n)));
       position += n;
+      if (position > MAX_LINE_BYTES) return undefined;
     }
   } finally {
     closeSync(fd);

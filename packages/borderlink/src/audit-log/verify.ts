@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { ConfigError } from '../errors/index';
 import { optionError } from '../internal/options';
-import { fileLines, readHead, type FileLine } from './files';
+import { MAX_LINE_BYTES, fileLines, readHead, type FileLine } from './files';
 import { resolveVerifyOptions, type AuditCheckpoint, type VerifyAuditLogOptions } from './options';
 import { GENESIS, checkpointVerifies, isRecord, keyIdOf, lineHash, parseFileName, referenceCanonical } from './record';
 
@@ -243,6 +243,7 @@ class Verifier {
     try {
       for (let r = await next(); r.done !== true; r = await next()) {
         const l = r.value;
+        if (l.overlong === true) return fail(l.pos, 'unreadable', `${where(l.pos)} is longer than any record the log writes (${MAX_LINE_BYTES} bytes): it is not a record of the log`);
         if (!l.complete) {
           cut = l.pos;
           continue;

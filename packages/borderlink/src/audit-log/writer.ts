@@ -10,7 +10,12 @@ import type { AuditEvent } from '../audit/index';
 import { ConfigError } from '../errors/index';
 import { optionError } from '../internal/options';
 import { VERSION } from '../version';
-import { logFiles, readHead, readTail } from './files';
+import { MAX_LINE_BYTES, logFiles, readHead, readTail } from './files';
+
+/** Room on a line for the record around its event (`at`, `prev`, `seq`, `type`), with a margin. */
+const MAX_EVENT_BYTES = MAX_LINE_BYTES - 512;
+/** Below this many UTF-16 units no text can be MAX_EVENT_BYTES of UTF-8 (three bytes a unit at most). */
+const MAX_EVENT_CHARS = Math.floor(MAX_EVENT_BYTES / 3);
 import { resolveAuditLogOptions, type AuditCheckpoint, type AuditLogNotice, type AuditLogOptions, type ResolvedAuditLogOptions } from './options';
 import { GENESIS, canonical, checkpointLine, eventLine, fileName, isRecord, keyIdOf, lineHash, recordLine, utcDay, type RemovedFile } from './record';
 
@@ -186,6 +191,8 @@ class Sink implements AuditLog {
         // Not JSON (NaN, a cycle, a lone surrogate): a gap of one, so the log says an event is missing.
         return this.#drop('NOT_JSON', true);
       }
+      // Longer than a reader takes (a UTF-8 byte count only when it could be): a gap of one too.
+      if (text.length > MAX_EVENT_CHARS && Buffer.byteLength(text) > MAX_EVENT_BYTES) return this.#drop('TOO_LARGE', true);
       this.#settleGap();
       const at = now();
       this.#push(eventLine(this.#seq, this.#head, at, text));

@@ -118,3 +118,39 @@ describe('the verifier against careful edits', () => {
     await expect(verifyAuditLog([dir], { checkpoints: [{ seq: 1, prev: PLANTED } as unknown as AuditCheckpoint] })).rejects.not.toThrow(PLANTED);
   });
 });
+
+describe('lines longer than any record', () => {
+  it('stop the verifier at their position, without holding them, with or without a line break after', async () => {
+    for (const rest of ['the lines after it', 'nothing: the file ends in it']) {
+      const { dir, file } = await signedLog(5);
+      const lines = linesOf(file);
+      // Three MiB of one line (what a file given by anyone may hold): a cut-off end of that size is no writer's either.
+      const long = `{"seq":${'9'.repeat(3 << 20)}}`;
+      writeFileSync(file, rest === 'nothing: the file ends in it' ? `${lines.slice(0, 2).join('\n')}\n${long}` : [...lines.slice(0, 2), long, ...lines.slice(2)].map((l) => `${l}\n`).join(''));
+      const report = await verifyAuditLog([dir]);
+      expect(report.ok).toBe(false);
+      expect(report.broken).toMatchObject({ reason: 'unreadable', line: 3 });
+      expect(report.broken!.explanation).toContain('longer than any record');
+      positionsOnly(report);
+    }
+  });
+
+  it('are never written: an event too large for a line is a gap of one, and the log verifies', async () => {
+    const f = scratch();
+    folders.push(f);
+    const notices: AuditLogNotice[] = [];
+    const log = openAuditLog({ dir: f.dir, onNotice: (n) => void notices.push(n) });
+    log.append(auditEvent(0));
+    log.append({ ...auditEvent(1), operatorId: `${PLANTED}${'x'.repeat(2 << 20)}` });
+    log.append(auditEvent(2));
+    expect(await log.close()).toBe(true);
+    const report = await verifyAuditLog([f.dir]);
+    expect(report.ok).toBe(true);
+    expect(report.gaps).toEqual({ records: 1, dropped: 1 });
+    const [file] = logFilesIn(f.dir);
+    const records = linesOf(file!).map((l) => JSON.parse(l) as { type: string; reason?: string });
+    expect(records.filter((r) => r.type === 'gap')).toEqual([expect.objectContaining({ reason: 'TOO_LARGE', dropped: 1 })]);
+    expect(records.filter((r) => r.type === 'event')).toHaveLength(2);
+    expect(JSON.stringify(notices)).not.toContain(PLANTED);
+  });
+});
