@@ -23,6 +23,8 @@ export const EDIFACT_ISSUE_CODES = Object.freeze([
   'COUNT_MISMATCH',
   /** A trailer whose reference is not its header's (UNT/UNH, UNE/UNG, UNZ/UNB). */
   'REFERENCE_MISMATCH',
+  /** A message reference (UNH 0062) used by an earlier message of the interchange: ISO 9735 makes each unique in it. */
+  'DUPLICATE_REFERENCE',
   /** A message that is not a PAXLST. */
   'NOT_PAXLST',
   /** A mandatory data element is empty. */

@@ -84,6 +84,8 @@ class PaxlstReader {
   #envelope: Envelope = 'start';
   #interchange: PaxlstManifest['interchange'] | undefined;
   readonly #messages: PaxlstMessage[] = [];
+  /** The message references of the interchange so far: a message sent twice would be screened and counted twice. */
+  readonly #messageReferences = new Set<string>();
   readonly #travellers: PaxlstTraveller[] = [];
   readonly #warnings: EdifactIssue[] = [];
   #groups = 0;
@@ -204,6 +206,8 @@ class PaxlstReader {
   #unh(s: EdifactSegment): void {
     const reference = first(s, 0);
     if (reference === '') fail('MISSING_ELEMENT', s, 'the message reference (0062) is empty', 1);
+    if (this.#messageReferences.has(reference)) fail('DUPLICATE_REFERENCE', s, 'the message reference (0062) is that of an earlier message of the interchange', 1);
+    this.#messageReferences.add(reference);
     if (first(s, 1, 0) !== 'PAXLST') fail('NOT_PAXLST', s, 'the message is not a PAXLST (UNH S009/0065)', 2);
     const association = first(s, 1, 4);
     const commonAccessReference = first(s, 2);

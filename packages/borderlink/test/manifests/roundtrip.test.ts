@@ -52,7 +52,8 @@ const draft: fc.Arbitrary<PaxlstDraft> = fc.record({
     ),
     { minLength: 1, maxLength: 3 },
   ),
-});
+  // ISO 9735: each message reference is unique in its interchange (the reader refuses one used twice).
+}).filter((d) => new Set(d.messages.map((m, i) => m.reference ?? String(i + 1))).size === d.messages.length);
 
 const separators = fc.uniqueArray(fc.constantFrom(...specials.replace(/[.-]/g, '')), { minLength: 4, maxLength: 4 }).map(([component, element, release, segment]) => ({ component: component!, element: element!, release: release!, segment: segment! }));
 const layout: fc.Arbitrary<WritePaxlstOptions> = fc.record(

@@ -108,6 +108,16 @@ describe('parsePaxlst, reviewed', () => {
     for (const [text, expected] of cases) expect(refusal(text), text).toEqual(expected);
   });
 
+  it('refuses a message whose reference an earlier message of the interchange has, in a group or not', () => {
+    const a = message([...HEAD, ...pax('A')]);
+    const b = message([...HEAD, ...pax('B')]);
+    expect(refusal(`UNB+UNOA:4+A+B+250301:0900+R1'${a}${b}UNZ+2+R1'`)?.[0]).toBe('DUPLICATE_REFERENCE');
+    const grouped = `UNB+UNOA:4+A+B+250301:0900+R1'UNG+PAXLST+A+B+250301:0900+G1+UN+D:05B'${a}UNE+1+G1'UNG+PAXLST+A+B+250301:0900+G2+UN+D:05B'${b}UNE+1+G2'UNZ+2+R1'`;
+    expect(refusal(grouped)?.[0]).toBe('DUPLICATE_REFERENCE');
+    // Two references, two messages: read.
+    expect(() => parsePaxlst(`UNB+UNOA:4+A+B+250301:0900+R1'${a}${message([...HEAD, ...pax('B')], '2')}UNZ+2+R1'`)).not.toThrow();
+  });
+
   it('refuses a second UNA', () => {
     expect(refusal(`UNA:+.? 'UNA:+.? '${interchange(message([...HEAD, ...pax('A')]))}`)).toEqual(['UNEXPECTED_SEGMENT', 2, 'UNA']);
   });
