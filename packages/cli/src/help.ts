@@ -37,26 +37,20 @@ the 32 bytes themselves). A store file is opened with the keys it was made with,
 The store needs better-sqlite3, an optional peer dependency: npm install better-sqlite3@12 (beside
 @borderlink/cli; npm install -g better-sqlite3@12 when the command is installed globally).`;
 
-export const HELP: Record<string, string> = {
-  main: `borderlink: check travel documents, persons and vehicles against law-enforcement databases
+/**
+ * The main help (`borderlink --help`, `borderlink help`), around the usage lines of every command: those come from the
+ * table of commands (commands.ts), so the list and what runs never differ.
+ */
+export function mainHelp(synopsis: readonly (readonly [usage: string, what: string])[]): string {
+  const width = Math.max(...synopsis.map(([usage]) => usage.length)) + 2;
+  const usage = [...synopsis, ['help COMMAND [SUBCOMMAND]', 'help of one command'] as const, ['--version', '']]
+    .map(([line, what]) => `  borderlink ${what === '' ? line : `${line.padEnd(width)}${what}`}`)
+    .join('\n');
+  return `borderlink: check travel documents, persons and vehicles against law-enforcement databases
 (${SOURCES.join(', ')}) through a national gateway.
 
 Usage:
-  borderlink check --mrz LINE1 LINE2 [LINE3]     check the document and holder of an MRZ
-  borderlink check document|person|vehicle …    check one subject
-  borderlink record SOURCE RECORD_ID             the full record a hit points to (second line)
-  borderlink confirm HIT_ID [--urgent] [--wait]  ask the owner country to confirm a hit
-  borderlink screen MANIFEST.csv|.jsonl|.edi|-   screen a manifest (CSV, JSONL, PAXLST), JSON lines out
-  borderlink sync --store PATH [--sources …]     sync the offline copy, re-screen what it answered
-  borderlink check … --offline-store PATH        answer from the copy when the gateway cannot
-  borderlink outbox list|flush --store PATH      the writes queued for the gateway: list, send
-  borderlink store inventory|check --store PATH  the copy's inventory; the file's integrity
-  borderlink audit verify PATH… [--public-key F]  check an audit log's chain and checkpoints
-  borderlink gateway [--port 8080] …             run the mock gateway for development
-  borderlink mrz parse LINE1 LINE2 [LINE3]       read an MRZ: fields, check digits, repairs
-  borderlink mrz make --format TD3 …             write an MRZ
-  borderlink help COMMAND                        help of one command
-  borderlink --version
+${usage}
 
 With nothing configured (no connection flag, no BORDERLINK_ variable, not even an empty one), checks
 run against the embedded DEMO gateway: synthetic data, not a real check. Every line of a demo answer
@@ -71,8 +65,11 @@ BORDERLINK_PURPOSE, BORDERLINK_LOCATION; the offline store's keys ${hmac.variabl
 ${encryption.variable} (or their _FILE variables; these alone never count as a gateway
 configured); NO_COLOR turns colour off, FORCE_COLOR on.
 Errors are one line on stderr, "borderlink: …", and never quote what was searched. Control
-characters and bidi overrides in what the gateway sends are removed before anything is printed.`,
+characters and bidi overrides in what the gateway sends are removed before anything is printed.`;
+}
 
+/** The help of each command, by its name in the table of commands (commands.ts); a subcommand has its command's. */
+export const HELP = {
   check: `Usage:
   borderlink check --mrz LINE1 LINE2 [LINE3] [--strict] [--allow-invalid-mrz]
   borderlink check --mrz -                      (the lines from standard input)
@@ -331,12 +328,4 @@ Exit code 0 when the MRZ is valid, 4 when it is not.
 
 make prints the lines (formats TD1, TD2, TD3, MRVA, MRVB; --sex M, F, X or <).
 ${common}`,
-};
-
-for (const [command, subs] of [
-  ['mrz', ['parse', 'make']],
-  ['outbox', ['list', 'flush']],
-  ['store', ['inventory', 'check']],
-] as const) {
-  for (const sub of subs) HELP[`${command} ${sub}`] = HELP[command]!;
-}
+} satisfies Record<string, string>;
