@@ -264,7 +264,7 @@ Exit code: the worst row, ranked (a row that could not be read is INCOMPLETE)
   ${rankingText('hit')}
 or with --fail-on error (each error by the code check gives it)
   ${rankingText('error')}
-The first 401 or 403 (access refused, 8) stops the run: no row is sent after it.
+The first 401 or 403 (access refused, 8) stops the run: no row read after it is sent.
 7 when no row was screened (an empty or header-only manifest, or every row unreadable). 4 for a bad
 command line, an unreadable manifest or an unknown column; 6 when the JSON lines could not be
 written; 130 after Ctrl-C.`,

@@ -514,8 +514,9 @@ export async function runScreen(args: string[]): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   // The first 401 or 403 stops the run: every later request would be refused the same way, and a gateway that counts
-  // refused logins may lock the account. No row is sent after it; those in flight are answered (with their error), and
-  // the rest of a file is counted. Standard input is not read on (it may never end): the run stops there and then.
+  // refused logins may lock the account. No row is read after it: the requests under way end (each row with its error;
+  // rows checkMany had read already may still go out in one), and the rest of a file is counted, never sent. Standard
+  // input is not read on (it may never end): the run is aborted there and then.
   let refused: BorderlinkError | undefined;
   const refuse = (err: BorderlinkError) => {
     refused = err;

@@ -53,7 +53,7 @@ describe.concurrent('borderlink against a gateway that refuses access', () => {
     }
   });
 
-  it('screen stops at the first 401: later rows are not sent, and the summary says how many were never screened', async () => {
+  it('screen stops at the first 401: the rows after are not sent, and the summary says how many were never screened', async () => {
     let requests = 0;
     const { url, server } = await rawGateway(() => {
       requests++;
