@@ -74,6 +74,13 @@ describe.concurrent('screen --delimiter', () => {
     expect(given.stderr).toMatch(/the CSV header names no known column/);
   });
 
+  it('makes a row split by another delimiter than its header a row error, never a clear', async () => {
+    // The stolen passport's row, its fields joined by the delimiter the header does not use: one unreadable field.
+    const { code, stdout } = await runCli(['screen', file('mixed.csv', 'document_number;issuing_state\nL898902C3,UTO\n')]);
+    expect(rowsOf(stdout).map((r) => [r.verdict, r.error?.code])).toEqual([[null, 'INVALID_INPUT']]);
+    expect(code).not.toBe(0);
+  });
+
   it('takes no stray tab or space after the last column for a second delimiter', async () => {
     const { code, stdout } = await runCli(['screen', file('trailing-tab.csv', 'document_number,issuing_state\t \nL898902C3,UTO\n')]);
     expect(rowsOf(stdout).map((r) => r.verdict)).toEqual(['HIT']);
