@@ -50,6 +50,11 @@ describe.concurrent('borderlink help, from the table of commands', () => {
     const mrz = await runCli(['mrz']);
     expect(mrz.code).toBe(4);
     expect(mrz.stderr).toBe('borderlink: mrz takes parse or make (see borderlink help mrz)\n');
+    // `store sync`: sync is a command of its own, and its name may be said.
+    const elsewhere = await runCli(['help', 'store', 'sync']);
+    expect(elsewhere.code).toBe(4);
+    expect(elsewhere.stderr).toBe('borderlink: no help on that: try borderlink --help; sync is a command of its own: borderlink help sync\n');
+    expect((await runCli(['store', 'sync'])).stderr).toBe('borderlink: store takes inventory or check (see borderlink help store); sync is a command of its own: borderlink help sync\n');
     const help = await runCli(['help', 'store', 'L898902C3']);
     expect(help.code).toBe(4);
     expect(help.stderr).toBe('borderlink: no help on that: try borderlink --help\n');
