@@ -91,7 +91,8 @@ function text(report: AuditLogReport, keyGiven: boolean): string {
   return lines.join('\n');
 }
 
-async function verify(args: string[]): Promise<number> {
+/** `borderlink audit verify PATH…`. */
+export async function runAuditVerify(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, OPTIONS);
   if (positionals.length === 0) throw new UsageError('give the audit log: borderlink audit verify PATH… (its files, or the folder holding them)');
   positionals.forEach((path, i) => {
@@ -107,10 +108,4 @@ async function verify(args: string[]): Promise<number> {
   });
   process.stdout.write(`${values.json ? jsonLine(report, false) : text(report, publicKey !== undefined)}\n`);
   return report.ok ? 0 : EXIT.GATEWAY;
-}
-
-export async function runAudit(args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub === 'verify') return verify(rest);
-  throw new UsageError('audit takes verify (see borderlink help audit)');
 }

@@ -1,9 +1,10 @@
 // `borderlink check`: one document, person, vehicle or MRZ, answered for an officer (or as JSON with --json), from the
 // gateway, or from an offline copy (--offline-store) when the gateway cannot answer.
-import { DOCUMENT_TYPES, SEXES, type CheckResult, type LateHitEvent, type Source, type SourceState } from 'borderlink';
+import { SEXES, type CheckResult, type LateHitEvent, type Source, type SourceState } from 'borderlink';
 import { COMMON_OPTIONS, UsageError, choiceFlag, expectPositionals, integerFlag, parseFlags } from './args';
 import { CONNECTION_OPTIONS, connect, demoWanted, type ClientExtras } from './connection';
 import { DEFAULT_MAX_STALENESS_HOURS, copyAgeMs } from './copy-age';
+import { DOCUMENT_TYPE_CHOICES, documentTypeOf } from './document-type';
 import { EXIT, exitCodeForVerdict, worseExitCode } from './exit-codes';
 import { humanText, jsonLine, terminalSafe } from './output';
 import { renderCheck, type CopyView } from './render';
@@ -99,11 +100,9 @@ export async function runCheck(args: string[]): Promise<number> {
     let result;
     if (kind === 'document') {
       requireFlags(values, ['number', 'state', 'type'], 'check document');
-      result = await client.checkDocument({
-        documentNumber: values.number!,
-        issuingState: values.state!.toUpperCase(),
-        documentType: choiceFlag(values.type, '--type', DOCUMENT_TYPES)!,
-      });
+      const documentType = documentTypeOf(values.type!);
+      if (documentType === undefined) throw new UsageError(`--type must be ${DOCUMENT_TYPE_CHOICES}`);
+      result = await client.checkDocument({ documentNumber: values.number!, issuingState: values.state!.toUpperCase(), documentType });
     } else if (kind === 'person') {
       requireFlags(values, ['surname'], 'check person');
       const sex = choiceFlag(values.sex, '--sex', SEXES);

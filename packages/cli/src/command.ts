@@ -1,33 +1,10 @@
 // The `borderlink` command, loaded by main.ts. Exit codes in exit-codes.ts; errors are one line on stderr and never quote input.
 import { BorderlinkError, InputError, MrzError } from 'borderlink';
 import { VERSION } from 'borderlink';
-import { UsageError } from './args';
-import { runAudit } from './audit';
-import { runCheck } from './check';
+import { UsageError, nearestName } from './args';
+import { COMMANDS, MAIN_HELP, commandNamed, helpOf, type Command } from './commands';
 import { EXIT, exitCodeForError } from './exit-codes';
-import { runGateway } from './gateway';
-import { HELP } from './help';
-import { runMrz } from './mrz';
-import { runOutbox } from './outbox';
 import { OutputError, jsonLine, stripUnsafe } from './output';
-import { runScreen } from './screen';
-import { runStore } from './store-command';
-import { runSync } from './sync';
-import { runRecord } from './record';
-import { runConfirm } from './confirm';
-
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
-  check: runCheck,
-  screen: runScreen,
-  sync: runSync,
-  outbox: runOutbox,
-  store: runStore,
-  audit: runAudit,
-  gateway: runGateway,
-  mrz: runMrz,
-  record: runRecord,
-  confirm: runConfirm,
-};
 
 /** The one line an error gets: what went wrong and its code, from messages that hold no searched value. */
 export function errorLine(err: unknown): string {
@@ -50,36 +27,56 @@ export function errorLine(err: unknown): string {
   return `unexpected failure (${String(kind)}); run again with --debug for details`;
 }
 
+/** A word typed where a command goes may be printed when it is shaped like one (not a value typed by mistake). */
+const COMMAND_SHAPE = /^[a-z-]{1,20}$/;
+
+/** `store sync`: sync is no subcommand of store but a command of its own, which the message may say. */
+function elsewhere(word: string | undefined): string {
+  return commandNamed(word) !== undefined ? `; ${word} is a command of its own: borderlink help ${word}` : '';
+}
+
+/** A word that names no subcommand of `command`: the subcommands there are, never the word (unless it is a command). */
+function noSubcommand(command: Command, word: string | undefined): UsageError {
+  const names = (command.subcommands ?? []).map((s) => s.name);
+  const choices = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : names.join('');
+  return new UsageError(`${command.name} takes ${choices} (see borderlink help ${command.name})${elsewhere(word)}`);
+}
+
 export async function run(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === undefined) {
-    process.stderr.write(`${HELP.main}\n`);
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    process.stderr.write(`${MAIN_HELP}\n`);
     return EXIT.USAGE;
   }
-  if (command === '--help' || command === '-h') {
-    process.stdout.write(`${HELP.main}\n`);
+  if (name === '--help' || name === '-h') {
+    process.stdout.write(`${MAIN_HELP}\n`);
     return 0;
   }
-  if (command === '--version' || command === '-v') {
+  if (name === '--version' || name === '-v') {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  if (command === 'help') {
-    const topic = rest.join(' ');
-    // Own keys only: `help constructor` is no topic.
-    const text = Object.hasOwn(HELP, topic || 'main') ? HELP[topic || 'main'] : undefined;
-    if (text === undefined) throw new UsageError('no help on that: try borderlink --help');
+  if (name === 'help') {
+    const text = helpOf(rest);
+    if (text === undefined) throw new UsageError(`no help on that: try borderlink --help${rest.length === 2 ? elsewhere(rest[1]) : ''}`);
     process.stdout.write(`${text}\n`);
     return 0;
   }
-  const handler = COMMANDS[command];
-  if (handler === undefined) throw new UsageError(`unknown command${/^[a-z-]{1,20}$/.test(command) ? ` ${command}` : ''} (see borderlink --help)`);
+  const command = commandNamed(name);
+  if (command === undefined) {
+    const shown = COMMAND_SHAPE.test(name) ? name : undefined;
+    const near = shown === undefined ? undefined : nearestName(shown, COMMANDS.map((c) => c.name));
+    throw new UsageError(`unknown command${shown !== undefined ? ` ${shown}` : ''}${near !== undefined ? ` (did you mean ${near}?)` : ''} (see borderlink --help)`);
+  }
+  // `X --help` and `X SUB --help` (anywhere after the name) print the help `help X [SUB]` prints.
   if (rest.includes('--help') || rest.includes('-h')) {
-    const sub = rest[0] !== undefined && Object.hasOwn(HELP, `${command} ${rest[0]}`) ? `${command} ${rest[0]}` : command;
-    process.stdout.write(`${HELP[sub] ?? HELP.main}\n`);
+    process.stdout.write(`${command.help}\n`);
     return 0;
   }
-  return handler(rest);
+  const sub = command.subcommands?.find((s) => s.name === rest[0]);
+  if (sub !== undefined) return sub.run(rest.slice(1));
+  if (command.run === undefined) throw noSubcommand(command, rest[0]);
+  return command.run(rest);
 }
 
 /** Longer than any message of ours: a bound on what an error line can carry. */

@@ -1,7 +1,7 @@
 // The --help texts. Kept beside each other so the exit-code table and the environment are written once.
 import { DOCUMENT_TYPES, PURPOSES, SEXES, SOURCES } from 'borderlink';
 import { DEFAULT_MAX_STALENESS_HOURS } from './copy-age';
-import { CONFIRMATION_EXIT_CODES, EXIT_CODES } from './exit-codes';
+import { CONFIRMATION_EXIT_CODES, EXIT_CODES, rankingText } from './exit-codes';
 import { STORE_KEYS } from './store-keys';
 
 const exitTable = EXIT_CODES.map((e) => `  ${e.code}  ${e.meaning}`).join('\n');
@@ -37,26 +37,20 @@ the 32 bytes themselves). A store file is opened with the keys it was made with,
 The store needs better-sqlite3, an optional peer dependency: npm install better-sqlite3@12 (beside
 @borderlink/cli; npm install -g better-sqlite3@12 when the command is installed globally).`;
 
-export const HELP: Record<string, string> = {
-  main: `borderlink: check travel documents, persons and vehicles against law-enforcement databases
+/**
+ * The main help (`borderlink --help`, `borderlink help`), around the usage lines of every command: those come from the
+ * table of commands (commands.ts), so the list and what runs never differ.
+ */
+export function mainHelp(synopsis: readonly (readonly [usage: string, what: string])[]): string {
+  const width = Math.max(...synopsis.map(([usage]) => usage.length)) + 2;
+  const usage = [...synopsis, ['help COMMAND [SUBCOMMAND]', 'help of one command'] as const, ['--version', '']]
+    .map(([line, what]) => `  borderlink ${what === '' ? line : `${line.padEnd(width)}${what}`}`)
+    .join('\n');
+  return `borderlink: check travel documents, persons and vehicles against law-enforcement databases
 (${SOURCES.join(', ')}) through a national gateway.
 
 Usage:
-  borderlink check --mrz LINE1 LINE2 [LINE3]     check the document and holder of an MRZ
-  borderlink check document|person|vehicle …    check one subject
-  borderlink record SOURCE RECORD_ID             the full record a hit points to (second line)
-  borderlink confirm HIT_ID [--urgent] [--wait]  ask the owner country to confirm a hit
-  borderlink screen MANIFEST.csv|.jsonl|.edi|-   screen a manifest (CSV, JSONL, PAXLST), JSON lines out
-  borderlink sync --store PATH [--sources …]     sync the offline copy, re-screen what it answered
-  borderlink check … --offline-store PATH        answer from the copy when the gateway cannot
-  borderlink outbox list|flush --store PATH      the writes queued for the gateway: list, send
-  borderlink store inventory|check --store PATH  the copy's inventory; the file's integrity
-  borderlink audit verify PATH… [--public-key F]  check an audit log's chain and checkpoints
-  borderlink gateway [--port 8080] …             run the mock gateway for development
-  borderlink mrz parse LINE1 LINE2 [LINE3]       read an MRZ: fields, check digits, repairs
-  borderlink mrz make --format TD3 …             write an MRZ
-  borderlink help COMMAND                        help of one command
-  borderlink --version
+${usage}
 
 With nothing configured (no connection flag, no BORDERLINK_ variable, not even an empty one), checks
 run against the embedded DEMO gateway: synthetic data, not a real check. Every line of a demo answer
@@ -71,12 +65,15 @@ BORDERLINK_PURPOSE, BORDERLINK_LOCATION; the offline store's keys ${hmac.variabl
 ${encryption.variable} (or their _FILE variables; these alone never count as a gateway
 configured); NO_COLOR turns colour off, FORCE_COLOR on.
 Errors are one line on stderr, "borderlink: …", and never quote what was searched. Control
-characters and bidi overrides in what the gateway sends are removed before anything is printed.`,
+characters and bidi overrides in what the gateway sends are removed before anything is printed.`;
+}
 
+/** The help of each command, by its name in the table of commands (commands.ts); a subcommand has its command's. */
+export const HELP = {
   check: `Usage:
   borderlink check --mrz LINE1 LINE2 [LINE3] [--strict] [--allow-invalid-mrz]
   borderlink check --mrz -                      (the lines from standard input)
-  borderlink check document --number N --state UTO --type ${DOCUMENT_TYPES.join('|')}
+  borderlink check document --number N --state UTO --type ${DOCUMENT_TYPES.join('|')}|P|I|V
   borderlink check person --surname S [--given G]… [--dob YYYY-MM-DD] [--sex ${SEXES.filter((s) => s !== 'UNSPECIFIED').join('|')}] [--nationality UTO]
   borderlink check vehicle --vin VIN | --plate PLATE --country UTO
   any of them with --offline-store PATH [--offline-mode fallback|first] [--max-staleness-hours N]
@@ -138,7 +135,8 @@ ${storeKeys}
 ${common}
 
 Exit code: 0 every source synced; 1 a re-screen found a late hit; 5 a source could not be synced (its
-error code is named; the others are synced); 4 a bad command line, keys or store; 130 after Ctrl-C.`,
+error code is named; the others are synced), 8 when the gateway refused access (401, 403); 4 a bad
+command line, keys or store; 130 after Ctrl-C.`,
 
   outbox: `Usage:
   borderlink outbox list --store PATH [--json]
@@ -212,14 +210,19 @@ Exit code: 0 the log is intact; 5 it is broken; 4 a bad command line, a path or 
 
   screen: `Usage:
   borderlink screen MANIFEST.csv|MANIFEST.jsonl|MANIFEST.edi|- [--out FILE] [--batch-size 100]
-                   [--concurrency 4] [--ignore-column NAME]… [--cusres FILE [--cusres-reference REF]]
+                   [--concurrency 4] [--ignore-column NAME]… [--delimiter ;] [--fail-on hit|error]
+                   [--cusres FILE [--cusres-reference REF]]
 
 Streams the rows through the gateway in batches, one JSON line out per row:
-  { "id", "verdict", "hits": […], "outcomes": […] }, or for a row that could not be checked
-  { "id", "row", "verdict": null, …, "error": { "code", "message" } } ("id": null when the row has
-  no id of its own)
-then a summary with the sources asked and for how many rows (on stderr when the JSON lines go to
-stdout). A progress bar (rows/s, hits, ETA) shows on a terminal.
+  { "id", "verdict", "requestId", "hits": […], "outcomes": […] }, or for a row that could not be
+  checked { "id", "row", "verdict": null, "requestId", …, "error": { "code", "message" } } ("id":
+  null when the row has no id of its own; "requestId" null when the row was never sent). The
+  request id is what to quote to the gateway's operator about a row. A PAXLST traveller's line also
+  has "boarding": BOARD, NO_BOARD or CONTACT, the answer the carrier gets for it (a traveller
+  whose only check, its person, is NO_HIT but whose document was not searched is CONTACT).
+then a summary with the sources asked and for how many rows, and the exit code with the ranking
+that chose it (on stderr when the JSON lines go to stdout). A progress bar (rows/s, hits, ETA)
+shows on a terminal. Ctrl-C stops sending; the summary then says how many rows were never screened.
 
 Columns (header names case-insensitive; spaces and _ - . # / ( ) ignored):
   id (row_id); documentNumber (document_number, document, doc_no, doc_number, passport,
@@ -228,8 +231,9 @@ Columns (header names case-insensitive; spaces and _ - . # / ( ) ignored):
   ${DOCUMENT_TYPES.join(', ')} or P, I, V; default PASSPORT); surname (last_name, family_name);
   givenNames (given_names, first_name, forename; space-separated); dateOfBirth (date_of_birth, dob,
   birth_date); nationality (citizenship); sex (gender); or mrz (lines split by \\n or |).
-A column the screen does not know is refused (exit 4) unless --ignore-column names it: a column
-is never dropped unseen. A row with a document number is checked as a document, a row with a
+A CSV is split by commas, or by the ; tab or | its header line holds outside quotes (--delimiter
+names it; a header with more than one of them is refused, exit 4). A column the screen does not
+know is refused (exit 4) unless --ignore-column names it: a column is never dropped unseen. A row with a document number is checked as a document, a row with a
 surname as a person. With an id column each row needs its own id (an empty or repeated one is a
 row error, not checked); without one, the row number is the id. JSONL rows use the same keys (or
 { id, subjects } and nothing else); the first row's keys are checked like a header. A line (or CSV record) longer
@@ -247,16 +251,23 @@ as sent (a date of birth that cannot be, a document without its number) is a row
                        result, no board (1Z) for a HIT, contact (2Z) for anything else or no answer
   --cusres-reference REF  the answer's interchange reference, 1–14 letters or digits (default: the time)
   --ignore-column NAME leave this column (or JSONL key) out; repeatable
+  --delimiter D        CSV only: the field delimiter, one of , ; tab | (default: from the header)
+  --fail-on hit|error  what ranks first for the exit code: hit (default: a HIT is never hidden
+                       behind an error) or error (any error outranks every verdict)
   --batch-size N       rows per request, 1–1000 (default 100)
   --concurrency N      requests in flight, 1–64 (default 4)
   --no-progress        no progress bar
 ${connection}
 ${common}
 
-Exit code: the worst row: HIT 1 > POSSIBLE_HIT 2 > a gateway error 5 > INCOMPLETE 3 (also a row
-that could not be read) > NO_HIT 0. 7 when no row was screened (an empty or header-only manifest,
-or every row unreadable). 4 for a bad command line, an unreadable manifest or an unknown column;
-6 when the JSON lines could not be written.`,
+Exit code: the worst row, ranked (a row that could not be read is INCOMPLETE)
+  ${rankingText('hit')}
+or with --fail-on error (each error by the code check gives it)
+  ${rankingText('error')}
+The first 401 or 403 (access refused, 8) stops the run: no row read after it is sent.
+7 when no row was screened (an empty or header-only manifest, or every row unreadable). 4 for a bad
+command line, an unreadable manifest or an unknown column; 6 when the JSON lines could not be
+written; 130 after Ctrl-C.`,
 
   record: `Usage:
   borderlink record ${SOURCES.join('|')} RECORD_ID [--json]
@@ -264,15 +275,15 @@ or every row unreadable). 4 for a bad command line, an unreadable manifest or an
 The full record a hit points to, for the second line: for SLTD the document with who reported it
 and its history; for TDAWN and NOMINAL the notice in full (aliases, physical description,
 languages, when it was published and expires); for SMV the vehicle's full description. The gateway
-decides which purposes may read one: a BORDER_CHECK is usually refused (PURPOSE_NOT_ALLOWED, exit 5):
+decides which purposes may read one: a BORDER_CHECK is usually refused (PURPOSE_NOT_ALLOWED, exit 8):
 give --purpose SECOND_LINE or INVESTIGATION. The demo gateway gives them to its TEST purpose.
 
   --json               the record as one JSON object: { "record", "warnings", "requestId", … }
 ${connection}
 ${common}
 
-Exit code: 0 the record was read; 4 a bad command line; 5 refused (PURPOSE_NOT_ALLOWED, FORBIDDEN),
-not found, or any gateway error.`,
+Exit code: 0 the record was read; 4 a bad command line; 8 refused (PURPOSE_NOT_ALLOWED, FORBIDDEN,
+UNAUTHENTICATED); 5 not found, or any other gateway error.`,
 
   confirm: `Usage:
   borderlink confirm HIT_ID [--urgent] [--reason TEXT] [--wait] [--json] [--location ID]
@@ -297,7 +308,8 @@ ${common}
 
 Exit codes:
 ${confirmationExitTable}
-   4  a bad command line;  5  a gateway error;  6  anything unexpected;  130  stopped with Ctrl-C`,
+   4  a bad command line;  5  a gateway error;  6  anything unexpected;  8  access refused (401, 403);
+ 130  stopped with Ctrl-C`,
 
   gateway: `Usage:
   borderlink gateway [--port 8080] [--host 127.0.0.1] [--tls | --tls-key FILE --tls-cert FILE]
@@ -331,12 +343,4 @@ Exit code 0 when the MRZ is valid, 4 when it is not.
 
 make prints the lines (formats TD1, TD2, TD3, MRVA, MRVB; --sex M, F, X or <).
 ${common}`,
-};
-
-for (const [command, subs] of [
-  ['mrz', ['parse', 'make']],
-  ['outbox', ['list', 'flush']],
-  ['store', ['inventory', 'check']],
-] as const) {
-  for (const sub of subs) HELP[`${command} ${sub}`] = HELP[command]!;
-}
+} satisfies Record<string, string>;

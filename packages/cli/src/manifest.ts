@@ -4,14 +4,42 @@ import { InputError } from 'borderlink';
 import { parseMrz } from 'borderlink';
 import { subjectsFromMrz } from 'borderlink';
 import { hasNameLetter } from 'borderlink';
-import type { DocumentType, Subject } from 'borderlink';
+import type { Subject } from 'borderlink';
 import { UsageError } from './args';
+import { DOCUMENT_TYPE_CHOICES, documentTypeOf } from './document-type';
 import { MAX_LINE_BYTES, OVER_LONG } from './lines';
 import { stripUnsafe } from './output';
 
+/** The characters a CSV manifest's fields may be split by: `,` (RFC 4180), and the `;`, tab and `|` of exports. */
+export const CSV_DELIMITERS = [',', ';', '\t', '|'] as const;
+
+/** One of {@link CSV_DELIMITERS}. */
+export type CsvDelimiter = (typeof CSV_DELIMITERS)[number];
+
+/** How the delimiters are named in messages and `--delimiter`: a tab by its name. */
+export const DELIMITER_NAMES = CSV_DELIMITERS.map((d) => (d === '\t' ? 'tab' : d)).join(' ');
+
 /**
- * RFC 4180 records from physical lines: fields split by commas, a field in double quotes may hold commas, line
- * breaks and doubled quotes (`""`). Lenient where RFC 4180 is silent: a quote inside an unquoted field is kept as is.
+ * The delimiter of a CSV header line: the one candidate of {@link CSV_DELIMITERS} found outside double quotes; a
+ * comma when none is (a header of one column); undefined when more than one is, so the caller asks which. A header
+ * names columns, and column names hold none of these, so one kind of separator is all a header has.
+ */
+export function delimiterOfHeader(line: string): CsvDelimiter | undefined {
+  const found = new Set<CsvDelimiter>();
+  let quoted = false;
+  for (const ch of line) {
+    // A doubled quote inside a quoted field toggles twice: it stays inside.
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (CSV_DELIMITERS as readonly string[]).includes(ch)) found.add(ch as CsvDelimiter);
+  }
+  if (found.size > 1) return undefined;
+  return found.values().next().value ?? ',';
+}
+
+/**
+ * RFC 4180 records from physical lines: fields split by the delimiter (a comma unless told), a field in double
+ * quotes may hold the delimiter, line breaks and doubled quotes (`""`). Lenient where RFC 4180 is silent: a quote
+ * inside an unquoted field is kept as is.
  * A line can be fed in pieces ({@link feed}, then {@link endLine}); a record longer than `maxBytes` is
  * {@link OVER_LONG}: its text is dropped as it comes, while its quotes are still followed, so the records after it
  * are read as they were written.
@@ -27,7 +55,10 @@ export class CsvRecordParser {
   #bytes = 0;
   #overLong = false;
 
-  constructor(readonly maxBytes: number = MAX_LINE_BYTES) {}
+  constructor(
+    readonly maxBytes: number = MAX_LINE_BYTES,
+    readonly delimiter: CsvDelimiter = ',',
+  ) {}
 
   #append(ch: string): void {
     this.#fieldLength++;
@@ -55,7 +86,7 @@ export class CsvRecordParser {
       if (this.#inQuotes) {
         if (ch === '"') this.#quoteSeen = true;
         else this.#append(ch);
-      } else if (ch === ',') {
+      } else if (ch === this.delimiter) {
         if (!this.#overLong) this.#fields.push(this.#field);
         this.#field = '';
         this.#fieldLength = 0;
@@ -217,18 +248,6 @@ export function columnsOfHeader(header: readonly string[], ignored: ReadonlySet<
 
 export type ManifestRow = Partial<Record<ManifestField, string | string[]>>;
 
-const DOCUMENT_TYPES: Readonly<Record<string, DocumentType>> = {
-  PASSPORT: 'PASSPORT',
-  P: 'PASSPORT',
-  ID_CARD: 'ID_CARD',
-  IDCARD: 'ID_CARD',
-  ID: 'ID_CARD',
-  I: 'ID_CARD',
-  VISA: 'VISA',
-  V: 'VISA',
-  OTHER: 'OTHER',
-};
-
 const SEXES: Readonly<Record<string, 'M' | 'F' | 'X' | undefined>> = {
   M: 'M',
   MALE: 'M',
@@ -259,8 +278,11 @@ export function subjectsOfRow(row: ManifestRow): Subject[] {
   const subjects: Subject[] = [...fromMrz];
   const documentNumber = text(row.documentNumber);
   if (documentNumber !== undefined) {
-    const typeText = text(row.documentType)?.toUpperCase().replace(/[\s-]/g, '_');
-    const documentType = typeText === undefined ? 'PASSPORT' : (DOCUMENT_TYPES[typeText] ?? (typeText as DocumentType));
+    const typeText = text(row.documentType);
+    const documentType = typeText === undefined ? 'PASSPORT' : documentTypeOf(typeText);
+    if (documentType === undefined) {
+      throw new InputError(`The row's documentType must be ${DOCUMENT_TYPE_CHOICES}`, [{ path: 'documentType', message: `must be ${DOCUMENT_TYPE_CHOICES}` }]);
+    }
     const issuingState = text(row.issuingState)?.toUpperCase() ?? mrzState ?? '';
     subjects.push({ kind: 'document', documentNumber, issuingState, documentType });
   }

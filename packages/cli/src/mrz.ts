@@ -42,14 +42,8 @@ const FLAG_OF_FIELD: Record<string, string> = {
   optionalData: '--optional',
 };
 
-export async function runMrz(args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub === 'parse') return parse(rest);
-  if (sub === 'make') return make(rest);
-  throw new UsageError('mrz takes parse or make (see borderlink mrz --help)');
-}
-
-async function parse(args: string[]): Promise<number> {
+/** `borderlink mrz parse`. */
+export async function runMrzParse(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, PARSE_OPTIONS);
   let input: string;
   if (positionals.length === 1 && positionals[0] === '-') input = await readStdin('the MRZ lines');
@@ -64,7 +58,8 @@ async function parse(args: string[]): Promise<number> {
   return parsed.valid ? 0 : EXIT.USAGE;
 }
 
-function make(args: string[]): number {
+/** `borderlink mrz make`. */
+export async function runMrzMake(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, MAKE_OPTIONS);
   expectPositionals(positionals, 0, 'mrz make');
   const required = ['format', 'code', 'state', 'number', 'surname', 'nationality', 'dob', 'sex', 'expiry'] as const;

@@ -25,7 +25,8 @@ function pendingLine(entry: ReturnType<typeof shown>, paint: Paint): string {
   return `  ${paint.yellow('pending'.padEnd(10))}${entry.idempotencyKey}  ${entry.kind.padEnd(10)} queued ${entry.queuedAt} · ${entry.attempts} ${entry.attempts === 1 ? 'attempt' : 'attempts'}`;
 }
 
-async function list(args: string[]): Promise<number> {
+/** `borderlink outbox list`. */
+export async function runOutboxList(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, LIST_OPTIONS);
   expectPositionals(positionals, 0, 'outbox list');
   const store = await openStore(values.store, '--store', { create: false });
@@ -53,7 +54,8 @@ async function list(args: string[]): Promise<number> {
   }
 }
 
-async function flush(args: string[]): Promise<number> {
+/** `borderlink outbox flush`. */
+export async function runOutboxFlush(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, FLUSH_OPTIONS);
   expectPositionals(positionals, 0, 'outbox flush');
   // The demo gateway would take every write and each would be marked delivered, reaching nobody: a lost report.
@@ -102,11 +104,4 @@ async function flush(args: string[]): Promise<number> {
   } finally {
     store.close();
   }
-}
-
-export async function runOutbox(args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub === 'list') return list(rest);
-  if (sub === 'flush') return flush(rest);
-  throw new UsageError('outbox takes list or flush (see borderlink help outbox)');
 }

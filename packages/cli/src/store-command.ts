@@ -1,7 +1,7 @@
 // `borderlink store inventory|check --store PATH`: the inventory of the offline copy a state must keep (when each
 // source was last synced, its cursor, record count and age), and SQLite's integrity check of the file.
 import { SOURCES } from 'borderlink';
-import { COMMON_OPTIONS, UsageError, expectPositionals, parseFlags } from './args';
+import { COMMON_OPTIONS, expectPositionals, parseFlags } from './args';
 import { DEFAULT_MAX_STALENESS_HOURS, ageText, copyAgeMs } from './copy-age';
 import { EXIT } from './exit-codes';
 import { jsonLine, terminalSafe } from './output';
@@ -13,7 +13,8 @@ const OPTIONS = { ...COMMON_OPTIONS, store: { type: 'string' }, json: { type: 'b
 /** Longer cursors are cut in the text (the JSON has them whole): they are opaque, and a gateway may make them long. */
 const SHOWN_CURSOR = 40;
 
-async function inventory(args: string[]): Promise<number> {
+/** `borderlink store inventory`. */
+export async function runStoreInventory(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, OPTIONS);
   expectPositionals(positionals, 0, 'store inventory');
   const store = await openStore(values.store, '--store', { create: false });
@@ -65,7 +66,8 @@ async function inventory(args: string[]): Promise<number> {
   }
 }
 
-async function check(args: string[]): Promise<number> {
+/** `borderlink store check`. */
+export async function runStoreCheck(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, OPTIONS);
   expectPositionals(positionals, 0, 'store check');
   const store = await openStore(values.store, '--store', { create: false });
@@ -86,11 +88,4 @@ async function check(args: string[]): Promise<number> {
   } finally {
     store.close();
   }
-}
-
-export async function runStore(args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub === 'inventory') return inventory(rest);
-  if (sub === 'check') return check(rest);
-  throw new UsageError('store takes inventory or check (see borderlink help store)');
 }

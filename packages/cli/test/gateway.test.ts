@@ -31,11 +31,11 @@ describe.concurrent('borderlink gateway', () => {
     }
   });
 
-  it('with --token refuses a check without it (exit 5) and answers one with it', async () => {
+  it('with --token refuses a check without it (exit 8: access refused) and answers one with it', async () => {
     const gateway = await startGateway(['--token', 'dev-token-1']);
     try {
       const refused = await runCli([...stolen, '--gateway', gateway.url, ...CONTEXT]);
-      expect(refused.code).toBe(5);
+      expect(refused.code).toBe(8);
       expect(refused.stderr).toMatch(/^borderlink: .*\(UNAUTHENTICATED, request [\w-]+\)\n$/);
       const allowed = await runCli([...stolen, '--gateway', gateway.url, ...CONTEXT], { env: { BORDERLINK_TOKEN: 'dev-token-1' } });
       expect(allowed.code).toBe(1);

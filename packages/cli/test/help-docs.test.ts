@@ -3,12 +3,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../src/exit-codes';
+import { MAIN_HELP } from '../src/commands';
 import { HELP } from '../src/help';
 import { root, runCli } from './run';
 
 const guide = readFileSync(`${root}packages/borderlink/docs/cli.md`, 'utf8');
 /** The commands the main help lists, as `borderlink COMMAND …`. */
-const commands = [...new Set([...HELP.main!.matchAll(/^ {2}borderlink ([a-z]+)\b/gm)].map((m) => m[1]!))].filter((c) => c !== 'help');
+const commands = [...new Set([...MAIN_HELP.matchAll(/^ {2}borderlink ([a-z]+)\b/gm)].map((m) => m[1]!))].filter((c) => c !== 'help');
 const flagsOf = (text: string) => [...new Set(text.match(/(?<![\w-])--[a-z][a-z0-9-]*/g) ?? [])];
 const variablesOf = (text: string) => [...new Set(text.match(/\bBORDERLINK_[A-Z0-9_]+\b/g) ?? [])];
 const inGuide = (word: string) => new RegExp(`(?<![\\w-])${word.replace(/[-]/g, '\\-')}(?![\\w-])`).test(guide);
@@ -24,7 +25,7 @@ describe('the help and docs/cli.md', () => {
   });
 
   it('names in the guide every flag and every variable the help texts name', () => {
-    for (const [topic, text] of Object.entries(HELP)) {
+    for (const [topic, text] of Object.entries({ main: MAIN_HELP, ...HELP })) {
       for (const flag of flagsOf(text)) expect(inGuide(flag), `${flag} of borderlink help ${topic}`).toBe(true);
       for (const variable of variablesOf(text)) expect(inGuide(variable), `${variable} of borderlink help ${topic}`).toBe(true);
     }
@@ -34,7 +35,7 @@ describe('the help and docs/cli.md', () => {
     const table = guide.slice(guide.indexOf('## Exit codes'));
     const rows = [...table.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
     expect(rows).toEqual(EXIT_CODES.map((e) => e.code));
-    for (const e of EXIT_CODES) expect(HELP.main).toContain(`  ${e.code}  ${e.meaning}`);
+    for (const e of EXIT_CODES) expect(MAIN_HELP).toContain(`  ${e.code}  ${e.meaning}`);
   });
 
   it('answers help for each command and subcommand, as `help COMMAND` and as `COMMAND --help`', async () => {

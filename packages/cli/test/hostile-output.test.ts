@@ -39,8 +39,8 @@ describe('the command against a hostile gateway', () => {
           expect(stdout).not.toMatch(UNSAFE);
           expect(stderr).not.toMatch(UNSAFE);
           if (answer.kind === 'error') {
-            // Never a verdict's code: 4 for a refused request, 5 for any other gateway error.
-            expect(code).toBe(answer.status === 400 ? 4 : 5);
+            // Never a verdict's code: 4 for a refused request, 8 for refused access, 5 for any other gateway error.
+            expect(code).toBe(answer.status === 400 ? 4 : answer.status === 403 ? 8 : 5);
             for (const p of Object.values(PLANTED)) {
               expect(stderr).not.toContain(p);
               expect(stdout).not.toContain(p);

@@ -100,7 +100,7 @@ describe.concurrent('borderlink screen', () => {
   it('exits 4 for a manifest it cannot read or a CSV header with no known column', async () => {
     const missing = await runCli(['screen', join(dir, 'nope.csv')]);
     expect(missing.code).toBe(4);
-    expect(missing.stderr).toBe('borderlink: cannot read the manifest file\n');
+    expect(missing.stderr).toBe(`borderlink: cannot read the manifest file "${join(dir, 'nope.csv')}": it does not exist (ENOENT)\n`);
     const odd = join(dir, 'odd.csv');
     writeFileSync(odd, 'seat,meal\n1A,veg\n');
     const header = await runCli(['screen', odd]);
@@ -108,13 +108,13 @@ describe.concurrent('borderlink screen', () => {
     expect(header.stderr).toMatch(/^borderlink: the CSV header names no known column/);
   });
 
-  it('exits 5 when the gateway refuses the rows, each row carrying the error', async () => {
+  it('exits 8 when the gateway refuses the rows for their credentials, each row carrying the error', async () => {
     const gateway = await startGateway(['--token', 'secret-token']);
     try {
       const manifest = join(dir, 'few.csv');
       writeFileSync(manifest, 'id,document_number,issuing_state\na,X1,UTO\nb,L898902C3,UTO\n');
       const { code, stdout } = await runCli(['screen', manifest, '--gateway', gateway.url, '--authority', 'UTO-POLICE', '--operator', 'ops', '--purpose', 'MANIFEST_SCREENING']);
-      expect(code).toBe(5);
+      expect(code).toBe(8);
       const rows = rowsOf(stdout);
       expect(rows.map((r) => r.error?.code)).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED']);
       expect(rows[0]!.gateway).toBeUndefined();

@@ -29,11 +29,11 @@ describe.concurrent('borderlink record', { timeout: SLOW }, () => {
     expect(answer).toMatchObject({ gateway: 'demo', record: { source: 'SLTD', recordId: 'SLTD-UTO-0001', history: [{ event: 'REPORTED' }, { event: 'STATUS_CHANGED' }] }, warnings: [] });
   });
 
-  it('says why a gateway refuses a record for a BORDER_CHECK, and exits 5', async () => {
+  it('says why a gateway refuses a record for a BORDER_CHECK, and exits 8 (access refused: the purpose to fix)', async () => {
     const gateway = await startGateway([]);
     try {
       const { code, stdout, stderr } = await runCli(['record', 'SLTD', 'SLTD-UTO-0001', '--gateway', gateway.url, ...CONTEXT, '--timeout', '20000']);
-      expect(code).toBe(5);
+      expect(code).toBe(8);
       expect(stdout).toBe('');
       expect(stderr).toMatch(/^borderlink: The gateway does not give full records for purpose BORDER_CHECK \(PURPOSE_NOT_ALLOWED\): read them with the purpose the work has, such as SECOND_LINE or INVESTIGATION/);
       const allowed = await runCli(['record', 'SLTD', 'SLTD-UTO-0001', '--gateway', gateway.url, ...SECOND_LINE]);

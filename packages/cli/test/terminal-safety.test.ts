@@ -148,7 +148,7 @@ describe.concurrent('borderlink prints no control characters of gateway errors',
       const { url, server } = await rawGateway(() => ({ status, body: hostileError }));
       try {
         const { code, stdout, stderr } = await runCli([...stolen, '--gateway', url, ...CONTEXT, '--json']);
-        expect(code).toBe(status === 400 ? 4 : 5);
+        expect(code).toBe(status === 400 ? 4 : 8);
         expect(stderr.trimEnd().split('\n')).toHaveLength(1);
         expect(unsafeIn(stderr)).toEqual([]);
         expect(unsafeInJson(stdout)).toEqual([]);
@@ -167,7 +167,7 @@ describe.concurrent('borderlink prints no control characters of gateway errors',
       const manifest = join(dir, 'two.csv');
       writeFileSync(manifest, 'id,document_number,issuing_state\na,L898902C3,UTO\nb,X1234567,UTO\n');
       const { code, stdout, stderr } = await runCli(['screen', manifest, '--gateway', url, ...CONTEXT]);
-      expect(code).toBe(5);
+      expect(code).toBe(8);
       expect(stdout.trimEnd().split('\n')).toHaveLength(2);
       expect(unsafeInJson(stdout)).toEqual([]);
       expect(unsafeIn(stderr)).toEqual([]);
