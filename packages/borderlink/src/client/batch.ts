@@ -68,7 +68,11 @@ export interface BatchOptions {
   context?: Partial<QueryContext>;
   /** Rows in the input, for progress when the input is not an array. */
   total?: number;
-  /** Headers of your own on every request of the batch; see {@link CallOptions.headers}. @default none */
+  /**
+   * Headers of your own on every request of the batch, by the rules of a single check's `headers`: a header the SDK owns,
+   * or a value with a control character, is a `ConfigError` naming the header.
+   * @default none
+   */
   headers?: Record<string, string>;
 }
 
