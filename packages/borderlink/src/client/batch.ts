@@ -73,7 +73,7 @@ export interface BatchOptions {
    * or a value with a control character, is a `ConfigError` naming the header.
    * @default none
    */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
 }
 
 /** What the batch needs from the client. @internal */

@@ -36,7 +36,8 @@ export function callProfile(base: RequestProfile, headers: CheckedHeaders | unde
 
 /** The headers of one request: the integrator's, then the SDK's own over them. @internal */
 export function requestHeaders(profile: RequestProfile, own: Record<string, string>): Record<string, string> {
-  return profile.headers === undefined ? own : Object.assign({}, profile.headers, own);
+  // Spread, not assign: each header is defined as a property, whatever its name.
+  return profile.headers === undefined ? own : { ...profile.headers, ...own };
 }
 
 /** One client's defaults. @internal */

@@ -209,7 +209,7 @@ export interface CallOptions {
    * @default none
    * @example headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', 'x-case-reference': 'LANE7-2026-0042' }
    */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
 }
 
 /** Options of a write (report or withdrawal). */

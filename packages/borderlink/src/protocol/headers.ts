@@ -67,7 +67,8 @@ export function checkHeaders(scope: string, path: string, given: unknown): Check
   if (typeof given !== 'object' || given === null || Array.isArray(given)) throw optionError(scope, path, 'must be an object of header names and string values');
   const proto = Object.getPrototypeOf(given) as unknown;
   if (proto !== Object.prototype && proto !== null) throw optionError(scope, path, 'must be a plain object of header names and string values');
-  const out: Record<string, string> = {};
+  // No prototype: a header named `__proto__` is a header like any other, never a prototype to set.
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
   let count = 0;
   for (const name of Object.keys(given)) {
     if (++count > MAX_CALL_HEADERS) throw optionError(scope, path, `may hold at most ${MAX_CALL_HEADERS} headers`);

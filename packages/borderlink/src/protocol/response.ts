@@ -7,13 +7,38 @@ import { GATEWAY_REQUEST_ID, HEADERS } from './wire';
 
 /** The longest header value kept. @unit characters */
 const MAX_VALUE_LENGTH = 512;
-/** Visible ASCII and spaces, not starting or ending with a space: no control character, nothing outside ASCII. */
-const SAFE_VALUE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
 
-function safeValue(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const trimmed = value.trim();
-  return trimmed.length <= MAX_VALUE_LENGTH && SAFE_VALUE.test(trimmed) ? trimmed : undefined;
+/**
+ * Whether a header value is kept: 1 to MAX_VALUE_LENGTH characters of visible ASCII and spaces, not starting or ending
+ * with a space (no control character, nothing outside ASCII). A loop rather than a pattern: it runs on every answer.
+ */
+function isSafeValue(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const n = value.length;
+  if (n === 0 || n > MAX_VALUE_LENGTH || value.charCodeAt(0) === 0x20 || value.charCodeAt(n - 1) === 0x20) return false;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+/** The selected headers of `given` that are kept; a header that cannot be read is left out, as an odd one is. */
+function selectedHeaders(given: Record<string, unknown>, careful: boolean): Partial<Record<ResponseHeaderName, string>> {
+  const headers: Partial<Record<ResponseHeaderName, string>> = {};
+  for (let i = 0; i < RESPONSE_HEADERS.length; i++) {
+    const name = RESPONSE_HEADERS[i]!;
+    let value: unknown;
+    if (careful) {
+      try {
+        value = given[name];
+      } catch {
+        continue;
+      }
+    } else value = given[name];
+    if (isSafeValue(value)) headers[name] = value;
+  }
+  return headers;
 }
 
 /**
@@ -25,18 +50,14 @@ function safeValue(value: unknown): string | undefined {
  * @internal
  */
 export function responseInfo(response: TransportResponse, body?: { readonly gatewayRequestId?: string | undefined }): ResponseInfo {
-  const headers: Partial<Record<ResponseHeaderName, string>> = {};
+  let headers: Partial<Record<ResponseHeaderName, string>> = {};
   const given = response.headers as Record<string, unknown> | undefined;
   if (typeof given === 'object' && given !== null) {
-    for (let i = 0; i < RESPONSE_HEADERS.length; i++) {
-      const name = RESPONSE_HEADERS[i]!;
-      let value: string | undefined;
-      try {
-        value = safeValue(given[name]);
-      } catch {
-        value = undefined;
-      }
-      if (value !== undefined) headers[name] = value;
+    // One guard for the common case; a header that throws when read (a getter, a Proxy) sends it the careful way.
+    try {
+      headers = selectedHeaders(given, false);
+    } catch {
+      headers = selectedHeaders(given, true);
     }
   }
   Object.freeze(headers);
