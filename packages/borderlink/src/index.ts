@@ -3,7 +3,9 @@
  * kind, through a national gateway. Start with {@link createClient}.
  * @module borderlink
  */
-export { createClient, CALL_KINDS } from './client/index';
+export { createClient, createClientFromEnv, readClientEnv, CLIENT_ENV, CALL_KINDS } from './client/index';
+export type { ClientEnv, ClientFromEnvOptions, DerivedClientOptions, Environment } from './client/index';
+export { OWNED_HEADERS } from './protocol/headers';
 export type { CallKind, CallMethod, CallStart, ClientObservation, ClientObserver, ObservedCall } from './client/index';
 export type { BorderlinkClient, CallOptions, CheckRequest, ClientEvent, ClientEventType, ClientOptions, PrivacyOptions, WriteOptions } from './client/index';
 export type {
@@ -160,6 +162,8 @@ export {
   TimeoutError,
 } from './errors/index';
 export type { BorderlinkErrorOptions, FieldIssue, GatewayErrorCode, InputErrorCode, PermissionErrorCode, StoreErrorCode } from './errors/index';
+export { RESPONSE_HEADERS } from './errors/index';
+export type { ResponseHeaderName, ResponseInfo } from './errors/index';
 
 export { MrzError } from './errors/index';
 export type { MrzErrorIssue } from './errors/index';

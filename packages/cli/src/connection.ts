@@ -3,7 +3,7 @@
 // say so, on every line.
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { createClient, type BorderlinkClient, type ClientOptions } from 'borderlink';
+import { CLIENT_ENV, createClient, readClientEnv, type BorderlinkClient, type ClientOptions, type Logger, type LogLevel } from 'borderlink';
 import { PURPOSES, type Purpose, type QueryContext } from 'borderlink';
 import { mockTransport } from 'borderlink/testing';
 import { httpTransport, type HttpTlsOptions } from 'borderlink';
@@ -48,9 +48,9 @@ export interface Connection {
 }
 
 const contextFlags = [
-  { key: 'authorityId', flag: '--authority', env: 'BORDERLINK_AUTHORITY' },
-  { key: 'operatorId', flag: '--operator', env: 'BORDERLINK_OPERATOR' },
-  { key: 'purpose', flag: '--purpose', env: 'BORDERLINK_PURPOSE' },
+  { key: 'authorityId', flag: '--authority', env: CLIENT_ENV.authorityId },
+  { key: 'operatorId', flag: '--operator', env: CLIENT_ENV.operatorId },
+  { key: 'purpose', flag: '--purpose', env: CLIENT_ENV.purpose },
 ] as const;
 
 function demoOperator(env: NodeJS.ProcessEnv): string {
@@ -74,18 +74,22 @@ async function readPem(path: string | undefined, flag: string): Promise<string |
 /** A variable name is safe to echo when it looks like one of ours; the value never is. */
 const VARIABLE_NAME = /^BORDERLINK_[A-Z0-9_]{1,40}$/;
 
+/** Variables that say nothing about which gateway is meant: the SDK's log level is for the demo as for any gateway. */
+const NOT_ABOUT_A_GATEWAY: readonly string[] = [...STORE_KEY_VARIABLES, CLIENT_ENV.logLevel];
+
 /**
  * What says a real gateway is meant: a connection flag, or any `BORDERLINK_*` variable, even set to the empty
  * string (a deploy whose URL came out empty, or a misspelt `BORDERLINK_GATEWAY_ULR`). Only when this is empty may the
  * demo gateway answer: a configuration that went wrong must never screen real travellers against synthetic data.
  * The offline store's key variables, by their exact names, are not about a gateway: the demo keeps a copy too, and
  * the store itself remembers whether its copy came from the demo (store.ts), so the two never answer for each other.
+ * Nor is `BORDERLINK_LOG`, which turns on the SDK's log for whichever gateway answers.
  */
 function gatewayIntent(flags: ConnectionFlags, env: NodeJS.ProcessEnv): string[] {
   const given = Object.keys(CONNECTION_OPTIONS).filter((name) => flags[name as keyof ConnectionFlags] !== undefined).map((name) => `--${name}`);
   const variables = Object.keys(env)
     // In any case: `borderlink_gateway_url` is a typo for the real thing, not a reason to answer from demo data.
-    .filter((name) => name.toUpperCase().startsWith('BORDERLINK_') && !STORE_KEY_VARIABLES.includes(name))
+    .filter((name) => name.toUpperCase().startsWith('BORDERLINK_') && !NOT_ABOUT_A_GATEWAY.includes(name))
     .sort()
     .map((name) => (VARIABLE_NAME.test(name) ? `${name}${env[name] === '' ? '=""' : ''}` : 'a BORDERLINK_ variable'));
   return [...new Set([...given, ...variables])];
@@ -117,14 +121,33 @@ export function demoWanted(flags: ConnectionFlags, env: NodeJS.ProcessEnv = proc
 /** What a command adds to the client it connects with: the offline copy, the outbox. */
 export type ClientExtras = Pick<ClientOptions, 'offline' | 'outbox'>;
 
+/**
+ * The SDK's log lines, on stderr (stdout holds the answer, which a script reads): one line each, its fields as JSON
+ * with everything outside printable ASCII escaped, so nothing in them can drive the terminal.
+ */
+const STDERR_LOGGER: Logger = (() => {
+  const write = (message: string, fields?: Record<string, unknown>) => {
+    const text = fields === undefined ? message : `${message} ${JSON.stringify(fields)}`;
+    process.stderr.write(`${text.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`);
+  };
+  return { error: write, warn: write, info: write, debug: write };
+})();
+
+/** The client options of `BORDERLINK_LOG`: its level, on stderr; none when it is not set. */
+function logOptions(level: LogLevel | undefined): Pick<ClientOptions, 'logLevel' | 'logger'> {
+  return level === undefined ? { logLevel: 'off' } : { logLevel: level, logger: STDERR_LOGGER };
+}
+
 /** Builds the client the flags and environment ask for. */
 export async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env, extras: ClientExtras = {}): Promise<Connection> {
   const url = gatewayUrl(flags, env);
   const demo = url === undefined;
+  // The library's one reading rule: a variable set to nothing (or spaces) is an error naming it, never read as unset.
+  const variables = readClientEnv(env);
   const given = {
-    authorityId: flags.authority ?? (env.BORDERLINK_AUTHORITY || undefined),
-    operatorId: flags.operator ?? (env.BORDERLINK_OPERATOR || undefined),
-    purpose: flags.purpose ?? (env.BORDERLINK_PURPOSE || undefined),
+    authorityId: flags.authority ?? variables.context.authorityId,
+    operatorId: flags.operator ?? variables.context.operatorId,
+    purpose: flags.purpose ?? variables.context.purpose,
   };
   if (!demo) {
     const missing = contextFlags.filter((c) => given[c.key] === undefined);
@@ -135,7 +158,7 @@ export async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv = p
     }
   }
   const purpose: Purpose = choiceFlag(given.purpose, '--purpose', PURPOSES) ?? 'TEST';
-  const location = flags.location ?? (env.BORDERLINK_LOCATION || undefined);
+  const location = flags.location ?? variables.context.locationId;
   const context: QueryContext = {
     authorityId: given.authorityId ?? 'UTO-DEMO',
     operatorId: given.operatorId ?? demoOperator(env),
@@ -144,20 +167,22 @@ export async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv = p
   };
   const timeoutMs = integerFlag(flags.timeout, '--timeout', 1, 600_000);
 
+  const log = logOptions(variables.logLevel);
+
   if (demo) {
-    const client = createClient({ transport: mockTransport(), context, ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...extras });
+    const client = createClient({ transport: mockTransport(), context, ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...log, ...extras });
     return { client, demo: true };
   }
 
   if ((flags.cert === undefined) !== (flags.key === undefined)) throw new UsageError('--cert and --key go together (mutual TLS)');
   const [ca, cert, key] = await Promise.all([readPem(flags.ca, '--ca'), readPem(flags.cert, '--cert'), readPem(flags.key, '--key')]);
   const tls: HttpTlsOptions = { ...(ca !== undefined ? { ca } : {}), ...(cert !== undefined ? { cert } : {}), ...(key !== undefined ? { key } : {}) };
-  const token = flags.token ?? (env.BORDERLINK_TOKEN || undefined);
+  const token = flags.token ?? variables.token;
   const transport = httpTransport({
     baseUrl: url,
     ...(token !== undefined ? { token } : {}),
     ...(Object.keys(tls).length > 0 ? { tls } : {}),
   });
-  const client = createClient({ transport, context, ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...extras });
+  const client = createClient({ transport, context, ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...log, ...extras });
   return { client, demo: false };
 }

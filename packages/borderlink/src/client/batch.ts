@@ -11,6 +11,7 @@ import { inputError } from '../queries/validate';
 import type { CheckResult, QueryContext, Source, Subject, Verdict } from '../queries/types';
 import { resolveBatchOptions } from './check-options';
 import type { CheckAnswer } from './items';
+import type { CheckedHeaders } from '../protocol/headers';
 
 /**
  * One row of a batch: your id (echoed back, never sent to the gateway) and what to check.
@@ -67,6 +68,12 @@ export interface BatchOptions {
   context?: Partial<QueryContext>;
   /** Rows in the input, for progress when the input is not an array. */
   total?: number;
+  /**
+   * Headers of your own on every request of the batch, by the rules of a single check's `headers`: a header the SDK owns,
+   * or a value with a control character, is a `ConfigError` naming the header.
+   * @default none
+   */
+  headers?: Record<string, string> | undefined;
 }
 
 /** What the batch needs from the client. @internal */
@@ -82,7 +89,7 @@ export interface BatchHost {
   send(
     context: QueryContext,
     rows: readonly ItemRow[],
-    options: { timeoutMs: number | undefined; signal: AbortSignal },
+    options: { timeoutMs: number | undefined; signal: AbortSignal; headers: CheckedHeaders | undefined },
   ): Promise<CheckAnswer & { attempts: number; requestId: string }>;
   audit(prepared: PreparedCheck, result: CheckResult | undefined, error: BorderlinkError | undefined, requestId: string): void;
   /**
@@ -118,7 +125,7 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
   scope = 'checkMany',
 ): AsyncGenerator<BatchOutcome<R>> {
   const resolved = resolveBatchOptions(scope, options);
-  const { concurrency, ordered } = resolved;
+  const { concurrency, ordered, headers } = resolved;
   let batchSize = resolved.batchSize;
   const started = performance.now();
   const total = options.total ?? (Array.isArray(input) ? input.length : undefined);
@@ -257,9 +264,9 @@ export async function* runBatch<I extends { id: string }, R extends CheckResult 
     try {
       // The answer was matched with answersByItem, as a single check's: an unknown, repeated or missing item id failed
       // the whole request, so every row has its item here.
-      const { response, byItem, attempts, requestId } = await host.send(context, rows, { timeoutMs: options.timeoutMs, signal: controller.signal });
-      // The same for every row of the request: one object, read (not kept) by each row's result.
-      const meta = { requestId, attempts, durationMs: Math.round(performance.now() - sentAt) };
+      const { response, byItem, info, attempts, requestId } = await host.send(context, rows, { timeoutMs: options.timeoutMs, signal: controller.signal, headers });
+      // The same for every row of the request: one object, read (not kept) by each row's result; `info` is frozen.
+      const meta = { requestId, attempts, durationMs: Math.round(performance.now() - sentAt), response: info };
       for (const row of rows) {
         const item = byItem.get(row.itemId)!;
         // Each row reads its own item: one row's odd fields are warnings on that row alone.

@@ -14,6 +14,8 @@ import type { CheckItemResponse, CheckResponse } from '../protocol/wire';
 import { numberedCheckRequest, singleCheckText } from '../protocol/request-body';
 import { copyError, mayJoin, type CallOutcome, type Clock } from '../resilience/index';
 import { ownCopy, type CheckAnswer } from './items';
+import type { ResponseInfo } from '../errors/index';
+import type { RequestProfile } from './defaults';
 
 /**
  * Automatic batching of concurrent single checks (`checkDocument`, `checkPerson`, `checkVehicle`, `check`,
@@ -67,6 +69,8 @@ export function resolveBatching(input: BatchingOptions | false | undefined): Res
 export interface Carried {
   item: CheckItemResponse;
   response: CheckResponse;
+  /** What the result says of the gateway's answer (frozen, shared by the calls of the request). */
+  info: ResponseInfo;
   attempts: number;
   requestId: string;
 }
@@ -78,6 +82,7 @@ export type SendItems = (
   askedIds: readonly string[],
   timing: { timeoutMs: number; attemptTimeoutMs: number },
   signal: AbortSignal | undefined,
+  profile: RequestProfile,
 ) => Promise<CallOutcome<CheckAnswer>>;
 
 const SINGLE_ITEM: readonly string[] = Object.freeze(['1']);
@@ -113,16 +118,22 @@ class Entry {
 }
 
 /**
- * The calls of one context: the request gathering, and (only with joining on) its requests in flight, oldest first,
- * whose items a call may still join. A lane lives while it holds either. The requests are listed rather than each
- * item: a request is listed and unlisted once, and its items are found in its own map by their text.
+ * The calls of one context and one request profile (the same headers and retry policy: a request carries one of
+ * each): the request gathering, and (only with joining on) its requests in flight, oldest first, whose items a call
+ * may still join. A lane lives while it holds either. The requests are listed rather than each item: a request is
+ * listed and unlisted once, and its items are found in its own map by their text.
  */
 class Lane {
   gathering: Batch | undefined;
   readonly inFlight: Batch[] = [];
   /** Its requests sent and not yet ended (answered or failed), joined or not. */
   sending = 0;
-  constructor(readonly contextText: string) {}
+  constructor(
+    /** Its key among the lanes: the context's text, then the profile's key when it has one. */
+    readonly key: string,
+    readonly contextText: string,
+    readonly profile: RequestProfile,
+  ) {}
 }
 
 /** The calls of one context gathered for one request, then the request itself. */
@@ -243,7 +254,7 @@ class Batch {
     this.#controller = controller;
     if (this.owner.joins) this.lane.inFlight.push(this);
     const askedIds = entries.length === 1 ? SINGLE_ITEM : entries.map((e) => e.itemId);
-    send(body, this.requestId, askedIds, { timeoutMs, attemptTimeoutMs: Math.min(attemptTimeoutMs, timeoutMs) }, controller?.signal).then(
+    send(body, this.requestId, askedIds, { timeoutMs, attemptTimeoutMs: Math.min(attemptTimeoutMs, timeoutMs) }, controller?.signal, this.lane.profile).then(
       (outcome) => this.#answer(entries, outcome),
       (error: unknown) => this.#fail(entries, error, clock),
     );
@@ -287,7 +298,7 @@ class Batch {
   #answer(entries: readonly Entry[], outcome: CallOutcome<CheckAnswer>): void {
     this.#stopTimer(this.owner.clock);
     this.#end();
-    const { response, byItem } = outcome.value;
+    const { response, byItem, info } = outcome.value;
     for (const entry of entries) {
       const item = byItem.get(entry.itemId);
       // The first call of an item takes the answer as read (readCheckAnswer made it for this request alone); each
@@ -298,7 +309,7 @@ class Batch {
         if (item === undefined) {
           w.reject(new ProtocolError('The gateway answered without an item that was asked', { retryable: false, requestId: this.requestId, attempts: outcome.attempts }));
         } else {
-          w.resolve({ item: given++ === 0 ? item : ownCopy(item), response, attempts: outcome.attempts, requestId: this.requestId });
+          w.resolve({ item: given++ === 0 ? item : ownCopy(item), response, info, attempts: outcome.attempts, requestId: this.requestId });
         }
       }
     }
@@ -373,9 +384,10 @@ export class AutoBatcher {
   }
 
   /**
-   * Adds one check to the request gathering for its context: `contextText` and `text` are the context and the item
-   * (without its id) as contextJson and checkItemText wrote them from validated input, so equal text is an equal
-   * context, an equal item; `deadlineAt` is the call's deadline on the batcher's clock. An identical check gathered
+   * Adds one check to the request gathering for its context and profile: `contextText` and `text` are the context
+   * and the item (without its id) as contextJson and checkItemText wrote them from validated input, so equal text is an
+   * equal context, an equal item; `deadlineAt` is the call's deadline on the batcher's clock; `profile` the headers and
+   * retry policy its request goes with (calls of other profiles never share a request). An identical check gathered
    * already is the same item; one in a request in flight is joined when mayJoin allows. The request is sent when the
    * turn ends (or `maxDelayMs` passes), or at once when it is full or the call's deadline would come first.
    */
@@ -385,12 +397,15 @@ export class AutoBatcher {
     timing: { timeoutMs: number; attemptTimeoutMs: number },
     deadlineAt: number,
     signal: AbortSignal | undefined,
+    profile: RequestProfile,
   ): Promise<Carried> {
     if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
-    let lane = this.#lanes.get(contextText);
+    // Neither text holds a control character (JSON escapes them, and profile keys are checked text), so NUL cannot be forged.
+    const key = profile.key === '' ? contextText : `${contextText}\u0000${profile.key}`;
+    let lane = this.#lanes.get(key);
     if (lane === undefined) {
-      lane = new Lane(contextText);
-      this.#lanes.set(contextText, lane);
+      lane = new Lane(key, contextText, profile);
+      this.#lanes.set(key, lane);
     }
     let batch = lane.gathering;
     const entry = batch?.entries.get(text);
@@ -481,7 +496,7 @@ export class AutoBatcher {
   readonly #flushTickNow = (): void => {
     const lanes = this.#tickLanes;
     this.#tickLanes = [];
-    for (const lane of lanes) if (this.#lanes.get(lane.contextText) === lane) this.#flush(lane);
+    for (const lane of lanes) if (this.#lanes.get(lane.key) === lane) this.#flush(lane);
   };
 
   #scheduleTick(lane: Lane): void {
@@ -521,6 +536,6 @@ export class AutoBatcher {
   }
 
   #dropIfIdle(lane: Lane): void {
-    if (lane.gathering === undefined && lane.inFlight.length === 0 && lane.sending === 0 && this.#lanes.get(lane.contextText) === lane) this.#lanes.delete(lane.contextText);
+    if (lane.gathering === undefined && lane.inFlight.length === 0 && lane.sending === 0 && this.#lanes.get(lane.key) === lane) this.#lanes.delete(lane.key);
   }
 }

@@ -7,6 +7,7 @@ import { isAbortSignal } from '../internal/abort';
 import { optionError, parseOptions } from '../internal/options';
 import type { Logger } from '../logging/logger';
 import { MAX_ITEMS_PER_REQUEST } from '../protocol/wire';
+import { checkHeaders, type CheckedHeaders } from '../protocol/headers';
 import type { QueryContext, Source } from '../queries/types';
 import { RESILIENCE_OPTIONS_SHAPE, resolveCallOptions, type ResolvedResilience } from '../resilience/options';
 import type { Transport } from '../transport/types';
@@ -22,7 +23,7 @@ import type { OfflineStore, OutboxStore } from '../stores/types';
 /** The longest a batched call waits for others: longer is a unit mistake for a check someone waits on. @unit milliseconds */
 const MAX_BATCH_DELAY_MS = 1000;
 import type { MrzCheckOptions } from '../queries/mrz-check';
-import type { CallOptions, ClientOptions, ConfirmationSettings, ReadOptions, WriteOptions } from './options';
+import type { CallOptions, ClientOptions, ConfirmationSettings, DerivedClientOptions, ReadOptions, WriteOptions } from './options';
 import { CONFIRMATION_PRIORITIES } from '../queries/values';
 
 const isFunction = (v: unknown): v is (...args: never[]) => unknown => typeof v === 'function';
@@ -208,6 +209,37 @@ export function checkPendingOptions(options: unknown): PendingOptions {
   return options === undefined ? {} : parseOptions('client.outbox.pending', pendingOptionsSchema, options);
 }
 
+const derivedShape = {
+  context: contextSchema.optional(),
+  timeoutMs: RESILIENCE_OPTIONS_SHAPE.timeoutMs,
+  attemptTimeoutMs: RESILIENCE_OPTIONS_SHAPE.attemptTimeoutMs,
+  retry: RESILIENCE_OPTIONS_SHAPE.retry,
+  // Checked by the one rule of protocol/headers.ts, which names the header.
+  headers: z.unknown().optional(),
+} satisfies Record<keyof DerivedClientOptions, z.ZodType>;
+const derivedOptionsSchema = z.strictObject(derivedShape);
+/** createClient's options a derived client shares with its parent: every one it may not set. */
+const SHARED_OPTIONS: ReadonlySet<string> = new Set(Object.keys(clientOptionsSchema.shape).filter((k) => !Object.hasOwn(derivedShape, k)));
+
+/**
+ * Checks the options of `client.withOptions`: an option that makes a client (shared with the parent) is refused by
+ * name before any other problem, as an unknown one is.
+ * @throws {ConfigError} naming the option.
+ * @internal
+ */
+export function checkDerivedOptions(options: unknown): { options: DerivedClientOptions; headers: CheckedHeaders | undefined } {
+  const scope = 'client.withOptions';
+  if (typeof options === 'object' && options !== null && !Array.isArray(options)) {
+    for (const key in options) {
+      if (SHARED_OPTIONS.has(key)) {
+        throw optionError(scope, key, 'is shared with the client it derives from and cannot be set here: make another client with createClient for another one');
+      }
+    }
+  }
+  const checked = parseOptions(scope, derivedOptionsSchema, options) as DerivedClientOptions;
+  return { options: checked, headers: callHeaders(scope, checked.headers) };
+}
+
 /**
  * Checks createClient's options; the resilience options among them are resolved by resolveResilienceOptions.
  * @throws {ConfigError} naming the option.
@@ -222,6 +254,8 @@ const callShape = {
   // Ranges are the resilience layer's (resolveCallOptions): only named here.
   timeoutMs: z.unknown().optional(),
   attemptTimeoutMs: z.unknown().optional(),
+  // Checked by the one rule of protocol/headers.ts (checkHeaders), which names the header.
+  headers: z.unknown().optional(),
 };
 
 const callOptionsSchema = z.strictObject({ ...callShape, sources: z.unknown().optional() } satisfies Record<keyof CallOptions, z.ZodType>);
@@ -292,10 +326,17 @@ function plainCallOptions(options: unknown): boolean {
   return signal === undefined || isAbortSignal(signal);
 }
 
+/** A call's `headers`, checked, when it gave any. */
+function callHeaders(scope: string, given: unknown): CheckedHeaders | undefined {
+  return given === undefined ? undefined : checkHeaders(scope, 'headers', given);
+}
+
 /** A read call's options as checked: each read once from the caller's object. The call uses only these. @internal */
 export interface CheckedCallOptions {
   readonly context: Partial<QueryContext> | undefined;
   readonly signal: AbortSignal | undefined;
+  /** The call's own headers, checked (lower-case names), to lay over its client's. */
+  readonly headers: CheckedHeaders | undefined;
   /** Checked against the subjects when the check is prepared. */
   readonly sources: Source[] | undefined;
   readonly timing: Readonly<{ timeoutMs: number; attemptTimeoutMs: number }>;
@@ -303,7 +344,7 @@ export interface CheckedCallOptions {
 
 /** The checked options of a call that gave none. @internal */
 export function noCallOptions(resilience: ResolvedResilience): CheckedCallOptions {
-  return Object.freeze({ context: undefined, signal: undefined, sources: undefined, timing: Object.freeze(resolveCallOptions(undefined, resilience)) });
+  return Object.freeze({ context: undefined, signal: undefined, headers: undefined, sources: undefined, timing: Object.freeze(resolveCallOptions(undefined, resilience)) });
 }
 
 /**
@@ -320,6 +361,7 @@ export function checkCallOptions(scope: string, options: CallOptions | undefined
   return {
     context: checked.context,
     signal: checked.signal,
+    headers: callHeaders(scope, checked.headers),
     sources: checked.sources,
     timing: Object.freeze(resolveCallOptions(checked, resilience, scope)),
   };
@@ -338,12 +380,12 @@ export type CheckedReadOptions = Omit<CheckedCallOptions, 'sources'>;
  * @internal
  */
 export function checkReadOptions(scope: string, options: ReadOptions | undefined, resilience: ResolvedResilience): CheckedReadOptions {
-  if (options === undefined) return { context: undefined, signal: undefined, timing: resolveCallOptions(undefined, resilience) };
+  if (options === undefined) return { context: undefined, signal: undefined, headers: undefined, timing: resolveCallOptions(undefined, resilience) };
   refuseShape(scope, options, READ_OPTION_KEYS, readOptionsSchema);
   const given = readOptionsOnce(options, READ_OPTION_NAMES)!;
   parseOptions(scope, readOptionsSchema, given);
   const checked = given as ReadOptions;
-  return { context: checked.context, signal: checked.signal, timing: resolveCallOptions(checked, resilience, scope) };
+  return { context: checked.context, signal: checked.signal, headers: callHeaders(scope, checked.headers), timing: resolveCallOptions(checked, resilience, scope) };
 }
 
 /** The call-option pre-check, for the test that holds it to the schema. @internal */
@@ -364,6 +406,7 @@ export function readWriteOptions(options: WriteOptions | undefined): WriteOption
 export interface CheckedWriteOptions {
   readonly context: Partial<QueryContext> | undefined;
   readonly signal: AbortSignal | undefined;
+  readonly headers: CheckedHeaders | undefined;
   readonly idempotencyKey: unknown;
   readonly timing: Readonly<{ timeoutMs: number; attemptTimeoutMs: number }>;
 }
@@ -378,13 +421,14 @@ export function checkWriteOptions(
   given: WriteOptionsRead | undefined,
   resilience: ResolvedResilience,
 ): CheckedWriteOptions {
-  if (options === undefined) return { context: undefined, signal: undefined, idempotencyKey: undefined, timing: resolveCallOptions(undefined, resilience) };
+  if (options === undefined) return { context: undefined, signal: undefined, headers: undefined, idempotencyKey: undefined, timing: resolveCallOptions(undefined, resilience) };
   refuseShape(scope, options, WRITE_OPTION_KEYS, writeOptionsSchema);
   parseOptions(scope, writeOptionsSchema, given);
   const checked = given as WriteOptions;
   return {
     context: checked.context,
     signal: checked.signal,
+    headers: callHeaders(scope, checked.headers),
     idempotencyKey: checked.idempotencyKey,
     timing: resolveCallOptions(checked, resilience, scope),
   };
@@ -403,6 +447,7 @@ const batchShape = {
     .number({ error: 'must be a whole number of rows, 0 or more' })
     .refine((v) => Number.isSafeInteger(v) && v >= 0, { error: 'must be a whole number of rows, 0 or more' })
     .optional(),
+  headers: z.unknown().optional(),
 } satisfies Record<keyof BatchOptions, z.ZodType>;
 
 const batchOptionsSchema = z.strictObject(batchShape);
@@ -437,10 +482,13 @@ export function checkEntryOptions(scope: string, options: unknown, mrz: boolean)
 }
 
 /** A batch's settings, with the defaults. @throws {ConfigError} naming the option. */
-export function resolveBatchOptions(scope: string, options: BatchOptions): { batchSize: number; concurrency: number; ordered: boolean } {
+export function resolveBatchOptions(
+  scope: string,
+  options: BatchOptions,
+): { batchSize: number; concurrency: number; ordered: boolean; headers: CheckedHeaders | undefined } {
   // checkManyMrz hands over its options without the MRZ ones, which it checked when it was called.
   parseOptions(scope, batchOptionsSchema, options);
-  return { batchSize: options.batchSize ?? 100, concurrency: options.concurrency ?? 4, ordered: options.ordered === true };
+  return { batchSize: options.batchSize ?? 100, concurrency: options.concurrency ?? 4, ordered: options.ordered === true, headers: callHeaders(scope, options.headers) };
 }
 
 /** Refuses an iterable that is not one. */

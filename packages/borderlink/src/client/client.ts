@@ -15,11 +15,15 @@ import { TRANSPORT_SECRETS, type Transport } from '../transport/types';
 import { Recorder } from './audit';
 import { runBatch, type BatchItem, type BatchOptions, type BatchOutcome } from './batch';
 import { resolveBatching, type ResolvedBatching } from './batching';
-import { checkClientOptions, checkEntryOptions, checkRows } from './check-options';
-import { contextResolver } from './context';
+import { checkClientOptions, checkDerivedOptions, checkEntryOptions, checkRows } from './check-options';
+import { clientDefaults, type ClientDefaults } from './defaults';
+import { logLevelFromEnv, processEnv } from './env';
+import { mergeHeaders } from '../protocol/headers';
+import { pathTemplate } from '../protocol/wire';
+import { deriveResilience } from '../resilience/index';
 import { Listeners } from './events';
 import { checkManyMrz, checkMrz } from './mrz';
-import type { CallOptions, ClientOptions, WriteOptions } from './options';
+import type { CallOptions, ClientOptions, DerivedClientOptions, WriteOptions } from './options';
 import { prepareCheck, ReadPath } from './read';
 import type { BorderlinkClient, CheckRequest, ClientEvent, ClientEventType } from './types';
 import { Writes } from './writes';
@@ -30,11 +34,11 @@ import type { SourceState } from '../stores/types';
 import type { OfflineHandle } from './types';
 import { Sync } from './sync';
 import { fetchSnapshot } from '../protocol/snapshot';
-import { BorderlinkError, ProtocolError } from '../errors/index';
+import { AbortError, BorderlinkError, ProtocolError } from '../errors/index';
 import { USER_AGENT } from './read';
 import { HEADERS } from '../protocol/wire';
 import { WriteState } from './write-state';
-import { observeClient } from './observe';
+import { observeCalls, observeClient, type ClientObservation } from './observe';
 import { Records, type RecordRef } from './records';
 import { Confirmations, resolveConfirmationSettings, type Confirmation, type HitRef } from './confirmations';
 import type { RecordResult } from '../queries/records';
@@ -42,7 +46,9 @@ import type { ConfirmationRequest } from '../reports/confirmation';
 import type { ConfirmationSettings, ReadOptions } from './options';
 
 /**
- * Creates a client. Options are checked at once: an unknown or wrong option throws a {@link ConfigError}.
+ * Creates a client. Options are checked at once: an unknown or wrong option throws a {@link ConfigError}. Without a
+ * `logLevel`, the environment variable `BORDERLINK_LOG` (`debug`, `info`, `warn`, `error`, `off`) sets it: a value
+ * that is none of them is ignored, with one warning on stderr.
  * @example
  * ```ts
  * import { createClient, httpTransport } from 'borderlink';
@@ -59,15 +65,16 @@ export function createClient(options: ClientOptions & { outbox?: undefined }): B
 export function createClient(options: ClientOptions): BorderlinkClient<boolean>;
 export function createClient(options: ClientOptions): BorderlinkClient<boolean> {
   checkClientOptions(options);
-  const { transport, context, onAudit, logLevel = 'off', logger, privacy = {}, batching, outbox, offline, confirmations, telemetry, ...resilienceInput } = options;
+  const { transport, context, onAudit, logLevel, logger, privacy = {}, batching, outbox, offline, confirmations, telemetry, ...resilienceInput } = options;
   const recorder = new Recorder({
     onAudit,
-    log: createLevelledLogger(logLevel, logger ?? console, secretsOf(transport)),
+    log: createLevelledLogger(logLevel ?? logLevelFromEnv(processEnv()) ?? 'off', logger ?? console, secretsOf(transport)),
     hashKey: hashKeyFrom(privacy.hashKey),
     includePersonalData: privacy.includePersonalData === true,
   });
-  const client = new Client(transport, { ...context }, resolveResilienceOptions(resilienceInput), recorder, resolveBatching(batching), outbox, offline, confirmations);
-  if (telemetry !== undefined) observeClient(client, telemetry, transport.endpoint);
+  const shared = new Shared(transport, { ...context }, resolveResilienceOptions(resilienceInput), recorder, resolveBatching(batching), outbox, offline, confirmations);
+  const client = new Client(shared, shared.defaults, true);
+  if (telemetry !== undefined) shared.observation = observeClient(client, telemetry, transport.endpoint);
   return client;
 }
 
@@ -90,19 +97,30 @@ function secretsOf(transport: Transport): string[] {
   return Array.isArray(listed) ? listed.filter((s): s is string => typeof s === 'string' && s.length > 0) : [];
 }
 
-class Client implements BorderlinkClient<boolean> {
-  readonly #transport: Transport;
-  readonly #executor: Executor;
-  readonly #listeners: Listeners;
-  readonly #reads: ReadPath;
-  readonly #writes: Writes;
-  readonly #contextFor: ReturnType<typeof contextResolver>;
-  readonly #outbox: Outbox | undefined;
-  readonly #offline: OfflineCopy | undefined;
-  readonly #sync: Sync | undefined;
-  readonly #records: Records;
-  readonly #confirmations: Confirmations;
-  #closed = false;
+/**
+ * What a client and every client derived from it (withOptions) share: the transport and its connections, the executor
+ * (breaker, retry budget), the listeners, the audit, the read path (cache, in-flight table, batcher), the write state,
+ * the outbox, the offline copy and its sync. Closed once, by the client createClient made.
+ */
+class Shared {
+  readonly transport: Transport;
+  readonly executor: Executor;
+  readonly listeners: Listeners;
+  readonly recorder: Recorder;
+  readonly reads: ReadPath;
+  readonly state: WriteState;
+  readonly outbox: Outbox | undefined;
+  readonly offline: OfflineCopy | undefined;
+  readonly sync: Sync | undefined;
+  /** createClient's own defaults, and with them its resilience: the breaker, budget, cache and clock of all. */
+  readonly defaults: ClientDefaults;
+  readonly confirmationSettings: ReturnType<typeof resolveConfirmationSettings>;
+  /** The confirmations followed by any of the clients: closing stops them all. */
+  readonly following = new Set<AbortController>();
+  /** The telemetry's observation, when there is one: derived clients' calls are observed too. */
+  observation: ClientObservation | undefined;
+  closed = false;
+  readonly #replayer: Writes;
 
   constructor(
     transport: Transport,
@@ -114,39 +132,41 @@ class Client implements BorderlinkClient<boolean> {
     offline: OfflineOptions | undefined,
     confirmations?: ConfirmationSettings,
   ) {
-    this.#transport = transport;
-    this.#listeners = new Listeners(recorder.log);
-    this.#executor = createExecutor(transport, resilience, { emit: (event) => this.#listeners.emit(event) });
-    this.#contextFor = contextResolver(context);
-    const assertOpen = () => this.#assertOpen();
-    const parts = { executor: this.#executor, resilience, recorder, contextFor: this.#contextFor, assertOpen };
-    const emit = (event: ClientEvent) => this.#listeners.emit(event);
+    this.transport = transport;
+    this.recorder = recorder;
+    this.listeners = new Listeners(recorder.log);
+    // Every request event, on the listeners and the diagnostics channels alike, names its path by protocol v1's template:
+    // a record, hit or confirmation id in a path is gateway text (the event's requestId leads to its audited form).
+    this.executor = createExecutor(transport, resilience, { emit: (event) => this.listeners.emit(event), route: pathTemplate });
+    this.defaults = clientDefaults(resilience, context, undefined, undefined, () => this.assertOpen());
+    this.confirmationSettings = resolveConfirmationSettings(confirmations);
+    const assertOpen = () => this.assertOpen();
+    const emit = (event: ClientEvent) => this.listeners.emit(event);
     const copy = resolveOffline(offline, SOURCES);
-    this.#offline =
+    this.offline =
       copy === undefined
         ? undefined
         : new OfflineCopy(copy, {
-            checkOnline: (entry) => this.#reads.checkOnline(entry),
+            checkOnline: (entry) => this.reads.checkOnline(entry),
             emit,
-            refusesNow: () => this.#executor.refusesNow?.() === true,
+            refusesNow: () => this.executor.refusesNow?.() === true,
           });
-    this.#reads = new ReadPath({ ...parts, batching, offline: this.#offline });
-    const state = new WriteState(() => this.#reads.forget());
-    this.#reads.consult(state);
+    this.reads = new ReadPath({ executor: this.executor, resilience, recorder, defaults: this.defaults, batching, offline: this.offline });
+    this.state = new WriteState(() => this.reads.forget());
+    this.reads.consult(this.state);
     const { clock } = resilience;
-    this.#outbox =
+    this.outbox =
       outbox === undefined
         ? undefined
         : new Outbox(outbox, {
-            send: (entry) => this.#writes.replay(entry),
+            send: (entry) => this.#replayer.replay(entry),
             emit,
             setTimeout: (fn, ms) => clock.setTimeout(fn, ms),
             clearTimeout: (h) => clock.clearTimeout(h),
           });
-    this.#writes = new Writes({ ...parts, state, outbox: this.#outbox });
-    this.#records = new Records(parts);
-    this.#confirmations = new Confirmations({ ...parts, settings: resolveConfirmationSettings(confirmations) });
-    this.#sync =
+    this.#replayer = this.writesFor(this.defaults, assertOpen);
+    const contextFor = this.defaults.contextFor;
+    this.sync =
       copy === undefined
         ? undefined
         : new Sync(
@@ -159,15 +179,15 @@ class Client implements BorderlinkClient<boolean> {
                 fetchSnapshot(transport, {
                   source,
                   since,
-                  context: this.#contextFor(undefined),
+                  context: contextFor(undefined),
                   timeoutMs: resilience.timeoutMs,
                   signal,
                   headers: { [HEADERS.userAgent]: USER_AGENT },
                 }),
               emit,
               linkUp: () => {
-                this.#offline?.linkUp();
-                this.#outbox?.linkUp();
+                this.offline?.linkUp();
+                this.outbox?.linkUp();
               },
               toError: (err) => (err instanceof BorderlinkError ? err : new ProtocolError('The sync failed unexpectedly', { cause: err })),
             },
@@ -175,14 +195,81 @@ class Client implements BorderlinkClient<boolean> {
           );
   }
 
+  assertOpen(): void {
+    if (this.closed) throw new ConfigError('The client is closed');
+  }
+
+  /** The writes of a client with `defaults`: the write state and the outbox are the shared ones. */
+  writesFor(defaults: ClientDefaults, assertOpen: () => void): Writes {
+    const { executor, recorder, state, outbox } = this;
+    return new Writes({ executor, resilience: defaults.resilience, contextFor: defaults.contextFor, recorder, state, outbox, assertOpen, profile: defaults.profile });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const c of this.following) c.abort(new AbortError('The client was closed while following a confirmation'));
+    this.following.clear();
+    this.outbox?.close();
+    this.offline?.close();
+    this.sync?.close();
+    this.reads.close();
+    await this.executor.close();
+    await this.transport.close();
+  }
+}
+
+/**
+ * A client: the one createClient made, or one withOptions derived from it. Each has its own defaults (context,
+ * timeouts, retry policy, headers) over the parts they share.
+ */
+class Client implements BorderlinkClient<boolean> {
+  readonly #shared: Shared;
+  readonly #defaults: ClientDefaults;
+  /** Made by createClient: its close() closes what every client derived from it shares. */
+  readonly #root: boolean;
+  readonly #writes: Writes;
+  readonly #records: Records;
+  readonly #confirmations: Confirmations;
+  #closed = false;
+
+  constructor(shared: Shared, base: ClientDefaults, root: boolean) {
+    this.#shared = shared;
+    const assertOpen = () => this.#assertOpen();
+    const defaults: ClientDefaults = Object.freeze({ ...base, assertOpen });
+    this.#defaults = defaults;
+    this.#root = root;
+    const { executor, recorder } = shared;
+    const parts = { executor, resilience: defaults.resilience, recorder, contextFor: defaults.contextFor, assertOpen, profile: defaults.profile };
+    this.#writes = shared.writesFor(defaults, assertOpen);
+    this.#records = new Records(parts);
+    this.#confirmations = new Confirmations({ ...parts, settings: shared.confirmationSettings, following: shared.following });
+  }
+
+  withOptions(options: DerivedClientOptions): BorderlinkClient<boolean> {
+    const { options: given, headers } = checkDerivedOptions(options);
+    this.#assertOpen();
+    const shared = this.#shared;
+    const parent = this.#defaults;
+    const resilience = deriveResilience(parent.resilience, given, 'client.withOptions');
+    const context = given.context === undefined ? parent.context : { ...parent.context, ...given.context };
+    // A policy equal to createClient's is the executor's own: such calls may share requests with the parent's.
+    const retry = resilience.retry === shared.defaults.resilience.retry ? undefined : resilience.retry;
+    // Its own assertOpen is set by the client it becomes.
+    const defaults = clientDefaults(resilience, context, mergeHeaders(parent.profile.headers, headers), retry, () => shared.assertOpen());
+    const derived = new Client(shared, defaults, false);
+    if (shared.observation !== undefined) observeCalls(derived, shared.observation);
+    return derived;
+  }
+
   get outbox(): OutboxHandle | undefined {
-    return this.#outbox;
+    return this.#shared.outbox;
   }
 
   get offline(): OfflineHandle | undefined {
-    const copy = this.#offline;
+    const copy = this.#shared.offline;
     if (copy === undefined) return undefined;
-    const sync = this.#sync!;
+    const sync = this.#shared.sync!;
     return {
       inventory: (): SourceState[] => copy.options.store.inventory(),
       rescreen: () => copy.rescreen(),
@@ -191,7 +278,7 @@ class Client implements BorderlinkClient<boolean> {
   }
 
   get cache() {
-    const cache = this.#reads.cache;
+    const cache = this.#shared.reads.cache;
     return {
       clear: () => cache?.clear(),
       get size() {
@@ -201,37 +288,38 @@ class Client implements BorderlinkClient<boolean> {
   }
 
   on<T extends ClientEventType>(type: T, listener: (event: Extract<ClientEvent, { type: T }>) => void): () => void {
-    return this.#listeners.on(type, listener);
+    return this.#shared.listeners.on(type, listener);
   }
 
   checkDocument(document: DocumentQuery, options?: CallOptions): Promise<CheckResult> {
-    return this.#reads.checkOne('checkDocument', () => [documentSubject(document)], options);
+    return this.#shared.reads.checkOne('checkDocument', () => [documentSubject(document)], options, this.#defaults);
   }
 
   checkPerson(person: PersonQuery, options?: CallOptions): Promise<CheckResult> {
-    return this.#reads.checkOne('checkPerson', () => [personSubject(person)], options);
+    return this.#shared.reads.checkOne('checkPerson', () => [personSubject(person)], options, this.#defaults);
   }
 
   checkVehicle(vehicle: VehicleQuery, options?: CallOptions): Promise<CheckResult> {
-    return this.#reads.checkOne('checkVehicle', () => [vehicleSubject(vehicle)], options);
+    return this.#shared.reads.checkOne('checkVehicle', () => [vehicleSubject(vehicle)], options, this.#defaults);
   }
 
   check(request: CheckRequest, options?: CallOptions): Promise<CheckResult> {
     const subjectsOf = () => parseSubjects(typeof request === 'object' && request !== null ? request.subjects : undefined);
-    return this.#reads.checkOne('check', subjectsOf, options, request?.sources);
+    return this.#shared.reads.checkOne('check', subjectsOf, options, this.#defaults, request?.sources);
   }
 
   checkMrz(input: string | readonly string[], options?: CallOptions & MrzCheckOptions): Promise<MrzCheckResult> {
-    return checkMrz(this.#reads, input, options);
+    return checkMrz(this.#shared.reads, this.#defaults, input, options);
   }
 
   checkMany(items: Iterable<BatchItem> | AsyncIterable<BatchItem>, options: BatchOptions = {}): AsyncIterable<BatchOutcome> {
     checkEntryOptions('checkMany', options, false);
     checkRows('checkMany', items, '{ id, subjects }');
     this.#assertOpen();
-    const host = this.#reads.batchHost((item, context) => {
+    const { contextFor } = this.#defaults;
+    const host = this.#shared.reads.batchHost(this.#defaults, (item, context) => {
       const { subjects, sources } = item as Partial<BatchItem>;
-      return { prepared: prepareCheck(this.#contextFor, parseSubjects(subjects), sources, context) };
+      return { prepared: prepareCheck(contextFor, parseSubjects(subjects), sources, context) };
     });
     return runBatch(host, items, options);
   }
@@ -240,7 +328,7 @@ class Client implements BorderlinkClient<boolean> {
     items: Iterable<MrzBatchItem> | AsyncIterable<MrzBatchItem>,
     options?: BatchOptions & MrzCheckOptions,
   ): AsyncIterable<BatchOutcome<MrzCheckResult>> {
-    return checkManyMrz(this.#reads, this.#contextFor, () => this.#assertOpen(), items, options);
+    return checkManyMrz(this.#shared.reads, this.#defaults, () => this.#assertOpen(), items, options);
   }
 
   reportDocument(report: DocumentReport, options?: WriteOptions): Promise<ReportResult | QueuedWrite> {
@@ -265,17 +353,12 @@ class Client implements BorderlinkClient<boolean> {
 
   #assertOpen(): void {
     if (this.#closed) throw new ConfigError('The client is closed');
+    this.#shared.assertOpen();
   }
 
   async close(): Promise<void> {
-    if (this.#closed) return;
     this.#closed = true;
-    this.#confirmations.close();
-    this.#outbox?.close();
-    this.#offline?.close();
-    this.#sync?.close();
-    this.#reads.close();
-    await this.#executor.close();
-    await this.#transport.close();
+    // A derived client only stops taking calls: what it shares is the client's createClient made, closed with it.
+    if (this.#root) await this.#shared.close();
   }
 }

@@ -46,6 +46,7 @@ import type { CallOutcome, Executor } from '../resilience/types';
 import type { Recorder } from './audit';
 import { checkReadOptions, checkWriteOptions, readWriteOptions } from './check-options';
 import type { ContextFor } from './context';
+import { callProfile, requestHeaders, type RequestProfile } from './defaults';
 import type { ConfirmationSettings, ReadOptions, WriteOptions } from './options';
 import { USER_AGENT } from './read';
 import { writeError } from './writes';
@@ -196,6 +197,13 @@ export interface ConfirmationDeps {
   recorder: Recorder;
   settings: ResolvedConfirmationSettings;
   assertOpen(): void;
+  /** The client's headers and retry policy, under each call's own headers. */
+  profile: RequestProfile;
+  /**
+   * The followers running, shared by a client and every client derived from it: closing the client stops them all.
+   * @default a set of this one's own
+   */
+  following?: Set<AbortController>;
 }
 
 const onSchema = z.strictObject({
@@ -237,6 +245,7 @@ function notFound(err: BorderlinkError, what: string): BorderlinkError {
     attempts: err.attempts,
     durationMs: err.durationMs,
     gatewayCode: err.gatewayCode,
+    response: err.response,
     cause: err,
   });
   said.mayHaveBeenStored = err.mayHaveBeenStored;
@@ -256,16 +265,19 @@ interface Chain {
   /** The call's own context, merged over the client's for every request and look of this confirmation. */
   readonly callContext: Partial<QueryContext> | undefined;
   readonly timing: Readonly<{ timeoutMs: number; attemptTimeoutMs: number }>;
+  /** The call's headers over its client's, and the client's retry policy: on every request and look of it. */
+  readonly profile: RequestProfile;
 }
 
 /** @internal */
 export class Confirmations {
   readonly #deps: ConfirmationDeps;
   /** Followers running, stopped when the client closes. */
-  readonly #following = new Set<AbortController>();
+  readonly #following: Set<AbortController>;
 
   constructor(deps: ConfirmationDeps) {
     this.#deps = deps;
+    this.#following = deps.following ?? new Set<AbortController>();
   }
 
   /** @internal */
@@ -312,7 +324,15 @@ export class Confirmations {
         );
         throw new InputError('The confirmation request is invalid', issues);
       }
-      chain = { ...ref, priority: parsed.data.priority, reason: parsed.data.reason, locationId: parsed.data.locationId, callContext: checked.context, timing: checked.timing };
+      chain = {
+        ...ref,
+        priority: parsed.data.priority,
+        reason: parsed.data.reason,
+        locationId: parsed.data.locationId,
+        callContext: checked.context,
+        timing: checked.timing,
+        profile: callProfile(this.#deps.profile, checked.headers),
+      };
     } catch (err) {
       throw writeError(err, idempotencyKey);
     }
@@ -329,7 +349,8 @@ export class Confirmations {
       throw new InputError('The confirmation to resume is invalid', [{ path: 'confirmationId', message: 'must be 1 to 128 printable ASCII characters without spaces' }]);
     }
     const context = this.#deps.contextFor(checked.context);
-    const outcome = await this.look(confirmationId, context, checked.timing, checked.signal);
+    const profile = callProfile(this.#deps.profile, checked.headers);
+    const outcome = await this.look(confirmationId, context, checked.timing, checked.signal, profile);
     const status = outcome.value;
     const chain: Chain = {
       hitId: status.hitId,
@@ -340,6 +361,7 @@ export class Confirmations {
       locationId: status.locationId,
       callContext: checked.context,
       timing: checked.timing,
+      profile,
     };
     const acceptedAt = status.requestedAt ?? this.#deps.resilience.clock.now();
     const handle = new Handle(this, chain, {
@@ -384,18 +406,19 @@ export class Confirmations {
         request: {
           method: 'POST',
           path: PATHS.confirmationRequests(chain.hitId),
-          headers: {
+          headers: requestHeaders(chain.profile, {
             [HEADERS.contentType]: 'application/json',
             [HEADERS.requestId]: requestId,
             [HEADERS.idempotencyKey]: idempotencyKey,
             [HEADERS.userAgent]: USER_AGENT,
-          },
+          }),
           body: JSON.stringify(body),
         },
         requestId,
         timeoutMs: chain.timing.timeoutMs,
         attemptTimeoutMs: chain.timing.attemptTimeoutMs,
         signal,
+        retry: chain.profile.retry,
         decode: decodeAnswer('write', requestId, readConfirmationCreated),
       });
       const acceptedAt = resilience.clock.now();
@@ -422,6 +445,7 @@ export class Confirmations {
     context: QueryContext,
     timing: Readonly<{ timeoutMs: number; attemptTimeoutMs: number }>,
     signal: AbortSignal | undefined,
+    profile: RequestProfile,
   ): Promise<CallOutcome<ConfirmationStatus> & { requestId: string }> {
     const { executor, recorder } = this.#deps;
     const started = performance.now();
@@ -432,12 +456,13 @@ export class Confirmations {
         request: {
           method: 'GET',
           path: PATHS.confirmationRequest(confirmationId),
-          headers: { ...contextHeaders(context), [HEADERS.requestId]: requestId, [HEADERS.userAgent]: USER_AGENT },
+          headers: requestHeaders(profile, { ...contextHeaders(context), [HEADERS.requestId]: requestId, [HEADERS.userAgent]: USER_AGENT }),
         },
         requestId,
         timeoutMs: timing.timeoutMs,
         attemptTimeoutMs: timing.attemptTimeoutMs,
         signal,
+        retry: profile.retry,
         decode: decodeAnswer('read', requestId, (response) => readConfirmationStatus(response, confirmationId)),
       });
       return { ...outcome, requestId };
@@ -666,7 +691,7 @@ class Handle implements Confirmation {
     if (this.#state === 'LAPSED') return this.#renew(signal);
     let outcome: CallOutcome<ConfirmationStatus> & { requestId: string };
     try {
-      outcome = await this.#owner.look(this.#confirmationId, this.#context(), this.#chain.timing, signal);
+      outcome = await this.#owner.look(this.#confirmationId, this.#context(), this.#chain.timing, signal, this.#chain.profile);
     } catch (err) {
       // The last look at a due request failed: no answer came by the deadline.
       if (this.#state === 'PENDING' && isTransient(err) && this.#now() >= this.#dueAtMs) {

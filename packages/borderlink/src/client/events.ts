@@ -1,7 +1,6 @@
 // The client's event listeners. A listener's failure must not fail a border check; every event is also a debug line.
 import type { LevelledLogger } from '../logging/logger';
 import { checkListener } from './check-options';
-import { pathTemplate } from '../protocol/wire';
 import type { ClientEvent, ClientEventType } from './types';
 
 const EVENT_TYPES: ReadonlySet<string> = new Set<ClientEventType>(['request', 'response', 'retry', 'hedge', 'breaker', 'queued', 'delivered', 'rejected', 'lateHit', 'sync', 'syncProgress', 'syncFailed']);
@@ -17,8 +16,7 @@ const NOT_LOGGED: Readonly<Partial<Record<ClientEventType, readonly string[]>>> 
 };
 
 function loggedFields(event: ClientEvent): Record<string, unknown> {
-  // A request's path may hold a record, hit or confirmation id: the line names the path's template instead.
-  if (event.type === 'request') return { ...event, path: pathTemplate(event.path) };
+  // A request's path is its template already (the executor's `route`, client.ts), for listeners and this line alike.
   const omit = NOT_LOGGED[event.type];
   if (omit === undefined) return event as unknown as Record<string, unknown>;
   const fields: Record<string, unknown> = {};

@@ -1,9 +1,11 @@
 export { createClient } from './client';
+export { createClientFromEnv, type ClientFromEnvOptions } from './from-env';
+export { CLIENT_ENV, readClientEnv, type ClientEnv, type Environment } from './env';
 export type { BorderlinkClient, CheckRequest, ClientEvent, ClientEventType, OfflineHandle, WriteAnswer } from './types';
 export type { LateHitEvent, OfflineOptions, OfflineReason } from './offline';
 export type { SourceSyncResult, SyncEvent, SyncFailedEvent, SyncOptions, SyncProgressEvent } from './sync';
 export type { DeliveredEvent, OutboxHandle, OutboxOptions, PendingOptions, PendingWrite, QueuedEvent, QueuedWrite, RejectedEvent } from './outbox';
-export type { CallOptions, ClientOptions, ConfirmationSettings, PrivacyOptions, ReadOptions, WriteOptions } from './options';
+export type { CallOptions, ClientOptions, ConfirmationSettings, DerivedClientOptions, PrivacyOptions, ReadOptions, WriteOptions } from './options';
 export type { RecordRef } from './records';
 export type { Confirmation, ConfirmationChangeEvent, ConfirmationResponse, ConfirmationView, ConfirmationWaitOptions, HitRef } from './confirmations';
 export type { BatchItem, BatchOptions, BatchOutcome, BatchProgress, BatchSummary } from './batch';

@@ -7,6 +7,7 @@
 // an unknown or repeated id still fails the whole request, since it shows the numbering itself is wrong.
 import { ProtocolError } from '../errors/index';
 import type { CheckItemResponse, CheckResponse } from '../protocol/wire';
+import type { ResponseInfo } from '../errors/index';
 
 /** What an asked item left out of the answer fails: the whole request, or only that item (its caller reads it absent). @internal */
 export type MissingItem = 'fails-request' | 'fails-item';
@@ -116,6 +117,8 @@ function answersByNumber<T extends { itemId: string }>(first: number, count: num
 export interface CheckAnswer {
   response: CheckResponse;
   byItem: ItemAnswers<CheckItemResponse>;
+  /** What the results say of the gateway's answer. */
+  info: ResponseInfo;
 }
 
 /** The shared answer of a de-duplicated call must not be mutated through one caller's result. @internal */

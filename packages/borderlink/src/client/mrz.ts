@@ -5,7 +5,7 @@ import { MRZ_SOURCES, searchFromMrz, type MrzBatchItem, type MrzCheckOptions, ty
 import { inputError } from '../queries/validate';
 import { runBatch, type BatchOptions, type BatchOutcome } from './batch';
 import { checkEntryOptions, checkMrzCallOptions, checkRows } from './check-options';
-import type { ContextFor } from './context';
+import type { ClientDefaults } from './defaults';
 import type { CallOptions } from './options';
 import { prepareCheck, type ReadPath } from './read';
 
@@ -18,19 +18,24 @@ function parseOptionsOf({ repair, referenceDate }: MrzCheckOptions): ParseMrzOpt
 }
 
 /** client.checkMrz. @internal */
-export async function checkMrz(reads: ReadPath, input: string | readonly string[], options: CallOptions & MrzCheckOptions = {}): Promise<MrzCheckResult> {
+export async function checkMrz(
+  reads: ReadPath,
+  defaults: ClientDefaults,
+  input: string | readonly string[],
+  options: CallOptions & MrzCheckOptions = {},
+): Promise<MrzCheckResult> {
   // The MRZ options are checked with the call's own, before the MRZ is read; each is read once, here.
   const { mrz, call } = checkMrzCallOptions('checkMrz', options);
   mrzInput(input);
   const parsed = parseMrz(input, parseOptionsOf(mrz));
-  const result = await reads.checkOne('checkMrz', () => searchFromMrz(parsed, mrz.allowInvalidMrz === true), call, call.sources ?? [...MRZ_SOURCES]);
+  const result = await reads.checkOne('checkMrz', () => searchFromMrz(parsed, mrz.allowInvalidMrz === true), call, defaults, call.sources ?? [...MRZ_SOURCES]);
   return { ...result, mrz: parsed };
 }
 
 /** client.checkManyMrz. @internal */
 export function checkManyMrz(
   reads: ReadPath,
-  contextFor: ContextFor,
+  defaults: ClientDefaults,
   assertOpen: () => void,
   items: Iterable<MrzBatchItem> | AsyncIterable<MrzBatchItem>,
   options: BatchOptions & MrzCheckOptions = {},
@@ -40,7 +45,9 @@ export function checkManyMrz(
   checkRows('checkManyMrz', items, '{ id, mrz }');
   assertOpen();
   const parseOptions = parseOptionsOf({ repair, referenceDate });
+  const { contextFor } = defaults;
   const host = reads.batchHost(
+    defaults,
     (item, context) => {
       const { mrz } = item as Partial<MrzBatchItem>;
       mrzInput(mrz);

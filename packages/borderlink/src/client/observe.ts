@@ -73,13 +73,22 @@ export interface ClientObserver {
   attach(client: { readonly endpoint: string }): ClientObservation;
 }
 
-/** Wraps `client`'s call methods for `observer`, and hands it the events it asks for. @internal */
-export function observeClient(client: BorderlinkClient<boolean>, observer: ClientObserver, endpoint: string): void {
+/**
+ * Wraps `client`'s call methods for `observer`, and hands it the events it asks for; gives the observation, which the
+ * clients derived from it (withOptions) are wrapped for too (their events are the client's own). @internal
+ */
+export function observeClient(client: BorderlinkClient<boolean>, observer: ClientObserver, endpoint: string): ClientObservation {
   const observation = observer.attach({ endpoint });
   if (typeof observation !== 'object' || observation === null || typeof observation.call !== 'function') {
     throw new ConfigError('createClient: option `telemetry` must give, from attach(), an object with a call function');
   }
   for (const type of observation.events ?? []) client.on(type, (event) => observation.event?.(event));
+  observeCalls(client, observation);
+  return observation;
+}
+
+/** Wraps `client`'s call methods for an observation already attached. @internal */
+export function observeCalls(client: BorderlinkClient<boolean>, observation: ClientObservation): void {
   const target = client as unknown as Record<string, unknown>;
   for (const method of Object.keys(CALL_KINDS) as CallMethod[]) {
     const original = target[method];

@@ -2,7 +2,7 @@ import type { AuditEvent } from '../audit/index';
 import type { Logger, LogLevel } from '../logging/logger';
 import type { ConfirmationPriority } from '../queries/confirmation';
 import type { QueryContext, Source } from '../queries/types';
-import type { ResilienceOptions } from '../resilience/index';
+import type { ResilienceOptions, RetryOptions } from '../resilience/index';
 import type { Transport } from '../transport/types';
 import type { BatchingOptions } from './batching';
 import type { OutboxOptions } from './outbox';
@@ -127,6 +127,42 @@ export interface ConfirmationSettings {
   maxPollIntervalMs?: number;
 }
 
+/**
+ * Options of {@link BorderlinkClient.withOptions}: the defaults of the calls of a client derived from another. They are
+ * the only options a derived client may set. What makes a client (its `transport`, `cache`, `outbox`, `offline`,
+ * `batching`, `breaker`, `retryBudget`, `hedgeAfterMs`, `dedupe`, `clock`, `random`, `logger`, `logLevel`, `onAudit`,
+ * `privacy`, `telemetry`, `confirmations`) is shared with the client it derives from, and giving one is a
+ * `ConfigError` naming it: create another client with `createClient` for another of them.
+ * @example
+ * ```ts
+ * const secondLine = client.withOptions({ context: { purpose: 'SECOND_LINE' }, timeoutMs: 10_000, headers: { 'x-case-reference': caseId } });
+ * ```
+ */
+export interface DerivedClientOptions {
+  /**
+   * Laid over the context of the client it derives from, field by field; each call's own `context` is laid over this
+   * one. A plain object, as `createClient`'s.
+   * @default the parent's context
+   */
+  context?: Partial<QueryContext> | undefined;
+  /** Each call's deadline, retries included (a call's own `timeoutMs` still wins). @unit milliseconds @default the parent's */
+  timeoutMs?: number | undefined;
+  /** The longest one attempt may take. @unit milliseconds @default the parent's, when it fits `timeoutMs` */
+  attemptTimeoutMs?: number | undefined;
+  /**
+   * Retries: laid over the parent's policy field by field, or `false` for one attempt per call. The retry budget stays
+   * the one shared with the parent, so a derived client cannot retry past it.
+   * @default the parent's
+   */
+  retry?: RetryOptions | false | undefined;
+  /**
+   * Headers of your own on every request of this client's calls, laid over the parent's (a call's own `headers` are
+   * laid over these); by the rules of {@link CallOptions.headers}.
+   * @default the parent's
+   */
+  headers?: Record<string, string> | undefined;
+}
+
 /** Options of a read that is not a check (`fetchRecord`, `resumeConfirmation`, a confirmation's `refresh`). */
 export type ReadOptions = Omit<CallOptions, 'sources'>;
 
@@ -157,6 +193,23 @@ export interface CallOptions {
    * NOMINAL; a vehicle: SMV; an MRZ: its document in SLTD and TDAWN and its holder in NOMINAL).
    */
   sources?: Source[];
+  /**
+   * Headers of your own to send with this call's requests (every attempt of it): a trace id, a case reference. Laid
+   * over the client's `headers` (from {@link BorderlinkClient.withOptions}), a header of the call winning. Names are
+   * case-insensitive and sent in lower case; values are visible ASCII and spaces, at most 4096 characters, not
+   * starting or ending with a space. A header the SDK owns ({@link OWNED_HEADERS}: `authorization`, `x-request-id`,
+   * `idempotency-key`, `content-type`, the context's `x-authority-id`, `x-operator-id`, `x-purpose`,
+   * `x-location-id`, `host`, `content-length`, the hop-by-hop headers, …) is refused with a `ConfigError` naming the
+   * header, as is a value with a CR, an LF or another control character (the error never repeats a value). The values
+   * are yours: no log line, event or audit event holds them.
+   *
+   * Requests are shared only by calls with the same headers (automatic batching, identical checks in flight); a
+   * cached answer is served whatever the headers. A write kept in the `outbox` is replayed without them, and the
+   * checks the offline copy answered are re-screened without them: neither keeps your headers on disk.
+   * @default none
+   * @example headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', 'x-case-reference': 'LANE7-2026-0042' }
+   */
+  headers?: Record<string, string> | undefined;
 }
 
 /** Options of a write (report or withdrawal). */

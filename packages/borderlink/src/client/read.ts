@@ -17,8 +17,10 @@ import { VERSION } from '../version';
 import type { Recorder } from './audit';
 import type { BatchHost } from './batch';
 import { AutoBatcher, type Carried, type ResolvedBatching } from './batching';
-import { checkCallOptions, noCallOptions, type CheckedCallOptions } from './check-options';
+import { checkCallOptions, type CheckedCallOptions } from './check-options';
 import type { ContextFor } from './context';
+import { callProfile, PLAIN_PROFILE, requestHeaders, type ClientDefaults, type RequestProfile } from './defaults';
+import { responseInfo } from '../protocol/response';
 import { answersByItem, ownCopy, type CheckAnswer, type MissingItem } from './items';
 import type { CallOptions } from './options';
 import type { WriteState } from './write-state';
@@ -66,6 +68,7 @@ function checkRequest(
   askedIds: readonly string[],
   timing: { timeoutMs: number; attemptTimeoutMs: number },
   signal: AbortSignal | undefined,
+  profile: RequestProfile,
   missing: MissingItem = 'fails-request',
   startedAt?: number,
 ): CallSpec<CheckAnswer> {
@@ -74,39 +77,45 @@ function checkRequest(
     request: {
       method: 'POST',
       path: PATHS.checks,
-      headers: {
+      headers: requestHeaders(profile, {
         [HEADERS.contentType]: 'application/json',
         [HEADERS.requestId]: requestId,
         [HEADERS.userAgent]: USER_AGENT,
-      },
+      }),
       body,
     },
     requestId,
     decode: decodeAnswer('read', requestId, (response) => {
       const parsed = readCheckAnswer(response);
-      return { response: parsed, byItem: answersByItem(askedIds, parsed.items, missing) };
+      const byItem = answersByItem(askedIds, parsed.items, missing);
+      return { response: parsed, byItem, info: responseInfo(response, parsed) };
     }),
     timeoutMs: timing.timeoutMs,
     attemptTimeoutMs: timing.attemptTimeoutMs,
     signal,
     startedAt,
+    retry: profile.retry,
   };
 }
 
 /** What the read path needs from the client. @internal */
 export interface ReadDeps {
   executor: Executor;
+  /** createClient's: the cache, the in-flight table and the re-screens go by it. */
   resilience: ResolvedResilience;
   recorder: Recorder;
-  contextFor: ContextFor;
-  assertOpen(): void;
+  /** createClient's own defaults: the re-screens of the offline copy go with them. */
+  defaults: ClientDefaults;
   /** Automatic batching of concurrent single checks, when on. */
   batching?: ResolvedBatching | undefined;
   /** The offline copy, when the client has one. */
   offline?: OfflineCopy | undefined;
 }
 
-/** The reads of one client: its executor, its cache and its table of checks in flight. @internal */
+/**
+ * The reads of one client and every client derived from it (withOptions): its executor, its cache, its table of
+ * checks in flight and its batcher. Each call brings its client's defaults. @internal
+ */
 export class ReadPath {
   readonly #deps: ReadDeps;
   readonly #executor: Executor;
@@ -115,14 +124,11 @@ export class ReadPath {
   #dedupe: Deduper | undefined;
   #writes: WriteState | undefined;
   readonly #batcher: AutoBatcher | undefined;
-  /** The checked options of a call that gives none: one frozen object for all of them. */
-  readonly #noOptions: CheckedCallOptions;
 
   constructor(deps: ReadDeps) {
     this.#deps = deps;
     this.#executor = deps.executor;
     this.#resilience = deps.resilience;
-    this.#noOptions = noCallOptions(deps.resilience);
     const ttl = deps.resilience.cache;
     this.cache = createCheckCache<CheckResult>(deps.resilience, (result) => cacheTtlOf(result, ttl));
     // With batching on, identical checks are joined by the batcher, on the item's text (see batching.ts).
@@ -130,19 +136,20 @@ export class ReadPath {
     this.#batcher =
       deps.batching === undefined
         ? undefined
-        : new AutoBatcher(deps.batching, deps.resilience.clock, deps.resilience.dedupe, (body, requestId, askedIds, timing, signal) =>
-            this.#executor.execute<CheckAnswer>(checkRequest(body, requestId, askedIds, timing, signal, 'fails-item')),
+        : new AutoBatcher(deps.batching, deps.resilience.clock, deps.resilience.dedupe, (body, requestId, askedIds, timing, signal, profile) =>
+            this.#executor.execute<CheckAnswer>(checkRequest(body, requestId, askedIds, timing, signal, profile, 'fails-item')),
           );
   }
 
   /**
    * One check, audited: `subjectsOf` gives the subjects, or (for an MRZ) the subjects and the sources they cannot be
-   * asked in. `scope` is the method, for option errors.
+   * asked in. `scope` is the method, for option errors; `defaults` the calling client's.
    */
   checkOne(
     scope: string,
     subjectsOf: () => Subject[] | MrzSearch,
     options: CallOptions | undefined,
+    defaults: ClientDefaults,
     requestSources?: Source[],
   ): Promise<CheckResult> {
     // Written with promises rather than async and await: each await and each async function is one more promise and
@@ -152,10 +159,10 @@ export class ReadPath {
     let prepared: PreparedCheck;
     try {
       // From here on the call's options are the ones read and checked once (a getter is not asked again).
-      checked = checkCallOptions(scope, options, this.#resilience) ?? this.#noOptions;
-      this.#deps.assertOpen();
+      checked = checkCallOptions(scope, options, defaults.resilience) ?? defaults.noOptions;
+      defaults.assertOpen();
       const search = subjectsOf();
-      const { contextFor } = this.#deps;
+      const { contextFor } = defaults;
       const sources = requestSources ?? checked.sources;
       prepared = Array.isArray(search)
         ? prepareCheck(contextFor, search, sources, checked.context)
@@ -182,6 +189,7 @@ export class ReadPath {
         return failed(err);
       }
     };
+    const profile = callProfile(defaults.profile, checked.headers);
     try {
       // Validated input comes out of zod in schema order, so equal queries give equal text.
       const itemText = checkItemText(prepared.subjects, prepared.sources);
@@ -198,14 +206,16 @@ export class ReadPath {
       const batcher = this.#batcher;
       let online: () => Promise<CheckResult>;
       // The request's text is made when it is sent: a check the offline copy answers at once never needs it.
-      if (batcher !== undefined) online = () => this.#batched(batcher, prepared, checked, started, contextJson(prepared.context), itemText, cacheKey);
+      if (batcher !== undefined) online = () => this.#batched(batcher, prepared, checked, started, contextJson(prepared.context), itemText, cacheKey, profile);
       else {
         online = () => {
           const contextText = contextJson(prepared.context);
           const bodyText = singleCheckText(contextText, itemText);
           const key = cacheKey ?? (this.#dedupe !== undefined ? itemText : undefined);
-          const keyScope = cacheKey === undefined ? contextText : undefined;
-          return this.#check(prepared, requestId, checked, started, bodyText, key, keyScope);
+          // A request carries one set of headers: only calls of one profile may share it (the key is checked text).
+          const contextScope = cacheKey === undefined ? contextText : undefined;
+          const keyScope = profile.key === '' ? contextScope : `${contextScope ?? ''}\u0000${profile.key}`;
+          return this.#check(prepared, requestId, checked, started, bodyText, key, profile, keyScope);
         };
       }
       const offline = this.#deps.offline;
@@ -274,7 +284,7 @@ export class ReadPath {
       const itemText = checkItemText(prepared.subjects, prepared.sources);
       const contextText = contextJson(prepared.context);
       const bodyText = singleCheckText(contextText, itemText);
-      const result = await this.#check(prepared, requestId, this.#noOptions, started, bodyText, undefined);
+      const result = await this.#check(prepared, requestId, this.#deps.defaults.noOptions, started, bodyText, undefined, PLAIN_PROFILE);
       recorder.audit('RESCREEN', prepared, { requestId, result, rescreenOf: entry.requestId });
       return result;
     } catch (err) {
@@ -340,6 +350,7 @@ export class ReadPath {
     started: number,
     bodyText: string,
     key: string | undefined,
+    profile: RequestProfile,
     keyScope?: string,
   ): Promise<CheckResult> {
     const cache = this.cache;
@@ -351,8 +362,8 @@ export class ReadPath {
     const deadlineAt = now + timing.timeoutMs;
     const send = (signal?: AbortSignal): Promise<Carried> =>
       this.#executor
-        .execute<CheckAnswer>(checkRequest(bodyText, requestId, SINGLE_ITEM, timing, signal ?? callSignal, 'fails-request', now))
-        .then((o) => ({ item: o.value.byItem.get('1')!, response: o.value.response, attempts: o.attempts, requestId }));
+        .execute<CheckAnswer>(checkRequest(bodyText, requestId, SINGLE_ITEM, timing, signal ?? callSignal, profile, 'fails-request', now))
+        .then((o) => ({ item: o.value.byItem.get('1')!, response: o.value.response, info: o.value.info, attempts: o.attempts, requestId }));
     // A check that joined another's request answers with that request's x-request-id: it is the one the gateway saw.
     const sent = dedupe !== undefined && key !== undefined ? dedupe.run(key, send, callSignal, deadlineAt, keyScope) : send();
     return sent.then((carried) => {
@@ -364,7 +375,7 @@ export class ReadPath {
       const result = buildCheckResult(
         item,
         prepared.sources,
-        { requestId: carried.requestId, attempts: carried.attempts, durationMs: Math.round(performance.now() - started) },
+        { requestId: carried.requestId, attempts: carried.attempts, durationMs: Math.round(performance.now() - started), response: carried.info },
         carried.response,
       );
       if (cache !== undefined && key !== undefined && (this.#writes === undefined || this.#writes.settledSince(epoch))) cache.set(key, result);
@@ -385,16 +396,17 @@ export class ReadPath {
     contextText: string,
     itemText: string,
     cacheKey: string | undefined,
+    profile: RequestProfile,
   ): Promise<CheckResult> {
     const epoch = this.#writes?.epoch ?? 0;
     const { timing } = options;
     const deadlineAt = this.#resilience.clock.now() + timing.timeoutMs;
-    const carried = await batcher.run(contextText, itemText, timing, deadlineAt, options.signal);
+    const carried = await batcher.run(contextText, itemText, timing, deadlineAt, options.signal, profile);
     // The x-request-id of the request that carried the call: it is the one the gateway saw.
     const result = buildCheckResult(
       carried.item,
       prepared.sources,
-      { requestId: carried.requestId, attempts: carried.attempts, durationMs: Math.round(performance.now() - started) },
+      { requestId: carried.requestId, attempts: carried.attempts, durationMs: Math.round(performance.now() - started), response: carried.info },
       carried.response,
     );
     const cache = this.cache;
@@ -406,7 +418,7 @@ export class ReadPath {
    * What a batch needs from the client: rows prepared like single checks (through `prepare`), requests of many items
    * (never cached nor joined), and one audit event per row.
    */
-  batchHost(prepare: BatchHost['prepare'], finish?: BatchHost['finish']): BatchHost {
+  batchHost(defaults: ClientDefaults, prepare: BatchHost['prepare'], finish?: BatchHost['finish']): BatchHost {
     const { recorder, offline } = this.#deps;
     return {
       prepare,
@@ -423,9 +435,10 @@ export class ReadPath {
       send: async (context, rows, options) => {
         const requestId = newRequestId();
         const body = checkRowsText(context, rows);
-        const timing = resolveCallOptions(options, this.#resilience);
-        const outcome = await this.#executor.execute<CheckAnswer>(checkRequest(body, requestId, rows.map((r) => r.itemId), timing, options.signal));
-        return { response: outcome.value.response, byItem: outcome.value.byItem, attempts: outcome.attempts, requestId };
+        const timing = resolveCallOptions(options, defaults.resilience);
+        const profile = callProfile(defaults.profile, options.headers);
+        const outcome = await this.#executor.execute<CheckAnswer>(checkRequest(body, requestId, rows.map((r) => r.itemId), timing, options.signal, profile));
+        return { response: outcome.value.response, byItem: outcome.value.byItem, info: outcome.value.info, attempts: outcome.attempts, requestId };
       },
       audit: (prepared, result, error, requestId) => {
         if (error !== undefined) recorder.batchRowFailed(error, requestId);

@@ -18,6 +18,8 @@ import { checkReadOptions } from './check-options';
 import type { ContextFor } from './context';
 import type { ReadOptions } from './options';
 import { USER_AGENT } from './read';
+import { callProfile, requestHeaders, type RequestProfile } from './defaults';
+import { responseInfo } from '../protocol/response';
 
 /** What the record reads need from the client. @internal */
 export interface RecordDeps {
@@ -26,6 +28,8 @@ export interface RecordDeps {
   contextFor: ContextFor;
   recorder: Recorder;
   assertOpen(): void;
+  /** The client's headers and retry policy, under each read's own headers. */
+  profile: RequestProfile;
 }
 
 /**
@@ -65,7 +69,7 @@ function recordRefOf(ref: unknown): { source: Source; recordId: string; hitId: s
 function purposeRefused(err: PermissionError, context: QueryContext): PermissionError {
   return new PermissionError(
     `The gateway does not give full records for purpose ${context.purpose} (PURPOSE_NOT_ALLOWED): read them with the purpose the work has, such as SECOND_LINE or INVESTIGATION (context.purpose)`,
-    { code: 'PURPOSE_NOT_ALLOWED', status: err.status, requestId: err.requestId, attempts: err.attempts, durationMs: err.durationMs, gatewayCode: err.gatewayCode, cause: err },
+    { code: 'PURPOSE_NOT_ALLOWED', status: err.status, requestId: err.requestId, attempts: err.attempts, durationMs: err.durationMs, gatewayCode: err.gatewayCode, response: err.response, cause: err },
   );
 }
 
@@ -87,18 +91,20 @@ export class Records {
     const requestId = newRequestId();
     const prepared = { context, subjects: [], sources: [asked.source] };
     const about = { recordId: asked.recordId, ...(asked.hitId !== undefined ? { hitIds: [asked.hitId] } : {}) };
+    const profile = callProfile(this.#deps.profile, checked.headers);
     try {
       const outcome = await executor.execute<{ record: FullRecord; warnings: RecordResult['warnings'] }>({
         kind: 'read',
         request: {
           method: 'GET',
           path: PATHS.record(asked.source, asked.recordId),
-          headers: { ...contextHeaders(context), [HEADERS.requestId]: requestId, [HEADERS.userAgent]: USER_AGENT },
+          headers: requestHeaders(profile, { ...contextHeaders(context), [HEADERS.requestId]: requestId, [HEADERS.userAgent]: USER_AGENT }),
         },
         requestId,
         timeoutMs: checked.timing.timeoutMs,
         attemptTimeoutMs: checked.timing.attemptTimeoutMs,
         signal: checked.signal,
+        retry: profile.retry,
         decode: decodeAnswer('read', requestId, (response) => readRecordAnswer(response, asked)),
       });
       const durationMs = Math.round(performance.now() - started);
@@ -106,7 +112,7 @@ export class Records {
       const log = recorder.log;
       // The source and the call's figures only: the record id is the gateway's text, the record personal data.
       if (log.enabled('info')) log.log('info', 'record', { requestId, source: asked.source, attempts: outcome.attempts, durationMs, warnings: outcome.value.warnings.length });
-      return { record: outcome.value.record, warnings: outcome.value.warnings, requestId, attempts: outcome.attempts, durationMs };
+      return { record: outcome.value.record, warnings: outcome.value.warnings, requestId, attempts: outcome.attempts, durationMs, response: responseInfo(outcome.response) };
     } catch (err) {
       let error = recorder.failed(err, requestId, started);
       if (error instanceof PermissionError && error.code === 'PURPOSE_NOT_ALLOWED') error = purposeRefused(error, context);

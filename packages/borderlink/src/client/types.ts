@@ -4,7 +4,7 @@ import type { CheckResult, DocumentQuery, PersonQuery, Source, Subject, VehicleQ
 import type { DocumentReport, ReportResult, WithdrawalRequest, WithdrawalResult } from '../reports/index';
 import type { BreakerEvent, HedgeEvent, RequestEvent, ResponseEvent, RetryEvent } from '../resilience/index';
 import type { BatchItem, BatchOptions, BatchOutcome } from './batch';
-import type { CallOptions, ReadOptions, WriteOptions } from './options';
+import type { CallOptions, DerivedClientOptions, ReadOptions, WriteOptions } from './options';
 import type { RecordResult } from '../queries/records';
 import type { ConfirmationRequest } from '../reports/confirmation';
 import type { Confirmation, HitRef } from './confirmations';
@@ -197,6 +197,29 @@ export interface BorderlinkClient<Queues extends boolean = false> {
   on<T extends ClientEventType>(type: T, listener: (event: Extract<ClientEvent, { type: T }>) => void): () => void;
   /** The client's cache of complete answers (empty and unused unless `cache` TTLs are set). */
   readonly cache: { clear(): void; readonly size: number };
-  /** Releases connections and timers. Calls made after it reject. */
+  /**
+   * A client with other defaults for its calls (context, timeouts, retries, headers: see {@link DerivedClientOptions})
+   * over the same parts as this one: the transport and its connections, the circuit breaker and the retry budget, the
+   * cache, the table of checks in flight and the batcher, the outbox, the offline copy, the listeners (`on`), the audit
+   * and the log. Cheap to make (per request of a web service, per officer at a desk). Calls share a request only under
+   * the same context and headers, whichever client made them: automatic batching never puts two contexts in one
+   * request. Options it cannot set (those that make a client: `transport`, `cache`, `outbox`, `offline`, …) are a
+   * `ConfigError` naming them.
+   *
+   * Lifetime: the derived client lives on what it shares with this one. `close()` on a derived client only ends it
+   * (its later calls reject; calls in flight, and confirmations it follows, go on); `close()` on the client
+   * `createClient` made releases everything, and every client derived from it then rejects its calls.
+   * @example
+   * ```ts
+   * const desk = client.withOptions({ context: { operatorId: 'officer-0077', purpose: 'SECOND_LINE' }, timeoutMs: 10_000 });
+   * const traced = desk.withOptions({ headers: { traceparent } });
+   * const { record } = await traced.fetchRecord(hit);
+   * ```
+   */
+  withOptions(options: DerivedClientOptions): BorderlinkClient<Queues>;
+  /**
+   * Releases connections and timers. Calls made after it reject. On a client made by {@link BorderlinkClient.withOptions},
+   * it ends that client alone (see there): the parts it shares are released by closing the client `createClient` made.
+   */
   close(): Promise<void>;
 }

@@ -28,6 +28,9 @@ import { USER_AGENT } from './read';
 import type { WriteState } from './write-state';
 import { gatewayUnreachable } from './offline';
 import type { Outbox, QueuedWrite } from './outbox';
+import { callProfile, PLAIN_PROFILE, requestHeaders, type RequestProfile } from './defaults';
+import { responseInfo } from '../protocol/response';
+import type { ResponseInfo } from '../errors/index';
 import type { OutboxEntry } from '../stores/types';
 
 /** What the writes need from the client. @internal */
@@ -40,6 +43,8 @@ export interface WriteDeps {
   assertOpen(): void;
   /** The durable outbox, when the client has one. */
   outbox?: Outbox | undefined;
+  /** The client's headers and retry policy, under each write's own headers. */
+  profile: RequestProfile;
 }
 
 type ResponseSchema = typeof reportResponseSchema | typeof withdrawalResponseSchema;
@@ -76,8 +81,8 @@ export class Writes {
       idempotencyKey,
     );
     if (written.status === 'QUEUED') return written;
-    const { value, status, ...meta } = written;
-    return { status, recordId: value.recordId, createdAt: value.createdAt, ...meta };
+    const { value, status, response, ...meta } = written;
+    return { status, recordId: value.recordId, createdAt: value.createdAt, ...meta, response };
   }
 
   async withdrawReport(request: WithdrawalRequest, options?: WriteOptions): Promise<WithdrawalResult | QueuedWrite> {
@@ -93,8 +98,8 @@ export class Writes {
       parsed.recordId,
     );
     if (written.status === 'QUEUED') return written;
-    const { value, status, ...meta } = written;
-    return { status, recordId: value.recordId, withdrawnAt: value.withdrawnAt, ...meta };
+    const { value, status, response, ...meta } = written;
+    return { status, recordId: value.recordId, withdrawnAt: value.withdrawnAt, ...meta, response };
   }
 
   /**
@@ -134,7 +139,16 @@ export class Writes {
     idempotencyKey: string,
     recordId?: string,
   ): Promise<
-    | { status: 'STORED'; value: z.output<S>; replayed: boolean; idempotencyKey: string; requestId: string; attempts: number; durationMs: number }
+    | {
+        status: 'STORED';
+        value: z.output<S>;
+        replayed: boolean;
+        idempotencyKey: string;
+        requestId: string;
+        attempts: number;
+        durationMs: number;
+        response: ResponseInfo;
+      }
     | QueuedWrite
   > {
     const { recorder, outbox } = this.#deps;
@@ -179,7 +193,8 @@ export class Writes {
     }
     return this.#deps.state.run(async () => {
       try {
-        const outcome = await this.#send(path, body, idempotencyKey, requestId, schema, options.timing, options.signal);
+        const profile = callProfile(this.#deps.profile, options.headers);
+        const outcome = await this.#send(path, body, idempotencyKey, requestId, schema, options.timing, options.signal, profile);
         const durationMs = Math.round(performance.now() - started);
         recorder.audit(action, prepared, { requestId, recordId: outcome.value.recordId, attempts: outcome.attempts, durationMs });
         outbox?.linkUp();
@@ -191,6 +206,7 @@ export class Writes {
           requestId,
           attempts: outcome.attempts,
           durationMs,
+          response: responseInfo(outcome.response),
         };
       } catch (err) {
         const error = recorder.failed(err, requestId, started);
@@ -212,24 +228,26 @@ export class Writes {
     schema: S,
     timing: Readonly<{ timeoutMs: number; attemptTimeoutMs: number }>,
     signal: AbortSignal | undefined,
+    profile: RequestProfile,
   ) {
     return this.#deps.executor.execute<z.output<S>>({
       kind: 'write',
       request: {
         method: 'POST',
         path,
-        headers: {
+        headers: requestHeaders(profile, {
           [HEADERS.contentType]: 'application/json',
           [HEADERS.requestId]: requestId,
           [HEADERS.idempotencyKey]: idempotencyKey,
           [HEADERS.userAgent]: USER_AGENT,
-        },
+        }),
         body,
       },
       requestId,
       timeoutMs: timing.timeoutMs,
       attemptTimeoutMs: timing.attemptTimeoutMs,
       signal,
+      retry: profile.retry,
       decode: decodeAnswer('write', requestId, (response) => parseBody(response, schema, false) as z.output<S>),
     });
   }
@@ -248,7 +266,8 @@ export class Writes {
       // A write like any other for the read path: nothing cached before it, or read while it is in flight, is served
       // after it (the gateway may answer HIT now for a document it cleared).
       const outcome = await this.#deps.state.run(() =>
-        this.#send(entry.path, entry.body, entry.idempotencyKey, requestId, schema, resolveCallOptions(undefined, this.#deps.resilience), undefined),
+        // The queued write as it was queued: the call's own headers were never kept on disk, so none go with it.
+        this.#send(entry.path, entry.body, entry.idempotencyKey, requestId, schema, resolveCallOptions(undefined, this.#deps.resilience), undefined, PLAIN_PROFILE),
       );
       const durationMs = Math.round(performance.now() - started);
       recorder.audit(prepared.action, prepared, { requestId, recordId: outcome.value.recordId, attempts: outcome.attempts, durationMs });

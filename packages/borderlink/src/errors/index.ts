@@ -8,6 +8,10 @@
  * @module
  */
 
+import type { ResponseInfo } from './response';
+
+export { RESPONSE_HEADERS, type ResponseHeaderName, type ResponseInfo } from './response';
+
 const brandPrefix = 'borderlink.error.';
 
 /** Options every error accepts: the call's metadata and the cause. */
@@ -19,6 +23,8 @@ export interface BorderlinkErrorOptions {
   status?: number | undefined;
   /** The gateway's `error.code`, already checked by the protocol layer. */
   gatewayCode?: string | undefined;
+  /** The gateway's answer the error came from, as the protocol layer read it. */
+  response?: ResponseInfo | undefined;
 }
 
 /** One problem with one input field. `path` is the field's path, e.g. `subjects.0.documentNumber`; never a value. */
@@ -77,6 +83,17 @@ export class BorderlinkError extends Error {
    * ```
    */
   declare readonly gatewayCode: string | undefined;
+  /**
+   * The gateway's answer this error came from, when there was one (a 4xx or 5xx, or a 2xx whose body could not be
+   * read): its status, the gateway's own id of it and selected headers (see {@link ResponseInfo}), never its body. The
+   * answer to the call's last attempt. Gateway text of a checked shape, so, like `gatewayCode`, it is neither an
+   * enumerable property of the error nor in `toJSON()`.
+   * @example
+   * ```ts
+   * if (err instanceof GatewayError) console.warn('gateway answered', err.response?.status, err.response?.gatewayRequestId);
+   * ```
+   */
+  declare response: ResponseInfo | undefined;
 
   constructor(code: string, message: string, retryable: boolean, options: BorderlinkErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -91,6 +108,7 @@ export class BorderlinkError extends Error {
     this.mayHaveBeenStored = undefined;
     // Not enumerable: loggers that copy an error's own properties must not pick up gateway text.
     Object.defineProperty(this, 'gatewayCode', { value: options.gatewayCode, enumerable: false });
+    Object.defineProperty(this, 'response', { value: options.response, enumerable: false, writable: true });
     for (let c: unknown = new.target; typeof c === 'function' && 'brand' in c; c = Object.getPrototypeOf(c)) {
       Object.defineProperty(this, Symbol.for(brandPrefix + (c as typeof BorderlinkError).brand), { value: true });
     }

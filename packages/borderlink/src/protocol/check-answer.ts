@@ -11,7 +11,7 @@
 // Warning paths are built from the field names in the tables below and array indexes only: a gateway's keys and values
 // never reach them. A path is kept as a stack of those names and indexes while reading, and joined only when a field
 // deviates: a clean answer makes no path at all.
-import { ProtocolError } from '../errors/index';
+import { ProtocolError, type ResponseInfo } from '../errors/index';
 import { checkResultOf } from '../queries/results';
 import type { CheckResult, GatewayWarning, Hit, Source, SourceOutcome } from '../queries/types';
 import type { TransportResponse } from '../transport/types';
@@ -429,7 +429,7 @@ function inconsistencies(item: CheckItemResponse, requested: readonly Source[], 
 export function buildCheckResult(
   item: CheckItemResponse,
   requested: readonly Source[],
-  meta: { requestId: string; attempts: number; durationMs: number },
+  meta: { requestId: string; attempts: number; durationMs: number; response?: ResponseInfo | undefined },
   answer?: { gatewayRequestId?: string | undefined; warnings: readonly GatewayWarning[] },
 ): CheckResult {
   const warnings: GatewayWarning[] = answer === undefined || answer.warnings.length === 0 ? [] : [...answer.warnings];

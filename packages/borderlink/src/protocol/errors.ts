@@ -15,6 +15,7 @@ import {
   type FieldIssue,
 } from '../errors/index';
 import type { TransportResponse } from '../transport/types';
+import { responseInfo } from './response';
 import { CONTEXT_HEADERS, HEADERS, SNAPSHOT_CURSOR_EXPIRED } from './wire';
 
 /** The shape of a gateway error code the client keeps; any other `error.code` is kept as `UNKNOWN`. */
@@ -107,7 +108,7 @@ export function errorFromResponse(
 ): BorderlinkError {
   const { status } = response;
   const { code, details } = readErrorBody(response.body);
-  const options = { ...base, status, gatewayCode: code };
+  const options = { ...base, status, gatewayCode: code, response: responseInfo(response) };
   const suffix = code !== undefined && PROTOCOL_ERROR_CODES.has(code) ? ` (${code})` : '';
   switch (status) {
     case 400:

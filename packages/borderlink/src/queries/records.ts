@@ -6,6 +6,7 @@
  * never logs it, nor puts it in an audit event or an error.
  * @module
  */
+import type { ResponseInfo } from '../errors/index';
 import type { DOCUMENT_HISTORY_EVENTS } from './values';
 import type { DocumentRecord, DocumentStatus, GatewayWarning, Notice, PersonRecord, Source, VehicleRecord } from './types';
 
@@ -109,4 +110,6 @@ export interface RecordResult {
   requestId: string;
   attempts: number;
   durationMs: number;
+  /** The gateway's answer it came from: status, the gateway's own id, selected headers (see {@link ResponseInfo}). */
+  response?: ResponseInfo;
 }

@@ -1,6 +1,7 @@
 // From what the gateway said about one item, as domain values, to a CheckResult. The verdict rule is the heart of
 // the product: a failure, a timeout, a missing source or an element of the answer that could not be read never reads
 // as clear. Reading the wire into these values is protocol/check-answer.ts's.
+import type { ResponseInfo } from '../errors/index';
 import type { CheckResult, GatewayWarning, Hit, QueryContext, Source, SourceOutcome, Subject, Verdict } from './types';
 
 const answered = new Set(['HIT', 'POSSIBLE_HIT', 'NO_HIT']);
@@ -106,7 +107,7 @@ export interface ItemAnswer {
 export function checkResultOf(
   answer: ItemAnswer,
   requested: readonly Source[],
-  meta: { requestId: string; attempts: number; durationMs: number },
+  meta: { requestId: string; attempts: number; durationMs: number; response?: ResponseInfo | undefined },
 ): CheckResult {
   const outcomes = outcomesFor(requested, answer.outcomes);
   let unaskedLead = false;
@@ -117,9 +118,12 @@ export function checkResultOf(
   const verdict = computeVerdict(outcomes, hits, unreadable || unaskedLead ? { unreadable, unaskedLead } : undefined);
   const { requestId, attempts, durationMs } = meta;
   // Two literals rather than a spread: this runs once per check, and the ids stay side by side in --json.
-  return gatewayRequestId === undefined
-    ? { verdict, hits, outcomes, requestId, warnings, attempts, durationMs, servedFrom: 'network' }
-    : { verdict, hits, outcomes, requestId, gatewayRequestId, warnings, attempts, durationMs, servedFrom: 'network' };
+  const result: CheckResult =
+    gatewayRequestId === undefined
+      ? { verdict, hits, outcomes, requestId, warnings, attempts, durationMs, servedFrom: 'network' }
+      : { verdict, hits, outcomes, requestId, gatewayRequestId, warnings, attempts, durationMs, servedFrom: 'network' };
+  if (meta.response !== undefined) result.response = meta.response;
+  return result;
 }
 
 /**

@@ -2,6 +2,7 @@
  * The domain types a caller passes in and gets back. These are the public contract: add, don't rename.
  * @module
  */
+import type { ResponseInfo } from '../errors/index';
 import type {
   CONFIRMATION_STATES,
   DOCUMENT_STATUSES,
@@ -363,6 +364,13 @@ export interface CheckResult {
    * client's offline copy answered (only with the `offline` option; each outcome then says so too).
    */
   servedFrom: 'network' | 'cache' | 'offline';
+  /**
+   * The gateway's answer the result came from: its HTTP status, the gateway's own id of it (the same as
+   * `gatewayRequestId`) and selected headers (see {@link ResponseInfo}), never its body. Shared by the results of one
+   * request (the rows of a batch, the calls a request carried) and frozen. For an answer served from the cache, the
+   * answer it was stored from; absent for an answer of the offline copy.
+   */
+  response?: ResponseInfo;
   /**
    * Why the offline copy answered: the code of the error the gateway's request ended with (`CONNECTION_FAILED`,
    * `TIMEOUT`, `CIRCUIT_OPEN`, a 5xx's code), or `OFFLINE_FIRST` in `first` mode. Only when `servedFrom` is `offline`.

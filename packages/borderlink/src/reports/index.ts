@@ -3,6 +3,7 @@
  * idempotency key on every attempt, so a retry through a lost answer never stores a report twice.
  * @module
  */
+import type { ResponseInfo } from '../errors/index';
 import { z } from 'zod';
 import type { DocumentType, ReportableStatus, WithdrawalReason } from '../queries/types';
 import { dateSchema, stateCodeSchema } from '../queries/validate';
@@ -46,6 +47,8 @@ export interface ReportResult {
   requestId: string;
   attempts: number;
   durationMs: number;
+  /** The gateway's answer it came from: status, the gateway's own id, selected headers (see {@link ResponseInfo}). */
+  response?: ResponseInfo;
 }
 
 /** A withdrawal of a report. */
@@ -65,6 +68,8 @@ export interface WithdrawalResult {
   requestId: string;
   attempts: number;
   durationMs: number;
+  /** The gateway's answer it came from: status, the gateway's own id, selected headers (see {@link ResponseInfo}). */
+  response?: ResponseInfo;
 }
 
 

@@ -40,7 +40,7 @@ function decoded<T>(call: Call<T>, response: TransportResponse): Answer<T> {
 const REFUSED_UNSTORED: ReadonlySet<number> = new Set([400, 401, 403, 404, 409, 413, 422, 429]);
 
 /** Sends one attempt and turns its answer into the decoded value or the error the decoder gives for it. */
-export function fromTransport(transport: Transport, clock: Clock, emitter: Emitter): Send {
+export function fromTransport(transport: Transport, clock: Clock, emitter: Emitter, route: (path: string) => string = (path) => path): Send {
   const keepsHeaders = KEEPS_HEADERS.has(transport);
   return <T>(call: Call<T>, attempt: { signal: AbortSignal | undefined; timeoutMs?: number }) => {
     const n = ++call.attempts;
@@ -60,7 +60,7 @@ export function fromTransport(transport: Transport, clock: Clock, emitter: Emitt
     const timed = emitter.wants('response');
     const sentAt = timed ? clock.now() : 0;
     if (emitter.wants('request')) {
-      emitter.emit({ type: 'request', requestId: spec.requestId, attempt: n, method: request.method, path: request.path });
+      emitter.emit({ type: 'request', requestId: spec.requestId, attempt: n, method: request.method, path: route(request.path) });
     }
     let pending: Promise<TransportResponse>;
     call.pendingAttempts++;

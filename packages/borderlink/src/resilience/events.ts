@@ -8,7 +8,13 @@ export interface RequestEvent {
   requestId: string;
   attempt: number;
   method: 'GET' | 'POST';
-  /** The path as sent (`/v1/...`); it holds record ids at most, never searched values. */
+  /**
+   * The path's template under protocol v1, its ids named rather than given: `/v1/checks`, `/v1/reports/documents`,
+   * `/v1/records/{source}/{recordId}`, `/v1/hits/{hitId}/confirmation-requests`, … (the same the debug log and
+   * telemetry's `url.template` say). A record, hit or confirmation id is gateway text: the call's own `requestId` ties
+   * the event to its audit event, which holds those ids as audit events hold them. The bare path to a transport that
+   * is not a borderlink client's.
+   */
   path: string;
 }
 /** An attempt got an answer (any status). */

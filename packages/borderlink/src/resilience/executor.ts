@@ -18,6 +18,11 @@ import type { CallOutcome, CallSpec, Executor } from './types';
 export interface ExecutorHooks {
   /** Receives every event; must not throw (a throw is ignored). */
   emit?(event: ResilienceEvent): void;
+  /**
+   * What a request event says of a path: the caller's name for it (the client gives protocol v1's template, so no
+   * event, on the hook or on the diagnostics channel, carries an id a path holds). @default the path as sent
+   */
+  route?(path: string): string;
 }
 
 /** The executor, with read access to its state for tests and diagnostics. @internal */
@@ -60,7 +65,7 @@ export function createExecutor(transport: Transport, resolved: ResolvedResilienc
       retry(resolved.retry, { clock, random: resolved.random, budget, emitter })(
         hedge(resolved.hedgeAfterMs, { clock, budget, emitter })(
           attemptTimeout(clock)(
-            fromTransport(transport, clock, emitter),
+            fromTransport(transport, clock, emitter, hooks.route?.bind(hooks)),
           ),
         ),
       ),

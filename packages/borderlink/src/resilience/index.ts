@@ -5,12 +5,14 @@
  */
 export {
   RESILIENCE_DEFAULTS,
+  deriveResilience,
   resolveCallOptions,
   resolveResilienceOptions,
   systemClock,
   type BreakerOptions,
   type CacheOptions,
   type CallResilienceOptions,
+  type DerivedResilienceOptions,
   type Clock,
   type ResilienceOptions,
   type ResolvedResilience,

@@ -365,3 +365,35 @@ export function resolveCallOptions(
   const attempt = input?.attemptTimeoutMs ?? resolved.attemptTimeoutMs;
   return { timeoutMs, attemptTimeoutMs: Math.min(attempt ?? timeoutMs / 2, timeoutMs) };
 }
+
+/** What a client made by `withOptions` may set of the resilience options: the rest is its parent's, shared. */
+export type DerivedResilienceOptions = Pick<ResilienceOptions, 'timeoutMs' | 'attemptTimeoutMs' | 'retry'>;
+
+const derivedSchema = z.object({ timeoutMs: RESILIENCE_OPTIONS_SHAPE.timeoutMs, attemptTimeoutMs: RESILIENCE_OPTIONS_SHAPE.attemptTimeoutMs, retry: RESILIENCE_OPTIONS_SHAPE.retry });
+
+/**
+ * The resilience of a client made by `withOptions` over its parent's: its own timeouts and retry policy (a retry
+ * object laid over the parent's policy, `false` for one attempt per call); the breaker, the budget, the hedging, the
+ * cache, the clock are the parent's.
+ * @throws {ConfigError} naming the option.
+ * @internal
+ */
+export function deriveResilience(parent: ResolvedResilience, input: DerivedResilienceOptions, scope: string): ResolvedResilience {
+  if (input.timeoutMs === undefined && input.attemptTimeoutMs === undefined && input.retry === undefined) return parent;
+  parseOptions(scope, derivedSchema, input);
+  const timeoutMs = input.timeoutMs ?? parent.timeoutMs;
+  let attemptTimeoutMs = input.attemptTimeoutMs ?? parent.attemptTimeoutMs;
+  if (input.attemptTimeoutMs !== undefined && input.attemptTimeoutMs > timeoutMs) throw optionError(scope, 'attemptTimeoutMs', 'must not be above timeoutMs');
+  // The parent's attempt timeout is kept only while it fits the new deadline (a call's attempt never outlasts it).
+  if (attemptTimeoutMs !== undefined && attemptTimeoutMs > timeoutMs) attemptTimeoutMs = undefined;
+  let retry = parent.retry;
+  if (input.retry === false) retry = false;
+  else if (input.retry !== undefined) {
+    const base = parent.retry === false ? RESILIENCE_DEFAULTS.retry : parent.retry;
+    const minDelayMs = input.retry.minDelayMs ?? base.minDelayMs;
+    const maxDelayMs = input.retry.maxDelayMs ?? Math.max(base.maxDelayMs, minDelayMs);
+    if (maxDelayMs < minDelayMs) throw optionError(scope, 'retry.maxDelayMs', 'must not be below retry.minDelayMs');
+    retry = Object.freeze({ retries: input.retry.retries ?? base.retries, minDelayMs, maxDelayMs, jitter: input.retry.jitter ?? base.jitter });
+  }
+  return Object.freeze({ ...parent, timeoutMs, attemptTimeoutMs, retry });
+}

@@ -63,14 +63,15 @@ async function beforeRetry<T>(call: Call<T>, context: RetryContext, policy: Retr
  * the first attempt itself.
  */
 export function retry(policy: ResolvedResilience['retry'], deps: RetryDeps): Layer {
-  const retries = policy === false ? 0 : policy.retries;
   return (next) =>
     <T>(call: Call<T>, attempt: Attempt): Promise<Answer<T>> =>
       next(call, attempt).then(
         (answer) => succeeded(answer, call, deps),
         (error: unknown) => {
-          if (retries === 0 || policy === false || !isRetryable(error)) throw error;
-          return retryAfter(error, next, call, attempt, policy, deps).then((answer) => succeeded(answer, call, deps));
+          // A call may bring a policy of its own (a client made by withOptions); the budget stays the one shared.
+          const own = call.spec.retry === undefined ? policy : call.spec.retry;
+          if (own === false || own.retries === 0 || !isRetryable(error)) throw error;
+          return retryAfter(error, next, call, attempt, own, deps).then((answer) => succeeded(answer, call, deps));
         },
       );
 }

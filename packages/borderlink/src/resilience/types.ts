@@ -1,6 +1,7 @@
 // The contract between the client and the resilience layer. The client builds a CallSpec; the layer runs it through
 // deadline ⊃ breaker ⊃ retry with budget ⊃ per-attempt timeout ⊃ transport and returns the decoded value.
 import type { TransportRequest, TransportResponse } from '../transport/types';
+import type { ResolvedResilience } from './options';
 
 /** One logical call: the same request (same x-request-id, same idempotency key) on every attempt. @internal */
 export interface CallSpec<T> {
@@ -30,6 +31,8 @@ export interface CallSpec<T> {
    * call, not twice): the deadline counts from there. @default the time `execute` is called
    */
   startedAt?: number | undefined;
+  /** This call's retry policy, when it is not the executor's own (a client made by `withOptions`). */
+  retry?: ResolvedResilience['retry'] | undefined;
 }
 
 /** What a successful call gives back. @internal */

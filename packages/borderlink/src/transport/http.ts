@@ -16,6 +16,7 @@ import {
   type TransportResponse,
 } from './types';
 import { addAbortListener, removeAbortListener, toAbortError } from '../internal/abort';
+import { HEADER_NAME, TRANSPORT_HEADERS } from './headers';
 import { optionError, parseOptions } from '../internal/options';
 
 /**
@@ -98,8 +99,9 @@ export interface HttpTransportOptions {
    */
   token?: string | undefined;
   /**
-   * Headers sent on every request. A request's own header of the same name wins. `host`, `connection`,
-   * `content-length`, `transfer-encoding`, `keep-alive`, `upgrade` and `expect` are refused, and so is
+   * Headers sent on every request. A request's own header of the same name wins. The headers the transport owns are
+   * refused: `host`, the hop-by-hop headers (`connection`, `keep-alive`, `proxy-connection`, `te`, `trailer`,
+   * `upgrade`), `transfer-encoding`, `content-length`, `content-encoding`, `accept-encoding` and `expect`; and so is
    * `authorization` together with `token`.
    * @default {}
    * @example headers: { 'x-border-post': 'FRA-T1-17' }
@@ -184,12 +186,30 @@ const defaults = { connections: 8, keepAliveTimeoutMs: 4000, connectTimeoutMs: 1
  */
 const maxResponseBytesLimit = 256 * 1024 * 1024;
 
-/** Headers the transport or undici own; setting them statically would break framing or keep-alive. */
-const refusedStaticHeaders = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'upgrade', 'expect']);
-
-const headerName = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const headerValue = /^[\t\x20-\x7e\x80-\xff]*$/;
 const visibleAscii = /^[\x21-\x7e]+$/;
+
+/** Whether `token` can be sent as `authorization: Bearer <token>`: visible ASCII only. @internal */
+export function isBearerToken(token: unknown): token is string {
+  return typeof token === 'string' && visibleAscii.test(token);
+}
+
+/**
+ * What is wrong with `text` as a gateway's base URL, worded to follow the name of whatever gave it (an option, an
+ * environment variable), or undefined when it is one. Never repeats the text. @internal
+ */
+export function baseUrlProblem(text: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return 'is not a valid URL';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must be an http: or https: URL';
+  if (url.username !== '' || url.password !== '') return 'must not hold credentials; use `token` or `tls` instead';
+  if (url.search !== '' || url.hash !== '') return 'must not hold a query or fragment';
+  return undefined;
+}
 
 /** Node clamps longer timers to 1 ms: a later deadline is reached by arming again. */
 const maxTimerMs = 2_147_483_647;
@@ -1053,9 +1073,7 @@ const tlsSchema = z.strictObject(
 
 const httpOptionsSchema = z.strictObject({
   baseUrl: z.string({ error: 'is required and must be a string' }),
-  token: z
-    .custom<string>((t) => typeof t === 'string' && visibleAscii.test(t), { error: 'must be a non-empty string of visible ASCII characters' })
-    .optional(),
+  token: z.custom<string>(isBearerToken, { error: 'must be a non-empty string of visible ASCII characters' }).optional(),
   headers: z.custom<Record<string, unknown>>(isRecord, { error: 'must be an object of strings' }).optional(),
   connections: positive(true),
   keepAliveTimeoutMs: positive(false),
@@ -1089,9 +1107,10 @@ function readHeaders(headers: Record<string, unknown> | undefined, hasToken: boo
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     // A name that is no header name may be anything the caller had at hand: it is not repeated.
-    if (!headerName.test(name)) throw optionError(SCOPE, 'headers', 'holds a name that is not a valid header name');
+    if (!HEADER_NAME.test(name)) throw optionError(SCOPE, 'headers', 'holds a name that is not a valid header name');
     const lower = name.toLowerCase();
-    if (refusedStaticHeaders.has(lower)) throw optionError(SCOPE, `headers.${lower}`, 'is set by the transport and may not be given');
+    // Headers the transport or undici own: setting them statically would break framing or keep-alive.
+    if (Object.hasOwn(TRANSPORT_HEADERS, lower)) throw optionError(SCOPE, `headers.${lower}`, 'is set by the transport and may not be given');
     if (lower === 'authorization' && hasToken) throw optionError(SCOPE, 'token', 'and `headers.authorization` may not both be given');
     if (typeof value !== 'string' || !headerValue.test(value)) {
       throw optionError(SCOPE, `headers.${lower}`, 'must be a string without control characters');
@@ -1133,17 +1152,9 @@ function readHeaders(headers: Record<string, unknown> | undefined, hasToken: boo
  */
 export function httpTransport(options: HttpTransportOptions): Transport {
   const given = parseOptions(SCOPE, httpOptionsSchema, options);
-  let url: URL;
-  try {
-    url = new URL(given.baseUrl);
-  } catch {
-    throw optionError(SCOPE, 'baseUrl', 'is not a valid URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw optionError(SCOPE, 'baseUrl', 'must be an http: or https: URL');
-  if (url.username !== '' || url.password !== '') {
-    throw optionError(SCOPE, 'baseUrl', 'must not hold credentials; use `token` or `tls` instead');
-  }
-  if (url.search !== '' || url.hash !== '') throw optionError(SCOPE, 'baseUrl', 'must not hold a query or fragment');
+  const problem = baseUrlProblem(given.baseUrl);
+  if (problem !== undefined) throw optionError(SCOPE, 'baseUrl', problem);
+  const url = new URL(given.baseUrl);
   const prefix = url.pathname.replace(/\/+$/, '');
 
   const token = given.token;

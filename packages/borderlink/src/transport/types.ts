@@ -15,7 +15,11 @@ export interface TransportRequest {
   method: 'GET' | 'POST';
   /** Path and query under the gateway's base URL, always starting with `/v1/`. */
   path: string;
-  /** Lower-case header names. */
+  /**
+   * Lower-case header names: the SDK's own (`x-request-id`, `content-type`, the context of a `GET`, …) and those the
+   * integrator gave the call (a trace id, a case reference: `CallOptions.headers`). Send them all; log none of their
+   * values.
+   */
   headers: Record<string, string>;
   /** JSON text, when the method has a body. */
   body?: string;
