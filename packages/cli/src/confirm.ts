@@ -1,7 +1,7 @@
 // `borderlink confirm HIT_ID [--urgent] [--wait]`: asks the country that owns a hit's record to confirm it and, with
 // --wait, follows the answer live (a status line on a terminal, one line per change otherwise); the exit code says
 // the final state. `--resume CONFIRMATION_ID` takes up one asked before.
-import type { Confirmation, ConfirmationRequestState } from 'borderlink';
+import { readClientEnv, type Confirmation, type ConfirmationRequestState } from 'borderlink';
 import { COMMON_OPTIONS, UsageError, expectPositionals, parseFlags } from './args';
 import { CONNECTION_OPTIONS, DEMO_NOTICE, connect } from './connection';
 import { CONFIRMATION_EXIT } from './exit-codes';
@@ -48,7 +48,7 @@ export async function runConfirm(args: string[]): Promise<number> {
     if (resume !== undefined) {
       confirmation = await client.resumeConfirmation(resume, { signal: stop.signal });
     } else {
-      const locationId = values.location ?? (process.env.BORDERLINK_LOCATION || undefined) ?? (demo ? DEMO_LOCATION : undefined);
+      const locationId = values.location ?? readClientEnv(process.env).context.locationId ?? (demo ? DEMO_LOCATION : undefined);
       if (locationId === undefined) throw new UsageError('confirm needs --location ID (or BORDERLINK_LOCATION): where the subject is held');
       confirmation = await client.requestConfirmation(
         { hitId: positionals[0]! },

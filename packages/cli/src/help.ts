@@ -61,7 +61,9 @@ Exit codes:
 ${exitTable}
 
 Environment: BORDERLINK_GATEWAY_URL, BORDERLINK_TOKEN, BORDERLINK_AUTHORITY, BORDERLINK_OPERATOR,
-BORDERLINK_PURPOSE, BORDERLINK_LOCATION; the offline store's keys ${hmac.variable} and
+BORDERLINK_PURPOSE, BORDERLINK_LOCATION (a variable set to nothing is an error, never unset);
+BORDERLINK_LOG=debug|info|warn|error|off writes the SDK's log to stderr (no personal data in it);
+the offline store's keys ${hmac.variable} and
 ${encryption.variable} (or their _FILE variables; these alone never count as a gateway
 configured); NO_COLOR turns colour off, FORCE_COLOR on.
 Errors are one line on stderr, "borderlink: …", and never quote what was searched. Control
