@@ -25,7 +25,7 @@ import { ownCopy, type CheckAnswer } from './items';
  * ```ts
  * const client = createClient({ transport, context, batching: { maxItems: 100, maxDelayMs: 0 } });
  * // Concurrent calls from many lanes now share requests:
- * const results = await Promise.all(documents.map((d) => client.checkDocument(d)));
+ * const results = await Promise.all(passengers.map((p) => client.check({ subjects: p.subjects })));
  * ```
  */
 export interface BatchingOptions {
@@ -36,14 +36,14 @@ export interface BatchingOptions {
    * took.
    * @default 100
    */
-  maxItems?: number;
+  maxItems?: number | undefined;
   /**
    * How long the first call of a request waits for others before the request is sent. `0` sends at the end of the
    * current event-loop turn (`setImmediate`): calls made in the same turn, however deep in promise continuations,
    * share a request, and a lone call waits for nothing else. A call never waits here past its own deadline.
    * @unit milliseconds @default 0
    */
-  maxDelayMs?: number;
+  maxDelayMs?: number | undefined;
 }
 
 /** Batching options with the defaults. @internal */

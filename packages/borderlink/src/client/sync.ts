@@ -50,15 +50,15 @@ export type SourceSyncResult =
 /** Options of `client.offline.sync()`. */
 export interface SyncOptions {
   /** The sources to sync: some of the copy's `sources`. @default the copy's `sources` */
-  sources?: Source[];
+  sources?: Source[] | undefined;
   /** Stops the sync; the source being applied keeps its previous copy. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Apply the snapshots whatever share of the copy they remove: for a shrink someone confirmed with the gateway's
    * operator after a `STORE_SHRINK_REFUSED` (see `offline.maxShrink`).
    * @default false
    */
-  allowShrink?: boolean;
+  allowShrink?: boolean | undefined;
 }
 
 /** One snapshot request: the lines, or word that the cursor is no longer known (then a full snapshot is taken). @internal */

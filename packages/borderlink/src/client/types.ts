@@ -30,7 +30,7 @@ import type { SourceState } from '../stores/types';
 export interface CheckRequest {
   subjects: Subject[];
   /** @default the sources for the subjects' kinds: document → SLTD, TDAWN; person → NOMINAL; vehicle → SMV */
-  sources?: Source[];
+  sources?: Source[] | undefined;
 }
 
 /** Events a client emits, for observability. None holds personal data. */

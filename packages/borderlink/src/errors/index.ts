@@ -135,7 +135,7 @@ export class InputError extends BorderlinkError {
   constructor(
     message: string,
     issues: readonly FieldIssue[] = [],
-    options: BorderlinkErrorOptions & { code?: InputErrorCode } = {},
+    options: BorderlinkErrorOptions & { code?: InputErrorCode | undefined } = {},
   ) {
     super(options.code ?? 'INVALID_INPUT', message, false, options);
     this.code = options.code ?? 'INVALID_INPUT';
@@ -175,7 +175,7 @@ export type PermissionErrorCode = 'FORBIDDEN' | 'NOT_ISSUER' | 'PURPOSE_NOT_ALLO
 export class PermissionError extends BorderlinkError {
   static override readonly brand: string = 'PermissionError';
   override readonly code: PermissionErrorCode;
-  constructor(message: string, options: BorderlinkErrorOptions & { code?: PermissionErrorCode } = {}) {
+  constructor(message: string, options: BorderlinkErrorOptions & { code?: PermissionErrorCode | undefined } = {}) {
     super(options.code ?? 'FORBIDDEN', message, false, { status: 403, ...options });
     this.code = options.code ?? 'FORBIDDEN';
   }
@@ -225,7 +225,7 @@ export class GatewayError extends BorderlinkError {
   readonly retryAfterMs: number | undefined;
   constructor(
     message: string,
-    options: BorderlinkErrorOptions & { code?: GatewayErrorCode; retryable?: boolean; retryAfterMs?: number | undefined } = {},
+    options: BorderlinkErrorOptions & { code?: GatewayErrorCode | undefined; retryable?: boolean | undefined; retryAfterMs?: number | undefined } = {},
   ) {
     super(options.code ?? 'GATEWAY_ERROR', message, options.retryable ?? true, options);
     this.code = options.code ?? 'GATEWAY_ERROR';
@@ -248,7 +248,7 @@ export class TimeoutError extends BorderlinkError {
   override readonly code = 'TIMEOUT' as const;
   /** `call` when the whole call's deadline passed, `attempt` when one attempt's timeout did. */
   readonly scope: 'call' | 'attempt';
-  constructor(message: string, options: BorderlinkErrorOptions & { scope?: 'call' | 'attempt' } = {}) {
+  constructor(message: string, options: BorderlinkErrorOptions & { scope?: 'call' | 'attempt' | undefined } = {}) {
     super('TIMEOUT', message, true, options);
     this.scope = options.scope ?? 'call';
   }
@@ -274,7 +274,7 @@ export class ProtocolError extends BorderlinkError {
   override readonly code = 'PROTOCOL_ERROR' as const;
   /** Paths in the body that broke the schema, when it was JSON. */
   readonly issues: readonly FieldIssue[];
-  constructor(message: string, options: BorderlinkErrorOptions & { retryable?: boolean; issues?: readonly FieldIssue[] } = {}) {
+  constructor(message: string, options: BorderlinkErrorOptions & { retryable?: boolean | undefined; issues?: readonly FieldIssue[] | undefined } = {}) {
     super('PROTOCOL_ERROR', message, options.retryable ?? false, options);
     this.issues = options.issues ?? [];
   }
@@ -316,7 +316,7 @@ export class StoreError extends BorderlinkError {
 export interface MrzErrorIssue {
   code: string;
   severity: 'error' | 'warning';
-  field?: string;
+  field?: string | undefined;
   line: number;
   start: number;
   end: number;

@@ -114,7 +114,7 @@ export interface DocumentQuery {
   /** Kind of document. */
   documentType: DocumentType;
   /** The holder, when known: TDAWN and the gateway may use it to confirm a match. */
-  holder?: PersonQuery;
+  holder?: PersonQuery | undefined;
 }
 
 /**
@@ -127,11 +127,11 @@ export interface DocumentQuery {
  */
 export interface VehicleQuery {
   /** Vehicle identification number: 17 characters, no I, O or Q. */
-  vin?: string;
+  vin?: string | undefined;
   /** Registration plate as displayed. */
-  plate?: string;
+  plate?: string | undefined;
   /** ICAO/ISO code of the state that registered the plate. Required with `plate`. */
-  registrationCountry?: string;
+  registrationCountry?: string | undefined;
 }
 
 /** A document subject in a combined check. */
