@@ -9,8 +9,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CALL_KINDS } from 'borderlink';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { readApi, telemetryNames, unknownApiNames } from './api-names';
 import { optionalsWithoutUndefined } from './input-types';
 import { ENTRY_POINTS, EXAMPLE_SURROUNDINGS, examplesOfSource, exampleModule, libraryExamples, publicNames, splitValues, type TsdocExample } from './tsdoc-examples';
 
@@ -328,6 +330,40 @@ describe('docs', () => {
     // method, `d` is handed to the user, `f` comes out.
     expect(found.sort()).toEqual(['Answer.e (f(options).onEvent())', 'Nested.c (f(options).nested)', 'Options.a (f(options))', 'Options.onEvent (f(options))']);
   });
+
+  it('every option, field and method a guide or the README names in its prose and tables exists', () => {
+    const { program } = everything();
+    const library = join(root, 'packages', 'borderlink', 'src') + '/';
+    const api = readApi(program, Object.values(ENTRY_POINTS).map((f) => join(root, f)), (f) => resolve(f).startsWith(library));
+    const files = [...markdownFiles(), join(root, 'packages', 'borderlink', 'README.md')].map((f) => ({ name: relative(root, f), text: readFileSync(f, 'utf8') }));
+    expect(unknownApiNames(api, files, telemetryNames(root, Object.values(CALL_KINDS))).join('\n')).toBe('');
+  }, COMPILE_TIMEOUT_MS);
+
+  it('the check of the names catches an option, a key, a field and a telemetry name that do not exist, at their lines', () => {
+    const { program } = everything();
+    const library = join(root, 'packages', 'borderlink', 'src') + '/';
+    const api = readApi(program, Object.values(ENTRY_POINTS).map((f) => join(root, f)), (f) => resolve(f).startsWith(library));
+    const text = [
+      '| Option | Default |',
+      '| --- | --- |',
+      '| `retry.retries` | `2` |',
+      '| `retry.backoff` | none |',
+      '| `retry: false` | |',
+      '',
+      'Give `createClient({ clock, hooks })`, read `result.mrz.valid`, `hits.N.match.score`, `hooks.emit` and `hit.nope`;',
+      'spans are `borderlink.check`, not `borderlink.nope`; `JSON.stringify` is no API.',
+      '```ts',
+      'hooks.emit(); // code is compiled, not read here',
+      '```',
+    ].join('\n');
+    expect(unknownApiNames(api, [{ name: 'x.md', text }], telemetryNames(root, Object.values(CALL_KINDS)))).toEqual([
+      'x.md:4: retry.backoff (no option of that name)',
+      'x.md:7: createClient({ hooks }) (createClient takes no hooks)',
+      'x.md:7: hooks.emit (hooks is no public export, field or method)',
+      'x.md:7: hit.nope (does not resolve on the types hit holds)',
+      'x.md:8: borderlink.nope (no telemetry name of that name)',
+    ]);
+  }, COMPILE_TIMEOUT_MS);
 
   it('every name an @example may take from its surroundings is used by one', () => {
     const codes = publicExamples().map((e) => e.code);
