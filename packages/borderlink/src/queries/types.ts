@@ -68,8 +68,8 @@ import type { NameVariant } from '../names/variants';
  */
 export interface PersonQuery {
   /**
-   * Primary identifier, as printed, in its own script (letters, spaces, hyphens, apostrophes; `’` and `‘` are taken
-   * as `'`). The subject sent carries its ICAO form (`Цой` → `TSOI`, `Müller` → `MUELLER`; see `transliterateName`),
+   * Primary identifier, as printed, in its own script (letters with their combining marks, spaces, apostrophes, full
+   * stops, commas, hyphens; `’` and `‘` are taken as `'`). The subject sent carries its ICAO form (`Цой` → `TSOI`, `Müller` → `MUELLER`; see `transliterateName`),
    * or the name as given when the ICAO tables cannot write it. A name with no letter to search (see `hasNameLetter`)
    * is an `InputError`.
    */
