@@ -33,15 +33,15 @@ export interface TsdocExample {
   code: string;
 }
 
-/** The entry points of `borderlink` and where their source is: what an example may use without importing it. */
-export const ENTRY_POINTS: Readonly<Record<string, string>> = {
-  borderlink: 'packages/borderlink/src/index.ts',
-  'borderlink/testing': 'packages/borderlink/src/testing/index.ts',
-  'borderlink/offline': 'packages/borderlink/src/offline/index.ts',
-  'borderlink/manifests': 'packages/borderlink/src/manifests/index.ts',
-  'borderlink/audit': 'packages/borderlink/src/audit-log/index.ts',
-  'borderlink/telemetry': 'packages/borderlink/src/telemetry/index.ts',
-};
+/**
+ * The entry points of `borderlink` and where their source is (the root tsconfig's `paths`, `borderlink` first): what
+ * an example may use without importing it.
+ */
+export const ENTRY_POINTS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(
+    (JSON.parse(readFileSync(new URL('../../tsconfig.json', import.meta.url), 'utf8')) as { compilerOptions: { paths: Record<string, string[]> } }).compilerOptions.paths,
+  ).map(([module, [path]]) => [module, path!.replace(/^\.\//, '')]),
+);
 
 /**
  * What an example may take from the text around it, declared with its real type when it is ours: the client the
