@@ -1,13 +1,20 @@
-// The guides are documentation users copy from: every complete ```ts block in docs/*.md must compile against the real
-// API, and every relative link in docs/*.md and README.md must point to a file (and heading) that exists.
+// The docs are what users copy from: every complete ```ts block in docs/*.md and the README, and every `@example` of
+// the library's TSDoc (the API reference and the editor's hover), must compile against the real API, in one program
+// under exactOptionalPropertyTypes; and every relative link in docs/*.md and README.md must point to a file (and
+// heading) that exists.
 //
-// A block is complete, and type-checked, when it imports from 'borderlink' or 'borderlink/…'. Other ts blocks are
-// fragments (they use a `client` or `doc` from the surrounding text) and are left alone.
+// A block of a guide is complete, and type-checked, when it imports from 'borderlink' or 'borderlink/…'. Other ts
+// blocks are fragments (they use a `client` or `doc` from the surrounding text) and are left alone. An @example is
+// always checked, by the rule written at the top of tsdoc-examples.ts.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CALL_KINDS } from 'borderlink';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { readApi, telemetryNames, unknownApiNames } from './api-names';
+import { optionalsWithoutUndefined } from './input-types';
+import { ENTRY_POINTS, EXAMPLE_SURROUNDINGS, examplesOfSource, exampleModule, libraryExamples, publicNames, splitValues, type TsdocExample } from './tsdoc-examples';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const docsDir = join(root, 'packages', 'borderlink', 'docs');
@@ -51,7 +58,11 @@ const markdownFiles = (): string[] =>
     .sort()
     .map((f) => join(docsDir, f));
 
-function compilerOptions(extra: ts.CompilerOptions = {}): ts.CompilerOptions {
+/**
+ * The root tsconfig's options, for the snippets: as a user with the strictest common settings compiles them,
+ * exactOptionalPropertyTypes on (stricter than off: what compiles with it compiles without it, so one program is enough).
+ */
+function compilerOptions(): ts.CompilerOptions {
   const configPath = join(root, 'tsconfig.json');
   const read = ts.readConfigFile(configPath, (p) => ts.sys.readFile(p));
   if (read.error) throw new Error(ts.flattenDiagnosticMessageText(read.error.messageText, '\n'));
@@ -64,7 +75,7 @@ function compilerOptions(extra: ts.CompilerOptions = {}): ts.CompilerOptions {
     moduleDetection: ts.ModuleDetectionKind.Force, // every snippet is a module: top-level await, no shared globals
     noUnusedLocals: false,
     noUnusedParameters: false,
-    ...extra,
+    exactOptionalPropertyTypes: true,
   };
 }
 
@@ -73,29 +84,75 @@ interface Problem {
   message: string;
 }
 
-/** Writes the blocks to .tmp/snippets and type-checks them in one program. Problems are reported as doc.md:line. */
-function typecheck(blocks: Block[], dir = outDir, extra: ts.CompilerOptions = {}): Problem[] {
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const origin = new Map<string, Block>();
+/** One file of the program: a snippet, a README block or an @example, and how to name a line of it. */
+interface Unit {
+  group: string;
+  /** The file's name under the output folder. */
+  name: string;
+  text: string;
+  /** Where the unit's 0-based line `line` is, as `file:line`. */
+  where(line: number): string;
+}
+
+const blockUnit = (group: string, b: Block, n: number): Unit => ({
+  group,
+  name: `${group}/${b.doc.replace(/^\.\.\//, '').replace(/\.md$/, '')}-${n}.ts`,
+  text: `${b.code}\n`,
+  where: (line) => `docs/${b.doc}:${b.line + line}`,
+});
+
+function blockUnits(group: string, blocks: Block[]): Unit[] {
   const counts = new Map<string, number>();
-  for (const b of blocks) {
+  return blocks.map((b) => {
     const n = (counts.get(b.doc) ?? 0) + 1;
     counts.set(b.doc, n);
-    const file = join(dir, `${b.doc.replace(/\.md$/, '')}-${n}.ts`);
-    writeFileSync(file, `${b.code}\n`);
-    origin.set(resolve(file), b);
-  }
-  const program = ts.createProgram([...origin.keys()], compilerOptions(extra));
-  return ts.getPreEmitDiagnostics(program).map((d) => {
-    const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
-    if (d.file === undefined || d.start === undefined) return { where: '(program)', message };
-    const { line } = d.file.getLineAndCharacterOfPosition(d.start);
-    const b = origin.get(resolve(d.file.fileName));
-    return b === undefined
-      ? { where: `${relative(root, d.file.fileName)}:${line + 1}`, message }
-      : { where: `docs/${b.doc}:${b.line + line}`, message };
+    return blockUnit(group, b, n);
   });
+}
+
+function exampleUnits(group: string, examples: TsdocExample[], names: ReturnType<typeof publicNames>): Unit[] {
+  return examples.map((e, i) => {
+    const lines = e.code.split('\n').length;
+    return {
+      group,
+      name: `${group}/${e.file.replace(/[/.]/g, '_')}-${i}.ts`,
+      text: exampleModule(e, names),
+      // A line past the example's own is the line of what it was given (imports, surroundings): named by the example.
+      where: (line) => (line < lines ? `${e.file}:${e.line + line}` : `${e.file}:${e.line} (${e.host}: the names it was given)`),
+    };
+  });
+}
+
+/**
+ * Writes the units to `dir` and type-checks them in one program; only the units' own problems are reported (the
+ * library's source, which they resolve to, is checked by the root tsconfig as it is built). Also gives the program,
+ * for the checks that read the library's types.
+ */
+function typecheck(units: Unit[], dir: string): { problems: Map<string, Problem[]>; program: ts.Program } {
+  rmSync(dir, { recursive: true, force: true });
+  const origin = new Map<string, Unit>();
+  for (const u of units) {
+    const file = join(dir, u.name);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, u.text);
+    origin.set(resolve(file), u);
+  }
+  const entryFiles = Object.values(ENTRY_POINTS).map((f) => join(root, f));
+  const program = ts.createProgram([...origin.keys(), ...entryFiles], compilerOptions());
+  const problems = new Map<string, Problem[]>(units.map((u) => [u.group, []]));
+  const add = (group: string, p: Problem) => (problems.get(group) ?? problems.set(group, []).get(group)!).push(p);
+  for (const d of [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()]) {
+    add('(program)', { where: '(program)', message: ts.flattenDiagnosticMessageText(d.messageText, '\n') });
+  }
+  for (const sf of program.getSourceFiles()) {
+    const u = origin.get(resolve(sf.fileName));
+    if (u === undefined) continue;
+    for (const d of [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)]) {
+      const { line } = sf.getLineAndCharacterOfPosition(d.start ?? 0);
+      add(u.group, { where: u.where(line), message: ts.flattenDiagnosticMessageText(d.messageText, '\n') });
+    }
+  }
+  return { problems, program };
 }
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
@@ -166,46 +223,201 @@ function brokenLinks(files: string[]): string[] {
 
 const allBlocks = () => markdownFiles().flatMap((f) => codeBlocks(relative(docsDir, f), readFileSync(f, 'utf8')));
 /** The library's README, the first page a user copies from. */
-// A user's strict settings apply to the user's code: the library's own source, which the snippets resolve to here,
-// is built without exactOptionalPropertyTypes, so only problems in the snippets count.
-const inSnippets = (problems: Problem[]): Problem[] => problems.filter((p) => p.where.startsWith('docs/'));
 const readmeBlocks = () => codeBlocks('../README.md', readFileSync(join(root, 'packages', 'borderlink', 'README.md'), 'utf8'));
 
-/** A whole TypeScript program per test: seconds on a free machine, a minute or more on a busy one. */
+/** A whole TypeScript program: seconds on a free machine, a minute or more on a busy one. */
 const COMPILE_TIMEOUT_MS = 180_000;
 
+/** Wrong on purpose, in the same program: each must be caught, at its line. */
+const BROKEN_SNIPPET: Block = { doc: 'broken.md', line: 10, lang: 'ts', code: "import { createClient } from 'borderlink';\n\nconst n: number = createClient;\n" };
+const BROKEN_EXAMPLES = examplesOfSource(
+  'broken/example.ts',
+  [
+    '/**',
+    ' * @example',
+    ' * ```ts',
+    ' * const gateway = await createMockGateway();',
+    ' * const client = createClient({ baseUrl: gateway.url, context });',
+    ' * ```',
+    ' */',
+    'export function a(): void {}',
+    'export interface SourceOutcome {',
+    '  /** @example dataAsOf: process.env.DATA_AS_OF */',
+    '  dataAsOf?: string;',
+    '}',
+  ].join('\n'),
+);
+
+let examples: TsdocExample[] | undefined;
+/** The library's public @examples, read once. */
+const publicExamples = (): TsdocExample[] => (examples ??= libraryExamples(root));
+
+let compiled: ReturnType<typeof typecheck> | undefined;
+/** The one program of every snippet, README block, @example and broken unit (compiled once, by the first test that asks). */
+function everything(): ReturnType<typeof typecheck> {
+  if (compiled !== undefined) return compiled;
+  const names = publicNames(root);
+  const units = [
+    ...blockUnits('guides', allBlocks().filter(isComplete)),
+    ...blockUnits('readme', readmeBlocks().filter(isComplete)),
+    ...exampleUnits('examples', publicExamples(), names),
+    blockUnit('broken-snippet', BROKEN_SNIPPET, 1),
+    ...exampleUnits('broken-examples', BROKEN_EXAMPLES, names),
+  ];
+  compiled = typecheck(units, outDir);
+  return compiled;
+}
+const problemsOf = (group: string): string => (everything().problems.get(group) ?? []).map((p) => `${p.where}: ${p.message}`).join('\n');
+
 describe('docs', () => {
-  it('every complete ts snippet in docs/*.md compiles against the real API', () => {
-    const blocks = allBlocks().filter(isComplete);
-    expect(blocks.length).toBeGreaterThan(10);
-    const problems = typecheck(blocks);
-    expect(problems.map((p) => `${p.where}: ${p.message}`).join('\n')).toBe('');
+  it('compiles the snippets, the README and the @examples as one program, without a problem of its own', () => {
+    expect(problemsOf('(program)')).toBe('');
   }, COMPILE_TIMEOUT_MS);
 
-  it("the library README's quick start compiles, under exactOptionalPropertyTypes too", () => {
-    const blocks = readmeBlocks().filter(isComplete);
-    expect(blocks.length).toBeGreaterThan(0);
-    expect(typecheck(blocks, join(root, '.tmp', 'snippets-readme')).map((p) => `${p.where}: ${p.message}`).join('\n')).toBe('');
-    const strict = inSnippets(typecheck(blocks, join(root, '.tmp', 'snippets-readme-exact'), { exactOptionalPropertyTypes: true }));
-    expect(strict.map((p) => `${p.where}: ${p.message}`).join('\n')).toBe('');
+  it('every complete ts snippet in docs/*.md compiles against the real API, under exactOptionalPropertyTypes', () => {
+    expect(allBlocks().filter(isComplete).length).toBeGreaterThan(10);
+    expect(problemsOf('guides')).toBe('');
   }, COMPILE_TIMEOUT_MS);
 
-  it('every complete ts snippet in docs/*.md compiles under exactOptionalPropertyTypes', () => {
-    const problems = inSnippets(typecheck(allBlocks().filter(isComplete), join(root, '.tmp', 'snippets-exact'), { exactOptionalPropertyTypes: true }));
-    expect(problems.map((p) => `${p.where}: ${p.message}`).join('\n')).toBe('');
+  it("the library README's quick start compiles, under exactOptionalPropertyTypes", () => {
+    expect(readmeBlocks().filter(isComplete).length).toBeGreaterThan(0);
+    expect(problemsOf('readme')).toBe('');
+  }, COMPILE_TIMEOUT_MS);
+
+  it('every @example of the public TSDoc compiles against the real API, under exactOptionalPropertyTypes', () => {
+    expect(publicExamples().length).toBeGreaterThan(100);
+    expect(problemsOf('examples')).toBe('');
   }, COMPILE_TIMEOUT_MS);
 
   it('the check catches a broken snippet, at its line in the doc', () => {
-    const broken: Block = {
-      doc: 'broken.md',
-      line: 10,
-      lang: 'ts',
-      code: "import { createClient } from 'borderlink';\n\nconst n: number = createClient;\n",
-    };
-    const problems = typecheck([broken], join(root, '.tmp', 'snippets-selftest'));
-    expect(problems).toHaveLength(1);
-    expect(problems[0]!.where).toBe('docs/broken.md:12');
+    expect(problemsOf('broken-snippet').split('\n')).toEqual([expect.stringMatching(/^docs\/broken\.md:12: /)]);
   }, COMPILE_TIMEOUT_MS);
+
+  it('the check catches an @example with an option that does not exist, and a possibly undefined value a property does not take, at their lines', () => {
+    const problems = everything().problems.get('broken-examples') ?? [];
+    // createClient has no baseUrl (it takes a transport); `dataAsOf?: string` takes no undefined under exactOptionalPropertyTypes.
+    expect(problems.map((p) => p.where)).toEqual(['broken/example.ts:5', 'broken/example.ts:10']);
+    expect(problems[0]!.message).toContain("'baseUrl' does not exist");
+    expect(problems[1]!.message).toContain("Type 'undefined' is not assignable");
+  }, COMPILE_TIMEOUT_MS);
+
+  it('every optional property of a type a user passes in takes undefined, as exactOptionalPropertyTypes asks', () => {
+    const { program } = everything();
+    const library = join(root, 'packages', 'borderlink', 'src') + '/';
+    const entryFiles = Object.values(ENTRY_POINTS).map((f) => join(root, f));
+    const found = optionalsWithoutUndefined(program, entryFiles, (f) => resolve(f).startsWith(library)).map((l) => l.replace(root, ''));
+    expect(found.join('\n')).toBe('');
+  }, COMPILE_TIMEOUT_MS);
+
+  it('finds the optional properties that do not take undefined among what goes into a function, not what comes out', () => {
+    const file = join(root, '.tmp', 'input-types', 'api.ts');
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(
+      file,
+      [
+        'export interface Options { a?: string; b?: string | undefined; onEvent?: (e: Event) => Answer; nested?: Nested | undefined; run?(x: number): void }',
+        'export interface Nested { c?: number }',
+        'export interface Event { d?: string }',
+        'export interface Answer { e?: string }',
+        'export interface Result { f?: string }',
+        'export function f(options: Options): Result { return {}; }',
+        'export function g(result: Result): void {}',
+      ].join('\n'),
+    );
+    const program = ts.createProgram([file], { ...compilerOptions(), noEmit: true, types: [] });
+    const found = optionalsWithoutUndefined(program, [file], (f) => resolve(f) === resolve(file)).map((l) => l.replace(/^\S+ /, ''));
+    // `a`, `onEvent`, `c` and `e` go in (the answer of the user's callback too); `b` takes undefined, `run` is a
+    // method, `d` is handed to the user, `f` comes out.
+    expect(found.sort()).toEqual(['Answer.e (f(options).onEvent())', 'Nested.c (f(options).nested)', 'Options.a (f(options))', 'Options.onEvent (f(options))']);
+  });
+
+  it('every option, field and method a guide or the README names in its prose and tables exists', () => {
+    const { program } = everything();
+    const library = join(root, 'packages', 'borderlink', 'src') + '/';
+    const api = readApi(program, Object.values(ENTRY_POINTS).map((f) => join(root, f)), (f) => resolve(f).startsWith(library));
+    const files = [...markdownFiles(), join(root, 'packages', 'borderlink', 'README.md')].map((f) => ({ name: relative(root, f), text: readFileSync(f, 'utf8') }));
+    expect(unknownApiNames(api, files, telemetryNames(root, Object.values(CALL_KINDS))).join('\n')).toBe('');
+  }, COMPILE_TIMEOUT_MS);
+
+  it('the check of the names catches an option, a key, a field and a telemetry name that do not exist, at their lines', () => {
+    const { program } = everything();
+    const library = join(root, 'packages', 'borderlink', 'src') + '/';
+    const api = readApi(program, Object.values(ENTRY_POINTS).map((f) => join(root, f)), (f) => resolve(f).startsWith(library));
+    const text = [
+      '| Option | Default |',
+      '| --- | --- |',
+      '| `retry.retries` | `2` |',
+      '| `retry.backoff` | none |',
+      '| `retry: false` | |',
+      '',
+      'Give `createClient({ clock, hooks })`, read `result.mrz.valid`, `hits.N.match.score`, `hooks.emit` and `hit.nope`;',
+      'spans are `borderlink.check`, not `borderlink.nope`; `JSON.stringify` is no API.',
+      '```ts',
+      'hooks.emit(); // code is compiled, not read here',
+      '```',
+    ].join('\n');
+    expect(unknownApiNames(api, [{ name: 'x.md', text }], telemetryNames(root, Object.values(CALL_KINDS)))).toEqual([
+      'x.md:4: retry.backoff (no option of that name)',
+      'x.md:7: createClient({ hooks }) (createClient takes no hooks)',
+      'x.md:7: hooks.emit (hooks is no public export, field or method)',
+      'x.md:7: hit.nope (does not resolve on the types hit holds)',
+      'x.md:8: borderlink.nope (no telemetry name of that name)',
+    ]);
+  }, COMPILE_TIMEOUT_MS);
+
+  it('every name an @example may take from its surroundings is used by one', () => {
+    const codes = publicExamples().map((e) => e.code);
+    const unused = Object.keys(EXAMPLE_SURROUNDINGS).filter((name) => !codes.some((c) => new RegExp(`\\b${name}\\b`).test(c)));
+    expect(unused).toEqual([]);
+  });
+
+  it('reads an @example as a value of its property or type, or as statements', () => {
+    const examples = examplesOfSource(
+      'x.ts',
+      [
+        '/**',
+        ' * A type.',
+        ' * @example { a: 1 }',
+        ' * @example',
+        ' * ```ts',
+        ' * { a: 2 }',
+        ' * { a: 3 }',
+        ' * ```',
+        ' */',
+        'export interface T {',
+        "  /** @example 'x' @example b: 'y' */",
+        '  b?: string;',
+        '  /**',
+        '   * @example',
+        '   * ```ts',
+        '   * if (t.b) go();',
+        '   * ```',
+        '   */',
+        '  c: number;',
+        '}',
+        '/** @example f(1) // 2 */',
+        'export function f(n: number): number { return n + 1; }',
+        '/** @internal @example g() */',
+        'export function g(): void {}',
+      ].join('\n'),
+    );
+    // Only the public TSDoc is compiled: what an entry point exports, and not @internal.
+    expect(examples.map((e) => [e.declaration, e.internal])).toEqual([['T', false], ['T', false], ['T', false], ['T', false], ['T', false], ['f', false], ['g', true]]);
+    expect(examples.map((e) => [e.line, e.host, e.as.kind, e.code])).toEqual([
+      [3, 'T', 'values', '{ a: 1 }'],
+      [6, 'T', 'values', '{ a: 2 }\n{ a: 3 }'],
+      [11, 'T.b', 'values', "'x'"],
+      [11, 'T.b', 'values', "b: 'y'"],
+      [16, 'T.c', 'statements', 'if (t.b) go();'],
+      [21, 'f', 'statements', 'f(1) // 2'],
+      [23, 'g', 'statements', 'g()'],
+    ]);
+    expect(splitValues('{ a: 2 }\n{ a: 3,\n  b: [1] } // one\n[1, 2]')).toEqual([
+      { line: 0, text: '{ a: 2 }' },
+      { line: 1, text: '{ a: 3,\n  b: [1] }' },
+      { line: 3, text: '[1, 2]' },
+    ]);
+  });
 
   it('only blocks that import from borderlink are checked', () => {
     const blocks = codeBlocks('x.md', "```ts\nclient.checkDocument(doc);\n```\n\n```ts\nimport { isClear } from 'borderlink';\n```\n\n```sh\nnpm test\n```\n");

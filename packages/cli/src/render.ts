@@ -7,7 +7,7 @@ import { terminalSafe } from './output';
 import type { Paint } from './terminal';
 
 const verdicts: Record<Verdict, { text: string; colour: 'red' | 'green' | 'yellow' | 'magenta' }> = {
-  HIT: { text: 'HIT — a record matches: follow the action to be taken', colour: 'red' },
+  HIT: { text: 'HIT — a record matches: a lead until its owner country confirms it', colour: 'red' },
   POSSIBLE_HIT: { text: 'POSSIBLE_HIT — a similar record: compare it before deciding', colour: 'yellow' },
   INCOMPLETE: { text: 'INCOMPLETE — not every source answered: this is NOT a clear result', colour: 'magenta' },
   NO_HIT: { text: 'NO_HIT — every source answered: no record', colour: 'green' },

@@ -24,7 +24,7 @@ export interface AuditLogOptions {
   /** The folder of the log's files; made when missing. One process writes a folder's log at a time. */
   dir: string;
   /** How file names start: `<prefix>-<YYYYMMDD>-<first seq>.jsonl`. Letters, digits, `-` and `_`. @default 'audit' */
-  prefix?: string;
+  prefix?: string | undefined;
   /**
    * When a new file starts: once the current one holds `maxBytes`, and (with `daily`) on the first write of a new UTC
    * day. A file also starts each time the log is opened. The chain runs on across files.
@@ -32,16 +32,16 @@ export interface AuditLogOptions {
    */
   rotate?: {
     /** @unit bytes @default 67108864 (64 MiB) */
-    maxBytes?: number;
+    maxBytes?: number | undefined;
     /** @default true */
-    daily?: boolean;
-  };
+    daily?: boolean | undefined;
+  } | undefined;
   /**
    * When written lines are made durable: `batch` syncs after every write of the events that came in meanwhile (each
    * batch is one `write` and one `fdatasync`); `{ everyMs }` at most that often; `never` leaves it to the system.
    * @default 'batch'
    */
-  fsync?: AuditFsync;
+  fsync?: AuditFsync | undefined;
   /**
    * The shortest time between two writes: events that come meanwhile go in the next write (and its one sync). Each
    * write costs far more than the bytes it carries, so under load this is what keeps the log cheap; it is also how
@@ -49,7 +49,7 @@ export interface AuditLogOptions {
    * @unit milliseconds
    * @default 5
    */
-  writeIntervalMs?: number;
+  writeIntervalMs?: number | undefined;
   /**
    * Signed checkpoints of the chain head, with your Ed25519 key (PEM text, or a `KeyObject`): every `everyEvents`
    * records, every `everyMs` when anything was written since the last, and when the log closes. A verifier holding
@@ -60,10 +60,10 @@ export interface AuditLogOptions {
   checkpoint?: {
     privateKey: KeyObject | string | Uint8Array;
     /** @default 1000 */
-    everyEvents?: number;
+    everyEvents?: number | undefined;
     /** @unit milliseconds @default 60000 */
-    everyMs?: number;
-  };
+    everyMs?: number | undefined;
+  } | undefined;
   /**
    * Files whose last record is older than `maxAgeDays` are removed, whole and oldest first, never the current one; the
    * chain records each removal (file, seqs, last hash) before the file goes. Checked at open and at each new file.
@@ -71,19 +71,19 @@ export interface AuditLogOptions {
    */
   retention?: {
     maxAgeDays: number;
-  };
+  } | undefined;
   /**
    * Events kept in memory while the disk cannot take them. Beyond it, events are counted and dropped, and once the
    * sink writes again a `gap` record says how many, from when to when, and why.
    * @default 10000
    */
-  maxBufferedEvents?: number;
+  maxBufferedEvents?: number | undefined;
   /**
    * What the sink has to say: a write that failed, events being dropped, writing again, the gap recorded for the events
    * dropped, each checkpoint, files retention removed.
    * @default failures, drops, recovery and gaps as process warnings (`process.emitWarning`), the rest nowhere
    */
-  onNotice?: (notice: AuditLogNotice) => void;
+  onNotice?: ((notice: AuditLogNotice) => void) | undefined;
 }
 
 /** A signed chain head, as a checkpoint record holds it: keep a copy away from the log. */
@@ -215,16 +215,16 @@ export interface VerifyAuditLogOptions {
    * The Ed25519 public key (PEM text or a `KeyObject`) the checkpoints are checked with. Without it, checkpoints are
    * counted but not checked, and the report says so.
    */
-  publicKey?: KeyObject | string | Uint8Array;
+  publicKey?: KeyObject | string | Uint8Array | undefined;
   /** With folders among the paths: the prefix of the log's file names. @default every log file in the folder */
-  prefix?: string;
+  prefix?: string | undefined;
   /**
    * Checkpoints kept away from the log (as `onNotice` gave them): each must be in the log as it was signed, or the
    * report breaks with `checkpoint-not-found`. The one way to tell a log whose end was cut away from one that ends
    * there.
    * @default none
    */
-  checkpoints?: readonly AuditCheckpoint[];
+  checkpoints?: readonly AuditCheckpoint[] | undefined;
 }
 
 const checkpointSchema = z.strictObject(

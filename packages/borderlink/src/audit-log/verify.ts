@@ -60,9 +60,10 @@ export interface AuditLogBreak extends AuditLogPosition {
  * What {@link verifyAuditLog} found.
  * @example
  * ```ts
- * { ok: true, files: 3, records: 1204, checkpoints: { verified: 2, unverified: 0, last: { file, line: 1203, offset, seq: 1203 }, afterLast: 0, found: 0 },
- *   last: { file, line: 1204, offset, seq: 1204, at: '2025-06-01T10:00:00.000Z' }, cutOff: [], gaps: { records: 0, dropped: 0 },
- *   removed: 0, closed: true }
+ * { ok: true, files: 3, records: 1204,
+ *   checkpoints: { verified: 2, unverified: 0, last: { file: 'audit/audit-20250601-1001.jsonl', line: 203, offset: 81_920, seq: 1203 }, afterLast: 0, found: 0 },
+ *   last: { file: 'audit/audit-20250601-1001.jsonl', line: 204, offset: 82_304, seq: 1204, at: '2025-06-01T10:00:00.000Z' },
+ *   cutOff: [], gaps: { records: 0, dropped: 0 }, removed: 0, closed: true }
  * ```
  */
 export interface AuditLogReport {

@@ -33,7 +33,9 @@ export interface AuditConfirmation {
  * One event per call, sent to `onAudit`.
  * @example
  * ```ts
- * createClient({ ..., onAudit: (event) => auditLog.append(event) });
+ * import { openAuditLog } from 'borderlink/audit';
+ * const auditLog = openAuditLog({ dir: '/var/log/border-lane/audit' });
+ * const client = createClient({ transport, context, onAudit: (event) => auditLog.append(event) });
  * ```
  */
 export interface AuditEvent {

@@ -90,6 +90,8 @@ export class Recorder {
           ? toAbortError(err)
           : new ProtocolError('Unexpected failure while handling the answer', { cause: err });
     error.requestId ??= requestId;
+    // An error the executor never saw (an abort before the call was sent) sent nothing.
+    error.attempts ??= 0;
     error.durationMs = Math.round(error.durationMs ?? performance.now() - started);
     const log = this.log;
     if (log.enabled('error')) log.log('error', 'call failed', { requestId: error.requestId, code: error.code, attempts: error.attempts });

@@ -24,7 +24,7 @@ export interface BatchItem {
   id: string;
   subjects: Subject[];
   /** @default the sources for the subjects' kinds */
-  sources?: Source[];
+  sources?: Source[] | undefined;
 }
 
 /** One row's answer: a result, or the error that row ended with. Each input id comes out exactly once. */
@@ -48,26 +48,28 @@ export interface BatchProgress {
  * Options of `checkMany`.
  * @example
  * ```ts
- * for await (const row of client.checkMany(rows, { batchSize: 100, concurrency: 4, onProgress: (p) => bar.update(p.done) })) { … }
+ * for await (const row of client.checkMany(items, { batchSize: 100, concurrency: 4, onProgress: (p) => bar.update(p.done) })) {
+ *   if (row.error !== undefined) flagForManualCheck(row.id, row.error.code);
+ * }
  * ```
  */
 export interface BatchOptions {
   /** Rows per `POST /v1/checks`, at most 1000. @default 100 */
-  batchSize?: number;
+  batchSize?: number | undefined;
   /** Requests in flight at once. @default 4 */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /** Yield rows in input order instead of completion order. @default false */
-  ordered?: boolean;
+  ordered?: boolean | undefined;
   /** Called after each request with the running totals. */
-  onProgress?: (progress: BatchProgress) => void;
+  onProgress?: ((progress: BatchProgress) => void) | undefined;
   /** Stops the batch: requests in flight are aborted and the iteration throws an `AbortError`. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Deadline of each batch request, retries included. @unit milliseconds @default the client's `timeoutMs` */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Merged over the client's context. @default purpose from the client's context */
-  context?: Partial<QueryContext>;
+  context?: { [K in keyof QueryContext]?: QueryContext[K] | undefined } | undefined;
   /** Rows in the input, for progress when the input is not an array. */
-  total?: number;
+  total?: number | undefined;
   /**
    * Headers of your own on every request of the batch, by the rules of a single check's `headers`: a header the SDK owns,
    * or a value with a control character, is a `ConfigError` naming the header.

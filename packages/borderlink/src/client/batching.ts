@@ -27,7 +27,7 @@ import type { RequestProfile } from './defaults';
  * ```ts
  * const client = createClient({ transport, context, batching: { maxItems: 100, maxDelayMs: 0 } });
  * // Concurrent calls from many lanes now share requests:
- * const results = await Promise.all(documents.map((d) => client.checkDocument(d)));
+ * const results = await Promise.all(passengers.map((p) => client.check({ subjects: p.subjects })));
  * ```
  */
 export interface BatchingOptions {
@@ -38,7 +38,7 @@ export interface BatchingOptions {
    * took.
    * @default 100
    */
-  maxItems?: number;
+  maxItems?: number | undefined;
   /**
    * How long the first call of a request waits for others before the request is sent. `0`: when no request of the
    * call's context is out, the calls go as soon as the current turn's promise jobs are done (as DataLoader batches),
@@ -47,7 +47,7 @@ export interface BatchingOptions {
    * waits here past its own deadline.
    * @unit milliseconds @default 0
    */
-  maxDelayMs?: number;
+  maxDelayMs?: number | undefined;
 }
 
 /** Batching options with the defaults. @internal */

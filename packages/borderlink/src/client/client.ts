@@ -16,6 +16,7 @@ import { Recorder } from './audit';
 import { runBatch, type BatchItem, type BatchOptions, type BatchOutcome } from './batch';
 import { resolveBatching, type ResolvedBatching } from './batching';
 import { checkClientOptions, checkDerivedOptions, checkEntryOptions, checkRows } from './check-options';
+import { overDefined } from '../internal/options';
 import { clientDefaults, type ClientDefaults } from './defaults';
 import { logLevelFromEnv, processEnv } from './env';
 import { mergeHeaders } from '../protocol/headers';
@@ -252,7 +253,8 @@ class Client implements BorderlinkClient<boolean> {
     const shared = this.#shared;
     const parent = this.#defaults;
     const resilience = deriveResilience(parent.resilience, given, 'client.withOptions');
-    const context = given.context === undefined ? parent.context : { ...parent.context, ...given.context };
+    // A field given as undefined is a field not given: the parent's stays.
+    const context = given.context === undefined ? parent.context : overDefined(parent.context, given.context);
     // A policy equal to createClient's is the executor's own: such calls may share requests with the parent's.
     const retry = resilience.retry === shared.defaults.resilience.retry ? undefined : resilience.retry;
     // Its own assertOpen is set by the client it becomes.

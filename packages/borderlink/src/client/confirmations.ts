@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { AbortError, BorderlinkError, InputError, NotFoundError, ProtocolError } from '../errors/index';
 import { abortErrorFrom, isAbortSignal } from '../internal/abort';
 import { canonicalJson } from '../internal/hash';
-import { parseOptions } from '../internal/options';
+import { overDefined, parseOptions } from '../internal/options';
 import {
   readConfirmationCreated,
   readConfirmationStatus,
@@ -70,7 +70,7 @@ export interface ResolvedConfirmationSettings {
 /** The settings with their defaults; the client's option check has already refused a wrong one. @internal */
 export function resolveConfirmationSettings(settings: ConfirmationSettings | undefined): ResolvedConfirmationSettings {
   return {
-    deadlinesMs: { ...CONFIRMATION_DEFAULTS.deadlinesMs, ...settings?.deadlinesMs },
+    deadlinesMs: overDefined(CONFIRMATION_DEFAULTS.deadlinesMs, settings?.deadlinesMs),
     pollIntervalMs: settings?.pollIntervalMs ?? CONFIRMATION_DEFAULTS.pollIntervalMs,
     maxPollIntervalMs: settings?.maxPollIntervalMs ?? Math.max(CONFIRMATION_DEFAULTS.maxPollIntervalMs, settings?.pollIntervalMs ?? 0),
   };
@@ -81,14 +81,14 @@ export function resolveConfirmationSettings(settings: ConfirmationSettings | und
  * alone.
  * @example
  * ```ts
- * await client.requestConfirmation(result.hits[0]!, { priority: 'URGENT', reason });
- * await client.requestConfirmation({ hitId: 'HIT-000001-SLTD-UTO-0001' }, { priority: 'ROUTINE', reason });
+ * await client.requestConfirmation(result.hits[0]!, { priority: 'URGENT', reason: 'Holder held at lane 7' });
+ * await client.requestConfirmation({ hitId: 'HIT-000001-SLTD-UTO-0001' }, { priority: 'ROUTINE', reason: 'Document seized at lane 7' });
  * ```
  */
 export interface HitRef {
   hitId: string;
-  source?: Source;
-  recordId?: string;
+  source?: Source | undefined;
+  recordId?: string | undefined;
 }
 
 /**
@@ -115,7 +115,7 @@ export interface ConfirmationChangeEvent {
 /** Options of {@link Confirmation.wait} and {@link Confirmation.refresh}. */
 export interface ConfirmationWaitOptions {
   /** Stops waiting (the confirmation itself goes on at the owner's end); the promise rejects with an `AbortError`. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -143,9 +143,9 @@ export interface ConfirmationView {
  * @example
  * ```ts
  * const confirmation = await client.requestConfirmation(hit, { priority: 'URGENT', reason: 'Holder held at lane 7' });
- * confirmation.on('confirmation', (e) => ui.show(e.to, e.attempt, e.dueAt));
+ * confirmation.on('confirmation', (e) => console.log(`${e.to}: request ${e.attempt}, due ${e.dueAt ?? '-'}`));
  * const state = await confirmation.wait({ signal: AbortSignal.timeout(40 * 60_000) });
- * if (state === 'CONFIRMED') ui.act(confirmation.response?.instructions);
+ * if (state === 'CONFIRMED') showInstructions(confirmation.response?.instructions);
  * ```
  */
 export interface Confirmation {

@@ -15,7 +15,8 @@ import type { BorderlinkClient } from './types';
  * variables), with `context` laid over the variables' context and `http` for the transport's other options.
  * @example
  * ```ts
- * createClientFromEnv({ context: { locationId: 'LANE-07' }, http: { tls: { ca, cert, key } }, timeoutMs: 2000 });
+ * const read = (file: string) => readFileSync(`/etc/borderlink/${file}`, 'utf8');
+ * createClientFromEnv({ context: { locationId: 'LANE-07' }, http: { tls: { ca: read('ca.pem'), cert: read('lane.pem'), key: read('lane.key') } }, timeoutMs: 2000 });
  * ```
  */
 export interface ClientFromEnvOptions extends Omit<ClientOptions, 'transport' | 'context'> {

@@ -47,7 +47,7 @@ export interface OfflineOptions {
    * answer completely, the check goes online as in `fallback`.
    * @default 'fallback'
    */
-  mode?: 'fallback' | 'first';
+  mode?: 'fallback' | 'first' | undefined;
   /**
    * How old a copy may be for its `NO_HIT` to count: past it, a source the copy finds nothing in reads `UNAVAILABLE`
    * (so the verdict is `INCOMPLETE`). A `HIT` from the copy counts whatever its age. The age is measured from the
@@ -55,22 +55,22 @@ export interface OfflineOptions {
    * younger than it is.
    * @unit milliseconds @default 172800000 (48 hours)
    */
-  maxStalenessMs?: number;
+  maxStalenessMs?: number | undefined;
   /**
    * Checks answered from the copy are kept (encrypted) and sent again online once the gateway answers, for this
    * long after they were made; an online hit the copy did not have raises a `lateHit` event. At least a minute.
    * @unit milliseconds @default 259200000 (72 hours)
    */
-  rescreenWindowMs?: number;
+  rescreenWindowMs?: number | undefined;
   /**
    * Sync the copy every so often (the first sync at once): from a second to a day. Absent: only when
    * `client.offline.sync()` is called.
    * @unit milliseconds @default none (no timer)
    * @example 15 * 60 * 1000
    */
-  syncIntervalMs?: number;
+  syncIntervalMs?: number | undefined;
   /** The sources kept offline and synced. @default every source */
-  sources?: Source[];
+  sources?: Source[] | undefined;
   /**
    * The largest share of a source's copy one sync may remove, from 0 to 1: a snapshot (full, or a delta) whose end
    * line would leave fewer than (1 − maxShrink) of the records the copy holds is refused before it is applied
@@ -79,7 +79,7 @@ export interface OfflineOptions {
    * applies one anyway; `1` takes every sync.
    * @default 0.5
    */
-  maxShrink?: number;
+  maxShrink?: number | undefined;
 }
 
 /** Why the copy answered instead of the gateway: the error's code, or `OFFLINE_FIRST`. */

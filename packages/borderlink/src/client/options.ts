@@ -20,13 +20,13 @@ export interface PrivacyOptions {
    * @default a random 32-byte key per client
    * @example hashKey: process.env.BORDERLINK_AUDIT_HASH_KEY // 32 random bytes, base64: 44 characters
    */
-  hashKey?: string | Uint8Array;
+  hashKey?: string | Uint8Array | undefined;
   /**
    * Put the searched values themselves into audit events (`subjects[].values`). Only when your audit store is
    * allowed to hold personal data.
    * @default false
    */
-  includePersonalData?: boolean;
+  includePersonalData?: boolean | undefined;
 }
 
 /**
@@ -48,15 +48,15 @@ export interface ClientOptions extends ResilienceOptions {
    * `purpose` must be present after the merge, or the call is refused with an `InputError` and nothing is sent. A
    * plain object (an object literal): a Date, a Map or a class instance is refused with a `ConfigError`.
    */
-  context: Partial<QueryContext>;
+  context: { [K in keyof QueryContext]?: QueryContext[K] | undefined };
   /** Receives one {@link AuditEvent} per call, success or failure. Exceptions it throws are ignored. */
-  onAudit?: (event: AuditEvent) => void;
+  onAudit?: ((event: AuditEvent) => void) | undefined;
   /** @default 'off' */
-  logLevel?: LogLevel;
+  logLevel?: LogLevel | undefined;
   /** Where log lines go. @default console */
-  logger?: Logger;
+  logger?: Logger | undefined;
   /** @default { includePersonalData: false } */
-  privacy?: PrivacyOptions;
+  privacy?: PrivacyOptions | undefined;
   /**
    * Automatic batching: concurrent single checks under exactly the same context share one request (see
    * {@link BatchingOptions}). Turn it on when many checks are in flight at once (lanes, kiosks, an API service); at
@@ -64,31 +64,31 @@ export interface ClientOptions extends ResilienceOptions {
    * @default off
    * @example batching: { maxItems: 100, maxDelayMs: 0 }
    */
-  batching?: BatchingOptions | false;
+  batching?: BatchingOptions | false | undefined;
   /**
    * A durable outbox for writes (see {@link OutboxOptions}): a report or withdrawal the gateway cannot take is kept on
    * disk and answered as `QueuedWrite`, then replayed in order under the same idempotency key.
    * @default none: such a write rejects with its error
    */
-  outbox?: OutboxOptions;
+  outbox?: OutboxOptions | undefined;
   /**
    * An offline copy of the sources (see {@link OfflineOptions}): it answers when the gateway cannot (or first), every
    * such outcome says `servedFrom: 'offline'`, and what it answered is re-screened online when the link returns.
    * @default none: a check the gateway cannot answer rejects with its error
    */
-  offline?: OfflineOptions;
+  offline?: OfflineOptions | undefined;
   /**
    * Watches every logical call and the client's events: `openTelemetry()` from `borderlink/telemetry` gives spans and
    * metrics (see docs/observability.md). Without it the call methods are not wrapped at all.
    * @default none
    * @example telemetry: openTelemetry({ tracerProvider, meterProvider })
    */
-  telemetry?: ClientObserver;
+  telemetry?: ClientObserver | undefined;
   /**
    * Deadlines and polling of hit confirmations (see {@link ConfirmationSettings}).
    * @default 10 minutes for URGENT, 60 for ROUTINE; a first look after 2 seconds, then less often, up to a minute
    */
-  confirmations?: ConfirmationSettings;
+  confirmations?: ConfirmationSettings | undefined;
 }
 
 /**
@@ -97,7 +97,7 @@ export interface ClientOptions extends ResilienceOptions {
  * `EXPIRED`.
  * @example
  * ```ts
- * createClient({ ..., confirmations: { deadlinesMs: { URGENT: 5 * 60_000 }, pollIntervalMs: 5000 } });
+ * const client = createClient({ transport, context, confirmations: { deadlinesMs: { URGENT: 5 * 60_000 }, pollIntervalMs: 5000 } });
  * ```
  */
 export interface ConfirmationSettings {
@@ -108,7 +108,7 @@ export interface ConfirmationSettings {
    * @unit milliseconds
    * @default { URGENT: 600000, ROUTINE: 3600000 }
    */
-  deadlinesMs?: Partial<Record<ConfirmationPriority, number>>;
+  deadlinesMs?: { [P in ConfirmationPriority]?: number | undefined } | undefined;
   /**
    * The first wait between two looks at a pending request; each look that finds it pending doubles it, up to
    * `maxPollIntervalMs`. A gateway's `retry-after` (on a look's answer, or on a 429 or 503 that failed it) is honoured
@@ -116,7 +116,7 @@ export interface ConfirmationSettings {
    * @unit milliseconds
    * @default 2000
    */
-  pollIntervalMs?: number;
+  pollIntervalMs?: number | undefined;
   /**
    * The longest wait between two looks the client chooses itself (a `retry-after` may ask for longer, never past the
    * deadline), and the longest between two tries of a renewal (overdue: no `retry-after` makes it wait longer). From
@@ -124,7 +124,7 @@ export interface ConfirmationSettings {
    * @unit milliseconds
    * @default 60000
    */
-  maxPollIntervalMs?: number;
+  maxPollIntervalMs?: number | undefined;
 }
 
 /**
@@ -135,7 +135,7 @@ export interface ConfirmationSettings {
  * `ConfigError` naming it: create another client with `createClient` for another of them.
  * @example
  * ```ts
- * const secondLine = client.withOptions({ context: { purpose: 'SECOND_LINE' }, timeoutMs: 10_000, headers: { 'x-case-reference': caseId } });
+ * const secondLine = client.withOptions({ context: { purpose: 'SECOND_LINE' }, timeoutMs: 10_000, headers: { 'x-case-reference': 'CASE-2026-0042' } });
  * ```
  */
 export interface DerivedClientOptions {
@@ -178,21 +178,21 @@ export interface CallOptions {
    * Merged over the client's context for this call. A plain object, as the client's: anything else is refused with a
    * `ConfigError` naming `context`.
    */
-  context?: Partial<QueryContext>;
+  context?: { [K in keyof QueryContext]?: QueryContext[K] | undefined } | undefined;
   /** Aborts the call; it then rejects with an `AbortError` (or the signal's reason). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** This call's deadline, retries included. @unit milliseconds @default the client's `timeoutMs` */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /**
    * The longest one attempt of this call may take, so a stalled attempt leaves time for another.
    * @unit milliseconds @default the client's `attemptTimeoutMs`, else half of this call's deadline
    */
-  attemptTimeoutMs?: number;
+  attemptTimeoutMs?: number | undefined;
   /**
    * The sources to ask, instead of the defaults for the subjects' kinds (a document: SLTD and TDAWN; a person:
    * NOMINAL; a vehicle: SMV; an MRZ: its document in SLTD and TDAWN and its holder in NOMINAL).
    */
-  sources?: Source[];
+  sources?: Source[] | undefined;
   /**
    * Headers of your own to send with this call's requests (every attempt of it): a trace id, a case reference. Laid
    * over the client's `headers` (from {@link BorderlinkClient.withOptions}), a header of the call winning. Names are
@@ -219,5 +219,5 @@ export interface WriteOptions extends Omit<CallOptions, 'sources'> {
    * report survive a restart of your application without being stored twice.
    * @default a new UUID per call
    */
-  idempotencyKey?: string;
+  idempotencyKey?: string | undefined;
 }

@@ -27,7 +27,7 @@ export interface OutboxOptions {
    * How often the queue is replayed while it holds writes (also after every write the gateway took): from a second to
    * a day. @unit milliseconds @default 30000
    */
-  flushIntervalMs?: number;
+  flushIntervalMs?: number | undefined;
 }
 
 /** A write queued in the outbox instead of stored: it will be replayed under `idempotencyKey`. */
@@ -80,13 +80,13 @@ export interface RejectedEvent {
 /** Options of `client.outbox.pending()`. */
 export interface PendingOptions {
   /** The most writes listed, 1 to 10,000. @default 1000 */
-  limit?: number;
+  limit?: number | undefined;
   /**
    * The `position` of the last write of the page before: the list goes on after it. A write delivered and queued
    * again between two pages is listed again, at its new place; none is passed over.
    * @default the start of the queue
    */
-  after?: number;
+  after?: number | undefined;
 }
 
 /** The outbox as the client shows it. */

@@ -44,7 +44,7 @@ export interface RecordRef {
   source: Source;
   recordId: string;
   /** The hit that led to the record, when there was one: the audit event names it. */
-  hitId?: string;
+  hitId?: string | undefined;
 }
 
 /** The record asked for, checked: the source one of protocol v1's, the ids strings protocol v1 allows. */

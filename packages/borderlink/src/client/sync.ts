@@ -50,15 +50,15 @@ export type SourceSyncResult =
 /** Options of `client.offline.sync()`. */
 export interface SyncOptions {
   /** The sources to sync: some of the copy's `sources`. @default the copy's `sources` */
-  sources?: Source[];
+  sources?: Source[] | undefined;
   /** Stops the sync; the source being applied keeps its previous copy. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Apply the snapshots whatever share of the copy they remove: for a shrink someone confirmed with the gateway's
    * operator after a `STORE_SHRINK_REFUSED` (see `offline.maxShrink`).
    * @default false
    */
-  allowShrink?: boolean;
+  allowShrink?: boolean | undefined;
 }
 
 /** One snapshot request: the lines, or word that the cursor is no longer known (then a full snapshot is taken). @internal */
@@ -117,12 +117,16 @@ async function* refusingShrink(
 async function syncSource(deps: SyncDeps, source: Source, options: SyncOptions): Promise<SourceSyncResult> {
   const { signal } = options;
   let shrink: Shrink | undefined;
+  const started = performance.now();
+  let requests = 0;
   try {
     const held = deps.store.state(source);
     const since = held?.cursor;
+    requests++;
     let answer = await deps.fetch(source, since, signal);
     if (answer.kind === 'cursor-expired') {
       if (since === undefined) throw new ProtocolError('The gateway refused a full snapshot as if it had a cursor');
+      requests++;
       answer = await deps.fetch(source, undefined, signal);
       if (answer.kind === 'cursor-expired') throw new ProtocolError('The gateway refused a full snapshot as if it had a cursor');
     }
@@ -143,6 +147,9 @@ async function syncSource(deps: SyncDeps, source: Source, options: SyncOptions):
     return { source, ok: true, full: end.full, changes: end.changes, recordCount: end.recordCount, dataAsOf: end.dataAsOf };
   } catch (err) {
     const error = deps.toError(err);
+    // As a call's error: the requests sent (one, or two after an expired cursor) and the time the sync took.
+    error.attempts ??= requests;
+    error.durationMs ??= Math.round(performance.now() - started);
     deps.emit({ type: 'syncFailed', source, code: error.code, ...(shrink !== undefined ? { heldRecords: shrink.held, offeredRecords: shrink.offered } : {}) });
     return { source, ok: false, error };
   }

@@ -30,7 +30,7 @@ import type { SourceState } from '../stores/types';
 export interface CheckRequest {
   subjects: Subject[];
   /** @default the sources for the subjects' kinds: document → SLTD, TDAWN; person → NOMINAL; vehicle → SMV */
-  sources?: Source[];
+  sources?: Source[] | undefined;
 }
 
 /** Events a client emits, for observability. None holds personal data. */
@@ -212,7 +212,7 @@ export interface BorderlinkClient<Queues extends boolean = false> {
    * @example
    * ```ts
    * const desk = client.withOptions({ context: { operatorId: 'officer-0077', purpose: 'SECOND_LINE' }, timeoutMs: 10_000 });
-   * const traced = desk.withOptions({ headers: { traceparent } });
+   * const traced = desk.withOptions({ headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } });
    * const { record } = await traced.fetchRecord(hit);
    * ```
    */

@@ -52,11 +52,22 @@ export class BorderlinkError extends Error {
   readonly code: string;
   /** Whether the same call may succeed if tried again later. */
   readonly retryable: boolean;
-  /** The `x-request-id` of the logical call, when one was assigned. */
+  /**
+   * The `x-request-id` of the call's request: quote it to support. `undefined` when the call was refused before a
+   * request was made (an {@link InputError} or {@link ConfigError} from the checks of its input and options).
+   */
   requestId: string | undefined;
-  /** How many attempts were sent before this error, when any were. */
+  /**
+   * How many attempts the call sent before this error. `0` when nothing was sent: every {@link InputError} and
+   * {@link ConfigError} is made with `0`, and keeps it unless the gateway's answer caused it (a 400, a 413). A
+   * number on every error a client call rejects with; `undefined` only on an error no call made (a store's own
+   * method).
+   */
   attempts: number | undefined;
-  /** Milliseconds from the start of the call to this error, when known. */
+  /**
+   * Milliseconds from the start of the call to this error: `0` for an error refused before sending (as `attempts`).
+   * A number on every error a client call rejects with.
+   */
   durationMs: number | undefined;
   /** The HTTP status the gateway answered with, when the error came from one. */
   readonly status: number | undefined;
@@ -138,6 +149,14 @@ export class BorderlinkError extends Error {
   }
 }
 
+/**
+ * The metadata of an error that is made, unless told otherwise, before anything is sent (an input or an option
+ * refused): no attempt, no time spent. The executor sets the real ones when a gateway's answer made it.
+ */
+function refusedBeforeSending(options: BorderlinkErrorOptions): BorderlinkErrorOptions {
+  return { ...options, attempts: options.attempts ?? 0, durationMs: options.durationMs ?? 0 };
+}
+
 /** Codes of {@link InputError}. */
 export type InputErrorCode = 'INVALID_INPUT' | 'INVALID_MRZ' | 'INVALID_EDIFACT' | 'INVALID_REQUEST' | 'TOO_MANY_ITEMS';
 
@@ -153,9 +172,9 @@ export class InputError extends BorderlinkError {
   constructor(
     message: string,
     issues: readonly FieldIssue[] = [],
-    options: BorderlinkErrorOptions & { code?: InputErrorCode } = {},
+    options: BorderlinkErrorOptions & { code?: InputErrorCode | undefined } = {},
   ) {
-    super(options.code ?? 'INVALID_INPUT', message, false, options);
+    super(options.code ?? 'INVALID_INPUT', message, false, refusedBeforeSending(options));
     this.code = options.code ?? 'INVALID_INPUT';
     this.issues = issues;
   }
@@ -169,7 +188,7 @@ export class ConfigError extends BorderlinkError {
   static override readonly brand: string = 'ConfigError';
   override readonly code = 'INVALID_CONFIG' as const;
   constructor(message: string, options: BorderlinkErrorOptions = {}) {
-    super('INVALID_CONFIG', message, false, options);
+    super('INVALID_CONFIG', message, false, refusedBeforeSending(options));
   }
 }
 
@@ -178,7 +197,7 @@ export class AuthenticationError extends BorderlinkError {
   static override readonly brand: string = 'AuthenticationError';
   override readonly code = 'UNAUTHENTICATED' as const;
   constructor(message: string, options: BorderlinkErrorOptions = {}) {
-    super('UNAUTHENTICATED', message, false, { status: 401, ...options });
+    super('UNAUTHENTICATED', message, false, { ...options, status: options.status ?? 401 });
   }
 }
 
@@ -193,8 +212,8 @@ export type PermissionErrorCode = 'FORBIDDEN' | 'NOT_ISSUER' | 'PURPOSE_NOT_ALLO
 export class PermissionError extends BorderlinkError {
   static override readonly brand: string = 'PermissionError';
   override readonly code: PermissionErrorCode;
-  constructor(message: string, options: BorderlinkErrorOptions & { code?: PermissionErrorCode } = {}) {
-    super(options.code ?? 'FORBIDDEN', message, false, { status: 403, ...options });
+  constructor(message: string, options: BorderlinkErrorOptions & { code?: PermissionErrorCode | undefined } = {}) {
+    super(options.code ?? 'FORBIDDEN', message, false, { ...options, status: options.status ?? 403 });
     this.code = options.code ?? 'FORBIDDEN';
   }
 }
@@ -204,7 +223,7 @@ export class NotFoundError extends BorderlinkError {
   static override readonly brand: string = 'NotFoundError';
   override readonly code = 'NOT_FOUND' as const;
   constructor(message: string, options: BorderlinkErrorOptions = {}) {
-    super('NOT_FOUND', message, false, { status: 404, ...options });
+    super('NOT_FOUND', message, false, { ...options, status: options.status ?? 404 });
   }
 }
 
@@ -213,7 +232,7 @@ export class ConflictError extends BorderlinkError {
   static override readonly brand: string = 'ConflictError';
   override readonly code = 'IDEMPOTENCY_KEY_REUSED' as const;
   constructor(message: string, options: BorderlinkErrorOptions = {}) {
-    super('IDEMPOTENCY_KEY_REUSED', message, false, { status: 409, ...options });
+    super('IDEMPOTENCY_KEY_REUSED', message, false, { ...options, status: options.status ?? 409 });
   }
 }
 
@@ -224,7 +243,7 @@ export class RateLimitError extends BorderlinkError {
   /** How long the gateway asked to wait, from `retry-after` / `retry-after-ms`. */
   readonly retryAfterMs: number | undefined;
   constructor(message: string, options: BorderlinkErrorOptions & { retryAfterMs?: number | undefined } = {}) {
-    super('RATE_LIMITED', message, true, { status: 429, ...options });
+    super('RATE_LIMITED', message, true, { ...options, status: options.status ?? 429 });
     this.retryAfterMs = options.retryAfterMs;
   }
   override toJSON(): Record<string, unknown> {
@@ -243,7 +262,7 @@ export class GatewayError extends BorderlinkError {
   readonly retryAfterMs: number | undefined;
   constructor(
     message: string,
-    options: BorderlinkErrorOptions & { code?: GatewayErrorCode; retryable?: boolean; retryAfterMs?: number | undefined } = {},
+    options: BorderlinkErrorOptions & { code?: GatewayErrorCode | undefined; retryable?: boolean | undefined; retryAfterMs?: number | undefined } = {},
   ) {
     super(options.code ?? 'GATEWAY_ERROR', message, options.retryable ?? true, options);
     this.code = options.code ?? 'GATEWAY_ERROR';
@@ -266,7 +285,7 @@ export class TimeoutError extends BorderlinkError {
   override readonly code = 'TIMEOUT' as const;
   /** `call` when the whole call's deadline passed, `attempt` when one attempt's timeout did. */
   readonly scope: 'call' | 'attempt';
-  constructor(message: string, options: BorderlinkErrorOptions & { scope?: 'call' | 'attempt' } = {}) {
+  constructor(message: string, options: BorderlinkErrorOptions & { scope?: 'call' | 'attempt' | undefined } = {}) {
     super('TIMEOUT', message, true, options);
     this.scope = options.scope ?? 'call';
   }
@@ -292,7 +311,7 @@ export class ProtocolError extends BorderlinkError {
   override readonly code = 'PROTOCOL_ERROR' as const;
   /** Paths in the body that broke the schema, when it was JSON. */
   readonly issues: readonly FieldIssue[];
-  constructor(message: string, options: BorderlinkErrorOptions & { retryable?: boolean; issues?: readonly FieldIssue[] } = {}) {
+  constructor(message: string, options: BorderlinkErrorOptions & { retryable?: boolean | undefined; issues?: readonly FieldIssue[] | undefined } = {}) {
     super('PROTOCOL_ERROR', message, options.retryable ?? false, options);
     this.issues = options.issues ?? [];
   }

@@ -85,3 +85,19 @@ export function parseOptions<S extends z.ZodType>(scope: string, schema: S, valu
   const { path, problem } = firstIssue(parsed.error.issues);
   throw optionError(scope, path, problem);
 }
+
+/**
+ * `over` laid over `base`, leaving out what `over` gives as `undefined`: an option given as `undefined` is an option
+ * not given (the public option types say `?: T | undefined`, so a `process.env` value or an unset field can be passed
+ * as it is), where a spread would put `undefined` over the default.
+ * @internal
+ */
+export function overDefined<T extends object>(base: T, over: { readonly [K in keyof T]?: T[K] | undefined } | undefined): T {
+  if (over === undefined) return { ...base };
+  const out = { ...base };
+  for (const key of Object.keys(over) as (keyof T)[]) {
+    const value = over[key];
+    if (value !== undefined) out[key] = value as T[keyof T];
+  }
+  return out;
+}

@@ -9,9 +9,9 @@ export type LogLevel = 'off' | 'error' | 'warn' | 'info' | 'debug';
  * pass an adapter.
  * @example
  * ```ts
- * const log = pino();
- * createClient({ ..., logLevel: 'info', logger: {
- *   error: (m, f) => log.error(f, m), warn: (m, f) => log.warn(f, m), info: (m, f) => log.info(f, m), debug: (m, f) => log.debug(f, m),
+ * // `log` is a pino logger, which takes the fields first.
+ * const client = createClient({ transport, context, logLevel: 'info', logger: {
+ *   error: (m, f) => log.error(f ?? {}, m), warn: (m, f) => log.warn(f ?? {}, m), info: (m, f) => log.info(f ?? {}, m), debug: (m, f) => log.debug(f ?? {}, m),
  * } });
  * ```
  */

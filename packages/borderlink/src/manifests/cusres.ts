@@ -67,23 +67,23 @@ export interface FormatCusresOptions {
    * screen stopped half way), and the envelope answers its sender. Without it, only the travellers of `results`
    * are answered.
    */
-  manifest?: PaxlstManifest;
+  manifest?: PaxlstManifest | undefined;
   /** UNB sender (S002). @default the manifest's recipient, else 'STATE' */
-  sender?: string;
+  sender?: string | undefined;
   /** UNB recipient (S003). @default the manifest's sender, else 'CARRIER' */
-  recipient?: string;
+  recipient?: string | undefined;
   /** UNB preparation date and time. @default now */
-  preparedAt?: Date;
+  preparedAt?: Date | undefined;
   /** ERC codes per answer, over {@link CUSRES_ANSWER_CODES}. */
-  codes?: Partial<Record<BoardingAnswer, string>>;
+  codes?: { [A in BoardingAnswer]?: string | undefined } | undefined;
   /** End each segment with a line break after its terminator. @default true */
-  newlines?: boolean;
+  newlines?: boolean | undefined;
   /**
    * Mark the interchange as a test (UNB 0035 = 1), so the carrier's system does not act on it: for answers from a
    * demo or test gateway.
    * @default the manifest's own test indicator, else false
    */
-  test?: boolean;
+  test?: boolean | undefined;
 }
 
 const OPTION_NAMES = ['reference', 'manifest', 'sender', 'recipient', 'preparedAt', 'codes', 'newlines', 'test'] as const;
@@ -118,7 +118,8 @@ export function formatCusres(results: Iterable<ScreenedTraveller>, options: Form
     throw new ConfigError('formatCusres: option `reference` must be 1 to 14 letters or digits');
   }
   if (options.codes !== undefined && (options.codes === null || typeof options.codes !== 'object')) throw new ConfigError('formatCusres: option `codes` must be an object');
-  const codes = { ...CUSRES_ANSWER_CODES, ...(options.codes ?? {}) };
+  // An answer whose code is given as undefined keeps its default, as one not given does.
+  const codes: Record<BoardingAnswer, string> = { ...CUSRES_ANSWER_CODES, ...Object.fromEntries(Object.entries(options.codes ?? {}).filter(([, code]) => code !== undefined)) };
   for (const answer of BOARDING_ANSWERS) {
     if (typeof codes[answer] !== 'string' || !CODE.test(codes[answer])) throw new ConfigError(`formatCusres: option \`codes.${answer}\` must be 1 to 3 capital letters or digits`);
   }

@@ -58,7 +58,7 @@ export interface EdifactTokenizerOptions {
    * terminators is refused without being held whole. A PAXLST segment is well under 200 characters.
    * @default 4096
    */
-  maxSegmentLength?: number;
+  maxSegmentLength?: number | undefined;
 }
 
 const CR = 13;

@@ -90,7 +90,7 @@ export function issue(
  * {@link InputError} with code `INVALID_EDIFACT`: fix the message, it cannot succeed as sent.
  * @example
  * ```ts
- * try { parsePaxlst(text); }
+ * try { parsePaxlst(await readFile('inbox/LH400.edi', 'utf8')); }
  * catch (err) {
  *   if (err instanceof EdifactError) console.error(err.segment, err.tag, err.edifactIssues[0]?.code);
  * }

@@ -23,17 +23,17 @@ import type {
 /** Options of {@link parsePaxlst}. */
 export interface ParsePaxlstOptions {
   /** The longest segment read, in characters; a longer one is an error (a file without terminators). @default 4096 */
-  maxSegmentLength?: number;
+  maxSegmentLength?: number | undefined;
   /**
    * The most segments read: a manifest is held whole, so a file of millions of segments is refused instead. The
    * largest aircraft's full list is under 20,000 segments.
    * @default 500000
    */
-  maxSegments?: number;
+  maxSegments?: number | undefined;
   /** Add a `SKIPPED_SEGMENT` warning for each segment of the guide passed over by name (MEA, GEI, FTX, …). @default false */
-  reportSkipped?: boolean;
+  reportSkipped?: boolean | undefined;
   /** Today, to read two-digit years (a birth is never in the future). @default the current date */
-  now?: Date;
+  now?: Date | undefined;
 }
 
 const OPTION_NAMES = ['maxSegmentLength', 'maxSegments', 'reportSkipped', 'now'] as const;

@@ -16,9 +16,9 @@ export interface ToBatchItemOptions {
    * `both`: every travel document (SLTD, TDAWN) and the person (NOMINAL); `documents` or `person` alone.
    * @default 'both'
    */
-  subjects?: TravellerSubjects;
+  subjects?: TravellerSubjects | undefined;
   /** The row's id, unique per traveller. @default String(traveller.index) */
-  id?: (traveller: PaxlstTraveller) => string;
+  id?: ((traveller: PaxlstTraveller) => string) | undefined;
 }
 
 const SUBJECTS: readonly TravellerSubjects[] = ['both', 'documents', 'person'];
@@ -91,7 +91,7 @@ export type ScreenedTraveller =
 /** Options of {@link screenPaxlst}: those of `checkMany`, of {@link toBatchItem}, and `parse` for {@link parsePaxlst}. */
 export interface ScreenPaxlstOptions extends BatchOptions, ToBatchItemOptions {
   /** How the PAXLST is read, when the input is not a manifest already. */
-  parse?: ParsePaxlstOptions;
+  parse?: ParsePaxlstOptions | undefined;
 }
 
 function isManifest(value: unknown): value is PaxlstManifest {

@@ -236,13 +236,13 @@ export interface ParseMrzOptions {
    * {@link ParsedMrz.corrections}. `false` judges the lines exactly as read.
    * @default true
    */
-  readonly repair?: boolean;
+  readonly repair?: boolean | undefined;
   /**
    * "Today" for the century of two-digit years and for DOCUMENT_EXPIRED.
    * @default new Date()
    * @example { referenceDate: new Date('2025-01-01') }
    */
-  readonly referenceDate?: Date;
+  readonly referenceDate?: Date | undefined;
 }
 
 /**
@@ -269,7 +269,7 @@ export interface FormatMrzInput {
   /** `YYYY-MM-DD`. @example '2012-04-15' */
   readonly expiryDate: string;
   /** TD3 only, up to 14 characters. */
-  readonly personalNumber?: string;
+  readonly personalNumber?: string | undefined;
   /** TD1: up to two entries (line 1 and line 2 optional data); TD2, MRVA, MRVB: one entry. */
-  readonly optionalData?: readonly string[];
+  readonly optionalData?: readonly string[] | undefined;
 }

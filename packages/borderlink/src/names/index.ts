@@ -18,7 +18,7 @@ export interface TransliterateNameOptions {
    * has no table for, ELOT 743 (what Greek and Cypriot documents print). See docs/mrz.md, "Names".
    * @default 'icao'
    */
-  readonly scheme?: 'icao';
+  readonly scheme?: 'icao' | undefined;
   /**
    * Whose exceptions of the Cyrillic table apply: `uk` (И → Y), `be` (Г → H, Ё → IO), `bg` (Щ → SHT), `sr`
    * (Г → H, Ж → Z, Х → H, Ц → C, Ч → C, Ш → S), `mk` (Ѓ → GJ, Ќ → KJ, Х → H, Ц → C, Џ → DJ); `ru` and none
@@ -26,7 +26,7 @@ export interface TransliterateNameOptions {
    * @default the general column
    * @example { scheme: 'icao', language: 'uk' }
    */
-  readonly language?: CyrillicLanguage;
+  readonly language?: CyrillicLanguage | undefined;
 }
 
 /** Options of {@link nameVariants}. Unknown options are refused with a `ConfigError`. */
@@ -36,14 +36,14 @@ export interface NameVariantsOptions {
    * after it. See {@link TransliterateNameOptions.language}.
    * @default the language of `nationality`, else the general column
    */
-  readonly language?: CyrillicLanguage;
+  readonly language?: CyrillicLanguage | undefined;
   /**
    * The person's nationality (ICAO state code), which picks the language when `language` is not given: `RUS` → `ru`,
    * `UKR` → `uk`, `BLR` → `be`, `BGR` → `bg`, `SRB` → `sr`, `MKD` → `mk`; any other, the general column. What a
    * person query does with its `nationality`.
    * @example { nationality: 'UKR' }
    */
-  readonly nationality?: string;
+  readonly nationality?: string | undefined;
 }
 
 const LANGUAGE_SET: ReadonlySet<unknown> = new Set(CYRILLIC_LANGUAGES);

@@ -14,7 +14,7 @@ export interface PersonName {
   /** @example 'Цой' */
   readonly surname: string;
   /** @default [] @example ['Юлия'] */
-  readonly givenNames?: readonly string[];
+  readonly givenNames?: readonly string[] | undefined;
 }
 
 /** One spelling of a person's name. */

@@ -26,11 +26,11 @@ export interface MrzBatchItem {
 /** Options of `checkMrz`, beside the usual call options. */
 export interface MrzCheckOptions {
   /** Check an MRZ that failed its check digits anyway, on the fields as read. @default false */
-  allowInvalidMrz?: boolean;
+  allowInvalidMrz?: boolean | undefined;
   /** Repair OCR errors guided by check digits. @default true */
-  repair?: boolean;
+  repair?: boolean | undefined;
   /** The date expiry and century rules are judged against. @default now */
-  referenceDate?: Date;
+  referenceDate?: Date | undefined;
 }
 
 /** What an MRZ check sends, and the MRZ sources it cannot ask because what they search was unusable. @internal */
@@ -102,7 +102,7 @@ export interface SubjectsFromMrzOptions {
    * @default false
    * @example allowInvalidMrz: true
    */
-  allowInvalidMrz?: boolean;
+  allowInvalidMrz?: boolean | undefined;
 }
 
 const subjectsOptionsSchema = z.strictObject({ allowInvalidMrz: z.boolean().optional() } satisfies Record<keyof SubjectsFromMrzOptions, z.ZodType>);

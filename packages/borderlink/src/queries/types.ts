@@ -69,8 +69,8 @@ import type { NameVariant } from '../names/variants';
  */
 export interface PersonQuery {
   /**
-   * Primary identifier, as printed, in its own script (letters, spaces, hyphens, apostrophes; `’` and `‘` are taken
-   * as `'`). The subject sent carries its ICAO form (`Цой` → `TSOI`, `Müller` → `MUELLER`; see `transliterateName`),
+   * Primary identifier, as printed, in its own script (letters with their combining marks, spaces, apostrophes, full
+   * stops, commas, hyphens; `’` and `‘` are taken as `'`). The subject sent carries its ICAO form (`Цой` → `TSOI`, `Müller` → `MUELLER`; see `transliterateName`),
    * or the name as given when the ICAO tables cannot write it. A name with no letter to search (see `hasNameLetter`)
    * is an `InputError`.
    */
@@ -115,7 +115,7 @@ export interface DocumentQuery {
   /** Kind of document. */
   documentType: DocumentType;
   /** The holder, when known: TDAWN and the gateway may use it to confirm a match. */
-  holder?: PersonQuery;
+  holder?: PersonQuery | undefined;
 }
 
 /**
@@ -128,11 +128,11 @@ export interface DocumentQuery {
  */
 export interface VehicleQuery {
   /** Vehicle identification number: 17 characters, no I, O or Q. */
-  vin?: string;
+  vin?: string | undefined;
   /** Registration plate as displayed. */
-  plate?: string;
+  plate?: string | undefined;
   /** ICAO/ISO code of the state that registered the plate. Required with `plate`. */
-  registrationCountry?: string;
+  registrationCountry?: string | undefined;
 }
 
 /** A document subject in a combined check. */

@@ -94,8 +94,26 @@ export const NOTHING_TO_SEARCH = Object.freeze({ nothingToSearch: true });
 export const isNothingToSearch = (issue: z.core.$ZodIssue): boolean =>
   issue.code === 'custom' && (issue.params as { nothingToSearch?: boolean } | undefined)?.nothingToSearch === true;
 
+/**
+ * What a name may hold besides letters of any script and their combining marks, once trimmed: one row per character.
+ * The pattern, the message of a refused name and the fast path below are made from it; docs/protocol.md and the
+ * OpenAPI document list the same (a test holds them to it).
+ * @internal
+ */
+export const NAME_PUNCTUATION = Object.freeze([
+  { character: ' ', name: 'spaces' },
+  { character: "'", name: 'apostrophes' },
+  { character: '.', name: 'full stops' },
+  { character: ',', name: 'commas' },
+  { character: '-', name: 'hyphens' },
+] as const);
 /** What a name may hold, once trimmed. */
-const NAME_CHARACTERS = /^[\p{L}\p{M}' .,-]+$/u;
+const NAME_CHARACTERS = new RegExp(`^[\\p{L}\\p{M}${NAME_PUNCTUATION.map((p) => p.character.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')).join('')}]+$`, 'u');
+const NAME_PUNCTUATION_CODES = new Set<number>(NAME_PUNCTUATION.map((p) => p.character.charCodeAt(0)));
+/** The message of a name that holds anything else: every character the table allows, by name. @internal */
+export const NAME_CHARACTERS_MESSAGE = `must hold only letters (of any script, with their combining marks), ${NAME_PUNCTUATION.slice(0, -1)
+  .map((p) => p.name)
+  .join(', ')} or ${NAME_PUNCTUATION.at(-1)!.name}`;
 /** Typographic apostrophes (’ ‘), as keyboards and word processors write `'`: the same apostrophe. */
 const TYPOGRAPHIC_APOSTROPHES = /[\u2018\u2019]/g;
 
@@ -115,7 +133,7 @@ const name = z
       .string()
       .min(1, { error: 'must not be empty' })
       .max(100, { error: 'must be at most 100 characters' })
-      .regex(NAME_CHARACTERS, { error: 'must hold letters, spaces, hyphens or apostrophes only' })
+      .regex(NAME_CHARACTERS, { error: NAME_CHARACTERS_MESSAGE })
       // `-`, `.`, `'` or a combining mark alone are the usual placeholders for an unknown name: nothing to search.
       // Hangul fillers are letters to Unicode but print as blanks: a name of them is still empty.
       .refine(hasNameLetter, { error: 'must hold at least one letter', params: NOTHING_TO_SEARCH }),
@@ -260,14 +278,14 @@ function plainName(v: unknown): string | undefined {
   if (typeof v !== 'string') return undefined;
   const t = v.trim();
   if (t.length < 1 || t.length > 100) return undefined;
-  // A name of ASCII letters, spaces and ' . , - (most manifests): the pattern and the letter rule, without the
+  // A name of ASCII letters and the table's punctuation (most manifests): the pattern and the letter rule, without the
   // Unicode regular expressions. Anything else goes through them.
   let letter = false;
   for (let i = 0; i < t.length; i++) {
     const c = t.charCodeAt(i);
     const lower = c | 0x20;
     if (lower >= 0x61 && lower <= 0x7a) letter = true;
-    else if (c !== 0x20 && c !== 0x27 && c !== 0x2c && c !== 0x2d && c !== 0x2e) return NAME_CHARACTERS.test(t) && hasNameLetter(t) ? t : undefined;
+    else if (!NAME_PUNCTUATION_CODES.has(c)) return NAME_CHARACTERS.test(t) && hasNameLetter(t) ? t : undefined;
   }
   return letter ? t : undefined;
 }

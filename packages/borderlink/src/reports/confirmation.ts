@@ -24,7 +24,7 @@ export interface ConfirmationRequest {
    */
   reason: string;
   /** Where the subject or document is held, for the owner's answer. @default the context's `locationId` */
-  locationId?: string;
+  locationId?: string | undefined;
 }
 
 /** The longest `reason`. @internal */

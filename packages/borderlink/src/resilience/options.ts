@@ -7,7 +7,7 @@ import { optionError, parseOptions } from '../internal/options';
  * The clock the layer reads and sets timers on. Inject one in tests to drive time by hand.
  * @example
  * ```ts
- * const clock = { now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as never) };
+ * const clock: Clock = { now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as never) };
  * ```
  */
 export interface Clock {
@@ -26,17 +26,17 @@ export interface RetryOptions {
    * carry the same idempotency key on every attempt, so the gateway stores them once.
    * @default 2
    */
-  retries?: number;
+  retries?: number | undefined;
   /** Back-off before the first retry, before jitter; doubles with each retry. @unit milliseconds @default 50 */
-  minDelayMs?: number;
+  minDelayMs?: number | undefined;
   /** Upper bound of one back-off wait, before jitter. @unit milliseconds @default 1000 */
-  maxDelayMs?: number;
+  maxDelayMs?: number | undefined;
   /**
    * `full`: wait a random time between 0 and the back-off (spreads the retries of many clients after a blip, so they
    * do not all hit a recovering gateway at the same instant). `none`: wait exactly the back-off.
    * @default 'full'
    */
-  jitter?: 'full' | 'none';
+  jitter?: 'full' | 'none' | undefined;
 }
 
 /**
@@ -47,17 +47,17 @@ export interface RetryOptions {
  */
 export interface RetryBudgetOptions {
   /** Tokens in a full bucket. @default 500 */
-  capacity?: number;
+  capacity?: number | undefined;
   /** Tokens a retry after a failure (or a hedged attempt) takes. @default 5 */
-  retryCost?: number;
+  retryCost?: number | undefined;
   /** Tokens a retry after a timeout takes: a timeout is the most expensive failure for a struggling gateway. @default 10 */
-  timeoutCost?: number;
+  timeoutCost?: number | undefined;
   /**
    * Tokens a call that succeeded at its first attempt puts back. A call that succeeded after a retry puts back
    * what that last retry took instead.
    * @default 1
    */
-  successRefund?: number;
+  successRefund?: number | undefined;
 }
 
 /**
@@ -68,11 +68,11 @@ export interface RetryBudgetOptions {
  */
 export interface BreakerOptions {
   /** Calls in a row that must fail before the breaker opens. @default 5 */
-  failureThreshold?: number;
+  failureThreshold?: number | undefined;
   /** How long the breaker stays open before it lets probes through. @unit milliseconds @default 5000 */
-  openMs?: number;
+  openMs?: number | undefined;
   /** How many calls may probe the gateway at the same time while half-open. @default 1 */
-  halfOpenProbes?: number;
+  halfOpenProbes?: number | undefined;
 }
 
 /**
@@ -81,18 +81,18 @@ export interface BreakerOptions {
  */
 export interface CacheOptions {
   /** Most answers kept; the least recently used go first. @default 10000 */
-  max?: number;
+  max?: number | undefined;
   /**
    * How long a `HIT` or `POSSIBLE_HIT` answer is reused. 0 stores none. Keep it short: a hit may be withdrawn.
    * @unit milliseconds @default 0
    */
-  hitTtlMs?: number;
+  hitTtlMs?: number | undefined;
   /**
    * How long a `NO_HIT` answer is reused. 0 stores none. Keep it short: a document may be reported stolen at any
    * time, and a reused NO_HIT would miss it.
    * @unit milliseconds @default 0
    */
-  noHitTtlMs?: number;
+  noHitTtlMs?: number | undefined;
 }
 
 /**
@@ -109,38 +109,38 @@ export interface ResilienceOptions {
    * `TimeoutError` (`scope: 'call'`), never with a result. Can be set per call.
    * @unit milliseconds @default 3000
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /**
    * The longest one attempt may take; each attempt gets the smaller of this and the time left. Shorter than
    * `timeoutMs` so that a hung connection leaves time for a second attempt. Can be set per call.
    * @unit milliseconds @default half of the call's `timeoutMs`
    */
-  attemptTimeoutMs?: number;
+  attemptTimeoutMs?: number | undefined;
   /** Retries with exponential back-off, or `false` for one attempt per call. @default { retries: 2, minDelayMs: 50, maxDelayMs: 1000, jitter: 'full' } */
-  retry?: RetryOptions | false;
+  retry?: RetryOptions | false | undefined;
   /** The retry budget, or `false` to retry without one. @default { capacity: 500, retryCost: 5, timeoutCost: 10, successRefund: 1 } */
-  retryBudget?: RetryBudgetOptions | false;
+  retryBudget?: RetryBudgetOptions | false | undefined;
   /** The circuit breaker, or `false` for none. @default { failureThreshold: 5, openMs: 5000, halfOpenProbes: 1 } */
-  breaker?: BreakerOptions | false;
+  breaker?: BreakerOptions | false | undefined;
   /**
    * Reads only: after this long without an answer, a second attempt races the first; the first complete answer
    * wins and the other is aborted. Costs the gateway a second request, so hedges take retry-budget tokens. Off when
    * absent.
    * @unit milliseconds @default undefined (off)
    */
-  hedgeAfterMs?: number;
+  hedgeAfterMs?: number | undefined;
   /** The answer cache. @default { max: 10000, hitTtlMs: 0, noHitTtlMs: 0 } (off) */
-  cache?: CacheOptions;
+  cache?: CacheOptions | undefined;
   /**
    * Identical read checks in flight at the same time share one gateway request (each caller still gets its own
    * result and can abort alone).
    * @default true
    */
-  dedupe?: boolean;
+  dedupe?: boolean | undefined;
   /** The clock for deadlines, back-off, the breaker and the cache. For tests. @default performance-based clock and global timers */
-  clock?: Clock;
+  clock?: Clock | undefined;
   /** Random numbers in [0, 1) for jitter. For tests. @default Math.random */
-  random?: () => number;
+  random?: (() => number) | undefined;
 }
 
 /** The per-call options the layer knows. */

@@ -33,13 +33,13 @@ export interface MeterProviderLike {
  */
 export interface TelemetryOptions {
   /** Where spans go. @default the global tracer provider (`trace.getTracerProvider()`): none until an SDK registers one */
-  tracerProvider?: TracerProviderLike;
+  tracerProvider?: TracerProviderLike | undefined;
   /** Where metrics go. @default the global meter provider (`metrics.getMeterProvider()`) */
-  meterProvider?: MeterProviderLike;
+  meterProvider?: MeterProviderLike | undefined;
   /** `false`: no spans. @default true */
-  traces?: boolean;
+  traces?: boolean | undefined;
   /** `false`: no metrics. @default true */
-  metrics?: boolean;
+  metrics?: boolean | undefined;
 }
 
 const provider = (method: string) =>

@@ -35,22 +35,22 @@ export interface RecordedRequest {
 /** Options of {@link createGatewayHandler}. Unknown options are refused. */
 export interface GatewayOptions {
   /** The records checks answer from. @default demoDataset */
-  dataset?: Dataset;
+  dataset?: Dataset | undefined;
   /** When set, every request needs `authorization: Bearer <token>`, else 401 UNAUTHENTICATED. @default no check */
-  token?: string;
+  token?: string | undefined;
   /** Faults to inject; see {@link FaultPlan}. @default none */
-  faults?: FaultPlan;
+  faults?: FaultPlan | undefined;
   /** Added to every request before it is processed. @unit milliseconds @default 0 */
-  latencyMs?: number;
+  latencyMs?: number | undefined;
   /**
    * The state an authority reports for (a report on another state's document is 403 NOT_ISSUER).
    * @default the part of `authorityId` before the first `-`: `UTO-POLICE` → `UTO`, `D-BKA` → `D`
    */
-  issuerOf?: (authorityId: string) => string;
+  issuerOf?: ((authorityId: string) => string) | undefined;
   /** Requests kept in `requests`, a whole number (0 keeps none); older ones are dropped. @default 10000 */
-  maxRecordedRequests?: number;
+  maxRecordedRequests?: number | undefined;
   /** Full records and confirmations: who may read, how the owners answer; see {@link SecondLineOptions}. @default the demo's owners */
-  secondLine?: SecondLineOptions;
+  secondLine?: SecondLineOptions | undefined;
 }
 
 /**

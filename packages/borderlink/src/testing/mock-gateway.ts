@@ -19,25 +19,25 @@ import {
 /** Options of {@link createMockGateway}. Unknown options are refused. */
 export interface MockGatewayOptions {
   /** Port to listen on. @default 0 (a free port; read it from `url`) */
-  port?: number;
+  port?: number | undefined;
   /** Address to listen on. @default '127.0.0.1' */
-  host?: string;
+  host?: string | undefined;
   /** The records checks answer from. @default demoDataset */
-  dataset?: Dataset;
+  dataset?: Dataset | undefined;
   /**
    * Serve HTTPS with this key and certificate (PEM). With `requestCert`, clients must present a certificate signed by
    * `ca` (mutual TLS).
    * @default plain HTTP
    */
-  tls?: { key: string | Buffer; cert: string | Buffer; ca?: string | Buffer; requestCert?: boolean };
+  tls?: { key: string | Buffer; cert: string | Buffer; ca?: string | Buffer | undefined; requestCert?: boolean | undefined } | undefined;
   /** Faults to inject; see {@link FaultPlan}. @default none */
-  faults?: FaultPlan;
+  faults?: FaultPlan | undefined;
   /** Added to every request. @unit milliseconds @default 0 */
-  latencyMs?: number;
+  latencyMs?: number | undefined;
   /** When set, requests need `authorization: Bearer <token>`. @default no check */
-  token?: string;
+  token?: string | undefined;
   /** Full records and confirmations; see {@link SecondLineOptions}. @default the demo's owners */
-  secondLine?: SecondLineOptions;
+  secondLine?: SecondLineOptions | undefined;
 }
 
 const pem = z.custom<string | Buffer>((v) => typeof v === 'string' || Buffer.isBuffer(v), { error: 'must be PEM text (string or Buffer)' });
@@ -85,8 +85,9 @@ export interface MockGateway {
  * ```ts
  * const gateway = await createMockGateway({ faults: parseFaultSpec('503,reset') });
  * try {
- *   const client = createClient({ baseUrl: gateway.url, context });
- *   // …
+ *   const client = createClient({ transport: httpTransport({ baseUrl: gateway.url }), context });
+ *   await client.checkVehicle({ vin: 'WVWZZZ1JZXW000001' }); // two failed attempts, then HIT
+ *   await client.close();
  * } finally {
  *   await gateway.close();
  * }

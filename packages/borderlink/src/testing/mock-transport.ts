@@ -21,15 +21,15 @@ import { SHARED_GATEWAY_OPTIONS, createGatewayHandler, type GatewayHandler, type
 /** Options of {@link mockTransport}. Unknown options are refused. */
 export interface MockTransportOptions {
   /** The records checks answer from. @default demoDataset */
-  dataset?: Dataset;
+  dataset?: Dataset | undefined;
   /** Added to every request. @unit milliseconds @default 0 */
-  latencyMs?: number;
+  latencyMs?: number | undefined;
   /** Faults to inject; see {@link FaultPlan}. @default none */
-  faults?: FaultPlan;
+  faults?: FaultPlan | undefined;
   /** When set, requests need `authorization: Bearer <token>`. @default no check */
-  token?: string;
+  token?: string | undefined;
   /** Full records and confirmations; see {@link SecondLineOptions}. @default the demo's owners */
-  secondLine?: SecondLineOptions;
+  secondLine?: SecondLineOptions | undefined;
 }
 
 const mockTransportOptionsSchema = z.strictObject(SHARED_GATEWAY_OPTIONS satisfies Record<keyof MockTransportOptions, z.ZodType>);

@@ -7,81 +7,81 @@ import type { EdifactSeparators, PaxlstPlace, PaxlstReference } from 'borderlink
 /** A traveller to write. */
 export interface PaxlstDraftTraveller {
   /** NAD qualifier: `FL` passenger, `FM` crew, `DDT` / `DDU` in transit. @default 'FL' in a passenger list, 'FM' in a crew list */
-  qualifier?: 'FL' | 'FM' | 'DDT' | 'DDU';
+  qualifier?: 'FL' | 'FM' | 'DDT' | 'DDU' | undefined;
   surname: string;
   /** @default [] */
-  givenNames?: string[];
+  givenNames?: string[] | undefined;
   /** ATT+2; `U` for unspecified. */
-  sex?: 'M' | 'F' | 'X' | 'U';
+  sex?: 'M' | 'F' | 'X' | 'U' | undefined;
   /** `YYYY-MM-DD`: DTM+329. */
-  dateOfBirth?: string;
+  dateOfBirth?: string | undefined;
   /** NAT+2. */
-  nationality?: string;
+  nationality?: string | undefined;
   /** LOC+180 / LOC+174. */
-  placeOfBirth?: PaxlstPlace;
-  residence?: PaxlstPlace;
+  placeOfBirth?: PaxlstPlace | undefined;
+  residence?: PaxlstPlace | undefined;
   /** LOC+178 / LOC+179. */
-  embarkation?: string;
-  debarkation?: string;
+  embarkation?: string | undefined;
+  debarkation?: string | undefined;
   /** EMP: a crew member's function code. */
-  crewFunction?: string;
+  crewFunction?: string | undefined;
   /** RFF segments, e.g. `{ qualifier: 'AVF', value: 'ABC123' }`. @default [] */
-  references?: PaxlstReference[];
+  references?: PaxlstReference[] | undefined;
   /** DOC groups. @default [] */
-  documents?: { code?: string; number: string; issuingState?: string; expiresOn?: string }[];
+  documents?: { code?: string | undefined; number: string; issuingState?: string | undefined; expiresOn?: string | undefined }[] | undefined;
 }
 
 /** A message (UNH to UNT) to write. */
 export interface PaxlstDraftMessage {
   /** UNH 0062. @default its number in the interchange */
-  reference?: string;
+  reference?: string | undefined;
   /** BGM 1001: 745 passengers, 250 crew. @default '745' */
-  documentCode?: string;
+  documentCode?: string | undefined;
   /** RFF+TN. */
-  transactionReference?: string;
+  transactionReference?: string | undefined;
   /** UNH 0068. */
-  commonAccessReference?: string;
+  commonAccessReference?: string | undefined;
   /** UNH S010. */
-  sequence?: { number: number; last: boolean };
+  sequence?: { number: number; last: boolean } | undefined;
   /** NAD+MS (with COM numbers). */
-  reportingParty?: { name: string; phone?: string; email?: string };
-  flights: { number: string; carrier?: string; legs: { departure?: string; departsAt?: string; arrival?: string; arrivesAt?: string }[] }[];
+  reportingParty?: { name: string; phone?: string | undefined; email?: string | undefined } | undefined;
+  flights: { number: string; carrier?: string | undefined; legs: { departure?: string | undefined; departsAt?: string | undefined; arrival?: string | undefined; arrivesAt?: string | undefined }[] }[];
   travellers: PaxlstDraftTraveller[];
   /** Write CNT+42 / CNT+41 with the travellers' counts (`true`), none (`false`), or these totals (a wrong one, for a test). @default true */
-  counts?: boolean | { passengers?: number; crew?: number };
+  counts?: boolean | { passengers?: number | undefined; crew?: number | undefined } | undefined;
 }
 
 /** An interchange to write. */
 export interface PaxlstDraft {
   /** UNB S001. @default 'UNOA' */
-  syntax?: string;
+  syntax?: string | undefined;
   /** @default 'CARRIER' */
-  sender?: string;
+  sender?: string | undefined;
   /** @default 'STATE' */
-  recipient?: string;
+  recipient?: string | undefined;
   /** UNB 0020. @default '1' */
-  reference?: string;
+  reference?: string | undefined;
   /** `YYYY-MM-DDTHH:MM`. @default '2025-01-01T00:00' */
-  preparedAt?: string;
+  preparedAt?: string | undefined;
   /** Put the messages in a UNG/UNE functional group with this reference. */
-  group?: string;
+  group?: string | undefined;
   messages: PaxlstDraftMessage[];
 }
 
 /** How {@link writePaxlst} lays the text out. */
 export interface WritePaxlstOptions {
   /** Separators other than the defaults: written in a UNA. */
-  separators?: Partial<EdifactSeparators>;
+  separators?: { [K in keyof EdifactSeparators]?: EdifactSeparators[K] | undefined } | undefined;
   /** Write a UNA even with the default separators. @default false */
-  una?: boolean;
+  una?: boolean | undefined;
   /** A line break after each segment terminator (`'\r\n'` for CRLF). @default '\n' */
-  lineBreak?: '' | '\n' | '\r\n';
+  lineBreak?: '' | '\n' | '\r\n' | undefined;
   /** Wrap the text at this column, as Type B messaging does (line breaks inside segments). */
-  wrapAt?: number;
+  wrapAt?: number | undefined;
   /** Dates as YYMMDD (the guide's examples) or CCYYMMDD with format 102. @default 'long' */
-  dates?: 'short' | 'long';
+  dates?: 'short' | 'long' | undefined;
   /** Write the UNT, UNE and UNZ counts one too high: a broken interchange, for a test of its refusal. @default false */
-  miscount?: boolean;
+  miscount?: boolean | undefined;
 }
 
 const DEFAULTS: EdifactSeparators = { component: ':', element: '+', decimal: '.', release: '?', repetition: ' ', segment: "'" };
@@ -184,7 +184,8 @@ export function writePaxlst(draft: PaxlstDraft, options: WritePaxlstOptions = {}
   if (draftWrong !== undefined) throw new ConfigError(`writePaxlst: the draft ${draftWrong}`);
   const optionsWrong = optionsShape(options);
   if (optionsWrong !== undefined) throw new ConfigError(`writePaxlst: the options ${optionsWrong}`);
-  const sep: EdifactSeparators = { ...DEFAULTS, ...(options.separators ?? {}) };
+  // A separator given as undefined is the default, as one not given is.
+  const sep: EdifactSeparators = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options.separators ?? {}).filter(([, c]) => c !== undefined)) };
   const roles = [sep.component, sep.element, sep.release, sep.segment];
   if (roles.some((r) => r.length !== 1) || new Set(roles).size !== roles.length) {
     throw new ConfigError('writePaxlst: option `separators` must give four different single characters');

@@ -12,7 +12,7 @@ export interface GatewayRequest {
   /** The body as text; empty when there is none. */
   body: string;
   /** Fires when the client went away: a pending delay stops and the request is not processed. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**

@@ -11,8 +11,9 @@ import { DEFAULT_RECORD_PURPOSES } from './records';
  * How a mock gateway answers the second line.
  * @example
  * ```ts
- * const clock = { now: () => fakeNow };
- * const gateway = await createMockGateway({ secondLine: { confirmation: { answer: 'NEVER' }, now: clock.now } });
+ * let fakeNow = Date.parse('2026-01-01T08:00:00Z');
+ * const gateway = await createMockGateway({ secondLine: { confirmation: { answer: 'NEVER' }, now: () => fakeNow } });
+ * fakeNow += 11 * 60_000; // past an URGENT request's 10 minutes: the gateway has marked it EXPIRED
  * ```
  */
 export interface SecondLineOptions {
@@ -21,27 +22,27 @@ export interface SecondLineOptions {
    * `PURPOSE_NOT_ALLOWED`.
    * @default ['SECOND_LINE', 'INVESTIGATION', 'TEST']: a BORDER_CHECK or MANIFEST_SCREENING is refused
    */
-  recordPurposes?: Purpose[];
+  recordPurposes?: Purpose[] | undefined;
   /**
    * How the owner answers every confirmation request, instead of the script of the hit's record (a dataset record's
    * `confirmation`). A withdrawn record is always `RECORD_NO_LONGER_VALID`.
    * @default the record's script, else `{ answer: 'CONFIRMED', afterMs: 2000 }`
    */
-  confirmation?: ConfirmationScript;
+  confirmation?: ConfirmationScript | undefined;
   /**
    * How long a confirmation request waits for its owner before the gateway marks it `EXPIRED`, by priority.
    * @unit milliseconds
    * @default { URGENT: 600000, ROUTINE: 3600000 }
    */
-  deadlinesMs?: Partial<Record<ConfirmationPriority, number>>;
+  deadlinesMs?: { [P in ConfirmationPriority]?: number | undefined } | undefined;
   /** The `retry-after` of an answer that a request is still pending. @unit seconds @default 1 */
-  retryAfterSeconds?: number;
+  retryAfterSeconds?: number | undefined;
   /**
    * The gateway's clock for confirmations (when each was asked, is due, is answered), epoch milliseconds. Give a
    * test's fake clock to drive deadlines and scripted answers exactly; nothing runs on a timer.
    * @default Date.now
    */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 const MS = 'must be a number of milliseconds above 0';
@@ -71,7 +72,8 @@ export function resolveSecondLine(options: SecondLineOptions | undefined): { rec
     recordPurposes: options?.recordPurposes ?? DEFAULT_RECORD_PURPOSES,
     desk: {
       script: options?.confirmation,
-      deadlinesMs: { ...DEFAULT_CONFIRMATION_DEADLINES_MS, ...options?.deadlinesMs },
+      // A priority given as undefined keeps its default, as one not given does.
+      deadlinesMs: { ...DEFAULT_CONFIRMATION_DEADLINES_MS, ...Object.fromEntries(Object.entries(options?.deadlinesMs ?? {}).filter(([, ms]) => ms !== undefined)) },
       retryAfterSeconds: options?.retryAfterSeconds ?? 1,
       now: now === undefined ? Date.now : () => now(),
     },

@@ -9,13 +9,13 @@ import type { Dataset, DatasetDocument, DatasetLinkedDocument, DatasetPerson, Da
 /** Options of {@link syntheticDataset}. Unknown options are refused. */
 export interface SyntheticDatasetOptions {
   /** SLTD records (stolen, lost and revoked documents). At most 10,000,000. @default 0 */
-  documents?: number;
+  documents?: number | undefined;
   /** TDAWN records (valid documents linked to a notice). At most 10,000,000. @default 0 */
-  linkedDocuments?: number;
+  linkedDocuments?: number | undefined;
   /** NOMINAL records (persons under a notice). At most 10,000,000. @default 0 */
-  persons?: number;
+  persons?: number | undefined;
   /** SMV records (stolen vehicles). At most 10,000,000. @default 0 */
-  vehicles?: number;
+  vehicles?: number | undefined;
   /** The dataset's `dataAsOf`. @default none (the gateway's start time) */
   dataAsOf?: Dataset['dataAsOf'];
 }

@@ -38,19 +38,19 @@ export interface HttpTlsOptions {
    * @default Node's bundled root certificates
    * @example ca: readFileSync('gateway-ca.pem')
    */
-  ca?: string | Buffer | ReadonlyArray<string | Buffer>;
+  ca?: string | Buffer | ReadonlyArray<string | Buffer> | undefined;
   /**
    * Client certificate chain for mutual TLS (PEM). Give it together with `key`.
    * @default none (no client certificate is presented)
    * @example cert: readFileSync('post-17.crt')
    */
-  cert?: string | Buffer;
+  cert?: string | Buffer | undefined;
   /**
    * Private key of `cert` (PEM). Give it together with `cert`.
    * @default none
    * @example key: readFileSync('post-17.key')
    */
-  key?: string | Buffer;
+  key?: string | Buffer | undefined;
   /**
    * Passphrase of an encrypted `key`.
    * @default none
@@ -63,24 +63,25 @@ export interface HttpTlsOptions {
    * @default the host of `baseUrl` (no SNI for an IP address)
    * @example servername: 'gateway.police.example'
    */
-  servername?: string;
+  servername?: string | undefined;
   /**
    * Whether to refuse a gateway certificate that does not verify. Set `false` only against a local test gateway:
    * it turns off the protection TLS exists for.
    * @default true
    * @example rejectUnauthorized: true
    */
-  rejectUnauthorized?: boolean;
+  rejectUnauthorized?: boolean | undefined;
 }
 
 /**
  * Options of {@link httpTransport}. Unknown options are refused with a {@link ConfigError}.
  * @example
  * ```ts
+ * import { readFileSync } from 'node:fs';
  * const transport = httpTransport({
  *   baseUrl: 'https://gateway.police.example/national/api',
  *   token: process.env.BORDERLINK_TOKEN,
- *   tls: { ca, cert, key },
+ *   tls: { ca: readFileSync('/etc/borderlink/gateway-ca.pem'), cert: readFileSync('/etc/borderlink/post-17.crt'), key: readFileSync('/etc/borderlink/post-17.key') },
  * });
  * ```
  */
@@ -106,7 +107,7 @@ export interface HttpTransportOptions {
    * @default {}
    * @example headers: { 'x-border-post': 'FRA-T1-17' }
    */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /**
    * Most connections kept open to the gateway, and most requests sent at once: further concurrent attempts wait, in
    * order, in the transport's own queue. An attempt that is aborted or times out while it waits leaves the queue and
@@ -117,7 +118,7 @@ export interface HttpTransportOptions {
    * @default 8
    * @example connections: 16
    */
-  connections?: number;
+  connections?: number | undefined;
   /**
    * How long an idle connection is kept for reuse (the gateway's `keep-alive: timeout=` hint may change it). Keep it
    * below the gateway's own idle timeout, so the client, not the server, closes idle connections.
@@ -125,20 +126,20 @@ export interface HttpTransportOptions {
    * @default 4000
    * @example keepAliveTimeoutMs: 10_000
    */
-  keepAliveTimeoutMs?: number;
+  keepAliveTimeoutMs?: number | undefined;
   /**
    * How long opening a connection (TCP and TLS handshake) may take. Each attempt's own timeout still applies.
    * @unit milliseconds
    * @default 10000
    * @example connectTimeoutMs: 3000
    */
-  connectTimeoutMs?: number;
+  connectTimeoutMs?: number | undefined;
   /**
    * TLS settings; only with an `https` baseUrl. Give `cert` and `key` for mutual TLS.
    * @default none (Node's root certificates, no client certificate)
    * @example tls: { ca: readFileSync('gateway-ca.pem'), cert: readFileSync('post.crt'), key: readFileSync('post.key') }
    */
-  tls?: HttpTlsOptions;
+  tls?: HttpTlsOptions | undefined;
   /**
    * Largest answer body accepted, in bytes as received. An answer whose `content-length` is larger is refused as soon
    * as its headers arrive; one that grows past it while streaming is refused at the chunk that crosses it. Either way
@@ -150,7 +151,7 @@ export interface HttpTransportOptions {
    * @default 4194304 (4 MiB)
    * @example maxResponseBytes: 16 * 1024 * 1024
    */
-  maxResponseBytes?: number;
+  maxResponseBytes?: number | undefined;
   /**
    * An undici `Dispatcher` to send through instead of the transport's own pool: a `ProxyAgent` or
    * `EnvHttpProxyAgent` where the network reaches the gateway only through a proxy, or a `MockAgent` to intercept
@@ -168,14 +169,18 @@ export interface HttpTransportOptions {
    * @default none (the transport opens its own undici `Pool` to the gateway's origin)
    * @example
    * ```ts
+   * import { readFileSync } from 'node:fs';
    * import { ProxyAgent } from 'undici';
    * const transport = httpTransport({
    *   baseUrl: 'https://gateway.police.example/national/api',
-   *   dispatcher: new ProxyAgent({ uri: 'http://proxy.ministry.example:3128', requestTls: { ca, cert, key } }),
+   *   dispatcher: new ProxyAgent({
+   *     uri: 'http://proxy.ministry.example:3128',
+   *     requestTls: { ca: readFileSync('/etc/borderlink/gateway-ca.pem'), cert: readFileSync('/etc/borderlink/post-17.crt'), key: readFileSync('/etc/borderlink/post-17.key') },
+   *   }),
    * });
    * ```
    */
-  dispatcher?: Dispatcher;
+  dispatcher?: Dispatcher | undefined;
 }
 
 const defaults = { connections: 8, keepAliveTimeoutMs: 4000, connectTimeoutMs: 10_000, maxResponseBytes: 4 * 1024 * 1024, idleTimeoutMs: 30_000 } as const;
@@ -1147,6 +1152,7 @@ function readHeaders(headers: Record<string, unknown> | undefined, hasToken: boo
  * import { createClient, httpTransport } from 'borderlink';
  * const client = createClient({
  *   transport: httpTransport({ baseUrl: 'https://gateway.police.example/national/api', token: process.env.BORDERLINK_TOKEN }),
+ *   context: { authorityId: 'UTO-BORDER-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' },
  * });
  * ```
  */

@@ -84,6 +84,7 @@ export interface Transport {
    * @example
    * ```ts
    * const answer = await transport.stream!({ method: 'GET', path: '/v1/snapshots/SLTD', headers, timeoutMs: 10_000 });
+   * let bytes = 0;
    * for await (const part of answer.body) bytes += part.length;
    * ```
    */

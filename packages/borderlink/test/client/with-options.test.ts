@@ -37,6 +37,13 @@ function make(extra: Partial<ClientOptions> = {}, transport: MockTransport = moc
 const bodyContext = (t: MockTransport, i: number) => (t.requests[i]!.body as { context: Record<string, unknown> }).context;
 
 describe('withOptions: what a derived client overrides', () => {
+  it('keeps the parent\'s field for a context field given as undefined (an option not given), and still sends who, for whom, why', async () => {
+    const { client, transport } = make();
+    const derived = client.withOptions({ context: { operatorId: undefined, purpose: 'SECOND_LINE' } });
+    expect((await derived.checkDocument(clear)).verdict).toBe('NO_HIT');
+    expect(bodyContext(transport, 0)).toMatchObject({ authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'SECOND_LINE' });
+  });
+
   it('lays its context over the parent\'s field by field, and a call\'s over its own', async () => {
     const { client, transport } = make();
     const desk = client.withOptions({ context: { operatorId: 'officer-0077', locationId: 'DESK-2' } });
