@@ -4,13 +4,14 @@
 // then one `fdatasync` under the default policy). A disk that refuses is retried with back-off while the queue holds
 // up to `maxBufferedEvents`; beyond that events are counted, not kept, and the first record after them is a `gap`
 // saying how many, so a reader of the log knows what it lacks.
-import { closeSync, fdatasync, fsync, mkdirSync, openSync, readFileSync, unlinkSync, write, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fsync, mkdirSync, openSync, unlinkSync, write } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditEvent } from '../audit/index';
 import { ConfigError } from '../errors/index';
 import { optionError } from '../internal/options';
 import { VERSION } from '../version';
 import { MAX_LINE_BYTES, logFiles, readHead, readTail } from './files';
+import { releaseLock, takeLock } from './lock';
 
 /** Room on a line for the record around its event (`at`, `prev`, `seq`, `type`), with a margin. */
 const MAX_EVENT_BYTES = MAX_LINE_BYTES - 512;
@@ -69,8 +70,6 @@ export interface AuditLog {
   readonly status: AuditLogStatus;
 }
 
-/** Folders whose log this process holds open: a second sink on one folder would fork the chain. */
-const HELD = new Set<string>();
 /** Back-off of retries after a failed write. @unit milliseconds */
 const RETRY_MS = [250, 1000, 5000, 15_000, 30_000] as const;
 
@@ -571,42 +570,6 @@ function findHead(dir: string, prefix: string): { seq: number; hash: string } {
     return { seq: record.seq + 1, hash: lineHash(tail.last.bytes) };
   }
   return { seq: 0, hash: GENESIS };
-}
-
-function takeLock(path: string): void {
-  if (HELD.has(path)) throw new ConfigError('openAuditLog: this process already writes the audit log in this folder: open it once and share it');
-  try {
-    const fd = openSync(path, 'wx', 0o640);
-    writeSync(fd, String(process.pid));
-    closeSync(fd);
-  } catch (err) {
-    if (codeOf(err) !== 'EEXIST') throw optionError('openAuditLog', 'dir', `could not be written (${codeOf(err)})`);
-    const pid = Number(readFileSync(path, 'utf8').trim());
-    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
-      throw new ConfigError(`openAuditLog: another process (pid ${pid}) writes the audit log in this folder: one writer per log, or the chain forks`);
-    }
-    // A lock left by a process that is gone (killed before it could close): taken over.
-    writeFileSync(path, String(process.pid));
-  }
-  HELD.add(path);
-}
-
-function releaseLock(path: string): void {
-  if (!HELD.delete(path)) return;
-  try {
-    unlinkSync(path);
-  } catch {
-    // Already gone.
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return codeOf(err) === 'EPERM';
-  }
 }
 
 function writeAll(fd: number, data: Buffer): Promise<void> {

@@ -2,7 +2,9 @@
 // last checkpoint cut away, the end of the log cut away before a checkpoint kept elsewhere, and a forged record that
 // would make the verifier repeat what it holds. Each is found, by position, and nothing of the lines is repeated.
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import canonicalize from 'canonicalize';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openAuditLog, verifyAuditLog, type AuditCheckpoint, type AuditLogNotice } from 'borderlink/audit';
@@ -153,4 +155,53 @@ describe('lines longer than any record', () => {
     expect(records.filter((r) => r.type === 'event')).toHaveLength(2);
     expect(JSON.stringify(notices)).not.toContain(PLANTED);
   });
+});
+
+describe('the lock of a log folder', () => {
+  const lockOf = (dir: string) => join(dir, '.audit.lock');
+  const start = (pid: number) => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]!;
+  };
+
+  it('is taken over when its pid now names another process (the system reused it), and refused while its writer runs', async () => {
+    const f = scratch();
+    folders.push(f);
+    // A live process, but not the one that wrote the lock: it started at another time.
+    writeFileSync(lockOf(f.dir), `${process.ppid} 1`);
+    const log = openAuditLog({ dir: f.dir });
+    expect(await log.close()).toBe(true);
+    // The same pid with the time its process really started: that writer runs.
+    writeFileSync(lockOf(f.dir), `${process.ppid} ${start(process.ppid)}`);
+    expect(() => openAuditLog({ dir: f.dir })).toThrow(/another process \(pid \d+\) writes the audit log/);
+    // A lock of the older form, a pid alone, of a live process: refused too.
+    writeFileSync(lockOf(f.dir), String(process.ppid));
+    expect(() => openAuditLog({ dir: f.dir })).toThrow(/another process/);
+  });
+
+  it('is given to one of several processes taking over a dead writer\'s lock at once, never to two', async () => {
+    const f = scratch();
+    folders.push(f);
+    const entry = new URL('../../dist/audit/index.js', import.meta.url).href;
+    const script = `import { openAuditLog } from ${JSON.stringify(entry)};
+      try { const log = openAuditLog({ dir: process.argv[1] }); process.stdout.write('took'); setTimeout(() => void log.close(), 1500); }
+      catch (e) { process.stdout.write(/another process/.test(e.message) ? 'refused' : 'failed ' + e.message); }`;
+    for (let round = 0; round < 3; round++) {
+      // A writer killed before it could close: its pid is gone.
+      writeFileSync(lockOf(f.dir), '999999999 1');
+      const outcomes = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          new Promise<string>((resolve, reject) => {
+            const child = spawn(process.execPath, ['--input-type=module', '-e', script, f.dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+            let out = '';
+            child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+            child.on('error', reject);
+            child.on('exit', () => resolve(out));
+          }),
+        ),
+      );
+      expect(outcomes.filter((o) => o === 'took'), outcomes.join(',')).toHaveLength(1);
+      expect(outcomes.filter((o) => o === 'refused')).toHaveLength(3);
+    }
+  }, 30_000);
 });
