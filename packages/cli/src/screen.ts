@@ -33,7 +33,7 @@ import { paxlstItems, readPaxlst, sniffEdifact, writeCusres } from './paxlst';
 import { BOARDING_ANSWERS, boardingAnswer, type BoardingAnswer, type EdifactIssue, type PaxlstManifest, type PaxlstTraveller } from 'borderlink/manifests';
 import { colourWanted, createPaint, type Paint } from './terminal';
 
-const OPTIONS = {
+export const OPTIONS = {
   ...COMMON_OPTIONS,
   ...CONNECTION_OPTIONS,
   out: { type: 'string', short: 'o' },
