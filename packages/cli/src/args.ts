@@ -76,15 +76,26 @@ function unknownArgument(args: string[], options: OptionSpec): string | undefine
   }
 }
 
+/** The flags of every command (commands.ts registers them): a typed flag that is one of them is no value. */
+const EVERY_FLAG = new Set<string>();
+
+/** Registers the flags of the command's commands, for the refusal of a flag given to the wrong one. */
+export function registerFlags(options: readonly OptionSpec[]): void {
+  for (const spec of options) for (const name of Object.keys(spec)) EVERY_FLAG.add(name);
+}
+
 /** The refusal of an unknown flag: named when it may be printed, with the flag it is near, else the flags there are. */
 function unknownFlagError(typed: string | undefined, options: OptionSpec): UsageError {
   const known = Object.keys(options);
   const takes = `this command takes ${known.map((name) => `--${name}`).join(', ')}`;
-  const name = shownFlag(typed);
+  const shaped = shownFlag(typed);
+  // The shape alone lets a lower-case word through (a name or a document typed where a flag goes: `--anna`): a flag is
+  // named only when it is near one of this command's or is another command's, which says no more than the help does.
+  const near = shaped === undefined ? undefined : nearestName(shaped, known);
+  const name = shaped !== undefined && (near !== undefined || EVERY_FLAG.has(shaped.replace(/^-+/, ''))) ? shaped : undefined;
   if (name === undefined) {
     return new UsageError(`an unknown option (not shown: it may hold a value; a value that starts with - goes as --flag=VALUE); ${takes}`);
   }
-  const near = nearestName(name, known);
   return new UsageError(near !== undefined ? `unknown option ${name} (did you mean --${near}?)` : `unknown option ${name}; ${takes}`);
 }
 

@@ -8,7 +8,7 @@ import { EXIT } from './exit-codes';
 import { jsonLine, stripUnsafe } from './output';
 import { colourWanted, createPaint } from './terminal';
 
-const OPTIONS = { ...COMMON_OPTIONS, 'public-key': { type: 'string' }, checkpoints: { type: 'string' }, prefix: { type: 'string' }, json: { type: 'boolean' } } as const;
+export const OPTIONS = { ...COMMON_OPTIONS, 'public-key': { type: 'string' }, checkpoints: { type: 'string' }, prefix: { type: 'string' }, json: { type: 'boolean' } } as const;
 
 type AuditModule = typeof import('borderlink/audit');
 

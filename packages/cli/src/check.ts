@@ -12,7 +12,7 @@ import { readStdin } from './stdin';
 import { openStore, storeFor, type CommandStore } from './store';
 import { colourWanted, createPaint, type Paint } from './terminal';
 
-const OPTIONS = {
+export const OPTIONS = {
   ...COMMON_OPTIONS,
   ...CONNECTION_OPTIONS,
   json: { type: 'boolean' },

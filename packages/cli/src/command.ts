@@ -64,8 +64,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   const command = commandNamed(name);
   if (command === undefined) {
-    const shown = COMMAND_SHAPE.test(name) ? name : undefined;
-    const near = shown === undefined ? undefined : nearestName(shown, COMMANDS.map((c) => c.name));
+    // Named only when near a command: a lower-case word of no command may be a name typed first by mistake.
+    const near = COMMAND_SHAPE.test(name) ? nearestName(name, COMMANDS.map((c) => c.name)) : undefined;
+    const shown = near !== undefined ? name : undefined;
     throw new UsageError(`unknown command${shown !== undefined ? ` ${shown}` : ''}${near !== undefined ? ` (did you mean ${near}?)` : ''} (see borderlink --help)`);
   }
   // `X --help` and `X SUB --help` (anywhere after the name) print the help `help X [SUB]` prints.

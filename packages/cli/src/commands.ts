@@ -1,17 +1,18 @@
 // The one table of the command's commands and subcommands: `run` dispatches by it, `help` answers by it, the main
 // help lists it, and test/help-table.test.ts walks it (help of every entry, exit 0, with its usage). A command or a
 // subcommand is added here, or it does not exist.
-import { runAuditVerify } from './audit';
-import { runCheck } from './check';
-import { runConfirm } from './confirm';
-import { runGateway } from './gateway';
+import { registerFlags } from './args';
+import { OPTIONS as AUDIT_OPTIONS, runAuditVerify } from './audit';
+import { OPTIONS as CHECK_OPTIONS, runCheck } from './check';
+import { OPTIONS as CONFIRM_OPTIONS, runConfirm } from './confirm';
+import { OPTIONS as GATEWAY_OPTIONS, runGateway } from './gateway';
 import { HELP, mainHelp } from './help';
-import { runMrzMake, runMrzParse } from './mrz';
-import { runOutboxFlush, runOutboxList } from './outbox';
-import { runRecord } from './record';
-import { runScreen } from './screen';
-import { runStoreCheck, runStoreInventory } from './store-command';
-import { runSync } from './sync';
+import { MAKE_OPTIONS, PARSE_OPTIONS, runMrzMake, runMrzParse } from './mrz';
+import { FLUSH_OPTIONS, runOutboxFlush, runOutboxList } from './outbox';
+import { OPTIONS as RECORD_OPTIONS, runRecord } from './record';
+import { OPTIONS as SCREEN_OPTIONS, runScreen } from './screen';
+import { OPTIONS as STORE_OPTIONS, runStoreCheck, runStoreInventory } from './store-command';
+import { OPTIONS as SYNC_OPTIONS, runSync } from './sync';
 
 /** Runs a command with the arguments after its name (and its subcommand's); resolves to the exit code. */
 export type Runner = (args: string[]) => Promise<number>;
@@ -94,6 +95,9 @@ export const COMMANDS: readonly Command[] = [
     ],
   },
 ];
+
+// Every flag of every command: a flag given to the wrong command is named in its refusal, as a word of no flag is not.
+registerFlags([AUDIT_OPTIONS, CHECK_OPTIONS, CONFIRM_OPTIONS, GATEWAY_OPTIONS, MAKE_OPTIONS, PARSE_OPTIONS, FLUSH_OPTIONS, RECORD_OPTIONS, SCREEN_OPTIONS, STORE_OPTIONS, SYNC_OPTIONS]);
 
 /** `borderlink --help`, `borderlink help`. */
 export const MAIN_HELP = mainHelp(COMMANDS.flatMap((c) => c.synopsis));

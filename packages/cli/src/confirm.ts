@@ -9,7 +9,7 @@ import { humanText, jsonLine, shellWord } from './output';
 import { pendingLine, renderFinal } from './render-second-line';
 import { colourWanted, createPaint } from './terminal';
 
-const OPTIONS = {
+export const OPTIONS = {
   ...COMMON_OPTIONS,
   ...CONNECTION_OPTIONS,
   json: { type: 'boolean' },

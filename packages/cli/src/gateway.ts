@@ -8,7 +8,7 @@ import { createMockGateway, loadDataset, parseFaultSpec, type MockGatewayOptions
 import { COMMON_OPTIONS, UsageError, expectPositionals, integerFlag, parseFlags } from './args';
 import { makeDevCertificates } from './dev-certificates';
 
-const OPTIONS = {
+export const OPTIONS = {
   ...COMMON_OPTIONS,
   port: { type: 'string' },
   host: { type: 'string' },

@@ -235,7 +235,8 @@ Columns (header names case-insensitive; spaces and _ - . # / ( ) ignored):
   birth_date); nationality (citizenship); sex (gender); or mrz (lines split by \\n or |).
 A CSV is split by commas, or by the ; tab or | its header line holds outside quotes (--delimiter
 names it; a header with more than one of them is refused, exit 4). A column the screen does not
-know is refused (exit 4) unless --ignore-column names it: a column is never dropped unseen. A row with a document number is checked as a document, a row with a
+know is refused (exit 4) unless --ignore-column names it: a column is never dropped unseen, nor a
+field past the last column (such a row is a row error, not checked; empty ones are ignored). A row with a document number is checked as a document, a row with a
 surname as a person. With an id column each row needs its own id (an empty or repeated one is a
 row error, not checked); without one, the row number is the id. JSONL rows use the same keys (or
 { id, subjects } and nothing else); the first row's keys are checked like a header. A line (or CSV record) longer

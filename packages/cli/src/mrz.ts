@@ -7,9 +7,9 @@ import { renderMrz } from './render';
 import { readStdin } from './stdin';
 import { colourWanted, createPaint } from './terminal';
 
-const PARSE_OPTIONS = { ...COMMON_OPTIONS, json: { type: 'boolean' }, strict: { type: 'boolean' } } as const;
+export const PARSE_OPTIONS = { ...COMMON_OPTIONS, json: { type: 'boolean' }, strict: { type: 'boolean' } } as const;
 
-const MAKE_OPTIONS = {
+export const MAKE_OPTIONS = {
   ...COMMON_OPTIONS,
   json: { type: 'boolean' },
   format: { type: 'string' },

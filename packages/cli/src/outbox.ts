@@ -9,7 +9,7 @@ import { openStore } from './store';
 import { colourWanted, createPaint, type Paint } from './terminal';
 
 const LIST_OPTIONS = { ...COMMON_OPTIONS, store: { type: 'string' }, json: { type: 'boolean' } } as const;
-const FLUSH_OPTIONS = { ...LIST_OPTIONS, ...CONNECTION_OPTIONS } as const;
+export const FLUSH_OPTIONS = { ...LIST_OPTIONS, ...CONNECTION_OPTIONS } as const;
 
 /** A queued write as the command shows it: its key, kind, when it was queued and how often it was tried; no body. */
 function shown(entry: Pick<OutboxEntry, 'idempotencyKey' | 'kind' | 'attempts'> & { queuedAt: number | string }) {

@@ -6,7 +6,7 @@ import { humanText, jsonLine } from './output';
 import { renderRecord } from './render-second-line';
 import { colourWanted, createPaint } from './terminal';
 
-const OPTIONS = { ...COMMON_OPTIONS, ...CONNECTION_OPTIONS, json: { type: 'boolean' } } as const;
+export const OPTIONS = { ...COMMON_OPTIONS, ...CONNECTION_OPTIONS, json: { type: 'boolean' } } as const;
 
 export async function runRecord(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, OPTIONS);

@@ -33,7 +33,7 @@ import { paxlstItems, readPaxlst, sniffEdifact, writeCusres } from './paxlst';
 import { BOARDING_ANSWERS, boardingAnswer, type BoardingAnswer, type EdifactIssue, type PaxlstManifest, type PaxlstTraveller } from 'borderlink/manifests';
 import { colourWanted, createPaint, type Paint } from './terminal';
 
-const OPTIONS = {
+export const OPTIONS = {
   ...COMMON_OPTIONS,
   ...CONNECTION_OPTIONS,
   out: { type: 'string', short: 'o' },
@@ -231,6 +231,16 @@ async function* manifestItems(
     }
     let subjects;
     try {
+      // A field past the last column is data no column names (a delimiter in an unquoted field, another delimiter than
+      // the header's): left out, it would not be searched and the row could read NO_HIT. Empty ones (a trailing
+      // delimiter) hold nothing.
+      for (let i = columns.length; i < record.length; i++) {
+        if (record[i]!.trim() !== '') {
+          throw new InputError('The row has more fields than the header has columns', [
+            { path: 'row', message: `has a field past the last of the header's ${columns.length} columns (a delimiter in an unquoted field?)` },
+          ]);
+        }
+      }
       subjects = subjectsOfRow(fields);
     } catch (err) {
       rejected.push({ id, row, error: asRowError(err) });

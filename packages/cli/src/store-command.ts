@@ -8,7 +8,7 @@ import { jsonLine, terminalSafe } from './output';
 import { openStore, originOf, shownState } from './store';
 import { colourWanted, createPaint } from './terminal';
 
-const OPTIONS = { ...COMMON_OPTIONS, store: { type: 'string' }, json: { type: 'boolean' } } as const;
+export const OPTIONS = { ...COMMON_OPTIONS, store: { type: 'string' }, json: { type: 'boolean' } } as const;
 
 /** Longer cursors are cut in the text (the JSON has them whole): they are opaque, and a gateway may make them long. */
 const SHOWN_CURSOR = 40;

@@ -11,7 +11,7 @@ import { DEMO_PREFIX, humanText, jsonLine, terminalSafe } from './output';
 import { openStore, storeFor, type CommandStore } from './store';
 import { colourWanted, createPaint, type Paint } from './terminal';
 
-const OPTIONS = {
+export const OPTIONS = {
   ...COMMON_OPTIONS,
   ...CONNECTION_OPTIONS,
   store: { type: 'string' },

@@ -500,8 +500,14 @@ export class AutoBatcher {
   };
 
   #scheduleTick(lane: Lane): void {
-    if (this.#tickLanes.push(lane) === 1) process.nextTick(this.#flushTickNow);
+    // A tick queued from a promise job runs once the promise jobs are all done; one queued from a callback of the loop
+    // would run before them (Node runs its ticks first), so the tick is queued from a promise job (as DataLoader does).
+    if (this.#tickLanes.push(lane) === 1) queueMicrotask(this.#queueFlushTick);
   }
+
+  readonly #queueFlushTick = (): void => {
+    process.nextTick(this.#flushTickNow);
+  };
 
   #schedule(): void {
     if (this.#scheduled) return;
