@@ -317,19 +317,20 @@ class Batch {
 
   #fail(entries: readonly Entry[], error: unknown, clock: Clock): void {
     this.#stopTimer(clock);
-    this.#end();
-    if (this.live === 0) return;
+    if (this.live === 0) return this.#end();
     // A gateway that takes fewer items per request says so with 413: the calls go again in two halves, down to one
-    // item a request (the halving rule of checkMany), and later requests are no larger than what it took.
+    // item a request (the halving rule of checkMany), and later requests are no larger than what it took. The halves
+    // are sent before this request ends, so its lane (and the joining of its items) lives on with them.
     if (error instanceof InputError && error.code === 'TOO_MANY_ITEMS') {
       const waiting = entries.filter((e) => e.live > 0);
       if (waiting.length > 1) {
         const half = Math.ceil(waiting.length / 2);
         this.owner.lowerMaxItems(half);
         for (const part of [waiting.slice(0, half), waiting.slice(half)]) this.owner.resend(this.lane, part);
-        return;
+        return this.#end();
       }
     }
+    this.#end();
     // Each call rejects with its own copy: the client writes the call's duration onto it.
     let first = true;
     for (const entry of entries) {
