@@ -24,15 +24,19 @@ export async function deadUrl(): Promise<{ url: string; port: number }> {
   return { url, port: Number(new URL(url).port) };
 }
 
-/** A client with an outbox on `store`, no retries and no breaker, recording its outbox events. */
-export function outboxClient(closers: (() => Promise<void> | void)[], url: string, store: OutboxStore, flushIntervalMs?: number) {
+/**
+ * A client with an outbox on `store`, no retries and no breaker, recording its outbox events. Its deadline is short
+ * (1 s) so that tests of a gateway that hangs end soon; a test that needs a write to reach a working gateway on a
+ * loaded machine gives a longer one.
+ */
+export function outboxClient(closers: (() => Promise<void> | void)[], url: string, store: OutboxStore, flushIntervalMs?: number, timeoutMs = 1000) {
   const events: ClientEvent[] = [];
   const c = createClient({
     transport: httpTransport({ baseUrl: url }),
     context: CONTEXT,
     retry: { retries: 0 },
     breaker: false,
-    timeoutMs: 1000,
+    timeoutMs,
     outbox: { store, ...(flushIntervalMs !== undefined ? { flushIntervalMs } : {}) },
   });
   for (const t of ['queued', 'delivered', 'rejected'] as const) c.on(t, (e) => events.push(e));

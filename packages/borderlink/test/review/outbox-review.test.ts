@@ -55,7 +55,8 @@ describe('the outbox when its store fails', () => {
   it('answers STORED for a write the gateway stored, though the store fails when asked what waits afterwards', async () => {
     const g = await createMockGateway();
     closers.push(() => g.close());
-    const { c } = client(g.url, failingFrom('pending', 3));
+    // A deadline no loaded machine reaches: a write that missed its deadline would be answered QUEUED, rightly.
+    const { c } = outboxClient(closers, g.url, failingFrom('pending', 3), undefined, 20_000);
     const answer = await c.reportDocument(REPORT, { idempotencyKey: 'key-store-fails-2' });
     expect(answer).toMatchObject({ status: 'STORED', idempotencyKey: 'key-store-fails-2' });
     expect(g.reports).toHaveLength(1);
