@@ -144,6 +144,21 @@ describe('automatic batching', () => {
     expect(itemsOf(transport)).toEqual([2, 2, 1]);
   });
 
+  it('sends a large gathering with no request out as two requests, and the calls gathered while one is out as one', async () => {
+    const transport = mockTransport();
+    const client = make(transport);
+    const numbers = Array.from({ length: 40 }, (_, n) => n);
+    const first = await Promise.all(numbers.map((n) => client.checkDocument(n === 33 ? STOLEN : doc(n))));
+    // Two halves, so the gateway searches one while the client reads the other; each call still has its own answer.
+    expect(itemsOf(transport)).toEqual([20, 20]);
+    expect(first.map((r) => r.verdict)).toEqual(numbers.map((n) => (n === 33 ? 'HIT' : 'NO_HIT')));
+    const ids = transport.requests.map((r) => r.headers['x-request-id']);
+    expect(first.map((r) => r.requestId)).toEqual(numbers.map((n) => ids[n < 20 ? 0 : 1]));
+    // Below the split's threshold: one request.
+    await Promise.all(numbers.slice(0, 31).map((n) => client.checkDocument(doc(100 + n))));
+    expect(itemsOf(transport).slice(2)).toEqual([31]);
+  });
+
   it('waits up to maxDelayMs for checks made in later turns', async () => {
     const transport = mockTransport();
     const client = make(transport, { batching: { maxDelayMs: 50 } });
