@@ -4,7 +4,8 @@
 // file written aside, then linked into place, so no one reads it half written), and a dead writer's is taken over by
 // moving it aside first: of two processes taking over at once, one moves it, and the other finds a live lock.
 import { randomBytes } from 'node:crypto';
-import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { ConfigError } from '../errors/index';
 import { optionError } from '../internal/options';
 
@@ -93,6 +94,7 @@ export function takeLock(path: string): void {
   for (let tries = 0; tries < 8; tries++) {
     if (place(path)) {
       HELD.add(path);
+      sweepAside(path);
       return;
     }
     let text: string;
@@ -141,6 +143,35 @@ export function takeLock(path: string): void {
     }
   }
   throw new ConfigError('openAuditLog: the lock of the audit log in this folder could not be taken: other processes keep taking it');
+}
+
+/** What aside() names: the lock's name, the pid of the process that made it, a random tag, and what it is for. */
+const ASIDE = /^\.(\d{1,10})\.[0-9a-f]{12}\.(?:new|stale)$/;
+
+/**
+ * Removes the files beside the lock that processes now gone left half way (killed between writing one and removing
+ * it): nothing reads them, but a folder of a writer killed often would fill with them. A live process's are its own.
+ */
+function sweepAside(path: string): void {
+  const name = basename(path);
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return;
+  }
+  for (const other of names) {
+    if (!other.startsWith(name)) continue;
+    const m = ASIDE.exec(other.slice(name.length));
+    if (m === null) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || (pid > 0 && alive(pid))) continue;
+    try {
+      unlinkSync(join(dirname(path), other));
+    } catch {
+      // Gone already, or not ours to remove: it harms nothing.
+    }
+  }
 }
 
 /** Lets the lock go, if this process holds it. @internal */

@@ -3,7 +3,7 @@
 // would make the verifier repeat what it holds. Each is found, by position, and nothing of the lines is repeated.
 import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import canonicalize from 'canonicalize';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -177,6 +177,24 @@ describe('the lock of a log folder', () => {
     // A lock of the older form, a pid alone, of a live process: refused too.
     writeFileSync(lockOf(f.dir), String(process.ppid));
     expect(() => openAuditLog({ dir: f.dir })).toThrow(/another process/);
+  });
+
+  it('sweeps the files a writer killed while taking the lock left beside it, and keeps those of a live process', async () => {
+    const f = scratch();
+    folders.push(f);
+    // A pid that named a process now gone.
+    const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    const gone = await new Promise<number>((resolve) => child.on('exit', () => resolve(child.pid!)));
+    const left = [`.audit.lock.${gone}.0123456789ab.new`, `.audit.lock.${gone}.ba9876543210.stale`];
+    const live = `.audit.lock.${process.ppid}.00000000abcd.new`;
+    const unrelated = 'notes.txt';
+    for (const name of [...left, live, unrelated]) writeFileSync(join(f.dir, name), '1 1');
+    const log = openAuditLog({ dir: f.dir });
+    const names = readdirSync(f.dir);
+    for (const name of left) expect(names).not.toContain(name);
+    expect(names).toContain(live);
+    expect(names).toContain(unrelated);
+    expect(await log.close()).toBe(true);
   });
 
   it('is given to one of several processes taking over a dead writer\'s lock at once, never to two', async () => {
