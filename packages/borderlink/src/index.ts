@@ -6,7 +6,7 @@
 export { createClient, createClientFromEnv, readClientEnv, CLIENT_ENV, CALL_KINDS } from './client/index';
 export type { ClientEnv, ClientFromEnvOptions, DerivedClientOptions, Environment } from './client/index';
 export { OWNED_HEADERS } from './protocol/headers';
-export type { CallKind, CallMethod, CallStart, ClientObservation, ClientObserver, ObservedCall } from './client/index';
+export type { CallKind, CallMethod, CallStart, ClientObservation, ClientObserver, HandleCallMethod, ObservedCall } from './client/index';
 export type { BorderlinkClient, CallOptions, CheckRequest, ClientEvent, ClientEventType, ClientOptions, PrivacyOptions, WriteOptions } from './client/index';
 export type {
   Confirmation,

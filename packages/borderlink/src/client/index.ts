@@ -11,4 +11,4 @@ export type { Confirmation, ConfirmationChangeEvent, ConfirmationResponse, Confi
 export type { BatchItem, BatchOptions, BatchOutcome, BatchProgress, BatchSummary } from './batch';
 export type { BatchingOptions } from './batching';
 export { CALL_KINDS } from './observe';
-export type { CallKind, CallMethod, CallStart, ClientObservation, ClientObserver, ObservedCall } from './observe';
+export type { CallKind, CallMethod, CallStart, ClientObservation, ClientObserver, HandleCallMethod, ObservedCall } from './observe';

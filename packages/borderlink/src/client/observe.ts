@@ -33,10 +33,19 @@ const STREAMING: ReadonlySet<CallKind> = new Set<CallKind>(['batch']);
 /** A client method that makes a logical call (a key of the table of calls). */
 export type CallMethod = keyof typeof CALL_KINDS;
 
+/**
+ * The methods of a confirmation handle (from `requestConfirmation` or `resumeConfirmation`) that make a logical call of
+ * their own, kind `confirmation`: each looks at the gateway.
+ */
+export const HANDLE_CALLS = Object.freeze({ refresh: 'confirmation.refresh', wait: 'confirmation.wait' } as const);
+
+/** A logical call of a confirmation handle: `confirmation.refresh` or `confirmation.wait`. */
+export type HandleCallMethod = (typeof HANDLE_CALLS)[keyof typeof HANDLE_CALLS];
+
 /** A logical call as it starts. */
 export interface CallStart {
   readonly kind: CallKind;
-  readonly method: CallMethod;
+  readonly method: CallMethod | HandleCallMethod;
 }
 
 /** What an observer keeps of one call it watches. Its failures are ignored: they never fail the call. */
@@ -97,9 +106,26 @@ export function observeCalls(client: BorderlinkClient<boolean>, observation: Cli
     const call = (args: unknown[]) => () => (original as (...a: unknown[]) => unknown).apply(client, args);
     const wrapped = STREAMING.has(start.kind)
       ? (...args: unknown[]) => observedStream(observation, start, call(args))
-      : (...args: unknown[]) => observedPromise(observation, start, call(args));
+      : start.kind === 'confirmation'
+        ? (...args: unknown[]) => Promise.resolve(observedPromise(observation, start, call(args))).then((handle) => observedHandle(observation, handle))
+        : (...args: unknown[]) => observedPromise(observation, start, call(args));
     Object.defineProperty(client, method, { value: wrapped, writable: true, configurable: true });
   }
+}
+
+const HANDLE_STARTS = Object.entries(HANDLE_CALLS).map(([name, method]) => [name, Object.freeze({ kind: 'confirmation', method }) as CallStart] as const);
+
+/** Wraps a confirmation handle's own calls (`refresh`, `wait`) as the client's are; gives the handle. */
+function observedHandle(observation: ClientObservation, handle: unknown): unknown {
+  if (typeof handle !== 'object' || handle === null) return handle;
+  const target = handle as Record<string, unknown>;
+  for (const [name, start] of HANDLE_STARTS) {
+    const original = target[name];
+    if (typeof original !== 'function') continue;
+    const wrapped = (...args: unknown[]) => observedPromise(observation, start, () => (original as (...a: unknown[]) => unknown).apply(handle, args));
+    quietly(() => Object.defineProperty(handle, name, { value: wrapped, writable: true, configurable: true }));
+  }
+  return handle;
 }
 
 function quietly(fn: () => void): void {

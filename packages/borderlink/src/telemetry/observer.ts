@@ -122,6 +122,13 @@ export class Observation implements ClientObservation {
   readonly #hedges = new Set<string>();
   /** The call whose synchronous part is running: a request sent now is its own. */
   current: CallState | undefined;
+  /**
+   * Confirmation calls in progress, by their span: a confirmation's looks are sent after awaits (a `wait()` follows for
+   * minutes), so a request sent in the tracing context of one's span is its own. Confirmations are never batched, so
+   * the context names the one call the request is for. Counted, so checks pay nothing while none runs.
+   */
+  readonly confirmations = new WeakMap<Span, CallState>();
+  confirmationsOpen = 0;
 
   constructor(api: Api, tracer: Tracer | undefined, instruments: Instruments | undefined, endpoint: string) {
     this.api = api;
@@ -149,7 +156,10 @@ export class Observation implements ClientObservation {
         }
         const hedged = this.#hedges.size > 0 && this.#hedges.delete(`${event.requestId} ${event.attempt}`);
         record.attempts[event.attempt - 1] = { n: event.attempt, method: event.method, path: event.path, template: urlTemplate(event.path), start: now(), hedged, done: false };
-        if (record.call === undefined && this.current !== undefined) this.current.claim(record);
+        if (record.call === undefined) {
+          const owner = this.current ?? (this.confirmationsOpen > 0 ? this.#activeConfirmation() : undefined);
+          if (owner !== undefined) owner.claim(record);
+        }
         return;
       }
       case 'response': {
@@ -216,6 +226,12 @@ export class Observation implements ClientObservation {
     return attributes;
   }
 
+  /** The confirmation call whose span the active tracing context holds (with a context manager registered), if any. */
+  #activeConfirmation(): CallState | undefined {
+    const span = this.api.trace.getSpan(this.api.context.active());
+    return span === undefined ? undefined : this.confirmations.get(span);
+  }
+
   #evict(): void {
     for (const [id, record] of this.#requests) {
       if (record.call === undefined) {
@@ -257,6 +273,10 @@ class CallState implements ObservedCall {
       if (span.isRecording()) {
         this.#span = span;
         this.#context = o.api.trace.setSpan(parent, span);
+        if (start.kind === 'confirmation') {
+          o.confirmations.set(span, this);
+          o.confirmationsOpen++;
+        }
       } else {
         span.end();
       }
@@ -334,6 +354,7 @@ class CallState implements ObservedCall {
     this.#settleRequests(error);
     this.#ended = true;
     const span = this.#span;
+    if (span !== undefined && this.#o.confirmations.delete(span)) this.#o.confirmationsOpen--;
     if (span !== undefined) {
       span.setAttributes(attributes);
       if (error !== undefined) span.setStatus({ code: STATUS_ERROR, message: outcome });
@@ -365,6 +386,11 @@ class CallState implements ObservedCall {
       priority?: unknown;
       attempt?: unknown;
     } | null;
+    // A confirmation handle's refresh() and wait() answer with the state alone.
+    if (this.#start.kind === 'confirmation' && isConfirmationState(answer)) {
+      attributes[ATTR.confirmationState] = answer;
+      return answer;
+    }
     if (typeof a !== 'object' || a === null) return 'OK';
     const requestId = requestIdOf(a.requestId);
     if (requestId !== undefined) attributes[ATTR.requestId] = requestId;

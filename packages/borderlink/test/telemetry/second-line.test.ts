@@ -1,6 +1,8 @@
 // The second line in telemetry: a span per full-record read and per confirmation call, with what the call answered
 // from closed tables (the record's source, the confirmation's state, priority and request number), and attempt spans
 // named by protocol v1's path templates, never by the ids the gateway gave (record, hit and confirmation ids).
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { ROOT_CONTEXT, context as otelContext, type Context, type ContextManager } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient, httpTransport, type BorderlinkClient, type Hit } from 'borderlink';
 import { createMockGateway, type MockGateway } from 'borderlink/testing';
@@ -87,5 +89,49 @@ describe('spans of the second line', () => {
     for (const text of [hit.hitId, confirmation.confirmationId, reason, 'lane 7']) expect(exported).not.toContain(text);
     const durations = points(await harness.metrics(), 'borderlink.call.duration').map((p) => [p.attributes['borderlink.call.method'], p.attributes['borderlink.outcome']]);
     expect(durations).toEqual(expect.arrayContaining([['requestConfirmation', 'PENDING'], ['resumeConfirmation', 'PENDING']]));
+  });
+});
+
+/** The context manager an application registers for tracing across awaits (as the SDK's async-hooks one does). */
+class AsyncContextManager implements ContextManager {
+  readonly #storage = new AsyncLocalStorage<Context>();
+  active(): Context {
+    return this.#storage.getStore() ?? ROOT_CONTEXT;
+  }
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(ctx: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F> {
+    return this.#storage.run(ctx, () => fn.apply(thisArg, args));
+  }
+  bind<T>(ctx: Context, target: T): T {
+    return typeof target === 'function' ? ((...args: unknown[]) => this.with(ctx, target as (...a: unknown[]) => unknown, undefined, ...args)) as T : target;
+  }
+  enable(): this {
+    return this;
+  }
+  disable(): this {
+    this.#storage.disable();
+    return this;
+  }
+}
+
+describe('spans of a confirmation handle', () => {
+  it('makes a confirmation span for refresh() and wait(), with the state or the error, and their looks under them', async () => {
+    otelContext.setGlobalContextManager(new AsyncContextManager());
+    cleanups.push(async () => otelContext.disable());
+    const { harness, client, hit } = await setup();
+    const confirmation = await client.requestConfirmation(hit, { priority: 'URGENT', reason });
+    expect(await confirmation.refresh()).toBe('PENDING');
+    await expect(confirmation.wait({ signal: AbortSignal.timeout(100) })).rejects.toMatchObject({ code: 'ABORTED' });
+    const spans = harness.spans().map(spanData);
+    const calls = spans.filter((s) => s.name === 'borderlink.confirmation');
+    expect(calls.map((c) => c.attributes['borderlink.call.method'])).toEqual(['requestConfirmation', 'confirmation.refresh', 'confirmation.wait']);
+    const [, refresh, wait] = calls;
+    expect(refresh!.attributes).toEqual({ 'borderlink.call.kind': 'confirmation', 'borderlink.call.method': 'confirmation.refresh', 'borderlink.confirmation.state': 'PENDING' });
+    expect(wait!.status).toEqual({ code: 2, message: 'ABORTED' });
+    // The look refresh() made is its own attempt span, though it was sent after an await.
+    expect(spans.filter((s) => s.parentSpanId === refresh!.spanId).map((s) => s.name)).toEqual(['GET /v1/confirmation-requests/{confirmationId}']);
+    const exported = JSON.stringify({ spans, metrics: await harness.metrics() });
+    for (const text of [hit.hitId, confirmation.confirmationId, reason]) expect(exported).not.toContain(text);
+    const durations = points(await harness.metrics(), 'borderlink.call.duration').map((p) => [p.attributes['borderlink.call.method'], p.attributes['borderlink.outcome']]);
+    expect(durations).toEqual(expect.arrayContaining([['confirmation.refresh', 'PENDING'], ['confirmation.wait', 'ABORTED']]));
   });
 });
