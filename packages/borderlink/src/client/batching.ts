@@ -386,11 +386,17 @@ export class AutoBatcher {
   readonly joins: boolean;
   readonly #options: ResolvedBatching;
   readonly #send: SendItems;
+  readonly #mayPipeline: () => boolean;
   #maxItems: number;
   #lanes = new Map<string, Lane>();
   #scheduled = false;
 
-  constructor(options: ResolvedBatching, clock: Clock, joins: boolean, send: SendItems) {
+  /**
+   * `mayPipeline` says whether a second request may go out beside the first now: not while the breaker is half-open,
+   * where the first is the probe and a second would be refused at once.
+   */
+  constructor(options: ResolvedBatching, clock: Clock, joins: boolean, send: SendItems, mayPipeline: () => boolean = () => true) {
+    this.#mayPipeline = mayPipeline;
     this.#options = options;
     this.#maxItems = options.maxItems;
     this.clock = clock;
@@ -545,7 +551,7 @@ export class AutoBatcher {
     // With no request of the lane out, a large gathering goes as two requests: the gateway searches the second while
     // the client reads the answer to the first, and the calls that answer releases gather while the second is out, so
     // from then on one request is always at the gateway (bench/batching.ts: 64 in flight, 1.5× the one-request rounds).
-    if (lane.sending === 0 && batch.entries.size >= PIPELINE_SPLIT_AT) {
+    if (lane.sending === 0 && batch.entries.size >= PIPELINE_SPLIT_AT && this.#mayPipeline()) {
       const second = new Batch(this, lane);
       second.adopt(batch.splitOff(Math.ceil(batch.entries.size / 2)));
       batch.send(this.#send, this.clock);

@@ -122,7 +122,10 @@ function observedHandle(observation: ClientObservation, handle: unknown): unknow
   for (const [name, start] of HANDLE_STARTS) {
     const original = target[name];
     if (typeof original !== 'function') continue;
-    const wrapped = (...args: unknown[]) => observedPromise(observation, start, () => (original as (...a: unknown[]) => unknown).apply(handle, args));
+    // Called on whatever `this` the caller gives, as the method itself is.
+    const wrapped = function (this: unknown, ...args: unknown[]) {
+      return observedPromise(observation, start, () => (original as (...a: unknown[]) => unknown).apply(this, args));
+    };
     quietly(() => Object.defineProperty(handle, name, { value: wrapped, writable: true, configurable: true }));
   }
   return handle;

@@ -138,6 +138,7 @@ export class ReadPath {
         ? undefined
         : new AutoBatcher(deps.batching, deps.resilience.clock, deps.resilience.dedupe, (body, requestId, askedIds, timing, signal, profile) =>
             this.#executor.execute<CheckAnswer>(checkRequest(body, requestId, askedIds, timing, signal, profile, 'fails-item')),
+            () => this.#executor.admitsMany?.() !== false,
           );
   }
 

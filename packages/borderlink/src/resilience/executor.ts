@@ -107,6 +107,9 @@ export function createExecutor(transport: Transport, resolved: ResolvedResilienc
       watch.close();
       return Promise.resolve();
     },
+    admitsMany() {
+      return !closed && (circuit === undefined || circuit.state === 'closed');
+    },
     get breaker() {
       return circuit;
     },

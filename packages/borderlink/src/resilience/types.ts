@@ -52,6 +52,11 @@ export interface Executor {
    * call to hear it. Changes nothing. An executor without a breaker has none.
    */
   refusesNow?(): boolean;
+  /**
+   * Whether several calls made now would all be sent: the breaker closed (or none). While it is half-open only its
+   * probes go, and the others fail at once. Changes nothing.
+   */
+  admitsMany?(): boolean;
   /** Releases the layer's timers; the client then closes the transport. */
   close(): Promise<void>;
 }

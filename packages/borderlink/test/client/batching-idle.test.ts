@@ -1,41 +1,18 @@
 // When batching waits: a context with no request out sends its calls once the turn's promise jobs are done (a lone call
 // waits for no loop round), and while one of its requests is out, the calls released in one round gather to its end.
 import { afterEach, describe, expect, it } from 'vitest';
-import { GatewayError, createClient, type BorderlinkClient, type Transport, type TransportRequest, type TransportResponse } from 'borderlink';
-import { mockTransport } from 'borderlink/testing';
+import { GatewayError, createClient, type BorderlinkClient, type Transport } from 'borderlink';
+import { gatedTransport as gated, itemsOf } from '../helpers/gated';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
 const other = { ...context, operatorId: 'officer-0043' } as const;
 const doc = (n: number) => ({ documentNumber: `N${n}`, issuingState: 'UTO', documentType: 'PASSPORT' as const });
-const itemsOf = (r: TransportRequest) => (JSON.parse(r.body ?? '{}') as { items: unknown[] }).items.length;
 
 let clients: BorderlinkClient[] = [];
 afterEach(async () => {
   await Promise.all(clients.map((c) => c.close()));
   clients = [];
 });
-
-/** The mock gateway behind a gate: each request is answered only when the test releases it. */
-function gated(): Transport & { sent: TransportRequest[]; release(i: number): void; fail: Set<number> } {
-  const inner = mockTransport();
-  const sent: TransportRequest[] = [];
-  const gates: (() => void)[] = [];
-  const fail = new Set<number>();
-  return {
-    endpoint: inner.endpoint,
-    sent,
-    fail,
-    release: (i) => gates[i]!(),
-    send(request: TransportRequest): Promise<TransportResponse> {
-      const i = sent.push(request) - 1;
-      return new Promise<void>((resolve) => (gates[i] = resolve)).then(() => {
-        if (fail.has(i)) throw new GatewayError('The gateway failed', { status: 500, retryable: false });
-        return inner.send(request);
-      });
-    },
-    close: () => inner.close(),
-  };
-}
 
 function make(transport: Transport) {
   const client = createClient({ transport, context, batching: { maxItems: 100, maxDelayMs: 0 }, retry: false, breaker: false });

@@ -159,6 +159,17 @@ describe('automatic batching', () => {
     expect(itemsOf(transport).slice(2)).toEqual([31]);
   });
 
+  it('sends a large gathering as one request while the breaker is half-open, so its probe carries every call', async () => {
+    const transport = mockTransport({ faults: [{ type: 'status', status: 503 }, { type: 'status', status: 503 }] });
+    const client = make(transport, { retry: false, breaker: { failureThreshold: 2, openMs: 50 } });
+    for (const n of [1000, 1001]) await client.checkDocument(doc(n)).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    const numbers = Array.from({ length: 40 }, (_, n) => n);
+    const results = await Promise.all(numbers.map((n) => client.checkDocument(doc(n))));
+    expect(results.map((r) => r.verdict)).toEqual(numbers.map(() => 'NO_HIT'));
+    expect(itemsOf(transport).slice(2)).toEqual([40]);
+  });
+
   it('waits up to maxDelayMs for checks made in later turns', async () => {
     const transport = mockTransport();
     const client = make(transport, { batching: { maxDelayMs: 50 } });

@@ -1,12 +1,11 @@
 // Review: the halves of a batch the gateway refused as too large (413) were sent after the refused request had ended,
 // when its lane might already be gone: a later identical check could not join them and sent a request of its own.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, type BorderlinkClient, type Transport, type TransportRequest, type TransportResponse } from 'borderlink';
-import { mockTransport } from 'borderlink/testing';
+import { createClient, type BorderlinkClient } from 'borderlink';
+import { gatedTransport, itemsOf } from '../helpers/gated';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
 const doc = (n: number) => ({ documentNumber: `N${n}`, issuingState: 'UTO', documentType: 'PASSPORT' as const });
-const itemsOf = (r: TransportRequest) => (JSON.parse(r.body ?? '{}') as { items: unknown[] }).items.length;
 
 let clients: BorderlinkClient[] = [];
 afterEach(async () => {
@@ -15,24 +14,12 @@ afterEach(async () => {
 });
 
 /** A gateway that refuses two items or more with 413, and answers one item only when the test lets it. */
-function oneAtATime(): Transport & { sent: TransportRequest[]; releaseAll(): void } {
-  const inner = mockTransport();
-  const sent: TransportRequest[] = [];
-  const gates: (() => void)[] = [];
-  return {
-    endpoint: inner.endpoint,
-    sent,
-    releaseAll: () => gates.splice(0).forEach((g) => g()),
-    send(request: TransportRequest): Promise<TransportResponse> {
-      sent.push(request);
-      if (request.path === '/v1/checks' && itemsOf(request) > 1) {
-        return Promise.resolve({ status: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: { code: 'TOO_MANY_ITEMS', message: 'too many' } }) });
-      }
-      return new Promise<void>((resolve) => gates.push(resolve)).then(() => inner.send(request));
-    },
-    close: () => inner.close(),
-  };
-}
+const oneAtATime = () =>
+  gatedTransport((request) =>
+    request.path === '/v1/checks' && itemsOf(request) > 1
+      ? { status: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: { code: 'TOO_MANY_ITEMS', message: 'too many' } }) }
+      : undefined,
+  );
 
 describe('the halves of a batch refused as too large', () => {
   it('can be joined by a later identical check, as any request in flight can', async () => {

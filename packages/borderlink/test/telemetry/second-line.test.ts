@@ -114,6 +114,13 @@ class AsyncContextManager implements ContextManager {
 }
 
 describe('spans of a confirmation handle', () => {
+  it('calls a handle method on the `this` it is given, as without telemetry', async () => {
+    const { client, hit } = await setup();
+    const confirmation = await client.requestConfirmation(hit, { priority: 'URGENT', reason });
+    await expect(Promise.resolve().then(() => confirmation.refresh.call({} as never))).rejects.toBeInstanceOf(TypeError);
+    expect(await confirmation.refresh()).toBe('PENDING');
+  });
+
   it('makes a confirmation span for refresh() and wait(), with the state or the error, and their looks under them', async () => {
     otelContext.setGlobalContextManager(new AsyncContextManager());
     cleanups.push(async () => otelContext.disable());
