@@ -37,10 +37,10 @@ export type CallMethod = keyof typeof CALL_KINDS;
  * The methods of a confirmation handle (from `requestConfirmation` or `resumeConfirmation`) that make a logical call of
  * their own, kind `confirmation`: each looks at the gateway.
  */
-export const HANDLE_CALLS = Object.freeze({ refresh: 'confirmation.refresh', wait: 'confirmation.wait' } as const);
+const HANDLE_CALLS: Readonly<Record<'refresh' | 'wait', HandleCallMethod>> = Object.freeze({ refresh: 'confirmation.refresh', wait: 'confirmation.wait' });
 
-/** A logical call of a confirmation handle: `confirmation.refresh` or `confirmation.wait`. */
-export type HandleCallMethod = (typeof HANDLE_CALLS)[keyof typeof HANDLE_CALLS];
+/** A logical call of a confirmation handle (its `refresh()` or `wait()`), of kind `confirmation`. */
+export type HandleCallMethod = 'confirmation.refresh' | 'confirmation.wait';
 
 /** A logical call as it starts. */
 export interface CallStart {
