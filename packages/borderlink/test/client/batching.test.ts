@@ -159,6 +159,41 @@ describe('automatic batching', () => {
     expect(itemsOf(transport).slice(2)).toEqual([31]);
   });
 
+  it('keeps each split request within its context, and each call its own item, against a gateway that reorders and drops items', async () => {
+    // Over a real socket: every item answered HIT with its own document number, reversed, and the third of each dropped.
+    const gateway = await lyingGateway((answers) => answers.filter((a) => a.itemId !== '3').reverse());
+    const client = overSocket(gateway.url);
+    const other = { operatorId: 'officer-0077', purpose: 'INVESTIGATION' } as const;
+    const calls = Array.from({ length: 80 }, (_, n) => ({ n, context: n % 2 === 0 ? {} : other }));
+    const settled = await Promise.allSettled(calls.map(({ n, context: c }) => client.checkDocument(doc(`S${n}`), { context: c })));
+    const bodies = gateway.requests.map((r) => JSON.parse(r.body) as WireBody);
+    // Two contexts, each of 40 calls with no request out: two requests each, every one of a single context.
+    expect(bodies.map((b) => b.items.length)).toEqual([20, 20, 20, 20]);
+    const dropped = new Set<string>();
+    const contextOf = new Map<string, QueryContext>();
+    for (const body of bodies) {
+      for (const item of body.items) {
+        contextOf.set(item.subjects[0]!.documentNumber!, body.context);
+        if (item.itemId === '3') dropped.add(item.subjects[0]!.documentNumber!);
+      }
+    }
+    expect(dropped.size).toBe(4);
+    for (const { n, context: c } of calls) {
+      const number = `NS${n}`;
+      expect(contextOf.get(number)).toEqual({ ...context, ...c });
+      const outcome = settled[n]!;
+      if (dropped.has(number)) {
+        expect(outcome).toMatchObject({ status: 'rejected', reason: expect.any(ProtocolError) });
+      } else {
+        // Never lost, never another's: the HIT is the call's own record.
+        expect(outcome.status).toBe('fulfilled');
+        const result = (outcome as PromiseFulfilledResult<Awaited<ReturnType<BorderlinkClient['checkDocument']>>>).value;
+        expect(result.verdict).toBe('HIT');
+        expect((result.hits[0] as { document: { documentNumber: string } }).document.documentNumber).toBe(number);
+      }
+    }
+  });
+
   it('sends a large gathering as one request while the breaker is half-open, so its probe carries every call', async () => {
     const transport = mockTransport({ faults: [{ type: 'status', status: 503 }, { type: 'status', status: 503 }] });
     const client = make(transport, { retry: false, breaker: { failureThreshold: 2, openMs: 50 } });
@@ -430,10 +465,19 @@ describe('automatic batching, for any interleaving of calls', () => {
     { purpose: 'INVESTIGATION', authorityId: 'UTO-CUSTOMS' },
   ];
   const call = fc.record({ context: fc.nat({ max: contexts.length - 1 }), stolen: fc.boolean(), pause: fc.constantFrom('none', 'microtask', 'immediate') });
+  // Bursts: many calls with few pauses, so a context gathers enough calls for its gathering to be split in two.
+  const burstCall = fc.record({
+    context: fc.nat({ max: 1 }),
+    stolen: fc.boolean(),
+    pause: fc.oneof({ arbitrary: fc.constant('none' as const), weight: 40 }, { arbitrary: fc.constantFrom('microtask' as const, 'immediate' as const), weight: 1 }),
+  });
 
   it('keeps every request within one context, and gives every call the answer to its own subjects', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(call, { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 8 }), async (calls, maxItems) => {
+      fc.asyncProperty(
+        fc.oneof(fc.array(call, { minLength: 1, maxLength: 30 }), fc.array(burstCall, { minLength: 64, maxLength: 150 })),
+        fc.oneof(fc.integer({ min: 1, max: 8 }), fc.constant(100)),
+        async (calls, maxItems) => {
         const transport = mockTransport();
         const client = createClient({ transport, context, batching: { maxItems }, dedupe: false });
         try {
@@ -474,7 +518,8 @@ describe('automatic batching, for any interleaving of calls', () => {
         } finally {
           await client.close();
         }
-      }),
+        },
+      ),
       { numRuns: 60 },
     );
   });
