@@ -2,7 +2,7 @@
 // own (deadline, abort, result, error, request id, item). Over real sockets where the gateway must lie (a hostile
 // gateway that reorders, drops or invents items), in process elsewhere.
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   AbortError,
   ConfigError,
@@ -19,6 +19,7 @@ import {
   type TransportRequest,
 } from 'borderlink';
 import { createMockGateway, mockTransport, type MockTransport } from 'borderlink/testing';
+import { gatedTransport, itemsOf as itemsIn } from '../helpers/gated';
 import { startHostileGateway, type HostileGateway, type HostileRequest } from '../hostile/server';
 
 const context = { authorityId: 'UTO-POLICE', operatorId: 'officer-0042', purpose: 'BORDER_CHECK' } as const;
@@ -157,6 +158,36 @@ describe('automatic batching', () => {
     // Below the split's threshold: one request.
     await Promise.all(numbers.slice(0, 31).map((n) => client.checkDocument(doc(100 + n))));
     expect(itemsOf(transport).slice(2)).toEqual([31]);
+  });
+
+  it('keeps up to three requests of a context out: a large gathering goes as three with none out, as two with one out, whole with three', async () => {
+    const transport = gatedTransport();
+    const client = make(transport);
+    const first = Array.from({ length: 48 }, (_, n) => client.checkDocument(doc(n)));
+    await vi.waitFor(() => expect(transport.sent.length).toBe(3));
+    // Three parts of at least 16 items, in the calls' order.
+    expect(transport.sent.map(itemsIn)).toEqual([16, 16, 16]);
+    const numbersOf = (r: TransportRequest) => (JSON.parse(r.body!) as WireBody).items.map((i) => i.subjects[0]!.documentNumber);
+    expect(transport.sent.flatMap(numbersOf)).toEqual(Array.from({ length: 48 }, (_, n) => `N${n}`));
+    transport.release(0);
+    transport.release(1);
+    await Promise.all(first.slice(0, 32));
+    // One of the context's requests is out: a gathering of 48 goes as two, so three are out again.
+    const second = Array.from({ length: 48 }, (_, n) => client.checkDocument(doc(100 + n)));
+    await vi.waitFor(() => expect(transport.sent.length).toBe(5));
+    expect(transport.sent.slice(3).map(itemsIn)).toEqual([24, 24]);
+    // Three out: the next gathering goes whole.
+    const third = Array.from({ length: 40 }, (_, n) => client.checkDocument(doc(200 + n)));
+    await vi.waitFor(() => expect(transport.sent.length).toBe(6));
+    expect(itemsIn(transport.sent[5]!)).toBe(40);
+    transport.releaseAll();
+    const results = await Promise.all([...first, ...second, ...third]);
+    expect(results.every((r) => r.verdict === 'NO_HIT')).toBe(true);
+    // Each call carries the request id of the request that asked its item.
+    const requestOf = new Map<string, string>();
+    for (const r of transport.sent) for (const number of numbersOf(r)) requestOf.set(number!, r.headers['x-request-id']!);
+    const numbers = [...Array.from({ length: 48 }, (_, n) => n), ...Array.from({ length: 48 }, (_, n) => 100 + n), ...Array.from({ length: 40 }, (_, n) => 200 + n)];
+    expect(results.map((r) => r.requestId)).toEqual(numbers.map((n) => requestOf.get(`N${n}`)));
   });
 
   it('keeps each split request within its context, and each call its own item, against a gateway that reorders and drops items', async () => {
