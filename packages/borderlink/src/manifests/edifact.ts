@@ -51,6 +51,95 @@ export interface EdifactSegment {
   line: number;
 }
 
+/**
+ * A segment as a reader of the tokenizer sees it, its components taken out of the text only when asked for: a
+ * message of thousands of segments then makes no array per segment and no string for a component nobody reads. Valid
+ * only during the call it is handed to (the tokenizer reuses it for the next segment). @internal
+ */
+export interface SegmentFields {
+  readonly tag: string;
+  readonly position: number;
+  readonly line: number;
+  /** How many data elements follow the tag. */
+  readonly count: number;
+  /** How many components element `element` has (0 for an element not there). */
+  components(element: number): number;
+  /** Component `component` of data element `element` (0 = the first after the tag), unescaped; `''` when absent. */
+  get(element: number, component?: number): string;
+}
+
+/** A segment read in place: the bounds of its components in the tokenizer's buffer. Reused segment after segment. */
+class SegmentInPlace implements SegmentFields {
+  tag = '';
+  position = 0;
+  line = 0;
+  count = 0;
+  text = '';
+  // Component k runs from starts[k] to ends[k]; element e's components are firsts[e] to firsts[e + 1] - 1.
+  starts = new Int32Array(64);
+  ends = new Int32Array(64);
+  firsts = new Int32Array(65);
+
+  components(element: number): number {
+    return element < this.count ? this.firsts[element + 1]! - this.firsts[element]! : 0;
+  }
+
+  get(element: number, component = 0): string {
+    if (element >= this.count) return '';
+    const k = this.firsts[element]! + component;
+    return k < this.firsts[element + 1]! ? this.text.slice(this.starts[k]!, this.ends[k]!) : '';
+  }
+
+  /** Room for the components of a segment of `length` characters. */
+  fit(length: number): void {
+    if (length < this.starts.length) return;
+    const size = Math.max(length + 1, this.starts.length * 2);
+    this.starts = new Int32Array(size);
+    this.ends = new Int32Array(size);
+    this.firsts = new Int32Array(size + 1);
+  }
+
+  /** The segment as the public tokenizer hands it out: its elements as arrays. */
+  toSegment(): EdifactSegment {
+    const elements = new Array<string[]>(this.count);
+    for (let e = 0; e < this.count; e++) {
+      const from = this.firsts[e]!;
+      const components = new Array<string>(this.firsts[e + 1]! - from);
+      for (let c = 0; c < components.length; c++) components[c] = this.text.slice(this.starts[from + c]!, this.ends[from + c]!);
+      elements[e] = components;
+    }
+    return { tag: this.tag, elements, position: this.position, line: this.line };
+  }
+}
+
+/** A segment read by the general path (release characters, line breaks inside), seen as fields. */
+class SegmentOfArrays implements SegmentFields {
+  readonly tag: string;
+  readonly position: number;
+  readonly line: number;
+  readonly count: number;
+  readonly #elements: string[][];
+
+  constructor(segment: EdifactSegment) {
+    this.tag = segment.tag;
+    this.position = segment.position;
+    this.line = segment.line;
+    this.count = segment.elements.length;
+    this.#elements = segment.elements;
+  }
+
+  components(element: number): number {
+    return this.#elements[element]?.length ?? 0;
+  }
+
+  get(element: number, component = 0): string {
+    return this.#elements[element]?.[component] ?? '';
+  }
+}
+
+/** Where the tokenizer hands its segments: as public segments, or as fields. */
+type Sink = { readonly fields: false; readonly to: (segment: EdifactSegment) => void } | { readonly fields: true; readonly to: (segment: SegmentFields) => void };
+
 /** Options of {@link EdifactTokenizer}. */
 export interface EdifactTokenizerOptions {
   /**
@@ -66,6 +155,15 @@ const LF = 10;
 const SPACE = 32;
 const TAB = 9;
 const BOM = 0xfeff;
+
+/** Whether the three characters of `text` from `at` are a tag. */
+function isTagAt(text: string, at: number): boolean {
+  for (let i = at; i < at + 3; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57))) return false;
+  }
+  return true;
+}
 
 function isTag(text: string): boolean {
   if (text.length !== 3) return false;
@@ -104,6 +202,7 @@ export class EdifactTokenizer {
   // CR and LF are skipped, unless one of them is the segment terminator itself.
   #skipCr = true;
   #skipLf = true;
+  readonly #view = new SegmentInPlace();
 
   constructor(options: EdifactTokenizerOptions = {}) {
     refuseUnknownOptions('EdifactTokenizer', options, ['maxSegmentLength']);
@@ -126,17 +225,35 @@ export class EdifactTokenizer {
   write(text: string, onSegment: (segment: EdifactSegment) => void): void {
     if (typeof text !== 'string') throw new ConfigError('EdifactTokenizer: write takes text (a string)');
     if (typeof onSegment !== 'function') throw new ConfigError('EdifactTokenizer: write takes a function to call with each segment');
-    this.#buffer = this.#start === 0 ? this.#buffer + text : this.#buffer.slice(this.#start) + text;
-    this.#scanned -= this.#start;
-    this.#start = 0;
-    if (this.#sep === undefined && !this.#begin(false, onSegment)) return;
-    this.#drain(onSegment);
+    this.#write(text, { fields: false, to: onSegment });
   }
 
   /** Ends the text: an unterminated segment left over is an `UNTERMINATED_SEGMENT` error. */
   end(onSegment: (segment: EdifactSegment) => void): void {
-    if (this.#sep === undefined && !this.#begin(true, onSegment)) return;
-    this.#drain(onSegment);
+    this.#end({ fields: false, to: onSegment });
+  }
+
+  /** {@link write}, each segment handed out as fields (valid only during the call). @internal */
+  writeFields(text: string, onSegment: (segment: SegmentFields) => void): void {
+    this.#write(text, { fields: true, to: onSegment });
+  }
+
+  /** {@link end}, as {@link writeFields} hands out segments. @internal */
+  endFields(onSegment: (segment: SegmentFields) => void): void {
+    this.#end({ fields: true, to: onSegment });
+  }
+
+  #write(text: string, sink: Sink): void {
+    this.#buffer = this.#start === 0 ? this.#buffer + text : this.#buffer.slice(this.#start) + text;
+    this.#scanned -= this.#start;
+    this.#start = 0;
+    if (this.#sep === undefined && !this.#begin(false, sink)) return;
+    this.#drain(sink);
+  }
+
+  #end(sink: Sink): void {
+    if (this.#sep === undefined && !this.#begin(true, sink)) return;
+    this.#drain(sink);
     const rest = this.#buffer.slice(this.#start);
     let i = 0;
     let line = this.#line;
@@ -157,7 +274,7 @@ export class EdifactTokenizer {
   }
 
   /** Reads the UNA, or settles on the defaults; false while more text is needed to tell. */
-  #begin(final: boolean, onSegment: (segment: EdifactSegment) => void): boolean {
+  #begin(final: boolean, sink: Sink): boolean {
     const b = this.#buffer;
     let i = 0;
     while (i < b.length) {
@@ -186,7 +303,7 @@ export class EdifactTokenizer {
       this.#position = 1;
       this.#start = 9;
       this.#scanned = 9;
-      onSegment({ tag: 'UNA', elements: [[component, element, decimal, release, repetition, segment]], position: 1, line: this.#line });
+      this.#emit(sink, { tag: 'UNA', elements: [[component, element, decimal, release, repetition, segment]], position: 1, line: this.#line });
     } else {
       this.#sep = DEFAULT_SEPARATORS;
       this.#start = 0;
@@ -198,7 +315,12 @@ export class EdifactTokenizer {
     return true;
   }
 
-  #drain(onSegment: (segment: EdifactSegment) => void): void {
+  #emit(sink: Sink, segment: EdifactSegment): void {
+    if (sink.fields) sink.to(new SegmentOfArrays(segment));
+    else sink.to(segment);
+  }
+
+  #drain(sink: Sink): void {
     const sep = this.#sep!;
     const b = this.#buffer;
     const terminator = sep.segment;
@@ -231,21 +353,25 @@ export class EdifactTokenizer {
       if (end - start > this.#max) this.#tooLong(b, start);
       const line = this.#line;
       this.#position++;
-      let segment = this.#fast(b, start, end, line);
-      if (segment === undefined) {
-        let text = b.slice(start, end);
-        if (this.#skipLf && text.indexOf('\n') !== -1) {
-          for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) === LF) this.#line++;
-          text = text.replace(/\n/g, '');
-        }
-        if (this.#skipCr && text.indexOf('\r') !== -1) text = text.replace(/\r/g, '');
-        segment = this.#segment(text, line);
-      }
+      const fast = this.#fast(b, start, end, line);
+      const general = fast === undefined ? this.#general(b.slice(start, end), line) : undefined;
       start = end + terminator.length;
       from = start;
-      onSegment(segment);
+      if (fast === undefined) this.#emit(sink, general!);
+      else if (sink.fields) sink.to(fast);
+      else sink.to(fast.toSegment());
     }
     this.#start = start;
+  }
+
+  /** The general path: a segment with release characters or line breaks inside, read from a copy of its text. */
+  #general(text: string, line: number): EdifactSegment {
+    if (this.#skipLf && text.indexOf('\n') !== -1) {
+      for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) === LF) this.#line++;
+      text = text.replace(/\n/g, '');
+    }
+    if (this.#skipCr && text.indexOf('\r') !== -1) text = text.replace(/\r/g, '');
+    return this.#segment(text, line);
   }
 
   /** Past the line breaks and blanks from `start`, which belong to no segment: they only move the line count. */
@@ -267,39 +393,49 @@ export class EdifactTokenizer {
 
   /**
    * The common case, read in one pass over the buffer with no copy of the segment: no release character and no line
-   * break inside. `undefined` sends the segment to the general path.
+   * break inside. Fills the tokenizer's one {@link SegmentInPlace}; `undefined` sends the segment to the general path.
    */
-  #fast(b: string, start: number, end: number, line: number): EdifactSegment | undefined {
+  #fast(b: string, start: number, end: number, line: number): SegmentInPlace | undefined {
     const sep = this.#sep!;
     const element = sep.element.charCodeAt(0);
     const component = sep.component.charCodeAt(0);
     const release = this.#release === undefined ? -1 : this.#release.charCodeAt(0);
     const tagEnd = start + 3;
-    if (end < tagEnd || !isTag(b.slice(start, tagEnd))) return undefined;
+    if (end < tagEnd || !isTagAt(b, start)) return undefined;
     const after = tagEnd < end ? b.charCodeAt(tagEnd) : element;
     if (after !== element) return undefined;
-    const elements: string[][] = [];
-    let components: string[] = [];
+    const view = this.#view;
+    view.fit(end - start);
+    const { starts, ends, firsts } = view;
+    let n = 0;
+    let elements = 0;
     let from = tagEnd + 1;
     for (let i = from; i < end; i++) {
       const c = b.charCodeAt(i);
       if (c === element) {
-        components.push(b.slice(from, i));
-        elements.push(components);
-        components = [];
+        starts[n] = from;
+        ends[n++] = i;
+        firsts[++elements] = n;
         from = i + 1;
       } else if (c === component) {
-        components.push(b.slice(from, i));
+        starts[n] = from;
+        ends[n++] = i;
         from = i + 1;
       } else if (c === release || c === LF || c === CR) {
         return undefined;
       }
     }
     if (tagEnd < end) {
-      components.push(b.slice(from, end));
-      elements.push(components);
+      starts[n] = from;
+      ends[n++] = end;
+      firsts[++elements] = n;
     }
-    return { tag: b.slice(start, tagEnd), elements, position: this.#position, line };
+    view.text = b;
+    view.tag = b.slice(start, tagEnd);
+    view.position = this.#position;
+    view.line = line;
+    view.count = elements;
+    return view;
   }
 
   #segment(text: string, line: number): EdifactSegment {

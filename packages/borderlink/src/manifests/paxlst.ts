@@ -4,7 +4,7 @@
 // different things in each. Structural faults throw; a traveller's own faults stay with that traveller.
 import { ConfigError, type DocumentType } from 'borderlink';
 import { isPossibleBirth, isoDate } from './dates';
-import { EdifactTokenizer, decodeEdifact, decodeEdifactBytes, type EdifactSegment } from './edifact';
+import { EdifactTokenizer, decodeEdifact, decodeEdifactBytes, type SegmentFields } from './edifact';
 import { EdifactError, issue, type EdifactIssue, type EdifactIssueCode } from './errors';
 import { refuseUnknownOptions } from './options';
 import { PAXLST_SEGMENTS } from './segments';
@@ -71,7 +71,17 @@ const SEXES: Readonly<Record<string, 'M' | 'F' | 'X' | undefined>> = { M: 'M', F
 type Context = 'header' | 'party' | 'transport' | 'traveller' | 'document' | 'summary';
 type Envelope = 'start' | 'interchange' | 'group' | 'message' | 'done';
 
-const first = (segment: EdifactSegment, element: number, component = 0): string => segment.elements[element]?.[component]?.trim() ?? '';
+const first = (segment: SegmentFields, element: number, component = 0): string => segment.get(element, component).trim();
+
+/** The components of one element, trimmed, the empty ones left out, joined by a space. */
+function joined(segment: SegmentFields, element: number): string {
+  let text = '';
+  for (let c = 0, n = segment.components(element); c < n; c++) {
+    const part = segment.get(element, c).trim();
+    if (part !== '') text = text === '' ? part : `${text} ${part}`;
+  }
+  return text;
+}
 
 function fail(code: EdifactIssueCode, segment: { position: number; line: number; tag: string }, problem: string, element?: number): never {
   throw new EdifactError([issue(code, segment, problem, element)]);
@@ -101,7 +111,9 @@ class PaxlstReader {
   #lastLoc = '';
   #traveller: PaxlstTraveller | undefined;
   #document: PaxlstDocument | undefined;
-  #last: EdifactSegment | undefined;
+  // Where the last segment read was, for an error about what comes after it.
+  #lastPosition = 0;
+  #lastLine = 1;
   readonly #series = new Map<string, { passengers: number; crew: number }>();
 
   constructor(options: ParsePaxlstOptions) {
@@ -109,8 +121,9 @@ class PaxlstReader {
     this.#now = options.now ?? new Date();
   }
 
-  push(s: EdifactSegment, separators: PaxlstManifest['interchange']['separators']): void {
-    this.#last = s;
+  push(s: SegmentFields, separators: PaxlstManifest['interchange']['separators']): void {
+    this.#lastPosition = s.position;
+    this.#lastLine = s.line;
     switch (this.#envelope) {
       case 'start':
         if (s.tag === 'UNA' && s.position === 1) return;
@@ -161,8 +174,7 @@ class PaxlstReader {
   }
 
   finish(): PaxlstManifest {
-    const last = this.#last;
-    const after = { position: (last?.position ?? 0) + 1, line: last?.line ?? 1 };
+    const after = { position: this.#lastPosition + 1, line: this.#lastLine };
     if (this.#envelope === 'start') fail('MISSING_SEGMENT', { ...after, tag: 'UNB' }, 'the text holds no interchange (no UNB)');
     if (this.#envelope === 'message') fail('MISSING_SEGMENT', { ...after, tag: 'UNT' }, 'the text ends inside a message: no UNT (cut short?)');
     if (this.#envelope === 'group') fail('MISSING_SEGMENT', { ...after, tag: 'UNE' }, 'the text ends inside a functional group: no UNE (cut short?)');
@@ -170,7 +182,7 @@ class PaxlstReader {
     return { interchange: this.#interchange!, messages: this.#messages, travellers: this.#travellers, warnings: this.#warnings };
   }
 
-  #unb(s: EdifactSegment, separators: PaxlstManifest['interchange']['separators']): void {
+  #unb(s: SegmentFields, separators: PaxlstManifest['interchange']['separators']): void {
     const reference = first(s, 4);
     if (reference === '') fail('MISSING_ELEMENT', s, 'the interchange control reference (0020) is empty', 5);
     const date = first(s, 3, 0);
@@ -189,7 +201,7 @@ class PaxlstReader {
     this.#envelope = 'interchange';
   }
 
-  #unz(s: EdifactSegment): void {
+  #unz(s: SegmentFields): void {
     if (this.#messages.length === 0) fail('MISSING_SEGMENT', s, 'the interchange holds no message (no UNH)');
     this.#count(s, this.#groups > 0 ? 'functional groups' : 'messages', this.#groups > 0 ? this.#groups : this.#topMessages);
     if (first(s, 1) !== this.#interchange!.reference) fail('REFERENCE_MISMATCH', s, 'the interchange trailer’s reference is not its UNB’s', 2);
@@ -197,13 +209,13 @@ class PaxlstReader {
   }
 
   /** A trailer's count (element 1) against what was read. */
-  #count(s: EdifactSegment, what: string, actual: number): void {
+  #count(s: SegmentFields, what: string, actual: number): void {
     const text = first(s, 0);
     if (!/^\d{1,9}$/.test(text)) fail('MISSING_ELEMENT', s, `the count of ${what} is not a number`, 1);
     if (Number(text) !== actual) fail('COUNT_MISMATCH', s, `the trailer counts ${Number(text)} ${what}, and ${actual} are there`, 1);
   }
 
-  #unh(s: EdifactSegment): void {
+  #unh(s: SegmentFields): void {
     const reference = first(s, 0);
     if (reference === '') fail('MISSING_ELEMENT', s, 'the message reference (0062) is empty', 1);
     if (this.#messageReferences.has(reference)) fail('DUPLICATE_REFERENCE', s, 'the message reference (0062) is that of an earlier message of the interchange', 1);
@@ -235,7 +247,7 @@ class PaxlstReader {
     this.#envelope = 'message';
   }
 
-  #unt(s: EdifactSegment): void {
+  #unt(s: SegmentFields): void {
     const message = this.#message!;
     this.#closeTraveller();
     this.#count(s, 'segments in the message', this.#messageSegments);
@@ -254,7 +266,7 @@ class PaxlstReader {
    * CNT+42 / CNT+41 against the travellers read: a list that says 120 and holds 119 lost one. A list sent in parts
    * (UNH S010) may count the whole list so far, so the running total of its parts also matches.
    */
-  #checkDeclared(s: EdifactSegment, message: PaxlstMessage): void {
+  #checkDeclared(s: SegmentFields, message: PaxlstMessage): void {
     const passengers = message.travellers.filter((t) => t.role === 'passenger').length;
     const crew = message.travellers.length - passengers;
     let total = { passengers, crew };
@@ -274,17 +286,17 @@ class PaxlstReader {
     this.#cntAt = undefined;
   }
 
-  #cntAt: EdifactSegment | undefined;
+  #cntAt: { position: number; line: number; tag: string } | undefined;
 
-  #warn(code: EdifactIssueCode, s: EdifactSegment, problem: string, element?: number): void {
+  #warn(code: EdifactIssueCode, s: SegmentFields, problem: string, element?: number): void {
     this.#warnings.push(issue(code, s, problem, element));
   }
 
-  #skipped(s: EdifactSegment): void {
+  #skipped(s: SegmentFields): void {
     if (this.#options.reportSkipped === true) this.#warn('SKIPPED_SEGMENT', s, `passed over: ${PAXLST_SEGMENTS[s.tag]?.note ?? 'nothing a check uses'}`);
   }
 
-  #misplaced(s: EdifactSegment): void {
+  #misplaced(s: SegmentFields): void {
     this.#passedOver('MISPLACED_SEGMENT', s, 'the guide does not put this segment here: passed over');
   }
 
@@ -293,18 +305,18 @@ class PaxlstReader {
    * have held the traveller's data (a DOC whose tag was mistyped, with the passport in it): searched on the rest
    * alone, the traveller could come back clear on what was read.
    */
-  #passedOver(code: EdifactIssueCode, s: EdifactSegment, problem: string): void {
+  #passedOver(code: EdifactIssueCode, s: SegmentFields, problem: string): void {
     this.#warn(code, s, problem);
     if (this.#traveller !== undefined && (this.#context === 'traveller' || this.#context === 'document')) {
       this.#travellerIssue(code, s, `${problem}, inside this traveller’s group: what it held of the traveller is not read`);
     }
   }
 
-  #travellerIssue(code: EdifactIssueCode, s: EdifactSegment, problem: string, element?: number): void {
+  #travellerIssue(code: EdifactIssueCode, s: SegmentFields, problem: string, element?: number): void {
     this.#traveller!.issues.push(issue(code, s, problem, element));
   }
 
-  #body(s: EdifactSegment): void {
+  #body(s: SegmentFields): void {
     const message = this.#message!;
     const inTraveller = this.#context === 'traveller' || this.#context === 'document';
     switch (s.tag) {
@@ -322,7 +334,7 @@ class PaxlstReader {
       }
       case 'RFF': {
         const qualifier = first(s, 0, 0);
-        const value = s.elements[0]?.[1]?.trim() ?? '';
+        const value = s.get(0, 1).trim();
         if (inTraveller) {
           const t = this.#traveller!;
           t.references.push({ qualifier, value });
@@ -344,7 +356,7 @@ class PaxlstReader {
         // qualifier is its issue.
         if ((this.#context === 'header' || this.#context === 'party') && !Object.hasOwn(ROLES, first(s, 0))) {
           if (this.#flight !== undefined) return this.#misplaced(s);
-          const name = (s.elements[3] ?? []).map((c) => c.trim()).filter(Boolean).join(' ');
+          const name = joined(s, 3);
           message.reportingParty = name === '' ? {} : { name };
           this.#context = 'party';
           return;
@@ -405,16 +417,16 @@ class PaxlstReader {
       case 'CNT': {
         this.#closeTraveller();
         this.#context = 'summary';
-        for (const [i, element] of s.elements.entries()) {
-          const qualifier = element[0]?.trim() ?? '';
-          const value = element[1]?.trim() ?? '';
+        for (let i = 0; i < s.count; i++) {
+          const qualifier = s.get(i, 0).trim();
+          const value = s.get(i, 1).trim();
           if (qualifier !== '41' && qualifier !== '42') continue;
           if (!/^\d{1,9}$/.test(value)) fail('MISSING_ELEMENT', s, 'the control total is not a number', i + 1);
           const key = qualifier === '42' ? 'declaredPassengers' : 'declaredCrew';
           // Only one total can be checked against the travellers: a second that disagrees would go unchecked.
           if (message[key] !== undefined && message[key] !== Number(value)) fail('COUNT_MISMATCH', s, `two control totals CNT+${qualifier} disagree`, i + 1);
           message[key] = Number(value);
-          this.#cntAt = s;
+          this.#cntAt = { position: s.position, line: s.line, tag: s.tag };
         }
         return;
       }
@@ -424,15 +436,15 @@ class PaxlstReader {
     }
   }
 
-  #party(s: EdifactSegment, party: PaxlstParty): void {
+  #party(s: SegmentFields, party: PaxlstParty): void {
     if (s.tag === 'CTA') {
-      const contact = (s.elements[1]?.[1] ?? s.elements[1]?.[0] ?? '').trim();
+      const contact = (s.components(1) > 1 ? s.get(1, 1) : s.get(1, 0)).trim();
       if (contact !== '') party.contact = contact;
       return;
     }
-    for (const element of s.elements) {
-      const number = element[0]?.trim() ?? '';
-      const channel = element[1]?.trim() ?? '';
+    for (let i = 0; i < s.count; i++) {
+      const number = s.get(i, 0).trim();
+      const channel = s.get(i, 1).trim();
       if (number === '') continue;
       if (channel === 'TE') party.phone ??= number;
       else if (channel === 'FX') party.fax ??= number;
@@ -440,15 +452,14 @@ class PaxlstReader {
     }
   }
 
-  #nad(s: EdifactSegment): void {
+  #nad(s: SegmentFields): void {
     this.#closeTraveller();
     const message = this.#message!;
     const qualifier = first(s, 0);
     const known = ROLES[qualifier];
-    const name = s.elements[3] ?? [];
     const givenNames: string[] = [];
-    for (let i = 1; i < name.length; i++) {
-      const given = name[i]!.trim();
+    for (let i = 1, n = s.components(3); i < n; i++) {
+      const given = s.get(3, i).trim();
       if (given === '') continue;
       if (given.indexOf(' ') === -1) givenNames.push(given);
       else for (const part of given.split(/\s+/)) givenNames.push(part);
@@ -461,13 +472,13 @@ class PaxlstReader {
       role: known?.role ?? (message.list === 'crew' ? 'crew' : 'passenger'),
       qualifier,
       inTransit: known?.inTransit ?? false,
-      surname: name[0]?.trim() ?? '',
+      surname: first(s, 3),
       givenNames,
       documents: [],
       references: [],
       issues: [],
     };
-    if (s.elements.length > 4) this.#address(s, traveller);
+    if (s.count > 4) this.#address(s, traveller);
     this.#traveller = traveller;
     this.#document = undefined;
     this.#context = 'traveller';
@@ -477,9 +488,9 @@ class PaxlstReader {
     if (traveller.surname === '') this.#travellerIssue('TRAVELLER_WITHOUT_NAME', s, 'the traveller has no surname (NAD C080)', 4);
   }
 
-  #address(s: EdifactSegment, traveller: PaxlstTraveller): void {
+  #address(s: SegmentFields, traveller: PaxlstTraveller): void {
     const address: NonNullable<PaxlstTraveller['address']> = {};
-    const street = (s.elements[4] ?? []).map((c) => c.trim()).filter(Boolean).join(' ');
+    const street = joined(s, 4);
     if (street !== '') address.street = street;
     const city = first(s, 5);
     if (city !== '') address.city = city;
@@ -496,18 +507,22 @@ class PaxlstReader {
   #closeTraveller(): void {
     const t = this.#traveller;
     if (t === undefined) return;
-    for (const d of t.documents) {
+    const docs = t.documents;
+    for (let i = 0; i < docs.length; i++) {
+      const d = docs[i]!;
       if (d.number !== '' && d.issuingState === undefined) {
-        t.issues.push(issue('MISSING_SEGMENT', this.#docSegment.get(d) ?? { position: d.segment, line: 0, tag: 'DOC' }, 'the document has no issuing state (LOC+91)'));
+        t.issues.push(issue('MISSING_SEGMENT', { position: d.segment, line: this.#docLines[i] ?? 0, tag: 'DOC' }, 'the document has no issuing state (LOC+91)'));
       }
     }
+    this.#docLines.length = 0;
     this.#traveller = undefined;
     this.#document = undefined;
   }
 
-  readonly #docSegment = new WeakMap<PaxlstDocument, EdifactSegment>();
+  /** The line of each DOC of the traveller being read, by its index in the traveller's documents. */
+  readonly #docLines: number[] = [];
 
-  #doc(s: EdifactSegment): void {
+  #doc(s: SegmentFields): void {
     if (this.#context !== 'traveller' && this.#context !== 'document') return this.#misplaced(s);
     const code = first(s, 0, 0).toUpperCase();
     const number = first(s, 1, 0).toUpperCase();
@@ -517,14 +532,14 @@ class PaxlstReader {
       documentType = 'OTHER';
     }
     const document: PaxlstDocument = { code, documentType, number, segment: s.position };
-    this.#docSegment.set(document, s);
+    this.#docLines[this.#traveller!.documents.length] = s.line;
     if (number === '') this.#travellerIssue('DOCUMENT_WITHOUT_NUMBER', s, 'the travel document has no number', 2);
     this.#traveller!.documents.push(document);
     this.#document = document;
     this.#context = 'document';
   }
 
-  #dtm(s: EdifactSegment): void {
+  #dtm(s: SegmentFields): void {
     const qualifier = first(s, 0, 0);
     const value = first(s, 0, 1);
     const format = first(s, 0, 2);
@@ -581,7 +596,7 @@ class PaxlstReader {
     }
   }
 
-  #loc(s: EdifactSegment): void {
+  #loc(s: SegmentFields): void {
     const qualifier = first(s, 0);
     const code = first(s, 1, 0).toUpperCase();
     const name = first(s, 1, 3);
@@ -639,7 +654,7 @@ class PaxlstReader {
   }
 }
 
-function read(options: ParsePaxlstOptions): { tokenizer: EdifactTokenizer; reader: PaxlstReader; onSegment: (s: EdifactSegment) => void } {
+function read(options: ParsePaxlstOptions): { tokenizer: EdifactTokenizer; reader: PaxlstReader; onSegment: (s: SegmentFields) => void } {
   refuseUnknownOptions('parsePaxlst', options, OPTION_NAMES);
   if (options.now !== undefined && !(options.now instanceof Date && Number.isFinite(options.now.getTime()))) {
     throw new ConfigError('parsePaxlst: option `now` must be a valid Date');
@@ -694,16 +709,16 @@ export function parsePaxlst(input: AsyncIterable<string | Uint8Array>, options?:
 export function parsePaxlst(input: string | Uint8Array | AsyncIterable<string | Uint8Array>, options: ParsePaxlstOptions = {}): PaxlstManifest | Promise<PaxlstManifest> {
   const { tokenizer, reader, onSegment } = read(options);
   if (typeof input === 'string' || input instanceof Uint8Array) {
-    tokenizer.write(typeof input === 'string' ? input : decodeEdifactBytes(input), onSegment);
-    tokenizer.end(onSegment);
+    tokenizer.writeFields(typeof input === 'string' ? input : decodeEdifactBytes(input), onSegment);
+    tokenizer.endFields(onSegment);
     return reader.finish();
   }
   if (input === null || typeof input !== 'object' || typeof (input as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] !== 'function') {
     throw new ConfigError('parsePaxlst: the input must be a string, bytes, or an async iterable of them (a stream)');
   }
   return (async () => {
-    for await (const text of decodeEdifact(input)) tokenizer.write(text, onSegment);
-    tokenizer.end(onSegment);
+    for await (const text of decodeEdifact(input)) tokenizer.writeFields(text, onSegment);
+    tokenizer.endFields(onSegment);
     return reader.finish();
   })();
 }
