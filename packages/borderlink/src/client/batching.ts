@@ -34,9 +34,10 @@ export interface BatchingOptions {
   /**
    * The most items one request carries, at most the protocol's 1000. A request answers when its slowest item is
    * searched, so larger requests trade each call's latency for fewer requests; 100 already cuts the requests of 256
-   * checks in flight to three. From 32 on, calls gathered (the breaker closed) go as up to three requests, less those of
-   * their context already out, of at least 16 calls each, so the gateway searches one while the client reads another.
-   * A gateway that answers `413` gets halves, and later requests are no larger than what it took.
+   * checks in flight to three. From 32 distinct checks on, calls gathered (the breaker closed) go as up to three
+   * requests, less those of their context already out, of at least 16 items each, so the gateway searches one while
+   * the client reads another. A gateway that answers `413` gets halves, and later requests are no larger than what it
+   * took.
    * @default 100
    */
   maxItems?: number | undefined;
@@ -357,6 +358,12 @@ class Batch {
     return moved;
   }
 
+  /** How many items some call still waits for; the items every call left are dropped (they would not be sent). */
+  liveItems(): number {
+    for (const [text, entry] of this.entries) if (entry.live === 0) this.entries.delete(text);
+    return this.entries.size;
+  }
+
   /** Moves the waiting calls of `entries` (from a request refused as too large, or split off) into this new batch. */
   adopt(entries: readonly Entry[]): void {
     for (const entry of entries) {
@@ -554,7 +561,8 @@ export class AutoBatcher {
     // calls that answer releases, so the gateway always has a request waiting (bench/batching.ts, 64 in flight: three
     // requests of 21 run 1.18× the median of two of 32, and two 1.28× one of 64). Not while the breaker is half-open:
     // it lets one probe through, and would refuse the others.
-    const parts = Math.min(PIPELINE_DEPTH - lane.sending, Math.floor(batch.entries.size / PIPELINE_PART));
+    // Counted over the items some call still waits for: those every call left are not sent.
+    const parts = batch.entries.size < 2 * PIPELINE_PART ? 1 : Math.min(PIPELINE_DEPTH - lane.sending, Math.floor(batch.liveItems() / PIPELINE_PART));
     if (parts >= 2 && this.#mayPipeline()) {
       // Split from the end, then sent in the calls' order.
       const others: Batch[] = [];

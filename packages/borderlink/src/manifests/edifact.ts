@@ -90,13 +90,18 @@ class SegmentInPlace implements SegmentFields {
     return k < this.firsts[element + 1]! ? this.text.slice(this.starts[k]!, this.ends[k]!) : '';
   }
 
-  /** Room for the components of a segment of `length` characters. */
-  fit(length: number): void {
-    if (length < this.starts.length) return;
-    const size = Math.max(length + 1, this.starts.length * 2);
-    this.starts = new Int32Array(size);
-    this.ends = new Int32Array(size);
-    this.firsts = new Int32Array(size + 1);
+  /** Twice the room for components, those read so far kept (a segment of many components is rare). */
+  grow(): void {
+    const size = this.starts.length * 2;
+    const starts = new Int32Array(size);
+    const ends = new Int32Array(size);
+    const firsts = new Int32Array(size + 1);
+    starts.set(this.starts);
+    ends.set(this.ends);
+    firsts.set(this.firsts);
+    this.starts = starts;
+    this.ends = ends;
+    this.firsts = firsts;
   }
 
   /** The segment as the public tokenizer hands it out: its elements as arrays. */
@@ -136,6 +141,14 @@ class SegmentOfArrays implements SegmentFields {
     return this.#elements[element]?.[component] ?? '';
   }
 }
+
+/**
+ * {@link EdifactTokenizer#write}, each segment handed out in place (valid only during the call): for this package's
+ * own readers, not exported from the entry point. @internal
+ */
+export let writeInPlace: (tokenizer: EdifactTokenizer, text: string, onSegment: (segment: SegmentFields) => void) => void;
+/** {@link EdifactTokenizer#end}, as {@link writeInPlace} hands out segments. @internal */
+export let endInPlace: (tokenizer: EdifactTokenizer, onSegment: (segment: SegmentFields) => void) => void;
 
 /** Where the tokenizer hands its segments: as public segments, or as fields. */
 type Sink = { readonly fields: false; readonly to: (segment: EdifactSegment) => void } | { readonly fields: true; readonly to: (segment: SegmentFields) => void };
@@ -233,14 +246,9 @@ export class EdifactTokenizer {
     this.#end({ fields: false, to: onSegment });
   }
 
-  /** {@link write}, each segment handed out as fields (valid only during the call). @internal */
-  writeFields(text: string, onSegment: (segment: SegmentFields) => void): void {
-    this.#write(text, { fields: true, to: onSegment });
-  }
-
-  /** {@link end}, as {@link writeFields} hands out segments. @internal */
-  endFields(onSegment: (segment: SegmentFields) => void): void {
-    this.#end({ fields: true, to: onSegment });
+  static {
+    writeInPlace = (tokenizer, text, onSegment) => tokenizer.#write(text, { fields: true, to: onSegment });
+    endInPlace = (tokenizer, onSegment) => tokenizer.#end({ fields: true, to: onSegment });
   }
 
   #write(text: string, sink: Sink): void {
@@ -405,13 +413,19 @@ export class EdifactTokenizer {
     const after = tagEnd < end ? b.charCodeAt(tagEnd) : element;
     if (after !== element) return undefined;
     const view = this.#view;
-    view.fit(end - start);
-    const { starts, ends, firsts } = view;
+    let { starts, ends, firsts } = view;
+    // Room for one component more than the separators seen so far, the last one's included.
+    let room = starts.length - 1;
     let n = 0;
     let elements = 0;
     let from = tagEnd + 1;
     for (let i = from; i < end; i++) {
       const c = b.charCodeAt(i);
+      if ((c === element || c === component) && n === room) {
+        view.grow();
+        ({ starts, ends, firsts } = view);
+        room = starts.length - 1;
+      }
       if (c === element) {
         starts[n] = from;
         ends[n++] = i;

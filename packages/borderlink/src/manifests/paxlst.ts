@@ -4,7 +4,7 @@
 // different things in each. Structural faults throw; a traveller's own faults stay with that traveller.
 import { ConfigError, type DocumentType } from 'borderlink';
 import { isPossibleBirth, isoDate } from './dates';
-import { EdifactTokenizer, decodeEdifact, decodeEdifactBytes, type SegmentFields } from './edifact';
+import { EdifactTokenizer, decodeEdifact, decodeEdifactBytes, endInPlace, writeInPlace, type SegmentFields } from './edifact';
 import { EdifactError, issue, type EdifactIssue, type EdifactIssueCode } from './errors';
 import { refuseUnknownOptions } from './options';
 import { PAXLST_SEGMENTS } from './segments';
@@ -709,16 +709,16 @@ export function parsePaxlst(input: AsyncIterable<string | Uint8Array>, options?:
 export function parsePaxlst(input: string | Uint8Array | AsyncIterable<string | Uint8Array>, options: ParsePaxlstOptions = {}): PaxlstManifest | Promise<PaxlstManifest> {
   const { tokenizer, reader, onSegment } = read(options);
   if (typeof input === 'string' || input instanceof Uint8Array) {
-    tokenizer.writeFields(typeof input === 'string' ? input : decodeEdifactBytes(input), onSegment);
-    tokenizer.endFields(onSegment);
+    writeInPlace(tokenizer, typeof input === 'string' ? input : decodeEdifactBytes(input), onSegment);
+    endInPlace(tokenizer, onSegment);
     return reader.finish();
   }
   if (input === null || typeof input !== 'object' || typeof (input as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] !== 'function') {
     throw new ConfigError('parsePaxlst: the input must be a string, bytes, or an async iterable of them (a stream)');
   }
   return (async () => {
-    for await (const text of decodeEdifact(input)) tokenizer.writeFields(text, onSegment);
-    tokenizer.endFields(onSegment);
+    for await (const text of decodeEdifact(input)) writeInPlace(tokenizer, text, onSegment);
+    endInPlace(tokenizer, onSegment);
     return reader.finish();
   })();
 }

@@ -190,6 +190,19 @@ describe('automatic batching', () => {
     expect(results.map((r) => r.requestId)).toEqual(numbers.map((n) => requestOf.get(`N${n}`)));
   });
 
+  it('splits a gathering by the calls still waiting in it, not by those that left before it was sent', async () => {
+    const transport = mockTransport();
+    const client = make(transport);
+    const controller = new AbortController();
+    const calls = Array.from({ length: 48 }, (_, n) => client.checkDocument(doc(n), n < 30 ? { signal: controller.signal } : {}));
+    controller.abort();
+    const settled = await Promise.allSettled(calls);
+    expect(settled.slice(0, 30).every((s) => s.status === 'rejected' && s.reason instanceof AbortError)).toBe(true);
+    expect(settled.slice(30).every((s) => s.status === 'fulfilled' && s.value.verdict === 'NO_HIT')).toBe(true);
+    // 18 calls still waiting: one request, not a part of 2 and one of 16.
+    expect(itemsOf(transport)).toEqual([18]);
+  });
+
   it('keeps each split request within its context, and each call its own item, against a gateway that reorders and drops items', async () => {
     // Over a real socket: every item answered HIT with its own document number, reversed, and the third of each dropped.
     const gateway = await lyingGateway((answers) => answers.filter((a) => a.itemId !== '3').reverse());

@@ -3,8 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EdifactTokenizer, type EdifactSegment } from 'borderlink/manifests';
-
-type Fields = Parameters<Parameters<EdifactTokenizer['writeFields']>[1]>[0];
+import { endInPlace, writeInPlace, type SegmentFields as Fields } from '../../src/manifests/edifact';
 
 /** What a reader can see of a segment handed out in place, copied while it is valid. */
 function seen(s: Fields): EdifactSegment {
@@ -35,8 +34,8 @@ function both(text: string, cuts: readonly number[]): { arrays: EdifactSegment[]
   a.end((s) => arrays.push(s));
   const inPlace: EdifactSegment[] = [];
   const b = new EdifactTokenizer();
-  for (const chunk of chunks) b.writeFields(chunk, (s) => inPlace.push(seen(s)));
-  b.endFields((s) => inPlace.push(seen(s)));
+  for (const chunk of chunks) writeInPlace(b, chunk, (s) => inPlace.push(seen(s)));
+  endInPlace(b, (s) => inPlace.push(seen(s)));
   return { arrays, inPlace };
 }
 
