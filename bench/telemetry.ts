@@ -4,7 +4,10 @@
 //   - spans sampled at 10 % (ParentBased(TraceIdRatio 0.1), how tracing usually runs in production): a span sampled out
 //     costs a call of ours little, and makes no attempt spans;
 //   - spans and metrics together, every span recorded;
-//   - ours alone: openTelemetry({ traces: false, metrics: false }), the call hook and the bookkeeping without the SDK.
+//   - ours alone: openTelemetry({ traces: false, metrics: false }), the call hook and the bookkeeping without the SDK;
+//   - the SDK alone: the CPU time of making and ending the spans of one check (the call's and its attempt's, with the
+//     attributes ours carry) straight on a tracer of the same provider setup, and the best ratio a check could reach
+//     if all of ours cost nothing beside it.
 // Spans go to an exporter that keeps nothing (the figure is the SDK's and ours, not an exporter's); the spans made are
 // counted and printed, so no figure can be won by making none.
 //
@@ -23,6 +26,7 @@ import {
   type Sampler,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
+import { context as otelContext, trace, type Attributes } from '@opentelemetry/api';
 import { createClient, httpTransport, type BorderlinkClient, type ClientOptions } from 'borderlink';
 import { openTelemetry } from 'borderlink/telemetry';
 import { BENCH_CONTEXT, freshNumber, medianAndSpread, startGatewayProcess, timedInFlight } from './lib';
@@ -35,8 +39,11 @@ const TARGET = 0.9;
 /** Keeps nothing, counts what it was given. */
 class CountingExporter implements SpanExporter {
   spans = 0;
+  /** The last span of each name seen, so the SDK-alone figure can make spans like ours. */
+  readonly lastByName = new Map<string, ReadableSpan>();
   export(spans: ReadableSpan[], done: (result: { code: 0 }) => void): void {
     this.spans += spans.length;
+    for (const span of spans) this.lastByName.set(span.name, span);
     done({ code: 0 });
   }
   async shutdown(): Promise<void> {}
@@ -128,12 +135,58 @@ export async function run(): Promise<void> {
     console.log(JSON.stringify({ bench: 'telemetry', figure: 'checks-spans-sampled-10pc-vs-off', ...figure('sampled'), spansMade: sampled.exporter.spans, checksOn }));
     console.log(JSON.stringify({ bench: 'telemetry', figure: 'checks-spans-and-metrics-vs-off', ...figure('spansAndMetrics'), spansMade: both.exporter.spans, checksOn }));
     console.log(JSON.stringify({ bench: 'telemetry', figure: 'checks-call-hook-and-bookkeeping-alone-vs-off', ...figure('oursAlone') }));
+    console.log(JSON.stringify({ bench: 'telemetry', figure: 'sdk-spans-alone', ...sdkSpansAlone(always.exporter, rate('off')) }));
     await reader.collect();
   } finally {
     await Promise.all(Object.values(clients).map((c) => c.close()));
     await Promise.all([always.provider.shutdown(), sampled.provider.shutdown(), both.provider.shutdown(), meterProvider.shutdown()]);
     await gateway.stop();
   }
+}
+
+/**
+ * The SDK's own cost of one check's spans: a call span and an attempt span under it, with the names, kinds and
+ * attributes the client's last exported spans had, made and ended on a fresh provider set up as the figure's (always
+ * on, a batch processor, an exporter that keeps nothing). Printed in CPU microseconds a check, and as the ceiling of the
+ * spans-on ratio: a check costing what it costs with telemetry off, plus this, and nothing of ours.
+ */
+function sdkSpansAlone(seen: CountingExporter, offChecksPerCpuSec: number) {
+  const spans = [...seen.lastByName.values()];
+  const call = spans.find((s) => s.parentSpanContext === undefined);
+  const attempt = spans.find((s) => s.parentSpanContext !== undefined);
+  if (call === undefined || attempt === undefined) throw new Error('bench: no call and attempt span were exported');
+  const { provider } = tracing(new AlwaysOnSampler());
+  const tracer = provider.getTracer('bench');
+  const attrs = (s: ReadableSpan): Attributes => ({ ...s.attributes });
+  const callAttributes = attrs(call);
+  const attemptAttributes = attrs(attempt);
+  const pair = () => {
+    const parent = tracer.startSpan(call.name, { kind: call.kind });
+    const child = tracer.startSpan(attempt.name, { kind: attempt.kind }, trace.setSpan(otelContext.active(), parent));
+    child.setAttributes(attemptAttributes);
+    child.end();
+    parent.setAttributes(callAttributes);
+    parent.end();
+  };
+  for (let i = 0; i < 20_000; i++) pair();
+  const rounds: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const cpu = process.cpuUsage();
+    for (let i = 0; i < 20_000; i++) pair();
+    const used = process.cpuUsage(cpu);
+    rounds.push((used.user + used.system) / 20_000);
+  }
+  void provider.shutdown();
+  const micros = medianAndSpread(rounds, 1);
+  const offMicros = 1e6 / offChecksPerCpuSec;
+  return {
+    spansPerCheck: 2,
+    attributes: { call: Object.keys(callAttributes).length, attempt: Object.keys(attemptAttributes).length },
+    sdkCpuMicrosPerCheck: micros.median,
+    spread: [micros.low, micros.high],
+    checkCpuMicrosOff: Number(offMicros.toFixed(1)),
+    ceilingRatio: Number((offMicros / (offMicros + micros.median)).toFixed(3)),
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();
