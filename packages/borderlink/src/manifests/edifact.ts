@@ -179,12 +179,7 @@ function isTagAt(text: string, at: number): boolean {
 }
 
 function isTag(text: string): boolean {
-  if (text.length !== 3) return false;
-  for (let i = 0; i < 3; i++) {
-    const c = text.charCodeAt(i);
-    if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57))) return false;
-  }
-  return true;
+  return text.length === 3 && isTagAt(text, 0);
 }
 
 /**
