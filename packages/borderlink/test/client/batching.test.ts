@@ -103,6 +103,44 @@ function watched(inner: Transport): Transport & { signals: (AbortSignal | undefi
   };
 }
 
+/**
+ * Over a real socket, `perContext` calls from each of two contexts at once, against a gateway that answers every item
+ * HIT with its own document number, reversed, and drops the third of each request: the requests are `sizes` long,
+ * each of one context, and each call gets its own record or a ProtocolError, never another's.
+ */
+async function splitAgainstLiar(perContext: number, sizes: readonly number[]): Promise<void> {
+  const gateway = await lyingGateway((answers) => answers.filter((a) => a.itemId !== '3').reverse());
+  const client = overSocket(gateway.url);
+  const other = { operatorId: 'officer-0077', purpose: 'INVESTIGATION' } as const;
+  const calls = Array.from({ length: 2 * perContext }, (_, n) => ({ n, context: n % 2 === 0 ? {} : other }));
+  const settled = await Promise.allSettled(calls.map(({ n, context: c }) => client.checkDocument(doc(`S${n}`), { context: c })));
+  const bodies = gateway.requests.map((r) => JSON.parse(r.body) as WireBody);
+  expect(bodies.map((b) => b.items.length)).toEqual(sizes);
+  const dropped = new Set<string>();
+  const contextOf = new Map<string, QueryContext>();
+  for (const body of bodies) {
+    for (const item of body.items) {
+      contextOf.set(item.subjects[0]!.documentNumber!, body.context);
+      if (item.itemId === '3') dropped.add(item.subjects[0]!.documentNumber!);
+    }
+  }
+  expect(dropped.size).toBe(sizes.length);
+  for (const { n, context: c } of calls) {
+    const number = `NS${n}`;
+    expect(contextOf.get(number)).toEqual({ ...context, ...c });
+    const outcome = settled[n]!;
+    if (dropped.has(number)) {
+      expect(outcome).toMatchObject({ status: 'rejected', reason: expect.any(ProtocolError) });
+    } else {
+      // Never lost, never another's: the HIT is the call's own record.
+      expect(outcome.status).toBe('fulfilled');
+      const result = (outcome as PromiseFulfilledResult<Awaited<ReturnType<BorderlinkClient['checkDocument']>>>).value;
+      expect(result.verdict).toBe('HIT');
+      expect((result.hits[0] as { document: { documentNumber: string } }).document.documentNumber).toBe(number);
+    }
+  }
+}
+
 describe('automatic batching', () => {
   it('sends concurrent checks of one context as the items of one request, each answered with its own verdict', async () => {
     const transport = mockTransport();
@@ -204,38 +242,13 @@ describe('automatic batching', () => {
   });
 
   it('keeps each split request within its context, and each call its own item, against a gateway that reorders and drops items', async () => {
-    // Over a real socket: every item answered HIT with its own document number, reversed, and the third of each dropped.
-    const gateway = await lyingGateway((answers) => answers.filter((a) => a.itemId !== '3').reverse());
-    const client = overSocket(gateway.url);
-    const other = { operatorId: 'officer-0077', purpose: 'INVESTIGATION' } as const;
-    const calls = Array.from({ length: 80 }, (_, n) => ({ n, context: n % 2 === 0 ? {} : other }));
-    const settled = await Promise.allSettled(calls.map(({ n, context: c }) => client.checkDocument(doc(`S${n}`), { context: c })));
-    const bodies = gateway.requests.map((r) => JSON.parse(r.body) as WireBody);
     // Two contexts, each of 40 calls with no request out: two requests each, every one of a single context.
-    expect(bodies.map((b) => b.items.length)).toEqual([20, 20, 20, 20]);
-    const dropped = new Set<string>();
-    const contextOf = new Map<string, QueryContext>();
-    for (const body of bodies) {
-      for (const item of body.items) {
-        contextOf.set(item.subjects[0]!.documentNumber!, body.context);
-        if (item.itemId === '3') dropped.add(item.subjects[0]!.documentNumber!);
-      }
-    }
-    expect(dropped.size).toBe(4);
-    for (const { n, context: c } of calls) {
-      const number = `NS${n}`;
-      expect(contextOf.get(number)).toEqual({ ...context, ...c });
-      const outcome = settled[n]!;
-      if (dropped.has(number)) {
-        expect(outcome).toMatchObject({ status: 'rejected', reason: expect.any(ProtocolError) });
-      } else {
-        // Never lost, never another's: the HIT is the call's own record.
-        expect(outcome.status).toBe('fulfilled');
-        const result = (outcome as PromiseFulfilledResult<Awaited<ReturnType<BorderlinkClient['checkDocument']>>>).value;
-        expect(result.verdict).toBe('HIT');
-        expect((result.hits[0] as { document: { documentNumber: string } }).document.documentNumber).toBe(number);
-      }
-    }
+    await splitAgainstLiar(40, [20, 20, 20, 20]);
+  });
+
+  it('keeps each of three split requests within its context, and each call its own item, against the same gateway', async () => {
+    // Two contexts, each of 48 calls with no request out: three requests each.
+    await splitAgainstLiar(48, [16, 16, 16, 16, 16, 16]);
   });
 
   it('sends a large gathering as one request while the breaker is half-open, so its probe carries every call', async () => {
