@@ -1,6 +1,6 @@
 // Runs the *built* package both ways, as a user's ESM and CJS code would load it. `npm test` builds before vitest.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -149,6 +149,30 @@ console.log(JSON.stringify([store.outbox.pending().length, store.checkIntegrity(
 store.close();`;
       expect(JSON.parse(run(['--input-type=module', '-e', use(`import { openOfflineStore } from 'borderlink/offline';`, 'esm.db')]))).toEqual([1, true]);
       expect(JSON.parse(run(['--input-type=commonjs', '-e', use(`const { openOfflineStore } = require('borderlink/offline');`, 'cjs.db')]))).toEqual([1, true]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('loads zod as one file that every entry point shares, and carries mrz, p-retry and lru-cache: no module of them from node_modules, as ESM and as CommonJS', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'borderlink-built-modules-'));
+    const entries = ['borderlink', 'borderlink/testing', 'borderlink/offline', 'borderlink/audit', 'borderlink/telemetry', 'borderlink/manifests'];
+    const dependency = /\/node_modules\/(zod|mrz|p-retry|is-network-error|lru-cache)\//;
+    const vendor = (file: string) => pathToFileURL(`${root}/packages/borderlink/dist/vendor/${file}`).href;
+    try {
+      // Every module file the ESM loader loads, as the hook sees it.
+      writeFileSync(join(dir, 'hook.mjs'), `export async function load(url, context, next) { if (url.startsWith('file:')) console.error('LOADED ' + url); return next(url, context); }`);
+      writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module'; register(${JSON.stringify(pathToFileURL(join(dir, 'hook.mjs')).href)});`);
+      const esm = spawnSync(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, '--input-type=module', '-e', entries.map((e) => `await import('${e}');`).join(' ')], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+      expect(esm.status).toBe(0);
+      const loaded = esm.stderr.split('\n').filter((line) => line.startsWith('LOADED ')).map((line) => line.slice('LOADED '.length));
+      expect(loaded.length).toBeGreaterThan(entries.length);
+      expect(loaded.filter((url) => dependency.test(url))).toEqual([]);
+      expect(loaded.filter((url) => url.includes('/dist/vendor/'))).toEqual([vendor('zod.js')]);
+      const cjs = run(['--input-type=commonjs', '-e', `${entries.map((e) => `require('${e}');`).join(' ')} console.log(JSON.stringify(Object.keys(require.cache)))`]);
+      const required = (JSON.parse(cjs) as string[]).map((file) => pathToFileURL(file).href);
+      expect(required.filter((url) => dependency.test(url))).toEqual([]);
+      expect(required.filter((url) => url.includes('/dist/vendor/'))).toEqual([vendor('zod.cjs')]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
