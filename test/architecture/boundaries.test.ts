@@ -201,6 +201,8 @@ describe('the boundary checker', () => {
     { what: 'offline importing a dependency it does not need', file: `${lib}/offline/store.ts`, line: `import { Pool } from 'undici';`, kind: 'package', specifier: 'undici', rule: 'offline' },
     { what: 'offline importing the client', file: `${lib}/offline/store.ts`, line: `import { createClient } from '../client/client';`, kind: 'folder', specifier: '../client/client', rule: 'offline' },
     { what: 'the entry point re-exporting offline', file: `${lib}/index.ts`, line: `export * from './offline/store';`, kind: 'folder', specifier: './offline/store', rule: 'index' },
+    { what: 'offline resolving, through its own require, a dependency it does not need', file: `${lib}/offline/store.ts`, line: `export const where = () => require.resolve('undici');`, kind: 'package', specifier: 'undici', rule: 'offline' },
+    { what: 'offline handing require.resolve on unread', file: `${lib}/offline/store.ts`, line: `export const resolver = require.resolve;`, kind: 'loader', specifier: 'require', rule: 'offline' },
     { what: 'offline calling createRequire without making its own require', file: `${lib}/offline/store.ts`, line: `export const q = createRequire(import.meta.url)('../client/client');`, kind: 'loader', specifier: 'createRequire', rule: 'offline' },
     { what: 'a file at the top of src without a rule', file: `${lib}/utils.ts`, line: `export const util = 1;`, kind: 'unlisted', specifier: '', rule: '(none)' },
   ];

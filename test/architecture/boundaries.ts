@@ -88,6 +88,18 @@ function isOwnRequire(call: ts.Node): boolean {
   );
 }
 
+/** `require.resolve` called: the property access of a `require.resolve(…)` call. */
+function isRequireResolve(node: ts.Node): boolean {
+  return (
+    ts.isPropertyAccessExpression(node) &&
+    ts.isIdentifier(node.expression) &&
+    node.expression.text === 'require' &&
+    node.name.text === 'resolve' &&
+    ts.isCallExpression(node.parent) &&
+    node.parent.expression === node
+  );
+}
+
 /** Whether `node` is a loader name used as a value, other than as the callee of a plain `require('…')`. */
 function isLoaderUse(node: ts.Identifier): boolean {
   if (!LOADERS.has(node.text)) return false;
@@ -98,6 +110,8 @@ function isLoaderUse(node: ts.Identifier): boolean {
     return !(ts.isCallExpression(parent) && parent.expression === node && isOwnRequire(parent));
   }
   if (ts.isCallExpression(parent) && parent.expression === node) return false;
+  // `require.resolve('…')` names the module it resolves, read as an import of it.
+  if (isRequireResolve(parent)) return false;
   // A key or a declared name called `require` loads nothing; `x.require` and `{ require }` hand the loader on.
   const declares =
     (ts.isPropertyAssignment(parent) ||
@@ -145,7 +159,8 @@ export function importsOf(file: string, text: string): ImportSite[] {
     } else if (
       ts.isCallExpression(node) &&
       (node.expression.kind === ts.SyntaxKind.ImportKeyword ||
-        (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
+        (ts.isIdentifier(node.expression) && node.expression.text === 'require') ||
+        isRequireResolve(node.expression))
     ) {
       at(node, node.arguments[0]);
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {

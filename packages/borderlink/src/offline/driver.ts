@@ -20,7 +20,19 @@ export type SqliteStatement = BetterSqlite3.Statement<unknown[], unknown>;
  */
 export function writeTransaction<A extends unknown[], R>(db: SqliteDatabase, work: (...args: A) => R): (...args: A) => R {
   const transaction = db.transaction(work as (...args: unknown[]) => R);
-  return (...args: A): R => transaction.immediate(...args);
+  return (...args: A): R => {
+    const result = transaction.immediate(...args);
+    afterCommit.get(db)?.();
+    return result;
+  };
+}
+
+/** What runs after each write transaction a connection commits (see {@link onCommit}). */
+const afterCommit = new WeakMap<SqliteDatabase, () => void>();
+
+/** Runs `hook` after each write transaction `db` commits through {@link writeTransaction} (the store's checkpointer). @internal */
+export function onCommit(db: SqliteDatabase, hook: () => void): void {
+  afterCommit.set(db, hook);
 }
 
 /** What to tell a user who has not installed the driver. */
@@ -53,6 +65,12 @@ export function loadSqlite(load?: (name: string) => unknown): SqliteDatabaseCons
     throw new ConfigError(`openOfflineStore: the module better-sqlite3 is not the driver this store needs: ${INSTALL_HINT}`);
   }
   return constructor as SqliteDatabaseConstructor;
+}
+
+/** Where better-sqlite3 is installed (resolved as {@link loadSqlite} loads it), for a worker thread to load it too. @internal */
+export function driverPath(): string {
+  const require = createRequire(import.meta.url);
+  return require.resolve('better-sqlite3');
 }
 
 /** better-sqlite3, resolved from where this file is installed (the user's node_modules). */

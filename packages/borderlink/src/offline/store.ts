@@ -6,6 +6,7 @@ import { optionError } from '../internal/options';
 import type { Source } from '../queries/types';
 import { SOURCES } from '../queries/values';
 import type { ApplyProgress, OfflineRecord, OfflineStore, OutboxStore, RescreenEntry, SnapshotChange, SnapshotEnd, SourceState } from '../stores/types';
+import { Checkpointer } from './checkpointer';
 import { OfflineCopy } from './copy';
 import { StoreKeys, sameBytes } from './crypto';
 import { INSTALL_HINT, isSqliteError, loadSqlite, writeTransaction, type SqliteDatabase, type SqliteDatabaseConstructor } from './driver';
@@ -96,7 +97,7 @@ export function openWith(Database: SqliteDatabaseConstructor, options: OfflineSt
   try {
     const keys = new StoreKeys(options.hmacKey, options.encryptionKey);
     prepareFile(db, keys);
-    return new Store(db, keys);
+    return new Store(db, keys, resolve(options.path));
   } catch (err) {
     db.close();
     if (isSqliteError(err)) {
@@ -185,6 +186,7 @@ class Store implements SqliteOfflineStore {
   readonly #db: SqliteDatabase;
   readonly #copy: OfflineCopy;
   readonly #rescreen: RescreenQueue;
+  readonly #checkpointer: Checkpointer;
   readonly outbox: OutboxStore;
   #closed = false;
   /**
@@ -196,8 +198,9 @@ class Store implements SqliteOfflineStore {
   #keptWaitingEntries = 0;
   #keptRetry: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(db: SqliteDatabase, keys: StoreKeys) {
+  constructor(db: SqliteDatabase, keys: StoreKeys, path: string) {
     this.#db = db;
+    this.#checkpointer = new Checkpointer(db, path);
     this.#copy = new OfflineCopy(db, keys);
     this.#rescreen = new RescreenQueue(db, keys);
     this.outbox = new SqliteOutbox(db, keys, (work) => this.#guard(work));
@@ -233,7 +236,7 @@ class Store implements SqliteOfflineStore {
   async apply(source: Source, lines: AsyncIterable<SnapshotChange | SnapshotEnd>, onProgress?: (progress: ApplyProgress) => void): Promise<SnapshotEnd> {
     if (this.#closed) throw new ConfigError('The offline store is closed');
     try {
-      return await this.#copy.apply(source, lines, onProgress);
+      return await this.#checkpointer.during(() => this.#copy.apply(source, lines, onProgress));
     } catch (err) {
       throw this.#translate(err);
     }
@@ -397,6 +400,7 @@ class Store implements SqliteOfflineStore {
     }
     if (this.#keptRetry !== undefined) clearTimeout(this.#keptRetry);
     this.#closed = true;
+    this.#checkpointer.close();
     this.#db.close();
     if (lost !== undefined) {
       // The file is closed all the same (a disk that refuses writes may never take them): said, never silent.
