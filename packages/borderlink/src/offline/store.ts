@@ -23,6 +23,8 @@ const KEPT_RETRY_MS = 100;
 const MAX_KEPT_WAITING = 10_000;
 /** SQLite's page cache: the bound of what a sync holds in memory, whatever the snapshot's size. @unit KiB */
 const CACHE_KIB = 65_536;
+/** What SQLite leaves of the write-ahead log's file once it is written again from its beginning. @unit bytes */
+const WAL_KEPT_BYTES = 8 * 1024 * 1024;
 /** The text the keys are checked against when the file is opened again. */
 const KEY_CHECK = 'borderlink offline store: key check v1';
 const KEY_CHECK_ROW = Buffer.from('keyCheck');
@@ -115,6 +117,9 @@ function prepareFile(db: SqliteDatabase, keys: StoreKeys): void {
   }
   db.pragma('synchronous = FULL');
   db.pragma(`cache_size = -${CACHE_KIB}`);
+  // The log keeps the size it reached (an apply takes it to tens of megabytes) unless SQLite trims it when it starts
+  // it again from its beginning.
+  db.pragma(`journal_size_limit = ${WAL_KEPT_BYTES}`);
   const hasMeta = () => db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'").get() !== undefined;
   if (!hasMeta()) {
     writeTransaction(db, () => {

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BACKSTOP_PAGES, Checkpointer, SQLITE_PAGES } from '../../src/offline/checkpointer';
 import { writeTransaction } from '../../src/offline/driver';
 import { KEYS, open, passports, scratch, snapshot, upsert } from './fixtures';
@@ -107,6 +107,28 @@ describe('the checkpoints of an apply', () => {
       expect(threshold(db)).toBe(SQLITE_PAGES);
     } finally {
       checkpointer.close();
+      db.close();
+    }
+  });
+
+  it('never hold up closing for a worker still starting: it is ended, not waited for', async () => {
+    files = scratch();
+    const { db } = walFile(files.path);
+    // A worker that never says it is ready (as one still loading the driver).
+    let worker: Worker | undefined;
+    const checkpointer = new Checkpointer(db, files.path, (_source, options) => (worker = new Worker(`setInterval(() => {}, 1000);`, options)));
+    const wait = vi.spyOn(Atomics, 'wait');
+    try {
+      await checkpointer.during(async () => {
+        await sleep(20);
+        const exited = new Promise((resolve) => worker!.once('exit', resolve));
+        checkpointer.close();
+        await exited;
+      });
+      expect(wait).not.toHaveBeenCalled();
+      expect(threshold(db)).toBe(SQLITE_PAGES);
+    } finally {
+      wait.mockRestore();
       db.close();
     }
   });
