@@ -515,6 +515,15 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
+/**
+ * The wording of an issue its schema gave no message of its own: zod's English, passed to each parse. zod's settings
+ * are global, so without it an application's `z.config({ customError })` (or another locale) would word our errors,
+ * and a `customError` that repeats `issue.input` would put the caller's data into them. zod's English names types,
+ * limits and allowed values, never the input.
+ * @internal
+ */
+export const OWN_WORDING: { readonly error: z.core.$ZodErrorMap } = Object.freeze({ error: z.locales.en().localeError });
+
 /** The InputError for these issues (at least one): its message names the first field and counts the others. */
 export function inputError(issues: readonly FieldIssue[]): InputError {
   const first = issues[0]!;
@@ -524,7 +533,7 @@ export function inputError(issues: readonly FieldIssue[]): InputError {
 
 /** Parses `value` with `schema` or throws an {@link InputError} naming each bad field. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, prefix?: string): z.output<S> {
-  const parsed = schema.safeParse(value);
+  const parsed = schema.safeParse(value, OWN_WORDING);
   if (parsed.success) return parsed.data;
   throw inputError(toFieldIssues(parsed.error, value, prefix));
 }
