@@ -35,7 +35,7 @@ import {
   type ConfirmationRequestState,
 } from '../queries/confirmation';
 import type { GatewayWarning, QueryContext, Source } from '../queries/types';
-import { OWN_WORDING, parseInput, toFieldIssues } from '../queries/validate';
+import { parseInput, safeParseWorded, toFieldIssues } from '../queries/validate';
 import { SOURCES } from '../queries/values';
 import { CONFIRMATION_ID, confirmationRequestSchema, hitIdSchema, type ConfirmationRequest } from '../reports/confirmation';
 import { idempotencyKeySchema } from '../reports/index';
@@ -317,7 +317,7 @@ export class Confirmations {
       context = this.#deps.contextFor(checked.context);
       const input = (typeof request === 'object' && request !== null ? request : {}) as Partial<ConfirmationRequest>;
       const given = { priority: input.priority, reason: input.reason, locationId: input.locationId ?? context.locationId };
-      const parsed = confirmationRequestSchema.safeParse(given, OWN_WORDING);
+      const parsed = safeParseWorded(confirmationRequestSchema, given);
       if (!parsed.success) {
         const issues = toFieldIssues(parsed.error, given).map((i) =>
           i.path === 'locationId' && given.locationId === undefined ? { path: i.path, message: "is required: where the subject is held (or set the context's locationId)" } : i,

@@ -5,7 +5,7 @@
 import { ConfigError } from '../errors/index';
 import type { LogLevel } from '../logging/logger';
 import { PURPOSES, type Purpose, type QueryContext } from '../queries/types';
-import { OWN_WORDING, contextSchema } from '../queries/validate';
+import { contextSchema, safeParseWorded } from '../queries/validate';
 import { baseUrlProblem, isBearerToken } from '../transport/http';
 
 /**
@@ -128,7 +128,7 @@ export function readClientEnv(env: Environment = processEnv() ?? {}): ClientEnv 
   for (const field of CONTEXT_FIELDS) {
     const value = variable(env, CLIENT_ENV[field]);
     if (value === undefined) continue;
-    const parsed = contextSchema.shape[field].safeParse(value, OWN_WORDING);
+    const parsed = safeParseWorded(contextSchema.shape[field], value);
     // The schema's own words (rules, never the value).
     if (!parsed.success) throw new ConfigError(`${CLIENT_ENV[field]} ${parsed.error.issues[0]?.message ?? 'is not valid'}`);
     found.context[field] = value;

@@ -7,8 +7,9 @@
 // Measured on a copy of a million records (`npm run bench offline`, the two builds alternated): the full snapshot in
 // 25.3-29.6 s against 28.8-35.9 s, the delta of 100,000 changes in 3.6-4.4 s against 5.0-5.6 s. Outside an apply,
 // SQLite's own threshold is back: with the worker checkpointing beside them, checks answered from that copy (each kept
-// for re-screening, 64 at once) ran at 15,000-17,000 a second against 20,000-23,000 without it. The worker, started by the first apply, waits idle between applies (it never wakes on
-// its own) and ends when the store is closed; should it fail to start or stop, SQLite's own threshold is back at once.
+// for re-screening, 64 at once) ran at 15,000-17,000 a second against 20,000-23,000 without it. The worker, started
+// by the first apply, waits idle between applies (it never wakes on its own) and ends when the store is closed; should
+// it fail to start or stop, SQLite's own threshold is back at once.
 import { Worker } from 'node:worker_threads';
 import { driverPath, onCommit, type SqliteDatabase } from './driver';
 

@@ -22,7 +22,7 @@ export { DOCUMENT_NUMBER, STATE_CODE, VIN, printableAscii, spellValues } from '.
 // The sources a check asks when an item names none: a gateway must apply the same defaults the client documents.
 export { defaultSources } from '../queries/validate';
 // How a gateway's 400 names bad fields: by path and rule, never by value.
-export { isNothingToSearch, toFieldIssues } from '../queries/validate';
+export { isNothingToSearch, safeParseWorded, toFieldIssues } from '../queries/validate';
 // What the schemas take without running them, so a gateway under load reads a plain item as cheaply as the client writes it.
 export { isPlainSourceList, isPlainSubjectList } from '../queries/validate';
 // A write's fingerprint for idempotency: key order must not make two equal bodies differ.

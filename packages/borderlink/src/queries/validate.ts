@@ -520,9 +520,17 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
  * are global, so without it an application's `z.config({ customError })` (or another locale) would word our errors,
  * and a `customError` that repeats `issue.input` would put the caller's data into them. zod's English names types,
  * limits and allowed values, never the input.
+ */
+const OWN_WORDING: { readonly error: z.core.$ZodErrorMap } = Object.freeze({ error: z.locales.en().localeError });
+
+/**
+ * `schema.safeParse(value)` worded by us ({@link OWN_WORDING}), whatever an application set with `z.config`: every
+ * parse whose issues become a message of ours goes through it.
  * @internal
  */
-export const OWN_WORDING: { readonly error: z.core.$ZodErrorMap } = Object.freeze({ error: z.locales.en().localeError });
+export function safeParseWorded<S extends z.ZodType>(schema: S, value: unknown): z.ZodSafeParseResult<z.output<S>> {
+  return schema.safeParse(value, OWN_WORDING);
+}
 
 /** The InputError for these issues (at least one): its message names the first field and counts the others. */
 export function inputError(issues: readonly FieldIssue[]): InputError {
@@ -533,7 +541,7 @@ export function inputError(issues: readonly FieldIssue[]): InputError {
 
 /** Parses `value` with `schema` or throws an {@link InputError} naming each bad field. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, prefix?: string): z.output<S> {
-  const parsed = schema.safeParse(value, OWN_WORDING);
+  const parsed = safeParseWorded(schema, value);
   if (parsed.success) return parsed.data;
   throw inputError(toFieldIssues(parsed.error, value, prefix));
 }

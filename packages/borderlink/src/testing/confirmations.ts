@@ -7,7 +7,7 @@
 // lapsed; a request whose deadline passed first is EXPIRED for good (a late answer shows on the request in force, never
 // turns an EXPIRED one into an answer: that would be a transition no client may accept).
 import type { ConfirmationPriority, ConfirmationRequestState, FieldIssue } from 'borderlink';
-import { HEADERS, REQUEST_SCHEMAS, toFieldIssues, type ConfirmationRequestBody } from '../protocol/index';
+import { HEADERS, REQUEST_SCHEMAS, safeParseWorded, toFieldIssues, type ConfirmationRequestBody } from '../protocol/index';
 import type { ConfirmationScript } from './dataset';
 import { recordIdOfHit } from './hit-ids';
 import type { DatasetIndex } from './matching';
@@ -103,7 +103,7 @@ export function createConfirmationDesk(index: DatasetIndex, desk: ConfirmationDe
     else {
       checkContext(body.context, issues);
       const own = { priority: body.priority, reason: body.reason, locationId: body.locationId };
-      const parsed = REQUEST_SCHEMAS.confirmation.safeParse(own);
+      const parsed = safeParseWorded(REQUEST_SCHEMAS.confirmation, own);
       if (!parsed.success) issues.push(...toFieldIssues(parsed.error, own));
       if (body.renews !== undefined && !REQUEST_SCHEMAS.renews.safeParse(body.renews).success) issues.push({ path: 'renews', message: 'must be a confirmation id' });
     }

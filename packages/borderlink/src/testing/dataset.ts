@@ -14,7 +14,7 @@ import {
   type VehicleDetails,
   type VehicleRecord,
 } from 'borderlink';
-import { DOCUMENT_NUMBER, KNOWN_VALUES, STATE_CODE, VIN, spellValues, toFieldIssues } from '../protocol/index';
+import { DOCUMENT_NUMBER, KNOWN_VALUES, STATE_CODE, VIN, safeParseWorded, spellValues, toFieldIssues } from '../protocol/index';
 
 /**
  * How the owner country answers a confirmation request for a hit on a record, so every branch of a second-line
@@ -404,7 +404,7 @@ function refusal(what: string, error: z.ZodError, value: unknown): ConfigError {
  * @internal
  */
 export function parseDatasetRecord(record: unknown): DatasetRecord {
-  const parsed = recordSchema.safeParse(record);
+  const parsed = safeParseWorded(recordSchema, record);
   if (!parsed.success) throw refusal('record', parsed.error, record);
   return parsed.data as DatasetRecord;
 }
@@ -447,7 +447,7 @@ export function loadDataset(json: string | unknown): Dataset {
       throw new ConfigError('Invalid dataset: the text is not JSON');
     }
   }
-  const parsed = datasetSchema.safeParse(value);
+  const parsed = safeParseWorded(datasetSchema, value);
   if (!parsed.success) throw refusal('dataset', parsed.error, value);
   const ids = new Set<string>();
   const data = parsed.data;

@@ -2,12 +2,12 @@
 // client refuses to send and takes what it sends. Messages name the path and the rule, never the value.
 import type { FieldIssue } from 'borderlink';
 import type { z } from 'zod';
-import { HEADERS, REQUEST_SCHEMAS, contextHeaderPath, contextOfHeaders, isNothingToSearch, isPlainSourceList, isPlainSubjectList, toFieldIssues } from '../protocol/index';
+import { HEADERS, REQUEST_SCHEMAS, contextHeaderPath, contextOfHeaders, isNothingToSearch, isPlainSourceList, isPlainSubjectList, safeParseWorded, toFieldIssues } from '../protocol/index';
 import { normaliseDocumentNumber, normalisePlate, normaliseVin } from './matching';
 import { isObject } from './responses';
 
 function validate(schema: z.ZodType, value: unknown, path: string, issues: FieldIssue[]): void {
-  const parsed = schema.safeParse(value);
+  const parsed = safeParseWorded(schema, value);
   if (parsed.success) return;
   // A name with nothing to search by is searched, and its source answers ERROR (never NO_HIT): not a bad request.
   const refused = parsed.error.issues.filter((issue) => !isNothingToSearch(issue));
