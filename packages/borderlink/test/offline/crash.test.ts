@@ -200,4 +200,34 @@ describe('a sync killed with SIGKILL', () => {
       outbox.done();
     }
   }, 120_000);
+
+  it('keeps every write queued during a sync, once and in order, and one copy whole, whenever the kill lands', async () => {
+    // The sync's checkpoints run in the store's worker thread meanwhile: kills land while it copies the log.
+    const seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
+    const next = random(seed);
+    const acknowledged: string[] = [];
+    let killedDuring = 0;
+    for (let i = 0; i < 4; i++) {
+      const kind = i % 2 === 0 ? 'full' : 'delta';
+      const delayMs = (0.2 + next() * 0.7) * took[kind].doneMs;
+      const run = await runChild(files.path, (_, sinceStart) => sinceStart >= delayMs, ['outbox-during-apply']);
+      if (run.killed && !run.said.includes('done')) killedDuring += 1;
+      acknowledged.push(...run.said.filter((line) => line.startsWith('queued ')).map((line) => line.slice('queued '.length)));
+      const store = open(files.path);
+      const context = `seed ${seed}, run ${i} (${kind}), killed at ${Math.round(delayMs)} ms: ${run.said.at(-1)}`;
+      expect(store.checkIntegrity(), context).toEqual({ ok: true, problems: [] });
+      answering(store, context);
+      const pending: string[] = [];
+      for (let page = store.outbox.pending(10_000); page.length > 0; page = store.outbox.pending(10_000, page.at(-1)!.position)) {
+        pending.push(...page.map((e) => e.idempotencyKey));
+      }
+      store.close();
+      expect(pending.slice(0, acknowledged.length), context).toEqual(acknowledged);
+      expect(pending.length - acknowledged.length, context).toBeLessThanOrEqual(1);
+      expect(new Set(pending).size, context).toBe(pending.length);
+      acknowledged.splice(0, acknowledged.length, ...pending);
+    }
+    expect(killedDuring).toBeGreaterThanOrEqual(2);
+    expect(acknowledged.length).toBeGreaterThan(10);
+  }, 180_000);
 });
