@@ -178,6 +178,20 @@ store.close();`;
     }
   });
 
+  it('sends nothing without an operator and a purpose, nor with a purpose it does not know, through the built zod, as ESM and as CommonJS', () => {
+    const script = (load: string) => `${load}
+const transport = mockTransport();
+const out = [];
+const refused = (context) => createClient({ transport, context }).checkDocument({ documentNumber: 'L898902C3', issuingState: 'UTO', documentType: 'PASSPORT' })
+  .then(() => out.push('sent'), (e) => out.push([e.name, e.issues.map((i) => i.path)]));
+refused({ authorityId: 'UTO-POLICE' })
+  .then(() => refused({ authorityId: 'UTO-POLICE', operatorId: 'o', purpose: 'FISHING' }))
+  .then(() => console.log(JSON.stringify({ out, sent: transport.requests.length })));`;
+    const expected = { out: [['InputError', ['context.operatorId', 'context.purpose']], ['InputError', ['context.purpose']]], sent: 0 };
+    expect(JSON.parse(run(['--input-type=module', '-e', script(`import { createClient } from 'borderlink'; import { mockTransport } from 'borderlink/testing';`)]))).toEqual(expected);
+    expect(JSON.parse(run(['--input-type=commonjs', '-e', script(`const { createClient } = require('borderlink'); const { mockTransport } = require('borderlink/testing');`)]))).toEqual(expected);
+  });
+
   it('says the same version as package.json', () => {
     expect(VERSION).toBe(JSON.parse(readFileSync(`${root}/packages/borderlink/package.json`, 'utf8')).version);
   });
