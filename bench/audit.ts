@@ -16,7 +16,7 @@ import { openAuditLog, verifyAuditLog } from 'borderlink/audit';
 import { mockTransport } from 'borderlink/testing';
 import { BENCH_CONTEXT, freshNumber, medianAndSpread, round, timedInFlight } from './lib';
 
-const ROUNDS = 9;
+const ROUNDS = 15;
 const CHECKS = 4000;
 const IN_FLIGHT = 16;
 const TARGET = 0.8;

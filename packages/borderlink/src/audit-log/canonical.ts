@@ -12,12 +12,19 @@ export class NotCanonicalJson extends TypeError {}
 const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 /** Deeper than any audit event: a cycle, or something that is not one. */
 const MAX_DEPTH = 32;
-/** Shapes remembered: key lists in the order an object has them, and sorted. */
+/** Shapes remembered: key lists in the order an object has them, sorted, and each sorted key quoted with its colon. */
 const SHAPES = 64;
 
-const shapes: { keys: string[]; sorted: string[] }[] = [];
+interface Shape {
+  keys: string[];
+  sorted: string[];
+  /** `"key":` for each of `sorted`: a key is quoted once per shape, not once per object. */
+  named: string[];
+}
 
-function sortedKeys(keys: string[]): string[] {
+const shapes: Shape[] = [];
+
+function shapeOf(keys: string[]): Shape {
   for (let i = 0; i < shapes.length; i++) {
     const shape = shapes[i]!;
     const known = shape.keys;
@@ -29,13 +36,15 @@ function sortedKeys(keys: string[]): string[] {
         break;
       }
     }
-    if (same) return shape.sorted;
+    if (same) return shape;
   }
-  // Code-unit order, as RFC 8785 asks (Array#sort's default compares UTF-16 code units).
+  // Code-unit order, as RFC 8785 asks (Array#sort's default compares UTF-16 code units). A key that cannot be quoted
+  // throws here, before the shape is remembered.
   const sorted = [...keys].sort();
+  const shape = { keys, sorted, named: sorted.map((key) => `${quote(key)}:`) };
   if (shapes.length >= SHAPES) shapes.pop();
-  shapes.unshift({ keys, sorted });
-  return sorted;
+  shapes.unshift(shape);
+  return shape;
 }
 
 function quote(text: string): string {
@@ -75,12 +84,13 @@ export function canonicalText(value: unknown, depth = 0): string {
       const record = value as Record<string, unknown>;
       let out = '{';
       let first = true;
-      for (const key of sortedKeys(Object.keys(record))) {
-        const item = record[key];
+      const { sorted, named } = shapeOf(Object.keys(record));
+      for (let k = 0; k < sorted.length; k++) {
+        const item = record[sorted[k]!];
         if (item === undefined || typeof item === 'symbol') continue;
         if (!first) out += ',';
         first = false;
-        out += `${quote(key)}:${canonicalText(item, depth + 1)}`;
+        out += named[k]! + canonicalText(item, depth + 1);
       }
       return `${out}}`;
     }
