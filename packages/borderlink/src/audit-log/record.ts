@@ -5,7 +5,7 @@
 // file before it, so the chain runs across files.
 import canonicalize from 'canonicalize';
 import { createHash, createPublicKey, hash, sign, verify, type KeyObject } from 'node:crypto';
-import { canonicalText } from './canonical';
+import { canonicalText } from '../internal/canonical';
 
 /** What the first record of a log links to: no line came before it. */
 export const GENESIS = '0'.repeat(64);
@@ -43,7 +43,7 @@ export function lineHash(line: string | Uint8Array): string {
 }
 
 /**
- * RFC 8785 canonical JSON of a value, as the writer makes it (see canonical.ts).
+ * RFC 8785 canonical JSON of a value, as the writer makes it (see internal/canonical.ts).
  * @throws for a value JSON cannot hold (NaN, Infinity, a lone surrogate, a cycle).
  */
 export function canonical(value: unknown): string {

@@ -3,8 +3,7 @@
 import type { AuditConfirmation, AuditEvent, AuditSubject } from '../audit/index';
 import { BorderlinkError, ProtocolError } from '../errors/index';
 import { toAbortError } from '../internal/abort';
-import type { KeyObject } from 'node:crypto';
-import { canonicalJson, hashKeyObject, keyedHash, memoryKeySecret, type MemoryKeySecret } from '../internal/hash';
+import { canonicalJson, keyedHasher, memoryKeySecret, type KeyedHasher, type MemoryKeySecret } from '../internal/hash';
 import type { LevelledLogger } from '../logging/logger';
 import type { PreparedCheck } from '../queries/results';
 import type { CheckResult } from '../queries/types';
@@ -23,16 +22,16 @@ export const AUDITED_ID = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
  * audit event carries passes here.
  * @internal
  */
-export function auditedId(id: string, hashKey: KeyObject): string {
-  return AUDITED_ID.test(id) ? id : `hashed:${keyedHash(hashKey, `gateway id\u0000${id}`)}`;
+export function auditedId(id: string, hashed: KeyedHasher): string {
+  return AUDITED_ID.test(id) ? id : `hashed:${hashed(`gateway id\u0000${id}`)}`;
 }
 
 /** A confirmation's audit record, its gateway ids as {@link auditedId} records them. */
-function auditedConfirmation(c: AuditConfirmation, hashKey: KeyObject): AuditConfirmation {
+function auditedConfirmation(c: AuditConfirmation, hashed: KeyedHasher): AuditConfirmation {
   return {
     ...c,
-    ...(c.confirmationId !== undefined ? { confirmationId: auditedId(c.confirmationId, hashKey) } : {}),
-    ...(c.renews !== undefined ? { renews: auditedId(c.renews, hashKey) } : {}),
+    ...(c.confirmationId !== undefined ? { confirmationId: auditedId(c.confirmationId, hashed) } : {}),
+    ...(c.renews !== undefined ? { renews: auditedId(c.renews, hashed) } : {}),
   };
 }
 
@@ -68,8 +67,8 @@ export interface RecorderOptions {
 /** @internal */
 export class Recorder {
   readonly log: LevelledLogger;
-  /** The hash key, imported once: audit hashes and cache keys reuse it on every call. */
-  readonly hashKey: KeyObject;
+  /** Keyed hashes under the hash key (audit subjects, odd gateway ids), its pads made once. */
+  readonly hashed: KeyedHasher;
   /** The same key, for the keys of in-memory maps (the answer cache): see memoryKey. */
   readonly memoryKeySecret: MemoryKeySecret;
   readonly #options: RecorderOptions;
@@ -77,7 +76,7 @@ export class Recorder {
   constructor(options: RecorderOptions) {
     this.#options = options;
     this.log = options.log;
-    this.hashKey = hashKeyObject(options.hashKey);
+    this.hashed = keyedHasher(options.hashKey);
     this.memoryKeySecret = memoryKeySecret(options.hashKey);
   }
 
@@ -123,7 +122,7 @@ export class Recorder {
     if (onAudit === undefined) return;
     const { context } = prepared;
     const subjects: AuditSubject[] = prepared.subjects.map((s) => {
-      const entry: AuditSubject = { kind: s.kind, hash: keyedHash(this.hashKey, canonicalJson(s)) };
+      const entry: AuditSubject = { kind: s.kind, hash: this.hashed(canonicalJson(s)) };
       if (includePersonalData) entry.values = structuredClone(s);
       return entry;
     });
@@ -142,10 +141,10 @@ export class Recorder {
       outcome: info.outcome ?? info.error?.code ?? 'OK',
       hitIds:
         info.result !== undefined
-          ? info.result.hits.map((h) => auditedId(h.hitId, this.hashKey))
-          : (info.hitIds?.map((id) => auditedId(id, this.hashKey)) ?? []),
-      ...(info.recordId !== undefined ? { recordId: auditedId(info.recordId, this.hashKey) } : {}),
-      ...(info.confirmation !== undefined ? { confirmation: auditedConfirmation(info.confirmation, this.hashKey) } : {}),
+          ? info.result.hits.map((h) => auditedId(h.hitId, this.hashed))
+          : (info.hitIds?.map((id) => auditedId(id, this.hashed)) ?? []),
+      ...(info.recordId !== undefined ? { recordId: auditedId(info.recordId, this.hashed) } : {}),
+      ...(info.confirmation !== undefined ? { confirmation: auditedConfirmation(info.confirmation, this.hashed) } : {}),
       ...(info.rescreenOf !== undefined ? { rescreenOf: info.rescreenOf } : {}),
       durationMs: info.result?.durationMs ?? info.durationMs ?? info.error?.durationMs ?? 0,
       attempts: info.result?.attempts ?? info.attempts ?? info.error?.attempts ?? 0,

@@ -1,9 +1,10 @@
-// RFC 8785 canonical JSON on the sink's hot path. The verifier checks every line with the `canonicalize` package
-// itself; the writer gives byte for byte the same text (test/audit/canonical.test.ts holds the two together over
-// arbitrary JSON), but about five times faster: `canonicalize` sorts every object's keys and quotes every string
+// RFC 8785 canonical JSON, on two hot paths: the audit log's lines (audit-log/record.ts) and the keyed hashes of an
+// audit event's subjects (hash.ts, canonicalJson). The log's verifier checks every line with the `canonicalize`
+// package itself; this gives byte for byte the same text (test/internal/canonical.test.ts holds the two together
+// over arbitrary JSON), but about five times faster: `canonicalize` sorts every object's keys and quotes every string
 // with its own JSON.stringify call, which was most of the cost of an audited check (bench/audit.ts). Here an object's
-// keys are sorted once per shape (the client's events come in a handful of shapes), and a string with nothing to
-// escape is quoted as it is.
+// keys are sorted and quoted once per shape (the client's events and subjects come in a handful of shapes), and a
+// string with nothing to escape is quoted as it is.
 
 /** Thrown for a value JSON cannot hold as RFC 8785 asks: NaN, Infinity, a lone surrogate, a function, a cycle. */
 export class NotCanonicalJson extends TypeError {}

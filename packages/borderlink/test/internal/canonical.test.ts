@@ -3,7 +3,8 @@
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalText } from '../../src/audit-log/canonical';
+import { canonicalText } from '../../src/internal/canonical';
+import { canonicalJson } from '../../src/internal/hash';
 
 const wellFormed = (s: string): boolean => (s as string & { isWellFormed(): boolean }).isWellFormed();
 
@@ -46,5 +47,38 @@ describe('the canonical JSON the audit log writes', () => {
   it('reads a Date through its toJSON, as canonicalize does', () => {
     const at = { at: new Date(Date.UTC(2025, 5, 1)) };
     expect(canonicalText(at)).toBe(canonicalize(at));
+  });
+});
+
+/** The text audit hashes were made of before canonicalJson used canonicalText: sorted keys, JSON.stringify's escapes. */
+function earlierCanonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(earlierCanonicalJson).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${earlierCanonicalJson(obj[k])}`).join(',')}}`;
+}
+
+describe('the canonical JSON of audit hashes (canonicalJson)', () => {
+  /** Every kind of string, lone surrogates too, and NaN and the infinities, which RFC 8785 refuses. */
+  const loose = fc.letrec((tie) => ({
+    any: fc.oneof({ depthSize: 'small' }, tie('leaf'), tie('array'), tie('object')),
+    leaf: fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.double(), fc.integer(), fc.boolean(), fc.constant(null)),
+    array: fc.array(tie('any'), { maxLength: 5 }),
+    object: fc.dictionary(fc.string({ unit: 'binary' }), fc.oneof(tie('any'), fc.constant(undefined)), { maxKeys: 6 }),
+  }));
+
+  it('is the text it was before, for any value, so the same subject keeps its hash', () => {
+    fc.assert(fc.property(loose.any, (v) => {
+        expect(canonicalJson(v)).toBe(earlierCanonicalJson(v));
+      }), { numRuns: 2000 });
+  });
+
+  it('is the RFC 8785 text of the subjects a client hashes', () => {
+    const subject = { kind: 'document', issuingState: 'UTO', documentNumber: 'L898902C3', documentType: 'PASSPORT' };
+    expect(canonicalJson(subject)).toBe(canonicalize(subject));
+    expect(canonicalJson({ ...subject, documentNumber: 'A\ud800' })).toBe(earlierCanonicalJson({ ...subject, documentNumber: 'A\ud800' }));
   });
 });
