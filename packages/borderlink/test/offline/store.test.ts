@@ -373,6 +373,24 @@ describe('the re-screen queue', () => {
     expect(store.rescreenDue(0, 10).map((e) => e.requestId)).toEqual(['r-3']);
   });
 
+  it('names every group apart, kept in one millisecond or with a clock before 1970, and settles each by its id', () => {
+    // A group's name begins with the time it was sealed (rescreen.ts, groupName): one millisecond holds many groups.
+    const now = vi.spyOn(Date, 'now').mockReturnValue(1_750_000_000_000);
+    try {
+      const ids = Array.from({ length: 500 }, (_, i) => store.keepForRescreen(entry(`r-${i}`, 5000 + i)));
+      now.mockReturnValue(-86_400_000);
+      ids.push(store.keepForRescreen(entry('r-before-1970', 6000)));
+      expect(new Set(ids).size).toBe(501);
+      for (const id of ids) expect(id).toMatch(/^[0-9a-f]{24}\.0$/);
+      expect(store.rescreenDue(0, 1000).map((e) => e.id)).toEqual(ids);
+      for (const id of ids.slice(0, 250)) store.settleRescreen(id);
+      store.settleRescreen(ids[500]!);
+      expect(store.rescreenDue(0, 1000).map((e) => e.id)).toEqual(ids.slice(250, 500));
+    } finally {
+      now.mockRestore();
+    }
+  });
+
   it('drops the checks made before the window: they are not re-screened, nor kept', () => {
     store.keepForRescreen(entry('r-1', 1000));
     expect(store.rescreenDue(2000, 10)).toEqual([]);
