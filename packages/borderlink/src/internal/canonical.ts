@@ -19,8 +19,12 @@ const SHAPES = 64;
 interface Shape {
   keys: string[];
   sorted: string[];
-  /** `"key":` for each of `sorted`: a key is quoted once per shape, not once per object. */
-  named: string[];
+  /**
+   * `"key":` for each of `sorted`: a key is quoted once per shape, not once per object. Undefined for a key that
+   * cannot be (a lone surrogate): refused only when a value of it is written, since a member that is undefined is left
+   * out, key and all.
+   */
+  named: (string | undefined)[];
 }
 
 const shapes: Shape[] = [];
@@ -39,18 +43,19 @@ function shapeOf(keys: string[]): Shape {
     }
     if (same) return shape;
   }
-  // Code-unit order, as RFC 8785 asks (Array#sort's default compares UTF-16 code units). A key that cannot be quoted
-  // throws here, before the shape is remembered.
+  // Code-unit order, as RFC 8785 asks (Array#sort's default compares UTF-16 code units).
   const sorted = [...keys].sort();
-  const shape = { keys, sorted, named: sorted.map((key) => `${quote(key)}:`) };
+  const shape = { keys, sorted, named: sorted.map((key) => (wellFormed(key) ? `${quote(key)}:` : undefined)) };
   if (shapes.length >= SHAPES) shapes.pop();
   shapes.unshift(shape);
   return shape;
 }
 
+const wellFormed = (text: string): boolean => (text as string & { isWellFormed(): boolean }).isWellFormed();
+
 function quote(text: string): string {
   if (PLAIN.test(text)) return `"${text}"`;
-  if (!(text as string & { isWellFormed(): boolean }).isWellFormed()) throw new NotCanonicalJson('a lone surrogate');
+  if (!wellFormed(text)) throw new NotCanonicalJson('a lone surrogate');
   return JSON.stringify(text);
 }
 
@@ -89,9 +94,11 @@ export function canonicalText(value: unknown, depth = 0): string {
       for (let k = 0; k < sorted.length; k++) {
         const item = record[sorted[k]!];
         if (item === undefined || typeof item === 'symbol') continue;
+        const name = named[k];
+        if (name === undefined) throw new NotCanonicalJson('a lone surrogate');
         if (!first) out += ',';
         first = false;
-        out += named[k]! + canonicalText(item, depth + 1);
+        out += name + canonicalText(item, depth + 1);
       }
       return `${out}}`;
     }

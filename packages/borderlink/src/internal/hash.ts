@@ -6,8 +6,10 @@ import { optionError } from './options';
 /**
  * JSON with sorted keys, so equal queries give equal text whatever the key order: for JSON data, its RFC 8785 text
  * ({@link canonicalText}). What that refuses (a lone surrogate, NaN) is written as JSON.stringify writes it (an
- * escape, `null`), keys still sorted: the text an audit hash was made of before this used canonicalText, so hashes
- * of the same subject stay the same.
+ * escape, `null`), keys still sorted: for JSON data, the text an audit hash was made of before this used
+ * canonicalText, so hashes of the same subject stay the same. Only JSON data comes here (checked subjects and
+ * contexts, parsed bodies); for what is not (a Date or another object with `toJSON`, a symbol, a sparse array) the
+ * text is canonicalText's, not the earlier one's.
  */
 export function canonicalJson(value: unknown): string {
   try {
