@@ -9,7 +9,7 @@ import { optionError } from './options';
  * escape, `null`), keys still sorted: for JSON data, the text an audit hash was made of before this used
  * canonicalText, so hashes of the same subject stay the same. Only JSON data comes here (checked subjects and
  * contexts, parsed bodies); for what is not (a Date or another object with `toJSON`, a symbol, a sparse array) the
- * text is canonicalText's, not the earlier one's.
+ * text is not promised to be the earlier one's.
  */
 export function canonicalJson(value: unknown): string {
   try {

@@ -30,10 +30,14 @@ const unreadable = () =>
  * millisecond differ, across processes too. Names in time order add a commit's rows at the end of the queue's two
  * B-trees (both are keyed by the group): random names put them on a random page of each, and a commit of 64 kept
  * checks cost 680-900 µs of CPU against about 510 µs in time order (better-sqlite3, a queue of 100,000 entries). The
- * time says no more than `checked_at` beside it.
+ * time says no more than `checked_at` beside it; past 2^48 ms it wraps, and names stay apart by their random half.
  */
 function groupName(): string {
-  return Math.max(0, Math.trunc(Date.now())).toString(16).padStart(12, '0').slice(-12) + randomBytes(6).toString('hex');
+  // A clock that is not a number (a broken or mocked one) names the group as at 0: a name that is not 24 hex digits
+  // would be handed out and never settle.
+  const now = Date.now();
+  const ms = Number.isFinite(now) ? Math.max(0, Math.trunc(now)) : 0;
+  return ms.toString(16).padStart(12, '0').slice(-12) + randomBytes(6).toString('hex');
 }
 
 /** What a group binds its sealed payload to: its name. */

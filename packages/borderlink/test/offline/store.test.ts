@@ -373,18 +373,21 @@ describe('the re-screen queue', () => {
     expect(store.rescreenDue(0, 10).map((e) => e.requestId)).toEqual(['r-3']);
   });
 
-  it('names every group apart, kept in one millisecond or with a clock before 1970, and settles each by its id', () => {
+  it('names every group apart, kept in one millisecond or with a clock before 1970 or not a number, and settles each by its id', () => {
     // A group's name begins with the time it was sealed (rescreen.ts, groupName): one millisecond holds many groups.
     const now = vi.spyOn(Date, 'now').mockReturnValue(1_750_000_000_000);
     try {
       const ids = Array.from({ length: 500 }, (_, i) => store.keepForRescreen(entry(`r-${i}`, 5000 + i)));
       now.mockReturnValue(-86_400_000);
       ids.push(store.keepForRescreen(entry('r-before-1970', 6000)));
-      expect(new Set(ids).size).toBe(501);
+      now.mockReturnValue(Number.NaN);
+      ids.push(store.keepForRescreen(entry('r-no-clock', 7000)));
+      expect(new Set(ids).size).toBe(502);
       for (const id of ids) expect(id).toMatch(/^[0-9a-f]{24}\.0$/);
       expect(store.rescreenDue(0, 1000).map((e) => e.id)).toEqual(ids);
       for (const id of ids.slice(0, 250)) store.settleRescreen(id);
       store.settleRescreen(ids[500]!);
+      store.settleRescreen(ids[501]!);
       expect(store.rescreenDue(0, 1000).map((e) => e.id)).toEqual(ids.slice(250, 500));
     } finally {
       now.mockRestore();
