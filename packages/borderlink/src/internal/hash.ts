@@ -1,5 +1,5 @@
 // Keyed hashes of searched values: audit events and cache keys say *which* query without holding the query.
-import { createHmac, hash, randomBytes, type KeyObject } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { NotCanonicalJson, canonicalText } from './canonical';
 import { optionError } from './options';
 
@@ -30,22 +30,14 @@ function looseCanonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${looseCanonicalJson(obj[k])}`).join(',')}}`;
 }
 
-/**
- * HMAC-SHA256 of `text` under `key`, hex, truncated to 128 bits. The reference of {@link keyedHasher}, which a hot
- * path uses.
- */
-export function keyedHash(key: Uint8Array | KeyObject, text: string): string {
-  return createHmac('sha256', key).update(text).digest('hex').slice(0, 32);
-}
-
-/** {@link keyedHash} under one key, made by {@link keyedHasher}. */
+/** HMAC-SHA256 of a text under one key, hex, truncated to 128 bits: made by {@link keyedHasher}. */
 export type KeyedHasher = (text: string) => string;
 
 /** SHA-256's block: an HMAC key is padded (or first hashed) to it. @unit bytes */
 const BLOCK = 64;
 
 /**
- * {@link keyedHash} under `key`, as a function made once per key: the HMAC of RFC 2104 written out as its two hashes,
+ * The {@link KeyedHasher} of `key`, made once per key: the HMAC of RFC 2104 written out as its two hashes,
  * H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ text)), each one `crypto.hash` call over a buffer kept with the key's pads in it. A
  * `createHmac` per call (an object set up over the key each time) was about 3 µs, most of an audit event's cost; the
  * two calls are under half of it. The same bytes as `createHmac` for any text (a lone surrogate is U+FFFD in both):
@@ -98,7 +90,7 @@ export function memoryKeySecret(key: Uint8Array): MemoryKeySecret {
  * weakness an HMAC closes, length extension, lets someone who holds one key forge the key of a longer text; that
  * only matters for authentication, and a forged key here would point at an entry nobody else can read either.
  * Audit hashes, which leave the process and which a reader may recompute under the same secret, stay HMAC
- * ({@link keyedHash}).
+ * ({@link keyedHasher}).
  */
 export function memoryKey(secret: MemoryKeySecret, text: string): string {
   return hash('sha256', secret + text).slice(0, 32);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from 'borderlink';
 import { createHash } from 'node:crypto';
-import { keyedHash, memoryKey, memoryKeySecret } from '../../src/internal/hash';
+import { keyedHasher, memoryKey, memoryKeySecret } from '../../src/internal/hash';
 import { cacheTtlOf } from '../../src/queries/results';
 import { createCheckCache } from '../../src/resilience/index';
 import { ManualClock, options } from './fakes';
@@ -83,14 +83,14 @@ describe('the check cache', () => {
     expect(second).not.toBe(first);
   });
 
-  // The client keys its cache with keyedHash (client/read.ts); the cache itself holds whatever key it is given.
+  // Audit hashes (client/audit.ts) are keyed hashes too; the cache itself holds whatever key it is given.
   it('keys by a keyed hash that holds no raw value, stable per secret', () => {
     const canonical = '{"documentNumber":"L898902C3","issuingState":"UTO"}';
-    const key = keyedHash(secret, canonical);
+    const key = keyedHasher(secret)(canonical);
     expect(key).toMatch(/^[0-9a-f]{32}$/);
     expect(key).not.toContain('L898902C3');
-    expect(keyedHash(secret, canonical)).toBe(key);
-    expect(keyedHash(new Uint8Array(32).fill(8), canonical)).not.toBe(key);
+    expect(keyedHasher(secret)(canonical)).toBe(key);
+    expect(keyedHasher(new Uint8Array(32).fill(8))(canonical)).not.toBe(key);
   });
 
   // The client keys its cache with memoryKey (client/read.ts): a keyed SHA-256, compared for equality in memory only.
