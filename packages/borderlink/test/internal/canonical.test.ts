@@ -4,7 +4,7 @@ import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalText } from '../../src/internal/canonical';
-import { canonicalJson } from '../../src/internal/hash';
+import { canonicalJson, keyedHasher } from '../../src/internal/hash';
 
 const wellFormed = (s: string): boolean => (s as string & { isWellFormed(): boolean }).isWellFormed();
 
@@ -81,6 +81,18 @@ describe('the canonical JSON of audit hashes (canonicalJson)', () => {
     fc.assert(fc.property(loose.any, (v) => {
         expect(canonicalJson(v)).toBe(earlierCanonicalJson(v));
       }), { numRuns: 2000 });
+  });
+
+  // Texts (and a hash) made by the release before this code, checked against it: an audit log written then correlates
+  // with one written now, and a confirmation renewal's key (a SHA-256 of the context's text) stays the same across an
+  // upgrade, so a renewal replayed after it is not a second request (rule 3).
+  it('gives the texts and hashes earlier versions gave, for a context and a subject', () => {
+    const context = { purpose: 'BORDER_CHECK', operatorId: 'officer-0042', authorityId: 'UTO-POLICE', locationId: 'ARN-T5-L07' };
+    expect(canonicalJson(context)).toBe('{"authorityId":"UTO-POLICE","locationId":"ARN-T5-L07","operatorId":"officer-0042","purpose":"BORDER_CHECK"}');
+    const subject = { kind: 'person', surname: 'ERIKSSON', givenNames: ['ANNA', 'MARIA'], dateOfBirth: '1974-08-12', nationality: 'SWE' };
+    const text = canonicalJson(subject);
+    expect(text).toBe('{"dateOfBirth":"1974-08-12","givenNames":["ANNA","MARIA"],"kind":"person","nationality":"SWE","surname":"ERIKSSON"}');
+    expect(keyedHasher(Buffer.alloc(32, 3))(text)).toBe('93cc36b22cdc14a7e0b39ddb618b40b8');
   });
 
   it('is the RFC 8785 text of the subjects a client hashes', () => {
